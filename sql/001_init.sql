@@ -131,6 +131,46 @@ CREATE INDEX mentions_newest ON mentions (workspace_id, published_at DESC, id);
 CREATE INDEX mentions_customer ON mentions (customer_id) WHERE customer_id IS NOT NULL;
 CREATE INDEX mentions_content_hash ON mentions (workspace_id, content_hash);
 
+CREATE TABLE surveys (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  kind         text NOT NULL CHECK (kind IN ('nps', 'csat', 'ces')),
+  name         text,
+  public_key   text NOT NULL UNIQUE,
+  question     text NOT NULL,
+  status       text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+  -- follow-up prompts, allowed origins, locale, display rules: validated by the survey schema
+  settings     jsonb NOT NULL DEFAULT '{}',
+  identity_secret text,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX surveys_workspace ON surveys (workspace_id);
+
+CREATE TABLE survey_responses (
+  id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  workspace_id         uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  survey_id            uuid NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+  score                smallint NOT NULL,
+  comment              text,
+  email                text,
+  respondent           text,
+  customer_id          uuid REFERENCES customers(id) ON DELETE SET NULL,
+  page                 text,
+  locale               text,
+  lang                 text NOT NULL DEFAULT 'und',
+  sentiment_label      text,
+  sentiment_score      real,
+  sentiment_confidence real,
+  intents              jsonb NOT NULL DEFAULT '[]',
+  pii                  jsonb NOT NULL DEFAULT '[]',
+  enrich_version       integer NOT NULL DEFAULT 0,
+  responded_at         timestamptz NOT NULL DEFAULT now(),
+  created_at           timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX survey_responses_survey ON survey_responses (survey_id, responded_at DESC);
+CREATE INDEX survey_responses_customer ON survey_responses (customer_id) WHERE customer_id IS NOT NULL;
+
 CREATE TABLE tickets (
   id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   workspace_id      uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -151,8 +191,7 @@ CREATE TABLE ticket_links (
   workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   ticket_id    uuid NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
   mention_id   uuid REFERENCES mentions(id) ON DELETE CASCADE,
-  -- survey_responses arrives with the surveys migration, which adds the FK
-  response_id  uuid,
+  response_id  uuid REFERENCES survey_responses(id) ON DELETE CASCADE,
   created_at   timestamptz NOT NULL DEFAULT now(),
   CHECK ((mention_id IS NULL) <> (response_id IS NULL))
 );
