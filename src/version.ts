@@ -1,3 +1,4 @@
-import pkg from '../package.json' with { type: 'json' }
+// A named import lets bundlers keep only this field of package.json.
+import { version } from '../package.json'
 
-export const VERSION: string = pkg.version
+export const VERSION: string = version
