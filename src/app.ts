@@ -8,6 +8,7 @@ import { apiKeysRouter } from './routes/api-keys.ts'
 import { renderDocs } from './routes/docs-page.ts'
 import { systemRouter } from './routes/system.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
+import { webRouter } from './web/router.tsx'
 
 const MAX_API_BODY = 1024 * 1024
 
@@ -34,6 +35,7 @@ export function createApp(deps: Deps) {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404))
 
   app.route('/', systemRouter)
+  app.route('/app', webRouter)
 
   app.use(
     '/v1/*',

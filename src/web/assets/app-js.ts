@@ -1,0 +1,162 @@
+// The only script /app runs (CSP: script-src 'self'). Pages work without it;
+// it adds keyboard shortcuts, live inbox updates, select-all, copy and the
+// survey preview. Text from the server is only ever set with textContent.
+export const APP_JS = `(function () {
+  'use strict';
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute('content') : '';
+
+  function post(url, fields) {
+    var body = new URLSearchParams(fields || {});
+    return fetch(url, {
+      method: 'POST', credentials: 'same-origin', body: body,
+      headers: { 'x-csrf-token': csrf, accept: 'application/json' }
+    }).then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); });
+  }
+
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    var msg = form.getAttribute && form.getAttribute('data-confirm');
+    if (msg && !window.confirm(msg)) ev.preventDefault();
+  });
+
+  document.querySelectorAll('select[data-autosubmit]').forEach(function (sel) {
+    sel.addEventListener('change', function () { sel.form.submit(); });
+  });
+
+  document.querySelectorAll('[data-select-all]').forEach(function (box) {
+    box.addEventListener('change', function () {
+      document.querySelectorAll('input[name="ids"]').forEach(function (c) { c.checked = box.checked; });
+    });
+  });
+
+  document.querySelectorAll('button[data-copy]').forEach(function (btn) {
+    btn.hidden = false;
+    btn.addEventListener('click', function () {
+      var src = document.getElementById(btn.getAttribute('data-copy'));
+      if (!src || !navigator.clipboard) return;
+      navigator.clipboard.writeText(src.textContent).then(function () { btn.textContent = 'Copied'; });
+    });
+  });
+
+  var preview = document.getElementById('survey-preview');
+  if (preview) {
+    var form = preview.closest('main').querySelector('form[data-survey-form]');
+    var scales = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
+    var render = function () {
+      var kind = form.elements.kind ? form.elements.kind.value : preview.getAttribute('data-kind');
+      var q = form.elements.question.value || 'How likely are you to recommend us to a friend?';
+      preview.querySelector('[data-q]').textContent = q;
+      var scale = preview.querySelector('.scale');
+      while (scale.firstChild) scale.removeChild(scale.firstChild);
+      var range = scales[kind] || scales.nps;
+      for (var i = range[0]; i <= range[1]; i++) {
+        var s = document.createElement('span');
+        s.textContent = String(i);
+        scale.appendChild(s);
+      }
+    };
+    form.addEventListener('input', render);
+    form.addEventListener('change', render);
+    render();
+  }
+
+  var list = document.getElementById('mention-list');
+  if (!list) return;
+
+  function rows() { return Array.prototype.slice.call(list.querySelectorAll('li[data-id]')); }
+  function current() { return list.querySelector('li.current') || rows()[0]; }
+  function move(step) {
+    var all = rows(); if (!all.length) return;
+    var i = all.indexOf(current());
+    var next = all[Math.max(0, Math.min(all.length - 1, i + step))];
+    all.forEach(function (r) { r.classList.remove('current'); });
+    next.classList.add('current');
+    var link = next.querySelector('a.item');
+    if (link) link.focus();
+  }
+
+  var help = document.getElementById('shortcut-help');
+  document.addEventListener('keydown', function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var tag = (ev.target.tagName || '').toLowerCase();
+    if (tag === 'input' || tag === 'textarea' || tag === 'select') {
+      if (ev.key === 'Escape') ev.target.blur();
+      return;
+    }
+    var row = current();
+    if (ev.key === 'j') { move(1); ev.preventDefault(); }
+    else if (ev.key === 'k') { move(-1); ev.preventDefault(); }
+    else if (ev.key === '/') { var q = document.getElementById('q'); if (q) { q.focus(); q.select(); ev.preventDefault(); } }
+    else if (ev.key === '?') { if (help && help.showModal) { help.showModal(); ev.preventDefault(); } }
+    else if (ev.key === 'e' && row) {
+      ev.preventDefault();
+      post('/app/inbox/' + row.getAttribute('data-id') + '/update', { status: 'resolved' }).then(function () {
+        var st = row.querySelector('[data-status]');
+        if (st) st.textContent = 'resolved';
+        row.classList.add('done');
+        move(1);
+      }).catch(function (e) { console.error('earshot: resolve failed', e); });
+    } else if (ev.key === 'a' && row) {
+      ev.preventDefault();
+      var assign = document.getElementById('assignee');
+      if (assign && document.querySelector('.detail[data-id="' + row.getAttribute('data-id') + '"]')) { assign.focus(); }
+      else { var link = row.querySelector('a.item'); if (link) window.location.href = link.href + '#assign'; }
+    }
+  });
+  if (window.location.hash === '#assign') { var a = document.getElementById('assignee'); if (a) a.focus(); }
+
+  var banner = document.getElementById('new-banner');
+  var since = list.getAttribute('data-since');
+  var pending = [];
+  function li(item) {
+    var el = document.createElement('li');
+    el.className = 'fresh';
+    el.setAttribute('data-id', item.id);
+    var box = document.createElement('input');
+    box.type = 'checkbox'; box.name = 'ids'; box.value = item.id; box.setAttribute('form', 'bulk');
+    box.setAttribute('aria-label', 'select mention');
+    var a = document.createElement('a');
+    a.className = 'item'; a.href = item.href;
+    var t = document.createElement('span'); t.className = 'title'; t.textContent = item.title;
+    var s = document.createElement('span'); s.className = 'snippet'; s.textContent = item.snippet;
+    var m = document.createElement('span'); m.className = 'meta';
+    var st = document.createElement('span'); st.setAttribute('data-status', ''); st.textContent = item.status;
+    var se = document.createElement('span'); se.className = 'badge s-' + item.sentiment; se.textContent = item.sentiment;
+    var au = document.createElement('span'); au.textContent = item.author + ' · ' + item.source;
+    m.appendChild(st); m.appendChild(se); m.appendChild(au);
+    a.appendChild(t); a.appendChild(s); a.appendChild(m);
+    el.appendChild(box); el.appendChild(a);
+    return el;
+  }
+  function showPending() {
+    pending.forEach(function (item) {
+      if (!list.querySelector('li[data-id="' + item.id + '"]')) list.insertBefore(li(item), list.firstChild);
+    });
+    pending = [];
+    var empty = document.getElementById('empty-inbox');
+    if (empty) empty.remove();
+    banner.hidden = true;
+  }
+  if (banner && since) {
+    banner.addEventListener('click', showPending);
+    var poll = function () {
+      var params = new URLSearchParams(window.location.search);
+      params.delete('m'); params.delete('cursor');
+      params.set('after', since);
+      fetch('/app/inbox/new?' + params.toString(), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || !data.items.length) return;
+          since = data.since;
+          pending = data.items.concat(pending);
+          banner.textContent = pending.length + ' new mention' + (pending.length === 1 ? '' : 's') + ' — show';
+          banner.hidden = false;
+        })
+        .catch(function () {});
+    };
+    var ms = Number(list.getAttribute('data-poll-ms')) || 15000;
+    setInterval(poll, ms);
+  }
+})();
+`

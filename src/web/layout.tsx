@@ -1,0 +1,73 @@
+import type { Child } from 'hono/jsx'
+import { html } from 'hono/html'
+import { assetUrls } from './assets.ts'
+import type { WebSession } from './sessions.ts'
+import { CSRF_FIELD } from './security.ts'
+
+export const NAV = [
+  ['inbox', 'Inbox'],
+  ['sources', 'Sources'],
+  ['customers', 'Customers'],
+  ['tickets', 'Tickets'],
+  ['surveys', 'Surveys'],
+  ['dashboard', 'Dashboard'],
+] as const
+export type Section = (typeof NAV)[number][0]
+
+/** The hidden field every form carries; see verifyCsrf. */
+export const CsrfField = ({ session }: { session: WebSession }) => <input type="hidden" name={CSRF_FIELD} value={session.csrfToken} />
+
+interface PageProps {
+  title: string
+  children?: Child
+}
+
+/** The bare document: no session, no nav (sign-in and error pages). */
+export const Document = ({ title, children, head }: PageProps & { head?: Child }) => (
+  <>
+    {html`<!doctype html>`}
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>{title} · earshot</title>
+        <link rel="stylesheet" href={assetUrls.css} />
+        {head}
+        <script src={assetUrls.js} defer></script>
+      </head>
+      <body>{children}</body>
+    </html>
+  </>
+)
+
+/** A signed-in page: skip link, nav with the current section marked, sign-out, main content. */
+export const Layout = ({ title, session, section, notice, error, children }: PageProps & {
+  session: WebSession
+  section: Section
+  notice?: string
+  error?: string
+}) => (
+  <Document title={title} head={<meta name="csrf-token" content={session.csrfToken} />}>
+    <a class="skip" href="#main">Skip to content</a>
+    <header class="top">
+      <a class="brand" href="/app/inbox">earshot</a>
+      <nav aria-label="Main">
+        {NAV.map(([id, label]) => (
+          <a href={`/app/${id}`} aria-current={id === section ? 'page' : undefined}>{label}</a>
+        ))}
+      </nav>
+      <div class="who">
+        <span>{session.workspaceName} · {session.role}</span>
+        <form method="post" action="/app/sign-out">
+          <CsrfField session={session} />
+          <button type="submit">Sign out</button>
+        </form>
+      </div>
+    </header>
+    <main id="main" tabindex={-1}>
+      {notice ? <p class="notice" role="status">{notice}</p> : null}
+      {error ? <p class="error" role="alert">{error}</p> : null}
+      {children}
+    </main>
+  </Document>
+)

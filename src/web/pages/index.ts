@@ -1,0 +1,5 @@
+import type { Hono } from 'hono'
+import type { WebEnv } from '../env.ts'
+
+/** Every signed-in section of /app, mounted under its path by the web router. */
+export const pageRouters: [string, Hono<WebEnv>][] = []

@@ -1,0 +1,19 @@
+import { Document } from '../layout.tsx'
+import { CSRF_FIELD } from '../security.ts'
+
+/** Paste-an-API-key sign-in; `token` is the double-submit value also set as a cookie. */
+export const SignInPage = ({ token, next, error }: { token: string; next: string; error?: string }) => (
+  <Document title="Sign in">
+    <main id="main" class="signin">
+      <h1>Sign in to earshot</h1>
+      {error ? <p class="error" role="alert">{error}</p> : null}
+      <form method="post" action="/app/sign-in" class="stack">
+        <input type="hidden" name={CSRF_FIELD} value={token} />
+        <input type="hidden" name="next" value={next} />
+        <label for="key">API key <span class="hint">— the same key you use with the API; it is not stored in the browser</span></label>
+        <input id="key" name="key" type="password" autocomplete="current-password" required autofocus size={40} />
+        <div><button class="primary" type="submit">Sign in</button></div>
+      </form>
+    </main>
+  </Document>
+)

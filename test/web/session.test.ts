@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+
+const t = await createTestApp()
+
+const cookieOf = (res: Response, name: string) => {
+  const line = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))
+  return line?.split(';')[0].slice(name.length + 1)
+}
+
+async function signIn(key: string, opts: { origin?: string; https?: boolean } = {}) {
+  const form = await t.app.request('/app/sign-in')
+  const pre = cookieOf(form, 'earshot_signin')!
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', cookie: `earshot_signin=${pre}`, host: 'localhost' }
+  if (opts.origin) headers.origin = opts.origin
+  if (opts.https) headers['x-forwarded-proto'] = 'https'
+  return t.app.request('http://localhost/app/sign-in', { method: 'POST', headers, body: new URLSearchParams({ _csrf: token, key, next: '/app/inbox' }) })
+}
+
+describe('web sessions', () => {
+  it('redirects an anonymous visitor to sign-in, with the CSP on every response', async () => {
+    const res = await t.app.request('/app')
+    expect([302, 303]).toContain(res.status)
+    const page = await t.app.request('/app/inbox')
+    expect(page.headers.get('location')).toBe('/app/sign-in?next=%2Fapp%2Finbox')
+    const form = await t.app.request('/app/sign-in')
+    const csp = form.headers.get('content-security-policy')!
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toContain('unsafe-inline')
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(form.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+
+  it('trades a valid key for an HttpOnly SameSite=Lax cookie and stores only its hash', async () => {
+    const res = await signIn(ADMIN_KEY, { origin: 'http://localhost' })
+    expect(res.status).toBe(303)
+    const line = res.headers.getSetCookie().find((c) => c.startsWith('earshot_session='))!
+    expect(line).toMatch(/HttpOnly/)
+    expect(line).toMatch(/SameSite=Lax/)
+    expect(line).not.toMatch(/Secure/)
+    const token = cookieOf(res, 'earshot_session')!
+    const rows = await t.sql`SELECT id_hash FROM web_sessions`
+    expect(rows.map((r) => r.id_hash)).not.toContain(token)
+    expect(rows.length).toBeGreaterThan(0)
+  })
+
+  it('marks the cookie Secure behind an https proxy', async () => {
+    const res = await signIn(ADMIN_KEY, { https: true })
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('earshot_session='))).toMatch(/Secure/)
+  })
+
+  it('refuses a bad key and a cross-origin sign-in post', async () => {
+    expect((await signIn('esk_nope')).status).toBe(401)
+    expect((await signIn(ADMIN_KEY, { origin: 'https://evil.example' })).status).toBe(403)
+  })
+
+  it('refuses a state-changing request without the session CSRF token, and signs out with it', async () => {
+    const token = cookieOf(await signIn(ADMIN_KEY), 'earshot_session')!
+    const headers = { cookie: `earshot_session=${token}`, 'content-type': 'application/x-www-form-urlencoded', host: 'localhost' }
+    const forged = await t.app.request('http://localhost/app/sign-out', { method: 'POST', headers, body: '_csrf=guess' })
+    expect(forged.status).toBe(403)
+    const [row] = await t.sql`SELECT csrf_token FROM web_sessions ORDER BY created_at DESC LIMIT 1`
+    const crossSite = await t.app.request('http://localhost/app/sign-out', {
+      method: 'POST', headers: { ...headers, origin: 'https://evil.example' }, body: `_csrf=${row.csrf_token}`,
+    })
+    expect(crossSite.status).toBe(403)
+    const ok = await t.app.request('http://localhost/app/sign-out', { method: 'POST', headers, body: `_csrf=${row.csrf_token}` })
+    expect(ok.status).toBe(303)
+    const after = await t.app.request('/app/inbox', { headers: { cookie: `earshot_session=${token}` } })
+    expect(after.headers.get('location')).toMatch(/^\/app\/sign-in/)
+  })
+
+  it('ends sessions when their API key is revoked', async () => {
+    const key = await t.keyFor('viewer')
+    const token = cookieOf(await signIn(key), 'earshot_session')!
+    await t.sql`DELETE FROM api_keys WHERE prefix = ${key.slice(0, 10)}`
+    const res = await t.app.request('/app/inbox', { headers: { cookie: `earshot_session=${token}` } })
+    expect(res.status).toBe(303)
+  })
+
+  it('serves hashed static assets with long cache headers and never redirects sign-in elsewhere', async () => {
+    const page = await (await t.app.request('/app/sign-in')).text()
+    const js = /src="(\/app\/static\/app\.[0-9a-f]{8}\.js)"/.exec(page)![1]
+    const res = await t.app.request(js)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toContain('immutable')
+    expect(res.headers.get('content-type')).toContain('javascript')
+    const css = /href="(\/app\/static\/app\.[0-9a-f]{8}\.css)"/.exec(page)![1]
+    expect((await t.app.request(css)).status).toBe(200)
+    const open = await t.app.request('/app/sign-in?next=//evil.example/app')
+    expect(await open.text()).toContain('value="/app/inbox"')
+  })
+})
