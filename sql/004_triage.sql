@@ -1,0 +1,130 @@
+-- Triage: human overrides, identity keys, full-text search, near-duplicate
+-- grouping, notes, saved views, and the indexes that keep the inbox fast.
+
+-- Handles arrive as '@Alice', 'u/alice', '/u/alice', 'https://reddit.com/user/alice',
+-- 'https://mastodon.social/@alice' or '@alice@mastodon.social'; all of them
+-- reduce to one key so identities and authors compare by equality.
+CREATE FUNCTION earshot_handle_key(handle text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $$
+  SELECT nullif(
+    regexp_replace(
+      regexp_replace(
+        regexp_replace(
+          regexp_replace(lower(btrim(handle)), '^https?://([^/]+)/@([^/?#]+).*$', '\2@\1'),
+          '^https?://[^/]+/(u/|user/|users/)?([^/?#]+).*$', '\2'),
+        '^/?(u|user)/', ''),
+      '^@', ''),
+    '')
+$$;
+
+-- Identity values are stored normalized so lookups are exact matches.
+CREATE FUNCTION earshot_identity_value(kind text, value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $$
+  SELECT CASE lower(kind)
+    WHEN 'email' THEN nullif(lower(btrim(value)), '')
+    WHEN 'domain' THEN nullif(regexp_replace(regexp_replace(lower(btrim(value)), '^(https?://)?(www\.)?@?', ''), '[/:?#].*$', ''), '')
+    ELSE earshot_handle_key(value)
+  END
+$$;
+
+-- The text-search configuration for a detected language; unknown text is
+-- stemmed as English, the language most unlabelled feedback is written in.
+CREATE FUNCTION earshot_ts_config(lang text) RETURNS regconfig
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE lang
+    WHEN 'es' THEN 'spanish'::regconfig
+    WHEN 'de' THEN 'german'::regconfig
+    WHEN 'fr' THEN 'french'::regconfig
+    WHEN 'it' THEN 'italian'::regconfig
+    WHEN 'pt' THEN 'portuguese'::regconfig
+    WHEN 'nl' THEN 'dutch'::regconfig
+    WHEN 'ru' THEN 'russian'::regconfig
+    WHEN 'no' THEN 'norwegian'::regconfig
+    WHEN 'el' THEN 'greek'::regconfig
+    WHEN 'zh' THEN 'simple'::regconfig
+    ELSE 'english'::regconfig
+  END
+$$;
+
+-- Reposts and syndicated copies differ in links, @mentions, hashtags, case and
+-- punctuation; what is left is compared. Short texts ("great app!") are said
+-- independently by many people, so they never group.
+CREATE FUNCTION earshot_fingerprint(body text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $$
+  SELECT CASE WHEN length(t) >= 40 THEN md5(t) END
+  FROM (SELECT regexp_replace(regexp_replace(lower(body), '(https?://\S+|[@#]\w+|^rt\s)', '', 'g'), '[^[:alnum:]]+', '', 'g') AS t) s
+$$;
+
+ALTER TABLE mentions
+  ADD COLUMN sentiment_override text CHECK (sentiment_override IN ('positive', 'neutral', 'negative')),
+  ADD COLUMN intents_override jsonb,
+  ADD COLUMN duplicate_of uuid REFERENCES mentions(id) ON DELETE SET NULL,
+  ADD COLUMN erased_at timestamptz,
+  ADD COLUMN author_kind text GENERATED ALWAYS AS (lower(coalesce(platform, kind))) STORED,
+  ADD COLUMN author_key text GENERATED ALWAYS AS (earshot_handle_key(author_handle)) STORED,
+  ADD COLUMN fingerprint text GENERATED ALWAYS AS (earshot_fingerprint(body)) STORED,
+  ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    to_tsvector(earshot_ts_config(lang), coalesce(title, '') || ' ' || body)) STORED;
+
+-- Keyset pagination walks (priority, id) and (published_at, id) in one
+-- direction; these replace the mixed-direction indexes of 001.
+DROP INDEX mentions_inbox;
+DROP INDEX mentions_newest;
+CREATE INDEX mentions_inbox_desc ON mentions (workspace_id, priority DESC, id DESC);
+CREATE INDEX mentions_newest_desc ON mentions (workspace_id, published_at DESC, id DESC);
+CREATE INDEX mentions_search ON mentions USING gin (search);
+CREATE INDEX mentions_author ON mentions (workspace_id, author_kind, author_key) WHERE author_key IS NOT NULL;
+CREATE INDEX mentions_author_key ON mentions (workspace_id, author_key) WHERE author_key LIKE '%_@_%';
+CREATE INDEX mentions_duplicate_of ON mentions (duplicate_of) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX mentions_fingerprint ON mentions (workspace_id, fingerprint) WHERE fingerprint IS NOT NULL;
+CREATE INDEX mentions_source ON mentions (source_id, priority DESC, id DESC);
+CREATE INDEX mentions_assignee ON mentions (workspace_id, assignee) WHERE assignee IS NOT NULL;
+CREATE INDEX mentions_tags ON mentions USING gin (tags);
+CREATE INDEX ticket_links_response_id ON ticket_links (response_id) WHERE response_id IS NOT NULL;
+CREATE INDEX ticket_links_ticket ON ticket_links (ticket_id, created_at);
+
+-- Every insert path (polls, pushes, imports) groups near-duplicates the same
+-- way: a new mention whose fingerprint was seen before points at the first
+-- copy, which stays the one the inbox shows.
+CREATE FUNCTION earshot_group_duplicates() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE mentions m SET duplicate_of = g.leader
+  FROM (
+    SELECT n.id, (
+      SELECT o.id FROM mentions o
+      WHERE o.workspace_id = n.workspace_id AND o.fingerprint = n.fingerprint
+        AND o.duplicate_of IS NULL AND (o.created_at, o.id) < (n.created_at, n.id)
+      ORDER BY o.created_at, o.id LIMIT 1) AS leader
+    FROM inserted n WHERE n.fingerprint IS NOT NULL
+  ) g
+  WHERE m.id = g.id AND g.leader IS NOT NULL;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER mentions_group_duplicates AFTER INSERT ON mentions
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION earshot_group_duplicates();
+
+CREATE TABLE mention_notes (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  mention_id   uuid NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+  author       text NOT NULL,
+  body         text NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX mention_notes_mention ON mention_notes (mention_id, created_at);
+
+CREATE TABLE saved_views (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  name         text NOT NULL,
+  filter       jsonb NOT NULL DEFAULT '{}',
+  sort         text NOT NULL DEFAULT 'priority' CHECK (sort IN ('priority', 'newest')),
+  created_by   text NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (workspace_id, name)
+);
+
+ALTER TABLE audit_log ADD COLUMN actor_id uuid;
+CREATE INDEX customers_workspace_name ON customers (workspace_id, lower(name), id);
+CREATE INDEX tickets_workspace_status ON tickets (workspace_id, status);

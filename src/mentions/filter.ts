@@ -1,0 +1,118 @@
+// The one mention filter: the inbox list, its counts, bulk actions, saved
+// views, alert rules and web pages all describe "which mentions" with it, so a
+// saved view means the same thing everywhere.
+import { z } from '@hono/zod-openapi'
+import type postgres from 'postgres'
+import type { Sql, Tx } from '../db/sql.ts'
+import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
+
+export const MENTION_STATUSES = ['new', 'open', 'in_progress', 'resolved', 'ignored', 'spam'] as const
+export type MentionStatus = (typeof MENTION_STATUSES)[number]
+
+/** Query strings carry lists as `a,b`; JSON bodies as arrays. Both parse to an array. */
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1).max(50))
+
+/** `true`/`false` from a query string, or a JSON boolean. */
+const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean())
+
+const RELATIVE = /^(\d{1,6})([mhdw])$/
+/** An ISO date/time, or a duration back from now (`90m`, `24h`, `7d`, `4w`) so a saved view stays current. */
+const TimeBound = z
+  .string()
+  .max(40)
+  .refine((s) => RELATIVE.test(s) || !Number.isNaN(Date.parse(s)), 'an ISO date/time or a duration such as 24h, 7d')
+  .openapi({ example: '24h' })
+
+export const MentionFilter = z.strictObject({
+  status: listOf(z.enum(MENTION_STATUSES)).optional(),
+  sentiment: listOf(z.enum(SENTIMENT_LABELS)).optional(),
+  intent: listOf(z.enum(INTENT_LABELS)).optional(),
+  source: listOf(z.uuid()).optional(),
+  kind: listOf(z.string().min(1).max(50)).optional(),
+  lang: listOf(z.string().min(1).max(35)).optional(),
+  /** An assignee's name, or `unassigned`. */
+  assignee: z.string().min(1).max(200).optional(),
+  /** Every listed tag must be present. */
+  tag: listOf(z.string().min(1).max(100)).optional(),
+  customer: z.uuid().optional(),
+  ticket: z.uuid().optional(),
+  minPriority: z.coerce.number().min(0).max(1).optional(),
+  since: TimeBound.optional(),
+  until: TimeBound.optional(),
+  /** Full-text search, web-search syntax: words, "phrases", -exclusions, or. */
+  q: z.string().trim().min(1).max(200).optional(),
+  /** Linked to a ticket that is done and not yet resolved here: time to tell the people who reported it. */
+  followUp: flag.optional(),
+})
+export type MentionFilter = z.infer<typeof MentionFilter>
+
+type AnySql = Sql | Tx
+export type Fragment = postgres.Fragment
+
+const UNIT_SECONDS = { m: 60, h: 3600, d: 86_400, w: 604_800 } as const
+
+function timeBound(sql: AnySql, value: string): Fragment {
+  const rel = RELATIVE.exec(value)
+  if (!rel) return sql`${new Date(value)}::timestamptz`
+  const seconds = Number(rel[1]) * UNIT_SECONDS[rel[2] as keyof typeof UNIT_SECONDS]
+  return sql`(now() - make_interval(secs => ${seconds}))`
+}
+
+/** The languages we stem; a query is stemmed by each so it matches text of any of them. */
+const SEARCH_CONFIGS = ['english', 'spanish', 'german', 'french', 'italian', 'portuguese', 'dutch', 'russian', 'norwegian', 'greek', 'simple'] as const
+
+/**
+ * The tsquery for `q`: the user's words stemmed in every language we index,
+ * OR-ed, so "crash" finds English "crashes" and German "abstürzen" finds
+ * "Absturz"-family words, while each mention was indexed in its own language.
+ */
+export function searchQuerySql(sql: AnySql, q: string): Fragment {
+  const parts = SEARCH_CONFIGS.map((c) => sql`websearch_to_tsquery(${c}::regconfig, ${q})`)
+  return parts.reduce((a, b) => sql`${a} || ${b}`)
+}
+
+/** AND of conditions; `true` when there are none. */
+export function andAll(sql: AnySql, conds: Fragment[]): Fragment {
+  if (conds.length === 0) return sql`true`
+  return conds.reduce((a, b) => sql`${a} AND ${b}`)
+}
+
+/**
+ * Conditions on the table aliased `alias` (default `m`): use as
+ * `FROM mentions m WHERE ${mentionFilterSql(sql, workspaceId, filter)}`.
+ * Always scoped to the workspace; sentiment and intent match the effective
+ * (human override, else model) values.
+ */
+export function mentionFilterSql(sql: AnySql, workspaceId: string, f: MentionFilter, alias = 'm'): Fragment {
+  const m = sql(alias)
+  const conds: Fragment[] = [sql`${m}.workspace_id = ${workspaceId}`]
+  if (f.status) conds.push(sql`${m}.status IN ${sql(f.status)}`)
+  if (f.sentiment) conds.push(sql`coalesce(${m}.sentiment_override, ${m}.sentiment_label) IN ${sql(f.sentiment)}`)
+  if (f.intent) {
+    const any = f.intent.map((i) => sql`(CASE WHEN ${m}.intents_override IS NULL THEN ${m}.intents @> ${sql.json([{ label: i }])}::jsonb ELSE ${m}.intents_override ? ${i} END)`)
+    conds.push(sql`(${any.reduce((a, b) => sql`${a} OR ${b}`)})`)
+  }
+  if (f.source) conds.push(sql`${m}.source_id IN ${sql(f.source)}`)
+  if (f.kind) conds.push(sql`${m}.kind IN ${sql(f.kind)}`)
+  if (f.lang) conds.push(sql`${m}.lang IN ${sql(f.lang)}`)
+  if (f.assignee === 'unassigned') conds.push(sql`${m}.assignee IS NULL`)
+  else if (f.assignee) conds.push(sql`${m}.assignee = ${f.assignee}`)
+  if (f.tag) conds.push(sql`${m}.tags @> ${f.tag}::text[]`)
+  if (f.customer) conds.push(sql`${m}.customer_id = ${f.customer}`)
+  if (f.ticket) {
+    conds.push(sql`EXISTS (SELECT 1 FROM ticket_links tl WHERE tl.mention_id = ${m}.id AND tl.ticket_id = ${f.ticket} AND tl.workspace_id = ${workspaceId})`)
+  }
+  if (f.minPriority !== undefined) conds.push(sql`${m}.priority >= ${f.minPriority}`)
+  if (f.since) conds.push(sql`${m}.published_at >= ${timeBound(sql, f.since)}`)
+  if (f.until) conds.push(sql`${m}.published_at < ${timeBound(sql, f.until)}`)
+  // A scalar subquery is computed once per query, not once per candidate row.
+  if (f.q) conds.push(sql`${m}.search @@ (SELECT ${searchQuerySql(sql, f.q)})`)
+  if (f.followUp !== undefined) {
+    const linkedToDone = sql`EXISTS (SELECT 1 FROM ticket_links tl JOIN tickets t ON t.id = tl.ticket_id
+      WHERE tl.mention_id = ${m}.id AND t.status = 'done' AND t.workspace_id = ${workspaceId})`
+    const open = sql`${m}.status NOT IN ('resolved', 'ignored', 'spam')`
+    conds.push(f.followUp ? sql`(${open} AND ${linkedToDone})` : sql`NOT (${open} AND ${linkedToDone})`)
+  }
+  return andAll(sql, conds)
+}
