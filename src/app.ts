@@ -1,12 +1,13 @@
 import { HTTPException } from 'hono/http-exception'
-import { bodyLimit } from 'hono/body-limit'
 import { requireKey } from './auth/middleware.ts'
 import type { Deps } from './deps.ts'
 import { AppError } from './errors.ts'
+import { limitBody } from './http/body-limit.ts'
 import { createRouter } from './http/types.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
 import { renderDocs } from './routes/docs-page.ts'
 import { systemRouter } from './routes/system.ts'
+import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
 import { webRouter } from './web/router.tsx'
 
@@ -37,17 +38,11 @@ export function createApp(deps: Deps) {
   app.route('/', systemRouter)
   app.route('/app', webRouter)
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_API_BODY,
-      onError: (c) => c.json(errorBody('payload_too_large', `request body over ${MAX_API_BODY} bytes`), 413),
-    }),
-    requireKey,
-  )
+  app.use('/v1/*', limitBody(MAX_API_BODY), requireKey)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
   app.route('/v1/api-keys', apiKeysRouter)
   app.route('/v1/workspaces', workspacesRouter)
+  app.route('/v1/webhooks', webhooksRouter)
 
   const docConfig = {
     openapi: '3.1.0',

@@ -1,3 +1,5 @@
+import { serve } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.ts'
 import { createSql } from '../../src/db/sql.ts'
@@ -23,6 +25,19 @@ describe('errors are JSON with a code, never a stack or SQL', () => {
     const res = await t.call('POST', '/v1/api-keys', { body: { name: 'x'.repeat(1_100_000), role: 'viewer' } })
     expect(res.status).toBe(413)
     expect(res.data.error.code).toBe('payload_too_large')
+  })
+
+  it('a client still uploading an oversized body over real HTTP gets the 413, not a reset', async () => {
+    const server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 })
+    await new Promise((r) => server.once('listening', r))
+    const { port } = server.address() as AddressInfo
+    const res = await fetch(`http://127.0.0.1:${port}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer esk_test_admin_key_0123456789abcdef', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(3_000_000), role: 'viewer' }),
+    })
+    expect(res.status).toBe(413)
+    await new Promise((r) => server.close(r))
   })
 
   it('validation errors say what is wrong without leaking internals', async () => {
