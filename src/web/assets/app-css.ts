@@ -23,6 +23,7 @@ main{padding:1rem;max-width:84rem;margin:0 auto}
 h1{font-size:1.4rem;margin:.25rem 0 1rem}
 h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
 h3{font-size:1rem;margin:1rem 0 .25rem}
+.card>h2:first-child{margin-top:0}
 button,.button{font:inherit;padding:.35rem .75rem;border-radius:4px;border:1px solid var(--line);background:var(--panel);color:var(--fg);cursor:pointer;text-decoration:none;display:inline-block}
 button.primary,.button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}
 button.danger{color:var(--neg);border-color:var(--neg)}
@@ -74,8 +75,9 @@ mark{background:var(--mark);color:inherit;padding:0 .1rem}
 .chart text{font:11px system-ui,sans-serif;fill:#32383f}
 .spark{width:6rem;height:1.5rem;vertical-align:middle}
 .legend{display:flex;flex-wrap:wrap;gap:.75rem;font-size:.85rem;margin:.25rem 0}
-.legend i{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.25rem;vertical-align:-1px}
-.bar{height:1rem;background:var(--accent);border-radius:2px;min-width:2px}
+.legend .swatch{width:.8rem;height:.8rem;margin-right:.25rem;vertical-align:-1px}
+.barcell{width:60%}
+.hbar{width:100%;height:1rem;display:block}
 .kbd,kbd{font:12px ui-monospace,monospace;border:1px solid var(--line);border-bottom-width:2px;border-radius:3px;padding:0 .3rem;background:var(--panel)}
 dialog{border:1px solid var(--line);border-radius:8px;max-width:28rem}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .75rem;margin:0}

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import type { WebEnv } from '../env.ts'
+import { dashboardRouter } from './dashboard.tsx'
 
 /** Every signed-in section of /app, mounted under its path by the web router. */
-export const pageRouters: [string, Hono<WebEnv>][] = []
+export const pageRouters: [string, Hono<WebEnv>][] = [['/dashboard', dashboardRouter]]
