@@ -44,9 +44,16 @@ export async function deleteApiKey(deps: Deps, workspaceId: string, id: string):
 }
 
 export async function authenticate(deps: Deps, key: string): Promise<Principal | undefined> {
+  // One round trip: the lookup, plus last_used_at refreshed at most once a minute.
   const [row]: [Principal?] = await deps.sql`
-    SELECT k.id AS "keyId", k.workspace_id AS "workspaceId", w.name AS "workspaceName", k.role
-    FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
-    WHERE k.key_hash = ${await hashApiKey(key)}`
+    WITH k AS (
+      SELECT k.id AS "keyId", k.workspace_id AS "workspaceId", w.name AS "workspaceName", k.role, k.last_used_at
+      FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+      WHERE k.key_hash = ${await hashApiKey(key)}
+    ), touched AS (
+      UPDATE api_keys SET last_used_at = now()
+      WHERE id = (SELECT "keyId" FROM k) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+    )
+    SELECT "keyId", "workspaceId", "workspaceName", role FROM k`
   return row
 }

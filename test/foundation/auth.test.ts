@@ -16,8 +16,11 @@ describe('API keys and roles', () => {
     const created = await t.call('POST', '/v1/api-keys', { body: { name: 'ci', role: 'agent' } })
     expect(created.status).toBe(201)
     expect(created.data.key).toMatch(/^esk_[A-Za-z0-9_-]{43}$/)
+    expect((await t.call('GET', '/v1/mentions', { key: created.data.key })).status).not.toBe(401)
     const listed = await t.call('GET', '/v1/api-keys')
     expect(listed.status).toBe(200)
+    const agent = listed.data.items.find((k: { id: string }) => k.id === created.data.id)
+    expect(agent.lastUsedAt).not.toBeNull()
     expect(JSON.stringify(listed.data)).not.toContain(created.data.key)
     expect(listed.data.items.map((k: { id: string }) => k.id)).toContain(created.data.id)
     const [stored] = await t.sql`SELECT key_hash FROM api_keys WHERE id = ${created.data.id}`
