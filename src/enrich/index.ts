@@ -1,11 +1,18 @@
 // The one enrichment entry point every way feedback comes in goes through
 // (polled mentions, pushed mentions, survey comments). Pure and synchronous so
-// it runs the same on Node and on Workers.
+// it runs the same on Node and on Workers: no I/O, models are bundled modules
+// decoded lazily on first use.
+import { INTENT_LABELS, INTENT_VERSION, detectIntents, type IntentLabel } from './intent.ts'
+import { LANG_VERSION, detectLang } from './lang.ts'
+import { NORMALIZE_VERSION, normalizeText } from './normalize.ts'
+import { PII_VERSION, findPii, redactPii, type PiiType } from './pii.ts'
+import { PRIORITY_VERSION, scorePriority } from './priority.ts'
+import { SENTIMENT_LABELS, SENTIMENT_VERSION, scoreSentiment, type SentimentLabel } from './sentiment.ts'
+import { SPAM_VERSION, scoreSpam } from './spam.ts'
+import { tokenize } from './tokenize.ts'
 
-export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const
-export type SentimentLabel = (typeof SENTIMENT_LABELS)[number]
-export const INTENT_LABELS = ['bug_report', 'feature_request', 'question', 'praise', 'complaint', 'pricing', 'churn_risk', 'other'] as const
-export type IntentLabel = (typeof INTENT_LABELS)[number]
+export { INTENT_LABELS, SENTIMENT_LABELS }
+export type { IntentLabel, SentimentLabel }
 
 export interface EnrichInput {
   text: string
@@ -20,6 +27,8 @@ export interface EnrichInput {
   engagement?: { likes?: number; replies?: number; shares?: number }
   publishedAt?: Date
   customerValue?: number
+  /** How many other authors posted the same text, when the caller knows (a spam signal). */
+  duplicateAuthors?: number
 }
 
 export interface Enrichment {
@@ -30,7 +39,8 @@ export interface Enrichment {
   sentiment: { label: SentimentLabel; score: number; confidence: number }
   intents: { label: IntentLabel; score: number }[]
   spam: number
-  pii: { type: string; start: number; end: number }[]
+  /** Offsets index into the returned `text` (after redaction when it happened). */
+  pii: { type: PiiType; start: number; end: number }[]
   priority: number
   priorityComponents: Record<string, number>
   explanation: { sentiment: { token: string; weight: number }[] }
@@ -42,21 +52,44 @@ export interface EnrichOptions {
   now?: Date
 }
 
-/** Bumped whenever any stage changes, so `earshot reclassify` can find stale rows. */
-export const ENRICH_VERSION = 0
+/**
+ * Bumped whenever any stage changes, so `earshot reclassify` can find stale rows.
+ * The per-stage versions are summed so a bump in any stage raises it.
+ */
+export const ENRICH_VERSION = NORMALIZE_VERSION + LANG_VERSION + SENTIMENT_VERSION + INTENT_VERSION + SPAM_VERSION + PII_VERSION + PRIORITY_VERSION
 
-export function enrich(input: EnrichInput, _opts: EnrichOptions = {}): Enrichment {
+const round = (v: number) => Math.round(v * 1000) / 1000
+
+export function enrich(input: EnrichInput, opts: EnrichOptions = {}): Enrichment {
+  const body = normalizeText(input.text)
+  const title = input.title ? normalizeText(input.title) : ''
+  const analysed = title ? `${title}\n${body}` : body
+  const { lang, confidence } = detectLang(analysed, input.lang)
+  const sentiment = scoreSentiment({ tokens: tokenize(analysed), lang, rating: input.rating, kind: input.kind })
+  const intents = detectIntents({ text: analysed, sentimentScore: sentiment.score, rating: input.rating })
+  const spam = scoreSpam({ text: analysed, duplicateAuthors: input.duplicateAuthors }).score
+  const found = findPii(body)
+  const { text, pii } = opts.redactPii && found.length ? redactPii(body, found) : { text: body, pii: found }
+  const { priority, components } = scorePriority({
+    sentimentScore: sentiment.score,
+    intents,
+    followers: input.followers,
+    engagement: input.engagement,
+    customerValue: input.customerValue,
+    publishedAt: input.publishedAt,
+    now: opts.now,
+  })
   return {
-    text: input.text.trim(),
-    lang: input.lang ?? 'und',
-    langConfidence: input.lang ? 1 : 0,
-    sentiment: { label: 'neutral', score: 0, confidence: 0 },
-    intents: [],
-    spam: 0,
-    pii: [],
-    priority: 0,
-    priorityComponents: {},
-    explanation: { sentiment: [] },
+    text,
+    lang,
+    langConfidence: round(confidence),
+    sentiment: { label: sentiment.label, score: sentiment.score, confidence: sentiment.confidence },
+    intents,
+    spam,
+    pii,
+    priority,
+    priorityComponents: components,
+    explanation: { sentiment: sentiment.explanation },
     version: ENRICH_VERSION,
   }
 }

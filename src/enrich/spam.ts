@@ -1,0 +1,45 @@
+// Stage 5: spam / bot score in [0, 1]. Independent signals (link farming,
+// promo phrasing, tag stuffing, gibberish, the same text from many authors)
+// combined as a noisy-OR so any one strong signal is enough.
+
+export const SPAM_VERSION = 1
+
+const PROMO_RE =
+  /\b(?:free (?:followers|gift|money|iphone|trial)|giveaway|promo ?code|coupon|discount code|\d+% off|click (?:here|the link|link in bio)|link in (?:my )?bio|dm (?:me|us) (?:for|to)|follow (?:me|back|for follow)|f4f|sub4sub|check out my|subscribe to my|earn \$?\d+|make money|work from home|passive income|crypto|bitcoin|btc|forex|airdrop|nft drop|onlyfans|casino|betting tips|viagra|cialis|buy now|limited (?:time )?offer|act now|whatsapp \+?\d|telegram @|cheap (?:followers|likes)|100% guaranteed)\b/giu
+
+export interface SpamInput {
+  text: string
+  /** How many other authors posted the same content, when the caller knows. */
+  duplicateAuthors?: number
+}
+
+function gibberishShare(text: string): number {
+  const words = text.match(/\p{Script=Latin}{5,}/gu)
+  if (!words || words.length < 2) return 0
+  let odd = 0
+  for (const w of words) {
+    if (!/[aeiouyäöüéèáíóúàåøæ]/i.test(w) || /[bcdfghjklmnpqrstvwxz]{5,}/i.test(w) || /(.)\1{3,}/.test(w)) odd++
+  }
+  return odd / words.length
+}
+
+/** Probability-like spam score with the signals that fired. */
+export function scoreSpam(input: SpamInput): { score: number; signals: Record<string, number> } {
+  const text = input.text
+  const signals: Record<string, number> = {}
+  const links = (text.match(/https?:\/\/|www\./gi) ?? []).length
+  if (links >= 2) signals.links = Math.min(0.8, 0.2 * links)
+  const promo = (text.match(PROMO_RE) ?? []).length
+  if (promo) signals.promo = Math.min(0.9, 0.45 * promo)
+  const tags = (text.match(/(?:^|\s)[#@][\p{L}\p{N}_]+/gu) ?? []).length
+  if (tags >= 5) signals.tags = Math.min(0.6, 0.08 * tags)
+  const gib = gibberishShare(text)
+  if (gib > 0.3) signals.gibberish = Math.min(0.8, gib)
+  if (/(.)\1{7,}/u.test(text)) signals.repeats = 0.3
+  const letters = text.replace(/[^\p{L}]/gu, '')
+  if (letters.length >= 20 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) signals.shouting = 0.15
+  if (input.duplicateAuthors && input.duplicateAuthors >= 2) signals.duplicates = Math.min(0.95, 0.3 * Math.log2(input.duplicateAuthors))
+  let keep = 1
+  for (const v of Object.values(signals)) keep *= 1 - v
+  return { score: Math.round((1 - keep) * 1000) / 1000, signals }
+}
