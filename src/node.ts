@@ -7,6 +7,7 @@ import { createSql } from './db/sql.ts'
 import type { Deps } from './deps.ts'
 import { createLogger } from './logger.ts'
 import { VERSION } from './version.ts'
+import { startDeliveryLoop } from './webhooks/loop.ts'
 import { bootstrapWorkspaces } from './workspaces/workspaces.ts'
 
 // Shutdown steps, run last-registered first: stop accepting, stop the
@@ -50,6 +51,8 @@ async function main() {
     console.log(`\nFirst start: an admin API key for the "default" workspace was created. It is shown only now:\n\n  ${mintedKey}\n`)
   }
   const app = createApp(deps)
+  const deliveries = startDeliveryLoop(deps)
+  stopping.push(deliveries.stop)
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
     const ms = Math.round(performance.now() - startedAt)

@@ -4,6 +4,7 @@ import { createSql } from './db/sql.ts'
 import type { Deps } from './deps.ts'
 import { createLogger } from './logger.ts'
 import { VERSION } from './version.ts'
+import { dispatchDueDeliveries } from './webhooks/dispatch.ts'
 
 interface WorkerBindings {
   DATABASE_URL?: string
@@ -38,6 +39,6 @@ export default {
   },
   async scheduled(_event: unknown, bindings: WorkerBindings, ctx: ExecutionContext) {
     const deps = depsFor(bindings)
-    ctx.waitUntil(deps.sql.end({ timeout: 30 }))
+    ctx.waitUntil(dispatchDueDeliveries(deps).finally(() => deps.sql.end({ timeout: 30 })))
   },
 }
