@@ -8,7 +8,6 @@ import { apiKeysRouter } from './routes/api-keys.ts'
 import { renderDocs } from './routes/docs-page.ts'
 import { systemRouter } from './routes/system.ts'
 import { webhooksRouter } from './routes/webhooks.ts'
-import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
 import { webRouter } from './web/router.tsx'
 
@@ -43,7 +42,6 @@ export function createApp(deps: Deps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
   app.route('/v1/api-keys', apiKeysRouter)
   app.route('/v1/workspaces', workspacesRouter)
-  app.route('/v1/webhooks', webhooksRouter)
   app.route('/v1/webhooks', webhooksRouter)
 
   const docConfig = {
