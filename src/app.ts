@@ -5,7 +5,11 @@ import { AppError } from './errors.ts'
 import { limitBody } from './http/body-limit.ts'
 import { createRouter } from './http/types.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
+import { connectorsRouter } from './routes/connectors.ts'
 import { renderDocs } from './routes/docs-page.ts'
+import { mentionsRouter } from './routes/mentions.ts'
+import { pushMentionsRouter } from './routes/push-mentions.ts'
+import { sourcesRouter } from './routes/sources.ts'
 import { systemRouter } from './routes/system.ts'
 import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
@@ -42,6 +46,10 @@ export function createApp(deps: Deps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
   app.route('/v1/api-keys', apiKeysRouter)
   app.route('/v1/workspaces', workspacesRouter)
+  app.route('/v1/connectors', connectorsRouter)
+  app.route('/v1/sources', sourcesRouter)
+  app.route('/v1/mentions', pushMentionsRouter)
+  app.route('/v1/mentions', mentionsRouter)
   app.route('/v1/webhooks', webhooksRouter)
 
   const docConfig = {

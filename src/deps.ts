@@ -1,5 +1,7 @@
+import type { Context } from 'hono'
 import type { Logger } from './logger.ts'
 import type { Sql } from './db/sql.ts'
+import type { LookupHost } from './net/ssrf.ts'
 
 /** Settings the app needs at run time, derived from env at the entry point. */
 export interface AppConfig {
@@ -15,4 +17,8 @@ export interface Deps {
   config: AppConfig
   logger: Logger
   clock: () => Date
+  /** DNS resolver for the SSRF guard; the Node entry passes one, Workers check literal hosts only. */
+  lookupHost?: LookupHost
+  /** The requesting client's IP (for per-client rate limits), as the runtime knows it; absent = unknown. */
+  clientIp?: (c: Context) => string | undefined
 }

@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises'
+import { hostname } from 'node:os'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { parseEnv, type Env } from './config.ts'
@@ -6,6 +8,7 @@ import { openDatabase } from './db/open.ts'
 import { createSql } from './db/sql.ts'
 import type { Deps } from './deps.ts'
 import { createLogger } from './logger.ts'
+import { startCronTicker } from './scheduler/cron.ts'
 import { VERSION } from './version.ts'
 import { startDeliveryLoop } from './webhooks/loop.ts'
 import { bootstrapWorkspaces } from './workspaces/workspaces.ts'
@@ -45,6 +48,7 @@ async function main() {
     config: { version: VERSION, allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS, secretKey: env.EARSHOT_SECRET_KEY },
     logger,
     clock: () => new Date(),
+    lookupHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
   }
   const { mintedKey } = await bootstrapWorkspaces(deps, env.EARSHOT_ADMIN_KEY)
   if (mintedKey) {
@@ -53,6 +57,7 @@ async function main() {
   const app = createApp(deps)
   const deliveries = startDeliveryLoop(deps)
   stopping.push(deliveries.stop)
+  if (env.EARSHOT_CRON) stopping.push(startCronTicker(deps, `node:${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`).stop)
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
     const ms = Math.round(performance.now() - startedAt)

@@ -3,6 +3,7 @@ import { parseEnv } from './config.ts'
 import { createSql } from './db/sql.ts'
 import type { Deps } from './deps.ts'
 import { createLogger } from './logger.ts'
+import { tick } from './scheduler/tick.ts'
 import { VERSION } from './version.ts'
 import { dispatchDueDeliveries } from './webhooks/dispatch.ts'
 
@@ -39,6 +40,7 @@ export default {
   },
   async scheduled(_event: unknown, bindings: WorkerBindings, ctx: ExecutionContext) {
     const deps = depsFor(bindings)
-    ctx.waitUntil(dispatchDueDeliveries(deps).finally(() => deps.sql.end({ timeout: 30 })))
+    const work = [dispatchDueDeliveries(deps), tick(deps, { owner: `worker:${crypto.randomUUID()}`, concurrency: 2 })]
+    ctx.waitUntil(Promise.allSettled(work).finally(() => deps.sql.end({ timeout: 30 })))
   },
 }

@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import type { Logger } from '../src/logger.ts'
+import type { HttpClient } from '../src/net/http-client.ts'
+import type { MentionItem } from '../src/pipeline/mention-item.ts'
+
+/** What a connector may use while polling: the shared HTTP client, a logger, cancellation and its item budget. */
+export interface ConnectorContext {
+  fetch: HttpClient
+  logger: Logger
+  signal: AbortSignal
+  now: Date
+  /** Most items this poll may return: the bounded backfill on a first run, a safety cap after. */
+  maxItems: number
+}
+
+export interface PollResult<Cursor> {
+  items: MentionItem[]
+  cursor: Cursor
+}
+
+/** A connector as written: typed config and cursor. */
+export interface ConnectorDefinition<Config, Cursor> {
+  kind: string
+  description: string
+  config: z.ZodType<Config>
+  cursor: z.ZodType<Cursor>
+  /** Config fields holding credentials: stored, never returned in full. */
+  secrets: readonly string[]
+  /** Config fields holding user-supplied URLs, checked against the SSRF policy when saved. */
+  urls: readonly string[]
+  /** Absent for push-only kinds (`api`). */
+  poll?: (ctx: ConnectorContext, config: Config, cursor: Cursor | null) => Promise<PollResult<Cursor>>
+}
+
+/** A connector as the registry holds it: config and cursor validated at the boundary. */
+export interface Connector {
+  kind: string
+  description: string
+  config: z.ZodType
+  secrets: readonly string[]
+  urls: readonly string[]
+  poll?: (ctx: ConnectorContext, config: unknown, cursor: unknown) => Promise<PollResult<unknown>>
+}
+
+/** Erases a connector's types behind parsing, so the registry can hold every kind. */
+export function defineConnector<Config, Cursor>(def: ConnectorDefinition<Config, Cursor>): Connector {
+  const { poll } = def
+  return {
+    kind: def.kind,
+    description: def.description,
+    config: def.config,
+    secrets: def.secrets,
+    urls: def.urls,
+    poll: poll
+      ? (ctx, config, cursor) => {
+          const stored = def.cursor.safeParse(cursor)
+          return poll(ctx, def.config.parse(config), cursor !== null && stored.success ? stored.data : null)
+        }
+      : undefined,
+  }
+}
+
+/** Fields every polled connector accepts. */
+export const commonConfig = {
+  /** Replaces the public origin (self-hosted instance, proxy, test server); the connector appends the API path. */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Most items the first run backfills. */
+  backfill: z.number().int().min(1).max(5000).optional(),
+}
+
+/** The origin to call: the configured baseUrl (without a trailing slash) or the public one. */
+export const originOf = (config: { baseUrl?: string }, fallback: string) => (config.baseUrl ?? fallback).replace(/\/+$/, '')

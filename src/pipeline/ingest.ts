@@ -1,0 +1,110 @@
+import { resolveCustomersForMentions } from '../customers/resolve.ts'
+import type { Tx } from '../db/sql.ts'
+import type { Deps } from '../deps.ts'
+import { enrich } from '../enrich/index.ts'
+import { contentHash } from './content-hash.ts'
+import type { MentionItem } from './mention-item.ts'
+import { tidyWhitespace } from './html-text.ts'
+
+export interface IngestSource {
+  id: string
+  kind: string
+}
+
+export interface IngestResult {
+  inserted: number
+  duplicates: number
+  /** Ids of the rows this call inserted (duplicates are not repeated). */
+  ids: string[]
+}
+
+const MAX_BODY_CHARS = 20_000
+// 29 columns × 1,000 rows stays under PostgreSQL's 65,535 bind parameters.
+const CHUNK = 1000
+
+const COLUMNS = [
+  'workspace_id', 'source_id', 'external_id', 'kind', 'platform', 'url', 'author_handle', 'author_name', 'author_profile_url',
+  'author_followers', 'title', 'body', 'lang', 'lang_confidence', 'published_at', 'rating', 'engagement', 'raw', 'content_hash',
+  'sentiment_label', 'sentiment_score', 'sentiment_confidence', 'intents', 'spam_score', 'pii', 'priority', 'priority_components',
+  'explanation', 'enrich_version',
+] as const
+
+async function redactPiiFor(tx: Tx, workspaceId: string): Promise<boolean> {
+  const [ws]: [{ redact: string | null }?] = await tx`SELECT settings->>'redactPii' AS redact FROM workspaces WHERE id = ${workspaceId}`
+  return ws?.redact !== 'false'
+}
+
+/** Keeps the first of each externalId: a batch may repeat an item across pages. */
+function uniqueByExternalId(items: MentionItem[]): MentionItem[] {
+  const seen = new Set<string>()
+  return items.filter((i) => !seen.has(i.externalId) && seen.add(i.externalId))
+}
+
+/**
+ * Normalizes, enriches and stores mentions inside the caller's transaction,
+ * so they commit together with whatever else the caller writes (a source's
+ * cursor). `(source_id, external_id)` is unique, so re-ingesting is harmless.
+ */
+export async function ingestMentions(
+  deps: Deps,
+  tx: Tx,
+  workspaceId: string,
+  source: IngestSource,
+  items: MentionItem[],
+): Promise<IngestResult> {
+  if (items.length === 0) return { inserted: 0, duplicates: 0, ids: [] }
+  const redactPii = await redactPiiFor(tx, workspaceId)
+  const now = deps.clock()
+  const unique = uniqueByExternalId(items)
+  const ids: string[] = []
+  for (let start = 0; start < unique.length; start += CHUNK) {
+    const rows = unique.slice(start, start + CHUNK).map((item) => toRow(tx, workspaceId, source, item, redactPii, now))
+    const inserted: { id: string }[] = await tx`
+      INSERT INTO mentions ${tx(rows, COLUMNS)}
+      ON CONFLICT (source_id, external_id) DO NOTHING
+      RETURNING id`
+    for (const row of inserted) ids.push(row.id)
+  }
+  await resolveCustomersForMentions(tx, workspaceId, ids)
+  return { inserted: ids.length, duplicates: items.length - ids.length, ids }
+}
+
+function toRow(tx: Tx, workspaceId: string, source: IngestSource, item: MentionItem, redactPii: boolean, now: Date) {
+  const text = tidyWhitespace(item.text.normalize('NFC')).slice(0, MAX_BODY_CHARS)
+  const title = item.title === undefined ? undefined : tidyWhitespace(item.title.normalize('NFC'))
+  const e = enrich(
+    { text, title, lang: item.lang, rating: item.rating, kind: source.kind, followers: item.author.followers, engagement: item.engagement, publishedAt: item.publishedAt },
+    { redactPii, now },
+  )
+  return {
+    workspace_id: workspaceId,
+    source_id: source.id,
+    external_id: item.externalId,
+    kind: source.kind,
+    platform: item.platform ?? (source.kind === 'api' ? null : source.kind),
+    url: item.url,
+    author_handle: item.author.handle,
+    author_name: item.author.name ?? null,
+    author_profile_url: item.author.profileUrl ?? null,
+    author_followers: item.author.followers ?? null,
+    title: title ?? null,
+    body: e.text,
+    lang: e.lang,
+    lang_confidence: e.langConfidence,
+    published_at: item.publishedAt,
+    rating: item.rating ?? null,
+    engagement: tx.json(item.engagement),
+    raw: item.raw === undefined ? null : tx.json(item.raw as never),
+    content_hash: contentHash(title, text),
+    sentiment_label: e.sentiment.label,
+    sentiment_score: e.sentiment.score,
+    sentiment_confidence: e.sentiment.confidence,
+    intents: tx.json(e.intents),
+    spam_score: e.spam,
+    pii: tx.json(e.pii),
+    priority: e.priority,
+    priority_components: tx.json(e.priorityComponents),
+    explanation: tx.json(e.explanation as never),
+    enrich_version: e.version,
+  }
+}

@@ -1,0 +1,27 @@
+import type { Deps } from '../deps.ts'
+import { badRequest } from '../errors.ts'
+import type { SourceRow, SourceView } from './source.ts'
+import { toSourceView } from './source.ts'
+import { connectorFor, validateConfig, validateSchedule } from './validate-source.ts'
+
+export interface NewSource {
+  kind: string
+  name: string
+  config?: Record<string, unknown>
+  schedule?: string | null
+  enabled?: boolean
+}
+
+export async function createSource(deps: Deps, workspaceId: string, input: NewSource): Promise<SourceView> {
+  const connector = connectorFor(input.kind)
+  const config = validateConfig(deps, connector, input.config)
+  if (!connector.poll && input.schedule) throw badRequest(`${input.kind} sources are push-only and take no schedule`)
+  validateSchedule(input.schedule)
+  const enabled = input.enabled ?? true
+  const nextRunAt = connector.poll && enabled ? deps.clock() : null
+  const [row]: [SourceRow?] = await deps.sql`
+    INSERT INTO sources (workspace_id, kind, name, config, schedule, enabled, next_run_at)
+    VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(config as never)}, ${input.schedule ?? null}, ${enabled}, ${nextRunAt})
+    RETURNING *`
+  return toSourceView(row!)
+}

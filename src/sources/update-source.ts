@@ -1,0 +1,60 @@
+import type { Deps } from '../deps.ts'
+import { badRequest } from '../errors.ts'
+import { findSourceRow } from './find-sources.ts'
+import { maskSecret, toSourceView, type SourceRow, type SourceView } from './source.ts'
+import { connectorFor, validateConfig, validateSchedule } from './validate-source.ts'
+
+export interface SourcePatch {
+  name?: string
+  config?: Record<string, unknown>
+  schedule?: string | null
+  enabled?: boolean
+}
+
+/** A client that sends back the masked form of a secret means "keep it". */
+function keepMaskedSecrets(secrets: readonly string[], stored: Record<string, unknown>, next: Record<string, unknown>) {
+  const out = { ...next }
+  for (const field of secrets) {
+    const old = stored[field]
+    if (typeof old === 'string' && out[field] === maskSecret(old)) out[field] = old
+  }
+  return out
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+/**
+ * A config change starts the source afresh: the cursor belonged to the old
+ * query, and a source disabled by a permanent error gets another chance.
+ */
+export async function updateSource(deps: Deps, workspaceId: string, id: string, patch: SourcePatch): Promise<SourceView> {
+  return deps.sql.begin(async (tx) => {
+    const [current]: [SourceRow?] = await tx`SELECT * FROM sources WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`
+    if (!current) return toSourceView(await findSourceRow(deps, workspaceId, id))
+    const connector = connectorFor(current.kind)
+    if (!connector.poll && patch.schedule) throw badRequest(`${current.kind} sources are push-only and take no schedule`)
+    validateSchedule(patch.schedule)
+    const config = patch.config === undefined ? current.config : validateConfig(deps, connector, keepMaskedSecrets(connector.secrets, current.config, patch.config))
+    const configChanged = !sameJson(config, current.config)
+    const schedule = patch.schedule === undefined ? current.schedule : patch.schedule
+    const enabled = patch.enabled ?? current.enabled
+    const now = deps.clock()
+    const reschedule = configChanged || schedule !== current.schedule || (enabled && !current.enabled)
+    const nextRunAt = !connector.poll || !enabled ? null : reschedule ? now : current.next_run_at
+    const [row]: [SourceRow?] = await tx`
+      UPDATE sources SET
+        name = ${patch.name ?? current.name},
+        config = ${tx.json(config as never)},
+        schedule = ${schedule},
+        enabled = ${enabled},
+        next_run_at = ${nextRunAt},
+        cursor = CASE WHEN ${configChanged} THEN NULL ELSE cursor END,
+        disabled_reason = CASE WHEN ${configChanged} THEN NULL ELSE disabled_reason END,
+        consecutive_failures = CASE WHEN ${configChanged} THEN 0 ELSE consecutive_failures END,
+        last_error = CASE WHEN ${configChanged} THEN NULL ELSE last_error END,
+        updated_at = ${now}
+      WHERE id = ${id} AND workspace_id = ${workspaceId}
+      RETURNING *`
+    return toSourceView(row!)
+  })
+}
