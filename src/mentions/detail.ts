@@ -1,0 +1,75 @@
+// One mention with everything a triager looks at: its customer, tickets,
+// notes, history and the other copies grouped under it.
+import type { Deps } from '../deps.ts'
+import type { Sql, Tx } from '../db/sql.ts'
+import { listAudit, type AuditRecord } from '../audit/audit.ts'
+import { notFound } from '../errors.ts'
+import { mentionColumns, toMention, type Mention, type MentionRow } from './shape.ts'
+
+export interface CustomerBrief {
+  id: string
+  name: string | null
+  email: string | null
+  company: string | null
+  plan: string | null
+  value: number | null
+}
+
+export interface MentionDetail extends Mention {
+  customer: CustomerBrief | null
+  tickets: { id: string; title: string; status: string; linkId: string }[]
+  notes: { id: string; author: string; body: string; createdAt: Date }[]
+  history: AuditRecord[]
+  duplicates: { id: string; sourceId: string; url: string | null; publishedAt: Date }[]
+  priorityComponents: Record<string, unknown>
+  explanation: Record<string, unknown>
+}
+
+/** The mention row of this workspace, or 404. */
+export async function loadMention(sql: Sql | Tx, workspaceId: string, id: string): Promise<Mention> {
+  const [row]: [MentionRow?] = await sql`SELECT ${mentionColumns(sql)} FROM mentions m WHERE m.workspace_id = ${workspaceId} AND m.id = ${id}`
+  if (!row) throw notFound('mention')
+  return toMention(row)
+}
+
+export async function getMention(deps: Deps, workspaceId: string, id: string): Promise<MentionDetail> {
+  const { sql } = deps
+  const mention = await loadMention(sql, workspaceId, id)
+  const [customer, tickets, notes, history, duplicates, extra] = await Promise.all([
+    mention.customerId
+      ? sql<CustomerBrief[]>`
+          SELECT id, name, email, company, plan, value FROM customers WHERE workspace_id = ${workspaceId} AND id = ${mention.customerId}`
+      : Promise.resolve([] as CustomerBrief[]),
+    sql<MentionDetail['tickets']>`
+      SELECT t.id, t.title, t.status, l.id AS "linkId" FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id
+      WHERE l.workspace_id = ${workspaceId} AND l.mention_id = ${id} ORDER BY l.created_at`,
+    listNotes(sql, workspaceId, id),
+    listAudit(sql, workspaceId, 'mention', id),
+    sql<MentionDetail['duplicates']>`
+      SELECT id, source_id AS "sourceId", url, published_at AS "publishedAt" FROM mentions
+      WHERE workspace_id = ${workspaceId} AND duplicate_of = ${id} ORDER BY published_at LIMIT 100`,
+    sql<{ priorityComponents: Record<string, unknown>; explanation: Record<string, unknown> }[]>`
+      SELECT priority_components AS "priorityComponents", explanation FROM mentions WHERE workspace_id = ${workspaceId} AND id = ${id}`,
+  ])
+  return {
+    ...mention,
+    customer: customer[0] ?? null,
+    tickets,
+    notes,
+    history,
+    duplicates,
+    priorityComponents: extra[0]?.priorityComponents ?? {},
+    explanation: extra[0]?.explanation ?? {},
+  }
+}
+
+export async function listNotes(sql: Sql | Tx, workspaceId: string, mentionId: string): Promise<MentionDetail['notes']> {
+  return sql<MentionDetail['notes']>`
+    SELECT id, author, body, created_at AS "createdAt" FROM mention_notes
+    WHERE workspace_id = ${workspaceId} AND mention_id = ${mentionId} ORDER BY created_at, id`
+}
+
+export async function getMentionHistory(deps: Deps, workspaceId: string, id: string): Promise<AuditRecord[]> {
+  await loadMention(deps.sql, workspaceId, id)
+  return listAudit(deps.sql, workspaceId, 'mention', id)
+}

@@ -1,0 +1,62 @@
+// The inbox: filtered, searched, keyset-paginated, near-duplicates folded
+// into the first copy.
+import { z } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import type { Sql } from '../db/sql.ts'
+import { badRequest } from '../errors.ts'
+import { decodeCursor, encodeCursor } from '../http/pagination.ts'
+import { andAll, mentionFilterSql, searchQuerySql, type Fragment, type MentionFilter } from './filter.ts'
+import { MARK_START, MARK_STOP, mentionColumns, toMention, type Mention, type MentionRow } from './shape.ts'
+
+export const MENTION_SORTS = ['priority', 'newest'] as const
+export type MentionSort = (typeof MENTION_SORTS)[number]
+
+const Cursor = z.object({ s: z.enum(MENTION_SORTS), k: z.union([z.number(), z.string()]), id: z.uuid() })
+
+export interface ListMentionsInput {
+  filter: MentionFilter
+  sort: MentionSort
+  cursor?: string
+  limit: number
+}
+
+/**
+ * A near-duplicate is hidden when the copy it points at is shown under the
+ * same filter, so narrowing to one source still shows that source's copy.
+ */
+export function hideDuplicatesSql(sql: Sql, workspaceId: string, filter: MentionFilter): Fragment {
+  return sql`(m.duplicate_of IS NULL OR NOT EXISTS (
+    SELECT 1 FROM mentions l WHERE l.id = m.duplicate_of AND ${mentionFilterSql(sql, workspaceId, filter, 'l')}))`
+}
+
+const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`
+
+export async function listMentions(deps: Deps, workspaceId: string, input: ListMentionsInput): Promise<{ items: Mention[]; nextCursor: string | null }> {
+  const { sql } = deps
+  const { filter, sort, limit } = input
+  const conds = [mentionFilterSql(sql, workspaceId, filter), hideDuplicatesSql(sql, workspaceId, filter)]
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor, Cursor)
+    if (c.s !== sort) throw badRequest('the cursor belongs to another sort order')
+    conds.push(sort === 'priority' ? sql`(m.priority, m.id) < (${Number(c.k)}::real, ${c.id}::uuid)` : sql`(m.published_at, m.id) < (${String(c.k)}::timestamptz, ${c.id}::uuid)`)
+  }
+  const order = sort === 'priority' ? sql`m.priority DESC, m.id DESC` : sql`m.published_at DESC, m.id DESC`
+  const snippet = filter.q
+    ? sql`, ts_headline(earshot_ts_config(m.lang), coalesce(m.title || ' — ', '') || m.body, (SELECT ${searchQuerySql(sql, filter.q)}), ${HEADLINE_OPTIONS}) AS snippet`
+    : sql``
+  // Page first on the narrow index columns, then fetch and decorate only the rows shown.
+  const rows = await sql<(MentionRow & { sort_key: number | string })[]>`
+    WITH page AS (
+      SELECT m.id FROM mentions m WHERE ${andAll(sql, conds)} ORDER BY ${order} LIMIT ${limit + 1}
+    )
+    SELECT ${mentionColumns(sql)}, ${sort === 'priority' ? sql`m.priority` : sql`m.published_at::text`} AS sort_key ${snippet}
+    FROM page JOIN mentions m ON m.id = page.id
+    ORDER BY ${order}`
+  const more = rows.length > limit
+  const shown = more ? rows.slice(0, limit) : rows
+  const last = shown[shown.length - 1]
+  return {
+    items: shown.map(toMention),
+    nextCursor: more && last ? encodeCursor({ s: sort, k: last.sort_key, id: last.id }) : null,
+  }
+}

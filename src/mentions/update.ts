@@ -1,0 +1,182 @@
+// Triage writes: status, assignee, tags and human overrides, one mention or
+// many, each change recorded in the audit log with who made it.
+import { z } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import type { Tx } from '../db/sql.ts'
+import { writeAudit, type Actor } from '../audit/audit.ts'
+import { relinkMention } from '../customers/resolve.ts'
+import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
+import { badRequest, notFound } from '../errors.ts'
+import { loadMention } from './detail.ts'
+import { MENTION_STATUSES, MentionFilter, mentionFilterSql, type Fragment } from './filter.ts'
+import type { Mention } from './shape.ts'
+
+const Assignee = z.string().trim().min(1).max(200).refine((s) => s !== 'unassigned', '`unassigned` is the filter for no assignee; send null')
+const Tag = z.string().trim().min(1).max(100)
+
+export const MentionPatch = z
+  .strictObject({
+    status: z.enum(MENTION_STATUSES).optional(),
+    assignee: Assignee.nullable().optional(),
+    tags: z.array(Tag).max(50).optional(),
+    /** A human label; null hands the decision back to the model. */
+    sentiment: z.enum(SENTIMENT_LABELS).nullable().optional(),
+    intents: z.array(z.enum(INTENT_LABELS)).max(INTENT_LABELS.length).nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+export type MentionPatch = z.infer<typeof MentionPatch>
+
+export const BulkAction = z
+  .strictObject({
+    status: z.enum(MENTION_STATUSES).optional(),
+    assignee: Assignee.nullable().optional(),
+    addTags: z.array(Tag).max(50).optional(),
+    removeTags: z.array(Tag).max(50).optional(),
+  })
+  .refine((a) => Object.keys(a).length > 0, 'nothing to change')
+export type BulkAction = z.infer<typeof BulkAction>
+
+export const BULK_MAX = 10_000
+export const BulkInput = z
+  .strictObject({ ids: z.array(z.uuid()).min(1).max(1000).optional(), filter: MentionFilter.optional(), action: BulkAction })
+  .refine((b) => (b.ids === undefined) !== (b.filter === undefined), 'give either ids or filter')
+export type BulkInput = z.infer<typeof BulkInput>
+
+const uniq = (xs: string[]) => [...new Set(xs)]
+
+/**
+ * Applies one action to the mentions `targets` selects (a query returning
+ * ids) and their near-duplicates, in one statement, writing an audit entry
+ * for every mention that actually changed. Returns how many changed.
+ */
+async function applyAction(tx: Tx, workspaceId: string, actor: Actor, targets: Fragment, a: BulkAction): Promise<number> {
+  const setAssignee = a.assignee !== undefined
+  const add = uniq(a.addTags ?? [])
+  const remove = a.removeTags ?? []
+  const rows = await tx`
+    WITH target AS (
+      SELECT m.id, m.status AS old_status, m.assignee AS old_assignee, m.tags AS old_tags,
+        coalesce(${a.status ?? null}::text, m.status) AS new_status,
+        CASE WHEN ${setAssignee} THEN ${a.assignee ?? null}::text ELSE m.assignee END AS new_assignee,
+        coalesce((SELECT array_agg(t ORDER BY first) FROM (
+          SELECT t, min(o) AS first FROM unnest(m.tags || ${add}::text[]) WITH ORDINALITY u(t, o)
+          WHERE t <> ALL(${remove}::text[]) GROUP BY t) x), '{}') AS new_tags
+      FROM mentions m
+      WHERE m.workspace_id = ${workspaceId} AND (m.id IN (${targets}) OR m.duplicate_of IN (${targets}))
+      FOR UPDATE OF m
+    ), upd AS (
+      UPDATE mentions m SET status = t.new_status, assignee = t.new_assignee, tags = t.new_tags, updated_at = now()
+      FROM target t
+      WHERE m.id = t.id AND (t.new_status <> t.old_status OR t.new_assignee IS DISTINCT FROM t.old_assignee OR t.new_tags <> t.old_tags)
+      RETURNING m.id, jsonb_strip_nulls(jsonb_build_object(
+        'status', CASE WHEN t.new_status <> t.old_status THEN jsonb_build_object('from', t.old_status, 'to', t.new_status) END,
+        'assignee', CASE WHEN t.new_assignee IS DISTINCT FROM t.old_assignee THEN jsonb_build_object('from', t.old_assignee, 'to', t.new_assignee) END,
+        'tags', CASE WHEN t.new_tags <> t.old_tags THEN jsonb_build_object('from', t.old_tags, 'to', t.new_tags) END)) AS changes
+    )
+    SELECT id, changes FROM upd`
+  await writeAudit(
+    tx, workspaceId, actor,
+    rows.map((r) => ({ entity: 'mention' as const, entityId: r.id as string, action: 'updated', changes: r.changes as Record<string, unknown> })),
+  )
+  return rows.length
+}
+
+type Change = { from: unknown; to: unknown }
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+export async function patchMention(deps: Deps, workspaceId: string, id: string, patch: MentionPatch, actor: Actor): Promise<Mention> {
+  return deps.sql.begin(async (tx) => {
+    const [cur]: [{ tags: string[]; sentiment_override: string | null; intents_override: string[] | null }?] = await tx`
+      SELECT tags, sentiment_override, intents_override FROM mentions
+      WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
+    if (!cur) throw notFound('mention')
+    // Status and assignee follow the whole near-duplicate group, or hidden copies would resurface.
+    const groupAction: BulkAction = {}
+    if (patch.status !== undefined) groupAction.status = patch.status
+    if (patch.assignee !== undefined) groupAction.assignee = patch.assignee
+    if (Object.keys(groupAction).length > 0) await applyAction(tx, workspaceId, actor, tx`SELECT ${id}::uuid`, groupAction)
+
+    const changes: Record<string, Change> = {}
+    const set: Record<string, unknown> = {}
+    if (patch.tags !== undefined) {
+      const tags = uniq(patch.tags)
+      if (!same(tags, cur.tags)) {
+        changes.tags = { from: cur.tags, to: tags }
+        set.tags = tags
+      }
+    }
+    if (patch.sentiment !== undefined && patch.sentiment !== cur.sentiment_override) {
+      changes.sentiment = { from: cur.sentiment_override, to: patch.sentiment }
+      set.sentiment_override = patch.sentiment
+    }
+    if (patch.intents !== undefined) {
+      const intents = patch.intents === null ? null : uniq(patch.intents)
+      if (!same(intents, cur.intents_override)) {
+        changes.intents = { from: cur.intents_override, to: intents }
+        set.intents_override = intents === null ? null : tx.json(intents)
+      }
+    }
+    if (Object.keys(set).length > 0) {
+      await tx`UPDATE mentions SET ${tx(set as Record<string, string>)}, updated_at = now() WHERE workspace_id = ${workspaceId} AND id = ${id}`
+      await writeAudit(tx, workspaceId, actor, [{ entity: 'mention', entityId: id, action: 'updated', changes }])
+    }
+    return loadMention(tx, workspaceId, id)
+  })
+}
+
+/** Applies an action to listed ids (unknown ids are skipped) or to everything a filter matches. */
+export async function bulkUpdateMentions(deps: Deps, workspaceId: string, input: BulkInput, actor: Actor): Promise<{ matched: number; updated: number }> {
+  const { sql } = deps
+  return sql.begin(async (tx) => {
+    const where = input.ids
+      ? tx`m.workspace_id = ${workspaceId} AND m.id = ANY(${input.ids}::uuid[])`
+      : mentionFilterSql(tx, workspaceId, input.filter ?? {})
+    const ids = (await tx<{ id: string }[]>`SELECT m.id FROM mentions m WHERE ${where} LIMIT ${BULK_MAX + 1}`).map((r) => r.id)
+    if (ids.length > BULK_MAX) throw badRequest(`the filter matches more than ${BULK_MAX} mentions; narrow it`)
+    if (ids.length === 0) return { matched: 0, updated: 0 }
+    const updated = await applyAction(tx, workspaceId, actor, tx`SELECT unnest(${ids}::uuid[])`, input.action)
+    return { matched: ids.length, updated }
+  })
+}
+
+export async function addNote(deps: Deps, workspaceId: string, mentionId: string, body: string, actor: Actor) {
+  return deps.sql.begin(async (tx) => {
+    await loadMention(tx, workspaceId, mentionId)
+    const [note] = await tx<{ id: string; author: string; body: string; createdAt: Date }[]>`
+      INSERT INTO mention_notes (workspace_id, mention_id, author, body)
+      VALUES (${workspaceId}, ${mentionId}, coalesce((SELECT name FROM api_keys WHERE id = ${actor.keyId}::uuid), 'system'), ${body})
+      RETURNING id, author, body, created_at AS "createdAt"`
+    await writeAudit(tx, workspaceId, actor, [{ entity: 'mention', entityId: mentionId, action: 'note_added', changes: { noteId: note.id } }])
+    return note
+  })
+}
+
+/** A manual link (or a manual "no customer") beats automatic resolution and is never overwritten by it. */
+export async function linkMentionCustomer(deps: Deps, workspaceId: string, mentionId: string, customerId: string | null, actor: Actor): Promise<Mention> {
+  return deps.sql.begin(async (tx) => {
+    const before = await loadMention(tx, workspaceId, mentionId)
+    if (customerId) {
+      const [c] = await tx`SELECT id FROM customers WHERE workspace_id = ${workspaceId} AND id = ${customerId}`
+      if (!c) throw notFound('customer')
+    }
+    await tx`UPDATE mentions SET customer_id = ${customerId}, customer_match = 'manual', updated_at = now()
+             WHERE workspace_id = ${workspaceId} AND id = ${mentionId}`
+    await writeAudit(tx, workspaceId, actor, [
+      { entity: 'mention', entityId: mentionId, action: 'customer_linked', changes: { customer: { from: before.customerId, to: customerId }, match: 'manual' } },
+    ])
+    return loadMention(tx, workspaceId, mentionId)
+  })
+}
+
+/** Drops a manual link and lets identity resolution decide again. */
+export async function unlinkMentionCustomer(deps: Deps, workspaceId: string, mentionId: string, actor: Actor): Promise<Mention> {
+  return deps.sql.begin(async (tx) => {
+    const before = await loadMention(tx, workspaceId, mentionId)
+    await relinkMention(tx, workspaceId, mentionId)
+    const after = await loadMention(tx, workspaceId, mentionId)
+    await writeAudit(tx, workspaceId, actor, [
+      { entity: 'mention', entityId: mentionId, action: 'customer_unlinked', changes: { customer: { from: before.customerId, to: after.customerId }, match: after.customerMatch } },
+    ])
+    return after
+  })
+}

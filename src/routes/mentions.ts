@@ -1,0 +1,118 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { AuditRecordSchema } from '../audit/schema.ts'
+import { requireRole } from '../auth/middleware.ts'
+import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { getMention, getMentionHistory } from '../mentions/detail.ts'
+import { MentionFilter } from '../mentions/filter.ts'
+import { listMentions, MENTION_SORTS } from '../mentions/list.ts'
+import { MentionSchema } from '../mentions/shape.ts'
+import { mentionStats } from '../mentions/stats.ts'
+import { addNote, BulkInput, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../mentions/update.ts'
+
+const ListQuery = MentionFilter.extend({ ...PageQuery.shape, sort: z.enum(MENTION_SORTS).default('priority') })
+const Note = z.object({ id: z.uuid(), author: z.string(), body: z.string(), createdAt: z.date() }).openapi('MentionNote')
+const MentionDetailSchema = MentionSchema.extend({
+  customer: z
+    .object({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable(), company: z.string().nullable(), plan: z.string().nullable(), value: z.number().nullable() })
+    .nullable(),
+  tickets: z.array(z.object({ id: z.uuid(), title: z.string(), status: z.string(), linkId: z.uuid() })),
+  notes: z.array(Note),
+  history: z.array(AuditRecordSchema),
+  duplicates: z.array(z.object({ id: z.uuid(), sourceId: z.uuid(), url: z.string().nullable(), publishedAt: z.date() })),
+  priorityComponents: z.record(z.string(), z.unknown()),
+  explanation: z.record(z.string(), z.unknown()),
+}).openapi('MentionDetail')
+const Stats = z
+  .object({
+    total: z.number().int(),
+    byStatus: z.record(z.string(), z.number().int()),
+    bySentiment: z.record(z.string(), z.number().int()),
+    bySource: z.array(z.object({ sourceId: z.uuid(), name: z.string(), kind: z.string(), count: z.number().int() })),
+  })
+  .openapi('MentionStats')
+
+const actorOf = (c: { var: { principal: { keyId: string } } }) => ({ keyId: c.var.principal.keyId })
+
+export const mentionsRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get', path: '/', tags: ['Mentions'], summary: 'The inbox: filter, search, sort (priority | newest), cursor pages',
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse('A page of mentions', z.object({ items: z.array(MentionSchema), nextCursor: z.string().nullable() })), ...errorResponses },
+    }),
+    async (c) => {
+      const { cursor, limit, sort, ...filter } = c.req.valid('query')
+      return c.json(await listMentions(c.var.deps, c.var.principal.workspaceId, { filter, sort, cursor, limit }), 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/stats', tags: ['Mentions'], summary: 'Counts by status, sentiment and source for a filter',
+      request: { query: MentionFilter },
+      responses: { 200: jsonResponse('Counts', Stats), ...errorResponses },
+    }),
+    async (c) => c.json(await mentionStats(c.var.deps, c.var.principal.workspaceId, c.req.valid('query')), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/bulk', tags: ['Mentions'], summary: 'Apply status / assignee / tags to listed ids or to everything a filter matches',
+      middleware: [requireRole('agent')] as const,
+      request: { body: jsonBody(BulkInput) },
+      responses: { 200: jsonResponse('How many matched and changed', z.object({ matched: z.number().int(), updated: z.number().int() })), ...errorResponses },
+    }),
+    async (c) => c.json(await bulkUpdateMentions(c.var.deps, c.var.principal.workspaceId, c.req.valid('json'), actorOf(c)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/{id}', tags: ['Mentions'], summary: 'A mention with its customer, tickets, notes, history and grouped copies',
+      request: { params: IdParam },
+      responses: { 200: jsonResponse('The mention', MentionDetailSchema), ...errorResponses },
+    }),
+    async (c) => c.json(await getMention(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'patch', path: '/{id}', tags: ['Mentions'], summary: 'Triage: status, assignee, tags, sentiment / intent override',
+      middleware: [requireRole('agent')] as const,
+      request: { params: IdParam, body: jsonBody(MentionPatch) },
+      responses: { 200: jsonResponse('The updated mention', MentionSchema), ...errorResponses },
+    }),
+    async (c) => c.json(await patchMention(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('json'), actorOf(c)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/{id}/history', tags: ['Mentions'], summary: 'Every change to a mention: who, when, what',
+      request: { params: IdParam },
+      responses: { 200: jsonResponse('Audit entries, oldest first', z.object({ items: z.array(AuditRecordSchema) })), ...errorResponses },
+    }),
+    async (c) => c.json({ items: await getMentionHistory(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/{id}/notes', tags: ['Mentions'], summary: 'Add an internal note',
+      middleware: [requireRole('agent')] as const,
+      request: { params: IdParam, body: jsonBody(z.strictObject({ body: z.string().trim().min(1).max(10_000) })) },
+      responses: { 201: jsonResponse('The note', Note), ...errorResponses },
+    }),
+    async (c) => c.json(await addNote(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('json').body, actorOf(c)), 201),
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/{id}/customer', tags: ['Mentions'], summary: 'Link the author to a customer by hand (null: no customer); beats automatic resolution',
+      middleware: [requireRole('agent')] as const,
+      request: { params: IdParam, body: jsonBody(z.strictObject({ customerId: z.uuid().nullable() })) },
+      responses: { 200: jsonResponse('The mention', MentionSchema), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await linkMentionCustomer(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('json').customerId, actorOf(c)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'delete', path: '/{id}/customer', tags: ['Mentions'], summary: 'Drop a manual link; identity resolution decides again',
+      middleware: [requireRole('agent')] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse('The mention', MentionSchema), ...errorResponses },
+    }),
+    async (c) => c.json(await unlinkMentionCustomer(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, actorOf(c)), 200),
+  )
