@@ -1,7 +1,8 @@
 import { apiConnector } from './api/index.ts'
+import { rssConnector } from './rss/index.ts'
 import type { Connector } from './types.ts'
 
-const connectors: Connector[] = [apiConnector]
+const connectors: Connector[] = [rssConnector, apiConnector]
 
 const byKind = new Map(connectors.map((c) => [c.kind, c]))
 

@@ -144,6 +144,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         const ms = headerWaitMs(res.headers, now()) ?? signal.backoffMs ?? backoffMs(attempt)
         if (attempt + 1 >= maxAttempts) throw new UpstreamError(`${host}: rate limited (HTTP ${res.status})`, { status: res.status, retryAt: new Date(now() + ms) })
         await waitFor(host, ms, `rate limited (HTTP ${res.status})`)
+        notBefore.delete(host)
         continue
       }
       const detail = `${host}: HTTP ${res.status}${describeBody(res.text)}`
