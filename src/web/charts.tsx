@@ -1,3 +1,4 @@
+import { stripBidiControls } from './text.tsx'
 // Small server-rendered SVG charts: no chart library, no CDN, nothing to run
 // in the browser. Every chart has a text alternative (title + a table nearby).
 
@@ -94,7 +95,7 @@ export function BarList({ rows, title }: { rows: { label: string; value: number;
       <tbody>
         {rows.map((r, i) => (
           <tr>
-            <th scope="row">{r.label}</th>
+            <th scope="row">{stripBidiControls(r.label)}</th>
             <td class="barcell">
               <svg class="hbar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
                 <rect x="0" y="0" height="10" width={round(Math.max(0.5, (100 * r.value) / hi))} fill={r.colour ?? colourAt(i)} />

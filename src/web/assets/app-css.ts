@@ -61,6 +61,7 @@ mark{background:var(--mark);color:inherit;padding:0 .1rem}
 .list .item{flex:1;min-width:0;text-decoration:none;color:inherit;display:block}
 .list .item .title{font-weight:600;overflow-wrap:anywhere}
 .list .item .snippet{color:#32383f;overflow-wrap:anywhere;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
+.list .item .snippet.lead{font-weight:600;color:var(--fg)}
 .meta{color:var(--muted);font-size:.85rem;display:flex;flex-wrap:wrap;gap:.25rem .6rem}
 .detail{border:1px solid var(--line);border-radius:6px;padding:1rem;min-height:10rem}
 .actions{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.5rem 0}
@@ -79,6 +80,7 @@ mark{background:var(--mark);color:inherit;padding:0 .1rem}
 .barcell{width:60%}
 .hbar{width:100%;height:1rem;display:block}
 .kbd,kbd{font:12px ui-monospace,monospace;border:1px solid var(--line);border-bottom-width:2px;border-radius:3px;padding:0 .3rem;background:var(--panel)}
+.big{font-size:2.2rem;font-weight:700;margin:.25rem 0}
 dialog{border:1px solid var(--line);border-radius:8px;max-width:28rem}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .75rem;margin:0}
 dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;overflow-wrap:anywhere}

@@ -77,6 +77,9 @@ export const APP_JS = `(function () {
   }
 
   var help = document.getElementById('shortcut-help');
+  document.querySelectorAll('[data-open-help]').forEach(function (btn) {
+    btn.addEventListener('click', function () { if (help && help.showModal) help.showModal(); });
+  });
   document.addEventListener('keydown', function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var tag = (ev.target.tagName || '').toLowerCase();
@@ -119,13 +122,14 @@ export const APP_JS = `(function () {
     var a = document.createElement('a');
     a.className = 'item'; a.href = item.href;
     var t = document.createElement('span'); t.className = 'title'; t.textContent = item.title;
-    var s = document.createElement('span'); s.className = 'snippet'; s.textContent = item.snippet;
+    var s = document.createElement('span'); s.className = item.title ? 'snippet' : 'snippet lead'; s.textContent = item.snippet;
     var m = document.createElement('span'); m.className = 'meta';
     var st = document.createElement('span'); st.setAttribute('data-status', ''); st.textContent = item.status;
     var se = document.createElement('span'); se.className = 'badge s-' + item.sentiment; se.textContent = item.sentiment;
     var au = document.createElement('span'); au.textContent = item.author + ' · ' + item.source;
     m.appendChild(st); m.appendChild(se); m.appendChild(au);
-    a.appendChild(t); a.appendChild(s); a.appendChild(m);
+    if (item.title) a.appendChild(t);
+    a.appendChild(s); a.appendChild(m);
     el.appendChild(box); el.appendChild(a);
     return el;
   }
@@ -157,6 +161,7 @@ export const APP_JS = `(function () {
     };
     var ms = Number(list.getAttribute('data-poll-ms')) || 15000;
     setInterval(poll, ms);
+    window.addEventListener('focus', poll);
   }
 })();
 `

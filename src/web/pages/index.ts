@@ -1,6 +1,10 @@
 import type { Hono } from 'hono'
 import type { WebEnv } from '../env.ts'
 import { dashboardRouter } from './dashboard.tsx'
+import { inboxRouter } from './inbox.tsx'
 
 /** Every signed-in section of /app, mounted under its path by the web router. */
-export const pageRouters: [string, Hono<WebEnv>][] = [['/dashboard', dashboardRouter]]
+export const pageRouters: [string, Hono<WebEnv>][] = [
+  ['/inbox', inboxRouter],
+  ['/dashboard', dashboardRouter],
+]

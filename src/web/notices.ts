@@ -1,0 +1,21 @@
+import type { Context } from 'hono'
+
+// Redirects after a form post name what happened with a fixed code, so no
+// caller-chosen text is ever shown as if the app had said it.
+const NOTICES: Record<string, string> = {
+  'survey-created': 'Survey created. Paste the snippet into your site to start collecting answers.',
+  'survey-saved': 'Survey saved.',
+  'mention-updated': 'Mention updated.',
+  'note-added': 'Note added.',
+  'bulk-done': 'Done.',
+  'source-created': 'Source created.',
+  'source-saved': 'Source saved.',
+  'source-ran': 'Source ran.',
+  'ticket-created': 'Ticket created.',
+  'ticket-saved': 'Ticket saved.',
+  'customer-saved': 'Customer saved.',
+  'view-saved': 'View saved.',
+  'view-deleted': 'View deleted.',
+}
+
+export const noticeOf = (c: Context): string | undefined => NOTICES[c.req.query('notice') ?? '']

@@ -1,0 +1,392 @@
+import { Hono, type Context } from 'hono'
+import { z } from '@hono/zod-openapi'
+import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
+import { getMention, type MentionDetail } from '../../mentions/detail.ts'
+import { MENTION_STATUSES } from '../../mentions/filter.ts'
+import { listMentions } from '../../mentions/list.ts'
+import type { Mention } from '../../mentions/shape.ts'
+import { mentionStats } from '../../mentions/stats.ts'
+import { addNote, bulkUpdateMentions, MentionPatch, patchMention } from '../../mentions/update.ts'
+import { listSources } from '../../sources/find-sources.ts'
+import type { WebEnv } from '../env.ts'
+import { describeIssues, field, fieldList, readForm, wantsJson } from '../form-data.ts'
+import { Highlight, searchTerms, Snippet } from '../highlight.tsx'
+import { inboxHref, parseInboxQuery, STATUS_CHOICES, type InboxQuery } from '../inbox-filter.ts'
+import { CsrfField, Layout } from '../layout.tsx'
+import { noticeOf } from '../notices.ts'
+import { safeHttpUrl } from '../safe-url.ts'
+import { stripBidiControls, Txt } from '../text.tsx'
+import { requireWebRole } from '../security.ts'
+import type { WebSession } from '../sessions.ts'
+import { IdParam } from './params.ts'
+
+const PAGE_SIZE = 50
+const POLL_MS = 15_000
+const NEW_LIMIT = 50
+
+const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ')
+const titleOf = (m: Mention) => m.title || m.text.slice(0, 90) || '(no text)'
+const authorOf = (m: Mention) => m.author.name || m.author.handle || 'unknown author'
+
+/** After a form post, go back to the page it came from, but only within the inbox. */
+const backTo = (value: string, fallback: string) => (/^\/app\/inbox(\?|$)/.test(value) ? value : fallback)
+
+function MentionRowItem({ m, q, selected }: { m: Mention; q: InboxQuery; selected: boolean }) {
+  return (
+    <li data-id={m.id} class={selected ? 'current' : undefined}>
+      <input type="checkbox" name="ids" value={m.id} form="bulk" aria-label={`select: ${titleOf(m)}`} />
+      <a class="item" href={inboxHref(q.params, { sort: q.sort === 'priority' ? undefined : q.sort, m: m.id })} aria-current={selected ? 'true' : undefined}>
+        {m.title ? <span class="title"><Txt s={m.title} /></span> : null}
+        <span class={m.title ? 'snippet' : 'snippet lead'}>{m.snippetHtml ? <Snippet html={m.snippetHtml} /> : <Txt s={m.text.slice(0, 240) || '(no text)'} />}</span>
+        <span class="meta">
+          <span data-status>{m.status.replace('_', ' ')}</span>
+          <span class={`badge s-${m.sentiment}`}>{m.sentiment}</span>
+          {m.intents.map((i) => <span class="badge st">{i.replace('_', ' ')}</span>)}
+          <span><Txt s={authorOf(m)} /> · {m.kind}</span>
+          <time datetime={m.publishedAt.toISOString()}>{when(m.publishedAt)}</time>
+          {m.assignee ? <span>→ <Txt s={m.assignee} /></span> : null}
+          {m.duplicateCount ? <span>+{m.duplicateCount} copies</span> : null}
+        </span>
+      </a>
+    </li>
+  )
+}
+
+function Filters({ q, sources }: { q: InboxQuery; sources: { id: string; name: string }[] }) {
+  const p = q.params
+  return (
+    <form method="get" action="/app/inbox" class="filters" role="search">
+      <div>
+        <label for="q">Search <kbd>/</kbd></label>
+        <input id="q" name="q" type="search" value={p.q ?? ''} placeholder="words, &quot;a phrase&quot;, -not" />
+      </div>
+      <div>
+        <label for="f-status">Status</label>
+        <select id="f-status" name="status">{STATUS_CHOICES.map(([v, l]) => <option value={v} selected={(p.status ?? '') === v}>{l}</option>)}</select>
+      </div>
+      <div>
+        <label for="f-sentiment">Sentiment</label>
+        <select id="f-sentiment" name="sentiment">
+          <option value="">any</option>
+          {SENTIMENT_LABELS.map((s) => <option selected={p.sentiment === s}>{s}</option>)}
+        </select>
+      </div>
+      <div>
+        <label for="f-intent">Intent</label>
+        <select id="f-intent" name="intent">
+          <option value="">any</option>
+          {INTENT_LABELS.map((i) => <option value={i} selected={p.intent === i}>{i.replace('_', ' ')}</option>)}
+        </select>
+      </div>
+      <div>
+        <label for="f-source">Source</label>
+        <select id="f-source" name="source">
+          <option value="">any</option>
+          {sources.map((s) => <option value={s.id} selected={p.source === s.id}>{s.name}</option>)}
+        </select>
+      </div>
+      <div>
+        <label for="f-lang">Language</label>
+        <input id="f-lang" name="lang" value={p.lang ?? ''} size={4} placeholder="en" />
+      </div>
+      <div>
+        <label for="f-assignee">Assignee</label>
+        <input id="f-assignee" name="assignee" value={p.assignee ?? ''} size={10} placeholder="unassigned" />
+      </div>
+      <div>
+        <label for="f-tag">Tag</label>
+        <input id="f-tag" name="tag" value={p.tag ?? ''} size={10} />
+      </div>
+      <div>
+        <label for="f-sort">Sort</label>
+        <select id="f-sort" name="sort">
+          <option value="priority" selected={q.sort === 'priority'}>priority</option>
+          <option value="newest" selected={q.sort === 'newest'}>newest</option>
+        </select>
+      </div>
+      <div><button type="submit" class="primary">Apply</button> <a href="/app/inbox">Reset</a></div>
+    </form>
+  )
+}
+
+const Why = ({ m }: { m: MentionDetail }) => {
+  const tokens = (m.explanation as { sentiment?: { token: string; weight: number }[] }).sentiment ?? []
+  return tokens.length ? (
+    <p class="why">
+      <span class="hint">Because of: </span>
+      {tokens.slice(0, 12).map((t) => (
+        <span class={`tok ${t.weight > 0 ? 's-positive' : t.weight < 0 ? 's-negative' : ''}`} title={`weight ${t.weight}`}><Txt s={t.token} /> {t.weight > 0 ? '+' : ''}{Math.round(t.weight * 100) / 100}</span>
+      ))}
+    </p>
+  ) : <p class="hint">No words carried a strong sentiment.</p>
+}
+
+function Detail({ m, session, back, terms }: { m: MentionDetail; session: WebSession; back: string; terms: string[] }) {
+  const link = safeHttpUrl(m.url)
+  const profile = safeHttpUrl(m.author.profileUrl)
+  const canTriage = session.role !== 'viewer'
+  const action = `/app/inbox/${m.id}/update`
+  return (
+    <article class="detail" data-id={m.id} aria-label="Mention">
+      <h2><bdi><Highlight text={titleOf(m)} terms={terms} /></bdi></h2>
+      <p class="meta">
+        <span>
+          {profile ? <a href={profile} rel="noopener noreferrer nofollow" target="_blank"><Txt s={authorOf(m)} /></a> : <Txt s={authorOf(m)} />}
+          {m.author.handle && m.author.name ? <> (<Txt s={m.author.handle} />)</> : null}
+          {m.author.followers != null ? ` · ${m.author.followers} followers` : ''}
+        </span>
+        <span>{m.kind}{m.platform && m.platform !== m.kind ? ` / ${m.platform}` : ''}</span>
+        <time datetime={m.publishedAt.toISOString()}>{when(m.publishedAt)}</time>
+        <span>lang {m.lang}</span>
+        {m.rating != null ? <span>{m.rating}★</span> : null}
+      </p>
+      <p class="text"><Highlight text={m.text} terms={terms} /></p>
+      <p>{link ? <a href={link} rel="noopener noreferrer nofollow" target="_blank">Open at the source ↗</a> : <span class="hint">No web link for this mention.</span>}</p>
+      <dl class="kv">
+        <dt>Customer</dt>
+        <dd>{m.customer ? <a href={`/app/customers/${m.customer.id}`}><Txt s={m.customer.name ?? m.customer.email ?? 'customer'} /></a> : 'not linked'}
+          {m.customer?.plan ? ` · ${m.customer.plan}` : ''}{m.customer?.value != null ? ` · value ${m.customer.value}` : ''}
+          {m.customerMatch ? <span class="hint"> (matched by {m.customerMatch})</span> : null}</dd>
+        <dt>Sentiment</dt>
+        <dd><span class={`badge s-${m.sentiment}`}>{m.sentiment}</span>{' '}
+          {m.sentimentOverride ? <span class="hint">set by a person; model said {m.model.sentiment.label}</span>
+            : <span class="hint">score {m.model.sentiment.score.toFixed(2)}, confidence {m.model.sentiment.confidence.toFixed(2)}</span>}
+        </dd>
+        <dt>Why</dt>
+        <dd><Why m={m} /></dd>
+        <dt>Intents</dt>
+        <dd>{m.intents.length ? m.intents.map((i) => <span class="badge st">{i.replace('_', ' ')}</span>) : 'none'}
+          {m.model.intents.length ? <span class="hint"> (model: {m.model.intents.map((i) => `${i.label}${i.score != null ? ` ${i.score.toFixed(2)}` : ''}`).join(', ')})</span> : null}</dd>
+        <dt>Priority</dt>
+        <dd>{m.priority.toFixed(2)} <span class="hint">{Object.entries(m.priorityComponents).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(2) : String(v)}`).join(' · ')}</span></dd>
+        <dt>Tickets</dt>
+        <dd>{m.tickets.length ? m.tickets.map((t) => <><a href={`/app/tickets/${t.id}`}><Txt s={t.title} /></a> <span class="hint">({t.status})</span> </>) : 'none'}</dd>
+        {m.duplicates.length ? <><dt>Copies</dt><dd>{m.duplicates.length} near-duplicates grouped here</dd></> : null}
+      </dl>
+
+      {canTriage ? (
+        <section aria-label="Triage">
+          <div class="actions">
+            {(['resolved', 'in_progress', 'ignored', 'spam'] as const).map((s) => (
+              <form method="post" action={action}>
+                <CsrfField session={session} />
+                <input type="hidden" name="back" value={back} />
+                <input type="hidden" name="status" value={s} />
+                <button type="submit" class={s === 'resolved' ? 'primary' : undefined} disabled={m.status === s} data-action={s}>
+                  {s === 'resolved' ? 'Resolve (e)' : s === 'in_progress' ? 'In progress' : s === 'ignored' ? 'Ignore' : 'Spam'}
+                </button>
+              </form>
+            ))}
+            {m.status !== 'open' && m.status !== 'new' ? (
+              <form method="post" action={action}>
+                <CsrfField session={session} />
+                <input type="hidden" name="back" value={back} />
+                <input type="hidden" name="status" value="open" />
+                <button type="submit">Reopen</button>
+              </form>
+            ) : null}
+          </div>
+          <form method="post" action={action} class="actions">
+            <CsrfField session={session} />
+            <input type="hidden" name="back" value={back} />
+            <label class="inline" for="assignee">Assignee <kbd>a</kbd></label>
+            <input id="assignee" name="assignee" value={m.assignee ?? ''} size={12} placeholder="nobody" />
+            <label class="inline" for="tags">Tags</label>
+            <input id="tags" name="tags" value={m.tags.join(', ')} size={16} placeholder="comma, separated" />
+            <label class="inline" for="sentiment">Sentiment</label>
+            <select id="sentiment" name="sentiment">
+              <option value="model" selected={!m.sentimentOverride}>model ({m.model.sentiment.label})</option>
+              {SENTIMENT_LABELS.map((s) => <option value={s} selected={m.sentimentOverride === s}>{s}</option>)}
+            </select>
+            <button type="submit">Save</button>
+          </form>
+        </section>
+      ) : null}
+
+      <h3>Notes</h3>
+      {m.notes.length ? (
+        <ul class="timeline">{m.notes.map((n) => <li><span class="text"><Txt s={n.body} /></span><div class="meta"><Txt s={n.author} /> · {when(n.createdAt)}</div></li>)}</ul>
+      ) : <p class="hint">No notes.</p>}
+      {canTriage ? (
+        <form method="post" action={`/app/inbox/${m.id}/notes`} class="stack">
+          <CsrfField session={session} />
+          <input type="hidden" name="back" value={back} />
+          <label for="note">Add a note</label>
+          <textarea id="note" name="body" required maxlength={5000}></textarea>
+          <button type="submit">Add note</button>
+        </form>
+      ) : null}
+
+      <h3>History</h3>
+      {m.history.length ? (
+        <ul class="timeline">
+          {m.history.map((h) => (
+            <li>{h.action.replace('_', ' ')} by <Txt s={h.actor} /> · {when(h.at)}
+              <div class="hint"><Txt s={Object.entries(h.changes).map(([k, v]) => describeChange(k, v)).join('; ')} /></div>
+            </li>
+          ))}
+        </ul>
+      ) : <p class="hint">No changes yet.</p>}
+    </article>
+  )
+}
+
+function describeChange(key: string, value: unknown): string {
+  if (value && typeof value === 'object' && 'to' in value) {
+    const { from, to } = value as { from: unknown; to: unknown }
+    const show = (x: unknown) => (x === null || x === undefined ? 'none' : Array.isArray(x) ? x.join(', ') || 'none' : String(x))
+    return `${key}: ${show(from)} → ${show(to)}`
+  }
+  return `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`
+}
+
+const HelpDialog = () => (
+  <dialog id="shortcut-help" aria-label="Keyboard shortcuts">
+    <h2>Keyboard shortcuts</h2>
+    <dl class="kv">
+      <dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous mention</dd>
+      <dt><kbd>Enter</kbd></dt><dd>open it</dd>
+      <dt><kbd>e</kbd></dt><dd>resolve it</dd>
+      <dt><kbd>a</kbd></dt><dd>assign it</dd>
+      <dt><kbd>/</kbd></dt><dd>search</dd>
+      <dt><kbd>?</kbd></dt><dd>this help</dd>
+    </dl>
+    <form method="dialog"><button type="submit">Close</button></form>
+  </dialog>
+)
+
+async function inboxPage(c: Context<WebEnv>) {
+  const { deps, session } = c.var
+  const ws = session.workspaceId
+  const query = parseInboxQuery(c.req.query())
+  const selectedId = z.uuid().safeParse(c.req.query('m')).data
+  const cursor = c.req.query('cursor') || undefined
+  const [page, stats, sources, detail] = await Promise.all([
+    listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
+    mentionStats(deps, ws, query.filter),
+    listSources(deps, ws, { limit: 200 }),
+    selectedId ? getMention(deps, ws, selectedId) : Promise.resolve(undefined),
+  ])
+  const sortParam = query.sort === 'priority' ? undefined : query.sort
+  const here = inboxHref(query.params, { sort: sortParam, cursor, m: selectedId })
+  const terms = searchTerms(query.filter.q)
+  return c.html(
+    <Layout title="Inbox" session={session} section="inbox" notice={noticeOf(c)} error={query.error}>
+      <h1>Inbox <span class="hint" data-total>{stats.total} matching</span></h1>
+      <Filters q={query} sources={sources.items} />
+      <p class="counts" aria-label="Counts">
+        {MENTION_STATUSES.filter((s) => stats.byStatus[s]).map((s) => (
+          <a href={inboxHref({ ...query.params, status: s }, { sort: sortParam })}>{s.replace('_', ' ')} <strong>{stats.byStatus[s]}</strong></a>
+        ))}
+        {SENTIMENT_LABELS.filter((s) => stats.bySentiment[s]).map((s) => (
+          <a class={`s-${s}`} href={inboxHref({ ...query.params, sentiment: s }, { sort: sortParam })}>{s} <strong>{stats.bySentiment[s]}</strong></a>
+        ))}
+        <button type="button" data-open-help>Shortcuts <kbd>?</kbd></button>
+      </p>
+      <div class="inbox">
+        <section aria-label="Mentions">
+          {session.role !== 'viewer' ? (
+            <form id="bulk" method="post" action="/app/inbox/bulk" class="bulkbar">
+              <CsrfField session={session} />
+              <input type="hidden" name="back" value={here} />
+              <label class="inline"><input type="checkbox" data-select-all /> Select all</label>
+              <select name="status" aria-label="Bulk action">
+                <option value="resolved">Resolve</option>
+                <option value="ignored">Ignore</option>
+                <option value="spam">Mark spam</option>
+                <option value="open">Reopen</option>
+              </select>
+              <button type="submit">Apply to selected</button>
+            </form>
+          ) : null}
+          <button type="button" id="new-banner" class="banner" hidden aria-live="polite"></button>
+          <ul id="mention-list" class="list" data-since={deps.clock().toISOString()} data-poll-ms={POLL_MS}>
+            {page.items.map((m) => <MentionRowItem m={m} q={query} selected={m.id === selectedId} />)}
+          </ul>
+          {page.items.length === 0 ? <p id="empty-inbox" class="hint">Nothing here. Inbox zero for this filter.</p> : null}
+          {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
+        </section>
+        <section aria-label="Detail">
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} /> : (
+            <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
+          )}
+        </section>
+      </div>
+      <HelpDialog />
+    </Layout>,
+  )
+}
+
+/** Form fields of the triage form → the API's MentionPatch. */
+function patchFromForm(form: Record<string, string | string[]>) {
+  const patch: Record<string, unknown> = {}
+  if (form.status !== undefined) patch.status = field(form, 'status')
+  if (form.assignee !== undefined) patch.assignee = field(form, 'assignee') || null
+  if (form.tags !== undefined) patch.tags = field(form, 'tags').split(',').map((t) => t.trim()).filter(Boolean)
+  if (form.sentiment !== undefined) patch.sentiment = field(form, 'sentiment') === 'model' ? null : field(form, 'sentiment')
+  return MentionPatch.safeParse(patch)
+}
+
+export const inboxRouter = new Hono<WebEnv>()
+  .get('/', inboxPage)
+  .get('/new', async (c) => {
+    const { deps, session } = c.var
+    const after = new Date(c.req.query('after') ?? '')
+    if (Number.isNaN(after.getTime())) return c.json({ error: { code: 'bad_request', message: 'after must be an ISO date' } }, 400)
+    const query = parseInboxQuery(c.req.query())
+    const page = await listMentions(deps, session.workspaceId, { filter: query.filter, sort: 'newest', limit: NEW_LIMIT })
+    const fresh = page.items.filter((m) => m.createdAt > after)
+    const since = fresh.reduce((max, m) => (m.createdAt > max ? m.createdAt : max), after)
+    return c.json({
+      since: since.toISOString(),
+      items: fresh.map((m) => ({
+        id: m.id,
+        href: inboxHref(query.params, { m: m.id }),
+        title: stripBidiControls(m.title ?? ''),
+        snippet: stripBidiControls(m.text.slice(0, 240)) || '(no text)',
+        status: m.status,
+        sentiment: m.sentiment,
+        author: stripBidiControls(authorOf(m)),
+        source: m.kind,
+      })),
+    })
+  })
+  .post('/bulk', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const form = await readForm(c)
+    const back = backTo(field(form, 'back'), '/app/inbox')
+    const ids = fieldList(form, 'ids')
+    const status = z.enum(MENTION_STATUSES).safeParse(field(form, 'status'))
+    if (ids.length === 0 || !status.success) return c.redirect(back, 303)
+    const parsedIds = z.array(z.uuid()).max(1000).safeParse(ids)
+    if (!parsedIds.success) return c.text('invalid selection', 400)
+    const result = await bulkUpdateMentions(deps, session.workspaceId, { ids: parsedIds.data, action: { status: status.data } }, { keyId: session.keyId })
+    if (wantsJson(c)) return c.json(result)
+    return c.redirect(withNotice(back, 'bulk-done'), 303)
+  })
+  .post('/:id/update', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    const patch = patchFromForm(form)
+    if (!patch.success) return c.text(`Could not save: ${describeIssues(patch.error)}`, 400)
+    const mention = await patchMention(deps, session.workspaceId, id, patch.data, { keyId: session.keyId })
+    if (wantsJson(c)) return c.json({ id: mention.id, status: mention.status, assignee: mention.assignee, sentiment: mention.sentiment })
+    return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'mention-updated'), 303)
+  })
+  .post('/:id/notes', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    const body = field(form, 'body')
+    if (!body || body.length > 5000) return c.text('A note needs 1–5000 characters.', 400)
+    await addNote(deps, session.workspaceId, id, body, { keyId: session.keyId })
+    return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'note-added'), 303)
+  })
+
+/** Adds (or replaces) the notice code of a same-site URL. */
+function withNotice(url: string, notice: string): string {
+  const u = new URL(url, 'http://x')
+  u.searchParams.set('notice', notice)
+  return u.pathname + u.search
+}

@@ -1,0 +1,11 @@
+// Strangers' text, shown as text. Explicit bidi overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069) let a name like "invoice\u202Efdp.exe" read as
+// something it isn't, and can flip the UI around it; they are dropped before
+// display. Marks (U+200E/U+200F) and zero-width joiners are kept: real
+// right-to-left text and emoji need them.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g
+
+export const stripBidiControls = (s: string) => s.replace(BIDI_CONTROLS, '')
+
+/** Untrusted text in its own bidi context; hono/jsx escapes it. */
+export const Txt = ({ s }: { s: string | null | undefined }) => <bdi>{stripBidiControls(s ?? '')}</bdi>
