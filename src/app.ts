@@ -8,8 +8,11 @@ import { apiKeysRouter } from './routes/api-keys.ts'
 import { connectorsRouter } from './routes/connectors.ts'
 import { renderDocs } from './routes/docs-page.ts'
 import { mentionsRouter } from './routes/mentions.ts'
+import { publicSurveysRouter } from './routes/public-surveys.ts'
 import { pushMentionsRouter } from './routes/push-mentions.ts'
 import { sourcesRouter } from './routes/sources.ts'
+import { surveysRouter } from './routes/surveys.ts'
+import { createSurveyRuntime } from './surveys/runtime.ts'
 import { systemRouter } from './routes/system.ts'
 import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
@@ -41,6 +44,9 @@ export function createApp(deps: Deps) {
 
   app.route('/', systemRouter)
   app.route('/app', webRouter)
+  // Public survey endpoints (embed.js, hosted page, responses) take no API key.
+  const surveys = createSurveyRuntime(deps)
+  app.route('/', publicSurveysRouter(surveys))
 
   app.use('/v1/*', limitBody(MAX_API_BODY), requireKey)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
@@ -51,6 +57,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/mentions', pushMentionsRouter)
   app.route('/v1/mentions', mentionsRouter)
   app.route('/v1/webhooks', webhooksRouter)
+  app.route('/v1/surveys', surveysRouter(surveys))
 
   const docConfig = {
     openapi: '3.1.0',

@@ -15,6 +15,8 @@ export const envSchema = z.object({
   EARSHOT_ADMIN_KEY: z.string().min(16, 'EARSHOT_ADMIN_KEY must be at least 16 characters').optional(),
   EARSHOT_ALLOW_PRIVATE_URLS: flag(false),
   EARSHOT_CRON: flag(true),
+  /** Behind one reverse proxy that appends the client to X-Forwarded-For: trust its last entry as the client IP. */
+  EARSHOT_TRUST_PROXY: flag(false),
   EARSHOT_SECRET_KEY: z.string().min(16, 'EARSHOT_SECRET_KEY must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })

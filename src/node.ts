@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises'
 import { hostname } from 'node:os'
 import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
 import { createApp } from './app.ts'
 import { parseEnv, type Env } from './config.ts'
 import { migrate } from './db/migrate.ts'
@@ -49,6 +50,7 @@ async function main() {
     logger,
     clock: () => new Date(),
     lookupHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    clientIp: (c) => (env.EARSHOT_TRUST_PROXY && c.req.header('x-forwarded-for')?.split(',').pop()?.trim()) || getConnInfo(c).remote.address,
   }
   const { mintedKey } = await bootstrapWorkspaces(deps, env.EARSHOT_ADMIN_KEY)
   if (mintedKey) {

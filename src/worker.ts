@@ -24,6 +24,8 @@ function depsFor(bindings: WorkerBindings): Deps {
     config: { version: VERSION, allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS, secretKey: env.EARSHOT_SECRET_KEY },
     logger: createLogger(env.LOG_LEVEL, (l) => console.log(l)),
     clock: () => new Date(),
+    // Cloudflare sets this from the connection; a client can't forge it.
+    clientIp: (c) => c.req.header('cf-connecting-ip'),
   }
 }
 

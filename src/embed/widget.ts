@@ -1,0 +1,257 @@
+// The survey embed: `<script src="https://HOST/embed.js" data-survey="KEY" async>`.
+// Dependency-free, rendered in a shadow root so the host page's CSS can't reach
+// in and ours can't leak out. Whatever goes wrong, it logs to the console and
+// leaves the host page alone. Built into bundle.ts by scripts/build-embed.ts.
+
+interface Config {
+  kind: string
+  question: string
+  min: number
+  max: number
+  bands: { lo: number; hi: number; prompt: string }[]
+  display: { delaySeconds: number; onceEveryDays: number; samplePercent: number }
+  lang: string
+  strings: { low: string; high: string; send: string; thanks: string; close: string; error: string }
+}
+
+const DAY = 86_400_000
+
+const warn = (...args: unknown[]) => console.warn('[earshot]', ...args)
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag)
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v)
+  if (text !== undefined) node.textContent = text
+  return node
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** One retry after a network error or a 5xx; a 4xx is an answer, not a glitch. */
+async function send(url: string, method: string, body: unknown): Promise<Record<string, string>> {
+  for (let retried = false; ; retried = true) {
+    let res: Response
+    try {
+      res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit', keepalive: true })
+    } catch (e) {
+      if (retried) throw e
+      await sleep(1000)
+      continue
+    }
+    if (res.ok) return res.json()
+    if (res.status < 500 || retried) throw new Error(`${method} ${url}: ${res.status}`)
+    await sleep(1000)
+  }
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { credentials: 'omit' })
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`)
+  return res.json() as Promise<T>
+}
+
+/** Last time this visitor was shown the survey; null = never, undefined = storage unavailable. */
+function lastShown(storeKey: string): number | null | undefined {
+  try {
+    const v = localStorage.getItem(storeKey)
+    return v === null ? null : Number(v) || 0
+  } catch {
+    return undefined
+  }
+}
+
+function markShown(storeKey: string) {
+  try {
+    localStorage.setItem(storeKey, String(Date.now()))
+  } catch {
+    // storage refused: the survey simply may show again
+  }
+}
+
+const STYLE = `
+:host{all:initial}
+*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+.card{background:#fff;color:#1b1f24;border:1px solid #d0d7de;border-radius:12px;padding:16px;font-size:15px;line-height:1.4;
+  box-shadow:0 8px 28px rgba(0,0,0,.18);width:min(380px,calc(100vw - 16px))}
+.pop{position:fixed;right:8px;bottom:8px;z-index:2147483647}
+.page{position:relative;margin:24px auto;box-shadow:none;width:min(560px,100%)}
+.q{margin:0 32px 12px 0;font-weight:600}
+.scale{display:flex;flex-wrap:wrap;gap:4px}
+.scale button{flex:1 0 28px;min-width:28px;min-height:36px;padding:0;border:1px solid #8c959f;border-radius:6px;background:#f6f8fa;
+  color:#1b1f24;font-size:14px;cursor:pointer}
+.scale button[aria-checked=true]{background:#0969da;border-color:#0969da;color:#fff}
+button:focus-visible,textarea:focus-visible{outline:3px solid #0969da;outline-offset:2px}
+.ends{display:flex;justify-content:space-between;font-size:12px;color:#57606a;margin-top:4px}
+.more{margin-top:12px}
+.more[hidden]{display:none}
+label{display:block;margin-bottom:4px}
+textarea{width:100%;min-height:64px;border:1px solid #8c959f;border-radius:6px;padding:6px;font-size:14px;color:#1b1f24;background:#fff}
+.send{margin-top:8px;padding:8px 16px;border:0;border-radius:6px;background:#0969da;color:#fff;font-size:14px;cursor:pointer}
+.send:disabled{opacity:.6}
+.x{position:absolute;top:8px;right:8px;width:32px;height:32px;border:0;background:none;font-size:20px;color:#57606a;cursor:pointer}
+.hp{position:absolute;left:-9999px;width:1px;height:1px;opacity:0}
+.status{margin:8px 0 0}
+.status:empty{display:none}
+`
+
+function render(cfg: Config, base: string, key: string, page: boolean, target: Element, preset: number | undefined, extra: Record<string, string>) {
+  const host = el('div', { 'data-earshot-survey': key })
+  const root = host.attachShadow({ mode: 'open' })
+  const s = cfg.strings
+  const card = el('div', { class: `card ${page ? 'page' : 'pop'}`, role: page ? 'region' : 'dialog', 'aria-labelledby': 'q', lang: cfg.lang })
+  const question = el('p', { id: 'q', class: 'q' }, cfg.question)
+  const scale = el('div', { class: 'scale', role: 'radiogroup', 'aria-labelledby': 'q' })
+  const ends = el('div', { class: 'ends', 'aria-hidden': 'true' })
+  ends.append(el('span', {}, s.low), el('span', {}, s.high))
+  const form = el('form', { novalidate: '' })
+  const more = el('div', { class: 'more', hidden: '' })
+  const label = el('label', { for: 'c' })
+  const comment = el('textarea', { id: 'c', maxlength: '5000', rows: '3' })
+  // Honeypot: off-screen and out of the tab order, so only bots fill it.
+  const trap = el('input', { class: 'hp', name: 'website', tabindex: '-1', autocomplete: 'off', 'aria-hidden': 'true' })
+  const submit = el('button', { type: 'submit', class: 'send' }, s.send)
+  const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' })
+  const close = el('button', { type: 'button', class: 'x', 'aria-label': s.close }, '×')
+  more.append(label, comment, trap, submit)
+  form.append(scale, ends, more)
+  card.append(question, form, status)
+  if (!page) card.append(close)
+  root.append(el('style', {}, STYLE), card)
+
+  let score: number | undefined
+  let saved: { id: string; token: string } | undefined
+  let done = false
+  const url = `${base}/s/${encodeURIComponent(key)}/responses`
+  const radios: HTMLButtonElement[] = []
+
+  const body = (withComment: boolean) => ({
+    score,
+    ...(withComment && comment.value.trim() ? { comment: comment.value } : {}),
+    ...(trap.value ? { website: trap.value } : {}),
+    ...extra,
+    locale: navigator.language,
+  })
+
+  function choose(value: number, focus: boolean) {
+    score = value
+    radios.forEach((r, i) => {
+      const on = cfg.min + i === value
+      r.setAttribute('aria-checked', String(on))
+      r.tabIndex = on ? 0 : -1
+      if (on && focus) r.focus()
+    })
+    const band = cfg.bands.find((b) => value >= b.lo && value <= b.hi)
+    label.textContent = band ? band.prompt : ''
+    more.hidden = false
+  }
+
+  for (let v = cfg.min; v <= cfg.max; v++) {
+    const r = el('button', { type: 'button', role: 'radio', 'aria-checked': 'false', 'aria-label': `${v}` }, String(v))
+    r.tabIndex = v === cfg.min ? 0 : -1
+    r.addEventListener('click', () => !saved && choose(v, false))
+    r.addEventListener('keydown', (e) => {
+      if (saved) return
+      const current = score ?? v
+      const next = { ArrowRight: current + 1, ArrowDown: current + 1, ArrowLeft: current - 1, ArrowUp: current - 1, Home: cfg.min, End: cfg.max }[e.key]
+      if (next === undefined) return
+      e.preventDefault()
+      choose(Math.min(cfg.max, Math.max(cfg.min, next)), true)
+    })
+    radios.push(r)
+    scale.append(r)
+  }
+
+  function finish() {
+    done = true
+    form.remove()
+    status.textContent = s.thanks
+    status.focus()
+    if (!page) setTimeout(() => host.remove(), 4000)
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault()
+    if (score === undefined || done) return
+    submit.disabled = true
+    const request = saved
+      ? comment.value.trim()
+        ? send(`${url}/${saved.id}`, 'PATCH', { token: saved.token, comment: comment.value })
+        : Promise.resolve({})
+      : send(url, 'POST', body(true))
+    request.then(finish, (err) => {
+      warn(err)
+      submit.disabled = false
+      status.textContent = s.error
+    })
+  })
+
+  // Closing after picking a score still records the score.
+  close.addEventListener('click', () => {
+    if (score !== undefined && !saved && !done) send(url, 'POST', body(false)).catch(warn)
+    host.remove()
+  })
+  card.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !page) close.click()
+  })
+
+  target.append(host)
+
+  // One-click email links: the score in the link is recorded at once; a comment can follow.
+  if (preset !== undefined && preset >= cfg.min && preset <= cfg.max) {
+    choose(preset, false)
+    send(url, 'POST', body(false)).then(
+      (r) => {
+        saved = { id: r.id, token: r.token }
+        radios.forEach((b) => b.setAttribute('aria-disabled', 'true'))
+      },
+      (err) => warn(err),
+    )
+  }
+}
+
+async function start(script: HTMLScriptElement) {
+  const key = script.dataset.survey
+  if (!key) return warn('data-survey is missing on the script tag')
+  const base = new URL(script.src).origin
+  const page = script.dataset.mode === 'page'
+  const user = script.dataset.user
+  const signature = script.dataset.userSignature
+  const cfg = await getJson<Config>(`${base}/s/${encodeURIComponent(key)}/config`)
+  const storeKey = `earshot:${key}`
+  if (!page) {
+    const { delaySeconds, onceEveryDays, samplePercent } = cfg.display
+    if (onceEveryDays > 0) {
+      const last = lastShown(storeKey)
+      // Without storage the once-per-N-days promise can't be kept, so don't ask at all.
+      if (last === undefined || (last !== null && Date.now() - last < onceEveryDays * DAY)) return
+    }
+    if (Math.random() * 100 >= samplePercent) return
+    if (user) {
+      const q = new URLSearchParams({ user, ...(signature ? { signature } : {}) })
+      const { eligible } = await getJson<{ eligible: boolean }>(`${base}/s/${encodeURIComponent(key)}/eligibility?${q}`)
+      if (!eligible) return
+    }
+    if (delaySeconds > 0) await sleep(delaySeconds * 1000)
+    markShown(storeKey)
+  }
+  const extra: Record<string, string> = {}
+  if (user) extra.user = user
+  if (signature) extra.signature = signature
+  if (!page) extra.page = location.href.slice(0, 2000)
+  const targetId = script.dataset.target
+  const target = (targetId && document.getElementById(targetId)) || document.body
+  const preset = script.dataset.score === undefined ? undefined : Number(script.dataset.score)
+  render(cfg, base, key, page, target, Number.isInteger(preset) ? preset : undefined, extra)
+}
+
+const current = document.currentScript
+if (current instanceof HTMLScriptElement) {
+  try {
+    start(current).catch(warn)
+  } catch (e) {
+    warn(e)
+  }
+}
+
+// A module, so these helpers stay out of the project's global scope when type-checking.
+export {}

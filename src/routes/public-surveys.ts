@@ -1,0 +1,180 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { createMiddleware } from 'hono/factory'
+import { EMBED_JS } from '../embed/bundle.ts'
+import { AppError, badRequest, notFound } from '../errors.ts'
+import { ErrorSchema, jsonBody, jsonResponse, type AppEnv } from '../http/types.ts'
+import { checkEligibility } from '../surveys/eligibility.ts'
+import { HOSTED_PAGE_CSP, renderHostedPage } from '../surveys/hosted-page.ts'
+import type { LiveSurvey } from '../surveys/live-surveys.ts'
+import { UI_STRINGS } from '../surveys/locales.ts'
+import { publicConfig } from '../surveys/public-config.ts'
+import { addComment, submitResponse } from '../surveys/responses.ts'
+import type { SurveyRuntime } from '../surveys/runtime.ts'
+import { CommentPatch, PublicResponse } from '../surveys/schemas.ts'
+
+/** Public responses are a score and a short comment; anything bigger is abuse. */
+export const MAX_PUBLIC_BODY = 8 * 1024
+
+interface PublicEnv {
+  Variables: AppEnv['Variables'] & { live: LiveSurvey }
+}
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } })
+const publicErrors = {
+  400: err('Invalid request'),
+  403: err('Origin not allowed or identity signature invalid'),
+  404: err('No such survey'),
+  410: err('Survey paused'),
+  413: err('Body over 8 KB'),
+  429: err('Too many responses from this client; see Retry-After'),
+} as const
+
+const KeyParam = z.object({ publicKey: z.string().min(1).max(100).openapi({ param: { name: 'publicKey', in: 'path' } }) })
+
+// The hosted page posts from our own host; proxies may terminate TLS, so compare hosts, not schemes.
+const sameOrigin = (c: Context, origin: string) => {
+  try {
+    return new URL(origin).host === c.req.header('host')
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Public survey endpoints (no API key): the embed script, the hosted page,
+ * the survey's config, eligibility, and responses. CORS answers only the
+ * survey's allowedOrigins; every write is rate-limited per client IP and survey.
+ */
+export function publicSurveysRouter(rt: SurveyRuntime) {
+  const router = new OpenAPIHono<PublicEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw badRequest('request failed validation', z.treeifyError(result.error))
+    },
+  })
+
+  const loadSurvey = createMiddleware<PublicEnv>(async (c, next) => {
+    const live = await rt.live.get(c.req.param('publicKey') ?? '')
+    if (!live) throw notFound('survey')
+    c.set('live', live)
+    await next()
+  })
+
+  const cors = createMiddleware<PublicEnv>(async (c, next) => {
+    const origin = c.req.header('origin')
+    c.header('vary', 'Origin')
+    if (origin !== undefined && !sameOrigin(c, origin)) {
+      if (!c.var.live.origins.has(origin)) throw new AppError(403, 'origin_not_allowed', 'this origin is not allowed to use the survey')
+      c.header('access-control-allow-origin', origin)
+    }
+    await next()
+  })
+
+  const requireActive = createMiddleware<PublicEnv>(async (c, next) => {
+    if (c.var.live.survey.status !== 'active') throw new AppError(410, 'survey_paused', 'this survey is not taking responses')
+    await next()
+  })
+
+  const rateLimit = createMiddleware<PublicEnv>(async (c, next) => {
+    const ip = c.var.deps.clientIp?.(c) ?? 'unknown'
+    const verdict = rt.limiter.take(`${ip}|${c.var.live.survey.id}`)
+    if (!verdict.ok) {
+      c.header('retry-after', String(verdict.retryAfterSeconds))
+      throw new AppError(429, 'rate_limited', `too many requests; retry in ${verdict.retryAfterSeconds} s`)
+    }
+    await next()
+  })
+
+  const limitBody = bodyLimit({
+    maxSize: MAX_PUBLIC_BODY,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `request body over ${MAX_PUBLIC_BODY} bytes`)
+    },
+  })
+
+  const guarded = [loadSurvey, cors, requireActive, rateLimit, limitBody] as const
+  const channelOf = (c: Context) => {
+    const origin = c.req.header('origin')
+    return origin !== undefined && sameOrigin(c, origin) ? ('hosted' as const) : ('embed' as const)
+  }
+
+  router.get('/embed.js', (c) =>
+    c.body(EMBED_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }),
+  )
+
+  router.options('/s/:publicKey/*', loadSurvey, async (c) => {
+    const origin = c.req.header('origin')
+    c.header('vary', 'Origin')
+    if (origin && c.var.live.origins.has(origin)) {
+      c.header('access-control-allow-origin', origin)
+      c.header('access-control-allow-methods', 'GET, POST, PATCH')
+      c.header('access-control-allow-headers', 'content-type')
+      c.header('access-control-max-age', '600')
+    }
+    return c.body(null, 204)
+  })
+
+  router.get('/s/:publicKey', async (c) => {
+    const live = await rt.live.get(c.req.param('publicKey'))
+    const scoreParam = c.req.query('score')
+    const score = scoreParam !== undefined && /^\d{1,2}$/.test(scoreParam) ? Number(scoreParam) : undefined
+    c.header('content-security-policy', HOSTED_PAGE_CSP)
+    c.header('x-content-type-options', 'nosniff')
+    if (!live) return c.html(renderHostedPage({ publicKey: '', title: 'Not found', lang: 'en', message: 'This survey does not exist.' }), 404)
+    const { survey } = live
+    const lang = survey.settings.locale
+    if (survey.status !== 'active') {
+      return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, message: UI_STRINGS[lang].closed }), 410)
+    }
+    return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, score }))
+  })
+
+  return router
+    .openapi(
+      createRoute({
+        method: 'get', path: '/s/{publicKey}/config', tags: ['Public surveys'], summary: 'What the embed needs to render the survey',
+        security: [], middleware: [loadSurvey, cors, requireActive] as const,
+        request: { params: KeyParam },
+        responses: { 200: jsonResponse('Question, scale, prompts, display rules, UI strings', z.record(z.string(), z.unknown())), ...publicErrors },
+      }),
+      async (c) => {
+        c.header('cache-control', 'public, max-age=60')
+        return c.json(publicConfig(c.var.live.survey), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/s/{publicKey}/eligibility', tags: ['Public surveys'],
+        summary: 'Whether this person may be shown a survey now (fatigue, open negative mentions)',
+        security: [], middleware: [...guarded] as const,
+        request: {
+          params: KeyParam,
+          query: z.object({ user: z.string().min(1).max(200).optional(), signature: z.string().regex(/^[0-9a-fA-F]{1,128}$/).optional() }),
+        },
+        responses: { 200: jsonResponse('The answer', z.object({ eligible: z.boolean() })), ...publicErrors },
+      }),
+      async (c) => c.json(await checkEligibility(c.var.deps, c.var.live, c.req.valid('query')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/s/{publicKey}/responses', tags: ['Public surveys'], summary: 'Answer a survey (201 once stored)',
+        security: [], middleware: [...guarded] as const,
+        request: { params: KeyParam, body: jsonBody(PublicResponse) },
+        responses: {
+          201: jsonResponse('Stored; `token` lets the same respondent add a comment within 30 minutes', z.object({ id: z.uuid(), token: z.string() })),
+          ...publicErrors,
+        },
+      }),
+      async (c) => c.json(await submitResponse(c.var.deps, c.var.live, c.req.valid('json'), channelOf(c), rt.writeResponse), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'patch', path: '/s/{publicKey}/responses/{id}', tags: ['Public surveys'], summary: 'Add the comment to a score just given',
+        security: [], middleware: [...guarded] as const,
+        request: { params: KeyParam.extend({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }), body: jsonBody(CommentPatch) },
+        responses: { 200: jsonResponse('Comment stored', z.object({ id: z.uuid() })), ...publicErrors },
+      }),
+      async (c) => c.json(await addComment(c.var.deps, c.var.live, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+}

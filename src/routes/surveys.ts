@@ -1,0 +1,137 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { requireRole } from '../auth/middleware.ts'
+import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { importResponses, MAX_IMPORT_ROWS } from '../surveys/import.ts'
+import { exportResponsesCsv, listResponses } from '../surveys/list-responses.ts'
+import { INTERVALS, surveyResults } from '../surveys/results.ts'
+import type { SurveyRuntime } from '../surveys/runtime.ts'
+import { BAND_NAMES, NewSurvey, Survey, SurveyPatch } from '../surveys/schemas.ts'
+import { createSurvey, deleteSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey } from '../surveys/surveys.ts'
+
+const baseUrl = (c: Context) => new URL(c.req.url).origin
+
+const Range = {
+  since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+}
+const ResponsesQuery = PageQuery.extend({
+  band: z.enum(BAND_NAMES).optional(),
+  sentiment: z.enum(['positive', 'neutral', 'negative']).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+  ...Range,
+})
+const ResultsQuery = z.object({
+  interval: z.enum(INTERVALS).optional(),
+  segment: z.string().regex(/^(plan|company|attribute:.{1,100})$/, 'plan, company or attribute:NAME').optional(),
+  ...Range,
+})
+const ImportResult = z.object({ inserted: z.number(), rejected: z.array(z.object({ index: z.number(), reason: z.string() })) })
+
+/** `/v1/surveys`: survey management, responses (list, CSV, bulk import) and results. */
+export function surveysRouter(rt: SurveyRuntime) {
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'post', path: '/', tags: ['Surveys'], summary: 'Create an NPS, CSAT or CES survey',
+        middleware: [requireRole('admin')] as const,
+        request: { body: jsonBody(NewSurvey) },
+        responses: { 201: jsonResponse('The survey, with its publicKey and a ready-to-paste embed snippet', Survey), ...errorResponses },
+      }),
+      async (c) => c.json(presentSurvey(await createSurvey(c.var.deps, c.var.principal.workspaceId, c.req.valid('json')), baseUrl(c)), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/', tags: ['Surveys'], summary: 'List surveys',
+        responses: { 200: jsonResponse('Surveys', z.object({ items: z.array(Survey) })), ...errorResponses },
+      }),
+      async (c) => {
+        const items = await listSurveys(c.var.deps, c.var.principal.workspaceId)
+        return c.json({ items: items.map((s) => presentSurvey(s, baseUrl(c))) }, 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}', tags: ['Surveys'], summary: 'A survey (never its identity secret)',
+        request: { params: IdParam },
+        responses: { 200: jsonResponse('The survey', Survey), ...errorResponses },
+      }),
+      async (c) => c.json(presentSurvey(await getSurvey(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id), baseUrl(c)), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'patch', path: '/{id}', tags: ['Surveys'], summary: 'Change a survey; `status: paused` stops responses (410)',
+        middleware: [requireRole('admin')] as const,
+        request: { params: IdParam, body: jsonBody(SurveyPatch) },
+        responses: { 200: jsonResponse('The survey', Survey), ...errorResponses },
+      }),
+      async (c) => {
+        const survey = await updateSurvey(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('json'))
+        rt.live.forget(survey.publicKey)
+        return c.json(presentSurvey(survey, baseUrl(c)), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete', path: '/{id}', tags: ['Surveys'], summary: 'Delete a survey and its responses',
+        middleware: [requireRole('admin')] as const,
+        request: { params: IdParam },
+        responses: { 204: { description: 'Deleted' }, ...errorResponses },
+      }),
+      async (c) => {
+        const survey = await deleteSurvey(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id)
+        rt.live.forget(survey.publicKey)
+        return c.body(null, 204)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}/responses', tags: ['Surveys'], summary: 'Responses, newest first; `format=csv` exports all that match',
+        request: { params: IdParam, query: ResponsesQuery },
+        responses: {
+          200: {
+            description: 'A page of responses, or CSV',
+            content: { 'application/json': { schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() }) }, 'text/csv': { schema: z.string() } },
+          },
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        const { format, ...q } = c.req.valid('query')
+        const { id } = c.req.valid('param')
+        if (format === 'csv') {
+          const csv = await exportResponsesCsv(c.var.deps, c.var.principal.workspaceId, id, q)
+          return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="survey-${id}.csv"` })
+        }
+        return c.json(await listResponses(c.var.deps, c.var.principal.workspaceId, id, q), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/{id}/responses', tags: ['Surveys'],
+        summary: `Import responses: a JSON array [{score, comment?, email?, customerRef?, respondedAt?}] or CSV with those headers (≤ ${MAX_IMPORT_ROWS} rows)`,
+        middleware: [requireRole('agent')] as const,
+        request: {
+          params: IdParam,
+          body: { content: { 'application/json': { schema: z.array(z.unknown()) }, 'text/csv': { schema: z.string() } } },
+        },
+        responses: { 200: jsonResponse('How many went in; each rejected row with its reason', ImportResult), ...errorResponses },
+      }),
+      async (c) => {
+        const csv = /^text\/csv/i.test(c.req.header('content-type') ?? '')
+        // The JSON schema is an array; the union type only reflects that text/csv is declared too.
+        const input = csv ? { csv: await c.req.text() } : { rows: c.req.valid('json') as unknown[] }
+        return c.json(await importResponses(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, input), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}/results', tags: ['Surveys'],
+        summary: 'Scores (NPS, CSAT % of 4–5, CES mean and % easy) with n and 95% intervals, per interval and segment',
+        request: { params: IdParam, query: ResultsQuery },
+        responses: { 200: jsonResponse('Results', z.record(z.string(), z.unknown())), ...errorResponses },
+      }),
+      async (c) => c.json(await surveyResults(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('query')), 200),
+    )
+}

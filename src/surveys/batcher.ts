@@ -1,0 +1,65 @@
+/** Queues items and writes them in groups; `add` resolves once its item's group is committed. */
+export interface Batcher<T> {
+  add(item: T): Promise<void>
+}
+
+export interface BatcherOptions<T> {
+  /** Writes a group durably (one statement, one commit), or throws. */
+  write: (items: T[]) => Promise<void>
+  maxBatch: number
+  /** Groups in flight at once; more items wait and join the next group. */
+  maxConcurrent: number
+}
+
+interface Waiting<T> {
+  item: T
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+
+/**
+ * Group commit: while earlier groups are being written, new items pile up and
+ * go out together in the next one, so the commit rate, not the request rate,
+ * bounds the database work. A failed group is retried item by item, so one
+ * bad row fails only its own request.
+ */
+export function createBatcher<T>(opts: BatcherOptions<T>): Batcher<T> {
+  const queue: Waiting<T>[] = []
+  let inFlight = 0
+  let scheduled = false
+
+  function schedule() {
+    if (scheduled || inFlight >= opts.maxConcurrent || queue.length === 0) return
+    scheduled = true
+    // One macrotask of grace lets requests parsed in the same turn share a group.
+    setTimeout(drain, 0)
+  }
+
+  function drain() {
+    scheduled = false
+    while (queue.length && inFlight < opts.maxConcurrent) void run(queue.splice(0, opts.maxBatch))
+  }
+
+  async function run(group: Waiting<T>[]) {
+    inFlight++
+    try {
+      await opts.write(group.map((w) => w.item))
+      for (const w of group) w.resolve()
+    } catch (err) {
+      if (group.length === 1) group[0].reject(err)
+      else await Promise.all(group.map((w) => opts.write([w.item]).then(w.resolve, w.reject)))
+    } finally {
+      inFlight--
+      schedule()
+    }
+  }
+
+  return {
+    add(item) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ item, resolve, reject })
+        schedule()
+      })
+    },
+  }
+}

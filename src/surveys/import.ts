@@ -1,0 +1,122 @@
+import { parse } from 'csv-parse/sync'
+import type { Deps } from '../deps.ts'
+import { badRequest } from '../errors.ts'
+import { checkScore, enrichComment, insertResponses, type ResponseInsert } from './responses.ts'
+import { ImportRow } from './schemas.ts'
+import { getSurvey } from './surveys.ts'
+
+export const MAX_IMPORT_ROWS = 10_000
+const CHUNK = 1000
+
+export type ImportInput = { rows: unknown[] } | { csv: string }
+
+export interface ImportResult {
+  inserted: number
+  rejected: { index: number; reason: string }[]
+}
+
+// CSV headers people actually export, mapped onto our field names.
+const HEADER_ALIASES: Record<string, string> = {
+  score: 'score',
+  comment: 'comment',
+  email: 'email',
+  customerref: 'customerRef',
+  customer_ref: 'customerRef',
+  respondedat: 'respondedAt',
+  responded_at: 'respondedAt',
+  locale: 'locale',
+}
+
+function rowsFromCsv(text: string): unknown[] {
+  let records: Record<string, string>[]
+  try {
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => HEADER_ALIASES[h.trim().toLowerCase()] ?? h.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    })
+  } catch (e) {
+    throw badRequest(`CSV could not be parsed: ${(e as Error).message}`)
+  }
+  return records.map((r) => {
+    const row: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(r)) if (v !== '') row[k] = k === 'score' && /^-?\d+$/.test(v) ? Number(v) : v
+    return row
+  })
+}
+
+function reasonOf(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  const issue = error.issues[0]
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message
+}
+
+/**
+ * Bulk import (an email campaign, another tool): every row through the same
+ * validation and enrichment as a public response, no rate limit; a bad row is
+ * reported by index and the rest go in, all in one transaction.
+ */
+export async function importResponses(deps: Deps, workspaceId: string, surveyId: string, input: ImportInput): Promise<ImportResult> {
+  const survey = await getSurvey(deps, workspaceId, surveyId)
+  const raw = 'csv' in input ? rowsFromCsv(input.csv) : input.rows
+  if (!Array.isArray(raw)) throw badRequest('send a JSON array of responses or CSV (text/csv)')
+  if (raw.length > MAX_IMPORT_ROWS) throw badRequest(`at most ${MAX_IMPORT_ROWS} rows per import`)
+  const rejected: ImportResult['rejected'] = []
+  const valid: { index: number; row: ImportRow }[] = []
+  raw.forEach((item, index) => {
+    const parsed = ImportRow.safeParse(item)
+    if (!parsed.success) return rejected.push({ index, reason: reasonOf(parsed.error) })
+    const rangeError = checkScore(survey.kind, parsed.data.score)
+    if (rangeError) return rejected.push({ index, reason: rangeError })
+    valid.push({ index, row: parsed.data })
+  })
+
+  const { sql } = deps
+  const refs = [...new Set(valid.flatMap(({ row }) => (row.customerRef ? [row.customerRef] : [])))]
+  const emails = [...new Set(valid.flatMap(({ row }) => (row.email ? [row.email.toLowerCase()] : [])))]
+  const byRef = new Map<string, string>()
+  const byEmail = new Map<string, string>()
+  if (refs.length) {
+    for (const c of await sql<{ id: string; ref: string }[]>`
+      SELECT id, external_ref AS ref FROM customers WHERE workspace_id = ${workspaceId} AND external_ref = ANY(${refs})`) byRef.set(c.ref, c.id)
+  }
+  if (emails.length) {
+    for (const c of await sql<{ id: string; email: string }[]>`
+      SELECT customer_id AS id, value AS email FROM customer_identities
+      WHERE workspace_id = ${workspaceId} AND kind = 'email' AND value = ANY(${emails})
+      UNION ALL
+      SELECT id, lower(email) FROM customers WHERE workspace_id = ${workspaceId} AND lower(email) = ANY(${emails})`) byEmail.set(c.email, c.id)
+  }
+
+  const now = deps.clock()
+  const rows: ResponseInsert[] = []
+  for (const { index, row } of valid) {
+    const refCustomer = row.customerRef ? byRef.get(row.customerRef) : undefined
+    if (row.customerRef && !refCustomer) {
+      rejected.push({ index, reason: `customerRef: no customer with externalRef "${row.customerRef}"` })
+      continue
+    }
+    const customerId = refCustomer ?? (row.email ? byEmail.get(row.email.toLowerCase()) : undefined) ?? null
+    rows.push({
+      id: crypto.randomUUID(),
+      workspace_id: workspaceId,
+      survey_id: survey.id,
+      score: row.score,
+      ...enrichComment(survey.kind, row.score, row.comment, survey.settings.redactPii),
+      email: row.email ?? null,
+      respondent: row.customerRef ?? null,
+      customer_id: customerId,
+      customer_match: refCustomer ? 'import_ref' : customerId ? 'import_email' : null,
+      page: null,
+      locale: row.locale ?? null,
+      token_hash: null,
+      channel: 'import',
+      responded_at: row.respondedAt ? new Date(row.respondedAt) : now,
+    })
+  }
+  await sql.begin(async (tx) => {
+    for (let i = 0; i < rows.length; i += CHUNK) await insertResponses(tx, rows.slice(i, i + CHUNK))
+  })
+  rejected.sort((a, b) => a.index - b.index)
+  return { inserted: rows.length, rejected }
+}

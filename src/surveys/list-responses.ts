@@ -1,0 +1,96 @@
+import { stringify } from 'csv-stringify/sync'
+import { z } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import { badRequest } from '../errors.ts'
+import { decodeCursor, encodeCursor } from '../http/pagination.ts'
+import { bandOf, bandRange, type BandName, type SurveyKind } from './schemas.ts'
+import { getSurvey } from './surveys.ts'
+
+export interface ResponsesQuery {
+  band?: BandName
+  sentiment?: 'positive' | 'neutral' | 'negative'
+  since?: Date
+  until?: Date
+  cursor?: string
+  limit: number
+}
+
+export interface ResponseView {
+  id: string
+  score: number
+  band: BandName
+  comment: string | null
+  email: string | null
+  respondent: string | null
+  customerId: string | null
+  customerMatch: string | null
+  page: string | null
+  locale: string | null
+  lang: string
+  sentiment: { label: string; score: number | null } | null
+  intents: { label: string; score: number }[]
+  channel: string
+  respondedAt: Date
+}
+
+interface Row extends Omit<ResponseView, 'band' | 'sentiment'> {
+  sentimentLabel: string | null
+  sentimentScore: number | null
+}
+
+const Cursor = z.object({ at: z.iso.datetime(), id: z.uuid() })
+/** CSV exports are capped so one request can't hold the whole table in memory. */
+export const MAX_CSV_ROWS = 100_000
+
+async function selectResponses(deps: Deps, workspaceId: string, surveyId: string, q: ResponsesQuery, limit: number) {
+  const survey = await getSurvey(deps, workspaceId, surveyId)
+  const { sql } = deps
+  const range = q.band ? bandRange(survey.kind, q.band) : undefined
+  if (q.band && !range) throw badRequest(`${q.band} is not a ${survey.kind} band`)
+  const after = q.cursor ? decodeCursor(q.cursor, Cursor) : undefined
+  const rows = await sql<Row[]>`
+    SELECT id, score, comment, email, respondent, customer_id AS "customerId", customer_match AS "customerMatch", page, locale, lang,
+           sentiment_label AS "sentimentLabel", sentiment_score AS "sentimentScore", intents, channel, responded_at AS "respondedAt"
+    FROM survey_responses
+    WHERE workspace_id = ${workspaceId} AND survey_id = ${survey.id}
+      ${range ? sql`AND score BETWEEN ${range[0]} AND ${range[1]}` : sql``}
+      ${q.sentiment ? sql`AND sentiment_label = ${q.sentiment}` : sql``}
+      ${q.since ? sql`AND responded_at >= ${q.since}` : sql``}
+      ${q.until ? sql`AND responded_at < ${q.until}` : sql``}
+      ${after ? sql`AND (responded_at, id) < (${new Date(after.at)}, ${after.id})` : sql``}
+    ORDER BY responded_at DESC, id DESC
+    LIMIT ${limit}`
+  return { kind: survey.kind, rows }
+}
+
+function view(kind: SurveyKind, r: Row): ResponseView {
+  const { sentimentLabel, sentimentScore, ...rest } = r
+  return { ...rest, band: bandOf(kind, r.score), sentiment: sentimentLabel ? { label: sentimentLabel, score: sentimentScore } : null }
+}
+
+/** A page of a survey's responses, newest first. */
+export async function listResponses(deps: Deps, workspaceId: string, surveyId: string, q: ResponsesQuery) {
+  const { kind, rows } = await selectResponses(deps, workspaceId, surveyId, q, q.limit + 1)
+  const page = rows.slice(0, q.limit)
+  const last = page[page.length - 1]
+  return {
+    items: page.map((r) => view(kind, r)),
+    nextCursor: rows.length > q.limit ? encodeCursor({ at: last.respondedAt.toISOString(), id: last.id }) : null,
+  }
+}
+
+// Spreadsheets run cells starting with these as formulas.
+const FORMULA_START = /^[=+\-@\t\r]/
+const cell = (v: string | number | null) => (typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : (v ?? ''))
+
+/** RFC 4180 CSV, UTF-8, header row; formula-leading cells are defused. */
+export async function exportResponsesCsv(deps: Deps, workspaceId: string, surveyId: string, q: Omit<ResponsesQuery, 'cursor' | 'limit'>) {
+  const { kind, rows } = await selectResponses(deps, workspaceId, surveyId, { ...q, limit: MAX_CSV_ROWS }, MAX_CSV_ROWS)
+  const header = ['id', 'responded_at', 'score', 'band', 'comment', 'email', 'respondent', 'customer_id', 'sentiment', 'intents', 'lang', 'page', 'locale', 'channel']
+  const records = rows.map((r) => {
+    const v = view(kind, r)
+    return [v.id, v.respondedAt.toISOString(), v.score, v.band, v.comment, v.email, v.respondent, v.customerId, v.sentiment?.label ?? null,
+      v.intents.map((i) => i.label).join(';'), v.lang, v.page, v.locale, v.channel].map(cell)
+  })
+  return stringify([header, ...records], { record_delimiter: '\r\n' })
+}

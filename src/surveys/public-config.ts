@@ -1,0 +1,30 @@
+import { UI_STRINGS } from './locales.ts'
+import { BANDS, SCALES, type BandName, type DisplayRules, type SurveyKind } from './schemas.ts'
+import type { SurveyRecord } from './surveys.ts'
+
+/** What the embed and the hosted page need to render a survey; nothing secret. */
+export interface PublicSurveyConfig {
+  kind: SurveyKind
+  question: string
+  min: number
+  max: number
+  /** Follow-up prompt per score range, the locale's default where the survey sets none. */
+  bands: { lo: number; hi: number; prompt: string }[]
+  display: DisplayRules
+  lang: string
+  strings: { low: string; high: string; send: string; thanks: string; close: string; error: string }
+}
+
+export function publicConfig(survey: SurveyRecord): PublicSurveyConfig {
+  const { locale, followUp, display } = survey.settings
+  const s = UI_STRINGS[locale]
+  return {
+    kind: survey.kind,
+    question: survey.question,
+    ...SCALES[survey.kind],
+    bands: Object.entries(BANDS[survey.kind]).map(([name, [lo, hi]]) => ({ lo, hi, prompt: followUp[name as BandName] ?? s.comment })),
+    display,
+    lang: locale,
+    strings: { low: s.low[survey.kind], high: s.high[survey.kind], send: s.send, thanks: s.thanks, close: s.close, error: s.error },
+  }
+}

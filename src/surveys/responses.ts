@@ -1,0 +1,159 @@
+import type { Deps } from '../deps.ts'
+import type { Sql, Tx } from '../db/sql.ts'
+import { enrich, type Enrichment } from '../enrich/index.ts'
+import { AppError, badRequest, notFound } from '../errors.ts'
+import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
+import type { LiveSurvey } from './live-surveys.ts'
+import { SCALES, scoreAsRating, type PublicResponse, type SurveyKind } from './schemas.ts'
+
+/** A survey_responses row as inserted; keys are column names so `sql(rows)` can write a batch. */
+export interface ResponseInsert {
+  id: string
+  workspace_id: string
+  survey_id: string
+  score: number
+  comment: string | null
+  email: string | null
+  respondent: string | null
+  customer_id: string | null
+  customer_match: 'signed_identity' | 'import_email' | 'import_ref' | null
+  page: string | null
+  locale: string | null
+  lang: string
+  sentiment_label: string | null
+  sentiment_score: number | null
+  sentiment_confidence: number | null
+  intents: Enrichment['intents']
+  pii: Enrichment['pii']
+  enrich_version: number
+  token_hash: string | null
+  channel: 'embed' | 'hosted' | 'import'
+  responded_at: Date
+}
+
+const COLUMNS = [
+  'id', 'workspace_id', 'survey_id', 'score', 'comment', 'email', 'respondent', 'customer_id', 'customer_match', 'page', 'locale',
+  'lang', 'sentiment_label', 'sentiment_score', 'sentiment_confidence', 'intents', 'pii', 'enrich_version', 'token_hash', 'channel',
+  'responded_at',
+] as const satisfies readonly (keyof ResponseInsert)[]
+
+/** How long the respondent's token may add a comment to their score. */
+export const COMMENT_WINDOW_MINUTES = 30
+
+/** One multi-row INSERT: a single statement, so a single commit for the whole group. */
+export async function insertResponses(sql: Sql | Tx, rows: ResponseInsert[]): Promise<void> {
+  // jsonb values wrapped explicitly: without prepared statements (Workers) a bare array would be sent as a Postgres array.
+  const values = rows.map((r) => ({ ...r, intents: sql.json(r.intents), pii: sql.json(r.pii) }))
+  await sql`INSERT INTO survey_responses ${sql(values, COLUMNS)}`
+}
+
+export function checkScore(kind: SurveyKind, score: number): string | undefined {
+  const { min, max } = SCALES[kind]
+  if (!Number.isInteger(score) || score < min || score > max) return `score must be an integer from ${min} to ${max} for a ${kind} survey`
+  return undefined
+}
+
+type CommentColumns = Pick<ResponseInsert, 'comment' | 'lang' | 'sentiment_label' | 'sentiment_score' | 'sentiment_confidence' | 'intents' | 'pii' | 'enrich_version'>
+
+/** Comments go through the same enrichment as every mention; no comment, no classification. */
+export function enrichComment(kind: SurveyKind, score: number, comment: string | undefined, redactPii: boolean): CommentColumns {
+  const text = comment?.trim()
+  if (!text) {
+    return { comment: null, lang: 'und', sentiment_label: null, sentiment_score: null, sentiment_confidence: null, intents: [], pii: [], enrich_version: 0 }
+  }
+  const e = enrich({ text, kind: 'survey', rating: scoreAsRating(kind, score) }, { redactPii })
+  return {
+    comment: redactPii ? e.text : text,
+    lang: e.lang,
+    sentiment_label: e.sentiment.label,
+    sentiment_score: e.sentiment.score,
+    sentiment_confidence: e.sentiment.confidence,
+    intents: e.intents,
+    pii: e.pii,
+    enrich_version: e.version,
+  }
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export interface Submitted {
+  id: string
+  /** Lets the same respondent add a comment for COMMENT_WINDOW_MINUTES. */
+  token: string
+}
+
+/**
+ * Validates a public response against its survey, resolves a signed identity,
+ * enriches the comment, and resolves once the row is committed by `write`.
+ */
+export async function submitResponse(
+  deps: Deps,
+  live: LiveSurvey,
+  input: PublicResponse,
+  channel: 'embed' | 'hosted',
+  write: (row: ResponseInsert) => Promise<void>,
+): Promise<Submitted> {
+  const { survey } = live
+  const rangeError = checkScore(survey.kind, input.score)
+  if (rangeError) throw badRequest(rangeError)
+  const token = base64url(crypto.getRandomValues(new Uint8Array(24)))
+  // Honeypot filled: answer like a success so the bot learns nothing, store nothing.
+  if (input.website) return { id: crypto.randomUUID(), token }
+
+  let customerId: string | null = null
+  if (input.signature !== undefined) {
+    if (input.user === undefined) throw badRequest('a signature needs the user it signs')
+    if (!live.identityKey) throw badRequest('this survey accepts no signed identities')
+    if (!(await verifyIdentity(live.identityKey, input.user, input.signature))) {
+      throw new AppError(403, 'invalid_signature', 'the identity signature does not match')
+    }
+    customerId = (await findCustomerByIdentity(deps, survey.workspaceId, input.user)) ?? null
+  }
+  const id = crypto.randomUUID()
+  await write({
+    id,
+    workspace_id: survey.workspaceId,
+    survey_id: survey.id,
+    score: input.score,
+    ...enrichComment(survey.kind, input.score, input.comment, survey.settings.redactPii),
+    email: input.email ?? null,
+    respondent: input.user ?? null,
+    customer_id: customerId,
+    customer_match: customerId ? 'signed_identity' : null,
+    page: input.page ?? null,
+    locale: input.locale ?? null,
+    token_hash: await hashToken(token),
+    channel,
+    responded_at: deps.clock(),
+  })
+  return { id, token }
+}
+
+/** The second step of a two-step widget: the comment joins the score already given. */
+export async function addComment(deps: Deps, live: LiveSurvey, id: string, input: { token: string; comment: string }): Promise<{ id: string }> {
+  const { survey } = live
+  const tokenHash = await hashToken(input.token)
+  return deps.sql.begin(async (tx) => {
+    const [row]: [{ score: number }?] = await tx`
+      SELECT score FROM survey_responses
+      WHERE workspace_id = ${survey.workspaceId} AND survey_id = ${survey.id} AND id = ${id} AND token_hash = ${tokenHash}
+        AND created_at > now() - make_interval(mins => ${COMMENT_WINDOW_MINUTES})
+      FOR UPDATE`
+    if (!row) throw notFound(`response for this token (tokens last ${COMMENT_WINDOW_MINUTES} minutes)`)
+    const c = enrichComment(survey.kind, row.score, input.comment, survey.settings.redactPii)
+    await tx`
+      UPDATE survey_responses SET
+        comment = ${c.comment}, lang = ${c.lang}, sentiment_label = ${c.sentiment_label}, sentiment_score = ${c.sentiment_score},
+        sentiment_confidence = ${c.sentiment_confidence}, intents = ${tx.json(c.intents)}, pii = ${tx.json(c.pii)},
+        enrich_version = ${c.enrich_version}, updated_at = now()
+      WHERE workspace_id = ${survey.workspaceId} AND id = ${id}`
+    return { id }
+  })
+}

@@ -1,0 +1,125 @@
+import type { Deps } from '../deps.ts'
+import { badRequest } from '../errors.ts'
+import { scoreFor, type Distribution, type KindScore } from './scores.ts'
+import { BANDS, LOW_BAND, type SurveyKind } from './schemas.ts'
+import { getSurvey } from './surveys.ts'
+import { topThemes, type Theme } from './themes.ts'
+
+export const INTERVALS = ['day', 'week', 'month'] as const
+export type Interval = (typeof INTERVALS)[number]
+
+export interface ResultsQuery {
+  since?: Date
+  until?: Date
+  interval?: Interval
+  /** `plan`, `company` or `attribute:NAME` (a key of the customer's attributes). */
+  segment?: string
+}
+
+export type Results = KindScore & {
+  surveyId: string
+  kind: SurveyKind
+  since: Date | null
+  until: Date | null
+  distribution: { score: number; n: number }[]
+  series?: ({ start: Date } & KindScore)[]
+  segments?: ({ segment: string; value: string | null } & KindScore)[]
+  comments: { n: number; sentiment: Record<string, number>; intents: Record<string, number> }
+  detractorThemes: Theme[]
+}
+
+type Counted = { score: number; n: number }
+
+function distributionOf(rows: Counted[]): Distribution {
+  const dist = new Map<number, number>()
+  for (const r of rows) dist.set(r.score, (dist.get(r.score) ?? 0) + r.n)
+  return dist
+}
+
+function groupBy<K, R extends Counted>(rows: R[], key: (r: R) => K): Map<K, Counted[]> {
+  const groups = new Map<K, Counted[]>()
+  for (const r of rows) {
+    const k = key(r)
+    const list = groups.get(k)
+    if (list) list.push(r)
+    else groups.set(k, [r])
+  }
+  return groups
+}
+
+function parseSegment(segment: string): { kind: 'plan' | 'company' | 'attribute'; attribute: string } {
+  if (segment === 'plan' || segment === 'company') return { kind: segment, attribute: '' }
+  const m = /^attribute:(.{1,100})$/.exec(segment)
+  if (!m) throw badRequest('segment must be plan, company or attribute:NAME')
+  return { kind: 'attribute', attribute: m[1] }
+}
+
+/** Scores with n and 95% intervals, optionally per interval and per customer segment, plus what the comments say. */
+export async function surveyResults(deps: Deps, workspaceId: string, surveyId: string, q: ResultsQuery): Promise<Results> {
+  const survey = await getSurvey(deps, workspaceId, surveyId)
+  const { sql } = deps
+  const since = q.since ?? null
+  const until = q.until ?? null
+  if (since && until && since >= until) throw badRequest('since must be before until')
+  const inRange = sql`
+    r.workspace_id = ${workspaceId} AND r.survey_id = ${survey.id}
+    ${since ? sql`AND r.responded_at >= ${since}` : sql``}
+    ${until ? sql`AND r.responded_at < ${until}` : sql``}`
+
+  const overall = await sql<Counted[]>`
+    SELECT score, count(*)::int AS n FROM survey_responses r WHERE ${inRange} GROUP BY score ORDER BY score`
+  const results: Results = {
+    surveyId: survey.id,
+    kind: survey.kind,
+    since,
+    until,
+    ...scoreFor(survey.kind, distributionOf(overall)),
+    distribution: overall,
+    comments: { n: 0, sentiment: {}, intents: {} },
+    detractorThemes: [],
+  }
+
+  if (q.interval) {
+    const rows = await sql<(Counted & { start: Date })[]>`
+      SELECT date_trunc(${q.interval}, r.responded_at, 'UTC') AS start, score, count(*)::int AS n
+      FROM survey_responses r WHERE ${inRange} GROUP BY 1, 2 ORDER BY 1`
+    const byStart = groupBy(rows, (r) => r.start.getTime())
+    results.series = [...byStart].map(([start, group]) => ({ start: new Date(start), ...scoreFor(survey.kind, distributionOf(group)) }))
+  }
+
+  if (q.segment) {
+    const seg = parseSegment(q.segment)
+    const rows = await sql<(Counted & { value: string | null })[]>`
+      SELECT CASE ${seg.kind} WHEN 'plan' THEN c.plan WHEN 'company' THEN c.company ELSE c.attributes ->> ${seg.attribute} END AS value,
+             r.score, count(*)::int AS n
+      FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
+      WHERE ${inRange} GROUP BY 1, 2`
+    const byValue = groupBy(rows, (r) => r.value)
+    results.segments = [...byValue]
+      .map(([value, group]) => ({ segment: q.segment!, value, ...scoreFor(survey.kind, distributionOf(group)) }))
+      .sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : a.value.localeCompare(b.value)))
+  }
+
+  const sentiment = await sql<{ label: string; n: number }[]>`
+    SELECT sentiment_label AS label, count(*)::int AS n FROM survey_responses r
+    WHERE ${inRange} AND r.comment IS NOT NULL AND r.sentiment_label IS NOT NULL GROUP BY 1`
+  const intents = await sql<{ label: string; n: number }[]>`
+    SELECT i ->> 'label' AS label, count(*)::int AS n FROM survey_responses r, jsonb_array_elements(r.intents) i
+    WHERE ${inRange} AND r.comment IS NOT NULL GROUP BY 1 ORDER BY 2 DESC`
+  const [{ n: commented }] = await sql<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM survey_responses r WHERE ${inRange} AND r.comment IS NOT NULL`
+  results.comments = {
+    n: commented,
+    sentiment: Object.fromEntries(sentiment.map((s) => [s.label, s.n])),
+    intents: Object.fromEntries(intents.map((s) => [s.label, s.n])),
+  }
+
+  const [lo, hi] = (BANDS[survey.kind] as Record<string, readonly [number, number]>)[LOW_BAND[survey.kind]]
+  // The newest few thousand are what a product team acts on; older themes show up in a since/until query.
+  const unhappy = await sql<{ comment: string }[]>`
+    SELECT comment FROM survey_responses r
+    WHERE ${inRange} AND r.comment IS NOT NULL AND r.score BETWEEN ${lo} AND ${hi}
+    ORDER BY r.responded_at DESC LIMIT 5000`
+  results.detractorThemes = topThemes(unhappy.map((u) => u.comment))
+  return results
+}

@@ -1,0 +1,24 @@
+import type { Deps } from '../deps.ts'
+import { createBatcher } from './batcher.ts'
+import { createLiveSurveys, type LiveSurveys } from './live-surveys.ts'
+import { createRateLimiter, type RateLimiter } from './rate-limiter.ts'
+import { insertResponses, type ResponseInsert } from './responses.ts'
+
+/** Per-app state of the survey endpoints: the survey cache, the public rate limit, the response batcher. */
+export interface SurveyRuntime {
+  live: LiveSurveys
+  limiter: RateLimiter
+  /** Resolves once the row is committed. */
+  writeResponse: (row: ResponseInsert) => Promise<void>
+}
+
+export function createSurveyRuntime(deps: Deps): SurveyRuntime {
+  const now = () => Date.now()
+  const batcher = createBatcher<ResponseInsert>({ write: (rows) => insertResponses(deps.sql, rows), maxBatch: 500, maxConcurrent: 3 })
+  return {
+    live: createLiveSurveys(deps, { ttlMs: 5000, maxEntries: 10_000, now }),
+    // A person answers a survey once or twice; 20 at once and one every 3 s after leaves room for shared IPs (offices, NAT).
+    limiter: createRateLimiter({ burst: 20, perSecond: 1 / 3, maxKeys: 100_000, now }),
+    writeResponse: (row) => batcher.add(row),
+  }
+}

@@ -1,0 +1,179 @@
+import { z } from '@hono/zod-openapi'
+
+export const SURVEY_KINDS = ['nps', 'csat', 'ces'] as const
+export type SurveyKind = (typeof SURVEY_KINDS)[number]
+
+/** Locales the built-in UI strings exist for. */
+export const LOCALES = ['en', 'es', 'de', 'fr', 'pt', 'ru', 'zh', 'el', 'no'] as const
+export type Locale = (typeof LOCALES)[number]
+
+export const SCALES: Record<SurveyKind, { min: number; max: number }> = {
+  nps: { min: 0, max: 10 },
+  csat: { min: 1, max: 5 },
+  ces: { min: 1, max: 7 },
+}
+
+/**
+ * Score bands per kind, low to high. NPS uses the standard names; CSAT and CES
+ * have their own so a band name always means one range.
+ */
+export const BANDS = {
+  nps: { detractor: [0, 6], passive: [7, 8], promoter: [9, 10] },
+  csat: { unsatisfied: [1, 2], neutral: [3, 3], satisfied: [4, 5] },
+  ces: { difficult: [1, 3], neutral: [4, 4], easy: [5, 7] },
+} as const satisfies Record<SurveyKind, Record<string, readonly [number, number]>>
+
+export const BAND_NAMES = ['detractor', 'passive', 'promoter', 'unsatisfied', 'neutral', 'satisfied', 'difficult', 'easy'] as const
+export type BandName = (typeof BAND_NAMES)[number]
+
+export function bandRange(kind: SurveyKind, band: BandName): readonly [number, number] | undefined {
+  return (BANDS[kind] as Record<string, readonly [number, number]>)[band]
+}
+
+export function bandOf(kind: SurveyKind, score: number): BandName {
+  for (const [name, [lo, hi]] of Object.entries(BANDS[kind])) if (score >= lo && score <= hi) return name as BandName
+  throw new RangeError(`score ${score} is outside the ${kind} scale`)
+}
+
+/** The "unhappy" band whose comments feed the detractor themes. */
+export const LOW_BAND: Record<SurveyKind, BandName> = { nps: 'detractor', csat: 'unsatisfied', ces: 'difficult' }
+
+/** Maps a score onto 1–5 so enrichment's star-rating prior reads every kind alike. */
+export function scoreAsRating(kind: SurveyKind, score: number): number {
+  const { min, max } = SCALES[kind]
+  return Math.round(1 + ((score - min) * 4) / (max - min))
+}
+
+const Origin = z
+  .url({ protocol: /^https?$/ })
+  .max(300)
+  .transform((u) => new URL(u).origin)
+
+export const DisplayRules = z.strictObject({
+  /** Seconds after page load before the embed appears. */
+  delaySeconds: z.number().int().min(0).max(3600).default(0),
+  /** Show to a visitor at most once per this many days (0 = every page view). */
+  onceEveryDays: z.number().int().min(0).max(3650).default(30),
+  /** Share of page views that see the survey. */
+  samplePercent: z.number().min(0).max(100).default(100),
+})
+export type DisplayRules = z.infer<typeof DisplayRules>
+
+const FollowUp = z.partialRecord(z.enum(BAND_NAMES), z.string().min(1).max(500))
+
+const SurveyFields = {
+  name: z.string().min(1).max(200).nullable(),
+  question: z.string().min(1).max(500),
+  followUp: FollowUp,
+  allowedOrigins: z.array(Origin).max(50),
+  locale: z.enum(LOCALES),
+  display: DisplayRules,
+  /** A respondent who answered any survey of the workspace in this many days is not shown another. */
+  fatigueDays: z.number().int().min(0).max(3650),
+  redactPii: z.boolean(),
+  identitySecret: z.string().min(16).max(200).nullable(),
+  status: z.enum(['active', 'paused']),
+}
+
+export const NewSurvey = z
+  .strictObject({
+    kind: z.enum(SURVEY_KINDS),
+    name: SurveyFields.name.optional(),
+    question: SurveyFields.question,
+    followUp: SurveyFields.followUp.default({}),
+    allowedOrigins: SurveyFields.allowedOrigins.default([]),
+    locale: SurveyFields.locale.default('en'),
+    display: DisplayRules.default({ delaySeconds: 0, onceEveryDays: 30, samplePercent: 100 }),
+    fatigueDays: SurveyFields.fatigueDays.default(30),
+    redactPii: SurveyFields.redactPii.default(false),
+    identitySecret: SurveyFields.identitySecret.optional(),
+    status: SurveyFields.status.default('active'),
+  })
+  .superRefine((s, ctx) => checkFollowUp(s.kind, s.followUp, ctx))
+export type NewSurvey = z.infer<typeof NewSurvey>
+
+export const SurveyPatch = z.strictObject({
+  name: SurveyFields.name.optional(),
+  question: SurveyFields.question.optional(),
+  followUp: SurveyFields.followUp.optional(),
+  allowedOrigins: SurveyFields.allowedOrigins.optional(),
+  locale: SurveyFields.locale.optional(),
+  display: DisplayRules.partial().optional(),
+  fatigueDays: SurveyFields.fatigueDays.optional(),
+  redactPii: SurveyFields.redactPii.optional(),
+  identitySecret: SurveyFields.identitySecret.optional(),
+  status: SurveyFields.status.optional(),
+})
+export type SurveyPatch = z.infer<typeof SurveyPatch>
+
+export function checkFollowUp(kind: SurveyKind, followUp: Partial<Record<BandName, string>>, ctx: z.RefinementCtx) {
+  for (const band of Object.keys(followUp) as BandName[]) {
+    if (!bandRange(kind, band)) ctx.addIssue({ code: 'custom', path: ['followUp', band], message: `${band} is not a ${kind} band (${Object.keys(BANDS[kind]).join(', ')})` })
+  }
+}
+
+/** What settings jsonb holds; the columns hold the rest. */
+export const SurveySettings = z.object({
+  followUp: FollowUp,
+  allowedOrigins: z.array(z.string()),
+  locale: z.enum(LOCALES),
+  display: DisplayRules,
+  fatigueDays: z.number(),
+  redactPii: z.boolean(),
+})
+export type SurveySettings = z.infer<typeof SurveySettings>
+
+export const Survey = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(SURVEY_KINDS),
+    name: z.string().nullable(),
+    question: z.string(),
+    followUp: FollowUp,
+    allowedOrigins: z.array(z.string()),
+    locale: z.enum(LOCALES),
+    display: DisplayRules,
+    fatigueDays: z.number(),
+    redactPii: z.boolean(),
+    hasIdentitySecret: z.boolean(),
+    status: z.enum(['active', 'paused']),
+    publicKey: z.string(),
+    embedSnippet: z.string(),
+    hostedUrl: z.string(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .openapi('Survey')
+export type Survey = z.infer<typeof Survey>
+
+const Email = z.email().max(320)
+
+/** Body of the public `POST /s/:publicKey/responses`; the score range is checked against the kind afterwards. */
+export const PublicResponse = z.strictObject({
+  score: z.number().int(),
+  comment: z.string().max(5000).optional(),
+  email: Email.optional(),
+  user: z.string().min(1).max(200).optional(),
+  signature: z.string().regex(/^[0-9a-fA-F]{1,128}$/, 'hex').optional(),
+  page: z.string().max(2000).optional(),
+  locale: z.string().max(35).optional(),
+  /** Honeypot: hidden from people, filled in by naive bots. */
+  website: z.string().max(500).optional(),
+})
+export type PublicResponse = z.infer<typeof PublicResponse>
+
+export const CommentPatch = z.strictObject({
+  token: z.string().min(20).max(100),
+  comment: z.string().min(1).max(5000),
+})
+
+/** One row of a bulk import; validated row by row so one bad row is reported, not fatal. */
+export const ImportRow = z.strictObject({
+  score: z.number().int(),
+  comment: z.string().max(5000).optional(),
+  email: Email.optional(),
+  customerRef: z.string().min(1).max(200).optional(),
+  respondedAt: z.iso.datetime({ offset: true }).optional(),
+  locale: z.string().max(35).optional(),
+})
+export type ImportRow = z.infer<typeof ImportRow>

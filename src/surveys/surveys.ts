@@ -1,0 +1,134 @@
+import type { Sql, Tx } from '../db/sql.ts'
+import type { Deps } from '../deps.ts'
+import { badRequest, notFound } from '../errors.ts'
+import { escapeHtml } from './html.ts'
+import { bandRange, type SurveySettings, type BandName, type NewSurvey, type Survey, type SurveyKind, type SurveyPatch } from './schemas.ts'
+
+/** A survey as stored; `identitySecret` stays server-side. */
+export interface SurveyRecord {
+  id: string
+  workspaceId: string
+  kind: SurveyKind
+  name: string | null
+  question: string
+  status: 'active' | 'paused'
+  publicKey: string
+  settings: SurveySettings
+  identitySecret: string | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+// identity_secret is kept as given: verifying an HMAC needs the raw key, the
+// service must work without EARSHOT_SECRET_KEY (newcomers, the conformance
+// run), and the secret only vouches for identities inside its own workspace,
+// which anyone who can read this table can already write to. It is never
+// returned by the API after creation; rotate it with PATCH.
+const COLUMNS = (sql: Sql | Tx) => sql`
+  id, workspace_id AS "workspaceId", kind, name, question, status, public_key AS "publicKey", settings,
+  identity_secret AS "identitySecret", created_at AS "createdAt", updated_at AS "updatedAt"`
+
+function newPublicKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18))
+  return 'sv_' + btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_')
+}
+
+/** The API view: settings flattened, the secret reduced to whether there is one, the embed snippet ready to paste. */
+export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {
+  const { settings } = s
+  return {
+    id: s.id,
+    kind: s.kind,
+    name: s.name,
+    question: s.question,
+    followUp: settings.followUp,
+    allowedOrigins: settings.allowedOrigins,
+    locale: settings.locale,
+    display: settings.display,
+    fatigueDays: settings.fatigueDays,
+    redactPii: settings.redactPii,
+    hasIdentitySecret: s.identitySecret !== null,
+    status: s.status,
+    publicKey: s.publicKey,
+    embedSnippet: `<script src="${escapeHtml(baseUrl)}/embed.js" data-survey="${escapeHtml(s.publicKey)}" async></script>`,
+    hostedUrl: `${baseUrl}/s/${s.publicKey}`,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  }
+}
+
+export async function createSurvey(deps: Deps, workspaceId: string, input: NewSurvey): Promise<SurveyRecord> {
+  const settings: SurveySettings = {
+    followUp: input.followUp,
+    allowedOrigins: [...new Set(input.allowedOrigins)],
+    locale: input.locale,
+    display: input.display,
+    fatigueDays: input.fatigueDays,
+    redactPii: input.redactPii,
+  }
+  const { sql } = deps
+  const [row] = await sql<SurveyRecord[]>`
+    INSERT INTO surveys (workspace_id, kind, name, public_key, question, status, settings, identity_secret)
+    VALUES (${workspaceId}, ${input.kind}, ${input.name ?? null}, ${newPublicKey()}, ${input.question}, ${input.status},
+            ${sql.json(settings)}, ${input.identitySecret ?? null})
+    RETURNING ${COLUMNS(sql)}`
+  return row
+}
+
+export async function getSurvey(deps: Deps, workspaceId: string, id: string): Promise<SurveyRecord> {
+  const { sql } = deps
+  const [row]: [SurveyRecord?] = await sql`SELECT ${COLUMNS(sql)} FROM surveys WHERE workspace_id = ${workspaceId} AND id = ${id}`
+  if (!row) throw notFound('survey')
+  return row
+}
+
+/** For the public endpoints: the key is the only thing a visitor knows. */
+export async function findSurveyByPublicKey(deps: Deps, publicKey: string): Promise<SurveyRecord | undefined> {
+  const { sql } = deps
+  const [row]: [SurveyRecord?] = await sql`SELECT ${COLUMNS(sql)} FROM surveys WHERE public_key = ${publicKey}`
+  return row
+}
+
+export async function listSurveys(deps: Deps, workspaceId: string): Promise<SurveyRecord[]> {
+  const { sql } = deps
+  return sql<SurveyRecord[]>`SELECT ${COLUMNS(sql)} FROM surveys WHERE workspace_id = ${workspaceId} ORDER BY created_at DESC, id`
+}
+
+export async function updateSurvey(deps: Deps, workspaceId: string, id: string, patch: SurveyPatch): Promise<SurveyRecord> {
+  return deps.sql.begin(async (tx) => {
+    const [current]: [SurveyRecord?] = await tx`
+      SELECT ${COLUMNS(tx)} FROM surveys WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
+    if (!current) throw notFound('survey')
+    for (const band of Object.keys(patch.followUp ?? {}) as BandName[]) {
+      if (!bandRange(current.kind, band)) throw badRequest(`${band} is not a ${current.kind} band`)
+    }
+    const s = current.settings
+    const settings: SurveySettings = {
+      followUp: patch.followUp ?? s.followUp,
+      allowedOrigins: patch.allowedOrigins ? [...new Set(patch.allowedOrigins)] : s.allowedOrigins,
+      locale: patch.locale ?? s.locale,
+      display: { ...s.display, ...patch.display },
+      fatigueDays: patch.fatigueDays ?? s.fatigueDays,
+      redactPii: patch.redactPii ?? s.redactPii,
+    }
+    const secret = patch.identitySecret === undefined ? current.identitySecret : patch.identitySecret
+    const [row] = await tx<SurveyRecord[]>`
+      UPDATE surveys SET
+        name = ${patch.name === undefined ? current.name : patch.name},
+        question = ${patch.question ?? current.question},
+        status = ${patch.status ?? current.status},
+        settings = ${tx.json(settings)},
+        identity_secret = ${secret},
+        updated_at = now()
+      WHERE workspace_id = ${workspaceId} AND id = ${id}
+      RETURNING ${COLUMNS(tx)}`
+    return row
+  })
+}
+
+export async function deleteSurvey(deps: Deps, workspaceId: string, id: string): Promise<SurveyRecord> {
+  const { sql } = deps
+  const [row]: [SurveyRecord?] = await sql`DELETE FROM surveys WHERE workspace_id = ${workspaceId} AND id = ${id} RETURNING ${COLUMNS(sql)}`
+  if (!row) throw notFound('survey')
+  return row
+}

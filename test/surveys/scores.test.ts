@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { scoreCes, scoreCsat, scoreNps, wilson, type Distribution } from '../../src/surveys/scores.ts'
+import { topThemes } from '../../src/surveys/themes.ts'
+
+const dist = (scores: number[]): Distribution => {
+  const m = new Map<number, number>()
+  for (const s of scores) m.set(s, (m.get(s) ?? 0) + 1)
+  return m
+}
+
+// Expected values worked out by hand (z = 1.96): NPS variance (p + d − (p − d)²)/n,
+// Wilson for CSAT / % easy, sample standard deviation for the CES mean.
+describe('NPS', () => {
+  it('is %promoters − %detractors with a Wald interval from the variance of the difference', () => {
+    // 4 promoters (10,9,9,10), 2 passives (8,7), 4 detractors (6,3,0,5): NPS 0, var 0.08/…
+    const r = scoreNps(dist([10, 9, 9, 8, 7, 6, 3, 0, 10, 5]))
+    expect(r).toMatchObject({ score: 0, n: 10, promoters: 4, passives: 2, detractors: 4 })
+    expect(r.ci95).toEqual([-55.44, 55.44])
+    // p = .5, d = .2 → 30; var = (.7 − .09)/10 = .061 → ±48.41
+    const s = scoreNps(dist([9, 9, 10, 10, 9, 7, 8, 7, 0, 6]))
+    expect(s.score).toBe(30)
+    expect(s.ci95).toEqual([-18.41, 78.41])
+  })
+
+  it('has no score and no interval when nobody answered', () => {
+    expect(scoreNps(new Map())).toEqual({ score: null, n: 0, promoters: 0, passives: 0, detractors: 0, ci95: null })
+  })
+
+  it('is 0 with a zero-width interval when everyone is passive', () => {
+    expect(scoreNps(dist([7, 8, 7]))).toMatchObject({ score: 0, n: 3, passives: 3, ci95: [0, 0] })
+  })
+
+  it('is ±100 for a single promoter or detractor and never leaves ±100', () => {
+    expect(scoreNps(dist([10]))).toMatchObject({ score: 100, n: 1, ci95: [100, 100] })
+    expect(scoreNps(dist([2]))).toMatchObject({ score: -100, n: 1, ci95: [-100, -100] })
+    const mostlyPromoters = scoreNps(dist([10, 10, 10, 10, 10, 10, 10, 10, 10, 0]))
+    expect(mostlyPromoters.score).toBe(80)
+    expect(mostlyPromoters.ci95![1]).toBeLessThanOrEqual(100)
+  })
+})
+
+describe('CSAT', () => {
+  it('is the share of 4–5 answers with a Wilson interval', () => {
+    const r = scoreCsat(dist([5, 4, 3, 2, 1, 5, 4, 4]))
+    expect(r).toEqual({ score: 62.5, n: 8, count: 5, ci95: [30.57, 86.32] })
+  })
+
+  it('handles empty and single answers', () => {
+    expect(scoreCsat(new Map())).toEqual({ score: null, n: 0, count: 0, ci95: null })
+    expect(scoreCsat(dist([5]))).toEqual({ score: 100, n: 1, count: 1, ci95: [20.65, 100] })
+    expect(scoreCsat(dist([3, 3, 3]))).toEqual({ score: 0, n: 3, count: 0, ci95: [0, 56.15] })
+  })
+})
+
+describe('CES', () => {
+  it('is the mean on 1–7 with an interval from the sample SD, plus % easy (5–7)', () => {
+    // mean 4.6, sample variance 21.2/4 = 5.3 → ±1.96·√5.3/√5 = ±2.02
+    const r = scoreCes(dist([7, 6, 5, 4, 1]))
+    expect(r.score).toBe(4.6)
+    expect(r.n).toBe(5)
+    expect(r.ci95).toEqual([2.58, 6.62])
+    expect(r.easy).toEqual({ score: 60, n: 5, count: 3, ci95: [23.07, 88.24] })
+  })
+
+  it('gives a mean but no interval for a single answer, and nothing for none', () => {
+    expect(scoreCes(dist([6]))).toMatchObject({ score: 6, n: 1, ci95: null, easy: { score: 100, count: 1 } })
+    expect(scoreCes(new Map())).toMatchObject({ score: null, n: 0, ci95: null, easy: { score: null, ci95: null } })
+  })
+})
+
+describe('wilson', () => {
+  it('stays inside 0–100 and is null without data', () => {
+    expect(wilson(0, 0)).toBeNull()
+    expect(wilson(3, 3)![1]).toBe(100)
+  })
+})
+
+describe('detractor themes', () => {
+  it('ranks what most unhappy comments share, preferring the phrase over its words', () => {
+    const themes = topThemes([
+      'The export keeps crashing on big files',
+      'export keeps crashing again!',
+      'Pricing is too high and the export keeps crashing',
+      'too expensive',
+    ])
+    expect(themes[0]).toEqual({ term: 'export keeps', count: 3 })
+    expect(themes.map((t) => t.term)).toContain('keeps crashing')
+    expect(themes.map((t) => t.term)).not.toContain('the')
+    expect(themes.map((t) => t.term)).not.toContain('export')
+  })
+})
