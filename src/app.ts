@@ -4,6 +4,7 @@ import type { Deps } from './deps.ts'
 import { AppError } from './errors.ts'
 import { limitBody } from './http/body-limit.ts'
 import { createRouter } from './http/types.ts'
+import { alertsRouter } from './routes/alerts.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
 import { connectorsRouter } from './routes/connectors.ts'
 import { renderDocs } from './routes/docs-page.ts'
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/mentions', pushMentionsRouter)
   app.route('/v1/mentions', mentionsRouter)
   app.route('/v1/webhooks', webhooksRouter)
+  app.route('/v1/alerts', alertsRouter)
   app.route('/v1/surveys', surveysRouter(surveys))
 
   const docConfig = {

@@ -1,3 +1,4 @@
+import { afterMentionsStored } from '../alerts/on-ingest.ts'
 import { resolveCustomersForMentions } from '../customers/resolve.ts'
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
@@ -66,6 +67,7 @@ export async function ingestMentions(
     for (const row of inserted) ids.push(row.id)
   }
   await resolveCustomersForMentions(tx, workspaceId, ids)
+  await afterMentionsStored(deps, tx, workspaceId, ids)
   return { inserted: ids.length, duplicates: items.length - ids.length, ids }
 }
 

@@ -1,4 +1,5 @@
 import PQueue from 'p-queue'
+import { evaluatePeriodicAlerts } from '../alerts/periodic.ts'
 import type { Deps } from '../deps.ts'
 import { createSourceHttpClient, type HttpTuning } from './http.ts'
 import { leaseDueSources } from './lease.ts'
@@ -19,7 +20,7 @@ export interface TickOptions {
 /** A job that runs once per tick after the polls, e.g. alert evaluation. Must be idempotent and safe to overlap. */
 export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 
-const AFTER_POLL_JOBS: TickJob[] = []
+const AFTER_POLL_JOBS: TickJob[] = [evaluatePeriodicAlerts]
 
 export interface TickResult {
   runs: SourceRun[]

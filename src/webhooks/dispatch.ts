@@ -116,7 +116,7 @@ type Attempt = AttemptOutcome & { responseBody?: string }
 async function attemptDelivery(deps: Deps, hook: LeasedWebhook, delivery: PendingDelivery, now: Date, fetchImpl: typeof fetch): Promise<Attempt> {
   try {
     // Checked on every attempt: a name that was public at creation may resolve elsewhere now.
-    await assertPublicUrl(hook.url, { allowPrivate: deps.config.allowPrivateUrls })
+    await assertPublicUrl(hook.url, { allowPrivate: deps.config.allowPrivateUrls, lookup: deps.lookupHost })
     const headers = await signDelivery(hook.secret, delivery.messageId, now, delivery.body)
     const res = await fetchImpl(hook.url, {
       method: 'POST',

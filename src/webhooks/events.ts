@@ -77,3 +77,10 @@ export async function enqueueEvent(
 ) {
   return enqueueEvents(tx, workspaceId, [{ type, data, webhookIds: opts.webhookIds }], opts.at ?? new Date())
 }
+
+/** Whether any enabled webhook of the workspace subscribes to `type`, to skip building payloads nobody gets. */
+export async function hasSubscribers(tx: Sql | Tx, workspaceId: string, type: EventType): Promise<boolean> {
+  const [row]: [{ one: number }?] = await tx`
+    SELECT 1 AS one FROM webhooks WHERE workspace_id = ${workspaceId} AND enabled AND ${type} = ANY(events) LIMIT 1`
+  return row !== undefined
+}

@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import type { Sql, Tx } from '../db/sql.ts'
+import { badRequest, notFound } from '../errors.ts'
+import { decodeCursor, encodeCursor } from '../http/pagination.ts'
+import type { Alert, AlertEvent, AlertPatch, NewAlert } from './schema.ts'
+
+const columns = (sql: Sql | Tx) => sql`
+  id, kind, name, filter, channels, cooldown, enabled, "window", min_count AS "minCount", sensitivity,
+  only_new AS "onlyNew", min_customer_value AS "minCustomerValue", in_episode AS "inEpisode",
+  last_fired_at AS "lastFiredAt", last_evaluated_at AS "lastEvaluatedAt", last_evaluation AS "lastEvaluation",
+  created_at AS "createdAt", updated_at AS "updatedAt"`
+
+/** Channels must be webhooks of the same workspace. */
+async function assertChannels(sql: Sql | Tx, workspaceId: string, channels: string[]) {
+  if (channels.length === 0) return
+  const found = await sql<{ id: string }[]>`SELECT id FROM webhooks WHERE workspace_id = ${workspaceId} AND id = ANY(${channels}::uuid[])`
+  const missing = channels.filter((c) => !found.some((f) => f.id === c))
+  if (missing.length) throw badRequest('channels must be webhook ids of this workspace', { missing })
+}
+
+export async function createAlert(deps: Deps, workspaceId: string, input: NewAlert): Promise<Alert> {
+  const channels = [...new Set(input.channels)]
+  await assertChannels(deps.sql, workspaceId, channels)
+  const [row] = await deps.sql<Alert[]>`
+    INSERT INTO alerts (workspace_id, kind, name, filter, channels, cooldown, enabled, "window", min_count, sensitivity, only_new, min_customer_value)
+    VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(input.filter as never)}, ${channels}::uuid[], ${input.cooldown},
+            ${input.enabled}, ${input.window}, ${input.minCount}, ${input.sensitivity}, ${input.onlyNew}, ${input.minCustomerValue})
+    RETURNING ${columns(deps.sql)}`
+  return row
+}
+
+export async function listAlerts(deps: Deps, workspaceId: string): Promise<Alert[]> {
+  return deps.sql<Alert[]>`SELECT ${columns(deps.sql)} FROM alerts WHERE workspace_id = ${workspaceId} ORDER BY created_at, id`
+}
+
+export async function getAlert(deps: Deps, workspaceId: string, id: string): Promise<Alert> {
+  const [row]: [Alert?] = await deps.sql`SELECT ${columns(deps.sql)} FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id}`
+  if (!row) throw notFound('alert')
+  return row
+}
+
+/** Changing what is counted or how closes any open episode: the old one was about something else. */
+export async function updateAlert(deps: Deps, workspaceId: string, id: string, patch: AlertPatch): Promise<Alert> {
+  const set: Record<string, unknown> = { updated_at: deps.clock() }
+  if (patch.name !== undefined) set.name = patch.name
+  if (patch.filter !== undefined) set.filter = deps.sql.json(patch.filter as never)
+  if (patch.cooldown !== undefined) set.cooldown = patch.cooldown
+  if (patch.enabled !== undefined) set.enabled = patch.enabled
+  if (patch.window !== undefined) set.window = patch.window
+  if (patch.minCount !== undefined) set.min_count = patch.minCount
+  if (patch.sensitivity !== undefined) set.sensitivity = patch.sensitivity
+  if (patch.onlyNew !== undefined) set.only_new = patch.onlyNew
+  if (patch.minCustomerValue !== undefined) set.min_customer_value = patch.minCustomerValue
+  if (patch.filter !== undefined || patch.window !== undefined || patch.sensitivity !== undefined || patch.minCount !== undefined) set.in_episode = false
+  return deps.sql.begin(async (tx) => {
+    const [current]: [{ kind: string }?] = await tx`SELECT kind FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
+    if (!current) throw notFound('alert')
+    if (patch.onlyNew && current.kind !== 'match') throw badRequest('onlyNew applies to match alerts')
+    if (patch.channels !== undefined) {
+      const channels = [...new Set(patch.channels)]
+      await assertChannels(tx, workspaceId, channels)
+      const [row] = await tx<Alert[]>`
+        UPDATE alerts SET ${tx(set)}, channels = ${channels}::uuid[] WHERE workspace_id = ${workspaceId} AND id = ${id} RETURNING ${columns(tx)}`
+      return row
+    }
+    const [row] = await tx<Alert[]>`UPDATE alerts SET ${tx(set)} WHERE workspace_id = ${workspaceId} AND id = ${id} RETURNING ${columns(tx)}`
+    return row
+  })
+}
+
+export async function deleteAlert(deps: Deps, workspaceId: string, id: string): Promise<void> {
+  const rows = await deps.sql`DELETE FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id} RETURNING id`
+  if (rows.length === 0) throw notFound('alert')
+}
+
+const EventCursor = z.object({ at: z.iso.datetime(), id: z.uuid() })
+
+/** What an alert fired, newest first. */
+export async function listAlertEvents(
+  deps: Deps,
+  workspaceId: string,
+  alertId: string,
+  page: { cursor?: string; limit: number },
+): Promise<{ items: AlertEvent[]; nextCursor: string | null }> {
+  await getAlert(deps, workspaceId, alertId)
+  const after = page.cursor ? decodeCursor(page.cursor, EventCursor) : null
+  const rows = await deps.sql<AlertEvent[]>`
+    SELECT id, fired_at AS "firedAt", mention_id AS "mentionId", explanation
+    FROM alert_events
+    WHERE workspace_id = ${workspaceId} AND alert_id = ${alertId}
+      ${after ? deps.sql`AND (fired_at, id) < (${new Date(after.at)}::timestamptz, ${after.id}::uuid)` : deps.sql``}
+    ORDER BY fired_at DESC, id DESC
+    LIMIT ${page.limit + 1}`
+  const items = rows.slice(0, page.limit)
+  const last = items[items.length - 1]
+  return { items, nextCursor: rows.length > page.limit ? encodeCursor({ at: last.firedAt.toISOString(), id: last.id }) : null }
+}

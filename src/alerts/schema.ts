@@ -1,0 +1,116 @@
+import { z } from '@hono/zod-openapi'
+import { MentionFilter } from '../mentions/filter.ts'
+
+export const ALERT_KINDS = ['spike', 'negative_share', 'match'] as const
+export const ALERT_WINDOWS = ['15m', '1h', '1d'] as const
+
+const DURATION = /^(\d{1,5})([smhd])$/
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+/** `90s`, `15m`, `1h`, `2d` → milliseconds. */
+export function durationMs(text: string): number {
+  const m = DURATION.exec(text)
+  if (!m) throw new Error(`not a duration: ${text}`)
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]
+}
+
+const Cooldown = z
+  .string()
+  .refine((s) => DURATION.test(s) && durationMs(s) <= 30 * UNIT_MS.d, 'a duration such as 30m, 1h, 1d; at most 30d')
+  .openapi({ example: '1h' })
+
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  /** Which mentions count, in the inbox filter language. */
+  filter: MentionFilter,
+  /** Webhook ids that receive `alert.fired`. */
+  channels: z.array(z.uuid()).max(20),
+  cooldown: Cooldown,
+  enabled: z.boolean(),
+  /** spike / negative_share: the window counted against the baseline. */
+  window: z.enum(ALERT_WINDOWS),
+  /** spike / negative_share: never fire on fewer mentions than this in the window. */
+  minCount: z.number().int().min(1).max(1_000_000),
+  /** spike / negative_share: how far above normal is abnormal, in standard deviations (lower fires more). */
+  sensitivity: z.number().min(1).max(10),
+  /** match: only mentions published after the alert was created. */
+  onlyNew: z.boolean(),
+  /** Only mentions from customers whose value is at least this. */
+  minCustomerValue: z.number().min(0).nullable(),
+}
+
+export const NewAlert = z
+  .strictObject({
+    kind: z.enum(ALERT_KINDS),
+    name: fields.name,
+    filter: fields.filter.default({}),
+    channels: fields.channels.default([]),
+    cooldown: fields.cooldown.default('1h'),
+    enabled: fields.enabled.default(true),
+    window: fields.window.default('1h'),
+    minCount: fields.minCount.default(5),
+    sensitivity: fields.sensitivity.default(3),
+    onlyNew: fields.onlyNew.default(false),
+    minCustomerValue: fields.minCustomerValue.default(null),
+  })
+  .refine((a) => a.kind === 'match' || !a.onlyNew, { message: 'onlyNew applies to match alerts', path: ['onlyNew'] })
+export type NewAlert = z.infer<typeof NewAlert>
+
+export const AlertPatch = z.strictObject({
+  name: fields.name.optional(),
+  filter: fields.filter.optional(),
+  channels: fields.channels.optional(),
+  cooldown: fields.cooldown.optional(),
+  enabled: fields.enabled.optional(),
+  window: fields.window.optional(),
+  minCount: fields.minCount.optional(),
+  sensitivity: fields.sensitivity.optional(),
+  onlyNew: fields.onlyNew.optional(),
+  minCustomerValue: fields.minCustomerValue.optional(),
+})
+export type AlertPatch = z.infer<typeof AlertPatch>
+
+export const ExplanationSchema = z
+  .object({
+    observed: z.number(),
+    expected: z.number(),
+    threshold: z.number().nullable(),
+    anomalous: z.boolean(),
+    baseline: z.enum(['seasonal', 'trailing', 'none']),
+    samples: z.number(),
+  })
+  .openapi('AlertExplanation')
+
+export const Alert = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(ALERT_KINDS),
+    name: z.string(),
+    filter: z.record(z.string(), z.unknown()),
+    channels: z.array(z.uuid()),
+    cooldown: z.string(),
+    enabled: z.boolean(),
+    window: z.enum(ALERT_WINDOWS),
+    minCount: z.number(),
+    sensitivity: z.number(),
+    onlyNew: z.boolean(),
+    minCustomerValue: z.number().nullable(),
+    inEpisode: z.boolean(),
+    lastFiredAt: z.date().nullable(),
+    lastEvaluatedAt: z.date().nullable(),
+    lastEvaluation: ExplanationSchema.nullable(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .openapi('Alert')
+export type Alert = z.infer<typeof Alert>
+
+export const AlertEvent = z
+  .object({
+    id: z.uuid(),
+    firedAt: z.date(),
+    mentionId: z.uuid().nullable(),
+    explanation: z.record(z.string(), z.unknown()),
+  })
+  .openapi('AlertEvent')
+export type AlertEvent = z.infer<typeof AlertEvent>
