@@ -7,6 +7,7 @@ import { createRouter } from './http/types.ts'
 import { alertsRouter } from './routes/alerts.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
 import { connectorsRouter } from './routes/connectors.ts'
+import { customersRouter } from './routes/customers.ts'
 import { renderDocs } from './routes/docs-page.ts'
 import { mentionsRouter } from './routes/mentions.ts'
 import { publicSurveysRouter } from './routes/public-surveys.ts'
@@ -60,6 +61,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/webhooks', webhooksRouter)
   app.route('/v1/alerts', alertsRouter)
   app.route('/v1/surveys', surveysRouter(surveys))
+  app.route('/v1/customers', customersRouter)
 
   const docConfig = {
     openapi: '3.1.0',

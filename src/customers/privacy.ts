@@ -1,0 +1,129 @@
+// What a customer said, everything held about them, and erasing it. Erasure
+// keeps rows (so counts and trends stay true) but removes the person: text,
+// author, links, notes and free-form data.
+import type { Deps } from '../deps.ts'
+import { writeAudit, type Actor } from '../audit/audit.ts'
+import { notFound } from '../errors.ts'
+import { decodeCursor, encodeCursor } from '../http/pagination.ts'
+import { z } from '@hono/zod-openapi'
+import { mentionColumns, toMention, type Mention, type MentionRow } from '../mentions/shape.ts'
+import { loadCustomer } from './customers.ts'
+
+export interface ResponseItem {
+  id: string
+  surveyId: string
+  surveyKind: string
+  score: number
+  comment: string | null
+  email: string | null
+  respondent: string | null
+  lang: string
+  sentiment: string | null
+  respondedAt: Date
+}
+
+export type TimelineItem = { type: 'mention'; at: Date; mention: Mention } | { type: 'response'; at: Date; response: ResponseItem }
+
+const TimelineCursor = z.object({ t: z.string(), id: z.uuid() })
+
+/** Everything the customer said, newest first, and the tickets any of it is linked to. */
+export async function customerTimeline(deps: Deps, workspaceId: string, id: string, page: { cursor?: string; limit: number }) {
+  const { sql } = deps
+  await loadCustomer(sql, workspaceId, id)
+  const c = page.cursor ? decodeCursor(page.cursor, TimelineCursor) : undefined
+  const before = (at: ReturnType<typeof sql>, rowId: ReturnType<typeof sql>) => (c ? sql`AND (${at}, ${rowId}) < (${c.t}::timestamptz, ${c.id}::uuid)` : sql``)
+  const entries = await sql<{ type: 'mention' | 'response'; id: string; at: Date; t: string }[]>`
+    (SELECT 'mention' AS type, m.id, m.published_at AS at, m.published_at::text AS t FROM mentions m
+      WHERE m.workspace_id = ${workspaceId} AND m.customer_id = ${id} ${before(sql`m.published_at`, sql`m.id`)})
+    UNION ALL
+    (SELECT 'response', r.id, r.responded_at, r.responded_at::text FROM survey_responses r
+      WHERE r.workspace_id = ${workspaceId} AND r.customer_id = ${id} ${before(sql`r.responded_at`, sql`r.id`)})
+    ORDER BY at DESC, id DESC LIMIT ${page.limit + 1}`
+  const more = entries.length > page.limit
+  const shown = more ? entries.slice(0, page.limit) : entries
+  const mentionIds = shown.filter((e) => e.type === 'mention').map((e) => e.id)
+  const responseIds = shown.filter((e) => e.type === 'response').map((e) => e.id)
+  const [mentions, responses, tickets] = await Promise.all([
+    mentionIds.length ? sql<MentionRow[]>`SELECT ${mentionColumns(sql)} FROM mentions m WHERE m.workspace_id = ${workspaceId} AND m.id = ANY(${mentionIds}::uuid[])` : [],
+    responseIds.length ? selectResponses(deps, workspaceId, sql`r.id = ANY(${responseIds}::uuid[])`) : [],
+    customerTickets(deps, workspaceId, id),
+  ])
+  const mentionById = new Map(mentions.map((m) => [m.id, toMention(m)]))
+  const responseById = new Map(responses.map((r) => [r.id, r]))
+  const items: TimelineItem[] = shown.map((e) =>
+    e.type === 'mention' ? { type: 'mention', at: e.at, mention: mentionById.get(e.id)! } : { type: 'response', at: e.at, response: responseById.get(e.id)! },
+  )
+  const last = shown[shown.length - 1]
+  return { items, tickets, nextCursor: more && last ? encodeCursor({ t: last.t, id: last.id }) : null }
+}
+
+function selectResponses(deps: Deps, workspaceId: string, where: ReturnType<Deps['sql']>) {
+  return deps.sql<ResponseItem[]>`
+    SELECT r.id, r.survey_id AS "surveyId", s.kind AS "surveyKind", r.score, r.comment, r.email, r.respondent, r.lang,
+           r.sentiment_label AS sentiment, r.responded_at AS "respondedAt"
+    FROM survey_responses r JOIN surveys s ON s.id = r.survey_id
+    WHERE r.workspace_id = ${workspaceId} AND ${where} ORDER BY r.responded_at DESC, r.id DESC`
+}
+
+function customerTickets(deps: Deps, workspaceId: string, customerId: string) {
+  return deps.sql<{ id: string; title: string; status: string }[]>`
+    SELECT t.id, t.title, t.status FROM tickets t
+    WHERE t.workspace_id = ${workspaceId} AND EXISTS (
+      SELECT 1 FROM ticket_links l
+      LEFT JOIN mentions m ON m.id = l.mention_id LEFT JOIN survey_responses r ON r.id = l.response_id
+      WHERE l.ticket_id = t.id AND (m.customer_id = ${customerId} OR r.customer_id = ${customerId}))
+    ORDER BY t.updated_at DESC`
+}
+
+/** Everything held about the person, as one JSON document (data-subject access). */
+export async function exportCustomer(deps: Deps, workspaceId: string, id: string) {
+  const { sql } = deps
+  const customer = await loadCustomer(sql, workspaceId, id)
+  const [mentions, responses, tickets, notes] = await Promise.all([
+    sql<(MentionRow & { raw: unknown })[]>`
+      SELECT ${mentionColumns(sql)}, m.raw FROM mentions m WHERE m.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY m.published_at DESC`,
+    selectResponses(deps, workspaceId, sql`r.customer_id = ${id}`),
+    customerTickets(deps, workspaceId, id),
+    sql<{ mentionId: string; author: string; body: string; createdAt: Date }[]>`
+      SELECT n.mention_id AS "mentionId", n.author, n.body, n.created_at AS "createdAt"
+      FROM mention_notes n JOIN mentions m ON m.id = n.mention_id
+      WHERE n.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY n.created_at`,
+  ])
+  return {
+    exportedAt: deps.clock(),
+    customer,
+    mentions: mentions.map((m) => ({ ...toMention(m), raw: m.raw })),
+    surveyResponses: responses,
+    tickets,
+    notes,
+  }
+}
+
+/**
+ * Right to erasure: the customer and its identities go; its mentions and
+ * survey responses stay as anonymous rows (so ticket counts and trends keep
+ * their numbers) with text, author, links and raw payloads removed.
+ */
+export async function eraseCustomer(deps: Deps, workspaceId: string, id: string, actor: Actor) {
+  return deps.sql.begin(async (tx) => {
+    const [c]: [{ id: string }?] = await tx`SELECT id FROM customers WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
+    if (!c) throw notFound('customer')
+    const mentions = await tx<{ id: string }[]>`
+      UPDATE mentions SET body = '', title = NULL, url = NULL, author_handle = NULL, author_name = NULL, author_profile_url = NULL,
+        author_followers = NULL, raw = NULL, pii = '[]', explanation = '{}', customer_id = NULL, customer_match = NULL,
+        erased_at = now(), updated_at = now()
+      WHERE workspace_id = ${workspaceId} AND customer_id = ${id}
+      RETURNING id`
+    const mentionIds = mentions.map((m) => m.id)
+    await tx`DELETE FROM mention_notes WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
+    const responses = await tx`
+      UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
+      WHERE workspace_id = ${workspaceId} AND customer_id = ${id}
+      RETURNING id`
+    await tx`DELETE FROM audit_log WHERE workspace_id = ${workspaceId} AND entity = 'customer' AND entity_id = ${id}`
+    await tx`DELETE FROM customers WHERE workspace_id = ${workspaceId} AND id = ${id}`
+    const erased = { mentions: mentionIds.length, surveyResponses: responses.length }
+    await writeAudit(tx, workspaceId, actor, [{ entity: 'customer', entityId: id, action: 'erased', changes: erased }])
+    return { erased }
+  })
+}
