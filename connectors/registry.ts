@@ -1,8 +1,25 @@
 import { apiConnector } from './api/index.ts'
+import { appstoreConnector } from './appstore/index.ts'
+import { blueskyConnector } from './bluesky/index.ts'
+import { githubConnector } from './github/index.ts'
+import { hackernewsConnector } from './hackernews/index.ts'
+import { mastodonConnector } from './mastodon/index.ts'
+import { redditConnector } from './reddit/index.ts'
 import { rssConnector } from './rss/index.ts'
+import { stackexchangeConnector } from './stackexchange/index.ts'
 import type { Connector } from './types.ts'
 
-const connectors: Connector[] = [rssConnector, apiConnector]
+const connectors: Connector[] = [
+  redditConnector,
+  hackernewsConnector,
+  mastodonConnector,
+  blueskyConnector,
+  appstoreConnector,
+  rssConnector,
+  githubConnector,
+  stackexchangeConnector,
+  apiConnector,
+]
 
 const byKind = new Map(connectors.map((c) => [c.kind, c]))
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { permanentError } from '../src/net/errors.ts'
 import type { Logger } from '../src/logger.ts'
 import type { HttpClient } from '../src/net/http-client.ts'
 import type { MentionItem } from '../src/pipeline/mention-item.ts'
@@ -15,7 +16,8 @@ export interface ConnectorContext {
 
 export interface PollResult<Cursor> {
   items: MentionItem[]
-  cursor: Cursor
+  /** Saved with the items in one transaction; null starts the next run afresh (a bounded backfill). */
+  cursor: Cursor | null
 }
 
 /** A connector as written: typed config and cursor. */
@@ -53,8 +55,10 @@ export function defineConnector<Config, Cursor>(def: ConnectorDefinition<Config,
     urls: def.urls,
     poll: poll
       ? (ctx, config, cursor) => {
+          const parsed = def.config.safeParse(config)
+          if (!parsed.success) throw permanentError(`invalid ${def.kind} config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`)
           const stored = def.cursor.safeParse(cursor)
-          return poll(ctx, def.config.parse(config), cursor !== null && stored.success ? stored.data : null)
+          return poll(ctx, parsed.data, cursor !== null && stored.success ? stored.data : null)
         }
       : undefined,
   }

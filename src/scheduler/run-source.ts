@@ -1,4 +1,3 @@
-import { ZodError } from 'zod'
 import { findConnector } from '../../connectors/registry.ts'
 import type { Deps } from '../deps.ts'
 import type { HttpClient } from '../net/http-client.ts'
@@ -52,7 +51,6 @@ export const toSourceRun = (r: RunRow): SourceRun => ({
 
 function classify(e: unknown): { message: string; permanent: boolean; retryAt?: Date } {
   if (e instanceof UpstreamError) return { message: e.message, permanent: e.permanent, retryAt: e.retryAt }
-  if (e instanceof ZodError) return { message: `invalid config: ${e.issues[0]?.path.join('.')} ${e.issues[0]?.message}`, permanent: true }
   return { message: e instanceof Error ? e.message : String(e), permanent: false }
 }
 

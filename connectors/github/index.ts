@@ -1,0 +1,69 @@
+import { z } from 'zod'
+import { parseJson } from '../../src/net/parse.ts'
+import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
+import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { parseLinkHeader } from '../shared/values.ts'
+import { advanceWatermark, isNew, Watermark } from '../shared/watermark.ts'
+import { commonConfig, defineConnector, originOf } from '../types.ts'
+
+const Config = z.strictObject({
+  query: z.string().min(1).max(256),
+  token: z.string().min(1).optional(),
+  ...commonConfig,
+})
+
+const Issue = z.object({
+  id: z.number(),
+  html_url: z.string(),
+  title: z.string(),
+  body: z.string().nullish(),
+  user: z.object({ login: z.string(), html_url: z.string().nullish() }).nullish(),
+  created_at: z.string(),
+  comments: z.number().nullish(),
+  reactions: z.object({ total_count: z.number() }).nullish(),
+  pull_request: z.unknown().optional(),
+})
+const SearchIssues = z.object({ items: z.array(Issue) })
+type Issue = z.infer<typeof Issue>
+
+export function toMention(i: Issue): MentionItem {
+  const login = i.user?.login ?? 'ghost'
+  return {
+    externalId: String(i.id),
+    url: i.html_url,
+    author: { handle: login, profileUrl: i.user?.html_url ?? `https://github.com/${login}` },
+    title: i.title,
+    text: tidyWhitespace(i.body ?? '') || i.title,
+    publishedAt: new Date(i.created_at),
+    engagement: { likes: i.reactions?.total_count, replies: i.comments ?? undefined },
+    raw: i,
+  }
+}
+
+export const githubConnector = defineConnector({
+  kind: 'github',
+  description: 'GitHub issues and pull requests matching a search query (GitHub search syntax), newest first.',
+  config: Config,
+  cursor: Watermark,
+  secrets: ['token'],
+  urls: ['baseUrl'],
+  async poll(ctx, config, cursor) {
+    const origin = originOf(config, 'https://api.github.com')
+    const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' }
+    if (config.token) headers.authorization = `Bearer ${config.token}`
+    // Narrow the search to what the mark has not covered; the boundary second is filtered by id.
+    const q = cursor ? `${config.query} created:>=${cursor.since.replace(/\.\d{3}Z$/, 'Z')}` : config.query
+    let url: string | undefined = `${origin}/search/issues?${new URLSearchParams({ q, sort: 'created', order: 'desc', per_page: '100' })}`
+    const items: MentionItem[] = []
+    while (url && items.length < ctx.maxItems) {
+      const res = await ctx.fetch(url, { headers })
+      const mapped = parseJson(res, SearchIssues).items.map(toMention)
+      const fresh = mapped.filter((m) => isNew(m, cursor))
+      items.push(...fresh)
+      if (fresh.length < mapped.length) break
+      url = parseLinkHeader(res.headers.get('link')).next
+    }
+    const kept = items.slice(0, ctx.maxItems)
+    return { items: kept, cursor: advanceWatermark(cursor, kept) }
+  },
+})

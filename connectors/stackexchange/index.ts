@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { parseJson } from '../../src/net/parse.ts'
+import { decodeEntities, htmlToText } from '../../src/pipeline/html-text.ts'
+import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { advanceWatermark, isNew, Watermark } from '../shared/watermark.ts'
+import { commonConfig, defineConnector, originOf } from '../types.ts'
+
+const Config = z.strictObject({
+  query: z.string().min(1).max(500),
+  site: z.string().regex(/^[a-z0-9.-]+$/, 'a site api name such as stackoverflow or superuser').default('stackoverflow'),
+  key: z.string().min(1).optional(),
+  ...commonConfig,
+})
+
+const Question = z.object({
+  question_id: z.number(),
+  title: z.string(),
+  body: z.string().nullish(),
+  link: z.string(),
+  creation_date: z.number(),
+  score: z.number().nullish(),
+  answer_count: z.number().nullish(),
+  owner: z.object({ display_name: z.string().nullish(), link: z.string().nullish(), user_id: z.number().nullish() }).loose().nullish(),
+})
+const SearchResponse = z.object({ items: z.array(Question), has_more: z.boolean().default(false) })
+type Question = z.infer<typeof Question>
+
+/** Titles and display names arrive HTML-entity-encoded; bodies are HTML. */
+export function toMention(q: Question): MentionItem {
+  const name = decodeEntities(q.owner?.display_name ?? '')
+  return {
+    externalId: String(q.question_id),
+    url: q.link,
+    author: { handle: name || 'anonymous', ...(name ? { name } : {}), ...(q.owner?.link ? { profileUrl: q.owner.link } : {}) },
+    title: decodeEntities(q.title),
+    text: htmlToText(q.body ?? '') || decodeEntities(q.title),
+    publishedAt: new Date(q.creation_date * 1000),
+    engagement: { likes: q.score ?? undefined, replies: q.answer_count ?? undefined },
+    raw: q,
+  }
+}
+
+export const stackexchangeConnector = defineConnector({
+  kind: 'stackexchange',
+  description: 'Stack Exchange questions matching a query on one site (default stackoverflow), newest first; honours backoff.',
+  config: Config,
+  cursor: Watermark,
+  secrets: ['key'],
+  urls: ['baseUrl'],
+  async poll(ctx, config, cursor) {
+    const origin = originOf(config, 'https://api.stackexchange.com')
+    const items: MentionItem[] = []
+    for (let page = 1; items.length < ctx.maxItems; page++) {
+      const params = new URLSearchParams({ order: 'desc', sort: 'creation', q: config.query, site: config.site, filter: 'withbody', pagesize: '100', page: String(page) })
+      if (cursor) params.set('fromdate', String(Math.floor(Date.parse(cursor.since) / 1000)))
+      if (config.key) params.set('key', config.key)
+      const body = parseJson(await ctx.fetch(`${origin}/2.3/search/advanced?${params}`), SearchResponse)
+      const mapped = body.items.map(toMention)
+      const fresh = mapped.filter((m) => isNew(m, cursor))
+      items.push(...fresh)
+      if (!body.has_more || fresh.length < mapped.length) break
+    }
+    const kept = items.slice(0, ctx.maxItems)
+    return { items: kept, cursor: advanceWatermark(cursor, kept) }
+  },
+})
