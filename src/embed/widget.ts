@@ -76,8 +76,8 @@ const STYLE = `
 .pop{position:fixed;right:8px;bottom:8px;z-index:2147483647}
 .page{position:relative;margin:24px auto;box-shadow:none;width:min(560px,100%)}
 .q{margin:0 32px 12px 0;font-weight:600}
-.scale{display:flex;flex-wrap:wrap;gap:4px}
-.scale button{flex:1 0 28px;min-width:28px;min-height:36px;padding:0;border:1px solid #8c959f;border-radius:6px;background:#f6f8fa;
+.scale{display:grid;grid-template-columns:repeat(var(--n),minmax(0,1fr));gap:3px}
+.scale button{min-width:0;min-height:36px;padding:0;border:1px solid #8c959f;border-radius:6px;background:#f6f8fa;
   color:#1b1f24;font-size:14px;cursor:pointer}
 .scale button[aria-checked=true]{background:#0969da;border-color:#0969da;color:#fff}
 button:focus-visible,textarea:focus-visible{outline:3px solid #0969da;outline-offset:2px}
@@ -101,6 +101,8 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   const card = el('div', { class: `card ${page ? 'page' : 'pop'}`, role: page ? 'region' : 'dialog', 'aria-labelledby': 'q', lang: cfg.lang })
   const question = el('p', { id: 'q', class: 'q' }, cfg.question)
   const scale = el('div', { class: 'scale', role: 'radiogroup', 'aria-labelledby': 'q' })
+  // One row for the whole scale, however narrow the screen.
+  scale.style.setProperty('--n', String(cfg.max - cfg.min + 1))
   const ends = el('div', { class: 'ends', 'aria-hidden': 'true' })
   ends.append(el('span', {}, s.low), el('span', {}, s.high))
   const form = el('form', { novalidate: '' })
@@ -121,6 +123,7 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   let score: number | undefined
   let saved: { id: string; token: string } | undefined
   let done = false
+  let presetSent: Promise<void> | undefined
   const url = `${base}/s/${encodeURIComponent(key)}/responses`
   const radios: HTMLButtonElement[] = []
 
@@ -173,11 +176,14 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
     e.preventDefault()
     if (score === undefined || done) return
     submit.disabled = true
-    const request = saved
-      ? comment.value.trim()
-        ? send(`${url}/${saved.id}`, 'PATCH', { token: saved.token, comment: comment.value })
-        : Promise.resolve({})
-      : send(url, 'POST', body(true))
+    // After a one-click score, wait for it to be stored so the comment joins it instead of making a second response.
+    const request = (presetSent ?? Promise.resolve()).then(() =>
+      saved
+        ? comment.value.trim()
+          ? send(`${url}/${saved.id}`, 'PATCH', { token: saved.token, comment: comment.value })
+          : undefined
+        : send(url, 'POST', body(true)),
+    )
     request.then(finish, (err) => {
       warn(err)
       submit.disabled = false
@@ -199,7 +205,7 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   // One-click email links: the score in the link is recorded at once; a comment can follow.
   if (preset !== undefined && preset >= cfg.min && preset <= cfg.max) {
     choose(preset, false)
-    send(url, 'POST', body(false)).then(
+    presetSent = send(url, 'POST', body(false)).then(
       (r) => {
         saved = { id: r.id, token: r.token }
         radios.forEach((b) => b.setAttribute('aria-disabled', 'true'))
@@ -209,30 +215,45 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   }
 }
 
-async function start(script: HTMLScriptElement) {
-  const key = script.dataset.survey
-  if (!key) return warn('data-survey is missing on the script tag')
+/** Tells the host page what the embed decided, as an `earshot:survey` event on window. */
+function announce(survey: string | undefined, state: 'shown' | 'skipped' | 'failed', reason?: string) {
+  try {
+    window.dispatchEvent(new CustomEvent('earshot:survey', { detail: { survey, state, reason } }))
+  } catch {
+    // an old browser without CustomEvent: nothing to tell
+  }
+}
+
+/** Why the popup should not show on this page view, or undefined when it should. */
+async function skipReason(cfg: Config, base: string, key: string, user?: string, signature?: string): Promise<string | undefined> {
+  const { onceEveryDays, samplePercent } = cfg.display
+  const storeKey = `earshot:${key}`
+  if (onceEveryDays > 0) {
+    const last = lastShown(storeKey)
+    // Without storage the once-per-N-days promise can't be kept, so don't ask at all.
+    if (last === undefined) return 'no-storage'
+    if (last !== null && Date.now() - last < onceEveryDays * DAY) return 'recently-shown'
+  }
+  if (Math.random() * 100 >= samplePercent) return 'sample'
+  if (user) {
+    const q = new URLSearchParams({ user, ...(signature ? { signature } : {}) })
+    const { eligible } = await getJson<{ eligible: boolean }>(`${base}/s/${encodeURIComponent(key)}/eligibility?${q}`)
+    if (!eligible) return 'ineligible'
+  }
+  return undefined
+}
+
+async function start(script: HTMLScriptElement, key: string) {
   const base = new URL(script.src).origin
   const page = script.dataset.mode === 'page'
   const user = script.dataset.user
   const signature = script.dataset.userSignature
   const cfg = await getJson<Config>(`${base}/s/${encodeURIComponent(key)}/config`)
-  const storeKey = `earshot:${key}`
   if (!page) {
-    const { delaySeconds, onceEveryDays, samplePercent } = cfg.display
-    if (onceEveryDays > 0) {
-      const last = lastShown(storeKey)
-      // Without storage the once-per-N-days promise can't be kept, so don't ask at all.
-      if (last === undefined || (last !== null && Date.now() - last < onceEveryDays * DAY)) return
-    }
-    if (Math.random() * 100 >= samplePercent) return
-    if (user) {
-      const q = new URLSearchParams({ user, ...(signature ? { signature } : {}) })
-      const { eligible } = await getJson<{ eligible: boolean }>(`${base}/s/${encodeURIComponent(key)}/eligibility?${q}`)
-      if (!eligible) return
-    }
-    if (delaySeconds > 0) await sleep(delaySeconds * 1000)
-    markShown(storeKey)
+    const reason = await skipReason(cfg, base, key, user, signature)
+    if (reason) return announce(key, 'skipped', reason)
+    if (cfg.display.delaySeconds > 0) await sleep(cfg.display.delaySeconds * 1000)
+    markShown(`earshot:${key}`)
   }
   const extra: Record<string, string> = {}
   if (user) extra.user = user
@@ -242,14 +263,21 @@ async function start(script: HTMLScriptElement) {
   const target = (targetId && document.getElementById(targetId)) || document.body
   const preset = script.dataset.score === undefined ? undefined : Number(script.dataset.score)
   render(cfg, base, key, page, target, Number.isInteger(preset) ? preset : undefined, extra)
+  announce(key, 'shown')
 }
 
 const current = document.currentScript
 if (current instanceof HTMLScriptElement) {
-  try {
-    start(current).catch(warn)
-  } catch (e) {
+  const key = current.dataset.survey
+  const fail = (e: unknown) => {
     warn(e)
+    announce(key, 'failed')
+  }
+  try {
+    if (key) start(current, key).catch(fail)
+    else warn('data-survey is missing on the script tag')
+  } catch (e) {
+    fail(e)
   }
 }
 

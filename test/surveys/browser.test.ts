@@ -1,0 +1,222 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp } from '../helpers/app.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+const hasChromium = existsSync(CHROMIUM)
+const SHOTS = 'test-output/surveys'
+if (!hasChromium) console.warn(`survey embed browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`)
+
+const t = await createTestApp()
+
+// The app on 127.0.0.1, the customer's site on localhost: two origins, as on the web.
+const listen = (server: Server | ReturnType<typeof serve>) => `${(server.address() as AddressInfo).port}`
+const app = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  const s = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
+})
+const API = `http://127.0.0.1:${listen(app)}`
+
+/** The customer's page: its own styles that would wreck a naive widget, its own button, and the one-line embed. */
+const hostPage = (publicKey: string) => `<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
+<style>
+  * { font-family: "Comic Sans MS", cursive !important; }
+  body { color: #0a0; font-size: 30px; }
+  button { background: rgb(255, 0, 0) !important; font-size: 40px !important; border-radius: 0 !important; }
+  textarea, p { display: none; }
+</style></head>
+<body>
+  <h1>Our shop</h1>
+  <button id="own">Add to cart</button> <span id="clicks">0</span>
+  <script>document.getElementById('own').addEventListener('click', () => { const s = document.getElementById('clicks'); s.textContent = String(Number(s.textContent) + 1) })</script>
+  <script src="${API}/embed.js" data-survey="${publicKey}" async></script>
+</body></html>`
+
+const host: Server = createServer((req, res) => {
+  const key = new URL(req.url ?? '/', 'http://x').searchParams.get('survey') ?? ''
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+  res.end(hostPage(key))
+})
+await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve))
+const HOST = `http://localhost:${listen(host)}`
+
+let browser: Browser | undefined
+beforeAll(async () => {
+  if (!hasChromium) return
+  mkdirSync(SHOTS, { recursive: true })
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+})
+afterAll(async () => {
+  await browser?.close()
+  await new Promise<void>((resolve) => app.close(() => resolve()))
+  await new Promise<void>((resolve) => host.close(() => resolve()))
+})
+
+async function newSurvey(body: Record<string, unknown> = {}) {
+  const res = await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'How likely are you to recommend our shop?', allowedOrigins: [HOST], ...body } })
+  expect(res.status).toBe(201)
+  return res.data as { id: string; publicKey: string }
+}
+
+interface Opened {
+  page: Page
+  errors: string[]
+  /** Resolves with what the embed decided on this page view. */
+  decision: () => Promise<{ state: string; reason?: string }>
+}
+
+/** Opens a page and records the embed's `earshot:survey` decision and any page errors. */
+async function open(context: BrowserContext, url: string): Promise<Opened> {
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.addInitScript(() => {
+    const w = window as unknown as { __earshot: Promise<unknown> }
+    w.__earshot = new Promise((resolve) => window.addEventListener('earshot:survey', (e) => resolve((e as CustomEvent).detail)))
+  })
+  await page.goto(url)
+  const decision = () => page.evaluate(() => (window as unknown as { __earshot: Promise<{ state: string; reason?: string }> }).__earshot)
+  return { page, errors, decision }
+}
+
+const rows = (surveyId: string) => t.sql`SELECT score, comment, channel, page FROM survey_responses WHERE survey_id = ${surveyId} ORDER BY created_at`
+
+describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
+  it('lets a visitor on another origin pick a score by keyboard, comment and submit, leaving the host page working and unstyled by us', async () => {
+    const s = await newSurvey()
+    const context = await browser!.newContext({ viewport: { width: 1024, height: 768 } })
+    const { page, errors, decision } = await open(context, `${HOST}/?survey=${s.publicKey}`)
+    expect(await decision()).toMatchObject({ state: 'shown' })
+
+    const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+    const radios = widget.getByRole('radio')
+    await expect(radios.count()).resolves.toBe(11)
+    await expect(widget.getByRole('dialog').getAttribute('aria-labelledby')).resolves.toBe('q')
+    // Host CSS does not reach into the shadow root, and ours does not reach out.
+    const style = await radios.first().evaluate((b) => {
+      const cs = getComputedStyle(b)
+      return { background: cs.backgroundColor, fontSize: cs.fontSize, font: cs.fontFamily }
+    })
+    expect(style.background).not.toBe('rgb(255, 0, 0)')
+    expect(style.fontSize).toBe('14px')
+    expect(style.font).not.toMatch(/Comic/)
+    await expect(page.locator('#own').evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.toBe('rgb(255, 0, 0)')
+
+    // Keyboard: focus the scale, End jumps to 10, ArrowLeft moves to 9.
+    await radios.first().focus()
+    await page.keyboard.press('End')
+    await page.keyboard.press('ArrowLeft')
+    await expect(widget.getByRole('radio', { checked: true }).textContent()).resolves.toBe('9')
+    await expect(page.evaluate(() => (document.activeElement?.shadowRoot?.activeElement as HTMLElement | null)?.textContent)).resolves.toBe('9')
+    const comment = widget.locator('textarea')
+    await expect(comment.isVisible()).resolves.toBe(true)
+    await expect(widget.locator('label[for=c]').textContent()).resolves.toContain('main reason')
+    await comment.fill('Fast delivery, friendly support')
+    await page.screenshot({ path: `${SHOTS}/embed-filled.png` })
+    await widget.getByRole('button', { name: 'Send' }).click()
+    await expect(widget.getByRole('status').textContent()).resolves.toBe('Thank you for your feedback!')
+    await page.screenshot({ path: `${SHOTS}/embed-thanks.png` })
+
+    expect(await rows(s.id)).toEqual([{ score: 9, comment: 'Fast delivery, friendly support', channel: 'embed', page: `${HOST}/?survey=${s.publicKey}` }])
+    await page.click('#own')
+    await page.click('#own')
+    await expect(page.locator('#clicks').textContent()).resolves.toBe('2')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('shows once per N days across reloads and respects a 0% sample', async () => {
+    const s = await newSurvey({ display: { onceEveryDays: 7 } })
+    const context = await browser!.newContext()
+    const first = await open(context, `${HOST}/?survey=${s.publicKey}`)
+    expect(await first.decision()).toMatchObject({ state: 'shown' })
+    await first.page.reload()
+    expect(await first.decision()).toEqual({ survey: s.publicKey, state: 'skipped', reason: 'recently-shown' })
+    await expect(first.page.locator('[data-earshot-survey]').count()).resolves.toBe(0)
+    // A week later it may ask again.
+    await first.page.evaluate((key) => localStorage.setItem(`earshot:${key}`, String(Date.now() - 8 * 86_400_000)), s.publicKey)
+    await first.page.reload()
+    expect(await first.decision()).toMatchObject({ state: 'shown' })
+
+    const never = await newSurvey({ display: { samplePercent: 0, onceEveryDays: 0 } })
+    const sampled = await open(context, `${HOST}/?survey=${never.publicKey}`)
+    expect(await sampled.decision()).toMatchObject({ state: 'skipped', reason: 'sample' })
+    await context.close()
+  })
+
+  it('is refused by CORS on an origin the survey does not allow, and nothing is stored', async () => {
+    const s = await newSurvey({ allowedOrigins: ['https://elsewhere.example'] })
+    const context = await browser!.newContext()
+    const { page, decision, errors } = await open(context, `${HOST}/?survey=${s.publicKey}`)
+    expect(await decision()).toMatchObject({ state: 'failed' })
+    await expect(page.locator('[data-earshot-survey]').count()).resolves.toBe(0)
+    const direct = await page.evaluate(async (url) => {
+      try {
+        await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"score":10}' })
+        return 'sent'
+      } catch (e) {
+        return (e as Error).name
+      }
+    }, `${API}/s/${s.publicKey}/responses`)
+    expect(direct).toBe('TypeError')
+    expect(await rows(s.id)).toEqual([])
+    // The host page is untouched by the failure.
+    await page.click('#own')
+    await expect(page.locator('#clicks').textContent()).resolves.toBe('1')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('retries a failed POST once, storing one response', async () => {
+    const s = await newSurvey({ kind: 'csat', question: 'How satisfied are you?' })
+    const context = await browser!.newContext()
+    let attempts = 0
+    await context.route(`${API}/s/${s.publicKey}/responses`, (route) => {
+      if (route.request().method() !== 'POST') return route.continue()
+      attempts++
+      return attempts === 1 ? route.abort('connectionreset') : route.continue()
+    })
+    const { page, decision } = await open(context, `${HOST}/?survey=${s.publicKey}`)
+    expect(await decision()).toMatchObject({ state: 'shown' })
+    const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+    await widget.getByRole('radio', { name: '4' }).click()
+    await widget.getByRole('button', { name: 'Send' }).click()
+    await expect(widget.getByRole('status').textContent()).resolves.toBe('Thank you for your feedback!')
+    expect(attempts).toBe(2)
+    expect(await rows(s.id)).toEqual([{ score: 4, comment: null, channel: 'embed', page: expect.any(String) }])
+    await context.close()
+  })
+
+  it('fits a phone screen', async () => {
+    const s = await newSurvey()
+    const context = await browser!.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true })
+    const { page, decision } = await open(context, `${HOST}/?survey=${s.publicKey}`)
+    expect(await decision()).toMatchObject({ state: 'shown' })
+    const box = await page.locator(`[data-earshot-survey="${s.publicKey}"]`).getByRole('dialog').boundingBox()
+    expect(box!.x).toBeGreaterThanOrEqual(0)
+    expect(box!.x + box!.width).toBeLessThanOrEqual(360)
+    await page.screenshot({ path: `${SHOTS}/embed-mobile.png` })
+    await context.close()
+  })
+
+  it('records a one-click score from an email link on the hosted page and adds the comment to it', async () => {
+    const s = await newSurvey({ locale: 'fr' })
+    const context = await browser!.newContext()
+    const { page, errors, decision } = await open(context, `${API}/s/${s.publicKey}?score=10`)
+    expect(await decision()).toMatchObject({ state: 'shown' })
+    const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+    await expect(widget.getByRole('radio', { checked: true }).textContent()).resolves.toBe('10')
+    await expect.poll(async () => (await rows(s.id)).length).toBe(1)
+    await widget.locator('textarea').fill('Très bon service')
+    await widget.getByRole('button', { name: 'Envoyer' }).click()
+    await expect(widget.getByRole('status').textContent()).resolves.toBe('Merci pour votre avis !')
+    await page.screenshot({ path: `${SHOTS}/hosted-page.png` })
+    expect(await rows(s.id)).toEqual([{ score: 10, comment: 'Très bon service', channel: 'hosted', page: null }])
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
