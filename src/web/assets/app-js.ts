@@ -44,7 +44,7 @@ export const APP_JS = `(function () {
     var form = preview.closest('main').querySelector('form[data-survey-form]');
     var scales = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
     var render = function () {
-      var kind = form.elements.kind ? form.elements.kind.value : preview.getAttribute('data-kind');
+      var kind = preview.getAttribute('data-kind');
       var q = form.elements.question.value || 'How likely are you to recommend us to a friend?';
       preview.querySelector('[data-q]').textContent = q;
       var scale = preview.querySelector('.scale');
@@ -68,8 +68,9 @@ export const APP_JS = `(function () {
   function current() { return list.querySelector('li.current') || rows()[0]; }
   function move(step) {
     var all = rows(); if (!all.length) return;
-    var i = all.indexOf(current());
-    var next = all[Math.max(0, Math.min(all.length - 1, i + step))];
+    var cur = list.querySelector('li.current');
+    var i = cur ? all.indexOf(cur) + step : 0;
+    var next = all[Math.max(0, Math.min(all.length - 1, i))];
     all.forEach(function (r) { r.classList.remove('current'); });
     next.classList.add('current');
     var link = next.querySelector('a.item');

@@ -2,9 +2,13 @@ import type { Hono } from 'hono'
 import type { WebEnv } from '../env.ts'
 import { dashboardRouter } from './dashboard.tsx'
 import { inboxRouter } from './inbox.tsx'
+import { sourcesRouter } from './sources.tsx'
+import { surveysRouter } from './surveys.tsx'
 
 /** Every signed-in section of /app, mounted under its path by the web router. */
 export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/inbox', inboxRouter],
+  ['/sources', sourcesRouter],
+  ['/surveys', surveysRouter],
   ['/dashboard', dashboardRouter],
 ]

@@ -1,0 +1,106 @@
+import type { Context } from 'hono'
+import { listResponses } from '../../surveys/list-responses.ts'
+import { surveyResults } from '../../surveys/results.ts'
+import type { KindScore } from '../../surveys/scores.ts'
+import { bandOf, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
+import type { SurveyRecord } from '../../surveys/surveys.ts'
+import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
+import type { WebEnv } from '../env.ts'
+
+const RECENT_COMMENTS = 20
+const BAND_COLOURS: Record<string, string> = {
+  detractor: SENTIMENT_COLOURS.negative, unsatisfied: SENTIMENT_COLOURS.negative, difficult: SENTIMENT_COLOURS.negative,
+  passive: SENTIMENT_COLOURS.neutral, neutral: SENTIMENT_COLOURS.neutral,
+  promoter: SENTIMENT_COLOURS.positive, satisfied: SENTIMENT_COLOURS.positive, easy: SENTIMENT_COLOURS.positive,
+}
+
+/** The headline number of any kind: NPS, CSAT % or CES mean, with n and its 95% interval. */
+export function headline(score: KindScore): { score: number | null; n: number; ci95: [number, number] | null } {
+  if ('nps' in score) return score.nps
+  if ('csat' in score) return score.csat
+  return score.ces
+}
+
+/** Every score of the kind's scale, low to high, so the distribution shows the zeros too. */
+const scaleOf = (kind: SurveyKind) => Array.from({ length: SCALES[kind].max - SCALES[kind].min + 1 }, (_, i) => SCALES[kind].min + i)
+
+const LABEL = { nps: 'NPS', csat: 'CSAT %', ces: 'CES (mean, 1–7)' } as const
+const RANGE = { nps: [-100, 100], csat: [0, 100], ces: [1, 7] } as const
+
+/** Score, trend, distribution and comments for one survey. */
+export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey: SurveyRecord }) {
+  const { deps, session } = c.var
+  const [results, recent] = await Promise.all([
+    surveyResults(deps, session.workspaceId, survey.id, { interval: 'week' }),
+    listResponses(deps, session.workspaceId, survey.id, { limit: RECENT_COMMENTS }),
+  ])
+  const main = headline(results)
+  const series = (results.series ?? []).map((p) => ({ start: p.start, ...headline(p) }))
+  const commented = recent.items.filter((r) => r.comment)
+  return (
+    <section aria-labelledby="results-h">
+      <h2 id="results-h">Results</h2>
+      <div class="grid">
+        <div class="card">
+          <h3>{LABEL[survey.kind]}</h3>
+          <p class="big" data-score>{main.score === null ? '—' : main.score}</p>
+          <p class="hint">
+            n = {main.n}
+            {main.ci95 ? ` · 95% interval ${main.ci95[0]} to ${main.ci95[1]}` : ''}
+          </p>
+        </div>
+        <div class="card">
+          <h3>Over time (weekly)</h3>
+          {series.length ? (
+            <LineChart
+              title={`${LABEL[survey.kind]} per week`}
+              labels={series.map((p) => p.start.toISOString().slice(5, 10))}
+              series={[{ name: LABEL[survey.kind], colour: '#0b5cad', values: series.map((p) => p.score ?? 0) }]}
+              min={RANGE[survey.kind][0]}
+              max={RANGE[survey.kind][1]}
+            />
+          ) : <p class="hint">No responses yet.</p>}
+        </div>
+        <div class="card">
+          <h3>Distribution</h3>
+          {results.distribution.length ? (
+            <BarList
+              title="Responses per score"
+              rows={scaleOf(survey.kind).map((score) => ({
+                label: String(score),
+                value: results.distribution.find((d) => d.score === score)?.n ?? 0,
+                colour: BAND_COLOURS[bandOf(survey.kind, score)],
+              }))}
+            />
+          ) : <p class="hint">No responses yet.</p>}
+        </div>
+      </div>
+      <div class="grid">
+        <div class="card">
+          <h3>Themes in unhappy comments</h3>
+          {results.detractorThemes.length ? (
+            <BarList title="Themes" rows={results.detractorThemes.map((t) => ({ label: t.term, value: t.count, colour: SENTIMENT_COLOURS.negative }))} />
+          ) : <p class="hint">Not enough unhappy comments to find themes.</p>}
+          <p class="hint">
+            {results.comments.n} comments ·{' '}
+            {Object.entries(results.comments.sentiment).map(([k, n]) => `${k} ${n}`).join(' · ')}
+          </p>
+        </div>
+        <div class="card">
+          <h3>Latest comments</h3>
+          {commented.length ? (
+            <ul class="timeline">
+              {commented.map((r) => (
+                <li>
+                  <span class={`badge s-${r.sentiment?.label ?? 'neutral'}`}>{r.score} · {r.band}</span>{' '}
+                  <span class="text">{r.comment}</span>
+                  <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time></div>
+                </li>
+              ))}
+            </ul>
+          ) : <p class="hint">No comments yet.</p>}
+        </div>
+      </div>
+    </section>
+  )
+}

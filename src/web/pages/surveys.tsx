@@ -1,0 +1,234 @@
+import { Hono, type Context } from 'hono'
+import { BANDS, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type SurveyKind } from '../../surveys/schemas.ts'
+import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
+import type { WebEnv } from '../env.ts'
+import { describeIssues, field, lines, readForm } from '../form-data.ts'
+import { CsrfField, Layout } from '../layout.tsx'
+import { noticeOf } from '../notices.ts'
+import { requestOrigin } from '../request-origin.ts'
+import { requireWebRole } from '../security.ts'
+import type { WebSession } from '../sessions.ts'
+import { IdParam } from './params.ts'
+import { SurveyResults } from './survey-results.tsx'
+
+type Form = Record<string, string | string[]>
+
+const numberOr = (value: string, fallback: number) => (value === '' ? fallback : Number(value))
+
+/** Form fields → the survey API's own input shape, so the same zod schema validates both. */
+function surveyInput(form: Form, kind: SurveyKind) {
+  const followUp = Object.fromEntries(
+    Object.keys(BANDS[kind]).map((b) => [b, field(form, `followUp.${b}`)]).filter(([, v]) => v),
+  )
+  return {
+    name: field(form, 'name') || null,
+    question: field(form, 'question'),
+    followUp,
+    allowedOrigins: lines(field(form, 'allowedOrigins')),
+    locale: field(form, 'locale') || 'en',
+    status: field(form, 'status') || 'active',
+    display: {
+      delaySeconds: numberOr(field(form, 'delaySeconds'), 0),
+      onceEveryDays: numberOr(field(form, 'onceEveryDays'), 30),
+      samplePercent: numberOr(field(form, 'samplePercent'), 100),
+    },
+  }
+}
+
+const DEFAULT_QUESTION: Record<SurveyKind, string> = {
+  nps: 'How likely are you to recommend us to a friend or colleague?',
+  csat: 'How satisfied are you with us?',
+  ces: 'How easy was it to get what you needed?',
+}
+
+function SurveyForm({ session, survey, values, action }: { session: WebSession; survey?: SurveyRecord; values: Form; action: string }) {
+  const kind = (survey?.kind ?? (field(values, 'kind') || 'nps')) as SurveyKind
+  const v = (name: string) => field(values, name)
+  return (
+    <form method="post" action={action} data-survey-form class="stack">
+      <CsrfField session={session} />
+      {survey ? null : <input type="hidden" name="kind" value={kind} />}
+      <label for="name">Name <span class="hint">(only you see it)</span></label>
+      <input id="name" name="name" value={v('name')} maxlength={200} />
+      <label for="question">Question</label>
+      <input id="question" name="question" value={v('question')} required maxlength={500} size={60} />
+      <fieldset>
+        <legend>Follow-up prompt per answer <span class="hint">(optional)</span></legend>
+        {Object.keys(BANDS[kind]).map((band) => (
+          <>
+            <label for={`fu-${band}`}>{band}</label>
+            <input id={`fu-${band}`} name={`followUp.${band}`} value={v(`followUp.${band}`)} maxlength={500} size={60} />
+          </>
+        ))}
+      </fieldset>
+      <label for="allowedOrigins">Sites allowed to embed it <span class="hint">one origin per line, e.g. https://www.example.com</span></label>
+      <textarea id="allowedOrigins" name="allowedOrigins">{v('allowedOrigins')}</textarea>
+      <div class="grid">
+        <div>
+          <label for="locale">Language of the built-in texts</label>
+          <select id="locale" name="locale">{LOCALES.map((l) => <option selected={l === (v('locale') || 'en')}>{l}</option>)}</select>
+        </div>
+        <div>
+          <label for="status">Status</label>
+          <select id="status" name="status">{['active', 'paused'].map((s) => <option selected={s === (v('status') || 'active')}>{s}</option>)}</select>
+        </div>
+        <div>
+          <label for="delaySeconds">Delay (seconds)</label>
+          <input id="delaySeconds" name="delaySeconds" type="number" min={0} max={3600} value={v('delaySeconds') || '0'} />
+        </div>
+        <div>
+          <label for="onceEveryDays">Show at most once every (days)</label>
+          <input id="onceEveryDays" name="onceEveryDays" type="number" min={0} max={3650} value={v('onceEveryDays') || '30'} />
+        </div>
+        <div>
+          <label for="samplePercent">Sample (% of page views)</label>
+          <input id="samplePercent" name="samplePercent" type="number" min={0} max={100} value={v('samplePercent') || '100'} />
+        </div>
+      </div>
+      <div><button class="primary" type="submit">{survey ? 'Save survey' : 'Create survey'}</button></div>
+    </form>
+  )
+}
+
+/** Kind decides the scale and the answer bands, so it is chosen first (a GET, so it works without JS). */
+const KindChooser = ({ kind }: { kind: SurveyKind }) => (
+  <form method="get" action="/app/surveys/new" class="filters">
+    <div>
+      <label for="kind">Kind</label>
+      <select id="kind" name="kind" data-autosubmit>
+        {SURVEY_KINDS.map((k) => <option value={k} selected={k === kind}>{k.toUpperCase()} ({SCALES[k].min}–{SCALES[k].max})</option>)}
+      </select>
+    </div>
+    <div><button type="submit">Choose</button></div>
+  </form>
+)
+
+const Preview = ({ kind, question }: { kind: SurveyKind; question: string }) => (
+  <section class="preview" id="survey-preview" data-kind={kind} aria-label="Preview">
+    <p class="hint">Preview of the embed</p>
+    <p data-q><strong>{question}</strong></p>
+    <div class="scale" aria-hidden="true">
+      {Array.from({ length: SCALES[kind].max - SCALES[kind].min + 1 }, (_, i) => <span>{SCALES[kind].min + i}</span>)}
+    </div>
+  </section>
+)
+
+/** The stored survey as form values, so edit shows what is saved. */
+function formValues(s: SurveyRecord): Form {
+  const st = s.settings
+  return {
+    name: s.name ?? '',
+    question: s.question,
+    allowedOrigins: st.allowedOrigins.join('\n'),
+    locale: st.locale,
+    status: s.status,
+    delaySeconds: String(st.display.delaySeconds),
+    onceEveryDays: String(st.display.onceEveryDays),
+    samplePercent: String(st.display.samplePercent),
+    ...Object.fromEntries(Object.entries(st.followUp).map(([b, t]) => [`followUp.${b}`, t ?? ''])),
+  }
+}
+
+export const surveysRouter = new Hono<WebEnv>()
+  .get('/', async (c) => {
+    const { deps, session } = c.var
+    const surveys = await listSurveys(deps, session.workspaceId)
+    return c.html(
+      <Layout title="Surveys" session={session} section="surveys" notice={noticeOf(c)}>
+        <h1>Surveys</h1>
+        {session.role === 'admin' ? <p><a class="button primary" href="/app/surveys/new">New survey</a></p> : null}
+        {surveys.length === 0 ? <p class="hint">No surveys yet. Create one to collect NPS, CSAT or CES on your site or by email.</p> : (
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th>Name</th><th>Kind</th><th>Question</th><th>Status</th></tr></thead>
+              <tbody>
+                {surveys.map((s) => (
+                  <tr>
+                    <td><a href={`/app/surveys/${s.id}`}>{s.name ?? 'Untitled survey'}</a></td>
+                    <td>{s.kind.toUpperCase()}</td>
+                    <td>{s.question}</td>
+                    <td>{s.status}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Layout>,
+    )
+  })
+  .get('/new', requireWebRole('admin'), (c) => {
+    const kind = (SURVEY_KINDS as readonly string[]).includes(c.req.query('kind') ?? '') ? (c.req.query('kind') as SurveyKind) : 'nps'
+    return c.html(
+      <Layout title="New survey" session={c.var.session} section="surveys">
+        <h1>New survey</h1>
+        <KindChooser kind={kind} />
+        <div class="grid">
+          <SurveyForm session={c.var.session} action="/app/surveys" values={{ kind, question: DEFAULT_QUESTION[kind] }} />
+          <Preview kind={kind} question={DEFAULT_QUESTION[kind]} />
+        </div>
+      </Layout>,
+    )
+  })
+  .post('/', requireWebRole('admin'), async (c) => {
+    const { deps, session } = c.var
+    const form = await readForm(c)
+    const kind = (SURVEY_KINDS as readonly string[]).includes(field(form, 'kind')) ? (field(form, 'kind') as SurveyKind) : 'nps'
+    const parsed = NewSurvey.safeParse({ kind, ...surveyInput(form, kind) })
+    if (!parsed.success) {
+      return c.html(
+        <Layout title="New survey" session={session} section="surveys" error={describeIssues(parsed.error)}>
+          <h1>New survey</h1>
+          <div class="grid">
+            <SurveyForm session={session} action="/app/surveys" values={form} />
+            <Preview kind={kind} question={field(form, 'question')} />
+          </div>
+        </Layout>,
+        400,
+      )
+    }
+    const survey = await createSurvey(deps, session.workspaceId, parsed.data)
+    return c.redirect(`/app/surveys/${survey.id}?notice=survey-created`, 303)
+  })
+  .get('/:id', async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const survey = await getSurvey(deps, session.workspaceId, id)
+    return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} notice={noticeOf(c)} />)
+  })
+  .post('/:id', requireWebRole('admin'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const current = await getSurvey(deps, session.workspaceId, id)
+    const form = await readForm(c)
+    const parsed = SurveyPatch.safeParse(surveyInput(form, current.kind))
+    if (!parsed.success) return c.html(<SurveyPage c={c} survey={current} values={form} error={describeIssues(parsed.error)} />, 400)
+    await updateSurvey(deps, session.workspaceId, id, parsed.data)
+    return c.redirect(`/app/surveys/${id}?notice=survey-saved`, 303)
+  })
+
+async function SurveyPage({ c, survey, values, notice, error }: { c: Context<WebEnv>; survey: SurveyRecord; values: Form; notice?: string; error?: string }) {
+  const { session } = c.var
+  const view = presentSurvey(survey, requestOrigin(c))
+  const title = survey.name ?? 'Untitled survey'
+  return (
+    <Layout title={title} session={session} section="surveys" notice={notice} error={error}>
+      <h1>{title} <span class="hint">{survey.kind.toUpperCase()} · {survey.status}</span></h1>
+      <section class="card">
+        <h2>Embed it</h2>
+        <p>Paste this where the survey should appear (the site's origin must be allowed below):</p>
+        <pre class="snippet" id="embed-snippet">{view.embedSnippet}</pre>
+        <button type="button" data-copy="embed-snippet" hidden>Copy snippet</button>
+        <p>Or link to the hosted page: <a href={view.hostedUrl}>{view.hostedUrl}</a></p>
+      </section>
+      <SurveyResults c={c} survey={survey} />
+      <h2>Edit</h2>
+      <div class="grid">
+        {session.role !== 'admin' ? <p class="hint">Only admins edit surveys.</p> : (
+          <SurveyForm session={session} survey={survey} action={`/app/surveys/${survey.id}`} values={values} />
+        )}
+        <Preview kind={survey.kind} question={field(values, 'question') || survey.question} />
+      </div>
+    </Layout>
+  )
+}

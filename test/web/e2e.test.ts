@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs'
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_KEY } from '../helpers/app.ts'
+import { hasChromium, screenshot, startWebTest } from './harness.ts'
+
+const FEED_URL = 'https://forum.example.com/latest.rss'
+const feed = readFileSync(new URL('../fixtures/web/feed.xml', import.meta.url), 'utf8')
+const upstream = setupServer(http.get(FEED_URL, () => new HttpResponse(feed, { headers: { 'content-type': 'application/rss+xml' } })))
+beforeAll(() => upstream.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => upstream.close())
+
+const w = await startWebTest()
+
+async function pushMentions(texts: string[], name = 'support inbox') {
+  const src = await w.call('POST', '/v1/sources', { body: { kind: 'api', name } })
+  const items = texts.map((text, i) => ({
+    externalId: `${name}-${i}`, url: `https://example.com/${i}`, author: { handle: `user${i}`, name: `User ${i}` }, text,
+    publishedAt: new Date(Date.now() - i * 3_600_000).toISOString(),
+  }))
+  const res = await w.call('POST', '/v1/mentions', { body: { sourceId: src.data.id, items } })
+  expect(res.status).toBe(200)
+  return res.data.ids as string[]
+}
+
+describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
+  it('signs in with an API key, refuses a wrong one, and signs out', async () => {
+    const context = await w.browser().newContext()
+    const page = await context.newPage()
+    await page.goto(`${w.base}/app`)
+    expect(page.url()).toContain('/app/sign-in')
+    await screenshot(page, 'sign-in')
+    await page.fill('#key', 'esk_wrong')
+    await page.click('button[type=submit]')
+    await expect(page.locator('.error').textContent()).resolves.toContain('not valid')
+    await page.fill('#key', ADMIN_KEY)
+    await Promise.all([page.waitForURL(/\/app\/inbox/), page.click('button[type=submit]')])
+    const cookies = await context.cookies()
+    const session = cookies.find((c) => c.name === 'earshot_session')!
+    expect(session.httpOnly).toBe(true)
+    expect(session.sameSite).toBe('Lax')
+    await Promise.all([page.waitForURL(/\/app\/sign-in/), page.click('text=Sign out')])
+    await page.goto(`${w.base}/app/inbox`)
+    expect(page.url()).toContain('/app/sign-in')
+    await context.close()
+  })
+
+  it('triages a mention with the keyboard and one-click buttons: assign, tag, sentiment override, note, resolve', async () => {
+    const ids = await pushMentions(['The export crashes every time, terrible', 'How do I change my plan?', 'Great support, thank you'], 'triage')
+    const page = await w.signedInPage(ADMIN_KEY)
+    await page.goto(`${w.base}/app/inbox?sort=newest`)
+    await screenshot(page, 'inbox')
+    // j moves to the first row, Enter opens it in the detail pane.
+    await page.keyboard.press('j')
+    await page.keyboard.press('j')
+    await page.keyboard.press('k')
+    await Promise.all([page.waitForURL(/m=/), page.keyboard.press('Enter')])
+    const opened = new URL(page.url()).searchParams.get('m')!
+    expect(ids).toContain(opened)
+    await page.keyboard.press('a')
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('assignee')
+    await page.fill('#assignee', 'sam')
+    await page.fill('#tags', 'export, urgent')
+    await page.selectOption('#sentiment', 'negative')
+    await Promise.all([page.waitForURL(/notice=mention-updated/), page.click('form.actions button:has-text("Save")')])
+    await page.fill('#note', 'Reproduced on 4.2, filed internally')
+    await Promise.all([page.waitForURL(/notice=note-added/), page.click('button:has-text("Add note")')])
+    await expect(page.locator('article.detail').textContent()).resolves.toContain('Reproduced on 4.2')
+    await screenshot(page, 'inbox-detail')
+    await Promise.all([page.waitForURL(/notice=mention-updated/), page.click('button[data-action=resolved]')])
+    const mention = await w.call('GET', `/v1/mentions/${opened}`)
+    expect(mention.data).toMatchObject({ status: 'resolved', assignee: 'sam', tags: ['export', 'urgent'], sentiment: 'negative', sentimentOverride: 'negative' })
+    expect(mention.data.notes).toHaveLength(1)
+    expect(mention.data.history.length).toBeGreaterThanOrEqual(2)
+
+    // e resolves the highlighted row in place, without a reload.
+    await page.goto(`${w.base}/app/inbox?sort=newest`)
+    const first = await page.locator('#mention-list li').first().getAttribute('data-id')
+    await page.keyboard.press('j')
+    await page.keyboard.press('e')
+    await page.locator(`#mention-list li[data-id="${first}"] [data-status]:text-is("resolved")`).waitFor()
+    expect((await w.call('GET', `/v1/mentions/${first}`)).data.status).toBe('resolved')
+
+    await page.keyboard.press('?')
+    await expect(page.locator('#shortcut-help').isVisible()).resolves.toBe(true)
+    await screenshot(page, 'inbox-shortcuts')
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('/')
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('q')
+  })
+
+  it('bulk-resolves the selected mentions', async () => {
+    const ids = await pushMentions(['bulk one: login broken', 'bulk two: login broken again', 'bulk three: still broken login'], 'bulk')
+    const page = await w.signedInPage(ADMIN_KEY)
+    await page.goto(`${w.base}/app/inbox?q=bulk`)
+    await expect(page.locator('#mention-list li').count()).resolves.toBe(3)
+    await page.check('[data-select-all]')
+    await Promise.all([page.waitForURL(/notice=bulk-done/), page.click('button:has-text("Apply to selected")')])
+    await expect(page.locator('#mention-list li').count()).resolves.toBe(0)
+    for (const id of ids) expect((await w.call('GET', `/v1/mentions/${id}`)).data.status).toBe('resolved')
+    await screenshot(page, 'inbox-after-bulk')
+  })
+
+  it('creates an RSS source from the generated form after a dry run that stores nothing, then runs it', async () => {
+    const page = await w.signedInPage(ADMIN_KEY)
+    await page.goto(`${w.base}/app/sources`)
+    await Promise.all([page.waitForURL(/kind=rss/), page.selectOption('#kind', 'rss')])
+    await page.fill('#src-name', 'Acme forum')
+    await page.fill('#cfg-url', FEED_URL)
+    await page.click('button:has-text("Test (dry run)")')
+    await expect(page.locator('#dry-run').textContent()).resolves.toContain('Export to CSV crashes since 4.2')
+    const [{ n }] = await w.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions m JOIN sources s ON s.id = m.source_id WHERE s.kind = 'rss'`
+    expect(n).toBe(0)
+    await screenshot(page, 'sources-dry-run')
+    await Promise.all([page.waitForURL(/notice=source-created/), page.click('button:has-text("Create source")')])
+    await Promise.all([page.waitForURL(/notice=source-ran/), page.click('button:has-text("Run now")')])
+    await expect(page.locator('table').last().textContent()).resolves.toMatch(/ok\s*2\s*2\s*0/)
+    await screenshot(page, 'source-detail')
+    await Promise.all([page.waitForURL(/notice=source-saved/), page.click('button:has-text("Disable")')])
+    await expect(page.locator('h1').textContent()).resolves.toContain('paused')
+    await page.goto(`${w.base}/app/sources`)
+    await screenshot(page, 'sources')
+  })
+
+  it('creates a survey with a live preview and shows its result after a response', async () => {
+    const page = await w.signedInPage(ADMIN_KEY)
+    await page.goto(`${w.base}/app/surveys`)
+    await Promise.all([page.waitForURL(/\/app\/surveys\/new/), page.click('text=New survey')])
+    await Promise.all([page.waitForURL(/kind=csat/), page.selectOption('#kind', 'csat')])
+    await expect(page.locator('#survey-preview .scale span').count()).resolves.toBe(5)
+    await page.fill('#name', 'Checkout CSAT')
+    await page.fill('#question', 'How was checkout today?')
+    await expect(page.locator('#survey-preview [data-q]').textContent()).resolves.toBe('How was checkout today?')
+    await page.fill('#allowedOrigins', 'https://shop.example.com')
+    await page.fill('#fu-unsatisfied', 'What went wrong?')
+    await screenshot(page, 'survey-new')
+    await Promise.all([page.waitForURL(/notice=survey-created/), page.click('button:has-text("Create survey")')])
+    const snippet = await page.locator('#embed-snippet').textContent()
+    expect(snippet).toMatch(/^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" data-survey="sv_[\w-]+" async><\/script>$/)
+    await expect(page.locator('[data-score]').textContent()).resolves.toBe('—')
+    const key = /data-survey="([^"]+)"/.exec(snippet!)![1]
+
+    for (const [score, comment] of [[5, 'Quick and easy checkout'], [2, 'Checkout page froze at payment'], [4, undefined]] as const) {
+      const res = await w.call('POST', `/s/${key}/responses`, { key: null, body: { score, comment }, headers: { origin: 'https://shop.example.com' } })
+      expect(res.status).toBe(201)
+    }
+    // Responses are group-committed; wait until all three are stored.
+    await expect.poll(async () => (await w.sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n).toBe(3)
+    await page.reload()
+    await expect(page.locator('[data-score]').textContent()).resolves.toBe('66.67')
+    await expect(page.locator('section[aria-labelledby=results-h]').textContent()).resolves.toContain('Checkout page froze at payment')
+    await screenshot(page, 'survey-results')
+    await page.goto(`${w.base}/app/surveys`)
+    await screenshot(page, 'surveys')
+  })
+
+  it('works at a phone width with the keyboard alone', async () => {
+    const page = await w.signedInPage(ADMIN_KEY, { width: 390, height: 844 })
+    await page.goto(`${w.base}/app/inbox`)
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    await page.keyboard.press('Tab')
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content')
+    await screenshot(page, 'inbox-mobile')
+  })
+})
