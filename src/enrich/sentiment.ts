@@ -1,9 +1,15 @@
-// Stage 3: sentiment. Lexicon + rules (see lexicon.ts) plus the star-rating /
-// survey-score prior, squashed into a score in [-1, 1].
+// Stage 3: sentiment. Trained hashed models (models/sentiment.ts: polarity and
+// neutrality) over word, bigram and char n-gram features, stacked with the
+// rule-based lexicon scores (negation, intensifiers, contrast, emoji); the
+// rules alone for languages without training data (el, nl, und). A star
+// rating or survey score shifts the result as a prior.
+import { NEUTRALITY, NEUTRAL_LANGS, POLARITY, POLARITY_BIAS, POLARITY_LANGS } from '../../models/sentiment.ts'
+import { FeatureVector, extractFeatures, langSeed } from './features.ts'
 import { scoreLexicon, type Contribution } from './lexicon.ts'
+import { LinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
-export const SENTIMENT_VERSION = 1
+export const SENTIMENT_VERSION = 2
 
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number]
@@ -23,8 +29,19 @@ export interface SentimentInput {
   kind?: string
 }
 
-const NEUTRAL_BAND = 0.15
+const RULES_NEUTRAL_BAND = 0.15
+// Neutral needs the neutrality model to be sure and the polarity model to be unsure.
+const NEUTRAL_MIN = 0.75
+const POLAR_MAX = 0.5
+const polarity = new LinearModel(POLARITY)
+const neutrality = new LinearModel(NEUTRALITY)
+const modelLangs = new Set<string>(POLARITY_LANGS)
+const neutralLangs = new Set<string>(NEUTRAL_LANGS)
+const seeds = new Map<string, number>()
+const fv = new FeatureVector()
+
 const round = (v: number) => Math.round(v * 1000) / 1000
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 
 /** Prior from a 1–5 rating: 1 → strongly negative, 3 → none, 5 → strongly positive. Surveys are explicit scores, so they weigh more. */
 export function ratingPrior(rating: number | undefined, kind: string | undefined): number {
@@ -33,21 +50,62 @@ export function ratingPrior(rating: number | undefined, kind: string | undefined
   return centered * (kind === 'survey' ? 2 : 1.5)
 }
 
-export function scoreSentiment(input: SentimentInput): SentimentResult {
-  const lex = scoreLexicon(input.tokens, input.lang)
-  const prior = ratingPrior(input.rating, input.kind)
-  const z = lex.total + prior
-  const score = z / Math.sqrt(z * z + 1.5)
-  const label: SentimentLabel = score > NEUTRAL_BAND ? 'positive' : score < -NEUTRAL_BAND ? 'negative' : 'neutral'
-  const evidence = lex.pos + lex.neg + Math.abs(prior)
-  // Confidence grows with how far from neutral we are and how much evidence agreed.
-  const agreement = evidence > 0 ? Math.abs(z) / evidence : 0
-  const confidence = label === 'neutral' ? 1 - Math.abs(score) / NEUTRAL_BAND * 0.5 - Math.min(0.4, evidence * 0.1) : Math.abs(score) * (0.5 + 0.5 * agreement)
-  const explanation = lex.hits
-    .filter((h) => h.weight !== 0)
+/** The rule-based scores as dense model features (stacking). */
+export function lexiconFeatures(tokens: Token[], lang: string): number[] {
+  return denseOf(scoreLexicon(tokens, lang))
+}
+
+const denseOf = (lex: { total: number; pos: number; neg: number }) => [Math.tanh(lex.total), Math.log1p(lex.pos), Math.log1p(lex.neg)]
+
+function topContributions(items: Contribution[], extra?: Contribution): Contribution[] {
+  const out = items
+    .filter((h) => Math.abs(h.weight) >= 0.01)
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
     .slice(0, 5)
     .map((h) => ({ token: h.token, weight: round(h.weight) }))
-  if (prior) explanation.push({ token: `rating:${input.rating}`, weight: round(prior) })
-  return { label, score: round(score), confidence: round(Math.max(0, Math.min(1, confidence))), explanation }
+  if (extra) out.push(extra)
+  return out
+}
+
+function scoreWithRules(input: SentimentInput, prior: number): SentimentResult {
+  const lex = scoreLexicon(input.tokens, input.lang)
+  const z = lex.total + prior
+  const score = z / Math.sqrt(z * z + 1.5)
+  const label: SentimentLabel = score > RULES_NEUTRAL_BAND ? 'positive' : score < -RULES_NEUTRAL_BAND ? 'negative' : 'neutral'
+  const evidence = lex.pos + lex.neg + Math.abs(prior)
+  const agreement = evidence > 0 ? Math.abs(z) / evidence : 0
+  const confidence = label === 'neutral' ? 1 - (Math.abs(score) / RULES_NEUTRAL_BAND) * 0.5 - Math.min(0.4, evidence * 0.1) : Math.abs(score) * (0.5 + 0.5 * agreement)
+  const extra = prior ? { token: `rating:${input.rating}`, weight: round(prior) } : undefined
+  return { label, score: round(score), confidence: round(Math.max(0, Math.min(1, confidence))), explanation: topContributions(lex.hits, extra) }
+}
+
+function seedOf(lang: string): number {
+  let s = seeds.get(lang)
+  if (s === undefined) seeds.set(lang, (s = langSeed(lang)))
+  return s
+}
+
+export function scoreSentiment(input: SentimentInput): SentimentResult {
+  const prior = ratingPrior(input.rating, input.kind)
+  const { tokens, lang } = input
+  if (!modelLangs.has(lang)) return scoreWithRules(input, prior)
+  const dense = denseOf(scoreLexicon(tokens, lang))
+  extractFeatures(tokens, { bits: polarity.bits, lang: seedOf(lang), dense }, fv)
+  const pPos = sigmoid(polarity.score(fv) + (POLARITY_BIAS[lang] ?? 0) + prior)
+  const contributions = polarity.contributions(fv, tokens.length)
+  let pNeu = 0
+  if (neutralLangs.has(lang)) {
+    extractFeatures(tokens, { bits: neutrality.bits, lang: seedOf(lang), dense }, fv)
+    // An explicit rating is itself an opinion: it pulls away from neutral.
+    pNeu = sigmoid(neutrality.score(fv)) * (1 - Math.min(1, Math.abs(prior) / 1.5))
+  } else if (!tokens.some((t) => t.kind === 'word' || t.kind === 'emoji' || t.kind === 'emoticon')) pNeu = 1
+  const polar = 2 * pPos - 1
+  const neutral = pNeu >= NEUTRAL_MIN && Math.abs(polar) < POLAR_MAX
+  const label: SentimentLabel = neutral ? 'neutral' : polar >= 0 ? 'positive' : 'negative'
+  const score = polar * (1 - pNeu)
+  const confidence = neutral ? pNeu : Math.abs(polar) * (1 - pNeu / 2)
+  const hits: Contribution[] = []
+  for (let t = 0; t < tokens.length; t++) if (contributions[t]) hits.push({ token: tokens[t].raw, weight: contributions[t] })
+  const extra = prior ? { token: `rating:${input.rating}`, weight: round(prior) } : undefined
+  return { label, score: round(score), confidence: round(confidence), explanation: topContributions(hits, extra) }
 }

@@ -1,0 +1,152 @@
+// Hashed features shared by training (scripts/train-*.ts) and scoring, so the
+// two can never drift apart. Every feature is emitted twice: once in the
+// text's language space and once in a shared space (emoji, names, loanwords
+// and punctuation carry across languages). No strings are built per n-gram:
+// hashes are rolled over char codes.
+import { NEGATORS } from './cues.ts'
+import type { Token } from './tokenize.ts'
+
+const FNV = 0x01000193
+const SEED_WORD = 0x2f1b3c4d
+const SEED_NEG = 0x5bd1e995
+const SEED_BIGRAM = 0x1b873593
+const SEED_CHAR = 0x6c8e9cf5
+const SEED_HAN = 0x3c6ef372
+const SEED_DENSE = 0x7f4a7c15
+
+function fmix(h: number): number {
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  return (h ^ (h >>> 16)) >>> 0
+}
+
+export function hashString(s: string, seed = 0x811c9dc5): number {
+  let h = seed
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV)
+  return h >>> 0
+}
+
+/** Seed of a language's private feature space. */
+export const langSeed = (lang: string) => hashString(`lang:${lang}`)
+
+/** A reusable sparse vector: parallel arrays, `n` used entries. `tok` maps each entry to the token that produced it (-1: none). */
+export class FeatureVector {
+  idx = new Int32Array(4096)
+  val = new Float32Array(4096)
+  tok = new Int32Array(4096)
+  n = 0
+  /** Entries before this index are sparse text features; after it come dense features and biases. */
+  sparse = 0
+
+  reset() {
+    this.n = 0
+    this.sparse = 0
+  }
+
+  push(i: number, v: number, t: number) {
+    if (this.n === this.idx.length) {
+      const grow = <A extends Int32Array | Float32Array>(a: A, b: A) => (b.set(a), b)
+      this.idx = grow(this.idx, new Int32Array(this.n * 2))
+      this.val = grow(this.val, new Float32Array(this.n * 2))
+      this.tok = grow(this.tok, new Int32Array(this.n * 2))
+    }
+    this.idx[this.n] = i
+    this.val[this.n] = v
+    this.tok[this.n] = t
+    this.n++
+  }
+}
+
+export interface FeatureOptions {
+  bits: number
+  /** Language space seed (see langSeed); 0 emits only the shared space. */
+  lang: number
+  /** Dense, unnormalized features (lexicon scores, rating prior). */
+  dense?: number[]
+}
+
+/**
+ * Sparse features of a token list into `out`: word unigrams with negation
+ * marking, word bigrams, char 2–5-grams inside words, char 1–3-grams over Han
+ * runs, emoji and emoticons. Sparse values are L2-normalized per space so
+ * long and short texts live on one scale.
+ */
+export function extractFeatures(tokens: Token[], opts: FeatureOptions, out: FeatureVector): void {
+  out.reset()
+  const mask = (1 << opts.bits) - 1
+  const lseed = opts.lang
+  const emit = (h: number, t: number) => {
+    if (lseed) out.push(fmix(h ^ lseed) & mask, 1, t)
+    out.push(fmix(h) & mask, 1, t)
+  }
+  let negated = false
+  let prev = 0
+  let han: number[] = []
+  let hanTok = -1
+  const flushHan = () => {
+    for (let i = 0; i < han.length; i++) {
+      let h = SEED_HAN
+      for (let j = i; j < han.length && j < i + 3; j++) {
+        h = Math.imul(h ^ han[j], FNV)
+        emit(h, hanTok)
+      }
+    }
+    han = []
+  }
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]
+    if (tok.han) {
+      if (!han.length) hanTok = t
+      for (let i = 0; i < tok.norm.length; i++) han.push(tok.norm.charCodeAt(i))
+    } else if (han.length) flushHan()
+    if (tok.kind === 'punct') {
+      emit(hashString(tok.norm, SEED_WORD), t)
+      negated = false
+      prev = 0
+      continue
+    }
+    const norm = tok.norm
+    let h = hashString(norm, SEED_WORD)
+    if (NEGATORS.has(norm)) {
+      negated = true
+      emit(h, t)
+      prev = h
+      continue
+    }
+    if (negated && tok.kind === 'word') h ^= SEED_NEG
+    emit(h, t)
+    if (prev) emit(Math.imul(prev ^ SEED_BIGRAM, FNV) ^ h, t)
+    prev = h
+    if (tok.caps) emit(SEED_WORD ^ 1, t)
+    if (tok.elongated) emit(SEED_WORD ^ 2, t)
+    if (tok.kind !== 'word' || tok.han) continue
+    // Char n-grams with word boundaries: ^ + word + $.
+    const len = norm.length + 2
+    for (let i = 0; i < len - 1; i++) {
+      let c = SEED_CHAR
+      for (let j = i; j < len && j < i + 5; j++) {
+        const code = j === 0 ? 2 : j === len - 1 ? 3 : norm.charCodeAt(j - 1)
+        c = Math.imul(c ^ code, FNV)
+        if (j > i) emit(c, t)
+      }
+    }
+  }
+  if (han.length) flushHan()
+  // L2-normalize: every sparse entry has value 1, each emitted once per space.
+  const perSpace = lseed ? out.n / 2 : out.n
+  const norm = perSpace ? 1 / Math.sqrt(perSpace) : 0
+  for (let i = 0; i < out.n; i++) out.val[i] = norm
+  out.sparse = out.n
+  const dense = opts.dense ?? []
+  for (let k = 0; k < dense.length; k++) {
+    if (!dense[k]) continue
+    const h = Math.imul(SEED_DENSE ^ k, FNV)
+    if (lseed) out.push(fmix(h ^ lseed) & mask, dense[k], -1)
+    out.push(fmix(h) & mask, dense[k], -1)
+  }
+  // Bias: one per language space and one shared.
+  if (lseed) out.push(fmix(SEED_DENSE ^ lseed) & mask, 1, -1)
+  out.push(fmix(SEED_DENSE) & mask, 1, -1)
+}
