@@ -155,6 +155,29 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await screenshot(page, 'surveys')
   })
 
+  it('imports customers from CSV with a per-row result and shows a customer timeline', async () => {
+    const src = await w.call('POST', '/v1/sources', { body: { kind: 'api', name: 'github issues' } })
+    await w.call('POST', '/v1/mentions', {
+      body: { sourceId: src.data.id, items: [{ externalId: 'gh-1', url: 'https://github.com/acme/app/issues/1', platform: 'github', author: { handle: 'octo-ana' }, text: 'Export button does nothing on Safari', publishedAt: new Date().toISOString() }] },
+    })
+    const page = await w.signedInPage(ADMIN_KEY)
+    await page.goto(`${w.base}/app/customers`)
+    const csv = 'name,email,company,plan,arr,github\nAna Lima,ana@example.com,Lima Ltd,enterprise,48000,octo-ana\nBad Row,not-an-email,,,,\nBo Chen,bo@example.com,Chen & Co,team,1200,\n'
+    await page.setInputFiles('#csv-file', { name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await page.click('button:has-text("Import")')
+    const report = await page.locator('#import-result').textContent()
+    expect(report).toMatch(/2\s*created\s*·\s*0\s*updated\s*·\s*1\s*rejected/)
+    expect(report).toMatch(/2.*email/)
+    await screenshot(page, 'customers-import')
+    await page.fill('#q', 'lima')
+    await Promise.all([page.waitForURL(/q=lima/), page.click('button:has-text("Search")')])
+    await expect(page.locator('tbody tr').count()).resolves.toBe(1)
+    await screenshot(page, 'customers')
+    await Promise.all([page.waitForURL(/\/app\/customers\/[0-9a-f-]{36}/), page.click('text=Ana Lima')])
+    await expect(page.locator('.timeline').textContent()).resolves.toContain('Export button does nothing on Safari')
+    await screenshot(page, 'customer-detail')
+  })
+
   it('works at a phone width with the keyboard alone', async () => {
     const page = await w.signedInPage(ADMIN_KEY, { width: 390, height: 844 })
     await page.goto(`${w.base}/app/inbox`)

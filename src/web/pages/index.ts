@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import type { WebEnv } from '../env.ts'
+import { customersRouter } from './customers.tsx'
 import { dashboardRouter } from './dashboard.tsx'
 import { inboxRouter } from './inbox.tsx'
 import { sourcesRouter } from './sources.tsx'
@@ -9,6 +10,7 @@ import { surveysRouter } from './surveys.tsx'
 export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/inbox', inboxRouter],
   ['/sources', sourcesRouter],
+  ['/customers', customersRouter],
   ['/surveys', surveysRouter],
   ['/dashboard', dashboardRouter],
 ]
