@@ -24,6 +24,7 @@ export function htmlToText(html: string): string {
     .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<p\b[^>]*>/gi, '\n\n')
     .replace(/<\/(p|div|li|h[1-6]|blockquote|pre|tr)\s*>/gi, '\n')
     .replace(/<[^>]+>/g, '')
   return tidyWhitespace(decodeEntities(text))

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import type { JsonBodyType } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import type { Connector } from '../../connectors/types.ts'
@@ -15,7 +16,7 @@ export function useMockServer() {
 }
 
 export const fixture = (kind: string, name: string) => readFileSync(new URL(`../fixtures/${kind}/${name}`, import.meta.url), 'utf8')
-export const jsonFixture = (kind: string, name: string) => JSON.parse(fixture(kind, name)) as unknown
+export const jsonFixture = (kind: string, name: string) => JSON.parse(fixture(kind, name)) as JsonBodyType & object
 
 /** A client like production's, except that waits are recorded instead of slept. */
 export function testClient(overrides: Partial<HttpClientOptions> = {}) {

@@ -55,7 +55,7 @@ describe('rss connector', () => {
       externalId: 'community-post-41',
       url: 'https://community.example.com/t/sync-fails/41',
       title: 'Sync fails on large folders',
-      text: 'Sync fails when a folder has more than 10 000 files.\nAnyone else?',
+      text: 'Sync fails when a folder has more than 10 000 files.\n\nAnyone else?',
       author: { handle: 'dana_k', name: 'dana_k' },
       publishedAt: new Date('2026-03-02T07:15:00Z'),
     })
