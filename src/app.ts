@@ -12,10 +12,12 @@ import { renderDocs } from './routes/docs-page.ts'
 import { mentionsRouter } from './routes/mentions.ts'
 import { publicSurveysRouter } from './routes/public-surveys.ts'
 import { pushMentionsRouter } from './routes/push-mentions.ts'
+import { reportsRouter } from './routes/reports.ts'
 import { sourcesRouter } from './routes/sources.ts'
 import { surveysRouter } from './routes/surveys.ts'
 import { createSurveyRuntime } from './surveys/runtime.ts'
 import { systemRouter } from './routes/system.ts'
+import { ticketsRouter } from './routes/tickets.ts'
 import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
 import { webRouter } from './web/router.tsx'
@@ -62,6 +64,8 @@ export function createApp(deps: Deps) {
   app.route('/v1/alerts', alertsRouter)
   app.route('/v1/surveys', surveysRouter(surveys))
   app.route('/v1/customers', customersRouter)
+  app.route('/v1/tickets', ticketsRouter)
+  app.route('/v1/reports', reportsRouter)
 
   const docConfig = {
     openapi: '3.1.0',

@@ -1,0 +1,8 @@
+// natural is imported by file: its index pulls in database clients and dotenv.
+declare module 'natural/lib/natural/stemmers/porter_stemmer.js' {
+  const PorterStemmer: { stem(token: string): string }
+  export default PorterStemmer
+}
+declare module 'natural/lib/natural/util/stopwords.js' {
+  export const words: string[]
+}

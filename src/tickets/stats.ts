@@ -1,0 +1,52 @@
+// The numbers that make a ticket's case: how many people, worth how much,
+// how they feel, where they said it, and whether it is growing.
+import type { Sql, Tx } from '../db/sql.ts'
+import type { TicketStats } from './schema.ts'
+
+const SERIES_WEEKS = 26
+
+export async function ticketStats(sql: Sql | Tx, workspaceId: string, ticketId: string): Promise<TicketStats> {
+  const evidence = sql`
+    SELECT m.published_at AS at, m.customer_id, coalesce(m.sentiment_override, m.sentiment_label) AS sentiment, m.source_id, true AS is_mention
+    FROM ticket_links l JOIN mentions m ON m.id = l.mention_id
+    WHERE l.workspace_id = ${workspaceId} AND l.ticket_id = ${ticketId}
+    UNION ALL
+    SELECT r.responded_at, r.customer_id, r.sentiment_label, NULL, false
+    FROM ticket_links l JOIN survey_responses r ON r.id = l.response_id
+    WHERE l.workspace_id = ${workspaceId} AND l.ticket_id = ${ticketId}`
+  const [[totals], sources, weekly] = await Promise.all([
+    sql<{ mentions: number; responses: number; customers: number; value: number; positive: number; neutral: number; negative: number; first: Date | null; last: Date | null }[]>`
+      WITH e AS (${evidence})
+      SELECT count(*) FILTER (WHERE is_mention)::int AS mentions, count(*) FILTER (WHERE NOT is_mention)::int AS responses,
+        count(DISTINCT customer_id)::int AS customers,
+        coalesce((SELECT sum(c.value) FROM customers c WHERE c.id IN (SELECT customer_id FROM e)), 0)::float8 AS value,
+        count(*) FILTER (WHERE sentiment = 'positive')::int AS positive, count(*) FILTER (WHERE sentiment = 'neutral')::int AS neutral,
+        count(*) FILTER (WHERE sentiment = 'negative')::int AS negative, min(at) AS first, max(at) AS last
+      FROM e`,
+    sql<TicketStats['sources']>`
+      WITH e AS (${evidence})
+      SELECT s.id AS "sourceId", s.name, s.kind, count(*)::int AS count
+      FROM e JOIN sources s ON s.id = e.source_id GROUP BY s.id ORDER BY count DESC, s.name`,
+    sql<TicketStats['weekly']>`
+      WITH e AS (${evidence}),
+      weeks AS (
+        SELECT generate_series(
+          greatest(date_trunc('week', (SELECT min(at) FROM e)), date_trunc('week', now()) - ${SERIES_WEEKS - 1} * interval '1 week'),
+          date_trunc('week', greatest(now(), (SELECT max(at) FROM e))), interval '1 week') AS week
+      )
+      SELECT to_char(w.week, 'YYYY-MM-DD') AS week, count(e.at)::int AS count
+      FROM weeks w LEFT JOIN e ON date_trunc('week', e.at) = w.week
+      GROUP BY w.week ORDER BY w.week`,
+  ])
+  return {
+    mentionCount: totals.mentions,
+    responseCount: totals.responses,
+    customerCount: totals.customers,
+    value: totals.value,
+    sentiment: { positive: totals.positive, neutral: totals.neutral, negative: totals.negative },
+    sources,
+    firstSeen: totals.first,
+    lastSeen: totals.last,
+    weekly,
+  }
+}
