@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { createRouter, errorResponses, jsonResponse } from '../http/types.ts'
+import { createRouter, errorResponses } from '../http/types.ts'
 import { IssueRowSchema, issueReport, issueReportCsv, ReportQuery } from '../reports/issues.ts'
 
 export const reportsRouter = createRouter().openapi(

@@ -7,14 +7,12 @@ const t = await createTestApp()
 let reddit: string
 let hn: string
 let m: string[]
-let alice: string
-let erin: string
 
 beforeAll(async () => {
   reddit = await seedSource(t.sql, t.workspaceId, 'reddit')
   hn = await seedSource(t.sql, t.workspaceId, 'hackernews')
-  alice = (await t.call('POST', '/v1/customers', { body: { name: 'Alice Ltd', externalRef: 'a', value: 50000, identities: [{ kind: 'reddit', value: 'alice' }] } })).data.id
-  erin = (await t.call('POST', '/v1/customers', { body: { name: 'Erin', externalRef: 'e', value: 1200, identities: [{ kind: 'hackernews', value: 'erin' }] } })).data.id
+  await t.call('POST', '/v1/customers', { body: { name: 'Alice Ltd', externalRef: 'a', value: 50000, identities: [{ kind: 'reddit', value: 'alice' }] } })
+  await t.call('POST', '/v1/customers', { body: { name: 'Erin', externalRef: 'e', value: 1200, identities: [{ kind: 'hackernews', value: 'erin' }] } })
   const day = 86_400_000
   m = [
     ...(await seedMentions(t.sql, t.workspaceId, reddit, [
