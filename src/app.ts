@@ -8,6 +8,7 @@ import { alertsRouter } from './routes/alerts.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
 import { connectorsRouter } from './routes/connectors.ts'
 import { customersRouter } from './routes/customers.ts'
+import { integrationsRouter, ticketSyncRouter } from './routes/integrations.ts'
 import { renderDocs } from './routes/docs-page.ts'
 import { mentionsRouter } from './routes/mentions.ts'
 import { publicSurveysRouter } from './routes/public-surveys.ts'
@@ -18,6 +19,7 @@ import { surveysRouter } from './routes/surveys.ts'
 import { createSurveyRuntime } from './surveys/runtime.ts'
 import { systemRouter } from './routes/system.ts'
 import { ticketsRouter } from './routes/tickets.ts'
+import { trackerHooksRouter } from './routes/tracker-hooks.ts'
 import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
 import { webRouter } from './web/router.tsx'
@@ -48,6 +50,7 @@ export function createApp(deps: Deps) {
 
   app.route('/', systemRouter)
   app.route('/app', webRouter)
+  app.route('/hooks', trackerHooksRouter)
   // Public survey endpoints (embed.js, hosted page, responses) take no API key.
   const surveys = createSurveyRuntime(deps)
   app.route('/', publicSurveysRouter(surveys))
@@ -64,7 +67,9 @@ export function createApp(deps: Deps) {
   app.route('/v1/alerts', alertsRouter)
   app.route('/v1/surveys', surveysRouter(surveys))
   app.route('/v1/customers', customersRouter)
+  app.route('/v1/tickets', ticketSyncRouter)
   app.route('/v1/tickets', ticketsRouter)
+  app.route('/v1/integrations', integrationsRouter)
   app.route('/v1/reports', reportsRouter)
 
   const docConfig = {

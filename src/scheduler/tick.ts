@@ -1,6 +1,7 @@
 import PQueue from 'p-queue'
 import { evaluatePeriodicAlerts } from '../alerts/periodic.ts'
 import type { Deps } from '../deps.ts'
+import { pollTrackerStatuses } from '../integrations/sync.ts'
 import { createSourceHttpClient, type HttpTuning } from './http.ts'
 import { leaseDueSources } from './lease.ts'
 import { runSource, type SourceRun } from './run-source.ts'
@@ -20,7 +21,7 @@ export interface TickOptions {
 /** A job that runs once per tick after the polls, e.g. alert evaluation. Must be idempotent and safe to overlap. */
 export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 
-const AFTER_POLL_JOBS: TickJob[] = [evaluatePeriodicAlerts]
+const AFTER_POLL_JOBS: TickJob[] = [evaluatePeriodicAlerts, pollTrackerStatuses]
 
 export interface TickResult {
   runs: SourceRun[]
