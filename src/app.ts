@@ -20,6 +20,7 @@ import { createSurveyRuntime } from './surveys/runtime.ts'
 import { systemRouter } from './routes/system.ts'
 import { ticketsRouter } from './routes/tickets.ts'
 import { trackerHooksRouter } from './routes/tracker-hooks.ts'
+import { viewsRouter } from './routes/views.ts'
 import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
 import { webRouter } from './web/router.tsx'
@@ -71,6 +72,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/tickets', ticketsRouter)
   app.route('/v1/integrations', integrationsRouter)
   app.route('/v1/reports', reportsRouter)
+  app.route('/v1/views', viewsRouter)
 
   const docConfig = {
     openapi: '3.1.0',
