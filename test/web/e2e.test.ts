@@ -178,6 +178,60 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await screenshot(page, 'customer-detail')
   })
 
+  it('turns a suggested cluster into a ticket, links another mention from the inbox, and exports the report as CSV', async () => {
+    const ids = await pushMentions([
+      'The CSV export crashes every time I click it, awful bug',
+      'CSV export crashes again on large reports, terrible',
+      'Export to CSV keeps crashing, this bug is so annoying',
+      'Billing page shows the wrong currency, bad',
+    ], 'cluster')
+    const page = await w.signedInPage(ADMIN_KEY)
+    await page.goto(`${w.base}/app/tickets`)
+    const card = page.locator('#suggestions li', { hasText: 'CSV' }).first()
+    const size = Number(/(\d+) mentions/.exec((await card.textContent())!)![1])
+    expect(size).toBeGreaterThanOrEqual(2)
+    await screenshot(page, 'tickets-suggestions')
+    await card.locator('input[name=title]').fill('CSV export crashes')
+    await Promise.all([page.waitForURL(/notice=ticket-created/), card.locator('button:has-text("Create ticket")').click()])
+    const ticketId = /\/app\/tickets\/([0-9a-f-]{36})/.exec(page.url())![1]
+    await expect(page.locator('dl.kv').textContent()).resolves.toMatch(new RegExp(`Mentions\\s*${size}`))
+    await expect(page.locator('.timeline li').count()).resolves.toBe(size)
+    await screenshot(page, 'ticket-detail')
+
+    await page.goto(`${w.base}/app/inbox?m=${ids[3]}&status=all`)
+    await page.selectOption('#link-ticket', ticketId)
+    await Promise.all([page.waitForURL(/notice=mention-updated/), page.click('button:has-text("Link")')])
+    await expect(page.locator('article.detail').textContent()).resolves.toContain('CSV export crashes')
+    expect((await w.call('GET', `/v1/tickets/${ticketId}`)).data.mentionCount).toBe(size + 1)
+
+    await page.goto(`${w.base}/app/tickets`)
+    await expect(page.locator('tbody tr').first().textContent()).resolves.toContain('CSV export crashes')
+    await expect(page.locator('tbody svg.spark').count()).resolves.toBe(1)
+    await screenshot(page, 'tickets')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')])
+    const csv = readFileSync((await download.path())!, 'utf8')
+    expect(csv.split('\r\n')[0]).toContain('ticket_id,title,status')
+    expect(csv).toContain('CSV export crashes')
+  })
+
+  it('shows mentions by sentiment, share of voice, intents, NPS trend and rising issues on the dashboard', async () => {
+    const survey = await w.call('POST', '/v1/surveys', { body: { kind: 'nps', name: 'Product NPS', question: 'Would you recommend us?' } })
+    expect(survey.status).toBe(201)
+    for (const score of [10, 9, 3]) {
+      expect((await w.call('POST', `/s/${survey.data.publicKey}/responses`, { key: null, body: { score } })).status).toBe(201)
+    }
+    await expect.poll(async () => (await w.sql`SELECT count(*)::int AS n FROM survey_responses WHERE survey_id = ${survey.data.id}`)[0].n).toBe(3)
+    const page = await w.signedInPage(ADMIN_KEY)
+    await page.goto(`${w.base}/app/dashboard`)
+    const text = (await page.locator('main').textContent())!
+    expect(text).toContain('cluster (api)')
+    expect(text).toContain('bug report')
+    expect(text).toContain('Product NPS')
+    expect(text).toContain('CSV export crashes')
+    await expect(page.locator('svg.chart').count()).resolves.toBe(2)
+    await screenshot(page, 'dashboard')
+  })
+
   it('works at a phone width with the keyboard alone', async () => {
     const page = await w.signedInPage(ADMIN_KEY, { width: 390, height: 844 })
     await page.goto(`${w.base}/app/inbox`)

@@ -36,7 +36,10 @@ label.inline{display:inline-flex;gap:.3rem;align-items:center;font-weight:400;ma
 .error{padding:.5rem .75rem;border-radius:4px;background:#ffebe9;border:1px solid #ff8182;color:#82071e;margin:0 0 1rem}
 .card{border:1px solid var(--line);border-radius:6px;padding:1rem;background:#fff}
 section.card{margin-bottom:1rem}
-.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}
+form.card{margin-top:1rem}
+ul.plain{list-style:none;padding:0;margin:0}
+.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,18rem),1fr))}
+.grid.wide{grid-template-columns:repeat(auto-fit,minmax(min(100%,28rem),1fr))}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.85rem;color:var(--muted)}

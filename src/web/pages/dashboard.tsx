@@ -1,26 +1,54 @@
 import { Hono } from 'hono'
 import { SENTIMENT_LABELS } from '../../enrich/index.ts'
-import { BarList, colourAt, Legend, SENTIMENT_COLOURS, StackedBars } from '../charts.tsx'
+import type { Deps } from '../../deps.ts'
+import { issueReport, ReportQuery } from '../../reports/issues.ts'
+import { surveyResults } from '../../surveys/results.ts'
+import { listSurveys } from '../../surveys/surveys.ts'
+import { BarList, colourAt, Legend, LineChart, SENTIMENT_COLOURS, StackedBars } from '../charts.tsx'
+import { Txt } from '../text.tsx'
 import { countMentionsByDay, countMentionsByIntent, countMentionsBySource } from '../dashboard-data.ts'
 import type { WebEnv } from '../env.ts'
 import { Layout } from '../layout.tsx'
 
 const WINDOW_DAYS = 30
 
+const NPS_WEEKS = 12
+const NPS_SURVEYS = 5
+const RISING = 5
+const DAY = 86_400_000
+
+/** Weekly NPS of each NPS survey over the last weeks, on one shared week axis. */
+async function npsTrend(deps: Deps, workspaceId: string) {
+  const now = deps.clock()
+  const since = new Date(now.getTime() - NPS_WEEKS * 7 * DAY)
+  const surveys = (await listSurveys(deps, workspaceId)).filter((s) => s.kind === 'nps').slice(0, NPS_SURVEYS)
+  const results = await Promise.all(surveys.map((s) => surveyResults(deps, workspaceId, s.id, { since, interval: 'week' })))
+  const weeks = [...new Set(results.flatMap((r) => (r.series ?? []).map((p) => p.start.toISOString().slice(0, 10))))].sort()
+  const series = results.map((r, i) => {
+    const byWeek = new Map((r.series ?? []).map((p) => [p.start.toISOString().slice(0, 10), 'nps' in p ? p.nps.score : null]))
+    return { name: surveys[i].name ?? surveys[i].question, colour: colourAt(i), values: weeks.map((w) => byWeek.get(w) ?? 0) }
+  })
+  return { weeks, series }
+}
+
 export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
   const { deps, session } = c.var
   const ws = session.workspaceId
-  const [daily, bySource, byIntent] = await Promise.all([
+  const until = deps.clock()
+  const [daily, bySource, byIntent, nps, rising] = await Promise.all([
     countMentionsByDay(deps, ws, WINDOW_DAYS),
     countMentionsBySource(deps, ws, WINDOW_DAYS),
     countMentionsByIntent(deps, ws, WINDOW_DAYS),
+    npsTrend(deps, ws),
+    issueReport(deps, ws, ReportQuery.parse({ since: new Date(until.getTime() - 7 * DAY).toISOString(), until: until.toISOString(), sort: 'trend' })),
   ])
+  const risingRows = rising.items.filter((r) => r.change > 0).slice(0, RISING)
   const series = SENTIMENT_LABELS.map((s) => ({ name: s, colour: SENTIMENT_COLOURS[s], values: daily.counts[s] }))
   const total = series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0)
   return c.html(
     <Layout title="Dashboard" session={session} section="dashboard">
       <h1>Dashboard <span class="hint">last {WINDOW_DAYS} days</span></h1>
-      <div class="grid">
+      <div class="grid wide">
         <section class="card">
           <h2>Mentions over time by sentiment</h2>
           <p class="hint">{total} mentions</p>
@@ -38,6 +66,31 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
           {byIntent.length ? (
             <BarList title="Mentions by intent" rows={byIntent.map((r) => ({ label: r.intent.replace(/_/g, ' '), value: r.n }))} />
           ) : <p class="hint">No classified intents yet.</p>}
+        </section>
+        <section class="card">
+          <h2>NPS trend <span class="hint">weekly, last {NPS_WEEKS} weeks</span></h2>
+          {nps.weeks.length ? (
+            <>
+              <LineChart title="NPS per week" labels={nps.weeks.map((w) => w.slice(5))} series={nps.series} min={-100} max={100} />
+              <Legend series={nps.series} />
+            </>
+          ) : <p class="hint">No NPS responses yet.</p>}
+        </section>
+        <section class="card">
+          <h2>Top rising issues <span class="hint">this week vs. last</span></h2>
+          {risingRows.length ? (
+            <table>
+              <tbody>
+                {risingRows.map((r) => (
+                  <tr>
+                    <td><a href={`/app/tickets/${r.ticketId}`}><Txt s={r.title} /></a></td>
+                    <td class="num s-negative">▲ +{r.change}</td>
+                    <td class="num">{r.mentions + r.responses}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p class="hint">No ticket is growing this week.</p>}
         </section>
       </div>
     </Layout>,

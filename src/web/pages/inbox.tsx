@@ -8,6 +8,7 @@ import type { Mention } from '../../mentions/shape.ts'
 import { mentionStats } from '../../mentions/stats.ts'
 import { addNote, bulkUpdateMentions, MentionPatch, patchMention } from '../../mentions/update.ts'
 import { listSources } from '../../sources/find-sources.ts'
+import { addLinks, listTickets } from '../../tickets/tickets.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm, wantsJson } from '../form-data.ts'
 import { Highlight, searchTerms, Snippet } from '../highlight.tsx'
@@ -23,6 +24,7 @@ import { IdParam } from './params.ts'
 const PAGE_SIZE = 50
 const POLL_MS = 15_000
 const NEW_LIMIT = 50
+const LINKABLE_TICKETS = 100
 
 const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ')
 const titleOf = (m: Mention) => m.title || m.text.slice(0, 90) || '(no text)'
@@ -121,7 +123,9 @@ const Why = ({ m }: { m: MentionDetail }) => {
   ) : <p class="hint">No words carried a strong sentiment.</p>
 }
 
-function Detail({ m, session, back, terms }: { m: MentionDetail; session: WebSession; back: string; terms: string[] }) {
+type OpenTicket = { id: string; title: string }
+
+function Detail({ m, session, back, terms, tickets }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[] }) {
   const link = safeHttpUrl(m.url)
   const profile = safeHttpUrl(m.author.profileUrl)
   const canTriage = session.role !== 'viewer'
@@ -186,6 +190,17 @@ function Detail({ m, session, back, terms }: { m: MentionDetail; session: WebSes
               </form>
             ) : null}
           </div>
+          {tickets.length ? (
+            <form method="post" action={`/app/inbox/${m.id}/link`} class="actions">
+              <CsrfField session={session} />
+              <input type="hidden" name="back" value={back} />
+              <label class="inline" for="link-ticket">Link to ticket</label>
+              <select id="link-ticket" name="ticketId">
+                {tickets.filter((t) => !m.tickets.some((l) => l.id === t.id)).map((t) => <option value={t.id}>{stripBidiControls(t.title)}</option>)}
+              </select>
+              <button type="submit">Link</button>
+            </form>
+          ) : null}
           <form method="post" action={action} class="actions">
             <CsrfField session={session} />
             <input type="hidden" name="back" value={back} />
@@ -261,11 +276,12 @@ async function inboxPage(c: Context<WebEnv>) {
   const query = parseInboxQuery(c.req.query())
   const selectedId = z.uuid().safeParse(c.req.query('m')).data
   const cursor = c.req.query('cursor') || undefined
-  const [page, stats, sources, detail] = await Promise.all([
+  const [page, stats, sources, detail, tickets] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
     mentionStats(deps, ws, query.filter),
     listSources(deps, ws, { limit: 200 }),
     selectedId ? getMention(deps, ws, selectedId) : Promise.resolve(undefined),
+    selectedId && session.role !== 'viewer' ? listTickets(deps, ws, { status: ['open', 'planned', 'in_progress'], limit: LINKABLE_TICKETS }) : Promise.resolve(undefined),
   ])
   const sortParam = query.sort === 'priority' ? undefined : query.sort
   const here = inboxHref(query.params, { sort: sortParam, cursor, m: selectedId })
@@ -307,7 +323,7 @@ async function inboxPage(c: Context<WebEnv>) {
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
         </section>
         <section aria-label="Detail">
-          {detail ? <Detail m={detail} session={session} back={here} terms={terms} /> : (
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} /> : (
             <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
           )}
         </section>
@@ -372,6 +388,14 @@ export const inboxRouter = new Hono<WebEnv>()
     if (!patch.success) return c.text(`Could not save: ${describeIssues(patch.error)}`, 400)
     const mention = await patchMention(deps, session.workspaceId, id, patch.data, { keyId: session.keyId })
     if (wantsJson(c)) return c.json({ id: mention.id, status: mention.status, assignee: mention.assignee, sentiment: mention.sentiment })
+    return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'mention-updated'), 303)
+  })
+  .post('/:id/link', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    const ticketId = IdParam.parse(field(form, 'ticketId'))
+    await addLinks(deps, session.workspaceId, ticketId, { mentionIds: [id] }, { keyId: session.keyId })
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'mention-updated'), 303)
   })
   .post('/:id/notes', requireWebRole('agent'), async (c) => {

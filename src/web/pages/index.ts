@@ -5,12 +5,14 @@ import { dashboardRouter } from './dashboard.tsx'
 import { inboxRouter } from './inbox.tsx'
 import { sourcesRouter } from './sources.tsx'
 import { surveysRouter } from './surveys.tsx'
+import { ticketsRouter } from './tickets.tsx'
 
 /** Every signed-in section of /app, mounted under its path by the web router. */
 export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/inbox', inboxRouter],
   ['/sources', sourcesRouter],
   ['/customers', customersRouter],
+  ['/tickets', ticketsRouter],
   ['/surveys', surveysRouter],
   ['/dashboard', dashboardRouter],
 ]
