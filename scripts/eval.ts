@@ -144,10 +144,10 @@ say()
 
 say('## Intent')
 say()
-say('Multi-label: a label counts as predicted when its score is ≥ 0.5. Per label, the item is positive when the data set maps its original label onto ours.')
+say('Multi-label: a label counts as predicted when its score is ≥ 0.5. Per label, the item is positive when the data set maps its original label onto ours. GitHub issues are passed with `kind: github`, as the GitHub connector does, which selects the issue-tracker trio (one of bug / feature / question per issue).')
 say()
-const intentSets: { set: string; labels: string[]; note: string }[] = [
-  { set: 'nlbse2024-issues', labels: ['bug_report', 'feature_request', 'question'], note: 'GitHub issues' },
+const intentSets: { set: string; labels: string[]; note: string; kind?: string }[] = [
+  { set: 'nlbse2024-issues', labels: ['bug_report', 'feature_request', 'question'], note: 'GitHub issues, kind github', kind: 'github' },
   { set: 'minibar-en', labels: ['bug_report', 'feature_request'], note: 'app reviews, en' },
   { set: 'minibar-fr', labels: ['bug_report', 'feature_request'], note: 'app reviews, fr' },
   { set: 'complaints-tweets', labels: ['complaint'], note: 'tweets to brands' },
@@ -155,9 +155,9 @@ const intentSets: { set: string; labels: string[]; note: string }[] = [
 ]
 say('| set | label | n (positives) | precision | recall | F1 |')
 say('|---|---|---|---|---|---|')
-for (const { set, labels, note } of intentSets) {
+for (const { set, labels, note, kind } of intentSets) {
   const rows = loadIntent(set).filter((r) => isHeldOut(r.text))
-  const preds = rows.map((r) => new Set(enrich({ text: r.text, lang: r.lang, rating: r.stars }).intents.map((i) => i.label as string)))
+  const preds = rows.map((r) => new Set(enrich({ text: r.text, lang: r.lang, rating: r.stars, kind }).intents.map((i) => i.label as string)))
   const f1s: number[] = []
   for (const label of labels) {
     const m = prf(rows.map((r) => r.intents.includes(label)), preds.map((p) => p.has(label)))

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs'
 import { FeatureVector, extractFeatures, langSeed } from '../src/enrich/features.ts'
 import { packLinear } from '../src/enrich/linear.ts'
 import { normalizeText } from '../src/enrich/normalize.ts'
-import { lexiconFeatures } from '../src/enrich/sentiment.ts'
+import { lexiconDense, scoreLexicon } from '../src/enrich/lexicon.ts'
 import { tokenize } from '../src/enrich/tokenize.ts'
 import { SENTIMENT_LANGS, isHeldOut, isTuning, loadSentiment, type SentimentRow } from './train-data.ts'
 import { dot, freeze, sigmoid, trainLogistic, type Example } from './train-linear.ts'
@@ -24,7 +24,7 @@ const num = (k: string, d: number) => (args.has(k) ? Number(args.get(k)) : d)
 const fv = new FeatureVector()
 function vectorize(r: SentimentRow, bits: number) {
   const tokens = tokenize(normalizeText(r.text))
-  extractFeatures(tokens, { bits, lang: langSeed(r.lang), dense: lexiconFeatures(tokens, r.lang) }, fv)
+  extractFeatures(tokens, { bits, lang: langSeed(r.lang), dense: lexiconDense(scoreLexicon(tokens, r.lang)) }, fv)
   return fv
 }
 

@@ -13,6 +13,7 @@ const SEED_BIGRAM = 0x1b873593
 const SEED_CHAR = 0x6c8e9cf5
 const SEED_HAN = 0x3c6ef372
 const SEED_DENSE = 0x7f4a7c15
+const SEED_TITLE = 0x4cf5ad43
 
 function fmix(h: number): number {
   h ^= h >>> 16
@@ -65,6 +66,10 @@ export interface FeatureOptions {
   lang: number
   /** Dense, unnormalized features (lexicon scores, rating prior). */
   dense?: number[]
+  /** The first this-many tokens are a title: their words and bigrams are also emitted in a title space. */
+  titleTokens?: number
+  /** Char n-grams inside words (default on); long technical texts do better on words alone. */
+  charGrams?: boolean
 }
 
 /**
@@ -77,6 +82,8 @@ export function extractFeatures(tokens: Token[], opts: FeatureOptions, out: Feat
   out.reset()
   const mask = (1 << opts.bits) - 1
   const lseed = opts.lang
+  const title = opts.titleTokens ?? 0
+  const charGrams = opts.charGrams ?? true
   const emit = (h: number, t: number) => {
     if (lseed) out.push(fmix(h ^ lseed) & mask, 1, t)
     out.push(fmix(h) & mask, 1, t)
@@ -118,10 +125,14 @@ export function extractFeatures(tokens: Token[], opts: FeatureOptions, out: Feat
     if (negated && tok.kind === 'word') h ^= SEED_NEG
     emit(h, t)
     if (prev) emit(Math.imul(prev ^ SEED_BIGRAM, FNV) ^ h, t)
+    if (t < title) {
+      emit(h ^ SEED_TITLE, t)
+      if (prev) emit(Math.imul(prev ^ SEED_TITLE, FNV) ^ h, t)
+    }
     prev = h
     if (tok.caps) emit(SEED_WORD ^ 1, t)
     if (tok.elongated) emit(SEED_WORD ^ 2, t)
-    if (tok.kind !== 'word' || tok.han) continue
+    if (tok.kind !== 'word' || tok.han || !charGrams) continue
     // Char n-grams with word boundaries: ^ + word + $.
     const len = norm.length + 2
     for (let i = 0; i < len - 1; i++) {

@@ -3,6 +3,9 @@
 // features of the trained models for the others.
 import type { IntentLabel } from './intent.ts'
 
+/** Labels with cue phrases, in the order of their dense features. */
+export const CUE_LABELS: IntentLabel[] = ['bug_report', 'feature_request', 'question', 'praise', 'complaint', 'pricing', 'churn_risk']
+
 const re = (parts: string[]) => new RegExp(parts.join('|'), 'iu')
 
 export const INTENT_CUES: Partial<Record<IntentLabel, RegExp>> = {
@@ -41,4 +44,11 @@ export const INTENT_CUES: Partial<Record<IntentLabel, RegExp>> = {
     String.raw`\b(?:cancel(?:l?ing|l?ed)? (?:my |the )?(?:subscription|account|plan|membership|order)|uninstall(?:ed|ing)?|delet(?:e|ed|ing) (?:the app|my account|it)|switch(?:ed|ing)? (?:to|over to)|moving to|going back to|look(?:ing)? for (?:an |another )?alternative|unsubscrib\w*|done with (?:this|you)|last straw|won'?t (?:be )?(?:renew|buy|use)\w*|not renewing|never (?:buy|use|order)\w* (?:again|from)|lost a customer)\b`,
     String.raw`(?:désinstall|résili|je (?:vais )?passer (?:à|chez)|changer d'appli|desinstal|cancelar (?:mi|a) (?:suscripción|assinatura)|me cambio a|kündig|deinstall|disinstall|disdett|opzeggen|si[eg] opp|avinstaller|отписа|удалил|удаляю|перехожу на|απεγκατ|卸载|卸載|退订|退訂|不会再|不會再)`,
   ]),
+}
+
+/** Dense features for the intent models: which cue rules fire, the rating, question marks, length. */
+export function intentDense(text: string, rating: number | undefined): number[] {
+  const cues = CUE_LABELS.map((l) => (INTENT_CUES[l]?.test(text) ? 1 : 0))
+  const r = rating === undefined ? 0 : (Math.max(1, Math.min(5, rating)) - 3) / 2
+  return [...cues, r, text.includes('?') || text.includes('？') ? 1 : 0, Math.log1p(text.length) / 5]
 }

@@ -108,3 +108,6 @@ export function scoreLexicon(tokens: Token[], lang: string): LexiconScore {
   }
   return { total, pos, neg, hits: out }
 }
+
+/** The rule-based scores as dense model features (stacking). */
+export const lexiconDense = (lex: LexiconScore) => [Math.tanh(lex.total), Math.log1p(lex.pos), Math.log1p(lex.neg)]

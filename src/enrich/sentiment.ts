@@ -5,7 +5,7 @@
 // rating or survey score shifts the result as a prior.
 import { NEUTRALITY, NEUTRAL_LANGS, POLARITY, POLARITY_BIAS, POLARITY_LANGS } from '../../models/sentiment.ts'
 import { FeatureVector, extractFeatures, langSeed } from './features.ts'
-import { scoreLexicon, type Contribution } from './lexicon.ts'
+import { lexiconDense, scoreLexicon, type Contribution } from './lexicon.ts'
 import { LinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
@@ -50,12 +50,6 @@ export function ratingPrior(rating: number | undefined, kind: string | undefined
   return centered * (kind === 'survey' ? 2 : 1.5)
 }
 
-/** The rule-based scores as dense model features (stacking). */
-export function lexiconFeatures(tokens: Token[], lang: string): number[] {
-  return denseOf(scoreLexicon(tokens, lang))
-}
-
-const denseOf = (lex: { total: number; pos: number; neg: number }) => [Math.tanh(lex.total), Math.log1p(lex.pos), Math.log1p(lex.neg)]
 
 function topContributions(items: Contribution[], extra?: Contribution): Contribution[] {
   const out = items
@@ -89,7 +83,7 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   const prior = ratingPrior(input.rating, input.kind)
   const { tokens, lang } = input
   if (!modelLangs.has(lang)) return scoreWithRules(input, prior)
-  const dense = denseOf(scoreLexicon(tokens, lang))
+  const dense = lexiconDense(scoreLexicon(tokens, lang))
   extractFeatures(tokens, { bits: polarity.bits, lang: seedOf(lang), dense }, fv)
   const pPos = sigmoid(polarity.score(fv) + (POLARITY_BIAS[lang] ?? 0) + prior)
   const contributions = polarity.contributions(fv, tokens.length)
