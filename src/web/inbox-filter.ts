@@ -45,3 +45,16 @@ export function inboxHref(params: Record<string, string>, extra: Record<string, 
 }
 
 export const STATUS_CHOICES = [['', 'Needs attention'], ['all', 'All'], ...MENTION_STATUSES.map((s) => [s, s.replace('_', ' ')])] as const
+
+/** A saved view's filter as inbox URL params, so the page and its links treat it like any other filter. */
+export function paramsFromFilter(filter: MentionFilter, sort: MentionSort): Record<string, string> {
+  const params: Record<string, string> = {}
+  for (const k of FILTER_PARAMS) {
+    const v = filter[k]
+    if (v === undefined) continue
+    params[k] = Array.isArray(v) ? v.join(',') : String(v)
+  }
+  if (!params.status) params.status = 'all'
+  if (sort !== 'priority') params.sort = sort
+  return params
+}

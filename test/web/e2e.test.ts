@@ -102,6 +102,22 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await screenshot(page, 'inbox-after-bulk')
   })
 
+  it('saves the current filter as a shared view and opens it again', async () => {
+    await pushMentions(['Terrible update, everything is broken and slow', 'Awful support, nobody answers'], 'views')
+    const page = await w.signedInPage(ADMIN_KEY)
+    await page.goto(`${w.base}/app/inbox?sentiment=negative&status=all&sort=newest`)
+    const count = await page.locator('#mention-list li').count()
+    expect(count).toBeGreaterThan(0)
+    await page.fill('#view-name', 'All negative')
+    await Promise.all([page.waitForURL(/notice=view-saved/), page.click('button:has-text("Save view")')])
+    await page.goto(`${w.base}/app/inbox`)
+    await Promise.all([page.waitForURL(/view=/), page.click('nav[aria-label="Saved views"] a:has-text("All negative")')])
+    await expect(page.locator('#f-sentiment').inputValue()).resolves.toBe('negative')
+    await expect(page.locator('#mention-list li').count()).resolves.toBe(count)
+    const views = await w.call('GET', '/v1/views')
+    expect(views.data.items.map((v: { name: string }) => v.name)).toContain('All negative')
+  })
+
   it('creates an RSS source from the generated form after a dry run that stores nothing, then runs it', async () => {
     const page = await w.signedInPage(ADMIN_KEY)
     await page.goto(`${w.base}/app/sources`)

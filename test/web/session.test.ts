@@ -91,4 +91,40 @@ describe('web sessions', () => {
     const open = await t.app.request('/app/sign-in?next=//evil.example/app')
     expect(await open.text()).toContain('value="/app/inbox"')
   })
+
+  it('lets a viewer read but not triage, and answers 404 for another workspace\'s records', async () => {
+    const src = await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'ws A' } })
+    const pushed = await t.call('POST', '/v1/mentions', {
+      body: { sourceId: src.data.id, items: [{ externalId: 'a1', url: 'https://example.com/a1', author: { handle: 'a' }, text: 'workspace A secret', publishedAt: new Date().toISOString() }] },
+    })
+    const mentionId = pushed.data.ids[0] as string
+    const session = async (key: string) => {
+      const token = cookieOf(await signIn(key), 'earshot_session')!
+      const [row] = await t.sql`SELECT csrf_token FROM web_sessions ORDER BY created_at DESC LIMIT 1`
+      return { cookie: `earshot_session=${token}`, csrf: row.csrf_token as string }
+    }
+    const viewer = await session(await t.keyFor('viewer'))
+    const page = await t.app.request(`/app/inbox?m=${mentionId}`, { headers: { cookie: viewer.cookie } })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('workspace A secret')
+    const triage = await t.app.request(`http://localhost/app/inbox/${mentionId}/update`, {
+      method: 'POST', headers: { cookie: viewer.cookie, host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: viewer.csrf, status: 'resolved' }),
+    })
+    expect(triage.status).toBe(403)
+
+    const other = await t.call('POST', '/v1/workspaces', { body: { name: 'web-other' } })
+    const outsider = await session(other.data.key)
+    for (const path of [`/app/inbox?m=${mentionId}`, `/app/sources/${src.data.id}`, '/app/tickets/not-a-uuid']) {
+      const res = await t.app.request(path, { headers: { cookie: outsider.cookie } })
+      expect(res.status).toBe(404)
+      expect(await res.text()).not.toContain('workspace A secret')
+    }
+    const write = await t.app.request(`http://localhost/app/inbox/${mentionId}/update`, {
+      method: 'POST', headers: { cookie: outsider.cookie, host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: outsider.csrf, status: 'resolved' }),
+    })
+    expect(write.status).toBe(404)
+    expect((await t.call('GET', `/v1/mentions/${mentionId}`)).data.status).toBe('new')
+  })
 })

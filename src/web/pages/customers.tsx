@@ -102,12 +102,10 @@ async function listPage(c: Context<WebEnv>, extra: { result?: ImportResult; erro
         </table>
       </div>
       {next ? <p><a href={next}>Next page →</a></p> : null}
-      {session.role === 'admin' ? (
-        <div class="grid">
-          <ImportForm session={session} />
-          <NewCustomerForm session={session} />
-        </div>
-      ) : null}
+      <div class="grid">
+        {session.role === 'admin' ? <ImportForm session={session} /> : null}
+        {session.role !== 'viewer' ? <NewCustomerForm session={session} /> : null}
+      </div>
     </Layout>,
     extra.status ?? 200,
   )
@@ -133,7 +131,7 @@ export const customersRouter = new Hono<WebEnv>()
       throw e
     }
   })
-  .post('/', requireWebRole('admin'), async (c) => {
+  .post('/', requireWebRole('agent'), async (c) => {
     const form = await c.req.parseBody()
     const text = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '') || undefined
     const value = text('value')

@@ -4,6 +4,7 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { getMention, type MentionDetail } from '../../mentions/detail.ts'
 import { MENTION_STATUSES } from '../../mentions/filter.ts'
 import { listMentions } from '../../mentions/list.ts'
+import { createView, deleteView, getView, listViews, type SavedView } from '../../mentions/views.ts'
 import type { Mention } from '../../mentions/shape.ts'
 import { mentionStats } from '../../mentions/stats.ts'
 import { addNote, bulkUpdateMentions, MentionPatch, patchMention } from '../../mentions/update.ts'
@@ -12,7 +13,7 @@ import { addLinks, listTickets } from '../../tickets/tickets.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm, wantsJson } from '../form-data.ts'
 import { Highlight, searchTerms, Snippet } from '../highlight.tsx'
-import { inboxHref, parseInboxQuery, STATUS_CHOICES, type InboxQuery } from '../inbox-filter.ts'
+import { inboxHref, paramsFromFilter, parseInboxQuery, STATUS_CHOICES, type InboxQuery } from '../inbox-filter.ts'
 import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { safeHttpUrl } from '../safe-url.ts'
@@ -255,6 +256,33 @@ function describeChange(key: string, value: unknown): string {
   return `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`
 }
 
+function Views({ views, current, session, params, sort }: { views: SavedView[]; current?: string; session: WebSession; params: Record<string, string>; sort: string }) {
+  return (
+    <nav aria-label="Saved views" class="counts">
+      <span>Views:</span>
+      <a href="/app/inbox" aria-current={!current && Object.keys(params).length === 0 ? 'page' : undefined}>Needs attention</a>
+      {views.map((v) => (
+        <a href={`/app/inbox?view=${v.id}`} aria-current={v.id === current ? 'page' : undefined}><Txt s={v.name} /></a>
+      ))}
+      {session.role !== 'viewer' ? (
+        <form method="post" action="/app/inbox/views" class="actions">
+          <CsrfField session={session} />
+          {Object.entries({ ...params, ...(sort === 'priority' ? {} : { sort }) }).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
+          <label class="sr-only" for="view-name">Name for this view</label>
+          <input id="view-name" name="name" placeholder="save this filter as…" size={18} maxlength={100} required />
+          <button type="submit">Save view</button>
+        </form>
+      ) : null}
+      {current && session.role !== 'viewer' ? (
+        <form method="post" action={`/app/inbox/views/${current}/delete`} data-confirm="Delete this saved view?">
+          <CsrfField session={session} />
+          <button type="submit" class="danger">Delete view</button>
+        </form>
+      ) : null}
+    </nav>
+  )
+}
+
 const HelpDialog = () => (
   <dialog id="shortcut-help" aria-label="Keyboard shortcuts">
     <h2>Keyboard shortcuts</h2>
@@ -273,15 +301,18 @@ const HelpDialog = () => (
 async function inboxPage(c: Context<WebEnv>) {
   const { deps, session } = c.var
   const ws = session.workspaceId
-  const query = parseInboxQuery(c.req.query())
+  const viewId = z.uuid().safeParse(c.req.query('view')).data
+  const view = viewId ? await getView(deps, ws, viewId) : undefined
+  const query = parseInboxQuery(view ? paramsFromFilter(view.filter, view.sort) : c.req.query())
   const selectedId = z.uuid().safeParse(c.req.query('m')).data
   const cursor = c.req.query('cursor') || undefined
-  const [page, stats, sources, detail, tickets] = await Promise.all([
+  const [page, stats, sources, detail, tickets, views] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
     mentionStats(deps, ws, query.filter),
     listSources(deps, ws, { limit: 200 }),
     selectedId ? getMention(deps, ws, selectedId) : Promise.resolve(undefined),
     selectedId && session.role !== 'viewer' ? listTickets(deps, ws, { status: ['open', 'planned', 'in_progress'], limit: LINKABLE_TICKETS }) : Promise.resolve(undefined),
+    listViews(deps, ws),
   ])
   const sortParam = query.sort === 'priority' ? undefined : query.sort
   const here = inboxHref(query.params, { sort: sortParam, cursor, m: selectedId })
@@ -289,6 +320,7 @@ async function inboxPage(c: Context<WebEnv>) {
   return c.html(
     <Layout title="Inbox" session={session} section="inbox" notice={noticeOf(c)} error={query.error}>
       <h1>Inbox <span class="hint" data-total>{stats.total} matching</span></h1>
+      <Views views={views} current={view?.id} session={session} params={query.params} sort={query.sort} />
       <Filters q={query} sources={sources.items} />
       <p class="counts" aria-label="Counts">
         {MENTION_STATUSES.filter((s) => stats.byStatus[s]).map((s) => (
@@ -366,6 +398,22 @@ export const inboxRouter = new Hono<WebEnv>()
         source: m.kind,
       })),
     })
+  })
+  .post('/views', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const form = await readForm(c)
+    const name = field(form, 'name')
+    if (!name || name.length > 100) return c.text('A view needs a name of 1–100 characters.', 400)
+    const params = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]))
+    const query = parseInboxQuery(params)
+    if (query.error) return c.text(query.error, 400)
+    const view = await createView(deps, session.workspaceId, { name, filter: query.filter, sort: query.sort }, { keyId: session.keyId })
+    return c.redirect(`/app/inbox?view=${view.id}&notice=view-saved`, 303)
+  })
+  .post('/views/:id/delete', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    await deleteView(deps, session.workspaceId, IdParam.parse(c.req.param('id')), { keyId: session.keyId })
+    return c.redirect('/app/inbox?notice=view-deleted', 303)
   })
   .post('/bulk', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var
