@@ -1,0 +1,172 @@
+// npm run bench:api — the triage API on 1M mentions under 32 concurrent
+// clients: default inbox page, a filtered page, full-text search, ticket
+// detail and the issue report. Anchors measured in the same run: /healthz
+// through the same server and load (the floor of HTTP + auth-free routing),
+// and each endpoint's main SQL run alone, one at a time, on the same data.
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import { startEmbedded } from '../src/db/embedded.ts'
+import { migrate } from '../src/db/migrate.ts'
+import { createSql } from '../src/db/sql.ts'
+import { silentLogger } from '../src/logger.ts'
+import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
+import { DEFAULT_COUNTS, seedApiData } from './seed-api.ts'
+
+const MENTIONS = Number(process.env.BENCH_MENTIONS ?? DEFAULT_COUNTS.mentions)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const CONNECTIONS = 32
+const KEY = 'esk_bench_api_admin_key_0123456789abcdef'
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+
+interface LoadResult {
+  requests: { average: number }
+  non2xx: number
+  errors: number
+  timeouts: number
+}
+interface LoadRun {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void
+  on(event: 'done', listener: (result: LoadResult) => void): void
+}
+// autocannon ships no types; this is the slice used here.
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: {
+  url: string
+  connections: number
+  duration: number
+  headers: Record<string, string>
+  requests: { method: string; path: string }[]
+}) => LoadRun
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+
+async function load(base: string, paths: string[], auth: boolean) {
+  const times: number[] = []
+  const instance = autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: auth ? { authorization: `Bearer ${KEY}` } : {},
+    requests: paths.map((p) => ({ method: 'GET', path: p })),
+  })
+  instance.on('response', (_c, _s, _b, ms) => times.push(ms))
+  const result = await new Promise<LoadResult>((resolve) => instance.on('done', resolve))
+  times.sort((a, b) => a - b)
+  return { rps: result.requests.average, p50: pct(times, 50), p95: pct(times, 95), p99: pct(times, 99), non2xx: result.non2xx + result.errors + result.timeouts, n: times.length }
+}
+
+async function main() {
+  let dir: string | undefined
+  let url = process.env.DATABASE_URL
+  let stopPg: (() => Promise<void>) | undefined
+  if (!url) {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-api-'))
+    const pg = await startEmbedded(dir, silentLogger)
+    url = pg.url
+    stopPg = pg.stop
+  }
+  const sql = createSql(url, { max: 4 })
+  const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`)
+  let server: ReturnType<typeof spawn> | undefined
+  try {
+    await migrate(sql)
+    const deps = { sql, config: { version: 'bench', allowPrivateUrls: false }, logger: silentLogger, clock: () => new Date() }
+    await bootstrapWorkspaces(deps, KEY)
+    const ws = (await findWorkspaceByName(deps, 'default'))!
+    const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions WHERE workspace_id = ${ws.id}`
+    let seeded = { sourceIds: [] as string[], ticketIds: [] as string[] }
+    if (n === 0) {
+      const t0 = performance.now()
+      seeded = await seedApiData(sql, ws.id, { ...DEFAULT_COUNTS, mentions: MENTIONS }, log)
+      log(`seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+    } else {
+      seeded.sourceIds = (await sql<{ id: string }[]>`SELECT id FROM sources WHERE workspace_id = ${ws.id} ORDER BY name`).map((r) => r.id)
+      seeded.ticketIds = (await sql<{ id: string }[]>`SELECT id FROM tickets WHERE workspace_id = ${ws.id} ORDER BY title`).map((r) => r.id)
+    }
+    const [{ total, size }] = await sql<{ total: number; size: string }[]>`
+      SELECT count(*)::int AS total, pg_size_pretty(pg_total_relation_size('mentions')) AS size FROM mentions`
+    log(`${total} mentions (${size} with indexes), ${seeded.ticketIds.length} tickets`)
+
+    const port = await freePort()
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+      env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', EARSHOT_ADMIN_KEY: KEY, EARSHOT_CRON: 'off', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
+    const base = `http://127.0.0.1:${port}`
+    for (let i = 0; i < 120; i++) {
+      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+
+    const src = seeded.sourceIds
+    const scenarios: { name: string; target: string; paths: string[] }[] = [
+      { name: 'inbox, default page (priority)', target: 'p95 ≤ 20 ms', paths: ['/v1/mentions?limit=50'] },
+      {
+        name: 'inbox, filtered page', target: 'p95 ≤ 20 ms',
+        paths: [
+          '/v1/mentions?status=new&sentiment=negative&limit=50',
+          `/v1/mentions?source=${src[3]}&sort=newest&limit=50`,
+          '/v1/mentions?assignee=unassigned&intent=bug_report&since=7d&limit=50',
+          `/v1/mentions?status=new,open&sentiment=negative&source=${src[1]},${src[2]}&limit=50`,
+        ],
+      },
+      {
+        name: 'full-text search', target: 'p95 ≤ 50 ms',
+        paths: ['export crash', 'login', '"billing page" slow', 'dark mode', 'sync stuck', 'cancelling subscription', 'webhooks error'].map(
+          (q) => `/v1/mentions?q=${encodeURIComponent(q)}&limit=50`,
+        ),
+      },
+      { name: 'ticket detail', target: '—', paths: seeded.ticketIds.slice(0, 50).map((id) => `/v1/tickets/${id}`) },
+      { name: 'issue report (500 tickets, last 30 days)', target: '≤ 200 ms', paths: ['/v1/reports/issues', '/v1/reports/issues?sort=trend', '/v1/reports/issues?format=csv'] },
+    ]
+
+    // Anchor 1: the same server and load on a route with no database work.
+    const floor = await load(base, ['/healthz'], false)
+    // Warm caches once so every scenario meets the same buffer state.
+    for (const s of scenarios) for (const p of s.paths) await fetch(base + p, { headers: { authorization: `Bearer ${KEY}` } })
+    const rows: string[] = []
+    for (const s of scenarios) {
+      // Anchor 2: the scenario's requests one at a time (no concurrency): the work itself.
+      const single: number[] = []
+      for (let i = 0; i < 20; i++) {
+        const p = s.paths[i % s.paths.length]
+        const t0 = performance.now()
+        const res = await fetch(base + p, { headers: { authorization: `Bearer ${KEY}` } })
+        await res.arrayBuffer()
+        single.push(performance.now() - t0)
+      }
+      single.sort((a, b) => a - b)
+      const r = await load(base, s.paths, true)
+      rows.push(`| ${s.name} | ${r.rps.toFixed(0)} | ${r.p50} | **${r.p95}** | ${r.p99} | ${pct(single, 50).toFixed(1)} | ${s.target} | ${r.non2xx} |`)
+      log(`${s.name}: ${r.rps.toFixed(0)} req/s, p95 ${r.p95} ms (${r.n} requests, ${r.non2xx} not 2xx)`)
+    }
+    console.log(`\nmachine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${total} mentions; ${CONNECTIONS} connections × ${SECONDS} s per row`)
+    console.log(`anchor /healthz (same server, same load): ${floor.rps.toFixed(0)} req/s, p50 ${floor.p50} ms, p95 ${floor.p95} ms\n`)
+    console.log('| scenario | req/s | p50 ms | p95 ms | p99 ms | alone, p50 ms | target | errors |')
+    console.log('|---|---|---|---|---|---|---|---|')
+    for (const r of rows) console.log(r)
+  } finally {
+    server?.kill('SIGTERM')
+    await sql.end({ timeout: 5 })
+    if (process.env.BENCH_KEEP_DB === undefined) {
+      await stopPg?.()
+      if (dir) await rm(dir, { recursive: true, force: true })
+    } else if (dir) {
+      await stopPg?.()
+      console.log(`data kept in ${dir}`)
+    }
+  }
+}
+
+await main()
