@@ -29,7 +29,7 @@ export async function findWorkspaceByName(deps: Deps, name: string) {
 export async function bootstrapWorkspaces(deps: Deps, adminKey?: string): Promise<{ mintedKey?: string }> {
   return deps.sql.begin(async (tx) => {
     // Two instances starting together must not both mint a first key.
-    await tx`SELECT pg_advisory_xact_lock(0x65617273 + 1)`
+    await tx`SELECT pg_advisory_xact_lock(${0x65617273 + 1})`
     await tx`INSERT INTO workspaces (name) VALUES (${DEFAULT_WORKSPACE}) ON CONFLICT (name) DO NOTHING`
     const [ws] = await tx<{ id: string }[]>`SELECT id FROM workspaces WHERE name = ${DEFAULT_WORKSPACE}`
     if (adminKey) {
