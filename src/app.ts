@@ -6,6 +6,7 @@ import { limitBody } from './http/body-limit.ts'
 import { createRouter } from './http/types.ts'
 import { alertsRouter } from './routes/alerts.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
+import { classifyRouter } from './routes/classify.ts'
 import { connectorsRouter } from './routes/connectors.ts'
 import { customersRouter } from './routes/customers.ts'
 import { integrationsRouter, ticketSyncRouter } from './routes/integrations.ts'
@@ -73,6 +74,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/integrations', integrationsRouter)
   app.route('/v1/reports', reportsRouter)
   app.route('/v1/views', viewsRouter)
+  app.route('/v1/classify', classifyRouter)
 
   const docConfig = {
     openapi: '3.1.0',
