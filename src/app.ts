@@ -27,6 +27,8 @@ import { workspacesRouter } from './routes/workspaces.ts'
 import { webRouter } from './web/router.tsx'
 
 const MAX_API_BODY = 1024 * 1024
+// A 10,000-row customer import from a CRM export runs to a few megabytes.
+const MAX_IMPORT_BODY = 16 * 1024 * 1024
 
 const errorBody = (code: string, message: string, details?: unknown) => ({ error: { code, message, ...(details === undefined ? {} : { details }) } })
 
@@ -57,7 +59,9 @@ export function createApp(deps: Deps) {
   const surveys = createSurveyRuntime(deps)
   app.route('/', publicSurveysRouter(surveys))
 
-  app.use('/v1/*', limitBody(MAX_API_BODY), requireKey)
+  const apiBodyLimit = limitBody(MAX_API_BODY)
+  const importBodyLimit = limitBody(MAX_IMPORT_BODY)
+  app.use('/v1/*', (c, next) => (c.req.path === '/v1/customers/import' ? importBodyLimit : apiBodyLimit)(c, next), requireKey)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
   app.route('/v1/api-keys', apiKeysRouter)
   app.route('/v1/workspaces', workspacesRouter)

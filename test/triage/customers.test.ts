@@ -96,9 +96,13 @@ describe('import', () => {
 
   it('imports 10,000 rows in one call and links their mentions', async () => {
     const [m] = await seedMentions(t.sql, t.workspaceId, reddit, [{ handle: 'bulk_user_9999', text: 'hello from a bulk user' }])
-    const lines = ['externalRef,name,email,plan,value,reddit']
-    for (let i = 0; i < 10_000; i++) lines.push(`b-${i},Bulk ${i},bulk${i}@example.net,pro,${i},bulk_user_${i}`)
-    const res = await t.call('POST', '/v1/customers/import', { raw: lines.join('\n'), headers: { 'content-type': 'text/csv' } })
+    const lines = ['externalRef,name,email,company,plan,value,reddit,github,segment,account manager']
+    for (let i = 0; i < 10_000; i++) {
+      lines.push(`b-${i},Bulk Customer Number ${i},bulk.customer.${i}@example-company-${i % 97}.net,"Example Company ${i % 97}, Inc.",business,${i},bulk_user_${i},gh-bulk-${i},mid-market EMEA,Alexandra Example-Manager`)
+    }
+    const csv = lines.join('\n')
+    expect(csv.length).toBeGreaterThan(1024 * 1024)
+    const res = await t.call('POST', '/v1/customers/import', { raw: csv, headers: { 'content-type': 'text/csv' } })
     expect(res.status, JSON.stringify(res.data).slice(0, 300)).toBe(200)
     expect(res.data).toMatchObject({ created: 10_000, updated: 0, rejected: [] })
     expect((await linkOf(m)).customerMatch).toBe('reddit:bulk_user_9999')
