@@ -30,6 +30,7 @@ button.danger{color:var(--neg);border-color:var(--neg)}
 input,select,textarea{font:inherit;padding:.3rem .45rem;border:1px solid #8c959f;border-radius:4px;background:#fff;color:var(--fg);max-width:100%}
 textarea{width:100%;min-height:4rem}
 label{display:block;font-weight:600;margin:.5rem 0 .15rem}
+fieldset.inline-set{display:flex;flex-wrap:wrap;gap:.25rem .75rem;border:1px solid var(--line);border-radius:4px;margin:0;padding:.25rem .5rem}
 label.inline{display:inline-flex;gap:.3rem;align-items:center;font-weight:400;margin:0}
 .hint{color:var(--muted);font-size:.85rem;font-weight:400}
 .notice{padding:.5rem .75rem;border-radius:4px;background:#dafbe1;border:1px solid #4ac26b;margin:0 0 1rem}

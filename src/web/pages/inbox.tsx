@@ -48,6 +48,7 @@ function MentionRowItem({ m, q, selected }: { m: Mention; q: InboxQuery; selecte
           <span><Txt s={authorOf(m)} /> · {m.kind}</span>
           <time datetime={m.publishedAt.toISOString()}>{when(m.publishedAt)}</time>
           {m.assignee ? <span>→ <Txt s={m.assignee} /></span> : null}
+          {m.tags.map((t) => <span class="badge st">#<Txt s={t} /></span>)}
           {m.duplicateCount ? <span>+{m.duplicateCount} copies</span> : null}
         </span>
       </a>
@@ -214,7 +215,20 @@ function Detail({ m, session, back, terms, tickets }: { m: MentionDetail; sessio
               <option value="model" selected={!m.sentimentOverride}>model ({m.model.sentiment.label})</option>
               {SENTIMENT_LABELS.map((s) => <option value={s} selected={m.sentimentOverride === s}>{s}</option>)}
             </select>
-            <button type="submit">Save</button>
+            <button type="submit" id="save-triage">Save</button>
+          </form>
+          <form method="post" action={action} class="actions">
+            <CsrfField session={session} />
+            <input type="hidden" name="back" value={back} />
+            <input type="hidden" name="intentsForm" value="1" />
+            <fieldset class="inline-set">
+              <legend>Intents</legend>
+              {INTENT_LABELS.filter((i) => i !== 'other').map((i) => (
+                <label class="inline"><input type="checkbox" name="intents" value={i} checked={m.intents.includes(i)} /> {i.replace('_', ' ')}</label>
+              ))}
+            </fieldset>
+            <button type="submit">Save intents</button>
+            {m.intentsOverride ? <button type="submit" name="intentsReset" value="1">Back to the model's</button> : null}
           </form>
         </section>
       ) : null}
@@ -372,6 +386,7 @@ function patchFromForm(form: Record<string, string | string[]>) {
   if (form.assignee !== undefined) patch.assignee = field(form, 'assignee') || null
   if (form.tags !== undefined) patch.tags = field(form, 'tags').split(',').map((t) => t.trim()).filter(Boolean)
   if (form.sentiment !== undefined) patch.sentiment = field(form, 'sentiment') === 'model' ? null : field(form, 'sentiment')
+  if (form.intentsForm !== undefined) patch.intents = form.intentsReset !== undefined ? null : fieldList(form, 'intents')
   return MentionPatch.safeParse(patch)
 }
 
