@@ -20,8 +20,9 @@ export interface IngestResult {
 }
 
 const MAX_BODY_CHARS = 20_000
-// 29 columns × 1,000 rows stays under PostgreSQL's 65,535 bind parameters.
-const CHUNK = 1000
+// 29 columns × 500 rows stays well under PostgreSQL's 65,535 bind parameters, and small
+// chunks let enrichment of the next one overlap the insert of this one.
+const CHUNK = 500
 
 const COLUMNS = [
   'workspace_id', 'source_id', 'external_id', 'kind', 'platform', 'url', 'author_handle', 'author_name', 'author_profile_url',
@@ -58,13 +59,19 @@ export async function ingestMentions(
   const now = deps.clock()
   const unique = uniqueByExternalId(items)
   const ids: string[] = []
+  const rowsOf = (start: number) => unique.slice(start, start + CHUNK).map((item) => toRow(tx, workspaceId, source, item, redactPii, now))
+  // Enrich the next chunk while PostgreSQL stores this one: the two use different cores.
+  let rows = rowsOf(0)
   for (let start = 0; start < unique.length; start += CHUNK) {
-    const rows = unique.slice(start, start + CHUNK).map((item) => toRow(tx, workspaceId, source, item, redactPii, now))
-    const inserted: { id: string }[] = await tx`
+    const insert = tx<{ id: string }[]>`
       INSERT INTO mentions ${tx(rows, COLUMNS)}
       ON CONFLICT (source_id, external_id) DO NOTHING
-      RETURNING id`
-    for (const row of inserted) ids.push(row.id)
+      RETURNING id`.execute()
+    try {
+      rows = start + CHUNK < unique.length ? rowsOf(start + CHUNK) : []
+    } finally {
+      for (const row of await insert) ids.push(row.id)
+    }
   }
   await resolveCustomersForMentions(tx, workspaceId, ids)
   await afterMentionsStored(deps, tx, workspaceId, ids)

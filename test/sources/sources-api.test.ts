@@ -70,3 +70,33 @@ describe('sources API', () => {
     expect(api).toMatchObject({ pushOnly: true, configSchema: { type: 'object' } })
   })
 })
+
+describe('source secrets', () => {
+  it('never returns a secret in full and keeps it when the masked value is sent back', async () => {
+    const token = 'ghp_0123456789abcdefSECRET'
+    const created = await t.call('POST', '/v1/sources', { body: { kind: 'github', name: 'gh', config: { query: 'repo:acme/app', token } } })
+    expect(created.status).toBe(201)
+    expect(created.data.config.token).toBe('****CRET')
+    for (const res of [created, await t.call('GET', `/v1/sources/${created.data.id}`), await t.call('GET', '/v1/sources')]) {
+      expect(JSON.stringify(res.data)).not.toContain(token)
+    }
+    const renamed = await t.call('PATCH', `/v1/sources/${created.data.id}`, { body: { config: { ...created.data.config, query: 'repo:acme/web' } } })
+    expect(renamed.status).toBe(200)
+    const [row] = await t.sql`SELECT config FROM sources WHERE id = ${created.data.id}`
+    expect(row.config).toEqual({ query: 'repo:acme/web', token })
+  })
+
+  it('validates each kind\'s config with its schema', async () => {
+    const bad = [
+      { kind: 'reddit', config: {} },
+      { kind: 'mastodon', config: { instance: 'https://mastodon.social' } },
+      { kind: 'appstore', config: { appId: 'not-a-number' } },
+      { kind: 'rss', config: { url: 'ftp://example.com/feed' } },
+      { kind: 'github', config: { query: 'x', unknown: true } },
+    ]
+    for (const body of bad) expect((await t.call('POST', '/v1/sources', { body: { name: 'x', ...body } })).status, body.kind).toBe(400)
+    const ok = await t.call('POST', '/v1/sources', { body: { kind: 'appstore', name: 'ios', config: { appId: '1234567890' }, schedule: '0 * * * *' } })
+    expect(ok.data).toMatchObject({ config: { appId: '1234567890', country: 'us' }, schedule: '0 * * * *', status: 'active' })
+    expect((await t.call('POST', '/v1/sources', { body: { kind: 'appstore', name: 'ios', config: { appId: '1' }, schedule: 'every minute' } })).status).toBe(400)
+  })
+})
