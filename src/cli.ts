@@ -7,6 +7,7 @@ import { openDatabase } from './db/open.ts'
 import { createSql, type Sql } from './db/sql.ts'
 import type { Deps } from './deps.ts'
 import { createLogger } from './logger.ts'
+import { reclassifyAll } from './reclassify.ts'
 import { VERSION } from './version.ts'
 import { createWorkspace, findWorkspaceByName } from './workspaces/workspaces.ts'
 
@@ -15,6 +16,7 @@ const USAGE = `usage: earshot <command>
   migrate                                     apply pending migrations
   workspaces create NAME                      create a workspace and print its first admin key
   keys create --workspace NAME --role ROLE    create an API key (admin|agent|viewer) and print it
+  reclassify [--since ISO]                    re-score mentions and survey comments enriched by an older pipeline
 
 Reads the same environment as the service (DATABASE_URL, EARSHOT_DATA_DIR, …).`
 
@@ -27,6 +29,13 @@ const commands: Record<string, Command> = {
     if (!name) throw new Error('workspaces create needs a NAME')
     const ws = await createWorkspace(deps, name)
     return `workspace ${ws.name} (${ws.id})\nadmin key (shown once): ${ws.key}`
+  },
+  reclassify: async (deps, args) => {
+    const { values } = parseArgs({ args, options: { since: { type: 'string' } } })
+    const since = values.since === undefined ? undefined : new Date(values.since)
+    if (since && Number.isNaN(since.getTime())) throw new Error('--since must be an ISO date or timestamp')
+    const c = await reclassifyAll(deps, { since })
+    return `re-scored ${c.mentions} mentions and ${c.responses} survey comments`
   },
   'keys create': async (deps, args) => {
     const { values } = parseArgs({ args, options: { workspace: { type: 'string', default: 'default' }, role: { type: 'string' }, name: { type: 'string', default: 'cli' } } })
