@@ -86,11 +86,21 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     await next()
   })
 
-  const limitBody = bodyLimit({
+  const tooLarge = () => new AppError(413, 'payload_too_large', `request body over ${MAX_PUBLIC_BODY} bytes`)
+  const countBody = bodyLimit({
     maxSize: MAX_PUBLIC_BODY,
     onError: () => {
-      throw new AppError(413, 'payload_too_large', `request body over ${MAX_PUBLIC_BODY} bytes`)
+      throw tooLarge()
     },
+  })
+  // Content-Length decides without touching the body; only a chunked upload is
+  // counted as it streams (hono's bodyLimit materialises the whole Request, which
+  // is the most expensive step of a response on Node).
+  const limitBody = createMiddleware<PublicEnv>(async (c, next) => {
+    const length = c.req.header('content-length')
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return countBody(c, next)
+    if (!/^\d+$/.test(length) || Number(length) > MAX_PUBLIC_BODY) throw tooLarge()
+    await next()
   })
 
   const guarded = [loadSurvey, cors, requireActive, rateLimit, limitBody] as const

@@ -109,7 +109,7 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
       customer_match: refCustomer ? 'import_ref' : customerId ? 'import_email' : null,
       page: null,
       locale: row.locale ?? null,
-      token_hash: null,
+      token: null,
       channel: 'import',
       responded_at: row.respondedAt ? new Date(row.respondedAt) : now,
     })

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import type postgres from 'postgres'
 import type { Sql, Tx } from '../db/sql.ts'
 import { enrich, type Enrichment } from '../enrich/index.ts'
 import { AppError, badRequest, notFound } from '../errors.ts'
@@ -26,25 +27,32 @@ export interface ResponseInsert {
   intents: Enrichment['intents']
   pii: Enrichment['pii']
   enrich_version: number
-  token_hash: string | null
+  /** The respondent's comment token; only its SHA-256 is stored (computed by the INSERT). */
+  token: string | null
   channel: 'embed' | 'hosted' | 'import'
   responded_at: Date
 }
 
-const COLUMNS = [
-  'id', 'workspace_id', 'survey_id', 'score', 'comment', 'email', 'respondent', 'customer_id', 'customer_match', 'page', 'locale',
-  'lang', 'sentiment_label', 'sentiment_score', 'sentiment_confidence', 'intents', 'pii', 'enrich_version', 'token_hash', 'channel',
-  'responded_at',
-] as const satisfies readonly (keyof ResponseInsert)[]
-
 /** How long the respondent's token may add a comment to their score. */
 export const COMMENT_WINDOW_MINUTES = 30
 
-/** One multi-row INSERT: a single statement, so a single commit for the whole group. */
+/**
+ * One multi-row INSERT: a single statement, so a single commit for the whole
+ * group. The rows travel as one JSON parameter, which costs far less to bind
+ * than twenty-odd parameters per row, and Postgres hashes the tokens.
+ */
 export async function insertResponses(sql: Sql | Tx, rows: ResponseInsert[]): Promise<void> {
-  // jsonb values wrapped explicitly: without prepared statements (Workers) a bare array would be sent as a Postgres array.
-  const values = rows.map((r) => ({ ...r, intents: sql.json(r.intents), pii: sql.json(r.pii) }))
-  await sql`INSERT INTO survey_responses ${sql(values, COLUMNS)}`
+  await sql`
+    INSERT INTO survey_responses (
+      id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
+      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, enrich_version, token_hash, channel, responded_at)
+    SELECT id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
+      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, enrich_version,
+      encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
+    FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(
+      id uuid, workspace_id uuid, survey_id uuid, score smallint, comment text, email text, respondent text, customer_id uuid,
+      customer_match text, page text, locale text, lang text, sentiment_label text, sentiment_score real, sentiment_confidence real,
+      intents jsonb, pii jsonb, enrich_version integer, token text, channel text, responded_at timestamptz)`
 }
 
 export function checkScore(kind: SurveyKind, score: number): string | undefined {
@@ -74,15 +82,6 @@ export function enrichComment(kind: SurveyKind, score: number, comment: string |
   }
 }
 
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-async function hashToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
-}
-
 export interface Submitted {
   id: string
   /** Lets the same respondent add a comment for COMMENT_WINDOW_MINUTES. */
@@ -103,7 +102,8 @@ export async function submitResponse(
   const { survey } = live
   const rangeError = checkScore(survey.kind, input.score)
   if (rangeError) throw badRequest(rangeError)
-  const token = base64url(crypto.getRandomValues(new Uint8Array(24)))
+  // Two v4 UUIDs: 244 random bits from Node's cached entropy, far cheaper per call than getRandomValues.
+  const token = (crypto.randomUUID() + crypto.randomUUID()).replace(/-/g, '')
   // Honeypot filled: answer like a success so the bot learns nothing, store nothing.
   if (input.website) return { id: crypto.randomUUID(), token }
 
@@ -129,7 +129,7 @@ export async function submitResponse(
     customer_match: customerId ? 'signed_identity' : null,
     page: input.page ?? null,
     locale: input.locale ?? null,
-    token_hash: await hashToken(token),
+    token,
     channel,
     responded_at: deps.clock(),
   })
@@ -139,11 +139,11 @@ export async function submitResponse(
 /** The second step of a two-step widget: the comment joins the score already given. */
 export async function addComment(deps: Deps, live: LiveSurvey, id: string, input: { token: string; comment: string }): Promise<{ id: string }> {
   const { survey } = live
-  const tokenHash = await hashToken(input.token)
   return deps.sql.begin(async (tx) => {
     const [row]: [{ score: number }?] = await tx`
       SELECT score FROM survey_responses
-      WHERE workspace_id = ${survey.workspaceId} AND survey_id = ${survey.id} AND id = ${id} AND token_hash = ${tokenHash}
+      WHERE workspace_id = ${survey.workspaceId} AND survey_id = ${survey.id} AND id = ${id}
+        AND token_hash = encode(sha256(convert_to(${input.token}, 'UTF8')), 'hex')
         AND created_at > now() - make_interval(mins => ${COMMENT_WINDOW_MINUTES})
       FOR UPDATE`
     if (!row) throw notFound(`response for this token (tokens last ${COMMENT_WINDOW_MINUTES} minutes)`)

@@ -78,7 +78,7 @@ describe('public responses', () => {
     const res = await post(s.publicKey, { score: 2, comment: 'The export keeps crashing and support never answers', page: 'https://shop.example/cart' })
     expect(res.status).toBe(201)
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
-    expect(res.data.token).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    expect(res.data.token).toMatch(/^[0-9a-f]{64}$/)
     const [row] = await t.sql`SELECT * FROM survey_responses WHERE id = ${res.data.id}`
     expect(row).toMatchObject({ score: 2, comment: 'The export keeps crashing and support never answers', channel: 'embed', page: 'https://shop.example/cart' })
     expect(row.sentiment_label).not.toBeNull()

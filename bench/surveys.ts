@@ -1,0 +1,187 @@
+// npm run bench:surveys — durable responses/s and latency of POST /s/:key/responses
+// under 64 concurrent clients, next to a bare Hono JSON POST handler in the same run.
+// Each server runs in its own process so the load generator doesn't share its event
+// loop. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temp dir.
+import { fork, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { createApp } from '../src/app.ts'
+import { startEmbedded } from '../src/db/embedded.ts'
+import { migrate } from '../src/db/migrate.ts'
+import { createSql } from '../src/db/sql.ts'
+import type { Deps } from '../src/deps.ts'
+import { silentLogger } from '../src/logger.ts'
+import { createSurvey } from '../src/surveys/surveys.ts'
+import { NewSurvey } from '../src/surveys/schemas.ts'
+import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
+
+const CONNECTIONS = 64
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 15)
+const ORIGIN = 'https://shop.bench.test'
+const COMMENTS = ['Great support, quick answers', 'The export keeps crashing on large files', 'Too expensive for what it does', 'Love the new dashboard']
+
+type Mode = 'bare' | 'surveys'
+interface Ready {
+  port: number
+  publicKey?: string
+}
+
+/** Child: serve one of the two apps on a free port and report it. */
+async function serveMode(mode: Mode, dbUrl: string) {
+  let fetch: (req: Request, env?: unknown) => Response | Promise<Response>
+  let publicKey: string | undefined
+  if (mode === 'bare') {
+    // The anchor: parse JSON, answer 201 with an id. No validation, no database.
+    fetch = new Hono().post('/s/:key/responses', async (c) => c.json({ id: crypto.randomUUID(), score: (await c.req.json()).score }, 201)).fetch
+  } else {
+    const sql = createSql(dbUrl, { max: 10 })
+    const deps: Deps = {
+      sql,
+      config: { version: 'bench', allowPrivateUrls: false },
+      logger: silentLogger,
+      clock: () => new Date(),
+      // The bench plays many visitors behind one trusted proxy: each request carries its own client IP.
+      clientIp: (c) => c.req.header('x-forwarded-for'),
+    }
+    await bootstrapWorkspaces(deps, 'esk_bench_admin_key_0123456789')
+    const ws = (await findWorkspaceByName(deps, 'default'))!
+    const survey = await createSurvey(deps, ws.id, NewSurvey.parse({ kind: 'nps', question: 'How likely are you to recommend us?', allowedOrigins: [ORIGIN] }))
+    publicKey = survey.publicKey
+    fetch = createApp(deps).fetch
+  }
+  const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) => process.send!({ port: info.port, publicKey } satisfies Ready))
+  // CPU time spent serving the load, so the cost per request can be read even on a busy machine.
+  let base = process.cpuUsage()
+  process.on('message', (m) => {
+    if (m === 'start') base = process.cpuUsage()
+    if (m === 'cpu') {
+      const used = process.cpuUsage(base)
+      process.send!({ cpuMs: (used.user + used.system) / 1000 })
+    }
+  })
+  process.on('SIGTERM', () => server.close(() => process.exit(0)))
+}
+
+function startChild(mode: Mode, dbUrl: string): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(fileURLToPath(import.meta.url), ['serve', mode, dbUrl], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/d/prof'] : [])], stdio: 'inherit' })
+  return new Promise((resolve, reject) => {
+    child.once('message', (ready) => resolve({ child, ready: ready as Ready }))
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)))
+  })
+}
+
+// autocannon ships no types; these are the parts used here.
+interface LoadResult {
+  '2xx': number
+  non2xx: number
+  errors: number
+  timeouts: number
+  latency: { p50: number; p99: number }
+}
+interface LoadRequest {
+  method: string
+  path: string
+  setupRequest: (req: Record<string, unknown>) => Record<string, unknown>
+}
+const runLoad = createRequire(import.meta.url)('autocannon') as (opts: { url: string; connections: number; duration: number; requests: LoadRequest[] }) => Promise<LoadResult>
+
+interface Run {
+  label: string
+  ok: number
+  rps: number
+  p50: number
+  p99: number
+  other: number
+  errors: number
+  /** Server process CPU per successful response. */
+  cpuUsPerOk?: number
+}
+
+/** `commentEvery`: one request in this many carries a comment (0 = none). */
+async function load(label: string, port: number, publicKey: string, commentEvery: number): Promise<Run> {
+  let n = 0
+  const result = await runLoad({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        path: `/s/${publicKey}/responses`,
+        setupRequest: (req) => {
+          n++
+          const body: Record<string, unknown> = { score: n % 11 }
+          if (commentEvery && n % commentEvery === 0) body.comment = COMMENTS[(n / commentEvery) % COMMENTS.length]
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', origin: ORIGIN, 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
+            body: JSON.stringify(body),
+          }
+        },
+      },
+    ],
+  })
+  const ok = result['2xx']
+  return { label, ok, rps: ok / DURATION_S, p50: result.latency.p50, p99: result.latency.p99, other: result.non2xx, errors: result.errors + result.timeouts }
+}
+
+async function main() {
+  let dbUrl = process.env.DATABASE_URL
+  let stopDb: (() => Promise<void>) | undefined
+  let dir: string | undefined
+  if (!dbUrl) {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-'))
+    const embedded = await startEmbedded(dir, silentLogger)
+    dbUrl = embedded.url
+    stopDb = embedded.stop
+  }
+  const sql = createSql(dbUrl, { max: 1 })
+  await migrate(sql)
+  const settings = await sql`SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'server_version')`
+  const runs: Run[] = []
+  try {
+    for (const mode of ['bare', 'surveys'] as const) {
+      const { child, ready } = await startChild(mode, dbUrl)
+      try {
+        console.error(`${mode}: serving on port ${ready.port}, loading for ${DURATION_S} s…`)
+        // Most respondents give a score only; the second survey run has one comment in four, each enriched.
+        const loads: [string, number][] = mode === 'bare' ? [['bare Hono JSON POST', 0]] : [['POST /s/:key/responses, score only', 0], ['POST /s/:key/responses, 1 in 4 with a comment', 4]]
+        for (const [label, commentEvery] of loads) {
+          const before = (await sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n
+          child.send('start')
+          const run = await load(label, ready.port, ready.publicKey ?? 'k', commentEvery)
+          child.send('cpu')
+          run.cpuUsPerOk = (1000 * ((await new Promise((r) => child.once('message', r))) as { cpuMs: number }).cpuMs) / run.ok
+          console.error(run)
+          runs.push(run)
+          // Requests still in flight when the clock stops may commit without being counted, never the reverse.
+          const stored = (await sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n - before
+          if (mode === 'surveys' && stored < run.ok) throw new Error(`${run.ok} responses answered 201 but only ${stored} rows are stored`)
+        }
+      } finally {
+        child.kill('SIGTERM')
+        await new Promise((r) => child.once('exit', r))
+      }
+    }
+  } finally {
+    await sql.end()
+    await stopDb?.()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  }
+  const [bare, ...surveys] = runs
+  console.log(`\n${os.cpus().length} cores (${os.cpus()[0].model}), node ${process.version}, PostgreSQL ${settings.map((s) => `${s.name}=${s.setting}`).join(' ')}`)
+  console.log(`${CONNECTIONS} connections, ${DURATION_S} s each\n`)
+  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
+  console.log('| endpoint | 2xx/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/response |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
+  for (const r of runs) console.log(`| ${r.label} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.other} | ${r.errors} | ${Math.round(r.cpuUsPerOk ?? 0)} |`)
+  for (const r of surveys) console.log(`\n${r.label}: ${r.ok} answered 201, each a stored row; ${((100 * r.rps) / bare.rps).toFixed(0)}% of the bare handler's rate`)
+}
+
+if (process.argv[2] === 'serve') await serveMode(process.argv[3] as Mode, process.argv[4])
+else await main()
