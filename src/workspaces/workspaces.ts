@@ -4,6 +4,8 @@ import { insertApiKey } from '../auth/api-keys.ts'
 import { hashApiKey } from '../auth/keys.ts'
 
 export const DEFAULT_WORKSPACE = 'default'
+// Any constant shared by every instance; the migration lock uses its neighbour.
+const BOOTSTRAP_LOCK = 0x6561_7274
 
 /** Creates a workspace together with its first admin key, returned once. */
 export async function createWorkspace(deps: Deps, name: string) {
@@ -29,7 +31,7 @@ export async function findWorkspaceByName(deps: Deps, name: string) {
 export async function bootstrapWorkspaces(deps: Deps, adminKey?: string): Promise<{ mintedKey?: string }> {
   return deps.sql.begin(async (tx) => {
     // Two instances starting together must not both mint a first key.
-    await tx`SELECT pg_advisory_xact_lock(${0x65617273 + 1})`
+    await tx`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`
     await tx`INSERT INTO workspaces (name) VALUES (${DEFAULT_WORKSPACE}) ON CONFLICT (name) DO NOTHING`
     const [ws] = await tx<{ id: string }[]>`SELECT id FROM workspaces WHERE name = ${DEFAULT_WORKSPACE}`
     if (adminKey) {
