@@ -17,7 +17,7 @@ const start = async () => {
 }
 
 describe('npm start with embedded PostgreSQL', () => {
-  it('starts, prints a first admin key once, reuses its data, and leaves no postgres behind on SIGTERM', async () => {
+  it('starts, prints a first admin key once, reuses its data, and leaves no postgres behind on SIGTERM', { timeout: 120_000 }, async () => {
     const first = await start()
     const key = first.proc.output().match(/\b(esk_[A-Za-z0-9_-]{43})\b/)?.[1]
     expect(key).toBeDefined()
