@@ -14,10 +14,10 @@ export interface EligibilityQuery {
  * are waiting for help, not a questionnaire), is shown another survey. The
  * customer check needs a signed identity; an unsigned `user` is only matched
  * against past responses. Answers just yes/no so it reveals as little as it can.
+ * (A paused survey never gets here: the route answers 410.)
  */
 export async function checkEligibility(deps: Deps, live: LiveSurvey, q: EligibilityQuery): Promise<{ eligible: boolean }> {
   const { survey } = live
-  if (survey.status !== 'active') return { eligible: false }
   if (!q.user) return { eligible: true }
   let customerId: string | undefined
   if (q.signature !== undefined) {

@@ -111,6 +111,15 @@ describe('public responses', () => {
     const big = await post(s.publicKey, { score: 5, comment: 'x'.repeat(20_000) })
     expect(big.status).toBe(413)
     expect(big.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    // Without Content-Length the body is counted as it streams.
+    const chunks = new TextEncoder().encode(JSON.stringify({ score: 5, comment: 'y'.repeat(20_000) }))
+    const streamed = await t.app.request(`/s/${s.publicKey}/responses`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      body: new ReadableStream({ start: (c) => (c.enqueue(chunks), c.close()) }),
+      duplex: 'half',
+    } as RequestInit)
+    expect(streamed.status).toBe(413)
     const text = await t.call('POST', `/s/${s.publicKey}/responses`, { key: null, raw: 'score=9', headers: { origin: ORIGIN, 'content-type': 'text/plain' } })
     expect(text.status).toBe(415)
     expect((await post('sv_nope', { score: 9 })).status).toBe(404)
