@@ -99,6 +99,10 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     const page = await w.signedInPage(ADMIN_KEY)
     await page.goto(`${w.base}/app/inbox?q=bulk`)
     await expect(page.locator('#mention-list li').count()).resolves.toBe(3)
+    // Counts arrive after the page (they scan every match); without JS, ?counts=1 renders them.
+    await page.locator('#counts[data-loaded]').waitFor()
+    await expect(page.locator('#counts').textContent()).resolves.toContain('new 3')
+    await expect(page.locator('#total').textContent()).resolves.toBe('3 matching')
     await page.check('[data-select-all]')
     await Promise.all([page.waitForURL(/notice=bulk-done/), page.click('button:has-text("Apply to selected")')])
     await expect(page.locator('#mention-list li').count()).resolves.toBe(0)

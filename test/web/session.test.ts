@@ -112,6 +112,12 @@ describe('web sessions', () => {
       body: new URLSearchParams({ _csrf: viewer.csrf, status: 'resolved' }),
     })
     expect(triage.status).toBe(403)
+    const noJs = await (await t.app.request(`/app/inbox?status=all&counts=1`, { headers: { cookie: viewer.cookie } })).text()
+    expect(noJs).toMatch(/1 matching/)
+    const counts = await t.app.request('/app/inbox/counts?status=all', { headers: { cookie: viewer.cookie, accept: 'application/json' } })
+    const body = await counts.json()
+    expect(body.total).toBe(1)
+    expect(body.links[0]).toMatchObject({ label: 'new', count: 1, href: '/app/inbox?status=new' })
 
     const other = await t.call('POST', '/v1/workspaces', { body: { name: 'web-other' } })
     const outsider = await session(other.data.key)

@@ -54,7 +54,8 @@ mark{background:var(--mark);color:inherit;padding:0 .1rem}
 .bidi{unicode-bidi:isolate}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-bottom:.75rem}
 .filters label{margin:0;font-size:.85rem}
-.counts{display:flex;flex-wrap:wrap;gap:.75rem;margin:.25rem 0 .75rem;color:var(--muted);font-size:.9rem}
+.counts{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:.25rem 0 .75rem;color:var(--muted);font-size:.9rem;min-height:2rem}
+#counts{display:inline-flex;flex-wrap:wrap;gap:.75rem}
 .counts a{text-decoration:none}
 .inbox{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.1fr);gap:1rem}
 @media (max-width:900px){.inbox{grid-template-columns:1fr}}

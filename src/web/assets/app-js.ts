@@ -61,6 +61,29 @@ export const APP_JS = `(function () {
     render();
   }
 
+  var counts = document.getElementById('counts');
+  if (counts && !counts.hasAttribute('data-loaded')) {
+    fetch(counts.getAttribute('data-src'), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        while (counts.firstChild) counts.removeChild(counts.firstChild);
+        data.links.forEach(function (l) {
+          var a = document.createElement('a');
+          a.href = l.href; a.className = l.cls;
+          var n = document.createElement('strong'); n.textContent = String(l.count);
+          a.appendChild(document.createTextNode(l.label + ' '));
+          a.appendChild(n);
+          counts.appendChild(a);
+          counts.appendChild(document.createTextNode(' '));
+        });
+        counts.setAttribute('data-loaded', '');
+        var total = document.getElementById('total');
+        if (total) total.textContent = data.total + ' matching';
+      })
+      .catch(function () {});
+  }
+
   var list = document.getElementById('mention-list');
   if (!list) return;
 

@@ -6,7 +6,7 @@ import { MENTION_STATUSES } from '../../mentions/filter.ts'
 import { listMentions } from '../../mentions/list.ts'
 import { createView, deleteView, getView, listViews, type SavedView } from '../../mentions/views.ts'
 import type { Mention } from '../../mentions/shape.ts'
-import { mentionStats } from '../../mentions/stats.ts'
+import { mentionStats, type MentionStats } from '../../mentions/stats.ts'
 import { addNote, bulkUpdateMentions, MentionPatch, patchMention } from '../../mentions/update.ts'
 import { listSources } from '../../sources/find-sources.ts'
 import { addLinks, listTickets } from '../../tickets/tickets.ts'
@@ -312,6 +312,19 @@ const HelpDialog = () => (
   </dialog>
 )
 
+/** The header's count links: by status and by sentiment, each narrowing the current filter. */
+function countLinks(query: InboxQuery, stats: MentionStats) {
+  const sort = query.sort === 'priority' ? undefined : query.sort
+  return [
+    ...MENTION_STATUSES.filter((s) => stats.byStatus[s]).map((s) => ({
+      label: s.replace('_', ' '), count: stats.byStatus[s], cls: 'st', href: inboxHref({ ...query.params, status: s }, { sort }),
+    })),
+    ...SENTIMENT_LABELS.filter((s) => stats.bySentiment[s]).map((s) => ({
+      label: s, count: stats.bySentiment[s], cls: `s-${s}`, href: inboxHref({ ...query.params, sentiment: s }, { sort }),
+    })),
+  ]
+}
+
 async function inboxPage(c: Context<WebEnv>) {
   const { deps, session } = c.var
   const ws = session.workspaceId
@@ -320,9 +333,12 @@ async function inboxPage(c: Context<WebEnv>) {
   const query = parseInboxQuery(view ? paramsFromFilter(view.filter, view.sort) : c.req.query())
   const selectedId = z.uuid().safeParse(c.req.query('m')).data
   const cursor = c.req.query('cursor') || undefined
+  // Counting every match is O(matches); the first page must not wait for it,
+  // so app.js fetches the counts after load (?counts=1 renders them without JS).
+  const withCounts = c.req.query('counts') === '1'
   const [page, stats, sources, detail, tickets, views] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
-    mentionStats(deps, ws, query.filter),
+    withCounts ? mentionStats(deps, ws, query.filter) : Promise.resolve(undefined),
     listSources(deps, ws, { limit: 200 }),
     selectedId ? getMention(deps, ws, selectedId) : Promise.resolve(undefined),
     selectedId && session.role !== 'viewer' ? listTickets(deps, ws, { status: ['open', 'planned', 'in_progress'], limit: LINKABLE_TICKETS }) : Promise.resolve(undefined),
@@ -333,18 +349,17 @@ async function inboxPage(c: Context<WebEnv>) {
   const terms = searchTerms(query.filter.q)
   return c.html(
     <Layout title="Inbox" session={session} section="inbox" notice={noticeOf(c)} error={query.error}>
-      <h1>Inbox <span class="hint" data-total>{stats.total} matching</span></h1>
+      <h1>Inbox <span class="hint" id="total">{stats ? `${stats.total} matching` : ''}</span></h1>
       <Views views={views} current={view?.id} session={session} params={query.params} sort={query.sort} />
       <Filters q={query} sources={sources.items} />
-      <p class="counts" aria-label="Counts">
-        {MENTION_STATUSES.filter((s) => stats.byStatus[s]).map((s) => (
-          <a href={inboxHref({ ...query.params, status: s }, { sort: sortParam })}>{s.replace('_', ' ')} <strong>{stats.byStatus[s]}</strong></a>
-        ))}
-        {SENTIMENT_LABELS.filter((s) => stats.bySentiment[s]).map((s) => (
-          <a class={`s-${s}`} href={inboxHref({ ...query.params, sentiment: s }, { sort: sortParam })}>{s} <strong>{stats.bySentiment[s]}</strong></a>
-        ))}
+      <div class="counts">
+        <span id="counts" data-src={inboxHref(query.params, { sort: sortParam }).replace('/app/inbox', '/app/inbox/counts')} data-loaded={stats ? '' : undefined}>
+          {stats ? countLinks(query, stats).map((l) => <a class={l.cls} href={l.href}>{l.label} <strong>{l.count}</strong></a>) : (
+            <a href={inboxHref(query.params, { sort: sortParam, m: selectedId, counts: '1' })}>Show counts</a>
+          )}
+        </span>
         <button type="button" data-open-help>Shortcuts <kbd>?</kbd></button>
-      </p>
+      </div>
       <div class="inbox">
         <section aria-label="Mentions">
           {session.role !== 'viewer' ? (
@@ -392,6 +407,11 @@ function patchFromForm(form: Record<string, string | string[]>) {
 
 export const inboxRouter = new Hono<WebEnv>()
   .get('/', inboxPage)
+  .get('/counts', async (c) => {
+    const query = parseInboxQuery(c.req.query())
+    const stats = await mentionStats(c.var.deps, c.var.session.workspaceId, query.filter)
+    return c.json({ total: stats.total, links: countLinks(query, stats) })
+  })
   .get('/new', async (c) => {
     const { deps, session } = c.var
     const after = new Date(c.req.query('after') ?? '')
