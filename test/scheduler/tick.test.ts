@@ -59,6 +59,18 @@ describe('tick', () => {
     expect(runs.data.items.map((r: { inserted: number }) => r.inserted)).toEqual([1, 2])
   })
 
+  it('bounds the first run by the backfill setting, then takes everything new', async () => {
+    server.use(http.get('https://backfill.example.com/feed', feed(fixture('rss', 'google-alerts.xml'))))
+    const id = await rssSource('https://backfill.example.com/feed', { config: { url: 'https://backfill.example.com/feed', backfill: 1 } })
+    const { deps, advance } = clockAt(new Date(Date.now() + 60_000).toISOString())
+    const first = await tick(deps, { owner: 'bf', http: quick })
+    expect(first.runs.find((r) => r.sourceId === id)).toMatchObject({ fetched: 1, inserted: 1 })
+    server.use(http.get('https://backfill.example.com/feed', feed(fixture('rss', 'google-alerts-next.xml'))))
+    advance(16 * 60_000)
+    const second = await tick(deps, { owner: 'bf', http: quick })
+    expect(second.runs.find((r) => r.sourceId === id)).toMatchObject({ fetched: 1, inserted: 1 })
+  })
+
   it('never lets concurrent tickers poll the same source twice', async () => {
     const hits = new Map<string, number>()
     server.use(

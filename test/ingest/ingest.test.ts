@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { ingestMentions } from '../../src/pipeline/ingest.ts'
+import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { createTestApp } from '../helpers/app.ts'
+
+const t = await createTestApp()
+
+const item = (id: string, text: string, extra: Partial<MentionItem> = {}): MentionItem => ({
+  externalId: id,
+  url: `https://example.com/${id}`,
+  author: { handle: 'dana', name: 'Dana', profileUrl: 'https://example.com/u/dana', followers: 1200 },
+  text,
+  publishedAt: new Date('2026-03-03T10:00:00Z'),
+  engagement: { likes: 4, replies: 2 },
+  raw: { id, upstream: true },
+  ...extra,
+})
+
+async function source(kind = 'hackernews') {
+  const [row] = await t.sql`INSERT INTO sources (workspace_id, kind, name) VALUES (${t.workspaceId}, ${kind}, 'ingest test') RETURNING id`
+  return { id: row.id as string, kind }
+}
+
+describe('ingestMentions', () => {
+  it('stores normalized text, enrichment, author, engagement and the raw item', async () => {
+    const src = await source()
+    const res = await t.sql.begin((tx) =>
+      ingestMentions(t.deps, tx, t.workspaceId, src, [item('a', '  The export   keeps crashing and I am furious.\r\n\r\n\r\nPlease fix it!  ', { title: ' Export bug ', rating: 1, lang: 'en' })]),
+    )
+    expect(res).toMatchObject({ inserted: 1, duplicates: 0 })
+    const [row] = await t.sql`SELECT * FROM mentions WHERE id = ${res.ids[0]}`
+    expect(row).toMatchObject({
+      workspace_id: t.workspaceId,
+      source_id: src.id,
+      external_id: 'a',
+      kind: 'hackernews',
+      platform: 'hackernews',
+      url: 'https://example.com/a',
+      author_handle: 'dana',
+      author_name: 'Dana',
+      author_profile_url: 'https://example.com/u/dana',
+      author_followers: 1200,
+      title: 'Export bug',
+      rating: 1,
+      engagement: { likes: 4, replies: 2 },
+      raw: { id: 'a', upstream: true },
+      published_at: new Date('2026-03-03T10:00:00Z'),
+    })
+    expect(row.body).toMatch(/^The export keeps crashing and I am furious\.\n+Please fix it!$/)
+    expect(row.lang).toBe('en')
+    expect(row.sentiment_label).toBe('negative')
+    expect(row.enrich_version).toBeGreaterThan(0)
+    expect(row.content_hash).toMatch(/^[0-9a-f]{16}$/)
+  })
+
+  it('redacts PII unless the workspace turns it off', async () => {
+    const src = await source()
+    const text = 'Call me at +1 415 555 0199 or mail dana@example.com about the export bug'
+    const on = await t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, src, [item('pii-on', text)]))
+    const [redacted] = await t.sql`SELECT body, pii FROM mentions WHERE id = ${on.ids[0]}`
+    expect(redacted.body).not.toContain('dana@example.com')
+    expect(redacted.pii.length).toBeGreaterThan(0)
+
+    await t.sql`UPDATE workspaces SET settings = settings || '{"redactPii": false}' WHERE id = ${t.workspaceId}`
+    try {
+      const off = await t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, src, [item('pii-off', text)]))
+      const [kept] = await t.sql`SELECT body FROM mentions WHERE id = ${off.ids[0]}`
+      expect(kept.body).toContain('dana@example.com')
+    } finally {
+      await t.sql`UPDATE workspaces SET settings = settings - 'redactPii' WHERE id = ${t.workspaceId}`
+    }
+  })
+
+  it('stores large batches in chunks, once, with repeats inside and across batches counted as duplicates', async () => {
+    const src = await source()
+    const batch = Array.from({ length: 1234 }, (_, i) => item(`big-${i}`, `mention number ${i} about pricing`))
+    const first = await t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, src, [...batch, batch[0], batch[1]]))
+    expect(first).toMatchObject({ inserted: 1234, duplicates: 2 })
+    expect(new Set(first.ids).size).toBe(1234)
+    const again = await t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, src, batch.slice(0, 600)))
+    expect(again).toEqual({ inserted: 0, duplicates: 600, ids: [] })
+    const [{ n }] = await t.sql`SELECT count(*)::int AS n FROM mentions WHERE source_id = ${src.id}`
+    expect(n).toBe(1234)
+  })
+
+  it('writes nothing when the surrounding transaction rolls back', async () => {
+    const src = await source()
+    await expect(
+      t.sql.begin(async (tx) => {
+        await ingestMentions(t.deps, tx, t.workspaceId, src, [item('rolled-back', 'hello')])
+        throw new Error('commit failed')
+      }),
+    ).rejects.toThrow('commit failed')
+    expect(await t.sql`SELECT 1 FROM mentions WHERE source_id = ${src.id}`).toHaveLength(0)
+  })
+})
