@@ -264,5 +264,11 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await page.keyboard.press('Tab')
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content')
     await screenshot(page, 'inbox-mobile')
+    for (const section of ['sources', 'customers', 'tickets', 'surveys', 'dashboard']) {
+      await page.goto(`${w.base}/app/${section}`)
+      const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      expect(wider, section).toBeLessThanOrEqual(0)
+      await screenshot(page, `${section}-mobile`)
+    }
   })
 })
