@@ -76,7 +76,8 @@ async function main() {
     url = pg.url
     stopPg = pg.stop
   }
-  const sql = createSql(url, { max: 4 })
+  // One connection: the seed relies on session settings (maintenance_work_mem) holding for its index builds.
+  const sql = createSql(url, { max: 1 })
   const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`)
   let server: ReturnType<typeof spawn> | undefined
   try {

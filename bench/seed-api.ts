@@ -33,6 +33,7 @@ export async function seedApiData(sql: Sql, workspaceId: string, counts: SeedCou
   const sources = await sql<{ id: string }[]>`
     INSERT INTO sources (workspace_id, kind, name)
     SELECT ${workspaceId}, (${KINDS}::text[])[1 + (i % ${KINDS.length})], 'source ' || i FROM generate_series(1, ${counts.sources}) i
+    ORDER BY i
     RETURNING id`
   const sourceIds = sources.map((s) => s.id)
 
@@ -41,13 +42,21 @@ export async function seedApiData(sql: Sql, workspaceId: string, counts: SeedCou
     SELECT ${workspaceId}, 'Customer ' || i, 'user' || i || '@customer' || (i % 5000) || '.example', 'crm-' || i, 'Company ' || (i % 5000),
            (ARRAY['free', 'pro', 'business', 'enterprise'])[1 + (i % 4)], round((random() * 100000)::numeric, 0)
     FROM generate_series(1, ${counts.customers}) i`
-  // Each customer is known by the handle they use on one platform.
+  // Author n always posts on source n % 20, so customer n is known by that source's kind and handle.
   await sql`
     INSERT INTO customer_identities (workspace_id, customer_id, kind, value)
-    SELECT ${workspaceId}, c.id, (${KINDS}::text[])[1 + (n % ${KINDS.length})], 'user' || n
+    SELECT ${workspaceId}, c.id, (${KINDS}::text[])[1 + ((n % ${counts.sources} + 1) % ${KINDS.length})], 'user' || n
     FROM (SELECT id, substr(external_ref, 5)::int AS n FROM customers WHERE workspace_id = ${workspaceId}) c`
   log(`customers: ${counts.customers}`)
 
+  // A bulk load builds indexes once at the end instead of row by row, and
+  // groups near-duplicates in one pass with the trigger's rule (first copy by
+  // created_at, id): the table ends up as ingestion would have left it.
+  const indexes = await sql<{ name: string; def: string }[]>`
+    SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+    WHERE i.tablename = 'mentions' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`
+  for (const ix of indexes) await sql`DROP INDEX ${sql(ix.name)}`
+  await sql`ALTER TABLE mentions DISABLE TRIGGER mentions_group_duplicates`
   const BATCH = 100_000
   for (let start = 0; start < counts.mentions; start += BATCH) {
     const end = Math.min(counts.mentions, start + BATCH) - 1
@@ -64,7 +73,7 @@ export async function seedApiData(sql: Sql, workspaceId: string, counts: SeedCou
         CASE WHEN i % 4 = 0 THEN (ARRAY['sam', 'kim', 'alex', 'jo'])[1 + (i % 16) / 4] END,
         CASE WHEN i % 9 = 0 THEN ARRAY['vip'] ELSE '{}' END
       FROM generate_series(${start}::int, ${end}::int) i
-      CROSS JOIN LATERAL (SELECT (${sourceIds}::uuid[])[1 + (i % ${sourceIds.length})] AS sid) pick
+      CROSS JOIN LATERAL (SELECT (${sourceIds}::uuid[])[1 + (i % 200000) % ${sourceIds.length}] AS sid) pick
       JOIN sources s ON s.id = pick.sid
       CROSS JOIN LATERAL (
         SELECT (${FEATURES}::text[])[1 + floor(random() * ${FEATURES.length})::int] AS f,
@@ -88,6 +97,16 @@ export async function seedApiData(sql: Sql, workspaceId: string, counts: SeedCou
       m.sentiment_label, m.intents, m.priority, 'new'
     FROM mentions m JOIN sources s ON s.id = (${sourceIds}::uuid[])[1 + (abs(hashtext(m.id::text)) % ${sourceIds.length})]
     WHERE m.workspace_id = ${workspaceId} AND m.external_id LIKE 'ext-%' AND right(m.external_id, 2) = '17'`
+  await sql`
+    UPDATE mentions m SET duplicate_of = g.leader
+    FROM (SELECT id, first_value(id) OVER (PARTITION BY workspace_id, fingerprint ORDER BY created_at, id) AS leader
+          FROM mentions WHERE fingerprint IS NOT NULL) g
+    WHERE m.id = g.id AND g.leader <> m.id`
+  await sql`ALTER TABLE mentions ENABLE TRIGGER mentions_group_duplicates`
+  await sql`SET maintenance_work_mem = '512MB'`
+  // Definitions read back from pg_indexes above, not from any input.
+  for (const ix of indexes) await sql.unsafe(ix.def)
+  log(`indexes rebuilt: ${indexes.length}`)
   await sql`
     UPDATE mentions m SET customer_id = ci.customer_id, customer_match = ci.kind || ':' || ci.value
     FROM customer_identities ci

@@ -55,11 +55,22 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $$
   FROM (SELECT regexp_replace(regexp_replace(lower(body), '(https?://\S+|[@#]\w+|^rt\s)', '', 'g'), '[^[:alnum:]]+', '', 'g') AS t) s
 $$;
 
+-- Intent labels as text[], from enrichment's [{label, score}] or a human
+-- override's ["label"], so filters compare arrays instead of walking jsonb.
+CREATE FUNCTION earshot_intent_labels(intents jsonb) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(coalesce(e->>'label', e#>>'{}')), '{}')
+  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(intents) = 'array' THEN intents ELSE '[]' END) e
+$$;
+
 ALTER TABLE mentions
   ADD COLUMN sentiment_override text CHECK (sentiment_override IN ('positive', 'neutral', 'negative')),
   ADD COLUMN intents_override jsonb,
   ADD COLUMN duplicate_of uuid REFERENCES mentions(id) ON DELETE SET NULL,
   ADD COLUMN erased_at timestamptz,
+  -- What the inbox filters on: the human override when there is one, else the model.
+  ADD COLUMN effective_sentiment text GENERATED ALWAYS AS (coalesce(sentiment_override, sentiment_label)) STORED,
+  ADD COLUMN effective_intents text[] GENERATED ALWAYS AS (earshot_intent_labels(coalesce(intents_override, intents))) STORED,
   ADD COLUMN author_kind text GENERATED ALWAYS AS (lower(coalesce(platform, kind))) STORED,
   ADD COLUMN author_key text GENERATED ALWAYS AS (earshot_handle_key(author_handle)) STORED,
   ADD COLUMN fingerprint text GENERATED ALWAYS AS (earshot_fingerprint(body)) STORED,
@@ -67,11 +78,16 @@ ALTER TABLE mentions
     to_tsvector(earshot_ts_config(lang), coalesce(title, '') || ' ' || body)) STORED;
 
 -- Keyset pagination walks (priority, id) and (published_at, id) in one
--- direction; these replace the mixed-direction indexes of 001.
+-- direction; these replace the mixed-direction indexes of 001. They carry
+-- every column the inbox filters on, so a filtered page is an index-only
+-- walk in sort order that stops after one page of matches, whatever the
+-- filter's selectivity estimate.
 DROP INDEX mentions_inbox;
 DROP INDEX mentions_newest;
-CREATE INDEX mentions_inbox_desc ON mentions (workspace_id, priority DESC, id DESC);
-CREATE INDEX mentions_newest_desc ON mentions (workspace_id, published_at DESC, id DESC);
+CREATE INDEX mentions_inbox_desc ON mentions (workspace_id, priority DESC, id DESC)
+  INCLUDE (status, effective_sentiment, effective_intents, source_id, kind, lang, assignee, tags, customer_id, published_at, duplicate_of);
+CREATE INDEX mentions_newest_desc ON mentions (workspace_id, published_at DESC, id DESC)
+  INCLUDE (status, effective_sentiment, effective_intents, source_id, kind, lang, assignee, tags, customer_id, priority, duplicate_of);
 CREATE INDEX mentions_search ON mentions USING gin (search);
 CREATE INDEX mentions_author ON mentions (workspace_id, author_kind, author_key) WHERE author_key IS NOT NULL;
 CREATE INDEX mentions_author_key ON mentions (workspace_id, author_key) WHERE author_key LIKE '%_@_%';
@@ -124,6 +140,21 @@ CREATE TABLE saved_views (
   created_at   timestamptz NOT NULL DEFAULT now(),
   UNIQUE (workspace_id, name)
 );
+
+-- When the evidence was said, copied onto the link so the issue report
+-- selects a period's links by index instead of visiting every mention.
+ALTER TABLE ticket_links ADD COLUMN at timestamptz;
+CREATE FUNCTION earshot_ticket_link_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.at := coalesce(
+    (SELECT published_at FROM mentions WHERE id = NEW.mention_id),
+    (SELECT responded_at FROM survey_responses WHERE id = NEW.response_id),
+    now());
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER ticket_links_at BEFORE INSERT ON ticket_links FOR EACH ROW EXECUTE FUNCTION earshot_ticket_link_at();
+CREATE INDEX ticket_links_at ON ticket_links (workspace_id, at);
 
 ALTER TABLE audit_log ADD COLUMN actor_id uuid;
 CREATE INDEX customers_workspace_name ON customers (workspace_id, lower(name), id);

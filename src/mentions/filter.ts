@@ -88,11 +88,8 @@ export function mentionFilterSql(sql: AnySql, workspaceId: string, f: MentionFil
   const m = sql(alias)
   const conds: Fragment[] = [sql`${m}.workspace_id = ${workspaceId}`]
   if (f.status) conds.push(sql`${m}.status IN ${sql(f.status)}`)
-  if (f.sentiment) conds.push(sql`coalesce(${m}.sentiment_override, ${m}.sentiment_label) IN ${sql(f.sentiment)}`)
-  if (f.intent) {
-    const any = f.intent.map((i) => sql`(CASE WHEN ${m}.intents_override IS NULL THEN ${m}.intents @> ${sql.json([{ label: i }])}::jsonb ELSE ${m}.intents_override ? ${i} END)`)
-    conds.push(sql`(${any.reduce((a, b) => sql`${a} OR ${b}`)})`)
-  }
+  if (f.sentiment) conds.push(sql`${m}.effective_sentiment IN ${sql(f.sentiment)}`)
+  if (f.intent) conds.push(sql`${m}.effective_intents && ${f.intent}::text[]`)
   if (f.source) conds.push(sql`${m}.source_id IN ${sql(f.source)}`)
   if (f.kind) conds.push(sql`${m}.kind IN ${sql(f.kind)}`)
   if (f.lang) conds.push(sql`${m}.lang IN ${sql(f.lang)}`)

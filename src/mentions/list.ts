@@ -31,24 +31,46 @@ export function hideDuplicatesSql(sql: Sql, workspaceId: string, filter: Mention
 
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`
 
+/** How many rows in sort order a search looks through before asking the full-text index instead. */
+const SEARCH_HEAD = 5000
+
 export async function listMentions(deps: Deps, workspaceId: string, input: ListMentionsInput): Promise<{ items: Mention[]; nextCursor: string | null }> {
   const { sql } = deps
   const { filter, sort, limit } = input
-  const conds = [mentionFilterSql(sql, workspaceId, filter), hideDuplicatesSql(sql, workspaceId, filter)]
+  const { q, ...structured } = filter
+  const conds = [mentionFilterSql(sql, workspaceId, structured), hideDuplicatesSql(sql, workspaceId, filter)]
   if (input.cursor) {
     const c = decodeCursor(input.cursor, Cursor)
     if (c.s !== sort) throw badRequest('the cursor belongs to another sort order')
     conds.push(sort === 'priority' ? sql`(m.priority, m.id) < (${Number(c.k)}::real, ${c.id}::uuid)` : sql`(m.published_at, m.id) < (${String(c.k)}::timestamptz, ${c.id}::uuid)`)
   }
+  const where = andAll(sql, conds)
   const order = sort === 'priority' ? sql`m.priority DESC, m.id DESC` : sql`m.published_at DESC, m.id DESC`
-  const snippet = filter.q
-    ? sql`, ts_headline(earshot_ts_config(m.lang), coalesce(m.title || ' — ', '') || m.body, (SELECT ${searchQuerySql(sql, filter.q)}), ${HEADLINE_OPTIONS}) AS snippet`
+  let page: Fragment
+  if (q) {
+    const tsq = sql`(SELECT ${searchQuerySql(sql, q)})`
+    // A common word matches within the first rows in sort order (an index-only
+    // walk); a rare one is found through the full-text index and sorted, which
+    // is cheap exactly because it is rare. Either way the page is the true top.
+    const head = await sql<{ id: string }[]>`
+      WITH head AS (SELECT m.id FROM mentions m WHERE ${where} ORDER BY ${order} LIMIT ${SEARCH_HEAD})
+      SELECT m.id FROM head JOIN mentions m ON m.id = head.id WHERE m.search @@ ${tsq} ORDER BY ${order} LIMIT ${limit + 1}`
+    const ids = head.length > limit
+      ? head
+      : await sql<{ id: string }[]>`
+          SELECT m.id FROM mentions m WHERE ${where} AND m.search @@ ${tsq}
+          ORDER BY ${sort === 'priority' ? sql`m.priority + 0 DESC, m.id DESC` : sql`m.published_at + interval '0' DESC, m.id DESC`}
+          LIMIT ${limit + 1}`
+    page = sql`SELECT unnest(${ids.map((r) => r.id)}::uuid[]) AS id`
+  } else {
+    page = sql`SELECT m.id FROM mentions m WHERE ${where} ORDER BY ${order} LIMIT ${limit + 1}`
+  }
+  const snippet = q
+    ? sql`, ts_headline(earshot_ts_config(m.lang), coalesce(m.title || ' — ', '') || m.body, (SELECT ${searchQuerySql(sql, q)}), ${HEADLINE_OPTIONS}) AS snippet`
     : sql``
   // Page first on the narrow index columns, then fetch and decorate only the rows shown.
   const rows = await sql<(MentionRow & { sort_key: number | string })[]>`
-    WITH page AS (
-      SELECT m.id FROM mentions m WHERE ${andAll(sql, conds)} ORDER BY ${order} LIMIT ${limit + 1}
-    )
+    WITH page AS (${page})
     SELECT ${mentionColumns(sql)}, ${sort === 'priority' ? sql`m.priority` : sql`m.published_at::text`} AS sort_key ${snippet}
     FROM page JOIN mentions m ON m.id = page.id
     ORDER BY ${order}`

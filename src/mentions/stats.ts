@@ -14,10 +14,10 @@ export async function mentionStats(deps: Deps, workspaceId: string, filter: Ment
   const { sql } = deps
   const where = andAll(sql, [mentionFilterSql(sql, workspaceId, filter), hideDuplicatesSql(sql, workspaceId, filter)])
   const rows = await sql<{ status: string | null; sentiment: string | null; source_id: string | null; n: number; g: number }[]>`
-    SELECT m.status, coalesce(m.sentiment_override, m.sentiment_label) AS sentiment, m.source_id, count(*)::int AS n,
-           GROUPING(m.status, coalesce(m.sentiment_override, m.sentiment_label), m.source_id)::int AS g
+    SELECT m.status, m.effective_sentiment AS sentiment, m.source_id, count(*)::int AS n,
+           GROUPING(m.status, m.effective_sentiment, m.source_id)::int AS g
     FROM mentions m WHERE ${where}
-    GROUP BY GROUPING SETS ((m.status), (coalesce(m.sentiment_override, m.sentiment_label)), (m.source_id), ())`
+    GROUP BY GROUPING SETS ((m.status), (m.effective_sentiment), (m.source_id), ())`
   const stats: MentionStats = { total: 0, byStatus: {}, bySentiment: {}, bySource: [] }
   const sourceCounts: { sourceId: string; count: number }[] = []
   for (const r of rows) {

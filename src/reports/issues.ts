@@ -58,13 +58,13 @@ export async function issueReport(deps: Deps, workspaceId: string, q: ReportQuer
   }[q.sort]
   const rows = await sql<IssueRow[]>`
     WITH ev AS (
-      SELECT l.ticket_id, m.published_at AS at, m.customer_id, coalesce(m.sentiment_override, m.sentiment_label) AS sentiment, true AS is_mention
+      SELECT l.ticket_id, l.at, m.customer_id, m.effective_sentiment AS sentiment, true AS is_mention
       FROM ticket_links l JOIN mentions m ON m.id = l.mention_id
-      WHERE l.workspace_id = ${workspaceId} AND m.published_at >= ${previousStart} AND m.published_at < ${until}
+      WHERE l.workspace_id = ${workspaceId} AND l.at >= ${previousStart} AND l.at < ${until}
       UNION ALL
-      SELECT l.ticket_id, r.responded_at, r.customer_id, r.sentiment_label, false
+      SELECT l.ticket_id, l.at, r.customer_id, r.sentiment_label, false
       FROM ticket_links l JOIN survey_responses r ON r.id = l.response_id
-      WHERE l.workspace_id = ${workspaceId} AND r.responded_at >= ${previousStart} AND r.responded_at < ${until}
+      WHERE l.workspace_id = ${workspaceId} AND l.at >= ${previousStart} AND l.at < ${until}
     ), cur AS (
       SELECT ticket_id, count(*) FILTER (WHERE is_mention)::int AS mentions, count(*) FILTER (WHERE NOT is_mention)::int AS responses,
         count(DISTINCT customer_id)::int AS customers, count(*) FILTER (WHERE sentiment = 'negative')::int AS negative,

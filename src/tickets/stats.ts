@@ -7,7 +7,7 @@ const SERIES_WEEKS = 26
 
 export async function ticketStats(sql: Sql | Tx, workspaceId: string, ticketId: string): Promise<TicketStats> {
   const evidence = sql`
-    SELECT m.published_at AS at, m.customer_id, coalesce(m.sentiment_override, m.sentiment_label) AS sentiment, m.source_id, true AS is_mention
+    SELECT m.published_at AS at, m.customer_id, m.effective_sentiment AS sentiment, m.source_id, true AS is_mention
     FROM ticket_links l JOIN mentions m ON m.id = l.mention_id
     WHERE l.workspace_id = ${workspaceId} AND l.ticket_id = ${ticketId}
     UNION ALL

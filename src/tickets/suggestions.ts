@@ -62,14 +62,11 @@ export async function suggestTickets(deps: Deps, workspaceId: string, input: Sug
   const rel = /^(\d+)([hdw])$/.exec(input.since)
   const seconds = rel ? Number(rel[1]) * { h: 3600, d: 86_400, w: 604_800 }[rel[2] as 'h' | 'd' | 'w'] : 14 * 86_400
   const rows = await deps.sql<Candidate[]>`
-    SELECT m.id, m.title, m.body, m.lang, coalesce(m.sentiment_override, m.sentiment_label) AS sentiment,
-      coalesce(m.intents_override, (SELECT coalesce(jsonb_agg(coalesce(i->>'label', i#>>'{}')), '[]') FROM jsonb_array_elements(m.intents) i)) AS intents
+    SELECT m.id, m.title, m.body, m.lang, m.effective_sentiment AS sentiment, m.effective_intents AS intents
     FROM mentions m
     WHERE m.workspace_id = ${workspaceId} AND m.published_at >= now() - make_interval(secs => ${seconds})
       AND m.duplicate_of IS NULL AND m.erased_at IS NULL AND m.status NOT IN ('spam', 'ignored')
-      AND (coalesce(m.sentiment_override, m.sentiment_label) = 'negative'
-           OR coalesce(m.intents_override, m.intents) @> '[{"label":"bug_report"}]' OR coalesce(m.intents_override, m.intents) @> '[{"label":"feature_request"}]'
-           OR coalesce(m.intents_override, m.intents) ? 'bug_report' OR coalesce(m.intents_override, m.intents) ? 'feature_request')
+      AND (m.effective_sentiment = 'negative' OR m.effective_intents && '{bug_report,feature_request}'::text[])
       AND NOT EXISTS (SELECT 1 FROM ticket_links l WHERE l.mention_id = m.id)
     ORDER BY m.priority DESC, m.id
     LIMIT ${CANDIDATES}`

@@ -70,6 +70,20 @@ describe('inbox list', () => {
     expect(hit.items[0].snippetHtml).toContain('&quot;<mark>widget</mark>&quot;')
   })
 
+  it('pages search results in true priority order whether the word is common or rare', async () => {
+    const src = await seedSource(t.sql, t.workspaceId, 'rss')
+    const prios = Array.from({ length: 60 }, (_, i) => ((i * 37) % 60) / 100)
+    await seedMentions(t.sql, t.workspaceId, src, prios.map((priority, i) => ({ text: `gizmo number ${i} misbehaves`, priority })))
+    const seen: number[] = []
+    let cursor: string | null = null
+    do {
+      const page = await list(`q=gizmo&limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+      seen.push(...page.items.map((m) => m.priority as number))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen).toEqual([...prios].sort((a, b) => b - a))
+  })
+
   it('rejects unknown filters, bad values and tampered cursors with 400', async () => {
     expect((await t.call('GET', '/v1/mentions?status=bogus')).status).toBe(400)
     expect((await t.call('GET', '/v1/mentions?limit=500')).status).toBe(400)
