@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { AppError } from '../errors.ts'
+import { limitBody } from '../http/body-limit.ts'
 import type { WebEnv } from './env.ts'
 import { Document } from './layout.tsx'
 import { SignInPage } from './pages/sign-in.tsx'
@@ -12,6 +13,7 @@ import { createWebSession, deleteWebSession, randomToken } from './sessions.ts'
 import { pageRouters } from './pages/index.ts'
 
 const SESSION_MAX_AGE = 7 * 24 * 3600
+const MAX_FORM_BODY = 8 * 1024 * 1024
 
 /** Only our own pages are valid places to return to after sign-in (no open redirect). */
 const safeNext = (value: unknown) =>
@@ -48,6 +50,8 @@ webRouter.onError((err, c) => {
 })
 
 webRouter.use(secureHeaders)
+// Forms are small; the largest post is a customers CSV upload.
+webRouter.use(limitBody(MAX_FORM_BODY))
 webRouter.route('/static', staticRouter)
 
 webRouter.get('/', (c) => c.redirect('/app/inbox', 303))
