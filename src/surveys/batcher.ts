@@ -9,7 +9,12 @@ export interface BatcherOptions<T> {
   maxBatch: number
   /** Groups in flight at once; more items wait and join the next group. */
   maxConcurrent: number
+  /** Items allowed to wait; past this `add` fails at once with BatcherFull instead of queueing without bound. */
+  maxQueued: number
 }
+
+/** The queue is full: the store is falling behind, so shed load rather than hold requests open. */
+export class BatcherFull extends Error {}
 
 interface Waiting<T> {
   item: T
@@ -56,6 +61,7 @@ export function createBatcher<T>(opts: BatcherOptions<T>): Batcher<T> {
 
   return {
     add(item) {
+      if (queue.length >= opts.maxQueued) return Promise.reject(new BatcherFull('write queue full'))
       return new Promise<void>((resolve, reject) => {
         queue.push({ item, resolve, reject })
         schedule()

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts'
-import { createBatcher } from './batcher.ts'
+import { AppError } from '../errors.ts'
+import { BatcherFull, createBatcher } from './batcher.ts'
 import { createLiveSurveys, type LiveSurveys } from './live-surveys.ts'
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts'
 import { insertResponses, type ResponseInsert } from './responses.ts'
@@ -14,11 +15,14 @@ export interface SurveyRuntime {
 
 export function createSurveyRuntime(deps: Deps): SurveyRuntime {
   const now = () => Date.now()
-  const batcher = createBatcher<ResponseInsert>({ write: (rows) => insertResponses(deps.sql, rows), maxBatch: 500, maxConcurrent: 3 })
+  const batcher = createBatcher<ResponseInsert>({ write: (rows) => insertResponses(deps.sql, rows), maxBatch: 500, maxConcurrent: 3, maxQueued: 20_000 })
   return {
     live: createLiveSurveys(deps, { ttlMs: 5000, maxEntries: 10_000, now }),
     // A person answers a survey once or twice; 20 at once and one every 3 s after leaves room for shared IPs (offices, NAT).
     limiter: createRateLimiter({ burst: 20, perSecond: 1 / 3, maxKeys: 100_000, now }),
-    writeResponse: (row) => batcher.add(row),
+    writeResponse: (row) =>
+      batcher.add(row).catch((err) => {
+        throw err instanceof BatcherFull ? new AppError(503, 'busy', 'too many responses being stored; try again shortly') : err
+      }),
   }
 }
