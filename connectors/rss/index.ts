@@ -21,7 +21,8 @@ export const rssConnector = defineConnector({
   secrets: [],
   urls: ['url', 'baseUrl'],
   async poll(ctx, config, cursor) {
-    const url = config.baseUrl ? new URL(new URL(config.url).pathname + new URL(config.url).search, config.baseUrl).toString() : config.url
+    const feed = new URL(config.url)
+    const url = config.baseUrl ? new URL(feed.pathname + feed.search, config.baseUrl).toString() : config.url
     const headers: Record<string, string> = { accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5' }
     if (cursor?.etag) headers['if-none-match'] = cursor.etag
     if (cursor?.lastModified) headers['if-modified-since'] = cursor.lastModified

@@ -66,6 +66,12 @@ export async function runSource(deps: Deps, source: SourceRow, opts: RunOptions)
   const connector = findConnector(source.kind)
   const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(RUN_TIMEOUT_MS)]) : AbortSignal.timeout(RUN_TIMEOUT_MS)
   let fetched = 0
+  // Queued runs may start well after their tick leased them: extend the lease now, or let go if it passed on.
+  const [held] = await deps.sql`
+    UPDATE sources SET lease_expires_at = ${new Date(startedAt.getTime() + LEASE_MS)}
+    WHERE id = ${source.id} AND workspace_id = ${source.workspace_id} AND lease_owner = ${opts.owner}
+    RETURNING id`
+  if (!held) return undefined
   try {
     if (!connector?.poll) throw new UpstreamError(`no poller for kind ${source.kind}`, { permanent: true })
     const backfill = typeof source.config.backfill === 'number' ? source.config.backfill : DEFAULT_BACKFILL

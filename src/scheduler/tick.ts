@@ -30,7 +30,7 @@ export interface TickResult {
 /** The single scheduled entry: lease due sources, poll them with bounded concurrency, then run the after-poll jobs. */
 export async function tick(deps: Deps, opts: TickOptions): Promise<TickResult> {
   const concurrency = opts.concurrency ?? 4
-  const leased = await leaseDueSources(deps, opts.owner, opts.limit ?? concurrency * 25)
+  const leased = await leaseDueSources(deps, opts.owner, opts.limit ?? concurrency * 4)
   const http = createSourceHttpClient(deps, opts.signal, opts.http)
   const queue = new PQueue({ concurrency })
   const runs = await Promise.all(leased.map((source) => queue.add(() => runSource(deps, source, { owner: opts.owner, http, signal: opts.signal }))))

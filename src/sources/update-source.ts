@@ -1,6 +1,5 @@
 import type { Deps } from '../deps.ts'
-import { badRequest } from '../errors.ts'
-import { findSourceRow } from './find-sources.ts'
+import { badRequest, notFound } from '../errors.ts'
 import { maskSecret, toSourceView, type SourceRow, type SourceView } from './source.ts'
 import { connectorFor, validateConfig, validateSchedule } from './validate-source.ts'
 
@@ -30,7 +29,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 export async function updateSource(deps: Deps, workspaceId: string, id: string, patch: SourcePatch): Promise<SourceView> {
   return deps.sql.begin(async (tx) => {
     const [current]: [SourceRow?] = await tx`SELECT * FROM sources WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`
-    if (!current) return toSourceView(await findSourceRow(deps, workspaceId, id))
+    if (!current) throw notFound('source')
     const connector = connectorFor(current.kind)
     if (!connector.poll && patch.schedule) throw badRequest(`${current.kind} sources are push-only and take no schedule`)
     validateSchedule(patch.schedule)

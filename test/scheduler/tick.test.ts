@@ -155,10 +155,26 @@ describe('tick', () => {
     const { runs } = await tick(deps, { owner: 'e2', http: quick })
     expect(runs.find((r) => r.sourceId === id)).toMatchObject({ status: 'ok', inserted: 2 })
 
-    // The dead instance's late commit is refused: it no longer holds the lease.
+    // The dead instance, if it wakes up, cannot run or commit: it no longer holds the lease.
     const late = await runSource(deps, leased, { owner: 'dead-instance', http: createSourceHttpClient(deps, undefined, quick) })
     expect(late).toBeUndefined()
     expect(await mentionIds(id)).toEqual(['tag:google.com,2013:googlealerts/feed:1000000000000000001', 'tag:google.com,2013:googlealerts/feed:1000000000000000002'])
+  })
+
+  it('commits nothing when the lease passed to another instance while fetching', async () => {
+    const id = await rssSource('https://handover.example.com/feed')
+    server.use(
+      http.get('https://handover.example.com/feed', async () => {
+        await t.sql`UPDATE sources SET lease_owner = 'successor' WHERE id = ${id}`
+        return feed(fixture('rss', 'google-alerts.xml'))()
+      }),
+    )
+    const { deps } = clockAt(new Date(Date.now() + 60_000).toISOString())
+    const [leased] = (await leaseDueSources(deps, 'slow-instance', 100)).filter((s) => s.id === id)
+    const run = await runSource(deps, leased, { owner: 'slow-instance', http: createSourceHttpClient(deps, undefined, quick) })
+    expect(run).toBeUndefined()
+    expect(await mentionIds(id)).toEqual([])
+    expect(await sourceRow(id)).toMatchObject({ lease_owner: 'successor', cursor: null })
   })
 
   it('abandons in-flight runs on shutdown without writing anything', async () => {
