@@ -6,7 +6,7 @@
 // on the tuning slice. praise and churn_risk stay rule-based (no data).
 // Run: npx tsx scripts/train-intent.ts [--write]
 import { writeFileSync } from 'node:fs'
-import { FeatureVector, extractFeatures, langSeed } from '../src/enrich/features.ts'
+import { FeatureVector, HashedText, hashTokens, project } from '../src/enrich/features.ts'
 import { intentDense } from '../src/enrich/intent-rules.ts'
 import { packLinear } from '../src/enrich/linear.ts'
 import { normalizeText } from '../src/enrich/normalize.ts'
@@ -36,11 +36,13 @@ const cache = new Map<string, IntentRow[]>()
 const load = (set: string) => cache.get(set) ?? (cache.set(set, loadIntent(set)), cache.get(set)!)
 
 const fv = new FeatureVector()
+const hashed = new HashedText()
 function vectorize(r: IntentRow, charGrams: boolean) {
   const text = normalizeText(r.text)
   const nl = text.indexOf('\n')
   const titleTokens = nl > 0 ? tokenize(text.slice(0, nl)).length : 0
-  extractFeatures(tokenize(text), { bits: BITS, lang: langSeed(r.lang), dense: intentDense(text, r.stars), titleTokens, charGrams }, fv)
+  hashTokens(tokenize(text), titleTokens, hashed)
+  project(hashed, { bits: BITS, lang: 0, dense: intentDense(text, r.stars), title: true, charGrams }, fv)
   return fv
 }
 

@@ -7,7 +7,7 @@
 // Run: npx tsx scripts/train-lang.ts [--write]
 import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { FeatureVector, extractFeatures } from '../src/enrich/features.ts'
+import { FeatureVector, HashedText, hashTokens, project } from '../src/enrich/features.ts'
 import { packLinear } from '../src/enrich/linear.ts'
 import { normalizeText } from '../src/enrich/normalize.ts'
 import { tokenize } from '../src/enrich/tokenize.ts'
@@ -36,8 +36,10 @@ const train = [...texts.filter((r) => !isTuning(r.text)), ...synthetic]
 const tune = texts.filter((r) => isTuning(r.text))
 
 const fv = new FeatureVector()
+const hashed = new HashedText()
 const vectorize = (text: string) => {
-  extractFeatures(tokenize(normalizeText(text)), { bits: BITS, lang: 0 }, fv)
+  hashTokens(tokenize(normalizeText(text)), 0, hashed)
+  project(hashed, { bits: BITS, lang: 0 }, fv)
   return freeze(fv, 0, 1)
 }
 const vectors = train.map((r) => ({ lang: r.lang, v: vectorize(r.text) }))

@@ -8,7 +8,7 @@
 // Only the train side of the split is used; the tuning slice calibrates.
 // Run: npx tsx scripts/train-sentiment.ts
 import { writeFileSync } from 'node:fs'
-import { FeatureVector, extractFeatures, langSeed } from '../src/enrich/features.ts'
+import { FeatureVector, HashedText, hashTokens, langSeed, project } from '../src/enrich/features.ts'
 import { packLinear } from '../src/enrich/linear.ts'
 import { normalizeText } from '../src/enrich/normalize.ts'
 import { lexiconDense, scoreLexicon } from '../src/enrich/lexicon.ts'
@@ -17,14 +17,17 @@ import { SENTIMENT_LANGS, isHeldOut, isTuning, loadSentiment, type SentimentRow 
 import { dot, freeze, sigmoid, trainLogistic, type Example } from './train-linear.ts'
 
 const POLARITY_BITS = 20
-const NEUTRAL_BITS = 19
+// Same table size as polarity: the two are interleaved at run time, one memory access scores both.
+const NEUTRAL_BITS = 20
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]))
 const num = (k: string, d: number) => (args.has(k) ? Number(args.get(k)) : d)
 
 const fv = new FeatureVector()
+const hashed = new HashedText()
 function vectorize(r: SentimentRow, bits: number) {
   const tokens = tokenize(normalizeText(r.text))
-  extractFeatures(tokens, { bits, lang: langSeed(r.lang), dense: lexiconDense(scoreLexicon(tokens, r.lang)) }, fv)
+  hashTokens(tokens, 0, hashed)
+  project(hashed, { bits, lang: langSeed(r.lang), dense: lexiconDense(scoreLexicon(tokens, r.lang)) }, fv)
   return fv
 }
 

@@ -1,8 +1,8 @@
 // Hashed features shared by training (scripts/train-*.ts) and scoring, so the
-// two can never drift apart. Every feature is emitted twice: once in the
-// text's language space and once in a shared space (emoji, names, loanwords
-// and punctuation carry across languages). No strings are built per n-gram:
-// hashes are rolled over char codes.
+// two can never drift apart. A text is hashed once (hashTokens) and projected
+// into each model's table (project): its language's private space and a
+// shared one (emoji, names, loanwords and punctuation carry across
+// languages). No strings are built per n-gram: hashes roll over char codes.
 import { NEGATORS } from './cues.ts'
 import type { Token } from './tokenize.ts'
 
@@ -14,6 +14,11 @@ const SEED_CHAR = 0x6c8e9cf5
 const SEED_HAN = 0x3c6ef372
 const SEED_DENSE = 0x7f4a7c15
 const SEED_TITLE = 0x4cf5ad43
+
+/** What a raw hash is, so a projection can leave some kinds out. */
+const PLAIN = 0
+const TITLE = 1
+const CHARGRAM = 2
 
 function fmix(h: number): number {
   h ^= h >>> 16
@@ -32,6 +37,29 @@ export function hashString(s: string, seed = 0x811c9dc5): number {
 /** Seed of a language's private feature space. */
 export const langSeed = (lang: string) => hashString(`lang:${lang}`)
 
+/** Raw feature hashes of one text, before any table size or language is applied. */
+export class HashedText {
+  h = new Int32Array(2048)
+  tok = new Int32Array(2048)
+  kind = new Uint8Array(2048)
+  n = 0
+
+  push(h: number, t: number, kind: number) {
+    if (this.n === this.h.length) {
+      const size = this.n * 2
+      this.h = grow(this.h, new Int32Array(size))
+      this.tok = grow(this.tok, new Int32Array(size))
+      this.kind = grow(this.kind, new Uint8Array(size))
+    }
+    this.h[this.n] = h
+    this.tok[this.n] = t
+    this.kind[this.n] = kind
+    this.n++
+  }
+}
+
+const grow = <A extends Int32Array | Float32Array | Uint8Array>(a: A, b: A) => (b.set(a), b)
+
 /** A reusable sparse vector: parallel arrays, `n` used entries. `tok` maps each entry to the token that produced it (-1: none). */
 export class FeatureVector {
   idx = new Int32Array(4096)
@@ -48,10 +76,10 @@ export class FeatureVector {
 
   push(i: number, v: number, t: number) {
     if (this.n === this.idx.length) {
-      const grow = <A extends Int32Array | Float32Array>(a: A, b: A) => (b.set(a), b)
-      this.idx = grow(this.idx, new Int32Array(this.n * 2))
-      this.val = grow(this.val, new Float32Array(this.n * 2))
-      this.tok = grow(this.tok, new Int32Array(this.n * 2))
+      const size = this.n * 2
+      this.idx = grow(this.idx, new Int32Array(size))
+      this.val = grow(this.val, new Float32Array(size))
+      this.tok = grow(this.tok, new Int32Array(size))
     }
     this.idx[this.n] = i
     this.val[this.n] = v
@@ -66,28 +94,20 @@ export interface FeatureOptions {
   lang: number
   /** Dense, unnormalized features (lexicon scores, rating prior). */
   dense?: number[]
-  /** The first this-many tokens are a title: their words and bigrams are also emitted in a title space. */
-  titleTokens?: number
+  /** Emit the title-space copies of the first tokens (see hashTokens). */
+  title?: boolean
   /** Char n-grams inside words (default on); long technical texts do better on words alone. */
   charGrams?: boolean
 }
 
 /**
- * Sparse features of a token list into `out`: word unigrams with negation
- * marking, word bigrams, char 2–5-grams inside words, char 1–3-grams over Han
- * runs, emoji and emoticons. Sparse values are L2-normalized per space so
- * long and short texts live on one scale.
+ * Raw hashes of a token list: word unigrams with negation marking, word
+ * bigrams, char 3–5-grams inside words, char 1–3-grams over Han runs, emoji
+ * and emoticons; the first `titleTokens` tokens' words and bigrams again in
+ * a title space.
  */
-export function extractFeatures(tokens: Token[], opts: FeatureOptions, out: FeatureVector): void {
-  out.reset()
-  const mask = (1 << opts.bits) - 1
-  const lseed = opts.lang
-  const title = opts.titleTokens ?? 0
-  const charGrams = opts.charGrams ?? true
-  const emit = (h: number, t: number) => {
-    if (lseed) out.push(fmix(h ^ lseed) & mask, 1, t)
-    out.push(fmix(h) & mask, 1, t)
-  }
+export function hashTokens(tokens: Token[], titleTokens: number, out: HashedText): void {
+  out.n = 0
   let negated = false
   let prev = 0
   let han: number[] = []
@@ -97,7 +117,7 @@ export function extractFeatures(tokens: Token[], opts: FeatureOptions, out: Feat
       let h = SEED_HAN
       for (let j = i; j < han.length && j < i + 3; j++) {
         h = Math.imul(h ^ han[j], FNV)
-        emit(h, hanTok)
+        out.push(h, hanTok, PLAIN)
       }
     }
     han = []
@@ -109,7 +129,7 @@ export function extractFeatures(tokens: Token[], opts: FeatureOptions, out: Feat
       for (let i = 0; i < tok.norm.length; i++) han.push(tok.norm.charCodeAt(i))
     } else if (han.length) flushHan()
     if (tok.kind === 'punct') {
-      emit(hashString(tok.norm, SEED_WORD), t)
+      out.push(hashString(tok.norm, SEED_WORD), t, PLAIN)
       negated = false
       prev = 0
       continue
@@ -118,34 +138,49 @@ export function extractFeatures(tokens: Token[], opts: FeatureOptions, out: Feat
     let h = hashString(norm, SEED_WORD)
     if (NEGATORS.has(norm)) {
       negated = true
-      emit(h, t)
+      out.push(h, t, PLAIN)
       prev = h
       continue
     }
     if (negated && tok.kind === 'word') h ^= SEED_NEG
-    emit(h, t)
-    if (prev) emit(Math.imul(prev ^ SEED_BIGRAM, FNV) ^ h, t)
-    if (t < title) {
-      emit(h ^ SEED_TITLE, t)
-      if (prev) emit(Math.imul(prev ^ SEED_TITLE, FNV) ^ h, t)
+    out.push(h, t, PLAIN)
+    if (prev) out.push(Math.imul(prev ^ SEED_BIGRAM, FNV) ^ h, t, PLAIN)
+    if (t < titleTokens) {
+      out.push(h ^ SEED_TITLE, t, TITLE)
+      if (prev) out.push(Math.imul(prev ^ SEED_TITLE, FNV) ^ h, t, TITLE)
     }
     prev = h
-    if (tok.caps) emit(SEED_WORD ^ 1, t)
-    if (tok.elongated) emit(SEED_WORD ^ 2, t)
-    if (tok.kind !== 'word' || tok.han || !charGrams) continue
-    // Char n-grams with word boundaries: ^ + word + $.
+    if (tok.caps) out.push(SEED_WORD ^ 1, t, PLAIN)
+    if (tok.elongated) out.push(SEED_WORD ^ 2, t, PLAIN)
+    if (tok.kind !== 'word' || tok.han) continue
+    // Char 3–5-grams with word boundaries (^ + word + $); 2-grams cost a quarter of all lookups for little.
     const len = norm.length + 2
     for (let i = 0; i < len - 1; i++) {
       let c = SEED_CHAR
       for (let j = i; j < len && j < i + 5; j++) {
         const code = j === 0 ? 2 : j === len - 1 ? 3 : norm.charCodeAt(j - 1)
         c = Math.imul(c ^ code, FNV)
-        if (j > i) emit(c, t)
+        if (j > i + 1) out.push(c, t, CHARGRAM)
       }
     }
   }
   if (han.length) flushHan()
-  // L2-normalize: every sparse entry has value 1, each emitted once per space.
+}
+
+/** Place raw hashes into one model's table. Sparse values are L2-normalized so long and short texts live on one scale. */
+export function project(text: HashedText, opts: FeatureOptions, out: FeatureVector): void {
+  out.reset()
+  const mask = (1 << opts.bits) - 1
+  const lseed = opts.lang
+  const title = opts.title ?? false
+  const charGrams = opts.charGrams ?? true
+  for (let i = 0; i < text.n; i++) {
+    const kind = text.kind[i]
+    if ((kind === TITLE && !title) || (kind === CHARGRAM && !charGrams)) continue
+    const h = text.h[i]
+    if (lseed) out.push(fmix(h ^ lseed) & mask, 1, text.tok[i])
+    out.push(fmix(h) & mask, 1, text.tok[i])
+  }
   const perSpace = lseed ? out.n / 2 : out.n
   const norm = perSpace ? 1 / Math.sqrt(perSpace) : 0
   for (let i = 0; i < out.n; i++) out.val[i] = norm

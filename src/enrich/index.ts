@@ -2,6 +2,7 @@
 // (polled mentions, pushed mentions, survey comments). Pure and synchronous so
 // it runs the same on Node and on Workers: no I/O, models are bundled modules
 // decoded lazily on first use.
+import { HashedText, hashTokens } from './features.ts'
 import { INTENT_LABELS, INTENT_VERSION, detectIntents, type IntentLabel } from './intent.ts'
 import { LANG_VERSION, detectLang } from './lang.ts'
 import { NORMALIZE_VERSION, normalizeText } from './normalize.ts'
@@ -59,6 +60,7 @@ export interface EnrichOptions {
 export const ENRICH_VERSION = NORMALIZE_VERSION + LANG_VERSION + SENTIMENT_VERSION + INTENT_VERSION + SPAM_VERSION + PII_VERSION + PRIORITY_VERSION
 
 const round = (v: number) => Math.round(v * 1000) / 1000
+const hashed = new HashedText()
 
 export function enrich(input: EnrichInput, opts: EnrichOptions = {}): Enrichment {
   const body = normalizeText(input.text)
@@ -67,9 +69,11 @@ export function enrich(input: EnrichInput, opts: EnrichOptions = {}): Enrichment
   const tokens = tokenize(analysed)
   const firstLine = analysed.indexOf('\n')
   const titleTokens = firstLine > 0 ? tokenize(analysed.slice(0, firstLine)).length : 0
-  const { lang, confidence } = detectLang(analysed, tokens, input.lang)
-  const sentiment = scoreSentiment({ tokens, lang, rating: input.rating, kind: input.kind })
-  const intents = detectIntents({ text: analysed, tokens, titleTokens, kind: input.kind, lang, sentimentScore: sentiment.score, rating: input.rating })
+  // Hashed once, projected into every model's table.
+  hashTokens(tokens, titleTokens, hashed)
+  const { lang, confidence } = detectLang(tokens, hashed, input.lang)
+  const sentiment = scoreSentiment({ tokens, hashed, lang, rating: input.rating, kind: input.kind })
+  const intents = detectIntents({ text: analysed, hashed, kind: input.kind, sentimentScore: sentiment.score, rating: input.rating })
   const spam = scoreSpam({ text: analysed, duplicateAuthors: input.duplicateAuthors }).score
   const found = findPii(body)
   const { text, pii } = opts.redactPii && found.length ? redactPii(body, found) : { text: body, pii: found }

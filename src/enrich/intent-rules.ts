@@ -6,7 +6,8 @@ import type { IntentLabel } from './intent.ts'
 /** Labels with cue phrases, in the order of their dense features. */
 export const CUE_LABELS: IntentLabel[] = ['bug_report', 'feature_request', 'question', 'praise', 'complaint', 'pricing', 'churn_risk']
 
-const re = (parts: string[]) => new RegExp(parts.join('|'), 'iu')
+// Matched against lower-cased text without the i/u flags: case-insensitive Unicode regexes are ~10× slower in V8.
+const re = (parts: string[]) => new RegExp(parts.join('|'))
 
 export const INTENT_CUES: Partial<Record<IntentLabel, RegExp>> = {
   bug_report: re([
@@ -48,7 +49,8 @@ export const INTENT_CUES: Partial<Record<IntentLabel, RegExp>> = {
 
 /** Dense features for the intent models: which cue rules fire, the rating, question marks, length. */
 export function intentDense(text: string, rating: number | undefined): number[] {
-  const cues = CUE_LABELS.map((l) => (INTENT_CUES[l]?.test(text) ? 1 : 0))
+  const lower = text.toLowerCase()
+  const cues = CUE_LABELS.map((l) => (INTENT_CUES[l]?.test(lower) ? 1 : 0))
   const r = rating === undefined ? 0 : (Math.max(1, Math.min(5, rating)) - 3) / 2
   return [...cues, r, text.includes('?') || text.includes('？') ? 1 : 0, Math.log1p(text.length) / 5]
 }

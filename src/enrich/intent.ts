@@ -3,10 +3,9 @@
 // (models/intent.ts) that also see the cue-phrase rules and the rating;
 // praise and churn_risk have no training data and come from cues plus tone.
 import { INTENT_MODELS, ISSUE_MODELS } from '../../models/intent.ts'
-import { FeatureVector, extractFeatures, langSeed } from './features.ts'
+import { FeatureVector, project, type HashedText } from './features.ts'
 import { CUE_LABELS, intentDense } from './intent-rules.ts'
-import { LinearModel } from './linear.ts'
-import type { Token } from './tokenize.ts'
+import { MultiLinearModel } from './linear.ts'
 
 export const INTENT_VERSION = 2
 
@@ -20,18 +19,20 @@ export interface IntentScore {
 
 export interface IntentInput {
   text: string
-  tokens: Token[]
-  /** How many of `tokens` belong to the title (first line), when there is one. */
-  titleTokens?: number
+  /** Features of the text, title features included (hashTokens with the title's token count). */
+  hashed: HashedText
   /** Source kind; issue trackers get the bug / feature / question trio. */
   kind?: string
-  lang: string
   sentimentScore: number
   rating?: number
 }
 
-const models = Object.entries(INTENT_MODELS).map(([label, m]) => ({ label: label as IntentLabel, model: new LinearModel(m.model), shift: m.shift }))
-const issueModels = Object.entries(ISSUE_MODELS).map(([label, m]) => ({ label: label as IntentLabel, model: new LinearModel(m) }))
+const generalLabels = Object.keys(INTENT_MODELS) as IntentLabel[]
+const general = new MultiLinearModel(generalLabels.map((l) => INTENT_MODELS[l].model))
+const shifts = generalLabels.map((l) => INTENT_MODELS[l].shift)
+const issueLabels = Object.keys(ISSUE_MODELS) as IntentLabel[]
+const issues = new MultiLinearModel(issueLabels.map((l) => ISSUE_MODELS[l]))
+const logits = new Float64Array(8)
 /** Source kinds whose items are issue-tracker tickets. */
 const ISSUE_KINDS = new Set(['github', 'gitlab', 'jira', 'linear'])
 const fv = new FeatureVector()
@@ -43,16 +44,17 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 export function detectIntents(input: IntentInput): IntentScore[] {
   const scores = new Map<IntentLabel, number>()
   const dense = intentDense(input.text, input.rating)
-  if (models.length) {
-    extractFeatures(input.tokens, { bits: models[0].model.bits, lang: langSeed(input.lang), dense, titleTokens: input.titleTokens }, fv)
-    for (const { label, model, shift } of models) scores.set(label, sigmoid(model.score(fv) + shift))
-  }
-  if (input.kind && ISSUE_KINDS.has(input.kind) && issueModels.length) {
+  // One shared space: words rarely coincide across languages, and half the lookups matter more here than a private space.
+  project(input.hashed, { bits: general.bits, lang: 0, dense, title: true }, fv)
+  general.score(fv, logits)
+  generalLabels.forEach((label, i) => scores.set(label, sigmoid(logits[i] + shifts[i])))
+  if (input.kind && ISSUE_KINDS.has(input.kind)) {
     // A ticket is one of bug / feature / question: the best of the trio wins, the other two drop below 0.5.
-    extractFeatures(input.tokens, { bits: issueModels[0].model.bits, lang: langSeed(input.lang), dense, titleTokens: input.titleTokens, charGrams: false }, fv)
-    const trio = issueModels.map(({ label, model }) => ({ label, p: sigmoid(model.score(fv)) }))
-    const best = trio.reduce((a, b) => (b.p > a.p ? b : a))
-    for (const { label, p } of trio) scores.set(label, label === best.label ? Math.max(0.5, p) : Math.min(0.49, p))
+    project(input.hashed, { bits: issues.bits, lang: 0, dense, title: true, charGrams: false }, fv)
+    issues.score(fv, logits)
+    let best = 0
+    for (let i = 1; i < issueLabels.length; i++) if (logits[i] > logits[best]) best = i
+    issueLabels.forEach((label, i) => scores.set(label, i === best ? Math.max(0.5, sigmoid(logits[i])) : Math.min(0.49, sigmoid(logits[i]))))
   }
   CUE_LABELS.forEach((label, i) => {
     if (!scores.has(label)) scores.set(label, dense[i] ? 0.75 : 0)

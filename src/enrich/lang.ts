@@ -5,8 +5,8 @@
 // short tweets (about 85% on our held-out text) and costs ~100 µs a text.
 import { francAll } from 'franc'
 import { LATIN_LANG_MODELS } from '../../models/lang.ts'
-import { FeatureVector, extractFeatures } from './features.ts'
-import { LinearModel } from './linear.ts'
+import { FeatureVector, project, type HashedText } from './features.ts'
+import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
 export const LANG_VERSION = 2
@@ -42,8 +42,7 @@ interface ScriptCounts {
   other: number
 }
 
-function countScripts(text: string): ScriptCounts {
-  const c: ScriptCounts = { latin: 0, cyrillic: 0, greek: 0, han: 0, kana: 0, other: 0 }
+function countScripts(text: string, c: ScriptCounts): void {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i)
     if (ch < 0x80) {
@@ -57,41 +56,44 @@ function countScripts(text: string): ScriptCounts {
     else if (ch >= 0xd800 && ch <= 0xdfff) continue
     else if (/\p{L}/u.test(text[i])) c.other++
   }
-  return c
 }
 
-// URLs, handles and hashtag marks are language-neutral noise.
-const stripNoise = (text: string) => text.replace(/https?:\/\/\S+|www\.\S+|@[\p{L}\p{N}_.]+|#/gu, ' ')
-
-const models = Object.entries(LATIN_LANG_MODELS).map(([lang, packed]) => [lang as Lang, new LinearModel(packed)] as const)
+const LATIN_LANG_ORDER = Object.keys(LATIN_LANG_MODELS) as Lang[]
+const model = new MultiLinearModel(LATIN_LANG_ORDER.map((l) => LATIN_LANG_MODELS[l]))
 const fv = new FeatureVector()
+const logits = new Float64Array(LATIN_LANG_ORDER.length)
 // Below this share of the softmax the model asks franc too.
 const SURE = 0.8
 
-function detectLatin(text: string, tokens: Token[]): LangResult {
-  extractFeatures(tokens, { bits: models[0][1].bits, lang: 0 }, fv)
-  const logits = models.map(([, m]) => m.score(fv))
-  const max = Math.max(...logits)
-  const exps = logits.map((z) => Math.exp(z - max))
-  const total = exps.reduce((a, b) => a + b, 0)
-  const probs = exps.map((e) => e / total)
-  let best = logits.indexOf(max)
-  if (probs[best] >= SURE) return { lang: models[best][0], confidence: probs[best] }
+function detectLatin(words: string, hashed: HashedText): LangResult {
+  project(hashed, { bits: model.bits, lang: 0 }, fv)
+  model.score(fv, logits)
+  let best = 0
+  for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i
+  let total = 0
+  for (let i = 0; i < logits.length; i++) total += Math.exp(logits[i] - logits[best])
+  const probs = Array.from(logits, (z) => Math.exp(z - logits[best]) / total)
+  if (probs[best] >= SURE) return { lang: LATIN_LANG_ORDER[best], confidence: probs[best] }
   // Blend with franc's ranking (1 for its best, less for the rest) when the model hesitates.
-  const ranked = francAll(text, { only: FRANC_ONLY, minLength: 1 })
+  const ranked = francAll(words, { only: FRANC_ONLY, minLength: 1 })
   const franc = new Map<Lang, number>()
   for (const [code, score] of ranked) {
     const lang = FRANC_TO_OURS[code]
     if (lang && !franc.has(lang)) franc.set(lang, score)
   }
-  const blended = models.map(([lang], i) => probs[i] + 0.5 * Math.max(0, (franc.get(lang) ?? 0) - 0.9) * 10)
+  const blended = LATIN_LANG_ORDER.map((lang, i) => probs[i] + 0.5 * Math.max(0, (franc.get(lang) ?? 0) - 0.9) * 10)
   best = blended.indexOf(Math.max(...blended))
-  return { lang: models[best][0], confidence: probs[best] }
+  return { lang: LATIN_LANG_ORDER[best], confidence: probs[best] }
 }
 
-/** Detect the language of normalized text (tokens from tokenize()), using the upstream's hint when it is consistent with the script. */
-export function detectLang(text: string, tokens: Token[], hint?: string): LangResult {
-  const c = countScripts(stripNoise(text))
+/**
+ * Detect the language of a text from its tokens (links and handles are
+ * language-neutral and skipped) and their hashes, using the upstream's hint
+ * when it is consistent with the script.
+ */
+export function detectLang(tokens: Token[], hashed: HashedText, hint?: string): LangResult {
+  const c: ScriptCounts = { latin: 0, cyrillic: 0, greek: 0, han: 0, kana: 0, other: 0 }
+  for (const t of tokens) if (t.kind === 'word') countScripts(t.raw, c)
   const letters = c.latin + c.cyrillic + c.greek + c.han + c.kana + c.other
   const hinted = normalizeLangHint(hint)
   if (letters === 0) return hinted ? { lang: hinted, confidence: 0.5 } : { lang: 'und', confidence: 0 }
@@ -103,6 +105,7 @@ export function detectLang(text: string, tokens: Token[], hint?: string): LangRe
   if (c.greek === top) return { lang: 'el', confidence: share }
   if (c.other === top) return { lang: 'und', confidence: 0 }
   if (hinted && LATIN_LANGS.has(hinted)) return { lang: hinted, confidence: 0.95 }
-  const found = detectLatin(stripNoise(text), tokens)
+  const words = tokens.filter((t) => t.kind === 'word').map((t) => t.raw).join(' ')
+  const found = detectLatin(words, hashed)
   return { lang: found.lang, confidence: Math.round(found.confidence * share * 1000) / 1000 }
 }

@@ -20,12 +20,7 @@ export class LinearModel {
   }
 
   private weights(): Int8Array {
-    if (!this.w) {
-      const bin = atob(this.packed.weights)
-      const w = new Int8Array(bin.length)
-      for (let i = 0; i < bin.length; i++) w[i] = bin.charCodeAt(i)
-      this.w = w
-    }
+    this.w ??= decode(this.packed)
     return this.w
   }
 
@@ -42,6 +37,69 @@ export class LinearModel {
     const w = this.weights()
     const out = new Float64Array(tokens)
     for (let i = 0; i < fv.n; i++) if (fv.tok[i] >= 0) out[fv.tok[i]] += w[fv.idx[i]] * fv.val[i] * this.packed.scale
+    return out
+  }
+}
+
+function decode(packed: PackedLinear): Int8Array {
+  const bin = atob(packed.weights)
+  const w = new Int8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) w[i] = bin.charCodeAt(i)
+  return w
+}
+
+/**
+ * Several models over the same features (one per label), interleaved so the
+ * K weights of a bucket share a cache line: one pass over the features scores
+ * every label.
+ */
+export class MultiLinearModel {
+  private w: Int8Array | undefined
+  private readonly scales: Float64Array
+  readonly bits: number
+
+  constructor(private readonly packed: PackedLinear[]) {
+    this.bits = packed[0].bits
+    this.scales = Float64Array.from(packed, (p) => p.scale)
+  }
+
+  get size() {
+    return this.packed.length
+  }
+
+  private weights(): Int8Array {
+    if (!this.w) {
+      const k = this.packed.length
+      const w = new Int8Array(k << this.bits)
+      this.packed.forEach((p, j) => {
+        const one = decode(p)
+        for (let i = 0; i < one.length; i++) w[i * k + j] = one[i]
+      })
+      this.w = w
+    }
+    return this.w
+  }
+
+  /** Logits of every model into `out`. */
+  score(fv: FeatureVector, out: Float64Array): Float64Array {
+    const w = this.weights()
+    const k = this.packed.length
+    out.fill(0, 0, k)
+    for (let i = 0; i < fv.n; i++) {
+      const base = fv.idx[i] * k
+      const v = fv.val[i]
+      for (let j = 0; j < k; j++) out[j] += w[base + j] * v
+    }
+    for (let j = 0; j < k; j++) out[j] *= this.scales[j]
+    return out
+  }
+
+  /** Each token's share of model `j`'s logit (index = token position). */
+  contributions(fv: FeatureVector, j: number, tokens: number): Float64Array {
+    const w = this.weights()
+    const k = this.packed.length
+    const out = new Float64Array(tokens)
+    for (let i = 0; i < fv.n; i++) if (fv.tok[i] >= 0) out[fv.tok[i]] += w[fv.idx[i] * k + j] * fv.val[i] * this.scales[j]
     return out
   }
 }

@@ -4,9 +4,9 @@
 // rules alone for languages without training data (el, nl, und). A star
 // rating or survey score shifts the result as a prior.
 import { NEUTRALITY, NEUTRAL_LANGS, POLARITY, POLARITY_BIAS, POLARITY_LANGS } from '../../models/sentiment.ts'
-import { FeatureVector, extractFeatures, langSeed } from './features.ts'
+import { FeatureVector, langSeed, project, type HashedText } from './features.ts'
 import { lexiconDense, scoreLexicon, type Contribution } from './lexicon.ts'
-import { LinearModel } from './linear.ts'
+import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
 export const SENTIMENT_VERSION = 2
@@ -23,6 +23,7 @@ export interface SentimentResult {
 
 export interface SentimentInput {
   tokens: Token[]
+  hashed: HashedText
   lang: string
   /** 1–5 stars (surveys map their scale onto it). */
   rating?: number
@@ -33,8 +34,9 @@ const RULES_NEUTRAL_BAND = 0.15
 // Neutral needs the neutrality model to be sure and the polarity model to be unsure.
 const NEUTRAL_MIN = 0.75
 const POLAR_MAX = 0.5
-const polarity = new LinearModel(POLARITY)
-const neutrality = new LinearModel(NEUTRALITY)
+// Polarity and neutrality share features and table size: interleaved, one pass scores both.
+const models = new MultiLinearModel([POLARITY, NEUTRALITY])
+const logits = new Float64Array(2)
 const modelLangs = new Set<string>(POLARITY_LANGS)
 const neutralLangs = new Set<string>(NEUTRAL_LANGS)
 const seeds = new Map<string, number>()
@@ -84,15 +86,14 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   const { tokens, lang } = input
   if (!modelLangs.has(lang)) return scoreWithRules(input, prior)
   const dense = lexiconDense(scoreLexicon(tokens, lang))
-  extractFeatures(tokens, { bits: polarity.bits, lang: seedOf(lang), dense }, fv)
-  const pPos = sigmoid(polarity.score(fv) + (POLARITY_BIAS[lang] ?? 0) + prior)
-  const contributions = polarity.contributions(fv, tokens.length)
+  project(input.hashed, { bits: models.bits, lang: seedOf(lang), dense }, fv)
+  models.score(fv, logits)
+  const pPos = sigmoid(logits[0] + (POLARITY_BIAS[lang] ?? 0) + prior)
+  const contributions = models.contributions(fv, 0, tokens.length)
   let pNeu = 0
-  if (neutralLangs.has(lang)) {
-    extractFeatures(tokens, { bits: neutrality.bits, lang: seedOf(lang), dense }, fv)
-    // An explicit rating is itself an opinion: it pulls away from neutral.
-    pNeu = sigmoid(neutrality.score(fv)) * (1 - Math.min(1, Math.abs(prior) / 1.5))
-  } else if (!tokens.some((t) => t.kind === 'word' || t.kind === 'emoji' || t.kind === 'emoticon')) pNeu = 1
+  // An explicit rating is itself an opinion: it pulls away from neutral.
+  if (neutralLangs.has(lang)) pNeu = sigmoid(logits[1]) * (1 - Math.min(1, Math.abs(prior) / 1.5))
+  else if (!tokens.some((t) => t.kind === 'word' || t.kind === 'emoji' || t.kind === 'emoticon')) pNeu = 1
   const polar = 2 * pPos - 1
   const neutral = pNeu >= NEUTRAL_MIN && Math.abs(polar) < POLAR_MAX
   const label: SentimentLabel = neutral ? 'neutral' : polar >= 0 ? 'positive' : 'negative'
