@@ -29,7 +29,8 @@ function simplify(s: JsonSchema): JsonSchema {
 
 const typeOf = (s: JsonSchema) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type)
 
-const humanize = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase())
+const humanize = (name: string) =>
+  name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/\b(Url|Id|Api)\b/g, (w) => w.toUpperCase())
 
 function Field({ name, schema: raw, required, secret, value }: { name: string; schema: JsonSchema; required: boolean; secret: boolean; value: unknown }) {
   const schema = simplify(raw)

@@ -80,7 +80,7 @@ function SourceForm({ session, connector, action, values, name, schedule, enable
           <input id="src-schedule" name="schedule" value={schedule} placeholder="*/15 * * * *" size={20} />
         </>
       )}
-      <label class="inline"><input type="checkbox" name="enabled" value="true" checked={enabled} /> Enabled</label>
+      <div><label class="inline"><input type="checkbox" name="enabled" value="true" checked={enabled} /> Enabled</label></div>
       <div class="actions">
         <button type="submit" class="primary">{submitLabel}</button>
         {connector.pushOnly ? null : <button type="submit" formaction={`${action}/test`}>Test (dry run)</button>}
