@@ -200,6 +200,12 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await Promise.all([page.waitForURL(/\/app\/customers\/[0-9a-f-]{36}/), page.click('text=Ana Lima')])
     await expect(page.locator('.timeline').textContent()).resolves.toContain('Export button does nothing on Safari')
     await screenshot(page, 'customer-detail')
+
+    const [mine] = await pushMentions(['Invoices show the wrong VAT number'], 'invoices')
+    await page.goto(`${w.base}/app/inbox?m=${mine}&status=all`)
+    await page.fill('#customer-q', 'bo@example.com')
+    await Promise.all([page.waitForURL(/notice=mention-updated/), page.click('button:has-text("Link customer")')])
+    await expect(page.locator('article.detail dl').textContent()).resolves.toMatch(/Bo Chen.*matched by manual/)
   })
 
   it('turns a suggested cluster into a ticket, links another mention from the inbox, and exports the report as CSV', async () => {

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { z } from '@hono/zod-openapi'
+import { listCustomers } from '../../customers/customers.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { getMention, type MentionDetail } from '../../mentions/detail.ts'
 import { MENTION_STATUSES } from '../../mentions/filter.ts'
@@ -7,7 +8,7 @@ import { listMentions } from '../../mentions/list.ts'
 import { createView, deleteView, getView, listViews, type SavedView } from '../../mentions/views.ts'
 import type { Mention } from '../../mentions/shape.ts'
 import { mentionStats, type MentionStats } from '../../mentions/stats.ts'
-import { addNote, bulkUpdateMentions, MentionPatch, patchMention } from '../../mentions/update.ts'
+import { addNote, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../../mentions/update.ts'
 import { listSources } from '../../sources/find-sources.ts'
 import { addLinks, listTickets } from '../../tickets/tickets.ts'
 import type { WebEnv } from '../env.ts'
@@ -153,6 +154,21 @@ function Detail({ m, session, back, terms, tickets }: { m: MentionDetail; sessio
         <dd>{m.customer ? <a href={`/app/customers/${m.customer.id}`}><Txt s={m.customer.name ?? m.customer.email ?? 'customer'} /></a> : 'not linked'}
           {m.customer?.plan ? ` · ${m.customer.plan}` : ''}{m.customer?.value != null ? ` · value ${m.customer.value}` : ''}
           {m.customerMatch ? <span class="hint"> (matched by {m.customerMatch})</span> : null}</dd>
+        {canTriage ? (
+          <>
+            <dt><span class="sr-only">Change customer</span></dt>
+            <dd>
+              <form method="post" action={`/app/inbox/${m.id}/customer`} class="actions">
+                <CsrfField session={session} />
+                <input type="hidden" name="back" value={back} />
+                <label class="sr-only" for="customer-q">Customer email, CRM id or name</label>
+                <input id="customer-q" name="customer" placeholder="email, CRM id or name" size={22} maxlength={300} />
+                <button type="submit">Link customer</button>
+                {m.customerMatch === 'manual' ? <button type="submit" name="unlink" value="1">Undo manual link</button> : null}
+              </form>
+            </dd>
+          </>
+        ) : null}
         <dt>Sentiment</dt>
         <dd><span class={`badge s-${m.sentiment}`}>{m.sentiment}</span>{' '}
           {m.sentimentOverride ? <span class="hint">set by a person; model said {m.model.sentiment.label}</span>
@@ -480,6 +496,25 @@ export const inboxRouter = new Hono<WebEnv>()
     const ticketId = IdParam.parse(field(form, 'ticketId'))
     await addLinks(deps, session.workspaceId, ticketId, { mentionIds: [id] }, { keyId: session.keyId })
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'mention-updated'), 303)
+  })
+  .post('/:id/customer', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    const back = backTo(field(form, 'back'), `/app/inbox?m=${id}`)
+    const actor = { keyId: session.keyId }
+    if (form.unlink !== undefined) {
+      await unlinkMentionCustomer(deps, session.workspaceId, id, actor)
+      return c.redirect(withNotice(back, 'mention-updated'), 303)
+    }
+    const q = field(form, 'customer')
+    // A person typed this: link only when exactly one customer matches, never a guess.
+    const found = q ? await listCustomers(deps, session.workspaceId, { q, limit: 2 }) : { items: [] }
+    if (found.items.length !== 1) {
+      return c.text(found.items.length ? `More than one customer matches "${q}"; be more specific (an email or CRM id).` : `No customer matches "${q}".`, 400)
+    }
+    await linkMentionCustomer(deps, session.workspaceId, id, found.items[0].id, actor)
+    return c.redirect(withNotice(back, 'mention-updated'), 303)
   })
   .post('/:id/notes', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var
