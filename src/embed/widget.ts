@@ -259,6 +259,10 @@ async function start(script: HTMLScriptElement, key: string) {
   if (user) extra.user = user
   if (signature) extra.signature = signature
   if (!page) extra.page = location.href.slice(0, 2000)
+  // An async script in <head> can run before <body> exists.
+  if (document.readyState === 'loading') await new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true }))
+  // A single-page app may insert the script again; one survey per page is enough.
+  if (document.querySelector(`[data-earshot-survey="${CSS.escape(key)}"]`)) return announce(key, 'skipped', 'already-shown')
   const targetId = script.dataset.target
   const target = (targetId && document.getElementById(targetId)) || document.body
   const preset = script.dataset.score === undefined ? undefined : Number(script.dataset.score)

@@ -20,9 +20,13 @@ const app = await new Promise<ReturnType<typeof serve>>((resolve) => {
 })
 const API = `http://127.0.0.1:${listen(app)}`
 
-/** The customer's page: its own styles that would wreck a naive widget, its own button, and the one-line embed. */
-const hostPage = (publicKey: string) => `<!doctype html>
+/**
+ * The customer's page: its own styles that would wreck a naive widget, its own button, and the one-line embed
+ * (with `twice`, also in <head>, as a careless template or a single-page app would).
+ */
+const hostPage = (publicKey: string, twice: boolean) => `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
+${twice ? `<script src="${API}/embed.js" data-survey="${publicKey}" async></script>` : ''}
 <style>
   * { font-family: "Comic Sans MS", cursive !important; }
   body { color: #0a0; font-size: 30px; }
@@ -37,9 +41,9 @@ const hostPage = (publicKey: string) => `<!doctype html>
 </body></html>`
 
 const host: Server = createServer((req, res) => {
-  const key = new URL(req.url ?? '/', 'http://x').searchParams.get('survey') ?? ''
+  const query = new URL(req.url ?? '/', 'http://x').searchParams
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-  res.end(hostPage(key))
+  res.end(hostPage(query.get('survey') ?? '', query.has('twice')))
 })
 await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve))
 const HOST = `http://localhost:${listen(host)}`
@@ -75,7 +79,9 @@ async function open(context: BrowserContext, url: string): Promise<Opened> {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.addInitScript(() => {
-    const w = window as unknown as { __earshot: Promise<unknown> }
+    const w = window as unknown as { __earshot: Promise<unknown>; __earshotAll: unknown[] }
+    w.__earshotAll = []
+    window.addEventListener('earshot:survey', (e) => w.__earshotAll.push((e as CustomEvent).detail))
     w.__earshot = new Promise((resolve) => window.addEventListener('earshot:survey', (e) => resolve((e as CustomEvent).detail)))
   })
   await page.goto(url)
@@ -167,6 +173,16 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     // The host page is untouched by the failure.
     await page.click('#own')
     await expect(page.locator('#clicks').textContent()).resolves.toBe('1')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('shows one survey when the script is included twice, once from <head>', async () => {
+    const s = await newSurvey({ display: { onceEveryDays: 0 } })
+    const context = await browser!.newContext()
+    const { page, errors } = await open(context, `${HOST}/?survey=${s.publicKey}&twice`)
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __earshotAll: { state: string }[] }).__earshotAll.map((e) => e.state).sort())).toEqual(['shown', 'skipped'])
+    await expect(page.locator('[data-earshot-survey]').count()).resolves.toBe(1)
     expect(errors).toEqual([])
     await context.close()
   })
