@@ -7,7 +7,7 @@ import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
 import { SCALES, scoreAsRating, type PublicResponse, type SurveyKind } from './schemas.ts'
 
-/** A survey_responses row as inserted; keys are column names so `sql(rows)` can write a batch. */
+/** A survey_responses row as inserted; keys are the column names insertResponses reads from its JSON. */
 export interface ResponseInsert {
   id: string
   workspace_id: string

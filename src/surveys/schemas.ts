@@ -147,33 +147,35 @@ export const Survey = z
 export type Survey = z.infer<typeof Survey>
 
 const Email = z.email().max(320)
+/** PostgreSQL text can't hold NUL; refuse it here rather than fail the whole batch later. */
+const Text = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
 
 /** Body of the public `POST /s/:publicKey/responses`; the score range is checked against the kind afterwards. */
 export const PublicResponse = z.strictObject({
   score: z.number().int(),
-  comment: z.string().max(5000).optional(),
+  comment: Text(5000).optional(),
   email: Email.optional(),
-  user: z.string().min(1).max(200).optional(),
+  user: Text(200).min(1).optional(),
   signature: z.string().regex(/^[0-9a-fA-F]{1,128}$/, 'hex').optional(),
-  page: z.string().max(2000).optional(),
-  locale: z.string().max(35).optional(),
+  page: Text(2000).optional(),
+  locale: Text(35).optional(),
   /** Honeypot: hidden from people, filled in by naive bots. */
-  website: z.string().max(500).optional(),
+  website: Text(500).optional(),
 })
 export type PublicResponse = z.infer<typeof PublicResponse>
 
 export const CommentPatch = z.strictObject({
   token: z.string().min(20).max(100),
-  comment: z.string().min(1).max(5000),
+  comment: Text(5000).min(1),
 })
 
 /** One row of a bulk import; validated row by row so one bad row is reported, not fatal. */
 export const ImportRow = z.strictObject({
   score: z.number().int(),
-  comment: z.string().max(5000).optional(),
+  comment: Text(5000).optional(),
   email: Email.optional(),
-  customerRef: z.string().min(1).max(200).optional(),
+  customerRef: Text(200).min(1).optional(),
   respondedAt: z.iso.datetime({ offset: true }).optional(),
-  locale: z.string().max(35).optional(),
+  locale: Text(35).optional(),
 })
 export type ImportRow = z.infer<typeof ImportRow>

@@ -107,6 +107,7 @@ describe('public responses', () => {
     expect((await post(s.publicKey, { score: 7.5 })).status).toBe(400)
     expect((await post(s.publicKey, { score: '9' })).status).toBe(400)
     expect((await post(s.publicKey, { score: 9, admin: true })).status).toBe(400)
+    expect((await post(s.publicKey, { score: 9, comment: 'nul \u0000 byte' })).status).toBe(400)
     expect((await post(s.publicKey, '{"score": 9')).status).toBe(400)
     const big = await post(s.publicKey, { score: 5, comment: 'x'.repeat(20_000) })
     expect(big.status).toBe(413)
