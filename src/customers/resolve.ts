@@ -43,7 +43,8 @@ async function resolveTargets(tx: Tx, workspaceId: string, targets: Fragment): P
  */
 export async function resolveCustomersForMentions(tx: Tx, workspaceId: string, mentionIds: readonly string[]): Promise<number> {
   if (mentionIds.length === 0) return 0
-  return resolveTargets(tx, workspaceId, tx`SELECT unnest(${mentionIds as string[]}::uuid[])`)
+  // `id = ANY(array)` lets the planner use the primary key; `IN (SELECT unnest(…))` became a nested loop over the workspace.
+  return resolveTargets(tx, workspaceId, tx`SELECT id FROM mentions WHERE id = ANY(${mentionIds as string[]}::uuid[])`)
 }
 
 /**
