@@ -149,7 +149,9 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   }
 
   for (let v = cfg.min; v <= cfg.max; v++) {
-    const r = el('button', { type: 'button', role: 'radio', 'aria-checked': 'false', 'aria-label': `${v}` }, String(v))
+    // The scale's ends are shown as text beside it; screen readers hear them on the end points.
+    const name = v === cfg.min ? `${v}, ${s.low}` : v === cfg.max ? `${v}, ${s.high}` : String(v)
+    const r = el('button', { type: 'button', role: 'radio', 'aria-checked': 'false', 'aria-label': name }, String(v))
     r.tabIndex = v === cfg.min ? 0 : -1
     r.addEventListener('click', () => !saved && choose(v, false))
     r.addEventListener('keydown', (e) => {

@@ -101,6 +101,8 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
     const radios = widget.getByRole('radio')
     await expect(radios.count()).resolves.toBe(11)
+    await expect(widget.getByRole('radio', { name: '0, Not at all likely', exact: true }).count()).resolves.toBe(1)
+    await expect(widget.getByRole('radio', { name: '10, Extremely likely', exact: true }).count()).resolves.toBe(1)
     await expect(widget.getByRole('dialog').getAttribute('aria-labelledby')).resolves.toBe('q')
     // Host CSS does not reach into the shadow root, and ours does not reach out.
     const style = await radios.first().evaluate((b) => {
