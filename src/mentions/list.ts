@@ -25,14 +25,23 @@ export interface ListMentionsInput {
  * same filter, so narrowing to one source still shows that source's copy.
  */
 export function hideDuplicatesSql(sql: Sql, workspaceId: string, filter: MentionFilter): Fragment {
-  return sql`(m.duplicate_of IS NULL OR NOT EXISTS (
-    SELECT 1 FROM mentions l WHERE l.id = m.duplicate_of AND ${mentionFilterSql(sql, workspaceId, filter, 'l')}))`
+  // A scalar subquery, not NOT EXISTS: the planner may turn an EXISTS into a
+  // hashed set of every row the filter matches, when only the few copies need
+  // one lookup each.
+  return sql`(m.duplicate_of IS NULL OR (
+    SELECT count(*) FROM mentions l WHERE l.id = m.duplicate_of AND ${mentionFilterSql(sql, workspaceId, filter, 'l')}) = 0)`
 }
 
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`
 
-/** How many rows in sort order a search looks through before asking the full-text index instead. */
-const SEARCH_HEAD = 5000
+/**
+ * How many rows in sort order a search walks (index-only: the inbox indexes
+ * carry the search vector) before asking the full-text index instead. A word
+ * in more than 1 in SEARCH_HEAD / limit mentions is found by the walk, which
+ * stops at the first page of matches; a rarer one has few enough matches
+ * that fetching and sorting them all is cheap.
+ */
+const SEARCH_HEAD = 20_000
 
 export async function listMentions(deps: Deps, workspaceId: string, input: ListMentionsInput): Promise<{ items: Mention[]; nextCursor: string | null }> {
   const { sql } = deps
@@ -52,9 +61,12 @@ export async function listMentions(deps: Deps, workspaceId: string, input: ListM
     // A common word matches within the first rows in sort order (an index-only
     // walk); a rare one is found through the full-text index and sorted, which
     // is cheap exactly because it is rare. Either way the page is the true top.
+    // The inner LIMIT keeps the planner on the sorted walk; the outer one stops it at the first page of matches.
     const head = await sql<{ id: string }[]>`
-      WITH head AS (SELECT m.id FROM mentions m WHERE ${where} ORDER BY ${order} LIMIT ${SEARCH_HEAD})
-      SELECT m.id FROM head JOIN mentions m ON m.id = head.id WHERE m.search @@ ${tsq} ORDER BY ${order} LIMIT ${limit + 1}`
+      SELECT m.id FROM (
+        SELECT m.id, m.priority, m.published_at, m.search FROM mentions m WHERE ${where} ORDER BY ${order} LIMIT ${SEARCH_HEAD}
+      ) m
+      WHERE m.search @@ ${tsq} ORDER BY ${order} LIMIT ${limit + 1}`
     const ids = head.length > limit
       ? head
       : await sql<{ id: string }[]>`

@@ -60,21 +60,23 @@ export async function issueReport(deps: Deps, workspaceId: string, q: ReportQuer
     WITH ev AS (
       SELECT l.ticket_id, l.at, m.customer_id, m.effective_sentiment AS sentiment, true AS is_mention
       FROM ticket_links l JOIN mentions m ON m.id = l.mention_id
-      WHERE l.workspace_id = ${workspaceId} AND l.at >= ${previousStart} AND l.at < ${until}
+      WHERE l.workspace_id = ${workspaceId} AND l.at >= ${since} AND l.at < ${until}
       UNION ALL
       SELECT l.ticket_id, l.at, r.customer_id, r.sentiment_label, false
       FROM ticket_links l JOIN survey_responses r ON r.id = l.response_id
-      WHERE l.workspace_id = ${workspaceId} AND l.at >= ${previousStart} AND l.at < ${until}
+      WHERE l.workspace_id = ${workspaceId} AND l.at >= ${since} AND l.at < ${until}
     ), cur AS (
       SELECT ticket_id, count(*) FILTER (WHERE is_mention)::int AS mentions, count(*) FILTER (WHERE NOT is_mention)::int AS responses,
         count(DISTINCT customer_id)::int AS customers, count(*) FILTER (WHERE sentiment = 'negative')::int AS negative,
         min(at) AS first_seen, max(at) AS last_seen
-      FROM ev WHERE at >= ${since} GROUP BY ticket_id
+      FROM ev GROUP BY ticket_id
     ), prev AS (
-      SELECT ticket_id, count(*)::int AS previous FROM ev WHERE at < ${since} GROUP BY ticket_id
+      -- The previous period only needs counts, which the links alone answer.
+      SELECT ticket_id, count(*)::int AS previous FROM ticket_links
+      WHERE workspace_id = ${workspaceId} AND at >= ${previousStart} AND at < ${since} GROUP BY ticket_id
     ), val AS (
       SELECT x.ticket_id, sum(c.value)::float8 AS value
-      FROM (SELECT DISTINCT ticket_id, customer_id FROM ev WHERE at >= ${since} AND customer_id IS NOT NULL) x
+      FROM (SELECT DISTINCT ticket_id, customer_id FROM ev WHERE customer_id IS NOT NULL) x
       JOIN customers c ON c.id = x.customer_id GROUP BY x.ticket_id
     )
     SELECT * FROM (
