@@ -108,7 +108,8 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   const form = el('form', { novalidate: '' })
   const more = el('div', { class: 'more', hidden: '' })
   const label = el('label', { for: 'c' })
-  const comment = el('textarea', { id: 'c', maxlength: '5000', rows: '3' })
+  // 2,000 characters keep even a CJK comment (3 bytes each) under the endpoint's 8 KB body limit.
+  const comment = el('textarea', { id: 'c', maxlength: '2000', rows: '3' })
   // Honeypot: off-screen and out of the tab order, so only bots fill it.
   const trap = el('input', { class: 'hp', name: 'website', tabindex: '-1', autocomplete: 'off', 'aria-hidden': 'true' })
   const submit = el('button', { type: 'submit', class: 'send' }, s.send)

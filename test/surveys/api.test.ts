@@ -87,6 +87,12 @@ describe('public responses', () => {
     expect(row.token_hash).not.toBe(res.data.token)
   })
 
+  it('accepts the longest comment the embed allows even in a 3-byte script', async () => {
+    const s = await newSurvey()
+    const res = await post(s.publicKey, { score: 8, comment: '很'.repeat(2000), page: 'https://shop.example/' + 'p'.repeat(500) })
+    expect(res.status).toBe(201)
+  })
+
   it('answers a preflight only for allowed origins and refuses requests from others, storing nothing', async () => {
     const s = await newSurvey()
     const ok = await t.app.request(`/s/${s.publicKey}/responses`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } })
