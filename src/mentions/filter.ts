@@ -68,8 +68,10 @@ const SEARCH_CONFIGS = ['english', 'spanish', 'german', 'french', 'italian', 'po
  * "Absturz"-family words, while each mention was indexed in its own language.
  */
 export function searchQuerySql(sql: AnySql, q: string): Fragment {
-  const parts = SEARCH_CONFIGS.map((c) => sql`websearch_to_tsquery(${c}::regconfig, ${q})`)
-  return parts.reduce((a, b) => sql`${a} || ${b}`)
+  // Most languages stem most words alike; each distinct reading is tested once per row.
+  return sql`(SELECT string_agg(DISTINCT '(' || t::text || ')', ' | ')::tsquery
+    FROM unnest(${SEARCH_CONFIGS as unknown as string[]}::regconfig[]) AS c, websearch_to_tsquery(c, ${q}) AS t
+    WHERE t::text <> '')`
 }
 
 /** AND of conditions; `true` when there are none. */

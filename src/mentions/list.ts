@@ -41,7 +41,7 @@ const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords
  * stops at the first page of matches; a rarer one has few enough matches
  * that fetching and sorting them all is cheap.
  */
-const SEARCH_HEAD = 20_000
+const SEARCH_HEAD = 10_000
 
 export async function listMentions(deps: Deps, workspaceId: string, input: ListMentionsInput): Promise<{ items: Mention[]; nextCursor: string | null }> {
   const { sql } = deps
