@@ -1,7 +1,6 @@
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
-import { enqueueEvents, hasSubscribers } from '../webhooks/events.ts'
-import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
+import { announceMentions } from '../webhooks/announce.ts'
 import { evaluateMatchAlerts } from './match.ts'
 
 /**
@@ -11,10 +10,6 @@ import { evaluateMatchAlerts } from './match.ts'
  */
 export async function afterMentionsStored(deps: Deps, tx: Tx, workspaceId: string, mentionIds: string[]): Promise<void> {
   if (mentionIds.length === 0) return
-  const now = deps.clock()
-  if (await hasSubscribers(tx, workspaceId, 'mention.created')) {
-    const payloads = await loadMentionPayloads(tx, workspaceId, mentionIds)
-    await enqueueEvents(tx, workspaceId, payloads.map((data) => ({ type: 'mention.created' as const, data: { ...data } })), now)
-  }
+  await announceMentions(tx, workspaceId, 'mention.created', mentionIds, deps.clock())
   await evaluateMatchAlerts(deps, tx, workspaceId, mentionIds)
 }

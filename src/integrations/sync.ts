@@ -1,7 +1,7 @@
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, badRequest, conflict, notFound } from '../errors.ts'
-import { enqueueEvent } from '../webhooks/events.ts'
+import { announceTicketUpdate } from '../webhooks/announce.ts'
 import { decryptSecret } from './crypto.ts'
 import { buildIssue } from './evidence.ts'
 import { findIntegration, secretContext, trackerContext, type IntegrationRow } from './integrations.ts'
@@ -83,8 +83,6 @@ interface LinkedTicket {
   ticketId: string
   workspaceId: string
   provider: Provider
-  externalKey: string
-  externalUrl: string
 }
 
 /**
@@ -106,20 +104,7 @@ export async function applyRemoteStatus(deps: Deps, tx: Tx, link: LinkedTicket, 
     INSERT INTO audit_log (workspace_id, entity, entity_id, action, actor, changes, at)
     VALUES (${link.workspaceId}, 'ticket', ${link.ticketId}, 'status_synced', ${`${link.provider} sync`},
             ${tx.json({ status: [ticket.status, remote.status], remoteState: remote.state })}, ${now})`
-  const [{ followUp }] = await tx<{ followUp: number }[]>`
-    SELECT count(*)::int AS "followUp" FROM ticket_links tl JOIN mentions m ON m.id = tl.mention_id
-    WHERE tl.workspace_id = ${link.workspaceId} AND tl.ticket_id = ${link.ticketId} AND m.status NOT IN ('resolved', 'ignored', 'spam')`
-  await enqueueEvent(tx, link.workspaceId, 'ticket.updated', {
-    id: link.ticketId,
-    title: ticket.title,
-    status: remote.status,
-    previousStatus: ticket.status,
-    provider: link.provider,
-    externalKey: link.externalKey,
-    externalUrl: link.externalUrl,
-    remoteState: remote.state,
-    ...(remote.status === 'done' ? { readyToFollowUp: { mentions: followUp, filter: { ticket: link.ticketId, followUp: true } } } : {}),
-  }, { at: now })
+  await announceTicketUpdate(tx, link.workspaceId, link.ticketId, ticket.status, { at: now, extra: { remoteState: remote.state } })
   return true
 }
 
@@ -157,7 +142,7 @@ export async function handleTrackerHook(deps: Deps, provider: string, headers: H
   for (const integration of verified) {
     updated += await deps.sql.begin(async (tx) => {
       const links = await tx<LinkedTicket[]>`
-        SELECT ticket_id AS "ticketId", workspace_id AS "workspaceId", provider, external_key AS "externalKey", external_url AS "externalUrl"
+        SELECT ticket_id AS "ticketId", workspace_id AS "workspaceId", provider
         FROM ticket_trackers WHERE integration_id = ${integration.id} AND workspace_id = ${integration.workspaceId} AND external_id = ${update.id}`
       let n = 0
       for (const link of links) if (await applyRemoteStatus(deps, tx, link, update)) n++
@@ -175,7 +160,7 @@ export async function handleTrackerHook(deps: Deps, provider: string, headers: H
  */
 export async function pollTrackerStatuses(deps: Deps): Promise<{ polled: number; changed: number }> {
   const now = deps.clock()
-  const due = await deps.sql<(LinkedTicket & { externalId: string; integrationId: string })[]>`
+  const due = await deps.sql<(LinkedTicket & { externalId: string })[]>`
     UPDATE ticket_trackers tt SET next_poll_at = ${new Date(now.getTime() + POLL_EVERY_MS)}
     WHERE tt.ticket_id IN (
       SELECT t.ticket_id FROM ticket_trackers t JOIN integrations i ON i.id = t.integration_id
@@ -183,8 +168,7 @@ export async function pollTrackerStatuses(deps: Deps): Promise<{ polled: number;
       ORDER BY t.next_poll_at
       LIMIT ${POLLS_PER_TICK}
       FOR UPDATE OF t SKIP LOCKED)
-    RETURNING tt.ticket_id AS "ticketId", tt.workspace_id AS "workspaceId", tt.provider, tt.external_id AS "externalId",
-              tt.external_key AS "externalKey", tt.external_url AS "externalUrl", tt.integration_id AS "integrationId"`
+    RETURNING tt.ticket_id AS "ticketId", tt.workspace_id AS "workspaceId", tt.provider, tt.external_id AS "externalId"`
   let changed = 0
   let polled = 0
   for (const link of due) {
