@@ -5,6 +5,7 @@ import { pollTrackerStatuses } from '../integrations/sync.ts'
 import { createSourceHttpClient, type HttpTuning } from './http.ts'
 import { leaseDueSources } from './lease.ts'
 import { runSource, type SourceRun } from './run-source.ts'
+import { pruneDeliveries } from '../webhooks/prune.ts'
 
 export interface TickOptions {
   /** Names this instance in leases; unique per process. */
@@ -21,7 +22,7 @@ export interface TickOptions {
 /** A job that runs once per tick after the polls, e.g. alert evaluation. Must be idempotent and safe to overlap. */
 export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 
-const AFTER_POLL_JOBS: TickJob[] = [evaluatePeriodicAlerts, pollTrackerStatuses]
+const AFTER_POLL_JOBS: TickJob[] = [evaluatePeriodicAlerts, pollTrackerStatuses, pruneDeliveries]
 
 export interface TickResult {
   runs: SourceRun[]

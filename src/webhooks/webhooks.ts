@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
-import { conflict, notFound } from '../errors.ts'
+import { badRequest, conflict, notFound } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
+import { UpstreamError } from '../net/errors.ts'
+import { assertPublicUrl } from '../net/ssrf.ts'
 import type { Delivery, NewWebhook, Webhook, WebhookPatch } from './schema.ts'
 import { generateSecret } from './signing.ts'
 
@@ -9,8 +11,19 @@ const COLUMNS = (sql: Deps['sql']) => sql`
   id, url, events, format, description, enabled, consecutive_failures AS "consecutiveFailures",
   disabled_reason AS "disabledReason", disabled_at AS "disabledAt", created_at AS "createdAt", updated_at AS "updatedAt"`
 
+/** Refuses private and loopback targets up front (the dispatcher checks again on every attempt). */
+async function assertTarget(deps: Deps, url: string) {
+  try {
+    await assertPublicUrl(url, { allowPrivate: deps.config.allowPrivateUrls, lookup: deps.lookupHost })
+  } catch (e) {
+    if (e instanceof UpstreamError) throw badRequest(e.message)
+    throw e
+  }
+}
+
 /** Creates a webhook; the returned `secret` is the only time it leaves the server. */
 export async function createWebhook(deps: Deps, workspaceId: string, input: NewWebhook): Promise<Webhook & { secret: string }> {
+  await assertTarget(deps, input.url)
   const secret = input.secret ?? generateSecret()
   const [row] = await deps.sql<Webhook[]>`
     INSERT INTO webhooks (workspace_id, url, events, format, secret, description, enabled)
@@ -32,7 +45,10 @@ export async function getWebhook(deps: Deps, workspaceId: string, id: string): P
 /** Updates a webhook; turning it back on clears the failure run that disabled it. */
 export async function updateWebhook(deps: Deps, workspaceId: string, id: string, patch: WebhookPatch): Promise<Webhook> {
   const set: Record<string, unknown> = { updated_at: deps.clock() }
-  if (patch.url !== undefined) set.url = patch.url
+  if (patch.url !== undefined) {
+    await assertTarget(deps, patch.url)
+    set.url = patch.url
+  }
   if (patch.events !== undefined) set.events = patch.events
   if (patch.format !== undefined) set.format = patch.format
   if (patch.secret !== undefined) set.secret = patch.secret

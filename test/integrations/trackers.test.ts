@@ -297,4 +297,24 @@ describe('inbound status and the follow-up loop', () => {
     expect((await t.call('GET', `/v1/tickets/${pushed.ticketId}`, { key: pushed.key })).data.status).toBe('open')
     expect((await pollTrackerStatuses(t.deps)).polled).toBe(0)
   })
+
+  it('polls Linear by issue id and maps its completed state', async () => {
+    const ws = await setup()
+    await ws.integrate({ provider: 'linear', token: 'lin_api_key' })
+    const ids: unknown[] = []
+    server.use(http.post(`${LINEAR}/graphql`, async ({ request }) => {
+      const { query, variables } = (await request.json()) as { query: string; variables: { id?: string } }
+      if (query.includes('issue(id:')) {
+        ids.push(variables.id)
+        return HttpResponse.json(fixture('linear/issue_done.json'))
+      }
+      return HttpResponse.json(fixture(query.includes('teams(') ? 'linear/teams_by_key.json' : 'linear/issue_create.json'))
+    }))
+    expect((await t.call('POST', `/v1/tickets/${ws.ticketId}/export`, { key: ws.key, body: { provider: 'linear', target: 'ENG' } })).status).toBe(201)
+    expect((await t.call('GET', `/v1/tickets/${ws.ticketId}`, { key: ws.key })).data.status).toBe('open')
+    await t.sql`UPDATE ticket_trackers SET next_poll_at = now() - interval '1 minute' WHERE ticket_id = ${ws.ticketId}`
+    await pollTrackerStatuses(t.deps)
+    expect(ids).toEqual(['2c2a1d6e-5c3f-4b8e-9a53-7f0c8c1b3d21'])
+    expect((await t.call('GET', `/v1/tickets/${ws.ticketId}`, { key: ws.key })).data.status).toBe('done')
+  })
 })

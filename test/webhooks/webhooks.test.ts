@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Deps } from '../../src/deps.ts'
 import { dispatchDueDeliveries } from '../../src/webhooks/dispatch.ts'
+import { createWebhook } from '../../src/webhooks/webhooks.ts'
 import { enqueueEvent } from '../../src/webhooks/events.ts'
+import { KEEP_FINISHED_DAYS, pruneDeliveries } from '../../src/webhooks/prune.ts'
 import { MAX_ATTEMPTS } from '../../src/webhooks/retry.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { startReceiver, verifiesAsStandardWebhook } from './receiver.ts'
@@ -212,7 +214,14 @@ describe('delivery', () => {
     expect(d).toMatchObject({ status: 'pending', attempts: 1, lastStatus: null, lastError: expect.stringContaining('network error') })
   })
 
-  it('refuses private targets when private URLs are not allowed', async () => {
+  it('refuses to create a webhook to a private address when private URLs are not allowed', async () => {
+    const strict: Deps = { ...t.deps, config: { ...t.deps.config, allowPrivateUrls: false } }
+    for (const url of ['http://127.0.0.1:8080/x', 'http://10.0.0.5/hook', 'http://[::1]/x', 'http://169.254.169.254/latest', 'http://intranet.local/x']) {
+      await expect(createWebhook(strict, t.workspaceId, { url, events: ['mention.created'], format: 'json', enabled: true }), url).rejects.toMatchObject({ status: 400 })
+    }
+  })
+
+  it('refuses private targets at delivery time when private URLs are not allowed', async () => {
     const ws = await isolated()
     const hook = await ws.hook()
     await ws.emit('mention.created', { id: 'ssrf' })
@@ -254,5 +263,18 @@ describe('delivery', () => {
     expect(rest.data.items).toHaveLength(2)
     expect(rest.data.nextCursor).toBeNull()
     expect((await t.call('GET', `/v1/webhooks/${hook.id}/deliveries?cursor=garbage`, { key: ws.key })).status).toBe(400)
+  })
+
+  it('prunes finished deliveries after the retention, never pending ones', async () => {
+    const ws = await isolated()
+    const hook = await ws.hook({ url: 'http://127.0.0.1:9/unreachable' })
+    await ws.emit('mention.created', { id: 'old-pending' })
+    const ok = await ws.hook()
+    await ws.emit('mention.created', { id: 'old-done' })
+    await dispatchDueDeliveries(t.deps)
+    const later = at((KEEP_FINISHED_DAYS + 1) * 86_400_000)
+    await pruneDeliveries(later)
+    expect(await ws.deliveries(ok.id)).toHaveLength(0)
+    expect((await ws.deliveries(hook.id)).map((d: { status: string }) => d.status)).toEqual(['pending', 'pending'])
   })
 })
