@@ -2,7 +2,8 @@
 // clients: default inbox page, a filtered page, full-text search, ticket
 // detail and the issue report. Anchors measured in the same run: /healthz
 // through the same server and load (the floor of HTTP + auth-free routing),
-// and each endpoint's main SQL run alone, one at a time, on the same data.
+// each scenario's requests one at a time over HTTP, and each request's domain
+// function called in-process (the database work alone), on the same data.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -13,6 +14,10 @@ import { startEmbedded } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import { silentLogger } from '../src/logger.ts'
+import { MentionFilter } from '../src/mentions/filter.ts'
+import { listMentions } from '../src/mentions/list.ts'
+import { issueReport } from '../src/reports/issues.ts'
+import { getTicket } from '../src/tickets/tickets.ts'
 import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
 import { DEFAULT_COUNTS, seedApiData } from './seed-api.ts'
 
@@ -63,7 +68,8 @@ async function load(base: string, paths: string[], auth: boolean) {
   instance.on('response', (_c, _s, _b, ms) => times.push(ms))
   const result = await new Promise<LoadResult>((resolve) => instance.on('done', resolve))
   times.sort((a, b) => a - b)
-  return { rps: result.requests.average, p50: pct(times, 50), p95: pct(times, 95), p99: pct(times, 99), non2xx: result.non2xx + result.errors + result.timeouts, n: times.length }
+  const ms = (p: number) => Number((pct(times, p) ?? NaN).toFixed(1))
+  return { rps: result.requests.average, p50: ms(50), p95: ms(95), p99: ms(99), non2xx: result.non2xx + result.errors + result.timeouts, n: times.length }
 }
 
 async function main() {
@@ -111,6 +117,19 @@ async function main() {
     }
 
     const src = seeded.sourceIds
+    // Anchor 3: each request's domain function called in-process, no HTTP: the database work alone.
+    const direct = createSql(url, { max: 2 })
+    const dd = { ...deps, sql: direct }
+    const call = (p: string): Promise<unknown> => {
+      const u = new URL(p, 'http://x')
+      const q = Object.fromEntries(u.searchParams)
+      if (u.pathname === '/v1/mentions') {
+        const { limit, sort, ...filter } = q
+        return listMentions(dd, ws.id, { filter: MentionFilter.parse(filter), sort: sort === 'newest' ? 'newest' : 'priority', limit: Number(limit ?? 50) })
+      }
+      if (u.pathname.startsWith('/v1/tickets/')) return getTicket(dd, ws.id, u.pathname.slice('/v1/tickets/'.length))
+      return issueReport(dd, ws.id, { sort: (q.sort as 'trend') ?? 'mentions', format: 'json' })
+    }
     const scenarios: { name: string; target: string; paths: string[] }[] = [
       { name: 'inbox, default page (priority)', target: 'p95 ≤ 20 ms', paths: ['/v1/mentions?limit=50'] },
       {
@@ -148,15 +167,23 @@ async function main() {
         single.push(performance.now() - t0)
       }
       single.sort((a, b) => a - b)
+      const db: number[] = []
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now()
+        await call(s.paths[i % s.paths.length])
+        db.push(performance.now() - t0)
+      }
+      db.sort((a, b) => a - b)
       const r = await load(base, s.paths, true)
-      rows.push(`| ${s.name} | ${r.rps.toFixed(0)} | ${r.p50} | **${r.p95}** | ${r.p99} | ${pct(single, 50).toFixed(1)} | ${s.target} | ${r.non2xx} |`)
+      rows.push(`| ${s.name} | ${r.rps.toFixed(0)} | ${r.p50} | **${r.p95}** | ${r.p99} | ${pct(single, 50).toFixed(1)} | ${pct(db, 50).toFixed(1)} | ${s.target} | ${r.non2xx} |`)
       log(`${s.name}: ${r.rps.toFixed(0)} req/s, p95 ${r.p95} ms (${r.n} requests, ${r.non2xx} not 2xx)`)
     }
-    console.log(`\nmachine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${total} mentions; ${CONNECTIONS} connections × ${SECONDS} s per row`)
+    console.log(`\nmachine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os.loadavg()[0].toFixed(1)}; ${total} mentions; ${CONNECTIONS} connections × ${SECONDS} s per row`)
     console.log(`anchor /healthz (same server, same load): ${floor.rps.toFixed(0)} req/s, p50 ${floor.p50} ms, p95 ${floor.p95} ms\n`)
-    console.log('| scenario | req/s | p50 ms | p95 ms | p99 ms | alone, p50 ms | target | errors |')
-    console.log('|---|---|---|---|---|---|---|---|')
+    console.log('| scenario | req/s | p50 ms | p95 ms | p99 ms | HTTP alone, p50 ms | domain call alone, p50 ms | target | errors |')
+    console.log('|---|---|---|---|---|---|---|---|---|')
     for (const r of rows) console.log(r)
+    await direct.end({ timeout: 5 })
   } finally {
     server?.kill('SIGTERM')
     await sql.end({ timeout: 5 })
