@@ -2,11 +2,9 @@ import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { scoreFor, type Distribution, type KindScore } from './scores.ts'
 import { BANDS, LOW_BAND, type SurveyKind } from './schemas.ts'
+import { bucketStarts, MAX_BUCKETS, type Interval } from './buckets.ts'
 import { getSurvey } from './surveys.ts'
 import { topThemes, type Theme } from './themes.ts'
-
-export const INTERVALS = ['day', 'week', 'month'] as const
-export type Interval = (typeof INTERVALS)[number]
 
 export interface ResultsQuery {
   since?: Date
@@ -84,7 +82,11 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
       SELECT date_trunc(${q.interval}, r.responded_at, 'UTC') AS start, score, count(*)::int AS n
       FROM survey_responses r WHERE ${inRange} GROUP BY 1, 2 ORDER BY 1`
     const byStart = groupBy(rows, (r) => r.start.getTime())
-    results.series = [...byStart].map(([start, group]) => ({ start: new Date(start), ...scoreFor(survey.kind, distributionOf(group)) }))
+    const first = since ?? rows[0]?.start
+    const last = until ? new Date(until.getTime() - 1) : rows[rows.length - 1]?.start
+    const starts = first && last ? bucketStarts(q.interval, first, last) : []
+    if (!starts) throw badRequest(`more than ${MAX_BUCKETS} ${q.interval}s between since and until`)
+    results.series = starts.map((start) => ({ start, ...scoreFor(survey.kind, distributionOf(byStart.get(start.getTime()) ?? [])) }))
   }
 
   if (q.segment) {

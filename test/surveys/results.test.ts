@@ -109,6 +109,16 @@ describe('results', () => {
     expect(byRegion.data.comments.n).toBe(3)
     expect(byRegion.data.detractorThemes[0]).toEqual({ term: 'export keeps', count: 2 })
 
+    // Empty periods are in the series as gaps; since/until set its span.
+    const daily = await t.call('GET', `/v1/surveys/${s.id}/results?interval=day&since=2026-03-01T00:00:00Z&until=2026-03-11T00:00:00Z`)
+    expect(daily.data.series).toHaveLength(10)
+    expect(daily.data.series[0]).toEqual({ start: '2026-03-01T00:00:00.000Z', nps: { score: null, n: 0, promoters: 0, passives: 0, detractors: 0, ci95: null } })
+    expect(daily.data.series[1].nps.n).toBe(2)
+    expect(daily.data.series[9]).toMatchObject({ start: '2026-03-10T00:00:00.000Z', nps: { n: 2 } })
+    const monthly = await t.call('GET', `/v1/surveys/${s.id}/results?interval=month`)
+    expect(monthly.data.series).toEqual([{ start: '2026-03-01T00:00:00.000Z', nps: expect.objectContaining({ n: 4 }) }])
+    expect((await t.call('GET', `/v1/surveys/${s.id}/results?interval=day&since=1990-01-01T00:00:00Z`)).status).toBe(400)
+
     const march9 = await t.call('GET', `/v1/surveys/${s.id}/results?since=2026-03-09T00:00:00Z&until=2026-03-11T00:00:00Z`)
     expect(march9.data.nps.n).toBe(2)
     expect((await t.call('GET', `/v1/surveys/${s.id}/results?segment=country`)).status).toBe(400)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { scoreCes, scoreCsat, scoreNps, wilson, type Distribution } from '../../src/surveys/scores.ts'
+import { bucketStarts, truncUtc } from '../../src/surveys/buckets.ts'
 import { topThemes } from '../../src/surveys/themes.ts'
 
 const dist = (scores: number[]): Distribution => {
@@ -87,5 +88,21 @@ describe('detractor themes', () => {
     expect(themes.map((t) => t.term)).toContain('keeps crashing')
     expect(themes.map((t) => t.term)).not.toContain('the')
     expect(themes.map((t) => t.term)).not.toContain('export')
+  })
+})
+
+describe('time buckets', () => {
+  it('truncates like PostgreSQL date_trunc in UTC: ISO weeks start on Monday, months on the 1st', () => {
+    const t = new Date('2026-03-08T23:30:00Z') // a Sunday
+    expect(truncUtc('day', t).toISOString()).toBe('2026-03-08T00:00:00.000Z')
+    expect(truncUtc('week', t).toISOString()).toBe('2026-03-02T00:00:00.000Z')
+    expect(truncUtc('month', t).toISOString()).toBe('2026-03-01T00:00:00.000Z')
+  })
+
+  it('lists every bucket between two instants, across month lengths, and refuses absurd spans', () => {
+    const months = bucketStarts('month', new Date('2026-01-31T12:00:00Z'), new Date('2026-04-01T00:00:00Z'))!
+    expect(months.map((d) => d.toISOString().slice(0, 10))).toEqual(['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01'])
+    expect(bucketStarts('week', new Date('2026-03-04T00:00:00Z'), new Date('2026-03-16T00:00:00Z'))!.map((d) => d.getUTCDate())).toEqual([2, 9, 16])
+    expect(bucketStarts('day', new Date('1990-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'))).toBeUndefined()
   })
 })
