@@ -11,6 +11,7 @@ export interface SentimentRow {
   lang: string
   label: 'pos' | 'neg' | 'neu'
   text: string
+  source?: string
 }
 
 export interface IntentRow {

@@ -5,20 +5,22 @@
 //    stacked dense features;
 //  - neutrality: neutral vs polar, same features, on the languages whose data
 //    has a neutral class.
-// Only the train side of the split is used; the tuning slice calibrates.
-// Run: npx tsx scripts/train-sentiment.ts
+// Only the train side of the split is used: a tuning slice of it first
+// calibrates the per-language thresholds, then the shipped weights are fit on
+// all of it.
+// Run: npx tsx scripts/train-sentiment.ts --write
 import { writeFileSync } from 'node:fs'
 import { FeatureVector, HashedText, hashTokens, langSeed, project } from '../src/enrich/features.ts'
 import { packLinear } from '../src/enrich/linear.ts'
 import { normalizeText } from '../src/enrich/normalize.ts'
 import { lexiconDense, scoreLexicon } from '../src/enrich/lexicon.ts'
 import { tokenize } from '../src/enrich/tokenize.ts'
-import { SENTIMENT_LANGS, isHeldOut, isTuning, loadSentiment, type SentimentRow } from './train-data.ts'
+import { SENTIMENT_LANGS, isHeldOut, isTuning, loadIntent, loadSentiment, type SentimentRow } from './train-data.ts'
 import { dot, freeze, sigmoid, trainLogistic, type Example } from './train-linear.ts'
 
-const POLARITY_BITS = 20
+const POLARITY_BITS = 19
 // Same table size as polarity: the two are interleaved at run time, one memory access scores both.
-const NEUTRAL_BITS = 20
+const NEUTRAL_BITS = 19
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]))
 const num = (k: string, d: number) => (args.has(k) ? Number(args.get(k)) : d)
 
@@ -31,31 +33,43 @@ function vectorize(r: SentimentRow, bits: number) {
   return fv
 }
 
-const rows = SENTIMENT_LANGS.flatMap((l) => loadSentiment(l)).filter((r) => !isHeldOut(r.text))
+// App reviews with their star rating as a weak label (1–2 negative, 4–5 positive): the product-feedback
+// domain the tweet sets lack. minibar (MIT); held-out reviews stay out like everything else.
+const reviews: SentimentRow[] = ['minibar-en', 'minibar-fr'].flatMap((set) =>
+  loadIntent(set)
+    .filter((r) => r.stars !== undefined && r.stars !== 3)
+    .map((r) => ({ lang: r.lang, label: r.stars! >= 4 ? 'pos' : 'neg', text: r.text, source: 'reviews' }) as SentimentRow),
+)
+const rows = [...SENTIMENT_LANGS.flatMap((l) => loadSentiment(l)), ...(args.has('reviews') ? reviews : [])].filter((r) => !isHeldOut(r.text))
 const train = rows.filter((r) => !isTuning(r.text))
-const tune = rows.filter((r) => isTuning(r.text))
+const tune = rows.filter((r) => isTuning(r.text) && r.source !== 'reviews')
 
 function balancedWeights(items: SentimentRow[], positive: (r: SentimentRow) => boolean) {
+  // Every (language and kind of text, class) cell gets the same total weight; reviews count half.
+  const cell = (r: SentimentRow) => `${r.lang}:${r.source === 'reviews'}:${positive(r)}`
   const counts = new Map<string, number>()
-  for (const r of items) counts.set(`${r.lang}:${positive(r)}`, (counts.get(`${r.lang}:${positive(r)}`) ?? 0) + 1)
-  const langs = new Set(items.map((r) => r.lang))
-  // Every (language, class) cell gets the same total weight.
-  const per = items.length / (langs.size * 2)
-  return (r: SentimentRow) => per / counts.get(`${r.lang}:${positive(r)}`)!
+  for (const r of items) counts.set(cell(r), (counts.get(cell(r)) ?? 0) + 1)
+  const per = items.length / counts.size
+  return (r: SentimentRow) => (per / counts.get(cell(r))!) * (r.source === 'reviews' ? 0.5 : 1)
 }
 
-const polarTrain = train.filter((r) => r.label !== 'neu')
-const wPolar = balancedWeights(polarTrain, (r) => r.label === 'pos')
-const polarExamples: Example[] = polarTrain.map((r) => freeze(vectorize(r, POLARITY_BITS), r.label === 'pos' ? 1 : 0, wPolar(r)))
-const t0 = performance.now()
-const polarity = trainLogistic(polarExamples, { bits: POLARITY_BITS, epochs: num('epochs', 6), rate: num('rate', 0.2), l2: num('l2', 1e-6), nb: num('nb', 0) })
-console.log(`polarity: ${polarExamples.length} examples, ${((performance.now() - t0) / 1000).toFixed(1)} s`)
-
 const neuLangs = new Set(train.filter((r) => r.label === 'neu').map((r) => r.lang))
-const neuTrain = train.filter((r) => neuLangs.has(r.lang))
-const wNeu = balancedWeights(neuTrain, (r) => r.label === 'neu')
-const neuExamples = neuTrain.map((r) => freeze(vectorize(r, NEUTRAL_BITS), r.label === 'neu' ? 1 : 0, wNeu(r)))
-const neutral = trainLogistic(neuExamples, { bits: NEUTRAL_BITS, epochs: num('epochs', 6), rate: num('rate', 0.2), l2: num('l2', 1e-6), nb: num('nb', 0) })
+const opts = (bits: number) => ({ bits, epochs: num('epochs', 6), rate: num('rate', 0.2), l2: num('l2', 1e-6), nb: num('nb', 1) })
+
+function fit(items: SentimentRow[]) {
+  const polar = items.filter((r) => r.label !== 'neu')
+  const wPolar = balancedWeights(polar, (r) => r.label === 'pos')
+  const polarExamples: Example[] = polar.map((r) => freeze(vectorize(r, POLARITY_BITS), r.label === 'pos' ? 1 : 0, wPolar(r)))
+  const t0 = performance.now()
+  const polarity = trainLogistic(polarExamples, opts(POLARITY_BITS))
+  console.log(`polarity: ${polarExamples.length} examples, ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  const neuItems = items.filter((r) => neuLangs.has(r.lang))
+  const wNeu = balancedWeights(neuItems, (r) => r.label === 'neu')
+  const neutral = trainLogistic(neuItems.map((r) => freeze(vectorize(r, NEUTRAL_BITS), r.label === 'neu' ? 1 : 0, wNeu(r))), opts(NEUTRAL_BITS))
+  return { polarity, neutral }
+}
+
+const { polarity, neutral } = fit(train)
 
 // Per-language decision threshold, recalibrated on the tuning slice (class balance differs by data set).
 const biases: Record<string, number> = {}
@@ -87,13 +101,15 @@ if (args.has('neutral')) {
 }
 
 if (args.has('write')) {
+  // Thresholds come from the tuning slice above; the shipped weights then learn from it too.
+  const final = fit(rows)
   const lines = [
     '// Generated by scripts/train-sentiment.ts from ../shared/data/sentiment (see MODEL_CARD.md). Do not edit; re-run the script.',
     "import type { PackedLinear } from '../src/enrich/linear.ts'",
     '',
-    `export const POLARITY: PackedLinear = ${JSON.stringify(packLinear(polarity, POLARITY_BITS))}`,
+    `export const POLARITY: PackedLinear = ${JSON.stringify(packLinear(final.polarity, POLARITY_BITS))}`,
     '',
-    `export const NEUTRALITY: PackedLinear = ${JSON.stringify(packLinear(neutral, NEUTRAL_BITS))}`,
+    `export const NEUTRALITY: PackedLinear = ${JSON.stringify(packLinear(final.neutral, NEUTRAL_BITS))}`,
     '',
     `/** Languages the models were trained on; others fall back to the lexicon rules. */`,
     `export const POLARITY_LANGS = ${JSON.stringify(SENTIMENT_LANGS)}`,

@@ -3,6 +3,9 @@
 // features of the trained models for the others.
 import type { IntentLabel } from './intent.ts'
 
+/** Unmistakable money talk: enough for `pricing` on its own, whatever the model says (its data rarely shows these words). */
+export const STRONG_PRICING = /\b(?:expensive|overpriced|pricing|prices?|price tag|refund(?:ed|s)?|subscription (?:fee|price|cost)|too costly|rip[- ]?off)\b|(?:trop cher|prix|rembourse|teuer|preis|caro|precio|preço|prezzo|дорого|贵|貴|退款)/
+
 /** Labels with cue phrases, in the order of their dense features. */
 export const CUE_LABELS: IntentLabel[] = ['bug_report', 'feature_request', 'question', 'praise', 'complaint', 'pricing', 'churn_risk']
 

@@ -4,7 +4,7 @@
 // praise and churn_risk have no training data and come from cues plus tone.
 import { INTENT_MODELS, ISSUE_MODELS } from '../../models/intent.ts'
 import { FeatureVector, project, type HashedText } from './features.ts'
-import { CUE_LABELS, intentDense } from './intent-rules.ts'
+import { CUE_LABELS, STRONG_PRICING, intentDense } from './intent-rules.ts'
 import { MultiLinearModel } from './linear.ts'
 
 export const INTENT_VERSION = 2
@@ -59,6 +59,7 @@ export function detectIntents(input: IntentInput): IntentScore[] {
   CUE_LABELS.forEach((label, i) => {
     if (!scores.has(label)) scores.set(label, dense[i] ? 0.75 : 0)
   })
+  if (STRONG_PRICING.test(input.text.toLowerCase())) scores.set('pricing', Math.max(0.6, scores.get('pricing') ?? 0))
   const s = input.sentimentScore
   // Praise needs the tone to agree with the cue; strong positive tone alone is enough too.
   scores.set('praise', Math.min(1, scores.get('praise')! * (s > 0.1 ? 1 : 0.5) + (s > 0.6 ? 0.35 : 0)))

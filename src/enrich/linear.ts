@@ -10,37 +10,6 @@ export interface PackedLinear {
   weights: string
 }
 
-export class LinearModel {
-  private w: Int8Array | undefined
-
-  constructor(private readonly packed: PackedLinear) {}
-
-  get bits() {
-    return this.packed.bits
-  }
-
-  private weights(): Int8Array {
-    this.w ??= decode(this.packed)
-    return this.w
-  }
-
-  /** Raw logit of a feature vector. */
-  score(fv: FeatureVector): number {
-    const w = this.weights()
-    let s = 0
-    for (let i = 0; i < fv.n; i++) s += w[fv.idx[i]] * fv.val[i]
-    return s * this.packed.scale
-  }
-
-  /** Each token's share of the logit (index = token position). */
-  contributions(fv: FeatureVector, tokens: number): Float64Array {
-    const w = this.weights()
-    const out = new Float64Array(tokens)
-    for (let i = 0; i < fv.n; i++) if (fv.tok[i] >= 0) out[fv.tok[i]] += w[fv.idx[i]] * fv.val[i] * this.packed.scale
-    return out
-  }
-}
-
 function decode(packed: PackedLinear): Int8Array {
   const bin = atob(packed.weights)
   const w = new Int8Array(bin.length)
@@ -59,6 +28,7 @@ export class MultiLinearModel {
   readonly bits: number
 
   constructor(private readonly packed: PackedLinear[]) {
+    if (packed.length > 8) throw new Error('at most 8 interleaved models')
     this.bits = packed[0].bits
     this.scales = Float64Array.from(packed, (p) => p.scale)
   }
@@ -84,13 +54,28 @@ export class MultiLinearModel {
   score(fv: FeatureVector, out: Float64Array): Float64Array {
     const w = this.weights()
     const k = this.packed.length
-    out.fill(0, 0, k)
-    for (let i = 0; i < fv.n; i++) {
-      const base = fv.idx[i] * k
-      const v = fv.val[i]
-      for (let j = 0; j < k; j++) out[j] += w[base + j] * v
+    const { idx, val, sparse, n } = fv
+    // One pass, the K weights of a bucket summed into locals (K ≤ 8). Sparse entries all carry
+    // the same normalized value (see project): sum the int8 weights, scale once.
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0 // prettier-ignore
+    for (let i = 0; i < sparse; i++) {
+      const b = idx[i] * k
+      a0 += w[b]
+      if (k > 1) a1 += w[b + 1]
+      if (k > 2) a2 += w[b + 2]
+      if (k > 3) a3 += w[b + 3]
+      if (k > 4) a4 += w[b + 4]
+      if (k > 5) a5 += w[b + 5]
+      if (k > 6) a6 += w[b + 6]
+      if (k > 7) a7 += w[b + 7]
     }
-    for (let j = 0; j < k; j++) out[j] *= this.scales[j]
+    const sums = [a0, a1, a2, a3, a4, a5, a6, a7]
+    const norm = sparse ? val[0] : 0
+    for (let j = 0; j < k; j++) {
+      let s = sums[j] * norm
+      for (let i = sparse; i < n; i++) s += w[idx[i] * k + j] * val[i]
+      out[j] = s * this.scales[j]
+    }
     return out
   }
 

@@ -32,8 +32,8 @@ export interface SentimentInput {
 
 const RULES_NEUTRAL_BAND = 0.15
 // Neutral needs the neutrality model to be sure and the polarity model to be unsure.
-const NEUTRAL_MIN = 0.75
-const POLAR_MAX = 0.5
+const NEUTRAL_MIN = 0.85
+const POLAR_MAX = 0.3
 // Polarity and neutrality share features and table size: interleaved, one pass scores both.
 const models = new MultiLinearModel([POLARITY, NEUTRALITY])
 const logits = new Float64Array(2)

@@ -28,7 +28,7 @@ const classes = new Uint8Array(0x10000)
 const WORD_RE = /[\p{L}\p{M}\p{N}]/u
 const HAN_RE = /\p{Script=Han}/u
 const PICTO_RE = /\p{Extended_Pictographic}/u
-const EMOTICON_RE = /(?:[:;=][-^'o]?[)(\]\[dDpP3/\\|*@oO$]+|<3+|[)(][-^']?[:;=]|\^[_.]?\^|[tT]_[tT]|-_-|xD+)/y
+const EMOTICON_RE = /(?:[:;=][-^'o]?[)(\][dDpP3/\\|*@oO$]+|<3+|[)(][-^']?[:;=]|\^[_.]?\^|[tT]_[tT]|-_-|xD+)/y
 
 function classOf(code: number): number {
   let c = classes[code]

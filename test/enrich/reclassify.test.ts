@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('reclassify', () => {
   it('re-scores stale mentions, keeps human overrides and skips erased ones', async () => {
     const stale = await insertMention(t.workspaceId, sourceId, 'm1', 'The app crashes every time I open it. Useless!', { rating: 1 })
-    const overridden = await insertMention(t.workspaceId, sourceId, 'm2', 'Honestly the best app I have ever used', { sentiment_override: 'negative' })
+    const overridden = await insertMention(t.workspaceId, sourceId, 'm2', 'I love this app, it works perfectly', { sentiment_override: 'negative' })
     const erased = await insertMention(t.workspaceId, sourceId, 'm3', '[erased]', { erased_at: new Date() })
     const current = await insertMention(t.workspaceId, sourceId, 'm4', 'fine', { enrich_version: ENRICH_VERSION, sentiment_label: 'positive', sentiment_score: 0.42 })
 
