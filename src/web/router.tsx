@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { AppError } from '../errors.ts'
 import { limitBody } from '../http/body-limit.ts'
 import type { WebEnv } from './env.ts'
+import { wantsJson } from './form-data.ts'
 import { Document } from './layout.tsx'
 import { SignInPage } from './pages/sign-in.tsx'
 import { staticRouter } from './assets.ts'
@@ -31,7 +32,7 @@ function signInForm(c: Context<WebEnv>, next: string, error?: string, status: 20
 const ErrorPage = ({ status, message }: { status: number; message: string }) => (
   <Document title={`Error ${status}`}>
     <main id="main" class="signin">
-      <h1>{status === 404 ? 'Not found' : 'Something went wrong'}</h1>
+      <h1>{status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : status < 500 ? 'That did not work' : 'Something went wrong'}</h1>
       <p class="error" role="alert">{message}</p>
       <p><a href="/app/inbox">Back to the inbox</a></p>
     </main>
@@ -45,7 +46,7 @@ webRouter.onError((err, c) => {
   const status = err instanceof AppError ? err.status : 500
   const message = err instanceof AppError ? err.message : 'internal error'
   if (!(err instanceof AppError)) c.var.deps.logger.error('web page failed', { path: c.req.path, err: err instanceof Error ? err.stack : String(err) })
-  if ((c.req.header('accept') ?? '').includes('application/json')) return c.json({ error: { code: err instanceof AppError ? err.code : 'internal', message } }, status)
+  if (wantsJson(c)) return c.json({ error: { code: err instanceof AppError ? err.code : 'internal', message } }, status)
   return c.html(<ErrorPage status={status} message={message} />, status)
 })
 

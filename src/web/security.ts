@@ -2,7 +2,9 @@ import { getCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
 import type { Context } from 'hono'
 import { roleAtLeast, type Role } from '../auth/keys.ts'
+import { forbidden } from '../errors.ts'
 import type { WebEnv } from './env.ts'
+import { wantsJson } from './form-data.ts'
 import { findWebSession } from './sessions.ts'
 
 export const SESSION_COOKIE = 'earshot_session'
@@ -34,8 +36,6 @@ export const secureHeaders = createMiddleware<WebEnv>(async (c, next) => {
 
 /** Whether the browser reached us over https (directly or through a proxy that says so). */
 export const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
-
-const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json')
 
 /** Resolves the session cookie; pages redirect to sign-in, everything else answers 401. */
 export const requireSession = createMiddleware<WebEnv>(async (c, next) => {
@@ -85,19 +85,18 @@ export async function submittedToken(c: Context): Promise<string> {
   return typeof value === 'string' ? value : ''
 }
 
-const csrfRejected = (c: Context) =>
-  c.text('This request could not be verified (stale or cross-site form). Go back, reload the page and try again.', 403)
+const csrfRejected = () => forbidden('This request could not be verified (stale or cross-site form). Go back, reload the page and try again.')
 
 /** Synchronizer-token CSRF check for every state-changing request of a signed-in session. */
 export const verifyCsrf = createMiddleware<WebEnv>(async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
-  if (!sameOrigin(c) || !tokensEqual(await submittedToken(c), c.var.session.csrfToken)) return csrfRejected(c)
+  if (!sameOrigin(c) || !tokensEqual(await submittedToken(c), c.var.session.csrfToken)) throw csrfRejected()
   await next()
 })
 
 /** Route middleware for pages: 403 unless the session's role is at least `role`. */
 export const requireWebRole = (role: Role) =>
   createMiddleware<WebEnv>(async (c, next) => {
-    if (!roleAtLeast(c.var.session.role, role)) return c.text(`This needs the ${role} role; you are signed in as ${c.var.session.role}.`, 403)
+    if (!roleAtLeast(c.var.session.role, role)) throw forbidden(`This needs the ${role} role; you are signed in as ${c.var.session.role}.`)
     await next()
   })

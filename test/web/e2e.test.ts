@@ -230,7 +230,7 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
 
     await page.goto(`${w.base}/app/inbox?m=${ids[3]}&status=all`)
     await page.selectOption('#link-ticket', ticketId)
-    await Promise.all([page.waitForURL(/notice=mention-updated/), page.click('button:has-text("Link")')])
+    await Promise.all([page.waitForURL(/notice=mention-updated/), page.click('#link-ticket-button')])
     await expect(page.locator('article.detail').textContent()).resolves.toContain('CSV export crashes')
     expect((await w.call('GET', `/v1/tickets/${ticketId}`)).data.mentionCount).toBe(size + 1)
 

@@ -11,6 +11,7 @@ import { mentionStats, type MentionStats } from '../../mentions/stats.ts'
 import { addNote, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../../mentions/update.ts'
 import { listSources } from '../../sources/find-sources.ts'
 import { addLinks, listTickets } from '../../tickets/tickets.ts'
+import { badRequest } from '../../errors.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm, wantsJson } from '../form-data.ts'
 import { Highlight, searchTerms, Snippet } from '../highlight.tsx'
@@ -216,7 +217,7 @@ function Detail({ m, session, back, terms, tickets }: { m: MentionDetail; sessio
               <select id="link-ticket" name="ticketId">
                 {tickets.filter((t) => !m.tickets.some((l) => l.id === t.id)).map((t) => <option value={t.id}>{stripBidiControls(t.title)}</option>)}
               </select>
-              <button type="submit">Link</button>
+              <button type="submit" id="link-ticket-button">Link</button>
             </form>
           ) : null}
           <form method="post" action={action} class="actions">
@@ -454,10 +455,10 @@ export const inboxRouter = new Hono<WebEnv>()
     const { deps, session } = c.var
     const form = await readForm(c)
     const name = field(form, 'name')
-    if (!name || name.length > 100) return c.text('A view needs a name of 1–100 characters.', 400)
+    if (!name || name.length > 100) throw badRequest('A view needs a name of 1–100 characters.')
     const params = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]))
     const query = parseInboxQuery(params)
-    if (query.error) return c.text(query.error, 400)
+    if (query.error) throw badRequest(query.error)
     const view = await createView(deps, session.workspaceId, { name, filter: query.filter, sort: query.sort }, { keyId: session.keyId })
     return c.redirect(`/app/inbox?view=${view.id}&notice=view-saved`, 303)
   })
@@ -474,7 +475,7 @@ export const inboxRouter = new Hono<WebEnv>()
     const status = z.enum(MENTION_STATUSES).safeParse(field(form, 'status'))
     if (ids.length === 0 || !status.success) return c.redirect(back, 303)
     const parsedIds = z.array(z.uuid()).max(1000).safeParse(ids)
-    if (!parsedIds.success) return c.text('invalid selection', 400)
+    if (!parsedIds.success) throw badRequest('invalid selection')
     const result = await bulkUpdateMentions(deps, session.workspaceId, { ids: parsedIds.data, action: { status: status.data } }, { keyId: session.keyId })
     if (wantsJson(c)) return c.json(result)
     return c.redirect(withNotice(back, 'bulk-done'), 303)
@@ -484,7 +485,7 @@ export const inboxRouter = new Hono<WebEnv>()
     const id = IdParam.parse(c.req.param('id'))
     const form = await readForm(c)
     const patch = patchFromForm(form)
-    if (!patch.success) return c.text(`Could not save: ${describeIssues(patch.error)}`, 400)
+    if (!patch.success) throw badRequest(`Could not save: ${describeIssues(patch.error)}`)
     const mention = await patchMention(deps, session.workspaceId, id, patch.data, { keyId: session.keyId })
     if (wantsJson(c)) return c.json({ id: mention.id, status: mention.status, assignee: mention.assignee, sentiment: mention.sentiment })
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'mention-updated'), 303)
@@ -511,7 +512,7 @@ export const inboxRouter = new Hono<WebEnv>()
     // A person typed this: link only when exactly one customer matches, never a guess.
     const found = q ? await listCustomers(deps, session.workspaceId, { q, limit: 2 }) : { items: [] }
     if (found.items.length !== 1) {
-      return c.text(found.items.length ? `More than one customer matches "${q}"; be more specific (an email or CRM id).` : `No customer matches "${q}".`, 400)
+      throw badRequest(found.items.length ? `More than one customer matches "${q}"; be more specific (an email or CRM id).` : `No customer matches "${q}".`)
     }
     await linkMentionCustomer(deps, session.workspaceId, id, found.items[0].id, actor)
     return c.redirect(withNotice(back, 'mention-updated'), 303)
@@ -521,7 +522,7 @@ export const inboxRouter = new Hono<WebEnv>()
     const id = IdParam.parse(c.req.param('id'))
     const form = await readForm(c)
     const body = field(form, 'body')
-    if (!body || body.length > 5000) return c.text('A note needs 1–5000 characters.', 400)
+    if (!body || body.length > 5000) throw badRequest('A note needs 1–5000 characters.')
     await addNote(deps, session.workspaceId, id, body, { keyId: session.keyId })
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'note-added'), 303)
   })

@@ -7,6 +7,7 @@ import { ticketStats } from '../../tickets/stats.ts'
 import { suggestTickets, type Suggestion } from '../../tickets/suggestions.ts'
 import { createTicket, getTicket, updateTicket } from '../../tickets/tickets.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS, Sparkline } from '../charts.tsx'
+import { badRequest } from '../../errors.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
@@ -153,7 +154,7 @@ export const ticketsRouter = new Hono<WebEnv>()
     const { deps, session } = c.var
     const form = await readForm(c)
     const parsed = NewTicket.safeParse({ title: field(form, 'title'), mentionIds: fieldList(form, 'mentionIds'), ...(field(form, 'description') ? { description: field(form, 'description') } : {}) })
-    if (!parsed.success) return c.text(`Could not create the ticket: ${describeIssues(parsed.error)}`, 400)
+    if (!parsed.success) throw badRequest(`Could not create the ticket: ${describeIssues(parsed.error)}`)
     const ticket = await createTicket(deps, session.workspaceId, parsed.data, { keyId: session.keyId })
     return c.redirect(`/app/tickets/${ticket.id}?notice=ticket-created`, 303)
   })
@@ -241,7 +242,7 @@ export const ticketsRouter = new Hono<WebEnv>()
       status: field(form, 'status'),
       external: provider ? { provider, ...(field(form, 'key') ? { key: field(form, 'key') } : {}), ...(field(form, 'url') ? { url: field(form, 'url') } : {}) } : null,
     })
-    if (!parsed.success) return c.text(`Could not save: ${describeIssues(parsed.error)}`, 400)
+    if (!parsed.success) throw badRequest(`Could not save: ${describeIssues(parsed.error)}`)
     await updateTicket(deps, session.workspaceId, id, parsed.data, { keyId: session.keyId })
     return c.redirect(`/app/tickets/${id}?notice=ticket-saved`, 303)
   })
