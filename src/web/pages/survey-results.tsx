@@ -2,16 +2,32 @@ import type { Context } from 'hono'
 import { listResponses } from '../../surveys/list-responses.ts'
 import { surveyResults } from '../../surveys/results.ts'
 import type { KindScore } from '../../surveys/scores.ts'
-import { bandOf, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
+import { bandOf, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
 import type { SurveyRecord } from '../../surveys/surveys.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
 import type { WebEnv } from '../env.ts'
+import { Txt } from '../text.tsx'
 
 const RECENT_COMMENTS = 20
+const THEMED_SAMPLE = 200
+const THEMES_SHOWN = 6
+const COMMENTS_PER_THEME = 5
+
+/** Whether a comment contains every word of a theme (themes are a word or a word pair). */
+const mentionsTerm = (comment: string, term: string) => {
+  const text = comment.toLowerCase()
+  return term.split(' ').every((w) => text.includes(w))
+}
 const BAND_COLOURS: Record<string, string> = {
   detractor: SENTIMENT_COLOURS.negative, unsatisfied: SENTIMENT_COLOURS.negative, difficult: SENTIMENT_COLOURS.negative,
   passive: SENTIMENT_COLOURS.neutral, neutral: SENTIMENT_COLOURS.neutral,
   promoter: SENTIMENT_COLOURS.positive, satisfied: SENTIMENT_COLOURS.positive, easy: SENTIMENT_COLOURS.positive,
+}
+
+const BAND_CLASS: Record<string, string> = {
+  detractor: 's-negative', unsatisfied: 's-negative', difficult: 's-negative',
+  passive: 's-neutral', neutral: 's-neutral',
+  promoter: 's-positive', satisfied: 's-positive', easy: 's-positive',
 }
 
 /** The headline number of any kind: NPS, CSAT % or CES mean, with n and its 95% interval. */
@@ -30,10 +46,15 @@ const RANGE = { nps: [-100, 100], csat: [0, 100], ces: [1, 7] } as const
 /** Score, trend, distribution and comments for one survey. */
 export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey: SurveyRecord }) {
   const { deps, session } = c.var
-  const [results, recent] = await Promise.all([
+  const [results, recent, unhappy] = await Promise.all([
     surveyResults(deps, session.workspaceId, survey.id, { interval: 'week' }),
     listResponses(deps, session.workspaceId, survey.id, { limit: RECENT_COMMENTS }),
+    listResponses(deps, session.workspaceId, survey.id, { band: LOW_BAND[survey.kind], limit: THEMED_SAMPLE }),
   ])
+  const byTheme = results.detractorThemes.slice(0, THEMES_SHOWN).map((t) => ({
+    ...t,
+    comments: unhappy.items.filter((r) => r.comment && mentionsTerm(r.comment, t.term)).slice(0, COMMENTS_PER_THEME),
+  }))
   const main = headline(results)
   const series = (results.series ?? []).map((p) => ({ start: p.start, ...headline(p) }))
   const commented = recent.items.filter((r) => r.comment)
@@ -78,8 +99,16 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
       <div class="grid">
         <div class="card">
           <h3>Themes in unhappy comments</h3>
-          {results.detractorThemes.length ? (
-            <BarList title="Themes" rows={results.detractorThemes.map((t) => ({ label: t.term, value: t.count, colour: SENTIMENT_COLOURS.negative }))} />
+          {byTheme.length ? (
+            <>
+              <BarList title="Themes" rows={byTheme.map((t) => ({ label: t.term, value: t.count, colour: SENTIMENT_COLOURS.negative }))} />
+              {byTheme.map((t) => (
+                <details>
+                  <summary><Txt s={t.term} /> — {t.count} {t.count === 1 ? 'comment' : 'comments'}</summary>
+                  <ul>{t.comments.map((r) => <li class="text"><span class="badge s-negative">{r.score}</span> <Txt s={r.comment} /></li>)}</ul>
+                </details>
+              ))}
+            </>
           ) : <p class="hint">Not enough unhappy comments to find themes.</p>}
           <p class="hint">
             {results.comments.n} comments ·{' '}
@@ -92,8 +121,8 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
             <ul class="timeline">
               {commented.map((r) => (
                 <li>
-                  <span class={`badge s-${r.sentiment?.label ?? 'neutral'}`}>{r.score} · {r.band}</span>{' '}
-                  <span class="text">{r.comment}</span>
+                  <span class={`badge ${BAND_CLASS[r.band]}`}>{r.score} · {r.band}</span>{' '}
+                  <span class="text"><Txt s={r.comment} /></span>
                   <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time></div>
                 </li>
               ))}

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { BANDS, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type SurveyKind } from '../../surveys/schemas.ts'
+import { exportResponsesCsv } from '../../surveys/list-responses.ts'
 import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, lines, readForm } from '../form-data.ts'
@@ -190,6 +191,13 @@ export const surveysRouter = new Hono<WebEnv>()
     const survey = await createSurvey(deps, session.workspaceId, parsed.data)
     return c.redirect(`/app/surveys/${survey.id}?notice=survey-created`, 303)
   })
+  .get('/:id/responses.csv', async (c) => {
+    const id = IdParam.parse(c.req.param('id'))
+    const csv = await exportResponsesCsv(c.var.deps, c.var.session.workspaceId, id, {})
+    c.header('content-type', 'text/csv; charset=utf-8')
+    c.header('content-disposition', `attachment; filename="survey-${id}-responses.csv"`)
+    return c.body(csv)
+  })
   .get('/:id', async (c) => {
     const { deps, session } = c.var
     const id = IdParam.parse(c.req.param('id'))
@@ -220,6 +228,7 @@ async function SurveyPage({ c, survey, values, notice, error }: { c: Context<Web
         <pre class="snippet" id="embed-snippet">{view.embedSnippet}</pre>
         <button type="button" data-copy="embed-snippet" hidden>Copy snippet</button>
         <p>Or link to the hosted page: <a href={view.hostedUrl}>{view.hostedUrl}</a></p>
+        <p><a href={`/app/surveys/${survey.id}/responses.csv`} download>Download all responses (CSV)</a></p>
       </section>
       <SurveyResults c={c} survey={survey} />
       <h2>Edit</h2>
