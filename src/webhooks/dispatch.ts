@@ -10,7 +10,9 @@ const TIMEOUT_MS = 10_000
 const LEASE_SECONDS = 60
 const WEBHOOKS_PER_RUN = 50
 const DELIVERIES_PER_WEBHOOK = 100
-const CONCURRENCY_PER_HOST = 2
+const CONCURRENCY_PER_HOST = 4
+// Pending deliveries read per query; the lease is renewed with every recorded attempt.
+const PREFETCH = 20
 const KEPT_RESPONSE_CHARS = 1000
 
 export interface DispatchOptions {
@@ -74,23 +76,23 @@ export async function dispatchDueDeliveries(deps: Deps, opts: DispatchOptions = 
 
 async function drainWebhook(deps: Deps, hook: LeasedWebhook, owner: string, opts: DispatchOptions, result: DispatchResult) {
   try {
+    let ahead: PendingDelivery[] = []
     for (let i = 0; i < DELIVERIES_PER_WEBHOOK; i++) {
+      if (ahead.length === 0) {
+        ahead = await deps.sql<PendingDelivery[]>`
+          SELECT id, message_id AS "messageId", body, attempts, next_attempt_at AS "nextAttemptAt"
+          FROM webhook_deliveries WHERE webhook_id = ${hook.id} AND status = 'pending' ORDER BY seq LIMIT ${PREFETCH}`
+      }
+      const delivery = ahead.shift()
       const now = deps.clock()
-      const [delivery]: [PendingDelivery?] = await deps.sql`
-        SELECT id, message_id AS "messageId", body, attempts, next_attempt_at AS "nextAttemptAt"
-        FROM webhook_deliveries WHERE webhook_id = ${hook.id} AND status = 'pending' ORDER BY seq LIMIT 1`
       if (!delivery || delivery.nextAttemptAt > now) return
-      const renewed = await deps.sql`
-        UPDATE webhooks SET lease_expires_at = ${new Date(now.getTime() + LEASE_SECONDS * 1000)}
-        WHERE id = ${hook.id} AND lease_owner = ${owner} AND enabled RETURNING id`
-      if (renewed.length === 0) return
       const started = Date.now()
       const outcome = await attemptDelivery(deps, hook, delivery, now, opts.fetch ?? fetch)
       result.attempted++
-      const stillEnabled = await recordOutcome(deps, hook, delivery, outcome, Date.now() - started, opts.random ?? Math.random)
+      const carryOn = await recordOutcome(deps, hook, owner, delivery, outcome, Date.now() - started, opts.random ?? Math.random)
       if (outcome.kind === 'delivered') result.delivered++
       else result.failed++
-      if (outcome.kind === 'retry' || !stillEnabled) return
+      if (outcome.kind === 'retry' || !carryOn) return
     }
   } finally {
     await deps.sql`UPDATE webhooks SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ${hook.id} AND lease_owner = ${owner}`
@@ -135,37 +137,58 @@ async function attemptDelivery(deps: Deps, hook: LeasedWebhook, delivery: Pendin
   }
 }
 
-/** Writes the attempt and its consequences; returns whether the webhook is still enabled. */
-async function recordOutcome(deps: Deps, hook: LeasedWebhook, delivery: PendingDelivery, outcome: Attempt, durationMs: number, random: () => number) {
+/**
+ * Writes the attempt and its consequences, and renews the webhook's lease.
+ * Returns whether to go on: false once the webhook is disabled or the lease
+ * was lost to another dispatcher (it then owns the order).
+ */
+async function recordOutcome(
+  deps: Deps,
+  hook: LeasedWebhook,
+  owner: string,
+  delivery: PendingDelivery,
+  outcome: Attempt,
+  durationMs: number,
+  random: () => number,
+): Promise<boolean> {
   const now = deps.clock()
+  const leaseUntil = new Date(now.getTime() + LEASE_SECONDS * 1000)
   const attempts = delivery.attempts + 1
   const status = outcome.status ?? null
-  const error = outcome.kind === 'delivered' ? null : outcome.error
+  if (outcome.kind === 'delivered') {
+    // The common case in one statement (one round trip), still atomic.
+    const rows = await deps.sql`
+      WITH attempt AS (
+        INSERT INTO webhook_attempts (workspace_id, delivery_id, status_code, response_body, duration_ms)
+        VALUES (${hook.workspaceId}, ${delivery.id}, ${status}, ${outcome.responseBody ?? null}, ${durationMs})),
+      done AS (
+        UPDATE webhook_deliveries SET status = 'delivered', attempts = ${attempts}, last_status = ${status}, last_error = NULL, delivered_at = ${now}
+        WHERE id = ${delivery.id})
+      UPDATE webhooks SET consecutive_failures = 0, lease_expires_at = ${leaseUntil}
+      WHERE id = ${hook.id} AND lease_owner = ${owner} AND enabled
+      RETURNING id`
+    return rows.length > 0
+  }
+  const error = outcome.error
   return deps.sql.begin(async (tx) => {
     await tx`
       INSERT INTO webhook_attempts (workspace_id, delivery_id, status_code, error, response_body, duration_ms)
       VALUES (${hook.workspaceId}, ${delivery.id}, ${status}, ${error}, ${outcome.responseBody ?? null}, ${durationMs})`
-    if (outcome.kind === 'delivered') {
-      await tx`
-        UPDATE webhook_deliveries SET status = 'delivered', attempts = ${attempts}, last_status = ${status}, last_error = NULL, delivered_at = ${now}
-        WHERE id = ${delivery.id}`
-      await tx`UPDATE webhooks SET consecutive_failures = 0 WHERE id = ${hook.id}`
-      return true
-    }
     const retryAt = outcome.kind === 'retry' && attempts < MAX_ATTEMPTS ? nextAttemptAt(now, attempts, random()) : undefined
     await tx`
       UPDATE webhook_deliveries
       SET status = ${retryAt ? 'pending' : 'failed'}, attempts = ${attempts}, last_status = ${status}, last_error = ${error},
           next_attempt_at = ${retryAt ?? now}
       WHERE id = ${delivery.id}`
-    const [hookRow] = await tx<{ enabled: boolean }[]>`
+    const [hookRow]: [{ enabled: boolean; leased: boolean }?] = await tx`
       UPDATE webhooks SET consecutive_failures = consecutive_failures + 1,
         enabled = enabled AND consecutive_failures + 1 < ${DISABLE_AFTER_FAILURES},
         disabled_reason = CASE WHEN enabled AND consecutive_failures + 1 >= ${DISABLE_AFTER_FAILURES}
           THEN ${`disabled after ${DISABLE_AFTER_FAILURES} failed attempts in a row; last: ${error}`} ELSE disabled_reason END,
-        disabled_at = CASE WHEN enabled AND consecutive_failures + 1 >= ${DISABLE_AFTER_FAILURES} THEN ${now}::timestamptz ELSE disabled_at END
+        disabled_at = CASE WHEN enabled AND consecutive_failures + 1 >= ${DISABLE_AFTER_FAILURES} THEN ${now}::timestamptz ELSE disabled_at END,
+        lease_expires_at = CASE WHEN lease_owner = ${owner} THEN ${leaseUntil}::timestamptz ELSE lease_expires_at END
       WHERE id = ${hook.id}
-      RETURNING enabled`
-    return hookRow.enabled
+      RETURNING enabled, lease_owner = ${owner} AS leased`
+    return hookRow !== undefined && hookRow.enabled && hookRow.leased
   })
 }
