@@ -1,0 +1,187 @@
+// The inbox's detail pane: one mention with the why behind its labels, its
+// customer and tickets, one-click triage forms, notes and history.
+import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
+import type { MentionDetail } from '../../mentions/detail.ts'
+import type { Mention } from '../../mentions/shape.ts'
+import { Highlight } from '../highlight.tsx'
+import { CsrfField } from '../layout.tsx'
+import { safeHttpUrl } from '../safe-url.ts'
+import type { WebSession } from '../sessions.ts'
+import { stripBidiControls, Txt } from '../text.tsx'
+
+export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ')
+export const titleOf = (m: Mention) => m.title || m.text.slice(0, 90) || '(no text)'
+export const authorOf = (m: Mention) => m.author.name || m.author.handle || 'unknown author'
+
+const Why = ({ m }: { m: MentionDetail }) => {
+  const tokens = (m.explanation as { sentiment?: { token: string; weight: number }[] }).sentiment ?? []
+  return tokens.length ? (
+    <p class="why">
+      <span class="hint">Because of: </span>
+      {tokens.slice(0, 12).map((t) => (
+        <span class={`tok ${t.weight > 0 ? 's-positive' : t.weight < 0 ? 's-negative' : ''}`} title={`weight ${t.weight}`}><Txt s={t.token} /> {t.weight > 0 ? '+' : ''}{Math.round(t.weight * 100) / 100}</span>
+      ))}
+    </p>
+  ) : <p class="hint">No words carried a strong sentiment.</p>
+}
+
+export type OpenTicket = { id: string; title: string }
+
+/** The right-hand pane of the inbox for the selected mention. */
+export function Detail({ m, session, back, terms, tickets }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[] }) {
+  const link = safeHttpUrl(m.url)
+  const profile = safeHttpUrl(m.author.profileUrl)
+  const canTriage = session.role !== 'viewer'
+  const action = `/app/inbox/${m.id}/update`
+  return (
+    <article class="detail" data-id={m.id} aria-label="Mention">
+      <h2><bdi><Highlight text={titleOf(m)} terms={terms} /></bdi></h2>
+      <p class="meta">
+        <span>
+          {profile ? <a href={profile} rel="noopener noreferrer nofollow" target="_blank"><Txt s={authorOf(m)} /></a> : <Txt s={authorOf(m)} />}
+          {m.author.handle && m.author.name ? <> (<Txt s={m.author.handle} />)</> : null}
+          {m.author.followers != null ? ` · ${m.author.followers} followers` : ''}
+        </span>
+        <span>{m.kind}{m.platform && m.platform !== m.kind ? ` / ${m.platform}` : ''}</span>
+        <time datetime={m.publishedAt.toISOString()}>{when(m.publishedAt)}</time>
+        <span>lang {m.lang}</span>
+        {m.rating != null ? <span>{m.rating}★</span> : null}
+      </p>
+      <p class="text"><Highlight text={m.text} terms={terms} /></p>
+      <p>{link ? <a href={link} rel="noopener noreferrer nofollow" target="_blank">Open at the source ↗</a> : <span class="hint">No web link for this mention.</span>}</p>
+      <dl class="kv">
+        <dt>Customer</dt>
+        <dd>{m.customer ? <a href={`/app/customers/${m.customer.id}`}><Txt s={m.customer.name ?? m.customer.email ?? 'customer'} /></a> : 'not linked'}
+          {m.customer?.plan ? ` · ${m.customer.plan}` : ''}{m.customer?.value != null ? ` · value ${m.customer.value}` : ''}
+          {m.customerMatch ? <span class="hint"> (matched by {m.customerMatch})</span> : null}</dd>
+        {canTriage ? (
+          <>
+            <dt><span class="sr-only">Change customer</span></dt>
+            <dd>
+              <form method="post" action={`/app/inbox/${m.id}/customer`} class="actions">
+                <CsrfField session={session} />
+                <input type="hidden" name="back" value={back} />
+                <label class="sr-only" for="customer-q">Customer email, CRM id or name</label>
+                <input id="customer-q" name="customer" placeholder="email, CRM id or name" size={22} maxlength={300} />
+                <button type="submit">Link customer</button>
+                {m.customerMatch === 'manual' ? <button type="submit" name="unlink" value="1">Undo manual link</button> : null}
+              </form>
+            </dd>
+          </>
+        ) : null}
+        <dt>Sentiment</dt>
+        <dd><span class={`badge s-${m.sentiment}`}>{m.sentiment}</span>{' '}
+          {m.sentimentOverride ? <span class="hint">set by a person; model said {m.model.sentiment.label}</span>
+            : <span class="hint">score {m.model.sentiment.score.toFixed(2)}, confidence {m.model.sentiment.confidence.toFixed(2)}</span>}
+        </dd>
+        <dt>Why</dt>
+        <dd><Why m={m} /></dd>
+        <dt>Intents</dt>
+        <dd>{m.intents.length ? m.intents.map((i) => <span class="badge st">{i.replace('_', ' ')}</span>) : 'none'}
+          {m.model.intents.length ? <span class="hint"> (model: {m.model.intents.map((i) => `${i.label}${i.score != null ? ` ${i.score.toFixed(2)}` : ''}`).join(', ')})</span> : null}</dd>
+        <dt>Priority</dt>
+        <dd>{m.priority.toFixed(2)} <span class="hint">{Object.entries(m.priorityComponents).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(2) : String(v)}`).join(' · ')}</span></dd>
+        <dt>Tickets</dt>
+        <dd>{m.tickets.length ? m.tickets.map((t) => <><a href={`/app/tickets/${t.id}`}><Txt s={t.title} /></a> <span class="hint">({t.status})</span> </>) : 'none'}</dd>
+        {m.duplicates.length ? <><dt>Copies</dt><dd>{m.duplicates.length} near-duplicates grouped here</dd></> : null}
+      </dl>
+
+      {canTriage ? (
+        <section aria-label="Triage">
+          <div class="actions">
+            {(['resolved', 'in_progress', 'ignored', 'spam'] as const).map((s) => (
+              <form method="post" action={action}>
+                <CsrfField session={session} />
+                <input type="hidden" name="back" value={back} />
+                <input type="hidden" name="status" value={s} />
+                <button type="submit" class={s === 'resolved' ? 'primary' : undefined} disabled={m.status === s} data-action={s}>
+                  {s === 'resolved' ? 'Resolve (e)' : s === 'in_progress' ? 'In progress' : s === 'ignored' ? 'Ignore' : 'Spam'}
+                </button>
+              </form>
+            ))}
+            {m.status !== 'open' && m.status !== 'new' ? (
+              <form method="post" action={action}>
+                <CsrfField session={session} />
+                <input type="hidden" name="back" value={back} />
+                <input type="hidden" name="status" value="open" />
+                <button type="submit">Reopen</button>
+              </form>
+            ) : null}
+          </div>
+          {tickets.length ? (
+            <form method="post" action={`/app/inbox/${m.id}/link`} class="actions">
+              <CsrfField session={session} />
+              <input type="hidden" name="back" value={back} />
+              <label class="inline" for="link-ticket">Link to ticket</label>
+              <select id="link-ticket" name="ticketId">
+                {tickets.filter((t) => !m.tickets.some((l) => l.id === t.id)).map((t) => <option value={t.id}>{stripBidiControls(t.title)}</option>)}
+              </select>
+              <button type="submit" id="link-ticket-button">Link</button>
+            </form>
+          ) : null}
+          <form method="post" action={action} class="actions">
+            <CsrfField session={session} />
+            <input type="hidden" name="back" value={back} />
+            <label class="inline" for="assignee">Assignee <kbd>a</kbd></label>
+            <input id="assignee" name="assignee" value={m.assignee ?? ''} size={12} placeholder="nobody" />
+            <label class="inline" for="tags">Tags</label>
+            <input id="tags" name="tags" value={m.tags.join(', ')} size={16} placeholder="comma, separated" />
+            <label class="inline" for="sentiment">Sentiment</label>
+            <select id="sentiment" name="sentiment">
+              <option value="model" selected={!m.sentimentOverride}>model ({m.model.sentiment.label})</option>
+              {SENTIMENT_LABELS.map((s) => <option value={s} selected={m.sentimentOverride === s}>{s}</option>)}
+            </select>
+            <button type="submit" id="save-triage">Save</button>
+          </form>
+          <form method="post" action={action} class="actions">
+            <CsrfField session={session} />
+            <input type="hidden" name="back" value={back} />
+            <input type="hidden" name="intentsForm" value="1" />
+            <fieldset class="inline-set">
+              <legend>Intents</legend>
+              {INTENT_LABELS.filter((i) => i !== 'other').map((i) => (
+                <label class="inline"><input type="checkbox" name="intents" value={i} checked={m.intents.includes(i)} /> {i.replace('_', ' ')}</label>
+              ))}
+            </fieldset>
+            <button type="submit">Save intents</button>
+            {m.intentsOverride ? <button type="submit" name="intentsReset" value="1">Back to the model's</button> : null}
+          </form>
+        </section>
+      ) : null}
+
+      <h3>Notes</h3>
+      {m.notes.length ? (
+        <ul class="timeline">{m.notes.map((n) => <li><span class="text"><Txt s={n.body} /></span><div class="meta"><Txt s={n.author} /> · {when(n.createdAt)}</div></li>)}</ul>
+      ) : <p class="hint">No notes.</p>}
+      {canTriage ? (
+        <form method="post" action={`/app/inbox/${m.id}/notes`} class="stack">
+          <CsrfField session={session} />
+          <input type="hidden" name="back" value={back} />
+          <label for="note">Add a note</label>
+          <textarea id="note" name="body" required maxlength={5000}></textarea>
+          <button type="submit">Add note</button>
+        </form>
+      ) : null}
+
+      <h3>History</h3>
+      {m.history.length ? (
+        <ul class="timeline">
+          {m.history.map((h) => (
+            <li>{h.action.replace('_', ' ')} by <Txt s={h.actor} /> · {when(h.at)}
+              <div class="hint"><Txt s={Object.entries(h.changes).map(([k, v]) => describeChange(k, v)).join('; ')} /></div>
+            </li>
+          ))}
+        </ul>
+      ) : <p class="hint">No changes yet.</p>}
+    </article>
+  )
+}
+
+function describeChange(key: string, value: unknown): string {
+  if (value && typeof value === 'object' && 'to' in value) {
+    const { from, to } = value as { from: unknown; to: unknown }
+    const show = (x: unknown) => (x === null || x === undefined ? 'none' : Array.isArray(x) ? x.join(', ') || 'none' : String(x))
+    return `${key}: ${show(from)} → ${show(to)}`
+  }
+  return `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`
+}
