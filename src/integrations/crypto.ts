@@ -25,23 +25,39 @@ const requireKey = (secretKey: string | undefined) => {
   return secretKey
 }
 
-/** `v1.<iv>.<ciphertext>`; `context` must be given again to decrypt. */
-export async function encryptSecret(secretKey: string | undefined, plaintext: string, context: string): Promise<string> {
-  const key = await deriveKey(requireKey(secretKey))
-  const iv = crypto.getRandomValues(new Uint8Array(12))
-  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(context) }, key, encoder.encode(plaintext))
-  return `${VERSION}.${toBase64(iv)}.${toBase64(new Uint8Array(sealed))}`
+/** Seals and opens secrets under one derived key: derive once when handling many (an inbound hook checks every candidate). */
+export interface SecretBox {
+  /** `v1.<iv>.<ciphertext>`; `context` must be given again to open it. */
+  seal(plaintext: string, context: string): Promise<string>
+  /** A changed key or context is an error, never garbage. */
+  open(sealed: string, context: string): Promise<string>
 }
 
-/** Decrypts what encryptSecret sealed; a changed key or context is an error, never garbage. */
-export async function decryptSecret(secretKey: string | undefined, sealed: string, context: string): Promise<string> {
+export async function openSecretBox(secretKey: string | undefined): Promise<SecretBox> {
   const key = await deriveKey(requireKey(secretKey))
-  const [version, iv, data] = sealed.split('.')
-  if (version !== VERSION || !iv || !data) throw new Error('unknown secret format')
-  try {
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(iv), additionalData: encoder.encode(context) }, key, fromBase64(data))
-    return new TextDecoder().decode(plain)
-  } catch {
-    throw new AppError(500, 'secret_undecryptable', 'a stored integration secret cannot be decrypted: was EARSHOT_SECRET_KEY changed?')
+  return {
+    async seal(plaintext, context) {
+      const iv = crypto.getRandomValues(new Uint8Array(12))
+      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(context) }, key, encoder.encode(plaintext))
+      return `${VERSION}.${toBase64(iv)}.${toBase64(new Uint8Array(sealed))}`
+    },
+    async open(sealed, context) {
+      const [version, iv, data] = sealed.split('.')
+      if (version !== VERSION || !iv || !data) throw new Error('unknown secret format')
+      try {
+        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(iv), additionalData: encoder.encode(context) }, key, fromBase64(data))
+        return new TextDecoder().decode(plain)
+      } catch {
+        throw new AppError(500, 'secret_undecryptable', 'a stored integration secret cannot be decrypted: was EARSHOT_SECRET_KEY changed?')
+      }
+    },
   }
+}
+
+export async function encryptSecret(secretKey: string | undefined, plaintext: string, context: string): Promise<string> {
+  return (await openSecretBox(secretKey)).seal(plaintext, context)
+}
+
+export async function decryptSecret(secretKey: string | undefined, sealed: string, context: string): Promise<string> {
+  return (await openSecretBox(secretKey)).open(sealed, context)
 }

@@ -2,7 +2,7 @@ import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, badRequest, conflict, notFound } from '../errors.ts'
 import { announceTicketUpdate } from '../webhooks/announce.ts'
-import { decryptSecret } from './crypto.ts'
+import { openSecretBox } from './crypto.ts'
 import { buildIssue } from './evidence.ts'
 import { findIntegration, secretContext, trackerContext, type IntegrationRow } from './integrations.ts'
 import { trackerFor } from './registry.ts'
@@ -125,17 +125,20 @@ export async function handleTrackerHook(deps: Deps, provider: string, headers: H
     SELECT id, workspace_id AS "workspaceId", webhook_secret_ciphertext AS secret
     FROM integrations WHERE provider = ${provider} AND webhook_secret_ciphertext IS NOT NULL
     LIMIT ${INBOUND_CANDIDATES}`
+  const unsigned = new AppError(401, 'unauthorized', 'the signature matches no configured integration')
+  if (candidates.length === 0) throw unsigned
   const now = deps.clock()
   const verified: { id: string; workspaceId: string }[] = []
+  const box = await openSecretBox(deps.config.secretKey)
   for (const c of candidates) {
     try {
-      const secret = await decryptSecret(deps.config.secretKey, c.secret, secretContext(c.workspaceId, tracker.provider, 'webhook'))
+      const secret = await box.open(c.secret, secretContext(c.workspaceId, tracker.provider, 'webhook'))
       if (await tracker.verifyWebhook(headers, body, secret, now)) verified.push(c)
     } catch (e) {
       deps.logger.warn('tracker hook: cannot check an integration secret', { integrationId: c.id, err: e instanceof Error ? e.message : String(e) })
     }
   }
-  if (verified.length === 0) throw new AppError(401, 'unauthorized', 'the signature matches no configured integration')
+  if (verified.length === 0) throw unsigned
   const update = tracker.parseWebhook(headers, body)
   if (!update) return { updated: 0 }
   let updated = 0
