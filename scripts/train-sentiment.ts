@@ -18,9 +18,9 @@ import { tokenize } from '../src/enrich/tokenize.ts'
 import { SENTIMENT_LANGS, isHeldOut, isTuning, loadIntent, loadSentiment, type SentimentRow } from './train-data.ts'
 import { dot, freeze, sigmoid, trainLogistic, type Example } from './train-linear.ts'
 
-const POLARITY_BITS = 19
+const POLARITY_BITS = 18
 // Same table size as polarity: the two are interleaved at run time, one memory access scores both.
-const NEUTRAL_BITS = 19
+const NEUTRAL_BITS = 18
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]))
 const num = (k: string, d: number) => (args.has(k) ? Number(args.get(k)) : d)
 

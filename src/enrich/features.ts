@@ -60,7 +60,7 @@ export class HashedText {
 
 const grow = <A extends Int32Array | Float32Array | Uint8Array>(a: A, b: A) => (b.set(a), b)
 
-/** A reusable sparse vector: parallel arrays, `n` used entries. `tok` maps each entry to the token that produced it (-1: none). */
+/** A reusable sparse vector: parallel arrays, `n` used entries. `tok` maps each entry to the token that produced it (-1: a dense feature, -2: a bias). */
 export class FeatureVector {
   idx = new Int32Array(4096)
   val = new Float32Array(4096)
@@ -192,7 +192,7 @@ export function project(text: HashedText, opts: FeatureOptions, out: FeatureVect
     if (lseed) out.push(fmix(h ^ lseed) & mask, dense[k], -1)
     out.push(fmix(h) & mask, dense[k], -1)
   }
-  // Bias: one per language space and one shared.
-  if (lseed) out.push(fmix(SEED_DENSE ^ lseed) & mask, 1, -1)
-  out.push(fmix(SEED_DENSE) & mask, 1, -1)
+  // Bias: one per language space and one shared (token -2: belongs to no token and no dense feature).
+  if (lseed) out.push(fmix(SEED_DENSE ^ lseed) & mask, 1, -2)
+  out.push(fmix(SEED_DENSE) & mask, 1, -2)
 }

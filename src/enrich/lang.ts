@@ -63,7 +63,7 @@ const model = new MultiLinearModel(LATIN_LANG_ORDER.map((l) => LATIN_LANG_MODELS
 const fv = new FeatureVector()
 const logits = new Float64Array(LATIN_LANG_ORDER.length)
 // Below this share of the softmax the model asks franc too.
-const SURE = 0.5
+const SURE = 0.35
 
 function detectLatin(words: string, hashed: HashedText): LangResult {
   project(hashed, { bits: model.bits, lang: 0 }, fv)

@@ -18,6 +18,8 @@ export interface LexiconScore {
   pos: number
   neg: number
   hits: Contribution[]
+  /** Token position of each hit. */
+  at: number[]
 }
 
 const NEGATION_SCOPE = 3
@@ -106,7 +108,7 @@ export function scoreLexicon(tokens: Token[], lang: string): LexiconScore {
     else neg -= w
     out.push({ token: hits[h].token, weight: w })
   }
-  return { total, pos, neg, hits: out }
+  return { total, pos, neg, hits: out, at: hits.map((h) => h.index) }
 }
 
 /** The rule-based scores as dense model features (stacking). */

@@ -24,6 +24,7 @@ function decode(packed: PackedLinear): Int8Array {
  */
 export class MultiLinearModel {
   private w: Int8Array | undefined
+  private perToken = new Float64Array(256)
   private readonly scales: Float64Array
   readonly bits: number
 
@@ -79,12 +80,20 @@ export class MultiLinearModel {
     return out
   }
 
-  /** Each token's share of model `j`'s logit (index = token position). */
+  /**
+   * Each token's share of model `j`'s logit (index = token position), and at
+   * index `tokens` the share of the dense features. The array is reused by the next call.
+   */
   contributions(fv: FeatureVector, j: number, tokens: number): Float64Array {
     const w = this.weights()
     const k = this.packed.length
-    const out = new Float64Array(tokens)
-    for (let i = 0; i < fv.n; i++) if (fv.tok[i] >= 0) out[fv.tok[i]] += w[fv.idx[i] * k + j] * fv.val[i] * this.scales[j]
+    if (this.perToken.length <= tokens) this.perToken = new Float64Array(Math.max(tokens + 1, this.perToken.length * 2))
+    const out = this.perToken
+    out.fill(0, 0, tokens + 1)
+    for (let i = 0; i < fv.n; i++) {
+      const t = fv.tok[i]
+      if (t !== -2) out[t >= 0 ? t : tokens] += w[fv.idx[i] * k + j] * fv.val[i] * this.scales[j]
+    }
     return out
   }
 }

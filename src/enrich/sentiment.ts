@@ -53,12 +53,19 @@ export function ratingPrior(rating: number | undefined, kind: string | undefined
 }
 
 
+/** The five largest contributions by magnitude (a selection, not a sort: texts can have hundreds of tokens). */
 function topContributions(items: Contribution[], extra?: Contribution): Contribution[] {
-  const out = items
-    .filter((h) => Math.abs(h.weight) >= 0.01)
-    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
-    .slice(0, 5)
-    .map((h) => ({ token: h.token, weight: round(h.weight) }))
+  const top: Contribution[] = []
+  for (const h of items) {
+    const mag = Math.abs(h.weight)
+    if (mag < 0.01) continue
+    if (top.length === 5 && mag <= Math.abs(top[4].weight)) continue
+    let at = top.length
+    while (at > 0 && Math.abs(top[at - 1].weight) < mag) at--
+    top.splice(at, 0, h)
+    if (top.length > 5) top.pop()
+  }
+  const out = top.map((h) => ({ token: h.token, weight: round(h.weight) }))
   if (extra) out.push(extra)
   return out
 }
@@ -85,7 +92,8 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   const prior = ratingPrior(input.rating, input.kind)
   const { tokens, lang } = input
   if (!modelLangs.has(lang)) return scoreWithRules(input, prior)
-  const dense = lexiconDense(scoreLexicon(tokens, lang))
+  const lex = scoreLexicon(tokens, lang)
+  const dense = lexiconDense(lex)
   project(input.hashed, { bits: models.bits, lang: seedOf(lang), dense }, fv)
   models.score(fv, logits)
   const pPos = sigmoid(logits[0] + (POLARITY_BIAS[lang] ?? 0) + prior)
@@ -99,8 +107,12 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   const label: SentimentLabel = neutral ? 'neutral' : polar >= 0 ? 'positive' : 'negative'
   const score = polar * (1 - pNeu)
   const confidence = neutral ? pNeu : Math.abs(polar) * (1 - pNeu / 2)
+  // The stacked lexicon features' share goes to the lexicon words that pushed the same way, by weight.
+  const lexShare = contributions[tokens.length]
+  const agreeing = lex.hits.reduce((sum, h) => (h.weight * lexShare > 0 ? sum + Math.abs(h.weight) : sum), 0)
+  if (agreeing > 0) lex.at.forEach((t, h) => lex.hits[h].weight * lexShare > 0 && (contributions[t] += (lexShare * Math.abs(lex.hits[h].weight)) / agreeing))
   const hits: Contribution[] = []
-  for (let t = 0; t < tokens.length; t++) if (contributions[t]) hits.push({ token: tokens[t].raw, weight: contributions[t] })
+  for (let t = 0; t < tokens.length; t++) if (Math.abs(contributions[t]) >= 0.01) hits.push({ token: tokens[t].raw, weight: contributions[t] })
   const extra = prior ? { token: `rating:${input.rating}`, weight: round(prior) } : undefined
   return { label, score: round(score), confidence: round(confidence), explanation: topContributions(hits, extra) }
 }
