@@ -3,6 +3,7 @@ import type { Deps } from '../../src/deps.ts'
 import { dispatchDueDeliveries } from '../../src/webhooks/dispatch.ts'
 import { createWebhook } from '../../src/webhooks/webhooks.ts'
 import { enqueueEvent } from '../../src/webhooks/events.ts'
+import { startDeliveryLoop } from '../../src/webhooks/loop.ts'
 import { KEEP_FINISHED_DAYS, pruneDeliveries } from '../../src/webhooks/prune.ts'
 import { MAX_ATTEMPTS } from '../../src/webhooks/retry.ts'
 import { createTestApp } from '../helpers/app.ts'
@@ -276,5 +277,28 @@ describe('delivery', () => {
     await pruneDeliveries(later)
     expect(await ws.deliveries(ok.id)).toHaveLength(0)
     expect((await ws.deliveries(hook.id)).map((d: { status: string }) => d.status)).toEqual(['pending', 'pending'])
+  })
+
+  it('sends Slack-format webhooks a signed Slack message', async () => {
+    const ws = await isolated()
+    const hook = await ws.hook({ format: 'slack' })
+    await ws.emit('mention.created', { id: 'm', text: 'crash <!channel>', url: 'https://example.com/m', author: { handle: 'ann' } })
+    await dispatchDueDeliveries(t.deps)
+    const [got] = receivedBy(hook.secret)
+    const msg = JSON.parse(got.body)
+    expect(msg.text).toBe('New mention')
+    expect(JSON.stringify(msg.blocks)).toContain('crash &lt;!channel&gt;')
+    expect(JSON.stringify(msg.blocks)).toContain('<https://example.com/m|Open the mention>')
+  })
+
+  it('runs the dispatcher in a loop until stopped', async () => {
+    const ws = await isolated()
+    const hook = await ws.hook()
+    const loop = startDeliveryLoop(t.deps, 10)
+    await ws.emit('mention.created', { id: 'looped' })
+    await expect.poll(() => receivedBy(hook.secret).length, { timeout: 10_000 }).toBe(1)
+    await loop.stop()
+    await ws.emit('mention.created', { id: 'after stop' })
+    expect((await ws.deliveries(hook.id))[0]).toMatchObject({ status: 'pending' })
   })
 })
