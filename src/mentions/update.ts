@@ -7,6 +7,7 @@ import { writeAudit, type Actor } from '../audit/audit.ts'
 import { relinkMention } from '../customers/resolve.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
 import { badRequest, notFound } from '../errors.ts'
+import { announceMentions } from '../webhooks/announce.ts'
 import { loadMention } from './detail.ts'
 import { MENTION_STATUSES, MentionFilter, mentionFilterSql, type Fragment } from './filter.ts'
 import type { Mention } from './shape.ts'
@@ -49,7 +50,7 @@ const uniq = (xs: string[]) => [...new Set(xs)]
  * ids) and their near-duplicates, in one statement, writing an audit entry
  * for every mention that actually changed. Returns how many changed.
  */
-async function applyAction(tx: Tx, workspaceId: string, actor: Actor, targets: Fragment, a: BulkAction): Promise<number> {
+async function applyAction(tx: Tx, workspaceId: string, actor: Actor, targets: Fragment, a: BulkAction): Promise<string[]> {
   const setAssignee = a.assignee !== undefined
   const add = uniq(a.addTags ?? [])
   const remove = a.removeTags ?? []
@@ -78,7 +79,7 @@ async function applyAction(tx: Tx, workspaceId: string, actor: Actor, targets: F
     tx, workspaceId, actor,
     rows.map((r) => ({ entity: 'mention' as const, entityId: r.id as string, action: 'updated', changes: r.changes as Record<string, unknown> })),
   )
-  return rows.length
+  return rows.map((r) => r.id as string)
 }
 
 type Change = { from: unknown; to: unknown }
@@ -94,7 +95,7 @@ export async function patchMention(deps: Deps, workspaceId: string, id: string, 
     const groupAction: BulkAction = {}
     if (patch.status !== undefined) groupAction.status = patch.status
     if (patch.assignee !== undefined) groupAction.assignee = patch.assignee
-    if (Object.keys(groupAction).length > 0) await applyAction(tx, workspaceId, actor, tx`SELECT ${id}::uuid`, groupAction)
+    const changed = Object.keys(groupAction).length > 0 ? await applyAction(tx, workspaceId, actor, tx`SELECT ${id}::uuid`, groupAction) : []
 
     const changes: Record<string, Change> = {}
     const set: Record<string, unknown> = {}
@@ -119,7 +120,9 @@ export async function patchMention(deps: Deps, workspaceId: string, id: string, 
     if (Object.keys(set).length > 0) {
       await tx`UPDATE mentions SET ${tx(set as Record<string, string>)}, updated_at = now() WHERE workspace_id = ${workspaceId} AND id = ${id}`
       await writeAudit(tx, workspaceId, actor, [{ entity: 'mention', entityId: id, action: 'updated', changes }])
+      changed.push(id)
     }
+    await announceMentions(tx, workspaceId, 'mention.updated', [...new Set(changed)])
     return loadMention(tx, workspaceId, id)
   })
 }
@@ -135,7 +138,8 @@ export async function bulkUpdateMentions(deps: Deps, workspaceId: string, input:
     if (ids.length > BULK_MAX) throw badRequest(`the filter matches more than ${BULK_MAX} mentions; narrow it`)
     if (ids.length === 0) return { matched: 0, updated: 0 }
     const updated = await applyAction(tx, workspaceId, actor, tx`SELECT unnest(${ids}::uuid[])`, input.action)
-    return { matched: ids.length, updated }
+    await announceMentions(tx, workspaceId, 'mention.updated', updated)
+    return { matched: ids.length, updated: updated.length }
   })
 }
 
@@ -164,6 +168,7 @@ export async function linkMentionCustomer(deps: Deps, workspaceId: string, menti
     await writeAudit(tx, workspaceId, actor, [
       { entity: 'mention', entityId: mentionId, action: 'customer_linked', changes: { customer: { from: before.customerId, to: customerId }, match: 'manual' } },
     ])
+    await announceMentions(tx, workspaceId, 'mention.updated', [mentionId])
     return loadMention(tx, workspaceId, mentionId)
   })
 }
@@ -177,6 +182,7 @@ export async function unlinkMentionCustomer(deps: Deps, workspaceId: string, men
     await writeAudit(tx, workspaceId, actor, [
       { entity: 'mention', entityId: mentionId, action: 'customer_unlinked', changes: { customer: { from: before.customerId, to: after.customerId }, match: after.customerMatch } },
     ])
+    await announceMentions(tx, workspaceId, 'mention.updated', [mentionId])
     return after
   })
 }

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import { writeAudit, type Actor } from '../audit/audit.ts'
 import { notFound } from '../errors.ts'
+import { announceTicketUpdate } from '../webhooks/announce.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { z } from '@hono/zod-openapi'
 import type { LinkInput, NewTicket, Ticket, TicketPatch } from './schema.ts'
@@ -93,6 +94,7 @@ export async function updateTicket(deps: Deps, workspaceId: string, id: string, 
     if (patch.description !== undefined && patch.description !== before.description) changes.description = { from: null, to: null }
     if (patch.external !== undefined) changes.external = { from: before.external, to: patch.external }
     await writeAudit(tx, workspaceId, actor, [{ entity: 'ticket', entityId: id, action: 'updated', changes }])
+    if (Object.keys(changes).length > 0) await announceTicketUpdate(tx, workspaceId, id, before.status)
     return getTicketIn(tx, workspaceId, id)
   })
 }

@@ -81,6 +81,22 @@ describe('tickets', () => {
   })
 })
 
+describe('events', () => {
+  it('announces mention and ticket changes to webhooks that listen', async () => {
+    const hook = await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/earshot', events: ['mention.updated', 'ticket.updated'] } })
+    expect(hook.status).toBe(201)
+    const count = async (type: string) =>
+      (await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM webhook_deliveries WHERE event_type = ${type}`)[0].n
+    await t.call('PATCH', `/v1/mentions/${m[0]}`, { body: { tags: ['export'] } })
+    await t.call('POST', '/v1/mentions/bulk', { body: { ids: [m[1], m[2]], action: { assignee: 'kim' } } })
+    expect(await count('mention.updated')).toBe(3)
+    const tk = await t.call('POST', '/v1/tickets', { body: { title: 'Announced', mentionIds: [m[3]] } })
+    await t.call('PATCH', `/v1/tickets/${tk.data.id}`, { body: { status: 'done' } })
+    expect(await count('ticket.updated')).toBe(1)
+    await t.call('DELETE', `/v1/webhooks/${hook.data.id}`)
+  })
+})
+
 describe('issue report', () => {
   it('ranks tickets with period numbers and change vs the previous period, as JSON and RFC 4180 CSV', async () => {
     await t.call('POST', '/v1/tickets', { body: { title: '=HYPERLINK("http://evil","click")', mentionIds: [m[3]] } })
