@@ -29,14 +29,14 @@ async function setup(events: string[] = ['alert.fired']) {
       expect(res.status).toBe(201)
       return res.data as { id: string }
     },
-    push: async (items: { text: string; publishedAt?: Date }[]) => {
+    push: async (items: { text: string; publishedAt?: Date; platform?: string; handle?: string }[]) => {
       const res = await t.call('POST', '/v1/mentions', {
         key,
         body: {
           sourceId: source.data.id,
           items: items.map((i) => ({
-            externalId: `x${++n}`, url: `https://example.com/${n}`, author: { handle: `user${n}` }, text: i.text,
-            publishedAt: (i.publishedAt ?? new Date()).toISOString(),
+            externalId: `x${++n}`, url: `https://example.com/${n}`, author: { handle: i.handle ?? `user${n}` }, text: i.text,
+            publishedAt: (i.publishedAt ?? new Date()).toISOString(), ...(i.platform ? { platform: i.platform } : {}),
           })),
         },
       })
@@ -97,6 +97,20 @@ describe('alert CRUD', () => {
 })
 
 describe('match alerts', () => {
+  it('can require a valuable customer', async () => {
+    const ws = await setup()
+    const alert = await ws.alert({ name: 'big accounts', kind: 'match', filter: { q: 'broken' }, minCustomerValue: 10_000 })
+    for (const [handle, value] of [['small', 100], ['big', 50_000]] as const) {
+      const res = await t.call('POST', '/v1/customers', { key: ws.key, body: { name: handle, value, identities: [{ kind: 'twitter', value: handle }] } })
+      expect(res.status, JSON.stringify(res.data)).toBe(201)
+    }
+    await ws.push([{ text: 'sync is broken', platform: 'twitter', handle: 'small' }])
+    expect(await ws.events(alert.id)).toHaveLength(0)
+    const { ids } = await ws.push([{ text: 'export is broken', platform: 'twitter', handle: 'big' }])
+    const events = await ws.events(alert.id)
+    expect(events.map((e: { mentionId: string }) => e.mentionId)).toEqual(ids)
+  })
+
   it('fire once, right after ingestion, and reach the channel after the mention itself', async () => {
     const ws = await setup(['mention.created', 'alert.fired'])
     const alert = await ws.alert({ name: 'churn', kind: 'match', filter: { q: 'cancel' }, cooldown: '1h' })
