@@ -73,7 +73,7 @@ export function enrich(input: EnrichInput, opts: EnrichOptions = {}): Enrichment
   hashTokens(tokens, titleTokens, hashed)
   const { lang, confidence } = detectLang(tokens, hashed, input.lang)
   const sentiment = scoreSentiment({ tokens, hashed, lang, rating: input.rating, kind: input.kind })
-  const intents = detectIntents({ text: analysed, hashed, kind: input.kind, sentimentScore: sentiment.score, rating: input.rating })
+  const intents = detectIntents({ text: analysed, lang, hashed, kind: input.kind, sentimentScore: sentiment.score, rating: input.rating })
   const spam = scoreSpam({ text: analysed, duplicateAuthors: input.duplicateAuthors }).score
   const found = findPii(body)
   const { text, pii } = opts.redactPii && found.length ? redactPii(body, found) : { text: body, pii: found }

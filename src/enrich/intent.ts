@@ -7,7 +7,7 @@ import { FeatureVector, project, type HashedText } from './features.ts'
 import { CUE_LABELS, STRONG_PRICING, intentDense } from './intent-rules.ts'
 import { MultiLinearModel } from './linear.ts'
 
-export const INTENT_VERSION = 2
+export const INTENT_VERSION = 3
 
 export const INTENT_LABELS = ['bug_report', 'feature_request', 'question', 'praise', 'complaint', 'pricing', 'churn_risk', 'other'] as const
 export type IntentLabel = (typeof INTENT_LABELS)[number]
@@ -19,6 +19,7 @@ export interface IntentScore {
 
 export interface IntentInput {
   text: string
+  lang: string
   /** Features of the text, title features included (hashTokens with the title's token count). */
   hashed: HashedText
   /** Source kind; issue trackers get the bug / feature / question trio. */
@@ -33,6 +34,8 @@ const shifts = generalLabels.map((l) => INTENT_MODELS[l].shift)
 const issueLabels = Object.keys(ISSUE_MODELS) as IntentLabel[]
 const issues = new MultiLinearModel(issueLabels.map((l) => ISSUE_MODELS[l]))
 const logits = new Float64Array(8)
+/** Languages the intent training data is written in. */
+const MODEL_LANGS = new Set(['en', 'fr'])
 /** Source kinds whose items are issue-tracker tickets. */
 const ISSUE_KINDS = new Set(['github', 'gitlab', 'jira', 'linear'])
 const fv = new FeatureVector()
@@ -56,8 +59,10 @@ export function detectIntents(input: IntentInput): IntentScore[] {
     for (let i = 1; i < issueLabels.length; i++) if (logits[i] > logits[best]) best = i
     issueLabels.forEach((label, i) => scores.set(label, i === best ? Math.max(0.5, sigmoid(logits[i])) : Math.min(0.49, sigmoid(logits[i]))))
   }
+  // The models learned from English and French only; elsewhere a cue phrase is enough on its own.
+  const trusted = MODEL_LANGS.has(input.lang)
   CUE_LABELS.forEach((label, i) => {
-    if (!scores.has(label)) scores.set(label, dense[i] ? 0.75 : 0)
+    if (!scores.has(label) || (!trusted && dense[i])) scores.set(label, Math.max(scores.get(label) ?? 0, dense[i] ? 0.75 : 0))
   })
   if (STRONG_PRICING.test(input.text.toLowerCase())) scores.set('pricing', Math.max(0.6, scores.get('pricing') ?? 0))
   const s = input.sentimentScore

@@ -2,7 +2,7 @@
 // promo phrasing, tag stuffing, gibberish, the same text from many authors)
 // combined as a noisy-OR so any one strong signal is enough.
 
-export const SPAM_VERSION = 1
+export const SPAM_VERSION = 2
 
 const PROMO_RE =
   /\b(?:free (?:followers|gift|money|iphone|trial)|giveaway|promo ?code|coupon|discount code|\d+% off|click (?:here|the link|link in bio)|link in (?:my )?bio|dm (?:me|us) (?:for|to)|follow (?:me|back|for follow)|f4f|sub4sub|check out my|subscribe to my|earn \$?\d+|make money|work from home|passive income|crypto|bitcoin|btc|forex|airdrop|nft drop|onlyfans|casino|betting tips|viagra|cialis|buy now|limited (?:time )?offer|act now|whatsapp \+?\d|telegram @|cheap (?:followers|likes)|100% guaranteed)\b/g

@@ -119,17 +119,19 @@ describe('sentiment', () => {
 })
 
 describe('intent', () => {
-  const intents = (text: string, sentimentScore = 0, kind?: string) => {
+  const intents = (text: string, sentimentScore = 0, kind?: string, language = 'en') => {
     const { hashed } = prepared(text)
-    hashTokens(tokenize(normalizeText(text)), 0, hashed)
-    return detectIntents({ text: normalizeText(text), hashed, sentimentScore, kind }).map((i) => i.label)
+    return detectIntents({ text: normalizeText(text), lang: language, hashed, sentimentScore, kind }).map((i) => i.label)
   }
 
   it('finds bugs, feature requests, questions, pricing and churn in reviews', () => {
     expect(intents('The app crashes every time I try to sync my watch')).toContain('bug_report')
-    expect(intents("L'application plante à chaque synchronisation")).toContain('bug_report')
+    expect(intents("L'application plante à chaque synchronisation", 0, undefined, 'fr')).toContain('bug_report')
+    // No German training data: the cue phrase decides.
+    expect(intents('Die App stürzt ständig ab', -0.7, undefined, 'de')).toContain('bug_report')
+    expect(intents('Добавьте, пожалуйста, тёмную тему', 0, undefined, 'ru')).toContain('feature_request')
     expect(intents('Please add a dark mode, it would be great')).toContain('feature_request')
-    expect(intents('Il faudrait ajouter un mode sombre')).toContain('feature_request')
+    expect(intents('Il faudrait ajouter un mode sombre', 0, undefined, 'fr')).toContain('feature_request')
     expect(intents('Way too expensive for what it does, the subscription price doubled')).toContain('pricing')
     expect(intents("I'm cancelling my subscription and switching to another app", -0.5)).toContain('churn_risk')
     expect(intents('Thank you, this is the best app ever!', 0.9)).toContain('praise')
