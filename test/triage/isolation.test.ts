@@ -133,3 +133,13 @@ describe('saved views', () => {
     expect((await t.call('GET', `/v1/views/${v.data.id}`)).status).toBe(404)
   })
 })
+
+describe('OpenAPI', () => {
+  it('documents the triage routes', async () => {
+    const doc = await t.call('GET', '/openapi.json', { key: null })
+    expect(doc.status).toBe(200)
+    for (const p of ['/v1/mentions', '/v1/mentions/{id}', '/v1/mentions/bulk', '/v1/customers/import', '/v1/tickets/{id}/links', '/v1/reports/issues', '/v1/views']) {
+      expect(Object.keys(doc.data.paths)).toContain(p)
+    }
+  })
+})
