@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_KEY } from '../helpers/app.ts'
-import { hasChromium, screenshot, startWebTest } from './harness.ts'
+import { cspViolations, hasChromium, screenshot, startWebTest } from './harness.ts'
 
 const FEED_URL = 'https://forum.example.com/latest.rss'
 const feed = readFileSync(new URL('../fixtures/web/feed.xml', import.meta.url), 'utf8')
@@ -275,11 +275,18 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await page.keyboard.press('Tab')
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content')
     await screenshot(page, 'inbox-mobile')
-    for (const section of ['sources', 'customers', 'tickets', 'surveys', 'dashboard']) {
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    const [survey] = (await w.call('GET', '/v1/surveys')).data.items
+    const [ticket] = (await w.call('GET', '/v1/tickets')).data.items
+    const [customer] = (await w.call('GET', '/v1/customers')).data.items
+    for (const section of ['sources', 'customers', 'tickets', 'surveys', 'dashboard', `surveys/${survey.id}`, `tickets/${ticket.id}`, `customers/${customer.id}`, 'surveys/new']) {
       await page.goto(`${w.base}/app/${section}`)
       const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
       expect(wider, section).toBeLessThanOrEqual(0)
-      await screenshot(page, `${section}-mobile`)
+      expect(await cspViolations(page), section).toEqual([])
+      await screenshot(page, `${section.replace(/\/[0-9a-f-]{36}$/, '-detail').replace('/', '-')}-mobile`)
     }
+    expect(errors).toEqual([])
   })
 })

@@ -36,6 +36,12 @@ export async function startWebTest() {
   /** A fresh browser context signed in with `key` through the sign-in form. */
   async function signedInPage(key: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context = await browser!.newContext({ viewport })
+    // Every page records CSP violations: one means something inline (markup, style, script) got through.
+    await context.addInitScript(() => {
+      const w = window as unknown as { __csp: string[] }
+      w.__csp = []
+      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`))
+    })
     const page = await context.newPage()
     await page.goto(`${base}/app/sign-in`)
     await page.fill('#key', key)
@@ -48,3 +54,6 @@ export async function startWebTest() {
 
 /** Saves a full-page screenshot under test-output/web/NAME.png. */
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
+
+/** CSP violations the current page reported since it loaded. */
+export const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)

@@ -19,7 +19,7 @@ header.top nav a[aria-current=page]{background:#fff;color:#0d2440;font-weight:60
 header.top nav a:hover{background:#1f3d63}
 header.top .who{margin-left:auto;display:flex;gap:.5rem;align-items:center;font-size:.9rem;color:#e6edf3}
 header.top .who button{background:transparent;color:#fff;border:1px solid #8aa4c2}
-main{padding:1rem;max-width:84rem;margin:0 auto}
+main{padding:1rem;max-width:84rem;margin:0 auto;overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin:.25rem 0 1rem}
 h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
 h3{font-size:1rem;margin:1rem 0 .25rem}
@@ -29,6 +29,7 @@ button.primary,.button.primary{background:var(--accent);border-color:var(--accen
 button.danger{color:var(--neg);border-color:var(--neg)}
 input,select,textarea{font:inherit;padding:.3rem .45rem;border:1px solid #8c959f;border-radius:4px;background:#fff;color:var(--fg);max-width:100%}
 textarea{width:100%;min-height:4rem}
+fieldset{min-width:0}
 label{display:block;font-weight:600;margin:.5rem 0 .15rem}
 fieldset.inline-set{display:flex;flex-wrap:wrap;gap:.25rem .75rem;border:1px solid var(--line);border-radius:4px;margin:0;padding:.25rem .5rem}
 label.inline{display:inline-flex;gap:.3rem;align-items:center;font-weight:400;margin:0}
