@@ -39,3 +39,25 @@ export async function announceTicketUpdate(
   }
   return enqueueEvent(tx, workspaceId, 'ticket.updated', { id: ticketId, ...ticket, previousStatus, ...opts.extra, ...followUp }, { at: opts.at })
 }
+
+/**
+ * Queues `survey_response.created` for freshly inserted responses (rows as
+ * inserted: `id` + `workspace_id`), grouped per workspace; call in the
+ * inserting transaction.
+ */
+export async function announceSurveyResponses(tx: Sql | Tx, rows: { id: string; workspace_id: string }[], at = new Date()) {
+  const byWorkspace = new Map<string, string[]>()
+  for (const r of rows) byWorkspace.set(r.workspace_id, [...(byWorkspace.get(r.workspace_id) ?? []), r.id])
+  let queued = 0
+  for (const [workspaceId, ids] of byWorkspace) {
+    if (!(await hasSubscribers(tx, workspaceId, 'survey_response.created'))) continue
+    const payloads = await tx<Record<string, unknown>[]>`
+      SELECT r.id, r.survey_id AS "surveyId", s.kind AS "surveyKind", s.name AS "surveyName", r.score, r.comment,
+             r.customer_id AS "customerId", r.lang, r.sentiment_label AS sentiment, r.page, r.responded_at AS "respondedAt"
+      FROM survey_responses r JOIN surveys s ON s.id = r.survey_id
+      WHERE r.workspace_id = ${workspaceId} AND r.id = ANY(${ids}::uuid[])
+      ORDER BY r.responded_at, r.id`
+    queued += await enqueueEvents(tx, workspaceId, payloads.map((data) => ({ type: 'survey_response.created' as const, data: { ...data } })), at)
+  }
+  return queued
+}
