@@ -12,12 +12,33 @@ export interface Series {
   values: number[]
 }
 
+/** A line whose points may be missing (null: no data that period), drawn as separate runs, never as zeros. */
+export interface GappySeries {
+  name: string
+  colour: string
+  values: (number | null)[]
+}
+
+/** Consecutive runs of present values, with their x positions. */
+function runs(values: (number | null)[]): { i: number; v: number }[][] {
+  const out: { i: number; v: number }[][] = []
+  let current: { i: number; v: number }[] = []
+  values.forEach((v, i) => {
+    if (v === null) {
+      if (current.length) out.push(current)
+      current = []
+    } else current.push({ i, v })
+  })
+  if (current.length) out.push(current)
+  return out
+}
+
 const round = (n: number) => Math.round(n * 10) / 10
 
 /** Lines over shared x labels; `min`/`max` fix the y range (e.g. NPS −100…100). */
 export function LineChart({ labels, series, title, min, max, height = 180 }: {
   labels: string[]
-  series: Series[]
+  series: GappySeries[]
   title: string
   min?: number
   max?: number
@@ -25,7 +46,7 @@ export function LineChart({ labels, series, title, min, max, height = 180 }: {
 }) {
   const width = 640
   const pad = { l: 36, r: 8, t: 8, b: 22 }
-  const all = series.flatMap((s) => s.values)
+  const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null))
   const lo = min ?? Math.min(0, ...all)
   const hi = max ?? Math.max(1, ...all)
   const x = (i: number) => pad.l + (labels.length <= 1 ? 0 : (i * (width - pad.l - pad.r)) / (labels.length - 1))
@@ -44,8 +65,13 @@ export function LineChart({ labels, series, title, min, max, height = 180 }: {
       {labels.map((l, i) => (i % every === 0 ? <text x={round(x(i))} y={height - 6} text-anchor="middle">{l}</text> : null))}
       {series.map((s) => (
         <g>
-          <polyline fill="none" stroke={s.colour} stroke-width="2" points={s.values.map((v, i) => `${round(x(i))},${round(y(v))}`).join(' ')} />
-          {s.values.length === 1 ? <circle cx={round(x(0))} cy={round(y(s.values[0]))} r="3" fill={s.colour} /> : null}
+          {runs(s.values).map((run) =>
+            run.length === 1 ? (
+              <circle cx={round(x(run[0].i))} cy={round(y(run[0].v))} r="3" fill={s.colour} />
+            ) : (
+              <polyline fill="none" stroke={s.colour} stroke-width="2" points={run.map((p) => `${round(x(p.i))},${round(y(p.v))}`).join(' ')} />
+            ),
+          )}
         </g>
       ))}
     </svg>

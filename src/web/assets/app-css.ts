@@ -45,7 +45,7 @@ ul.plain{list-style:none;padding:0;margin:0}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.85rem;color:var(--muted)}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
 .table-wrap{overflow-x:auto}
 .badge{display:inline-block;padding:0 .4rem;border-radius:999px;font-size:.8rem;border:1px solid currentColor;white-space:nowrap}
 .s-positive{color:var(--pos)}.s-negative{color:var(--neg)}.s-neutral{color:var(--neu)}

@@ -23,10 +23,11 @@ async function npsTrend(deps: Deps, workspaceId: string) {
   const since = new Date(now.getTime() - NPS_WEEKS * 7 * DAY)
   const surveys = (await listSurveys(deps, workspaceId)).filter((s) => s.kind === 'nps').slice(0, NPS_SURVEYS)
   const results = await Promise.all(surveys.map((s) => surveyResults(deps, workspaceId, s.id, { since, interval: 'week' })))
-  const weeks = [...new Set(results.flatMap((r) => (r.series ?? []).map((p) => p.start.toISOString().slice(0, 10))))].sort()
-  const series = results.map((r, i) => {
-    const byWeek = new Map((r.series ?? []).map((p) => [p.start.toISOString().slice(0, 10), 'nps' in p ? p.nps.score : null]))
-    return { name: surveys[i].name ?? surveys[i].question, colour: colourAt(i), values: weeks.map((w) => byWeek.get(w) ?? 0) }
+  const scored = results.map((r) => (r.series ?? []).flatMap((p) => ('nps' in p && p.nps.score !== null ? [{ week: p.start.toISOString().slice(0, 10), score: p.nps.score }] : [])))
+  const weeks = [...new Set(scored.flat().map((p) => p.week))].sort()
+  const series = scored.map((points, i) => {
+    const byWeek = new Map(points.map((p) => [p.week, p.score]))
+    return { name: surveys[i].name ?? surveys[i].question, colour: colourAt(i), values: weeks.map((w) => byWeek.get(w) ?? null) }
   })
   return { weeks, series }
 }

@@ -56,7 +56,7 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
     comments: unhappy.items.filter((r) => r.comment && mentionsTerm(r.comment, t.term)).slice(0, COMMENTS_PER_THEME),
   }))
   const main = headline(results)
-  const series = (results.series ?? []).map((p) => ({ start: p.start, ...headline(p) }))
+  const series = (results.series ?? []).map((p) => ({ start: p.start, ...headline(p) })).filter((p) => p.n > 0)
   const commented = recent.items.filter((r) => r.comment)
   return (
     <section aria-labelledby="results-h">
@@ -76,7 +76,7 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
             <LineChart
               title={`${LABEL[survey.kind]} per week`}
               labels={series.map((p) => p.start.toISOString().slice(5, 10))}
-              series={[{ name: LABEL[survey.kind], colour: '#0b5cad', values: series.map((p) => p.score ?? 0) }]}
+              series={[{ name: LABEL[survey.kind], colour: '#0b5cad', values: series.map((p) => p.score) }]}
               min={RANGE[survey.kind][0]}
               max={RANGE[survey.kind][1]}
             />
