@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
-import { checkScore, enrichComment, insertResponses, type ResponseInsert } from './responses.ts'
+import { checkScore, enrichComment, storeResponses, type ResponseInsert } from './responses.ts'
 import { ImportRow } from './schemas.ts'
 import { getSurvey } from './surveys.ts'
 
@@ -115,7 +115,7 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
     })
   }
   await sql.begin(async (tx) => {
-    for (let i = 0; i < rows.length; i += CHUNK) await insertResponses(tx, rows.slice(i, i + CHUNK))
+    for (let i = 0; i < rows.length; i += CHUNK) await storeResponses(tx, rows.slice(i, i + CHUNK))
   })
   rejected.sort((a, b) => a.index - b.index)
   return { inserted: rows.length, rejected }

@@ -3,6 +3,7 @@ import type postgres from 'postgres'
 import type { Sql, Tx } from '../db/sql.ts'
 import { enrich, type Enrichment } from '../enrich/index.ts'
 import { AppError, badRequest, notFound } from '../errors.ts'
+import { announceSurveyResponses } from '../webhooks/announce.ts'
 import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
 import { SCALES, scoreAsRating, type PublicResponse, type SurveyKind } from './schemas.ts'
@@ -53,6 +54,12 @@ export async function insertResponses(sql: Sql | Tx, rows: ResponseInsert[]): Pr
       id uuid, workspace_id uuid, survey_id uuid, score smallint, comment text, email text, respondent text, customer_id uuid,
       customer_match text, page text, locale text, lang text, sentiment_label text, sentiment_score real, sentiment_confidence real,
       intents jsonb, pii jsonb, enrich_version integer, token text, channel text, responded_at timestamptz)`
+}
+
+/** Stores responses and queues their `survey_response.created` webhooks in the same transaction. */
+export async function storeResponses(tx: Tx, rows: ResponseInsert[]): Promise<void> {
+  await insertResponses(tx, rows)
+  await announceSurveyResponses(tx, rows)
 }
 
 export function checkScore(kind: SurveyKind, score: number): string | undefined {
