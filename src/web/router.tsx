@@ -10,7 +10,7 @@ import { staticRouter } from './assets.ts'
 import {
   isHttps, requireSession, sameOrigin, secureHeaders, SESSION_COOKIE, SIGNIN_COOKIE, submittedToken, tokensEqual, verifyCsrf,
 } from './security.ts'
-import { createWebSession, deleteWebSession, randomToken } from './sessions.ts'
+import { createWebSession, deleteWebSession, findWebSession, randomToken } from './sessions.ts'
 import { pageRouters } from './pages/index.ts'
 
 const SESSION_MAX_AGE = 7 * 24 * 3600
@@ -57,7 +57,12 @@ webRouter.route('/static', staticRouter)
 
 webRouter.get('/', (c) => c.redirect('/app/inbox', 303))
 
-webRouter.get('/sign-in', (c) => signInForm(c, safeNext(c.req.query('next'))))
+webRouter.get('/sign-in', async (c) => {
+  const next = safeNext(c.req.query('next'))
+  const token = getCookie(c, SESSION_COOKIE)
+  if (token && (await findWebSession(c.var.deps, token))) return c.redirect(next, 303)
+  return signInForm(c, next)
+})
 
 webRouter.post('/sign-in', async (c) => {
   const body = await c.req.parseBody()

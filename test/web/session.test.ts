@@ -40,6 +40,9 @@ describe('web sessions', () => {
     expect(line).toMatch(/SameSite=Lax/)
     expect(line).not.toMatch(/Secure/)
     const token = cookieOf(res, 'earshot_session')!
+    const again = await t.app.request('/app/sign-in', { headers: { cookie: `earshot_session=${token}` } })
+    expect(again.status).toBe(303)
+    expect(again.headers.get('location')).toBe('/app/inbox')
     const rows = await t.sql`SELECT id_hash FROM web_sessions`
     expect(rows.map((r) => r.id_hash)).not.toContain(token)
     expect(rows.length).toBeGreaterThan(0)
