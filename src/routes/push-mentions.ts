@@ -1,28 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireRole } from '../auth/middleware.ts'
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../http/types.ts'
-import { pushMentions } from '../sources/push-mentions.ts'
-
-const count = z.number().int().min(0)
-
-const PushedMention = z.strictObject({
-  externalId: z.string().min(1).max(500).openapi({ description: 'Unique within the source; pushing it again is a no-op' }),
-  url: z.string().max(4000),
-  author: z.strictObject({
-    handle: z.string().max(500),
-    name: z.string().max(500).optional(),
-    profileUrl: z.string().max(4000).optional(),
-    followers: count.optional(),
-  }),
-  title: z.string().max(2000).optional(),
-  text: z.string().max(100_000),
-  lang: z.string().max(35).optional(),
-  publishedAt: z.iso.datetime({ offset: true }),
-  rating: z.number().min(1).max(5).optional(),
-  engagement: z.strictObject({ likes: count.optional(), replies: count.optional(), shares: count.optional() }).optional(),
-  raw: z.unknown().optional(),
-  platform: z.string().min(1).max(50).optional().openapi({ description: "Where the author's handle lives: twitter, zendesk, email, …", example: 'twitter' }),
-})
+import { PushedMention, pushMentions } from '../sources/push-mentions.ts'
 
 const PushBody = z.strictObject({ sourceId: z.uuid(), items: z.array(PushedMention).min(1).max(1000) })
 const PushResult = z

@@ -1,14 +1,18 @@
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { ingestMentions, type IngestResult } from '../pipeline/ingest.ts'
-import type { MentionItem } from '../pipeline/mention-item.ts'
+import { z } from 'zod'
+import { MentionItem } from '../pipeline/mention-item.ts'
 import { findSourceRow } from './find-sources.ts'
 
-export type PushedMention = Omit<MentionItem, 'publishedAt' | 'engagement' | 'raw'> & {
-  publishedAt: string
-  engagement?: MentionItem['engagement']
-  raw?: unknown
-}
+/** A mention as an integrator pushes it: the connector shape, with an ISO date and engagement and raw optional. */
+export const PushedMention = MentionItem.extend({
+  author: MentionItem.shape.author.strict(),
+  publishedAt: z.iso.datetime({ offset: true }),
+  engagement: MentionItem.shape.engagement.strict().optional(),
+  raw: z.unknown().optional(),
+}).strict()
+export type PushedMention = z.infer<typeof PushedMention>
 
 /** Stores mentions an integrator pushes into an `api` source; idempotent on externalId. */
 export async function pushMentions(deps: Deps, workspaceId: string, input: { sourceId: string; items: PushedMention[] }): Promise<IngestResult> {
