@@ -7,7 +7,7 @@ import { FeatureVector, project, type HashedText } from './features.ts'
 import { CUE_LABELS, STRONG_PRICING, intentDense } from './intent-rules.ts'
 import { MultiLinearModel } from './linear.ts'
 
-export const INTENT_VERSION = 3
+export const INTENT_VERSION = 4
 
 export const INTENT_LABELS = ['bug_report', 'feature_request', 'question', 'praise', 'complaint', 'pricing', 'churn_risk', 'other'] as const
 export type IntentLabel = (typeof INTENT_LABELS)[number]

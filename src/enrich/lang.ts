@@ -9,7 +9,7 @@ import { FeatureVector, project, type HashedText } from './features.ts'
 import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
-export const LANG_VERSION = 3
+export const LANG_VERSION = 4
 
 /** Languages the pipeline understands; anything else is `und`. */
 export const LANGUAGES = ['en', 'es', 'de', 'fr', 'it', 'pt', 'nl', 'ru', 'no', 'el', 'zh'] as const
