@@ -23,6 +23,8 @@ export interface LexiconScore {
 }
 
 const NEGATION_SCOPE = 3
+// Stemming folds some function words onto lexicon stems (και "and" onto καίω "burn"): never look them up.
+const GREEK_FUNCTION_WORDS = new Set('και κι να θα το τα τον την της του των τους τις η ο οι με σε στο στη στην στον στα στις στους για από απο που πού ότι οτι αλλά αλλα ή είναι ειναι ήταν ηταν μου σου μας σας τη ένα ενα μια μία έχω εχω έχει εχει'.split(' '))
 const cache = new Map<string, Map<string, number>>()
 
 function tableFor(lang: string): Map<string, number> {
@@ -44,7 +46,7 @@ function tableFor(lang: string): Map<string, number> {
 function lookup(table: Map<string, number>, lang: string, tok: Token): number | undefined {
   if (tok.kind === 'emoji' || tok.kind === 'emoticon') return SYMBOL_VALENCE.get(tok.norm)
   if (tok.kind !== 'word') return undefined
-  if (lang === 'el') return table.get(stemGreek(tok.norm))
+  if (lang === 'el') return GREEK_FUNCTION_WORDS.has(tok.norm) ? undefined : table.get(stemGreek(tok.norm))
   const v = table.get(tok.norm)
   if (v !== undefined || !tok.elongated) return v
   return table.get(tok.norm.replace(/(\p{L})\1+/gu, '$1'))
