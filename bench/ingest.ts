@@ -1,11 +1,10 @@
 // npm run bench:ingest — mentions/second from connector output to committed
 // rows through ingestMentions (normalize, hash, enrich, batched insert), next
 // to a raw batched INSERT of the same rows into the same table, same run.
-import { mkdtemp, rm, appendFile } from 'node:fs/promises'
+import { openBenchDatabase } from './database.ts'
+import { appendFile } from 'node:fs/promises'
 import os from 'node:os'
-import path from 'node:path'
 import { toMention } from '../connectors/hackernews/index.ts'
-import { startEmbedded } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import type { Deps } from '../src/deps.ts'
@@ -55,15 +54,8 @@ function connectorOutput(n: number, prefix: string): MentionItem[] {
 }
 
 async function main() {
-  let dir: string | undefined
-  let url = process.env.DATABASE_URL
-  let stopEmbedded: (() => Promise<void>) | undefined
-  if (!url) {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-'))
-    const pg = await startEmbedded(dir, silentLogger)
-    url = pg.url
-    stopEmbedded = pg.stop
-  }
+  const db = await openBenchDatabase()
+  const url = db.url
   const sql = createSql(url, { max: 4 })
   try {
     await migrate(sql)
@@ -144,8 +136,7 @@ async function main() {
     }
   } finally {
     await sql.end({ timeout: 5 })
-    await stopEmbedded?.()
-    if (dir) await rm(dir, { recursive: true, force: true })
+    await db.close()
   }
 }
 

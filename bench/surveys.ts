@@ -2,16 +2,14 @@
 // under 64 concurrent clients, next to a bare Hono JSON POST handler in the same run.
 // Each server runs in its own process so the load generator doesn't share its event
 // loop. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temp dir.
+import { openBenchDatabase } from './database.ts'
 import { fork, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createApp } from '../src/app.ts'
-import { startEmbedded } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import type { Deps } from '../src/deps.ts'
@@ -131,15 +129,8 @@ async function load(label: string, port: number, publicKey: string, commentEvery
 }
 
 async function main() {
-  let dbUrl = process.env.DATABASE_URL
-  let stopDb: (() => Promise<void>) | undefined
-  let dir: string | undefined
-  if (!dbUrl) {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-'))
-    const embedded = await startEmbedded(dir, silentLogger)
-    dbUrl = embedded.url
-    stopDb = embedded.stop
-  }
+  const db = await openBenchDatabase()
+  const dbUrl = db.url
   const sql = createSql(dbUrl, { max: 1 })
   await migrate(sql)
   const settings = await sql`SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'server_version')`
@@ -170,8 +161,7 @@ async function main() {
     }
   } finally {
     await sql.end()
-    await stopDb?.()
-    if (dir) await rm(dir, { recursive: true, force: true })
+    await db.close()
   }
   const [bare, ...surveys] = runs
   console.log(`\n${os.cpus().length} cores (${os.cpus()[0].model}), node ${process.version}, PostgreSQL ${settings.map((s) => `${s.name}=${s.setting}`).join(' ')}`)

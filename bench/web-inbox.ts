@@ -4,11 +4,9 @@
 // server's own time). Anchor measured in the same run: each page's own
 // listMentions query alone — the database work the page cannot avoid. Target:
 // first page ≤ 100 ms. DATABASE_URL reuses a seeded database across runs.
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+import { openBenchDatabase } from './database.ts'
+
 import { createApp } from '../src/app.ts'
-import { startEmbedded } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import type { Deps } from '../src/deps.ts'
@@ -38,15 +36,8 @@ async function time(runs: number, fn: () => Promise<unknown>) {
 }
 
 async function main() {
-  let dir: string | undefined
-  let url = process.env.DATABASE_URL
-  let stopPg: (() => Promise<void>) | undefined
-  if (!url) {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-web-'))
-    const pg = await startEmbedded(dir, silentLogger)
-    url = pg.url
-    stopPg = pg.stop
-  }
+  const db = await openBenchDatabase()
+  const url = db.url
   const sql = createSql(url, { max: 8 })
   const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`)
   try {
@@ -98,8 +89,7 @@ async function main() {
     }
   } finally {
     await sql.end({ timeout: 5 })
-    await stopPg?.()
-    if (dir) await rm(dir, { recursive: true, force: true })
+    await db.close()
   }
 }
 

@@ -4,13 +4,12 @@
 //     three match alerts, vs. the same ingestion into a workspace with none;
 //  2. outbox dispatch to a local HTTP receiver (signed, logged deliveries/s),
 //     vs. bare unsigned POSTs of the same bodies to the same receiver.
+import { openBenchDatabase } from './database.ts'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp, rm } from 'node:fs/promises'
+
 import os from 'node:os'
-import path from 'node:path'
 import { toMention } from '../connectors/hackernews/index.ts'
-import { startEmbedded } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import type { Deps } from '../src/deps.ts'
@@ -45,15 +44,8 @@ function items(n: number, prefix: string): MentionItem[] {
 }
 
 async function main() {
-  let dir: string | undefined
-  let url = process.env.DATABASE_URL
-  let stopEmbedded: (() => Promise<void>) | undefined
-  if (!url) {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-'))
-    const pg = await startEmbedded(dir, silentLogger)
-    url = pg.url
-    stopEmbedded = pg.stop
-  }
+  const db = await openBenchDatabase()
+  const url = db.url
   const sql = createSql(url, { max: 8 })
   let received = 0
   const receiver = http.createServer((req, res) => {
@@ -125,8 +117,7 @@ async function main() {
   } finally {
     receiver.close()
     await sql.end({ timeout: 5 })
-    await stopEmbedded?.()
-    if (dir) await rm(dir, { recursive: true, force: true })
+    await db.close()
   }
 }
 
