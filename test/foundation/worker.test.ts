@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTestDb } from '../helpers/db.ts'
-import { freePort, run, survivors, waitFor } from '../helpers/process.ts'
+import { run } from '../helpers/process.ts'
+import { startWorkerd } from '../helpers/workerd.ts'
 
 const { url } = await createTestDb()
 const outDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-worker-'))
@@ -22,17 +23,13 @@ describe('Cloudflare Worker', () => {
   }, 120_000)
 
   it('serves /healthz from workerd against the same PostgreSQL', async () => {
-    const port = await freePort()
-    const dev = run('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `DATABASE_URL:${url}`, '--show-interactive-dev-session=false'], wranglerEnv)
+    const dev = await startWorkerd({ DATABASE_URL: url })
     try {
-      await waitFor(dev, /Ready on http/, 90_000)
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`)
+      const res = await fetch(`${dev.base}/healthz`)
       expect(res.status).toBe(200)
       expect(await res.json()).toMatchObject({ status: 'ok', db: 'ok' })
     } finally {
-      dev.killGroup('SIGTERM')
-      await dev.exited
-      expect(await survivors(`--port ${port}`)).toEqual([])
+      expect(await dev.stop()).toEqual([])
     }
   }, 120_000)
 })

@@ -3,7 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTestApp } from '../helpers/app.ts'
-import { freePort, run, survivors, waitFor } from '../helpers/process.ts'
+import { startWorkerd } from '../helpers/workerd.ts'
 
 const t = await createTestApp()
 const feed = readFileSync(new URL('../fixtures/rss/google-alerts.xml', import.meta.url))
@@ -19,15 +19,9 @@ describe('Worker scheduled()', () => {
     const feedUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/feed`
     const src = await t.call('POST', '/v1/sources', { body: { kind: 'rss', name: 'worker feed', config: { url: feedUrl } } })
     expect(src.status).toBe(201)
-    const port = await freePort()
-    const dev = run(
-      'npx',
-      ['wrangler', 'dev', '--test-scheduled', '--ip', '127.0.0.1', '--port', String(port), '--var', `DATABASE_URL:${t.url}`, '--var', 'EARSHOT_ALLOW_PRIVATE_URLS:1', '--show-interactive-dev-session=false'],
-      { WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' },
-    )
+    const dev = await startWorkerd({ DATABASE_URL: t.url, EARSHOT_ALLOW_PRIVATE_URLS: '1' }, ['--test-scheduled'])
     try {
-      await waitFor(dev, /Ready on http/, 90_000)
-      expect((await fetch(`http://127.0.0.1:${port}/__scheduled?cron=*+*+*+*+*`)).status).toBe(200)
+      expect((await fetch(`${dev.base}/__scheduled?cron=*+*+*+*+*`)).status).toBe(200)
       let rows: { n: number }[] = []
       for (let i = 0; i < 100; i++) {
         rows = await t.sql`SELECT count(*)::int AS n FROM mentions WHERE source_id = ${src.data.id}`
@@ -38,9 +32,7 @@ describe('Worker scheduled()', () => {
       const [run1] = await t.sql`SELECT status, inserted FROM source_runs WHERE source_id = ${src.data.id}`
       expect(run1).toMatchObject({ status: 'ok', inserted: 2 })
     } finally {
-      dev.killGroup('SIGTERM')
-      await dev.exited
-      expect(await survivors(`--port ${port}`)).toEqual([])
+      expect(await dev.stop()).toEqual([])
     }
   }, 150_000)
 })

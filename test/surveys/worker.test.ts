@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
-import { freePort, run, survivors, waitFor } from '../helpers/process.ts'
+import { startWorkerd } from '../helpers/workerd.ts'
 
 // The app under test only provides the database (migrated, with the admin key); requests go to workerd.
 const t = await createTestApp()
-const wranglerEnv = { WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' }
 
 describe('surveys on Cloudflare Workers (workerd)', () => {
   it('serves embed.js and commits a public response through the batcher inside a request', async () => {
-    const port = await freePort()
-    const dev = run('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `DATABASE_URL:${t.url}`, '--show-interactive-dev-session=false'], wranglerEnv)
+    const dev = await startWorkerd({ DATABASE_URL: t.url })
     try {
-      await waitFor(dev, /Ready on http/, 90_000)
-      const base = `http://127.0.0.1:${port}`
+      const base = dev.base
       const created = await fetch(`${base}/v1/surveys`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
@@ -33,9 +30,7 @@ describe('surveys on Cloudflare Workers (workerd)', () => {
       const rows = await t.sql`SELECT score, comment FROM survey_responses WHERE id = ${id}`
       expect(rows).toEqual([{ score: 5, comment: 'Works on the edge too' }])
     } finally {
-      dev.killGroup('SIGTERM')
-      await dev.exited
-      expect(await survivors(`--port ${port}`)).toEqual([])
+      expect(await dev.stop()).toEqual([])
     }
   }, 150_000)
 })
