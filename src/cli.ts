@@ -61,7 +61,7 @@ async function main(argv: string[]) {
     sql = createSql(db.url, { max: 2 })
     const { applied } = await migrate(sql)
     if (applied.length) console.error(`applied ${applied.join(', ')}`)
-    const deps: Deps = { sql, config: { version: VERSION, allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS, secretKey: env.EARSHOT_SECRET_KEY }, logger, clock: () => new Date() }
+    const deps: Deps = { sql, config: { version: VERSION, allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS, secretKey: db.secretKey }, logger, clock: () => new Date() }
     console.log(await commands[name](deps, argv.slice(name.split(' ').length)))
     return 0
   } finally {

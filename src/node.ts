@@ -46,7 +46,7 @@ async function main() {
   if (applied.length) logger.info('migrations applied', { applied })
   const deps: Deps = {
     sql,
-    config: { version: VERSION, allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS, secretKey: env.EARSHOT_SECRET_KEY },
+    config: { version: VERSION, allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS, secretKey: db.secretKey },
     logger,
     clock: () => new Date(),
     lookupHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -26,8 +26,13 @@ describe('npm start with embedded PostgreSQL', () => {
     expect(await first.proc.exited).toBe(0)
     expect(processesMentioning(dataDir)).toEqual([])
 
+    const sealingKey = await readFile(path.join(dataDir, 'secret-key'), 'utf8')
+    expect(sealingKey.trim()).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect((await stat(path.join(dataDir, 'secret-key'))).mode & 0o777).toBe(0o600)
+
     const second = await start()
     expect(second.proc.output()).not.toMatch(/esk_/)
+    expect(await readFile(path.join(dataDir, 'secret-key'), 'utf8')).toBe(sealingKey)
     const res = await fetch(`${second.url}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } })
     expect(res.status).toBe(200)
     second.proc.child.kill('SIGINT')
