@@ -4,6 +4,8 @@ import { assertPublicUrl } from '../net/ssrf.ts'
 import { UpstreamError } from '../net/errors.ts'
 import { classifyStatus, DISABLE_AFTER_FAILURES, MAX_ATTEMPTS, nextAttemptAt, type AttemptOutcome } from './retry.ts'
 import { signDelivery } from './signing.ts'
+import { openSecretBox } from '../integrations/crypto.ts'
+import { secretContext } from './webhooks.ts'
 
 const TIMEOUT_MS = 10_000
 // Longer than one attempt (timeout + bookkeeping); renewed before each attempt.
@@ -62,6 +64,15 @@ export async function dispatchDueDeliveries(deps: Deps, opts: DispatchOptions = 
       FOR UPDATE SKIP LOCKED)
     RETURNING w.id, w.workspace_id AS "workspaceId", w.url, w.secret`
   const result: DispatchResult = { attempted: 0, delivered: 0, failed: 0 }
+  if (hooks.length === 0) return result
+  // One derived key for the whole batch; each secret is opened under its own webhook's context.
+  try {
+    const box = await openSecretBox(deps.config.secretKey)
+    for (const hook of hooks) hook.secret = await box.open(hook.secret, secretContext(hook.workspaceId, hook.id))
+  } catch (e) {
+    await deps.sql`UPDATE webhooks SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ${owner}`
+    throw e
+  }
   const queues = new Map<string, PQueue>()
   await Promise.all(
     hooks.map((hook) => {

@@ -6,6 +6,10 @@ import { UpstreamError } from '../net/errors.ts'
 import { assertPublicUrl } from '../net/ssrf.ts'
 import type { Delivery, NewWebhook, Webhook, WebhookPatch } from './schema.ts'
 import { generateSecret } from './signing.ts'
+import { encryptSecret } from '../integrations/crypto.ts'
+
+/** The AES-GCM associated data binding a sealed signing secret to its webhook. */
+export const secretContext = (workspaceId: string, webhookId: string) => `webhook:${workspaceId}:${webhookId}`
 
 const COLUMNS = (sql: Deps['sql']) => sql`
   id, url, events, format, description, enabled, consecutive_failures AS "consecutiveFailures",
@@ -25,9 +29,11 @@ async function assertTarget(deps: Deps, url: string) {
 export async function createWebhook(deps: Deps, workspaceId: string, input: NewWebhook): Promise<Webhook & { secret: string }> {
   await assertTarget(deps, input.url)
   const secret = input.secret ?? generateSecret()
+  const id = crypto.randomUUID()
+  const sealed = await encryptSecret(deps.config.secretKey, secret, secretContext(workspaceId, id))
   const [row] = await deps.sql<Webhook[]>`
-    INSERT INTO webhooks (workspace_id, url, events, format, secret, description, enabled)
-    VALUES (${workspaceId}, ${input.url}, ${input.events}, ${input.format}, ${secret}, ${input.description ?? null}, ${input.enabled})
+    INSERT INTO webhooks (id, workspace_id, url, events, format, secret, description, enabled)
+    VALUES (${id}, ${workspaceId}, ${input.url}, ${input.events}, ${input.format}, ${sealed}, ${input.description ?? null}, ${input.enabled})
     RETURNING ${COLUMNS(deps.sql)}`
   return { ...row, secret }
 }
@@ -51,7 +57,7 @@ export async function updateWebhook(deps: Deps, workspaceId: string, id: string,
   }
   if (patch.events !== undefined) set.events = patch.events
   if (patch.format !== undefined) set.format = patch.format
-  if (patch.secret !== undefined) set.secret = patch.secret
+  if (patch.secret !== undefined) set.secret = await encryptSecret(deps.config.secretKey, patch.secret, secretContext(workspaceId, id))
   if (patch.description !== undefined) set.description = patch.description
   if (patch.enabled !== undefined) set.enabled = patch.enabled
   if (patch.enabled === true) Object.assign(set, { consecutive_failures: 0, disabled_reason: null, disabled_at: null })
