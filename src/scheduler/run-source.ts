@@ -6,6 +6,7 @@ import { ingestMentions } from '../pipeline/ingest.ts'
 import type { SourceRow } from '../sources/source.ts'
 import { failureBackoffMs } from './backoff.ts'
 import { nextRunAfter } from './schedule.ts'
+import { openConfig } from '../sources/source-secrets.ts'
 
 /** One poll of one source, as recorded in source_runs. */
 export interface SourceRun {
@@ -76,7 +77,8 @@ export async function runSource(deps: Deps, source: SourceRow, opts: RunOptions)
     if (!connector?.poll) throw new UpstreamError(`no poller for kind ${source.kind}`, { permanent: true })
     const backfill = typeof source.config.backfill === 'number' ? source.config.backfill : DEFAULT_BACKFILL
     const maxItems = source.cursor === null ? backfill : MAX_ITEMS_PER_RUN
-    const result = await connector.poll({ fetch: opts.http, logger: deps.logger, signal, now: startedAt, maxItems }, source.config, source.cursor)
+    const config = await openConfig(deps, connector, source.workspace_id, source.id, source.config)
+    const result = await connector.poll({ fetch: opts.http, logger: deps.logger, signal, now: startedAt, maxItems }, config, source.cursor)
     fetched = result.items.length
     if (opts.signal?.aborted) return undefined
     return await deps.sql.begin(async (tx) => {

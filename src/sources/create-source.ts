@@ -2,6 +2,8 @@ import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import type { SourceRow, SourceView } from './source.ts'
 import { toSourceView } from './source.ts'
+import { sealConfig } from './source-secrets.ts'
+import { maskSecret } from './source.ts'
 import { connectorFor, validateConfig, validateSchedule } from './validate-source.ts'
 
 export interface NewSource {
@@ -19,9 +21,11 @@ export async function createSource(deps: Deps, workspaceId: string, input: NewSo
   validateSchedule(input.schedule)
   const enabled = input.enabled ?? true
   const nextRunAt = connector.poll && enabled ? deps.clock() : null
+  const id = crypto.randomUUID()
+  const stored = await sealConfig(deps, connector, workspaceId, id, config, maskSecret)
   const [row]: [SourceRow?] = await deps.sql`
-    INSERT INTO sources (workspace_id, kind, name, config, schedule, enabled, next_run_at)
-    VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(config as never)}, ${input.schedule ?? null}, ${enabled}, ${nextRunAt})
+    INSERT INTO sources (id, workspace_id, kind, name, config, schedule, enabled, next_run_at)
+    VALUES (${id}, ${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(stored as never)}, ${input.schedule ?? null}, ${enabled}, ${nextRunAt})
     RETURNING *`
   return toSourceView(row!)
 }

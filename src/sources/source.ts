@@ -41,6 +41,8 @@ export interface SourceView {
 }
 
 /** Enough of a secret to tell two apart, never enough to use. */
+import { isSealed } from './source-secrets.ts'
+
 export function maskSecret(value: string): string {
   return value.length >= 12 ? `****${value.slice(-4)}` : '****'
 }
@@ -49,7 +51,9 @@ export function maskConfig(connector: Connector | undefined, config: Record<stri
   if (!connector) return config
   const out = { ...config }
   for (const field of connector.secrets) {
-    if (typeof out[field] === 'string') out[field] = maskSecret(out[field])
+    const v = out[field]
+    if (typeof v === 'string') out[field] = maskSecret(v)
+    else if (isSealed(v)) out[field] = v.mask
   }
   return out
 }

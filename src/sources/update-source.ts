@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { maskSecret, toSourceView, type SourceRow, type SourceView } from './source.ts'
+import { isSealed, sealConfig, type SealedField } from './source-secrets.ts'
 import { connectorFor, validateConfig, validateSchedule } from './validate-source.ts'
 
 export interface SourcePatch {
@@ -11,13 +12,13 @@ export interface SourcePatch {
 }
 
 /** A client that sends back the masked form of a secret means "keep it". */
-function keepMaskedSecrets(secrets: readonly string[], stored: Record<string, unknown>, next: Record<string, unknown>) {
-  const out = { ...next }
+function keptSecrets(secrets: readonly string[], stored: Record<string, unknown>, next: Record<string, unknown>) {
+  const keep: Record<string, SealedField> = {}
   for (const field of secrets) {
     const old = stored[field]
-    if (typeof old === 'string' && out[field] === maskSecret(old)) out[field] = old
+    if (isSealed(old) && next[field] === old.mask) keep[field] = old
   }
-  return out
+  return keep
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
@@ -33,7 +34,10 @@ export async function updateSource(deps: Deps, workspaceId: string, id: string, 
     const connector = connectorFor(current.kind)
     if (!connector.poll && patch.schedule) throw badRequest(`${current.kind} sources are push-only and take no schedule`)
     validateSchedule(patch.schedule)
-    const config = patch.config === undefined ? current.config : validateConfig(deps, connector, keepMaskedSecrets(connector.secrets, current.config, patch.config))
+    const config =
+      patch.config === undefined
+        ? current.config
+        : await sealConfig(deps, connector, workspaceId, id, validateConfig(deps, connector, patch.config), maskSecret, keptSecrets(connector.secrets, current.config, patch.config))
     const configChanged = !sameJson(config, current.config)
     const schedule = patch.schedule === undefined ? current.schedule : patch.schedule
     const enabled = patch.enabled ?? current.enabled

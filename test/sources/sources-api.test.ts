@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { decryptSecret } from '../../src/integrations/crypto.ts'
 import { createTestApp } from '../helpers/app.ts'
 
 const t = await createTestApp()
@@ -83,7 +84,10 @@ describe('source secrets', () => {
     const renamed = await t.call('PATCH', `/v1/sources/${created.data.id}`, { body: { config: { ...created.data.config, query: 'repo:acme/web' } } })
     expect(renamed.status).toBe(200)
     const [row] = await t.sql`SELECT config FROM sources WHERE id = ${created.data.id}`
-    expect(row.config).toEqual({ query: 'repo:acme/web', token })
+    expect(row.config.query).toBe('repo:acme/web')
+    expect(JSON.stringify(row.config)).not.toContain(token)
+    expect(row.config.token.mask).toBe('****CRET')
+    expect(await decryptSecret(t.deps.config.secretKey, row.config.token.sealed, `source:${t.workspaceId}:${created.data.id}:token`)).toBe(token)
   })
 
   it('validates each kind\'s config with its schema', async () => {
