@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts'
+import { decryptSecret } from '../integrations/crypto.ts'
 import { importIdentityKey } from './identity.ts'
-import { findSurveyByPublicKey, type SurveyRecord } from './surveys.ts'
+import { findSurveyByPublicKey, identitySecretContext, type SurveyRecord } from './surveys.ts'
 
 /** A survey as the public endpoints need it, with its HMAC key imported once. */
 export interface LiveSurvey {
@@ -31,7 +32,9 @@ export function createLiveSurveys(deps: Deps, opts: LiveSurveysOptions): LiveSur
     if (!survey) return undefined
     return {
       survey,
-      identityKey: survey.identitySecret ? await importIdentityKey(survey.identitySecret) : null,
+      identityKey: survey.identitySecret
+        ? await importIdentityKey(await decryptSecret(deps.config.secretKey, survey.identitySecret, identitySecretContext(survey.workspaceId, survey.id)))
+        : null,
       origins: new Set(survey.settings.allowedOrigins),
     }
   }

@@ -1,10 +1,11 @@
 import type { Sql, Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { badRequest, notFound } from '../errors.ts'
+import { encryptSecret } from '../integrations/crypto.ts'
 import { escapeHtml } from './html.ts'
 import { bandRange, type SurveySettings, type BandName, type NewSurvey, type Survey, type SurveyKind, type SurveyPatch } from './schemas.ts'
 
-/** A survey as stored; `identitySecret` stays server-side. */
+/** A survey as stored; `identitySecret` is the sealed secret and stays server-side. */
 export interface SurveyRecord {
   id: string
   workspaceId: string
@@ -19,11 +20,12 @@ export interface SurveyRecord {
   updatedAt: Date
 }
 
-// identity_secret is kept as given: verifying an HMAC needs the raw key, the
-// service must work without EARSHOT_SECRET_KEY (newcomers, the conformance
-// run), and the secret only vouches for identities inside its own workspace,
-// which anyone who can read this table can already write to. It is never
-// returned by the API after creation; rotate it with PATCH.
+// identity_secret holds the secret sealed (AES-GCM under EARSHOT_SECRET_KEY, bound to
+// workspace and survey); it is opened only when a survey enters the live cache,
+// since verifying an HMAC needs the raw key. Never returned after creation.
+/** The sealing context of a survey's identity secret. */
+export const identitySecretContext = (workspaceId: string, surveyId: string) => `survey-identity:${workspaceId}:${surveyId}`
+
 const COLUMNS = (sql: Sql | Tx) => sql`
   id, workspace_id AS "workspaceId", kind, name, question, status, public_key AS "publicKey", settings,
   identity_secret AS "identitySecret", created_at AS "createdAt", updated_at AS "updatedAt"`
@@ -67,10 +69,12 @@ export async function createSurvey(deps: Deps, workspaceId: string, input: NewSu
     redactPii: input.redactPii,
   }
   const { sql } = deps
+  const id = crypto.randomUUID()
+  const sealed = input.identitySecret ? await encryptSecret(deps.config.secretKey, input.identitySecret, identitySecretContext(workspaceId, id)) : null
   const [row] = await sql<SurveyRecord[]>`
-    INSERT INTO surveys (workspace_id, kind, name, public_key, question, status, settings, identity_secret)
-    VALUES (${workspaceId}, ${input.kind}, ${input.name ?? null}, ${newPublicKey()}, ${input.question}, ${input.status},
-            ${sql.json(settings)}, ${input.identitySecret ?? null})
+    INSERT INTO surveys (id, workspace_id, kind, name, public_key, question, status, settings, identity_secret)
+    VALUES (${id}, ${workspaceId}, ${input.kind}, ${input.name ?? null}, ${newPublicKey()}, ${input.question}, ${input.status},
+            ${sql.json(settings)}, ${sealed})
     RETURNING ${COLUMNS(sql)}`
   return row
 }
@@ -111,7 +115,9 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
       fatigueDays: patch.fatigueDays ?? s.fatigueDays,
       redactPii: patch.redactPii ?? s.redactPii,
     }
-    const secret = patch.identitySecret === undefined ? current.identitySecret : patch.identitySecret
+    const secret = patch.identitySecret === undefined
+      ? current.identitySecret
+      : patch.identitySecret && (await encryptSecret(deps.config.secretKey, patch.identitySecret, identitySecretContext(workspaceId, id)))
     const [row] = await tx<SurveyRecord[]>`
       UPDATE surveys SET
         name = ${patch.name === undefined ? current.name : patch.name},
