@@ -4,7 +4,7 @@
 
 import type { Connector } from '../../connectors/types.ts'
 import type { Deps } from '../deps.ts'
-import { openSecretBox } from '../integrations/crypto.ts'
+import { openSecretBox } from '../crypto/secret-box.ts'
 
 export interface SealedField {
   sealed: string

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts'
-import { decryptSecret } from '../integrations/crypto.ts'
+import { decryptSecret } from '../crypto/secret-box.ts'
 import { importIdentityKey } from './identity.ts'
 import { findSurveyByPublicKey, identitySecretContext, type SurveyRecord } from './surveys.ts'
 

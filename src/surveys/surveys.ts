@@ -1,7 +1,7 @@
 import type { Sql, Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { badRequest, notFound } from '../errors.ts'
-import { encryptSecret } from '../integrations/crypto.ts'
+import { encryptSecret } from '../crypto/secret-box.ts'
 import { escapeHtml } from './html.ts'
 import { bandRange, type SurveySettings, type BandName, type NewSurvey, type Survey, type SurveyKind, type SurveyPatch } from './schemas.ts'
 

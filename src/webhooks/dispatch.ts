@@ -4,7 +4,7 @@ import { assertPublicUrl } from '../net/ssrf.ts'
 import { UpstreamError } from '../net/errors.ts'
 import { classifyStatus, DISABLE_AFTER_FAILURES, MAX_ATTEMPTS, nextAttemptAt, type AttemptOutcome } from './retry.ts'
 import { signDelivery } from './signing.ts'
-import { openSecretBox } from '../integrations/crypto.ts'
+import { openSecretBox } from '../crypto/secret-box.ts'
 import { secretContext } from './webhooks.ts'
 
 const TIMEOUT_MS = 10_000

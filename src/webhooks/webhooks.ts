@@ -6,7 +6,7 @@ import { UpstreamError } from '../net/errors.ts'
 import { assertPublicUrl } from '../net/ssrf.ts'
 import type { Delivery, NewWebhook, Webhook, WebhookPatch } from './schema.ts'
 import { generateSecret } from './signing.ts'
-import { encryptSecret } from '../integrations/crypto.ts'
+import { encryptSecret } from '../crypto/secret-box.ts'
 
 /** The AES-GCM associated data binding a sealed signing secret to its webhook. */
 export const secretContext = (workspaceId: string, webhookId: string) => `webhook:${workspaceId}:${webhookId}`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decryptSecret, encryptSecret } from '../../src/integrations/crypto.ts'
+import { decryptSecret, encryptSecret } from '../../src/crypto/secret-box.ts'
 
 const KEY = 'a-long-enough-secret-key-for-tests'
 

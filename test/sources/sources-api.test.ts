@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decryptSecret } from '../../src/integrations/crypto.ts'
+import { decryptSecret } from '../../src/crypto/secret-box.ts'
 import { createTestApp } from '../helpers/app.ts'
 
 const t = await createTestApp()

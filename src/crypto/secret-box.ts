@@ -9,6 +9,7 @@ const VERSION = 'v1'
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 
+// The HKDF info keeps its first name: it is part of every sealed value, whatever the secret's kind.
 async function deriveKey(secretKey: string): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey('raw', encoder.encode(secretKey), 'HKDF', false, ['deriveKey'])
   return crypto.subtle.deriveKey(
@@ -21,7 +22,7 @@ async function deriveKey(secretKey: string): Promise<CryptoKey> {
 }
 
 const requireKey = (secretKey: string | undefined) => {
-  if (!secretKey) throw new AppError(409, 'secret_key_missing', 'set EARSHOT_SECRET_KEY to store integration credentials')
+  if (!secretKey) throw new AppError(409, 'secret_key_missing', 'set EARSHOT_SECRET_KEY to store tokens and signing secrets')
   return secretKey
 }
 
@@ -48,7 +49,7 @@ export async function openSecretBox(secretKey: string | undefined): Promise<Secr
         const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(iv), additionalData: encoder.encode(context) }, key, fromBase64(data))
         return new TextDecoder().decode(plain)
       } catch {
-        throw new AppError(500, 'secret_undecryptable', 'a stored integration secret cannot be decrypted: was EARSHOT_SECRET_KEY changed?')
+        throw new AppError(500, 'secret_undecryptable', 'a stored secret cannot be decrypted: was EARSHOT_SECRET_KEY changed?')
       }
     },
   }
