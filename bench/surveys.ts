@@ -4,6 +4,7 @@
 // loop. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temp dir.
 import { openBenchDatabase } from './database.ts'
 import { fork, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -98,6 +99,43 @@ interface Run {
   errors: number
   /** Server process CPU per successful response. */
   cpuUsPerOk?: number
+  /** PostgreSQL's CPU (all its processes) per successful response, when it runs on this machine. */
+  pgUsPerOk?: number
+}
+
+/** [pid, ppid, CPU ms] of every process, from /proc (Linux). */
+function processCpu(): [number, number, number][] {
+  const out: [number, number, number][] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      // Fields after the command name: state ppid … utime(12th) stime(13th), in clock ticks (100/s).
+      const f = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')
+      out.push([Number(entry), Number(f[1]), (Number(f[11]) + Number(f[12])) * 10])
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return out
+}
+
+/** CPU ms used so far by the postmaster and all its children, or undefined when PostgreSQL isn't on this machine. */
+function postgresCpuMs(postmaster: number | undefined): number | undefined {
+  if (postmaster === undefined) return undefined
+  let ms = 0
+  for (const [pid, ppid, cpu] of processCpu()) if (pid === postmaster || ppid === postmaster) ms += cpu
+  return ms
+}
+
+/** The postmaster serving `sql`, if it is a local process we can see. */
+async function findPostmaster(sql: ReturnType<typeof createSql>): Promise<number | undefined> {
+  const [{ pid }] = await sql<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`
+  try {
+    const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').trim())!
+    return comm.startsWith('postgres') ? Number(rest.split(' ')[1]) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** `commentEvery`: one request in this many carries a comment (0 = none). */
@@ -129,11 +167,13 @@ async function load(label: string, port: number, publicKey: string, commentEvery
 }
 
 async function main() {
+  const loadAtStart = os.loadavg()
   const db = await openBenchDatabase()
   const dbUrl = db.url
   const sql = createSql(dbUrl, { max: 1 })
   await migrate(sql)
   const settings = await sql`SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'server_version')`
+  const postmaster = await findPostmaster(sql)
   const runs: Run[] = []
   try {
     for (const mode of ['bare', 'surveys'] as const) {
@@ -145,9 +185,12 @@ async function main() {
         for (const [label, commentEvery] of loads) {
           const before = (await sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n
           child.send('start')
+          const pgBefore = postgresCpuMs(postmaster)
           const run = await load(label, ready.port, ready.publicKey ?? 'k', commentEvery)
+          const pgAfter = postgresCpuMs(postmaster)
           child.send('cpu')
           run.cpuUsPerOk = (1000 * ((await new Promise((r) => child.once('message', r))) as { cpuMs: number }).cpuMs) / run.ok
+          if (mode === 'surveys' && pgBefore !== undefined && pgAfter !== undefined) run.pgUsPerOk = (1000 * (pgAfter - pgBefore)) / run.ok
           console.error(run)
           runs.push(run)
           // Requests still in flight when the clock stops may commit without being counted, never the reverse.
@@ -166,10 +209,12 @@ async function main() {
   const [bare, ...surveys] = runs
   console.log(`\n${os.cpus().length} cores (${os.cpus()[0].model}), node ${process.version}, PostgreSQL ${settings.map((s) => `${s.name}=${s.setting}`).join(' ')}`)
   console.log(`${CONNECTIONS} connections, ${DURATION_S} s each\n`)
-  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
-  console.log('| endpoint | 2xx/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/response |')
-  console.log('|---|---:|---:|---:|---:|---:|---:|')
-  for (const r of runs) console.log(`| ${r.label} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.other} | ${r.errors} | ${Math.round(r.cpuUsPerOk ?? 0)} |`)
+  const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ')
+  console.log(`load average at the start: ${loads(loadAtStart)}, at the end: ${loads(os.loadavg())}\n`)
+  console.log('| endpoint | 2xx/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/response | PostgreSQL CPU µs/response |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|')
+  const us = (v: number | undefined) => (v === undefined ? '–' : String(Math.round(v)))
+  for (const r of runs) console.log(`| ${r.label} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.other} | ${r.errors} | ${us(r.cpuUsPerOk)} | ${us(r.pgUsPerOk)} |`)
   for (const r of surveys) console.log(`\n${r.label}: ${r.ok} answered 201, each a stored row; ${((100 * r.rps) / bare.rps).toFixed(0)}% of the bare handler's rate`)
 }
 

@@ -52,37 +52,38 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
   })
 
   // c.get() rather than c.var: c.var copies every variable on each access, which shows on this hot path.
-  const loadSurvey = createMiddleware<PublicEnv>(async (c, next) => {
+  const findLive = async (c: Context<PublicEnv>) => {
     const live = await rt.live.get(c.req.param('publicKey') ?? '')
     if (!live) throw notFound('survey')
     c.set('live', live)
+    return live
+  }
+  const loadSurvey = createMiddleware<PublicEnv>(async (c, next) => {
+    await findLive(c)
     await next()
   })
 
-  const cors = createMiddleware<PublicEnv>(async (c, next) => {
+  const allowOrigin = (c: Context<PublicEnv>, live: LiveSurvey) => {
     const origin = c.req.header('origin')
     c.header('vary', 'Origin')
     if (origin !== undefined && !sameOrigin(c, origin)) {
-      if (!c.get('live').origins.has(origin)) throw new AppError(403, 'origin_not_allowed', 'this origin is not allowed to use the survey')
+      if (!live.origins.has(origin)) throw new AppError(403, 'origin_not_allowed', 'this origin is not allowed to use the survey')
       c.header('access-control-allow-origin', origin)
     }
-    await next()
-  })
+  }
 
-  const requireActive = createMiddleware<PublicEnv>(async (c, next) => {
-    if (c.get('live').survey.status !== 'active') throw new AppError(410, 'survey_paused', 'this survey is not taking responses')
-    await next()
-  })
+  const requireActive = (live: LiveSurvey) => {
+    if (live.survey.status !== 'active') throw new AppError(410, 'survey_paused', 'this survey is not taking responses')
+  }
 
-  const rateLimit = createMiddleware<PublicEnv>(async (c, next) => {
+  const rateLimit = (c: Context<PublicEnv>, live: LiveSurvey) => {
     const ip = c.get('deps').clientIp?.(c) ?? 'unknown'
-    const verdict = rt.limiter.take(`${ip}|${c.get('live').survey.id}`)
+    const verdict = rt.limiter.take(`${ip}|${live.survey.id}`)
     if (!verdict.ok) {
       c.header('retry-after', String(verdict.retryAfterSeconds))
       throw new AppError(429, 'rate_limited', `too many requests; retry in ${verdict.retryAfterSeconds} s`)
     }
-    await next()
-  })
+  }
 
   const tooLarge = () => new AppError(413, 'payload_too_large', `request body over ${MAX_PUBLIC_BODY} bytes`)
   const countBody = bodyLimit({
@@ -91,17 +92,29 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
       throw tooLarge()
     },
   })
-  // Content-Length decides without touching the body; only a chunked upload is
-  // counted as it streams (hono's bodyLimit materialises the whole Request, which
-  // is the most expensive step of a response on Node).
-  const limitBody = createMiddleware<PublicEnv>(async (c, next) => {
+
+  // One middleware per kind of endpoint rather than one per check: each extra
+  // middleware is another async step on every response.
+  const open = createMiddleware<PublicEnv>(async (c, next) => {
+    const live = await findLive(c)
+    allowOrigin(c, live)
+    requireActive(live)
+    await next()
+  })
+  const guarded = createMiddleware<PublicEnv>(async (c, next) => {
+    const live = await findLive(c)
+    allowOrigin(c, live)
+    requireActive(live)
+    rateLimit(c, live)
+    // Content-Length decides without touching the body; only a chunked upload is
+    // counted as it streams (hono's bodyLimit materialises the whole Request, which
+    // is the most expensive step of a response on Node).
     const length = c.req.header('content-length')
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) return countBody(c, next)
     if (!/^\d+$/.test(length) || Number(length) > MAX_PUBLIC_BODY) throw tooLarge()
     await next()
   })
 
-  const guarded = [loadSurvey, cors, requireActive, rateLimit, limitBody] as const
   const channelOf = (c: Context) => {
     const origin = c.req.header('origin')
     return origin !== undefined && sameOrigin(c, origin) ? ('hosted' as const) : ('embed' as const)
@@ -142,7 +155,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     .openapi(
       createRoute({
         method: 'get', path: '/s/{publicKey}/config', tags: ['Public surveys'], summary: 'What the embed needs to render the survey',
-        security: [], middleware: [loadSurvey, cors, requireActive] as const,
+        security: [], middleware: [open] as const,
         request: { params: KeyParam },
         responses: { 200: jsonResponse('Question, scale, prompts, display rules, UI strings', z.record(z.string(), z.unknown())), ...publicErrors },
       }),
@@ -155,7 +168,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
       createRoute({
         method: 'get', path: '/s/{publicKey}/eligibility', tags: ['Public surveys'],
         summary: 'Whether this person may be shown a survey now (fatigue, open negative mentions)',
-        security: [], middleware: [...guarded] as const,
+        security: [], middleware: [guarded] as const,
         request: {
           params: KeyParam,
           query: z.object({ user: z.string().min(1).max(200).optional(), signature: z.string().regex(/^[0-9a-fA-F]{1,128}$/).optional() }),
@@ -167,7 +180,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     .openapi(
       createRoute({
         method: 'post', path: '/s/{publicKey}/responses', tags: ['Public surveys'], summary: 'Answer a survey (201 once stored)',
-        security: [], middleware: [...guarded] as const,
+        security: [], middleware: [guarded] as const,
         request: { params: KeyParam, body: jsonBody(PublicResponse) },
         responses: {
           201: jsonResponse('Stored; `token` lets the same respondent add a comment within 30 minutes', z.object({ id: z.uuid(), token: z.string() })),
@@ -179,7 +192,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     .openapi(
       createRoute({
         method: 'patch', path: '/s/{publicKey}/responses/{id}', tags: ['Public surveys'], summary: 'Add the comment to a score just given',
-        security: [], middleware: [...guarded] as const,
+        security: [], middleware: [guarded] as const,
         request: { params: KeyParam.extend({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }), body: jsonBody(CommentPatch) },
         responses: { 200: jsonResponse('Comment stored', z.object({ id: z.uuid() })), ...publicErrors },
       }),

@@ -4,11 +4,12 @@ import type { Sql, Tx } from '../db/sql.ts'
 import { enrich, type Enrichment } from '../enrich/index.ts'
 import { AppError, badRequest, notFound } from '../errors.ts'
 import { announceSurveyResponses } from '../webhooks/announce.ts'
+import type { EventType } from '../webhooks/events.ts'
 import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
 import { SCALES, scoreAsRating, type PublicResponse, type SurveyKind } from './schemas.ts'
 
-/** A survey_responses row as inserted; keys are the column names insertResponses reads from its JSON. */
+/** A survey_responses row as inserted; keys are the column names insertRows reads from its JSON. */
 export interface ResponseInsert {
   id: string
   workspace_id: string
@@ -40,10 +41,12 @@ export const COMMENT_WINDOW_MINUTES = 30
 /**
  * One multi-row INSERT: a single statement, so a single commit for the whole
  * group. The rows travel as one JSON parameter, which costs far less to bind
- * than twenty-odd parameters per row, and Postgres hashes the tokens.
+ * than twenty-odd parameters per row, and Postgres hashes the tokens. Rows are
+ * inserted only where `condition` (a WHERE clause, or nothing) holds; returns
+ * how many were.
  */
-export async function insertResponses(sql: Sql | Tx, rows: ResponseInsert[]): Promise<void> {
-  await sql`
+async function insertRows(sql: Sql | Tx, rows: ResponseInsert[], condition: postgres.PendingQuery<postgres.Row[]>): Promise<number> {
+  const result = await sql`
     INSERT INTO survey_responses (
       id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
       lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, enrich_version, token_hash, channel, responded_at)
@@ -53,13 +56,34 @@ export async function insertResponses(sql: Sql | Tx, rows: ResponseInsert[]): Pr
     FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(
       id uuid, workspace_id uuid, survey_id uuid, score smallint, comment text, email text, respondent text, customer_id uuid,
       customer_match text, page text, locale text, lang text, sentiment_label text, sentiment_score real, sentiment_confidence real,
-      intents jsonb, pii jsonb, enrich_version integer, token text, channel text, responded_at timestamptz)`
+      intents jsonb, pii jsonb, enrich_version integer, token text, channel text, responded_at timestamptz)
+    ${condition}`
+  return result.count
 }
 
 /** Stores responses and queues their `survey_response.created` webhooks in the same transaction. */
 export async function storeResponses(tx: Tx, rows: ResponseInsert[]): Promise<void> {
-  await insertResponses(tx, rows)
+  await insertRows(tx, rows, tx``)
   await announceSurveyResponses(tx, rows)
+}
+
+const CREATED: EventType = 'survey_response.created'
+
+/**
+ * Commits a group of responses. When no webhook of their workspaces listens
+ * for new responses (the usual case) that is one statement in its own
+ * implicit transaction: it inserts only if nobody listens, judged in the same
+ * snapshot as the insert, just as the announcing path would judge it. When
+ * someone does, it inserts nothing and the group is stored with its webhook
+ * deliveries in one transaction instead.
+ */
+export async function commitResponses(sql: Sql, rows: ResponseInsert[]): Promise<void> {
+  const workspaces = [...new Set(rows.map((r) => r.workspace_id))]
+  const inserted = await insertRows(sql, rows, sql`
+    WHERE NOT EXISTS (SELECT 1 FROM webhooks WHERE workspace_id = ANY(${workspaces}::uuid[]) AND enabled AND ${CREATED} = ANY(events))`)
+  // The condition holds for the whole group or for none of it.
+  if (inserted === rows.length) return
+  await sql.begin((tx) => storeResponses(tx, rows))
 }
 
 export function checkScore(kind: SurveyKind, score: number): string | undefined {

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts'
 import { BatcherFull, createBatcher } from './batcher.ts'
 import { createLiveSurveys, type LiveSurveys } from './live-surveys.ts'
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts'
-import { storeResponses, type ResponseInsert } from './responses.ts'
+import { commitResponses, type ResponseInsert } from './responses.ts'
 
 /** Per-app state of the survey endpoints: the survey cache, the public rate limit, the response batcher. */
 export interface SurveyRuntime {
@@ -15,7 +15,7 @@ export interface SurveyRuntime {
 
 export function createSurveyRuntime(deps: Deps): SurveyRuntime {
   const now = () => Date.now()
-  const batcher = createBatcher<ResponseInsert>({ write: (rows) => deps.sql.begin((tx) => storeResponses(tx, rows)), maxBatch: 500, maxConcurrent: 3, maxQueued: 20_000 })
+  const batcher = createBatcher<ResponseInsert>({ write: (rows) => commitResponses(deps.sql, rows), maxBatch: 500, maxConcurrent: 3, maxQueued: 20_000 })
   return {
     live: createLiveSurveys(deps, { ttlMs: 5000, maxEntries: 10_000, now }),
     // A person answers a survey once or twice; 20 at once and one every 3 s after leaves room for shared IPs (offices, NAT).
