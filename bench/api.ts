@@ -15,7 +15,7 @@ import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import { silentLogger } from '../src/logger.ts'
 import { MentionFilter } from '../src/mentions/filter.ts'
-import { listMentions } from '../src/mentions/list.ts'
+import { listMentionsJson } from '../src/mentions/list.ts'
 import { issueReport } from '../src/reports/issues.ts'
 import { getTicket } from '../src/tickets/tickets.ts'
 import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
@@ -125,7 +125,7 @@ async function main() {
       const q = Object.fromEntries(u.searchParams)
       if (u.pathname === '/v1/mentions') {
         const { limit, sort, ...filter } = q
-        return listMentions(dd, ws.id, { filter: MentionFilter.parse(filter), sort: sort === 'newest' ? 'newest' : 'priority', limit: Number(limit ?? 50) })
+        return listMentionsJson(dd, ws.id, { filter: MentionFilter.parse(filter), sort: sort === 'newest' ? 'newest' : 'priority', limit: Number(limit ?? 50) })
       }
       if (u.pathname.startsWith('/v1/tickets/')) return getTicket(dd, ws.id, u.pathname.slice('/v1/tickets/'.length))
       return issueReport(dd, ws.id, { sort: (q.sort as 'trend') ?? 'mentions', format: 'json' })

@@ -41,6 +41,7 @@ export async function listApiKeys(deps: Deps, workspaceId: string): Promise<ApiK
 export async function deleteApiKey(deps: Deps, workspaceId: string, id: string): Promise<void> {
   const rows = await deps.sql`DELETE FROM api_keys WHERE workspace_id = ${workspaceId} AND id = ${id} RETURNING id`
   if (rows.length === 0) throw notFound('api key')
+  forgetKey(deps, id)
 }
 
 export async function authenticate(deps: Deps, key: string): Promise<Principal | undefined> {
@@ -56,4 +57,50 @@ export async function authenticate(deps: Deps, key: string): Promise<Principal |
     )
     SELECT "keyId", "workspaceId", "workspaceName", role FROM k`
   return row
+}
+
+/**
+ * How long a verified key is trusted without asking the database again. The
+ * API's hot paths then cost no round trip (and no hash) to authenticate. A key
+ * revoked through this process is forgotten at once (deleteApiKey); one
+ * revoked by another process, or deleted in SQL, keeps working here for at
+ * most this long. last_used_at is refreshed on each re-check, so it stays
+ * accurate to about a minute plus this.
+ */
+export const PRINCIPAL_TTL_MS = 30_000
+/** Valid keys only (a wrong key is never remembered), so this bounds memory against many real keys. */
+const MAX_REMEMBERED = 1_000
+
+interface Remembered {
+  principal: Principal
+  until: number
+}
+// One memory per database pool: two apps in one process never share keys.
+const rememberedByPool = new WeakMap<Sql, Map<string, Remembered>>()
+
+function rememberedFor(deps: Deps): Map<string, Remembered> {
+  let m = rememberedByPool.get(deps.sql)
+  if (!m) rememberedByPool.set(deps.sql, (m = new Map()))
+  return m
+}
+
+function forgetKey(deps: Deps, keyId: string) {
+  const m = rememberedFor(deps)
+  for (const [key, r] of m) if (r.principal.keyId === keyId) m.delete(key)
+}
+
+/** `authenticate`, remembered for PRINCIPAL_TTL_MS per key: for the API's per-request check. */
+export async function authenticateRemembered(deps: Deps, key: string): Promise<Principal | undefined> {
+  const m = rememberedFor(deps)
+  const now = deps.clock().getTime()
+  const hit = m.get(key)
+  if (hit && hit.until > now) return hit.principal
+  m.delete(key)
+  const principal = await authenticate(deps, key)
+  if (principal) {
+    // Insertion order is age order: drop the oldest when full.
+    if (m.size >= MAX_REMEMBERED) m.delete(m.keys().next().value!)
+    m.set(key, { principal, until: now + PRINCIPAL_TTL_MS })
+  }
+  return principal
 }

@@ -1,14 +1,14 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../http/types.ts'
 import { AppError, forbidden } from '../errors.ts'
-import { authenticate } from './api-keys.ts'
+import { authenticateRemembered } from './api-keys.ts'
 import { roleAtLeast, type Role } from './keys.ts'
 
-/** Resolves `Authorization: Bearer <key>` to a principal, or 401. */
+/** Resolves `Authorization: Bearer <key>` to a principal (remembered briefly, see PRINCIPAL_TTL_MS), or 401. */
 export const requireKey = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization') ?? ''
   const match = /^Bearer\s+(\S+)$/i.exec(header)
-  const principal = match ? await authenticate(c.var.deps, match[1]) : undefined
+  const principal = match ? await authenticateRemembered(c.var.deps, match[1]) : undefined
   if (!principal) throw new AppError(401, 'unauthorized', 'a valid API key is required (Authorization: Bearer <key>)')
   c.set('principal', principal)
   await next()

@@ -92,6 +92,43 @@ export const mentionColumns = (sql: Sql | Tx): Fragment => sql`
   m.created_at, m.updated_at,
   (SELECT count(*) FROM mentions d WHERE d.duplicate_of = m.id)::int AS duplicate_count`
 
+/** A timestamptz as JSON.stringify writes a Date: UTC, milliseconds, `Z`. */
+const isoSql = (sql: Sql | Tx, ts: Fragment): Fragment => sql`to_char(${ts} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+/** The elements of `m.intents` that modelIntents keeps, with their position. */
+const modelIntentsFrom = (sql: Sql | Tx): Fragment => sql`
+  FROM jsonb_array_elements(CASE jsonb_typeof(m.intents) WHEN 'array' THEN m.intents ELSE '[]' END) WITH ORDINALITY AS i(e, n)
+  WHERE jsonb_typeof(i.e) = 'string' OR jsonb_typeof(i.e -> 'label') = 'string'`
+
+/**
+ * `toMention` of a row of `mentions m`, built by PostgreSQL as one json value
+ * (same keys, same order, same values), for pages sent without being parsed.
+ * `snippet` is the ts_headline text when the page answers a search; it is
+ * escaped and marked up as snippetToHtml does. test/triage/mention-json.test.ts
+ * holds the two to each other.
+ */
+export const mentionJsonSql = (sql: Sql | Tx, snippet?: Fragment): Fragment => sql`json_build_object(
+  'id', m.id, 'sourceId', m.source_id, 'externalId', m.external_id, 'kind', m.kind, 'platform', m.platform, 'url', m.url,
+  'author', json_build_object('handle', m.author_handle, 'name', m.author_name, 'profileUrl', m.author_profile_url, 'followers', m.author_followers),
+  'title', m.title, 'text', m.body, 'lang', m.lang, 'publishedAt', ${isoSql(sql, sql`m.published_at`)}, 'rating', m.rating,
+  'engagement', m.engagement,
+  'sentiment', coalesce(m.sentiment_override, m.sentiment_label), 'sentimentOverride', m.sentiment_override,
+  'intents', coalesce(m.intents_override::json,
+    (SELECT coalesce(json_agg(coalesce(i.e ->> 'label', i.e #>> '{}') ORDER BY i.n), '[]') ${modelIntentsFrom(sql)})),
+  'intentsOverride', m.intents_override,
+  'model', json_build_object(
+    'sentiment', json_build_object('label', m.sentiment_label, 'score', m.sentiment_score, 'confidence', m.sentiment_confidence),
+    'intents', (SELECT coalesce(json_agg(CASE
+        WHEN jsonb_typeof(i.e) = 'string' THEN json_build_object('label', i.e #>> '{}')
+        WHEN jsonb_typeof(i.e -> 'score') = 'number' THEN json_build_object('label', i.e ->> 'label', 'score', i.e -> 'score')
+        ELSE json_build_object('label', i.e ->> 'label') END ORDER BY i.n), '[]') ${modelIntentsFrom(sql)})),
+  'spamScore', m.spam_score, 'priority', m.priority, 'status', m.status, 'assignee', m.assignee, 'tags', m.tags,
+  'customerId', m.customer_id, 'customerMatch', m.customer_match, 'duplicateOf', m.duplicate_of,
+  'duplicateCount', (SELECT count(*) FROM mentions d WHERE d.duplicate_of = m.id),
+  'erased', m.erased_at IS NOT NULL,
+  ${snippet ? sql`'snippetHtml', ${snippetHtmlSql(sql, snippet)},` : sql``}
+  'createdAt', ${isoSql(sql, sql`m.created_at`)}, 'updatedAt', ${isoSql(sql, sql`m.updated_at`)})`
+
 /** The model's intents as stored by enrichment: `{label, score}` objects (bare labels tolerated). */
 function modelIntents(raw: unknown[]): { label: string; score?: number }[] {
   return raw.flatMap((i) => {
@@ -113,6 +150,12 @@ export const MARK_STOP = '\uE001'
 /** The snippet is built from untrusted text: escape everything, then turn our markers into <mark>. */
 export function snippetToHtml(snippet: string): string {
   return escapeHtml(snippet).split(MARK_START).join('<mark>').split(MARK_STOP).join('</mark>')
+}
+
+/** snippetToHtml in SQL, for mentionJsonSql. */
+function snippetHtmlSql(sql: Sql | Tx, snippet: Fragment): Fragment {
+  const escaped = sql`replace(replace(replace(replace(replace(${snippet}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')`
+  return sql`replace(replace(${escaped}, ${MARK_START}, '<mark>'), ${MARK_STOP}, '</mark>')`
 }
 
 export function toMention(r: MentionRow): Mention {

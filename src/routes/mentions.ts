@@ -1,16 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import type { TypedResponse } from 'hono'
+import type { JSONParsed } from 'hono/utils/types'
 import { AuditRecordSchema } from '../audit/schema.ts'
 import { requireRole } from '../auth/middleware.ts'
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { getMention, getMentionHistory } from '../mentions/detail.ts'
 import { MentionFilter } from '../mentions/filter.ts'
-import { listMentions, MENTION_SORTS } from '../mentions/list.ts'
+import { listMentionsJson, MENTION_SORTS } from '../mentions/list.ts'
 import { MentionSchema } from '../mentions/shape.ts'
 import { mentionStats } from '../mentions/stats.ts'
 import { addNote, BulkInput, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../mentions/update.ts'
 
 const ListQuery = MentionFilter.extend({ ...PageQuery.shape, sort: z.enum(MENTION_SORTS).default('priority') })
+const MentionPage = z.object({ items: z.array(MentionSchema), nextCursor: z.string().nullable() })
 const Note = z.object({ id: z.uuid(), author: z.string(), body: z.string(), createdAt: z.date() }).openapi('MentionNote')
 const MentionDetailSchema = MentionSchema.extend({
   customer: z
@@ -39,11 +42,13 @@ export const mentionsRouter = createRouter()
     createRoute({
       method: 'get', path: '/', tags: ['Mentions'], summary: 'The inbox: filter, search, sort (priority | newest), cursor pages',
       request: { query: ListQuery },
-      responses: { 200: jsonResponse('A page of mentions', z.object({ items: z.array(MentionSchema), nextCursor: z.string().nullable() })), ...errorResponses },
+      responses: { 200: jsonResponse('A page of mentions', MentionPage), ...errorResponses },
     }),
     async (c) => {
       const { cursor, limit, sort, ...filter } = c.req.valid('query')
-      return c.json(await listMentions(c.var.deps, c.var.principal.workspaceId, { filter, sort, cursor, limit }), 200)
+      const page = await listMentionsJson(c.var.deps, c.var.principal.workspaceId, { filter, sort, cursor, limit })
+      // JSON text built by PostgreSQL (see listMentionsJson): the document MentionPage describes, not re-serialised here.
+      return c.body(page, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<JSONParsed<z.infer<typeof MentionPage>>, 200, 'json'>
     },
   )
   .openapi(

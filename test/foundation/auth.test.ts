@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { PRINCIPAL_TTL_MS } from '../../src/auth/api-keys.ts'
 import { createTestApp } from '../helpers/app.ts'
 
 const t = await createTestApp()
@@ -29,6 +30,22 @@ describe('API keys and roles', () => {
     expect((await t.call('DELETE', `/v1/api-keys/${created.data.id}`)).status).toBe(204)
     expect((await t.call('GET', '/v1/api-keys', { key: created.data.key })).status).toBe(401)
     expect((await t.call('DELETE', `/v1/api-keys/${created.data.id}`)).status).toBe(404)
+  })
+
+  it('remembers a verified key for a short while: revoked elsewhere, it is refused once that has passed', async () => {
+    const key = await t.keyFor('viewer')
+    expect((await t.call('GET', '/v1/mentions', { key })).status).toBe(200)
+    // Deleted behind this process's back, as another server process would.
+    await t.sql`DELETE FROM api_keys WHERE prefix = ${key.slice(0, 10)}`
+    const realClock = t.deps.clock
+    try {
+      t.deps.clock = () => new Date(realClock().getTime() + PRINCIPAL_TTL_MS - 1_000)
+      expect((await t.call('GET', '/v1/mentions', { key })).status).toBe(200)
+      t.deps.clock = () => new Date(realClock().getTime() + PRINCIPAL_TTL_MS + 1_000)
+      expect((await t.call('GET', '/v1/mentions', { key })).status).toBe(401)
+    } finally {
+      t.deps.clock = realClock
+    }
   })
 
   it('lets only admins manage keys', async () => {
