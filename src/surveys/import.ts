@@ -111,7 +111,7 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
       locale: row.locale ?? null,
       token: null,
       channel: 'import',
-      responded_at: row.respondedAt ? new Date(row.respondedAt) : now,
+      responded_at: row.respondedAt ? new Date(row.respondedAt).toISOString() : now.toISOString(),
     })
   }
   await sql.begin(async (tx) => {

@@ -9,30 +9,36 @@ import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
 import { SCALES, scoreAsRating, type PublicResponse, type SurveyKind } from './schemas.ts'
 
-/** A survey_responses row as inserted; keys are the column names insertRows reads from its JSON. */
+/**
+ * A survey_responses row as inserted; keys are the column names insertRows
+ * reads from its JSON. Absent keys are NULL, or the column's usual default
+ * for lang, intents, pii and enrich_version: most public answers are a bare
+ * score, and a short row is cheaper to serialise and to parse.
+ */
 export interface ResponseInsert {
   id: string
   workspace_id: string
   survey_id: string
   score: number
-  comment: string | null
-  email: string | null
-  respondent: string | null
-  customer_id: string | null
-  customer_match: 'signed_identity' | 'import_email' | 'import_ref' | null
-  page: string | null
-  locale: string | null
-  lang: string
-  sentiment_label: string | null
-  sentiment_score: number | null
-  sentiment_confidence: number | null
-  intents: Enrichment['intents']
-  pii: Enrichment['pii']
-  enrich_version: number
+  comment?: string | null
+  email?: string | null
+  respondent?: string | null
+  customer_id?: string | null
+  customer_match?: 'signed_identity' | 'import_email' | 'import_ref' | null
+  page?: string | null
+  locale?: string | null
+  lang?: string
+  sentiment_label?: string | null
+  sentiment_score?: number | null
+  sentiment_confidence?: number | null
+  intents?: Enrichment['intents']
+  pii?: Enrichment['pii']
+  enrich_version?: number
   /** The respondent's comment token; only its SHA-256 is stored (computed by the INSERT). */
-  token: string | null
+  token?: string | null
   channel: 'embed' | 'hosted' | 'import'
-  responded_at: Date
+  /** ISO 8601; a string, since Date's own JSON conversion costs more per row. */
+  responded_at: string
 }
 
 /** How long the respondent's token may add a comment to their score. */
@@ -51,8 +57,8 @@ async function insertRows(sql: Sql | Tx, rows: ResponseInsert[], condition: post
       id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
       lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, enrich_version, token_hash, channel, responded_at)
     SELECT id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
-      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, enrich_version,
-      encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
+      coalesce(lang, 'und'), sentiment_label, sentiment_score, sentiment_confidence, coalesce(intents, '[]'), coalesce(pii, '[]'),
+      coalesce(enrich_version, 0), encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
     FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(
       id uuid, workspace_id uuid, survey_id uuid, score smallint, comment text, email text, respondent text, customer_id uuid,
       customer_match text, page text, locale text, lang text, sentiment_label text, sentiment_score real, sentiment_confidence real,
@@ -92,7 +98,7 @@ export function checkScore(kind: SurveyKind, score: number): string | undefined 
   return undefined
 }
 
-type CommentColumns = Pick<ResponseInsert, 'comment' | 'lang' | 'sentiment_label' | 'sentiment_score' | 'sentiment_confidence' | 'intents' | 'pii' | 'enrich_version'>
+type CommentColumns = Required<Pick<ResponseInsert, 'comment' | 'lang' | 'sentiment_label' | 'sentiment_score' | 'sentiment_confidence' | 'intents' | 'pii' | 'enrich_version'>>
 
 /** Comments go through the same enrichment as every mention; no comment, no classification. */
 export function enrichComment(kind: SurveyKind, score: number, comment: string | undefined, redactPii: boolean): CommentColumns {
@@ -148,22 +154,17 @@ export async function submitResponse(
     customerId = (await findCustomerByIdentity(deps, survey.workspaceId, input.user)) ?? null
   }
   const id = crypto.randomUUID()
-  await write({
-    id,
-    workspace_id: survey.workspaceId,
-    survey_id: survey.id,
-    score: input.score,
-    ...enrichComment(survey.kind, input.score, input.comment, survey.settings.redactPii),
-    email: input.email ?? null,
-    respondent: input.user ?? null,
-    customer_id: customerId,
-    customer_match: customerId ? 'signed_identity' : null,
-    page: input.page ?? null,
-    locale: input.locale ?? null,
-    token,
-    channel,
-    responded_at: deps.clock(),
-  })
+  const row: ResponseInsert = { id, workspace_id: survey.workspaceId, survey_id: survey.id, score: input.score, token, channel, responded_at: deps.clock().toISOString() }
+  if (input.comment !== undefined) Object.assign(row, enrichComment(survey.kind, input.score, input.comment, survey.settings.redactPii))
+  if (input.email !== undefined) row.email = input.email
+  if (input.user !== undefined) row.respondent = input.user
+  if (customerId) {
+    row.customer_id = customerId
+    row.customer_match = 'signed_identity'
+  }
+  if (input.page !== undefined) row.page = input.page
+  if (input.locale !== undefined) row.locale = input.locale
+  await write(row)
   return { id, token }
 }
 

@@ -30,7 +30,7 @@ describe('survey_response.created', () => {
     const row = async (ws: { id: string; key: string }, score: number): Promise<ResponseInsert> => ({
       id: crypto.randomUUID(), workspace_id: ws.id, survey_id: (await t.call('POST', '/v1/surveys', { key: ws.key, body: { kind: 'csat', question: 'Happy?' } })).data.id,
       score, ...enrichComment('csat', score, undefined, false),
-      email: null, respondent: null, customer_id: null, customer_match: null, page: null, locale: null, token: 'a'.repeat(64), channel: 'embed', responded_at: new Date(),
+      email: null, respondent: null, customer_id: null, customer_match: null, page: null, locale: null, token: 'a'.repeat(64), channel: 'embed', responded_at: new Date().toISOString(),
     })
     const rows = [await row(loud.data, 5), await row(quiet.data, 1)]
     await commitResponses(t.sql, rows)
