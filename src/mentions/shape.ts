@@ -68,6 +68,8 @@ export interface MentionRow {
   sentiment_override: string | null
   intents: unknown[]
   intents_override: string[] | null
+  /** What the inbox filters on: the override, else the model's labels (a generated column). */
+  effective_intents: string[]
   spam_score: number
   priority: number
   status: string
@@ -87,7 +89,7 @@ export interface MentionRow {
 export const mentionColumns = (sql: Sql | Tx): Fragment => sql`
   m.id, m.source_id, m.external_id, m.kind, m.platform, m.url, m.author_handle, m.author_name, m.author_profile_url,
   m.author_followers, m.title, m.body, m.lang, m.published_at, m.rating, m.engagement, m.sentiment_label,
-  m.sentiment_score, m.sentiment_confidence, m.sentiment_override, m.intents, m.intents_override, m.spam_score,
+  m.sentiment_score, m.sentiment_confidence, m.sentiment_override, m.intents, m.intents_override, m.effective_intents, m.spam_score,
   m.priority, m.status, m.assignee, m.tags, m.customer_id, m.customer_match, m.duplicate_of, m.erased_at,
   m.created_at, m.updated_at,
   (SELECT count(*) FROM mentions d WHERE d.duplicate_of = m.id)::int AS duplicate_count`
@@ -95,10 +97,14 @@ export const mentionColumns = (sql: Sql | Tx): Fragment => sql`
 /** A timestamptz as JSON.stringify writes a Date: UTC, milliseconds, `Z`. */
 const isoSql = (sql: Sql | Tx, ts: Fragment): Fragment => sql`to_char(${ts} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
-/** The elements of `m.intents` that modelIntents keeps, with their position. */
-const modelIntentsFrom = (sql: Sql | Tx): Fragment => sql`
+/** modelIntents in SQL. */
+const modelIntentsSql = (sql: Sql | Tx): Fragment => sql`(
+  SELECT coalesce(json_agg(CASE
+      WHEN jsonb_typeof(i.e) = 'string' THEN json_build_object('label', i.e #>> '{}')
+      WHEN jsonb_typeof(i.e -> 'score') = 'number' THEN json_build_object('label', i.e ->> 'label', 'score', i.e -> 'score')
+      ELSE json_build_object('label', i.e ->> 'label') END ORDER BY i.n), '[]')
   FROM jsonb_array_elements(CASE jsonb_typeof(m.intents) WHEN 'array' THEN m.intents ELSE '[]' END) WITH ORDINALITY AS i(e, n)
-  WHERE jsonb_typeof(i.e) = 'string' OR jsonb_typeof(i.e -> 'label') = 'string'`
+  WHERE jsonb_typeof(i.e) = 'string' OR jsonb_typeof(i.e -> 'label') = 'string')`
 
 /**
  * `toMention` of a row of `mentions m`, built by PostgreSQL as one json value
@@ -113,15 +119,11 @@ export const mentionJsonSql = (sql: Sql | Tx, snippet?: Fragment): Fragment => s
   'title', m.title, 'text', m.body, 'lang', m.lang, 'publishedAt', ${isoSql(sql, sql`m.published_at`)}, 'rating', m.rating,
   'engagement', m.engagement,
   'sentiment', coalesce(m.sentiment_override, m.sentiment_label), 'sentimentOverride', m.sentiment_override,
-  'intents', coalesce(m.intents_override::json,
-    (SELECT coalesce(json_agg(coalesce(i.e ->> 'label', i.e #>> '{}') ORDER BY i.n), '[]') ${modelIntentsFrom(sql)})),
+  'intents', m.effective_intents,
   'intentsOverride', m.intents_override,
   'model', json_build_object(
     'sentiment', json_build_object('label', m.sentiment_label, 'score', m.sentiment_score, 'confidence', m.sentiment_confidence),
-    'intents', (SELECT coalesce(json_agg(CASE
-        WHEN jsonb_typeof(i.e) = 'string' THEN json_build_object('label', i.e #>> '{}')
-        WHEN jsonb_typeof(i.e -> 'score') = 'number' THEN json_build_object('label', i.e ->> 'label', 'score', i.e -> 'score')
-        ELSE json_build_object('label', i.e ->> 'label') END ORDER BY i.n), '[]') ${modelIntentsFrom(sql)})),
+    'intents', ${modelIntentsSql(sql)}),
   'spamScore', m.spam_score, 'priority', m.priority, 'status', m.status, 'assignee', m.assignee, 'tags', m.tags,
   'customerId', m.customer_id, 'customerMatch', m.customer_match, 'duplicateOf', m.duplicate_of,
   'duplicateCount', (SELECT count(*) FROM mentions d WHERE d.duplicate_of = m.id),
@@ -176,7 +178,7 @@ export function toMention(r: MentionRow): Mention {
     engagement: r.engagement,
     sentiment: (r.sentiment_override ?? r.sentiment_label) as Mention['sentiment'],
     sentimentOverride: r.sentiment_override as Mention['sentimentOverride'],
-    intents: r.intents_override ?? intents.map((i) => i.label),
+    intents: r.effective_intents,
     intentsOverride: r.intents_override as Mention['intentsOverride'],
     model: { sentiment: { label: r.sentiment_label, score: r.sentiment_score, confidence: r.sentiment_confidence }, intents },
     spamScore: r.spam_score,
