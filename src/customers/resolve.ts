@@ -10,6 +10,25 @@ import type { Fragment } from '../mentions/filter.ts'
 const FEDIVERSE = ['mastodon']
 const EMAIL_LIKE = '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'
 
+/**
+ * For each target (a query returning `id`, `author_kind`, `author_key`), the
+ * customer whose identity matches best and how (`kind:value`); targets with no
+ * match are absent.
+ */
+function bestMatches(tx: Tx, workspaceId: string, targets: Fragment): Fragment {
+  return tx`
+    SELECT DISTINCT ON (t.id) t.id, ci.customer_id, ci.kind || ':' || ci.value AS how
+    FROM (${targets}) t
+    CROSS JOIN LATERAL (VALUES
+      (t.author_kind, t.author_key, 1),
+      (CASE WHEN t.author_kind IN ${tx(FEDIVERSE)} AND t.author_key LIKE '%_@_%' THEN t.author_kind END, split_part(t.author_key, '@', 1), 2),
+      (CASE WHEN t.author_kind NOT IN ${tx(FEDIVERSE)} AND t.author_key ~ ${EMAIL_LIKE} THEN 'email' END, t.author_key, 3),
+      (CASE WHEN t.author_kind NOT IN ${tx(FEDIVERSE)} AND t.author_key ~ ${EMAIL_LIKE} THEN 'domain' END, split_part(t.author_key, '@', 2), 4)
+    ) AS k(kind, value, rank)
+    JOIN customer_identities ci ON ci.workspace_id = ${workspaceId} AND ci.kind = k.kind AND ci.value = k.value
+    ORDER BY t.id, k.rank`
+}
+
 /** Re-resolves the mentions `targets` selects (a query returning `id`), linking, relinking or unlinking them. */
 async function resolveTargets(tx: Tx, workspaceId: string, targets: Fragment): Promise<number> {
   const rows = await tx`
@@ -18,21 +37,35 @@ async function resolveTargets(tx: Tx, workspaceId: string, targets: Fragment): P
       FROM mentions m
       WHERE m.workspace_id = ${workspaceId} AND m.id IN (${targets})
         AND m.customer_match IS DISTINCT FROM 'manual' AND m.erased_at IS NULL
-    ), best AS (
-      SELECT DISTINCT ON (t.id) t.id, ci.customer_id, ci.kind || ':' || ci.value AS how
-      FROM target t
-      CROSS JOIN LATERAL (VALUES
-        (t.author_kind, t.author_key, 1),
-        (CASE WHEN t.author_kind IN ${tx(FEDIVERSE)} AND t.author_key LIKE '%_@_%' THEN t.author_kind END, split_part(t.author_key, '@', 1), 2),
-        (CASE WHEN t.author_kind NOT IN ${tx(FEDIVERSE)} AND t.author_key ~ ${EMAIL_LIKE} THEN 'email' END, t.author_key, 3),
-        (CASE WHEN t.author_kind NOT IN ${tx(FEDIVERSE)} AND t.author_key ~ ${EMAIL_LIKE} THEN 'domain' END, split_part(t.author_key, '@', 2), 4)
-      ) AS k(kind, value, rank)
-      JOIN customer_identities ci ON ci.workspace_id = ${workspaceId} AND ci.kind = k.kind AND ci.value = k.value
-      ORDER BY t.id, k.rank
-    )
+    ), best AS (${bestMatches(tx, workspaceId, tx`SELECT id, author_kind, author_key FROM target`)})
     UPDATE mentions m SET customer_id = b.customer_id, customer_match = b.how
     FROM target t LEFT JOIN best b ON b.id = t.id
     WHERE m.id = t.id AND (m.customer_id IS DISTINCT FROM b.customer_id OR m.customer_match IS DISTINCT FROM b.how)
+    RETURNING m.id`
+  return rows.length
+}
+
+/** What an insert returns about each new mention for linking it. */
+export interface NewMention {
+  id: string
+  author_kind: string
+  author_key: string | null
+}
+
+/**
+ * Links mentions this transaction just inserted. They are unlinked, not
+ * manual and not erased, so only those with a match are written, and their
+ * author keys come from the insert's RETURNING instead of being read back.
+ */
+export async function linkNewMentions(tx: Tx, workspaceId: string, mentions: readonly NewMention[]): Promise<number> {
+  if (mentions.length === 0) return 0
+  const targets = tx`
+    SELECT * FROM unnest(${mentions.map((m) => m.id)}::uuid[], ${mentions.map((m) => m.author_kind)}::text[], ${mentions.map((m) => m.author_key)}::text[])
+      AS t(id, author_kind, author_key)`
+  const rows = await tx`
+    UPDATE mentions m SET customer_id = b.customer_id, customer_match = b.how
+    FROM (${bestMatches(tx, workspaceId, targets)}) b
+    WHERE m.workspace_id = ${workspaceId} AND m.id = b.id
     RETURNING m.id`
   return rows.length
 }

@@ -1,5 +1,5 @@
 import { afterMentionsStored } from '../alerts/on-ingest.ts'
-import { resolveCustomersForMentions } from '../customers/resolve.ts'
+import { linkNewMentions, type NewMention } from '../customers/resolve.ts'
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { enrich } from '../enrich/index.ts'
@@ -23,6 +23,10 @@ const MAX_BODY_CHARS = 20_000
 // 29 columns × 500 rows stays well under PostgreSQL's 65,535 bind parameters, and small
 // chunks let enrichment of the next one overlap the insert of this one.
 const CHUNK = 500
+// Enrichment gives the event loop a turn this often, so the socket can flush the
+// statement just sent: a 500-row INSERT is larger than the kernel's send buffer,
+// and PostgreSQL would otherwise wait for its tail until the next chunk is enriched.
+const ROWS_PER_TURN = 50
 
 const COLUMNS = [
   'workspace_id', 'source_id', 'external_id', 'kind', 'platform', 'url', 'author_handle', 'author_name', 'author_profile_url',
@@ -58,22 +62,33 @@ export async function ingestMentions(
   const redactPii = await redactPiiFor(tx, workspaceId)
   const now = deps.clock()
   const unique = uniqueByExternalId(items)
-  const ids: string[] = []
-  const rowsOf = (start: number) => unique.slice(start, start + CHUNK).map((item) => toRow(tx, workspaceId, source, item, redactPii, now))
-  // Enrich the next chunk while PostgreSQL stores this one: the two use different cores.
-  let rows = rowsOf(0)
-  for (let start = 0; start < unique.length; start += CHUNK) {
-    const insert = tx<{ id: string }[]>`
-      INSERT INTO mentions ${tx(rows, COLUMNS)}
-      ON CONFLICT (source_id, external_id) DO NOTHING
-      RETURNING id`.execute()
-    try {
-      rows = start + CHUNK < unique.length ? rowsOf(start + CHUNK) : []
-    } finally {
-      for (const row of await insert) ids.push(row.id)
+  const rowsOf = async (start: number) => {
+    const rows = []
+    for (let i = start; i < Math.min(start + CHUNK, unique.length); i++) {
+      if (i > start && (i - start) % ROWS_PER_TURN === 0) await new Promise(setImmediate)
+      rows.push(toRow(tx, workspaceId, source, unique[i], redactPii, now))
     }
+    return rows
   }
-  await resolveCustomersForMentions(tx, workspaceId, ids)
+  // Statements are pipelined on the transaction's connection: PostgreSQL stores
+  // one chunk while this process enriches the next (the two use different cores).
+  const inserts: Promise<NewMention[]>[] = []
+  try {
+    for (let start = 0; start < unique.length; start += CHUNK) {
+      const rows = await rowsOf(start)
+      inserts.push(tx<NewMention[]>`
+        INSERT INTO mentions ${tx(rows, COLUMNS)}
+        ON CONFLICT (source_id, external_id) DO NOTHING
+        RETURNING id, author_kind, author_key`.execute())
+    }
+  } finally {
+    // Every statement sent is settled before the transaction goes on or is rolled back.
+    await Promise.allSettled(inserts)
+  }
+  // In order, so a failure reports the statement that failed, not the ones aborted after it.
+  const stored = (await Promise.all(inserts)).flat()
+  const ids = stored.map((m) => m.id)
+  await linkNewMentions(tx, workspaceId, stored)
   await afterMentionsStored(deps, tx, workspaceId, ids)
   return { inserted: ids.length, duplicates: items.length - ids.length, ids }
 }

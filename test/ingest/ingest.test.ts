@@ -83,6 +83,26 @@ describe('ingestMentions', () => {
     expect(n).toBe(1234)
   })
 
+  it('links new mentions in every chunk to the customer whose identity matches, and only those', async () => {
+    const src = await source('api')
+    const [customer] = await t.sql`INSERT INTO customers (workspace_id, name) VALUES (${t.workspaceId}, 'Erin') RETURNING id`
+    await t.sql`
+      INSERT INTO customer_identities (workspace_id, customer_id, kind, value)
+      VALUES (${t.workspaceId}, ${customer.id}, 'mastodon', 'erin'), (${t.workspaceId}, ${customer.id}, 'domain', 'erincorp.io')`
+    const batch = Array.from({ length: 700 }, (_, i) => item(`link-${i}`, `feedback ${i}`, { author: { handle: `someone${i}` } }))
+    batch[3] = item('link-3', 'from the fediverse', { platform: 'mastodon', author: { handle: '@Erin@fosstodon.org' } })
+    batch[650] = item('link-650', 'from a colleague', { platform: 'email', author: { handle: 'sam@erincorp.io' } })
+    await t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, src, batch))
+    const linked = await t.sql`
+      SELECT external_id, customer_match FROM mentions WHERE source_id = ${src.id} AND customer_id = ${customer.id} ORDER BY external_id`
+    expect(linked).toEqual([
+      { external_id: 'link-3', customer_match: 'mastodon:erin' },
+      { external_id: 'link-650', customer_match: 'domain:erincorp.io' },
+    ])
+    const [{ n }] = await t.sql`SELECT count(*)::int AS n FROM mentions WHERE source_id = ${src.id} AND customer_id IS NULL AND customer_match IS NULL`
+    expect(n).toBe(698)
+  })
+
   it('writes nothing when the surrounding transaction rolls back', async () => {
     const src = await source()
     await expect(

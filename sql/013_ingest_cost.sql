@@ -1,0 +1,24 @@
+-- What every stored mention pays on insert, made cheaper without changing what
+-- is stored.
+
+-- The fingerprint was a SQL function with a FROM clause, which a generated
+-- column cannot inline: each row paid a SQL-function call plus a regular
+-- expression that only changes text containing a link, an @mention, a hashtag
+-- or a leading "rt". Same result (so stored fingerprints and their index stay
+-- valid), half the cost per row.
+CREATE OR REPLACE FUNCTION earshot_fingerprint(body text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT AS $$
+DECLARE
+  t text := lower(body);
+BEGIN
+  IF strpos(t, '://') > 0 OR strpos(t, '@') > 0 OR strpos(t, '#') > 0 OR left(t, 2) = 'rt' THEN
+    t := regexp_replace(t, '(https?://\S+|[@#]\w+|^rt\s)', '', 'g');
+  END IF;
+  t := regexp_replace(t, '[^[:alnum:]]+', '', 'g');
+  RETURN CASE WHEN length(t) >= 40 THEN md5(t) END;
+END
+$$;
+
+-- No query looks mentions up by content hash (near-duplicates group by
+-- fingerprint); the index only cost every insert a B-tree entry.
+DROP INDEX mentions_content_hash;
