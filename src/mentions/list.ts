@@ -43,37 +43,64 @@ const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords
  */
 const SEARCH_HEAD = 10_000
 
-/** Which rows a page shows (ids only, one more than the limit) and the order to show them in. */
-async function choosePage(deps: Deps, workspaceId: string, input: ListMentionsInput): Promise<{ page: Fragment; order: Fragment }> {
+/**
+ * Rows past the page's own that the walk takes before near-duplicates are
+ * hidden (copies are 1–2% of mentions, so one walk nearly always has enough).
+ * Hiding runs on this short head, not inside the walk: planned inside it, the
+ * check's per-row cost estimate made a selective filter's walk look costly
+ * enough for JIT compilation, 5–25 ms per query for a 4 ms walk.
+ */
+const duplicateSlack = (limit: number) => Math.ceil(limit / 5) + 5
+
+/**
+ * The rows of one page (one more than the limit, to know if there is a next),
+ * in order, each as `select` over `mentions m`.
+ */
+async function pageRows<R extends { id: string | null }>(deps: Deps, workspaceId: string, input: ListMentionsInput, select: Fragment): Promise<R[]> {
   const { sql } = deps
   const { filter, sort, limit } = input
   const { q, ...structured } = filter
-  const conds = [mentionFilterSql(sql, workspaceId, structured), hideDuplicatesSql(sql, workspaceId, filter)]
+  const conds = [mentionFilterSql(sql, workspaceId, structured)]
   if (input.cursor) {
     const c = decodeCursor(input.cursor, Cursor)
     if (c.s !== sort) throw badRequest('the cursor belongs to another sort order')
     conds.push(sort === 'priority' ? sql`(m.priority, m.id) < (${Number(c.k)}::real, ${c.id}::uuid)` : sql`(m.published_at, m.id) < (${String(c.k)}::timestamptz, ${c.id}::uuid)`)
   }
   const where = andAll(sql, conds)
+  const shown = hideDuplicatesSql(sql, workspaceId, filter)
   const order = sort === 'priority' ? sql`m.priority DESC, m.id DESC` : sql`m.published_at DESC, m.id DESC`
-  if (!q) return { page: sql`SELECT m.id FROM mentions m WHERE ${where} ORDER BY ${order} LIMIT ${limit + 1}`, order }
-  const tsq = sql`(SELECT ${searchQuerySql(sql, q)})`
-  // A common word matches within the first rows in sort order (an index-only
-  // walk); a rare one is found through the full-text index and sorted, which
-  // is cheap exactly because it is rare. Either way the page is the true top.
-  // The inner LIMIT keeps the planner on the sorted walk; the outer one stops it at the first page of matches.
-  const head = await sql<{ id: string }[]>`
-    SELECT m.id FROM (
-      SELECT m.id, m.priority, m.published_at, m.search FROM mentions m WHERE ${where} ORDER BY ${order} LIMIT ${SEARCH_HEAD}
-    ) m
-    WHERE m.search @@ ${tsq} ORDER BY ${order} LIMIT ${limit + 1}`
-  const ids = head.length > limit
-    ? head
-    : await sql<{ id: string }[]>`
-        SELECT m.id FROM mentions m WHERE ${where} AND m.search @@ ${tsq}
-        ORDER BY ${sort === 'priority' ? sql`m.priority + 0 DESC, m.id DESC` : sql`m.published_at + interval '0' DESC, m.id DESC`}
-        LIMIT ${limit + 1}`
-  return { page: sql`SELECT unnest(${ids.map((r) => r.id)}::uuid[]) AS id`, order }
+  const walk = sql`SELECT m.id, m.duplicate_of, m.priority, m.published_at ${q ? sql`, m.search` : sql``} FROM mentions m WHERE ${where} ORDER BY ${order}`
+  if (q) {
+    const tsq = sql`(SELECT ${searchQuerySql(sql, q)})`
+    // A common word matches within the first rows in sort order (an index-only
+    // walk); a rare one is found through the full-text index and sorted, which
+    // is cheap exactly because it is rare. Either way the page is the true top.
+    // The inner LIMIT keeps the planner on the sorted walk; the outer one stops it at the first page of matches.
+    const head = await sql<{ id: string }[]>`
+      SELECT m.id FROM (${walk} LIMIT ${SEARCH_HEAD}) m
+      WHERE m.search @@ ${tsq} AND ${shown} ORDER BY ${order} LIMIT ${limit + 1}`
+    const ids = head.length > limit
+      ? head
+      : await sql<{ id: string }[]>`
+          SELECT m.id FROM mentions m WHERE ${where} AND ${shown} AND m.search @@ ${tsq}
+          ORDER BY ${sort === 'priority' ? sql`m.priority + 0 DESC, m.id DESC` : sql`m.published_at + interval '0' DESC, m.id DESC`}
+          LIMIT ${limit + 1}`
+    return sql<R[]>`
+      WITH page AS (SELECT unnest(${ids.map((r) => r.id)}::uuid[]) AS id)
+      SELECT ${select} FROM page JOIN mentions m ON m.id = page.id ORDER BY ${order}`
+  }
+  // Page first on the narrow index columns, then fetch and decorate only the rows shown.
+  for (let take = limit + 1 + duplicateSlack(limit); ; take *= 4) {
+    const rows = await sql<(R & { walked: number })[]>`
+      WITH head AS (${walk} LIMIT ${take}),
+        page AS (SELECT m.id FROM head m WHERE ${shown} ORDER BY ${order} LIMIT ${limit + 1})
+      SELECT ${select}, w.walked
+      FROM (SELECT count(*)::int AS walked FROM head) w LEFT JOIN (page JOIN mentions m ON m.id = page.id) ON true
+      ORDER BY ${order}`
+    // An empty page still has its one row of `walked`.
+    const found = rows.filter((r) => r.id !== null)
+    if (found.length > limit || rows[0].walked < take) return found
+  }
 }
 
 const sortKeySql = (sql: Sql, sort: MentionSort) => (sort === 'priority' ? sql`m.priority` : sql`m.published_at::text`)
@@ -90,14 +117,9 @@ function nextCursor<R extends { id: string; sort_key: number | string }>(rows: R
 
 export async function listMentions(deps: Deps, workspaceId: string, input: ListMentionsInput): Promise<{ items: Mention[]; nextCursor: string | null }> {
   const { sql } = deps
-  const { page, order } = await choosePage(deps, workspaceId, input)
   const q = input.filter.q
-  // Page first on the narrow index columns, then fetch and decorate only the rows shown.
-  const rows = await sql<(MentionRow & { sort_key: number | string })[]>`
-    WITH page AS (${page})
-    SELECT ${mentionColumns(sql)}, ${sortKeySql(sql, input.sort)} AS sort_key ${q ? sql`, ${headlineSql(sql, q)} AS snippet` : sql``}
-    FROM page JOIN mentions m ON m.id = page.id
-    ORDER BY ${order}`
+  const rows = await pageRows<MentionRow & { sort_key: number | string }>(deps, workspaceId, input,
+    sql`${mentionColumns(sql)}, ${sortKeySql(sql, input.sort)} AS sort_key ${q ? sql`, ${headlineSql(sql, q)} AS snippet` : sql``}`)
   const { shown, nextCursor: cursor } = nextCursor(rows, input)
   return { items: shown.map(toMention), nextCursor: cursor }
 }
@@ -110,13 +132,9 @@ export async function listMentions(deps: Deps, workspaceId: string, input: ListM
  */
 export async function listMentionsJson(deps: Deps, workspaceId: string, input: ListMentionsInput): Promise<string> {
   const { sql } = deps
-  const { page, order } = await choosePage(deps, workspaceId, input)
   const q = input.filter.q
-  const rows = await sql<{ id: string; sort_key: number | string; json: string }[]>`
-    WITH page AS (${page})
-    SELECT m.id, ${sortKeySql(sql, input.sort)} AS sort_key, ${mentionJsonSql(sql, q ? headlineSql(sql, q) : undefined)}::text AS json
-    FROM page JOIN mentions m ON m.id = page.id
-    ORDER BY ${order}`
+  const rows = await pageRows<{ id: string; sort_key: number | string; json: string }>(deps, workspaceId, input,
+    sql`m.id, ${sortKeySql(sql, input.sort)} AS sort_key, ${mentionJsonSql(sql, q ? headlineSql(sql, q) : undefined)}::text AS json`)
   const { shown, nextCursor: cursor } = nextCursor(rows, input)
   return `{"items":[${shown.map((r) => r.json).join(',')}],"nextCursor":${JSON.stringify(cursor)}}`
 }

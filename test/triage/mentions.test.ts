@@ -172,3 +172,20 @@ describe('near-duplicates', () => {
     expect((await t.call('GET', `/v1/mentions/${copy}`)).data.status).toBe('resolved')
   })
 })
+
+describe('near-duplicates beyond one walk', () => {
+  it('still fills the page when more copies are hidden than the walk takes spare rows', async () => {
+    const text = 'Data export to the warehouse silently drops every other row since Monday'
+    const [first] = await seedMentions(t.sql, t.workspaceId, reddit, [{ text, priority: 0.5, tags: ['flood'] }])
+    const copies = await seedMentions(t.sql, t.workspaceId, hn,
+      Array.from({ length: 12 }, (_, i) => ({ text: `RT @someone: ${text.toUpperCase()} https://t.co/x${i} #data`, priority: 0.49 - i / 100, tags: ['flood'] })))
+    const [last] = await seedMentions(t.sql, t.workspaceId, hn, [{ text: 'Unrelated: the invoice PDF has the wrong VAT number', priority: 0.1, tags: ['flood'] }])
+    const [{ grouped }] = await t.sql<{ grouped: number }[]>`SELECT count(*)::int AS grouped FROM mentions WHERE id = ANY(${copies}::uuid[]) AND duplicate_of = ${first}`
+    expect(grouped).toBe(copies.length)
+    const one = await list('tag=flood&limit=1')
+    expect(one.items.map((m) => m.id)).toEqual([first])
+    const two = await list(`tag=flood&limit=1&cursor=${one.nextCursor}`)
+    expect(two.items.map((m) => m.id)).toEqual([last])
+    expect(two.nextCursor).toBeNull()
+  })
+})
