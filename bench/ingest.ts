@@ -2,6 +2,7 @@
 // rows through ingestMentions (normalize, hash, enrich, batched insert), next
 // to a raw batched INSERT of the same rows into the same table, same run.
 import { openBenchDatabase } from './database.ts'
+import { findPostmaster, ownCpuMs, postgresCpuMs } from './process-cpu.ts'
 import { appendFile } from 'node:fs/promises'
 import os from 'node:os'
 import { toMention } from '../connectors/hackernews/index.ts'
@@ -69,6 +70,24 @@ async function main() {
     }
     type Target = Awaited<ReturnType<typeof source>>
 
+    const postmaster = await findPostmaster(sql)
+    /** Wall time of `work`, and the CPU this process and PostgreSQL spent per row on it. */
+    async function measured(rows: number, work: () => Promise<void>) {
+      const pg0 = postgresCpuMs(postmaster)
+      const node0 = ownCpuMs()
+      const started = performance.now()
+      await work()
+      const ms = performance.now() - started
+      const pg1 = postgresCpuMs(postmaster)
+      return {
+        ms,
+        nodeUs: ((ownCpuMs() - node0) * 1000) / rows,
+        pgUs: pg0 === undefined || pg1 === undefined ? undefined : ((pg1 - pg0) * 1000) / rows,
+      }
+    }
+    type Cost = Awaited<ReturnType<typeof measured>>
+    const cpuPerRow = (c: Cost) => `Node ${Math.round(c.nodeUs)} µs${c.pgUs === undefined ? '' : `, PostgreSQL ${Math.round(c.pgUs)} µs`}`
+
     const items = connectorOutput(TOTAL, 'hn')
     const warm = connectorOutput(2000, 'warm')
 
@@ -84,24 +103,25 @@ async function main() {
       }))
     async function rawInsert(target: Target, list: MentionItem[]) {
       const rows = rawRows(target, list)
-      const started = performance.now()
-      for (let i = 0; i < rows.length; i += RUN) {
+      return measured(list.length, async () => {
+        for (let i = 0; i < rows.length; i += RUN) {
         await sql.begin(async (tx) => {
-          for (let j = i; j < Math.min(i + RUN, rows.length); j += STATEMENT) {
-            await tx`INSERT INTO mentions ${tx(rows.slice(j, j + STATEMENT))} ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id`
-          }
-        })
-      }
-      return performance.now() - started
+            for (let j = i; j < Math.min(i + RUN, rows.length); j += STATEMENT) {
+              await tx`INSERT INTO mentions ${tx(rows.slice(j, j + STATEMENT))} ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id`
+            }
+          })
+        }
+      })
     }
     async function pipeline({ sourceId, workspaceId }: Target, list: MentionItem[]) {
-      const started = performance.now()
       let inserted = 0
-      for (let i = 0; i < list.length; i += RUN) {
-        inserted += (await sql.begin((tx) => ingestMentions(deps, tx, workspaceId, { id: sourceId, kind: 'hackernews' }, list.slice(i, i + RUN)))).inserted
-      }
+      const cost = await measured(list.length, async () => {
+        for (let i = 0; i < list.length; i += RUN) {
+          inserted += (await sql.begin((tx) => ingestMentions(deps, tx, workspaceId, { id: sourceId, kind: 'hackernews' }, list.slice(i, i + RUN)))).inserted
+        }
+      })
       if (inserted !== list.length) throw new Error(`expected ${list.length} inserted, got ${inserted}`)
-      return performance.now() - started
+      return cost
     }
 
     await rawInsert(await source('warm raw'), warm)
@@ -110,16 +130,18 @@ async function main() {
     const enrichStarted = performance.now()
     for (const m of items) enrich({ text: m.text, title: m.title, kind: 'hackernews', engagement: m.engagement, publishedAt: m.publishedAt }, { redactPii: true })
     const enrichMs = performance.now() - enrichStarted
-    const rawMs = await rawInsert(await source('raw'), items)
-    const pipeMs = await pipeline(await source('pipeline'), items)
+    const raw = await rawInsert(await source('raw'), items)
+    const pipe = await pipeline(await source('pipeline'), items)
+    const rawMs = raw.ms
+    const pipeMs = pipe.ms
     const rawRate = TOTAL / (rawMs / 1000)
     const pipeRate = TOTAL / (pipeMs / 1000)
     const ratio = pipeRate / rawRate
     const [{ version }] = await sql`SELECT current_setting('server_version') AS version`
     const lines = [
       `mentions: ${TOTAL}, one transaction per ${RUN} (a run), INSERTs of ${STATEMENT} rows, PostgreSQL ${version}`,
-      `raw batched INSERT (anchor):        ${Math.round(rawRate).toLocaleString('en-US')} rows/s (${(rawMs / 1000).toFixed(2)} s)`,
-      `ingestMentions (normalize+enrich):  ${Math.round(pipeRate).toLocaleString('en-US')} mentions/s (${(pipeMs / 1000).toFixed(2)} s)`,
+      `raw batched INSERT (anchor):        ${Math.round(rawRate).toLocaleString('en-US')} rows/s (${(rawMs / 1000).toFixed(2)} s; CPU per row: ${cpuPerRow(raw)})`,
+      `ingestMentions (normalize+enrich):  ${Math.round(pipeRate).toLocaleString('en-US')} mentions/s (${(pipeMs / 1000).toFixed(2)} s; CPU per row: ${cpuPerRow(pipe)})`,
       `ratio: ${(ratio * 100).toFixed(1)}% of raw (target ≥ 45%, ≥ 10,000/s)`,
       `enrich() alone, in process:        ${Math.round(TOTAL / (enrichMs / 1000)).toLocaleString('en-US')} mentions/s (${(enrichMs / 1000).toFixed(2)} s)`,
     ]
@@ -130,8 +152,8 @@ async function main() {
         new URL('../BENCHMARKS.md', import.meta.url),
         `\n## Ingestion (${new Date().toISOString().slice(0, 10)})\n\nCommand: \`${TOTAL === 100_000 ? '' : `BENCH_MENTIONS=${TOTAL} `}npm run bench:ingest -- --record\` (${cores} cores, 1-minute load average ${LOAD_AT_START.toFixed(1)} at start, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'} PostgreSQL ${version}).\n` +
           `${TOTAL.toLocaleString('en-US')} Hacker News hits mapped by the real connector, stored through \`ingestMentions\` (normalize, content hash, enrichment, batched \`INSERT … ON CONFLICT DO NOTHING\` of 500 rows, one transaction per 5,000 like a poll) — next to the same rows inserted raw (precomputed values, same statements and transactions) in the same run:\n\n` +
-          `| path | rate | time |\n|---|---|---|\n| raw batched INSERT (anchor) | ${Math.round(rawRate).toLocaleString('en-US')} rows/s | ${(rawMs / 1000).toFixed(2)} s |\n` +
-          `| ingestMentions | ${Math.round(pipeRate).toLocaleString('en-US')} mentions/s | ${(pipeMs / 1000).toFixed(2)} s |\n| of which: \`enrich()\` alone, in process | ${Math.round(TOTAL / (enrichMs / 1000)).toLocaleString('en-US')} mentions/s | ${(enrichMs / 1000).toFixed(2)} s |\n\nRatio: **${(ratio * 100).toFixed(1)}%** of the raw rate (target ≥ 45% and ≥ 10,000 mentions/s).\n`,
+          `| path | rate | time | CPU per row |\n|---|---|---|---|\n| raw batched INSERT (anchor) | ${Math.round(rawRate).toLocaleString('en-US')} rows/s | ${(rawMs / 1000).toFixed(2)} s | ${cpuPerRow(raw)} |\n` +
+          `| ingestMentions | ${Math.round(pipeRate).toLocaleString('en-US')} mentions/s | ${(pipeMs / 1000).toFixed(2)} s | ${cpuPerRow(pipe)} |\n| of which: \`enrich()\` alone, in process | ${Math.round(TOTAL / (enrichMs / 1000)).toLocaleString('en-US')} mentions/s | ${(enrichMs / 1000).toFixed(2)} s | |\n\nRatio: **${(ratio * 100).toFixed(1)}%** of the raw rate (target ≥ 45% and ≥ 10,000 mentions/s).\n`,
       )
     }
   } finally {

@@ -22,3 +22,14 @@ $$;
 -- No query looks mentions up by content hash (near-duplicates group by
 -- fingerprint); the index only cost every insert a B-tree entry.
 DROP INDEX mentions_content_hash;
+
+-- A mention's source and workspace are checked by one foreign key instead of
+-- two, as for survey responses in 012: the pair must name a source of that
+-- very workspace, and each inserted row runs one referential check instead of
+-- two. Deleting a workspace still removes its mentions, through its sources.
+ALTER TABLE sources ADD CONSTRAINT sources_id_workspace UNIQUE (id, workspace_id);
+
+ALTER TABLE mentions
+  DROP CONSTRAINT mentions_workspace_id_fkey,
+  DROP CONSTRAINT mentions_source_id_fkey,
+  ADD CONSTRAINT mentions_source FOREIGN KEY (source_id, workspace_id) REFERENCES sources (id, workspace_id) ON DELETE CASCADE;
