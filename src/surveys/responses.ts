@@ -7,6 +7,7 @@ import { announceSurveyResponses } from '../webhooks/announce.ts'
 import type { EventType } from '../webhooks/events.ts'
 import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
+import { newRespondentToken } from './respondent-token.ts'
 import { SCALES, scoreAsRating, type PublicResponse, type SurveyKind } from './schemas.ts'
 
 /**
@@ -139,8 +140,7 @@ export async function submitResponse(
   const { survey } = live
   const rangeError = checkScore(survey.kind, input.score)
   if (rangeError) throw badRequest(rangeError)
-  // Two v4 UUIDs: 244 random bits from Node's cached entropy, far cheaper per call than getRandomValues.
-  const token = (crypto.randomUUID() + crypto.randomUUID()).replace(/-/g, '')
+  const token = newRespondentToken()
   // Honeypot filled: answer like a success so the bot learns nothing, store nothing.
   if (input.website) return { id: crypto.randomUUID(), token }
 
