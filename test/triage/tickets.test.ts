@@ -116,6 +116,20 @@ describe('issue report', () => {
     expect((await t.call('GET', '/v1/reports/issues?since=2026-01-02&until=2026-01-01')).status).toBe(400)
     expect((await t.call('GET', '/v1/reports/issues?sort=loudness')).status).toBe(400)
   })
+
+  it('orders one computation by each sort: same rows and numbers, each sort by its own key', async () => {
+    type Row = { ticketId: string; mentions: number; customers: number; value: number; change: number }
+    const sorts = { mentions: 'mentions', customers: 'customers', value: 'value', trend: 'change' } as const
+    const reports = await Promise.all(Object.keys(sorts).map((s) => t.call('GET', `/v1/reports/issues?sort=${s}`)))
+    const byId = (rows: Row[]) => [...rows].sort((a, b) => a.ticketId.localeCompare(b.ticketId))
+    const first = reports[0].data.items as Row[]
+    expect(first.length).toBeGreaterThan(1)
+    Object.values(sorts).forEach((key, i) => {
+      const items = reports[i].data.items as Row[]
+      expect(byId(items)).toEqual(byId(first))
+      for (let j = 1; j < items.length; j++) expect(items[j - 1][key]).toBeGreaterThanOrEqual(items[j][key])
+    })
+  })
 })
 
 describe('suggestions', () => {
