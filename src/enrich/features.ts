@@ -98,6 +98,8 @@ export interface FeatureOptions {
   title?: boolean
   /** Char n-grams inside words (default on); long technical texts do better on words alone. */
   charGrams?: boolean
+  /** Only features of the first this many tokens (default all): an issue's opening says what it is, its logs and stack traces blur it. */
+  maxTokens?: number
 }
 
 /**
@@ -174,9 +176,10 @@ export function project(text: HashedText, opts: FeatureOptions, out: FeatureVect
   const lseed = opts.lang
   const title = opts.title ?? false
   const charGrams = opts.charGrams ?? true
+  const maxTokens = opts.maxTokens ?? Infinity
   for (let i = 0; i < text.n; i++) {
     const kind = text.kind[i]
-    if ((kind === TITLE && !title) || (kind === CHARGRAM && !charGrams)) continue
+    if ((kind === TITLE && !title) || (kind === CHARGRAM && !charGrams) || text.tok[i] >= maxTokens) continue
     const h = text.h[i]
     if (lseed) out.push(fmix(h ^ lseed) & mask, 1, text.tok[i])
     out.push(fmix(h) & mask, 1, text.tok[i])
