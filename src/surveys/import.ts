@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync'
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { checkScore, enrichComment, storeResponses, type ResponseInsert } from './responses.ts'
+import { newResponseId } from './response-id.ts'
 import { ImportRow } from './schemas.ts'
 import { getSurvey } from './surveys.ts'
 
@@ -98,7 +99,7 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
     }
     const customerId = refCustomer ?? (row.email ? byEmail.get(row.email.toLowerCase()) : undefined) ?? null
     rows.push({
-      id: crypto.randomUUID(),
+      id: newResponseId(),
       workspace_id: workspaceId,
       survey_id: survey.id,
       score: row.score,

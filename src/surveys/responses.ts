@@ -8,6 +8,7 @@ import type { EventType } from '../webhooks/events.ts'
 import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
 import { newRespondentToken } from './respondent-token.ts'
+import { newResponseId } from './response-id.ts'
 import { SCALES, scoreAsRating, type PublicResponse, type SurveyKind } from './schemas.ts'
 
 /**
@@ -142,7 +143,7 @@ export async function submitResponse(
   if (rangeError) throw badRequest(rangeError)
   const token = newRespondentToken()
   // Honeypot filled: answer like a success so the bot learns nothing, store nothing.
-  if (input.website) return { id: crypto.randomUUID(), token }
+  if (input.website) return { id: newResponseId(), token }
 
   let customerId: string | null = null
   if (input.signature !== undefined) {
@@ -153,7 +154,7 @@ export async function submitResponse(
     }
     customerId = (await findCustomerByIdentity(deps, survey.workspaceId, input.user)) ?? null
   }
-  const id = crypto.randomUUID()
+  const id = newResponseId()
   const row: ResponseInsert = { id, workspace_id: survey.workspaceId, survey_id: survey.id, score: input.score, token, channel, responded_at: deps.clock().toISOString() }
   if (input.comment !== undefined) Object.assign(row, enrichComment(survey.kind, input.score, input.comment, survey.settings.redactPii))
   if (input.email !== undefined) row.email = input.email
