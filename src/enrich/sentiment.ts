@@ -9,7 +9,7 @@ import { lexiconDense, scoreLexicon, type Contribution } from './lexicon.ts'
 import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
-export const SENTIMENT_VERSION = 6
+export const SENTIMENT_VERSION = 7
 
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number]

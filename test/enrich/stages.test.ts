@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hashTokens, HashedText } from '../../src/enrich/features.ts'
+import { stemGreek } from '../../src/enrich/greek.ts'
 import { detectIntents } from '../../src/enrich/intent.ts'
 import { detectLang } from '../../src/enrich/lang.ts'
 import { scoreLexicon } from '../../src/enrich/lexicon.ts'
@@ -92,6 +93,21 @@ describe('sentiment', () => {
     expect(sentiment('Εξαιρετική εφαρμογή, ευχαριστώ πολύ!', 'el').label).toBe('positive')
     expect(sentiment('Απαράδεκτη εξυπηρέτηση, πολύ κακή εμπειρία', 'el').label).toBe('negative')
     expect(sentiment('Geweldige app, echt top', 'nl').label).toBe('positive')
+  })
+
+  it('stems Greek inflection, final sigma and degree onto one lemma', () => {
+    // Masculine (final ς), feminine and neuter forms meet; ωραία (nice) must not meet ώρα (hour).
+    expect(new Set(['καλός', 'καλή', 'καλό', 'καλοί', 'καλύτερη', 'ΚΑΛΟΣ'].map(stemGreek))).toEqual(new Set(['καλ']))
+    expect(stemGreek('ωραία')).toBe(stemGreek('ωραίος'))
+    expect(stemGreek('ωραία')).not.toBe(stemGreek('ώρα'))
+    expect(stemGreek('ευγενέστατοι')).toBe(stemGreek('ευγενής'))
+    expect(stemGreek('κάκιστη')).toBe(stemGreek('κακός'))
+  })
+
+  it('reads Greek negation and "works" the way reviews use them', () => {
+    expect(sentiment('Δουλεύει ρολόι, κανένα παράπονο', 'el').label).toBe('positive')
+    expect(sentiment('Δεν λειτουργεί τίποτα σωστά μετά την αναβάθμιση', 'el').label).toBe('negative')
+    expect(sentiment('Η καλύτερη πίτσα που έχω φάει!', 'el').label).toBe('positive')
   })
 
   it('lets a star rating or survey score pull the result', () => {
