@@ -44,29 +44,19 @@ export type IssueRow = z.infer<typeof IssueRowSchema>
 
 const DAY = 86_400_000
 
-export type ReportSort = (typeof REPORT_SORTS)[number]
-type RankedRow = IssueRow & { [K in ReportSort as `rank_${K}`]: number }
-
-/**
- * A report's rows, each with its position under every sort order: the numbers
- * do not depend on the order, so one computation answers all of them (see
- * sortReport), and concurrent requests for different sorts can share it.
- */
-export interface RankedReport {
-  since: Date
-  until: Date
-  items: RankedRow[]
-}
-
-export type ReportPeriod = Pick<ReportQuery, 'since' | 'until' | 'status'>
-
-export async function rankedIssueReport(deps: Deps, workspaceId: string, q: ReportPeriod): Promise<RankedReport> {
+export async function issueReport(deps: Deps, workspaceId: string, q: ReportQuery): Promise<{ since: Date; until: Date; items: IssueRow[] }> {
   const until = q.until ? new Date(q.until) : deps.clock()
   const since = q.since ? new Date(q.since) : new Date(until.getTime() - 30 * DAY)
   if (!(since < until)) throw badRequest('since must be before until')
   const previousStart = new Date(since.getTime() - (until.getTime() - since.getTime()))
   const { sql } = deps
-  const rows = await sql<RankedRow[]>`
+  const order = {
+    mentions: sql`mentions DESC, customers DESC`,
+    customers: sql`customers DESC, mentions DESC`,
+    value: sql`value DESC, customers DESC`,
+    trend: sql`change DESC, mentions DESC`,
+  }[q.sort]
+  const rows = await sql<IssueRow[]>`
     WITH ev AS (
       SELECT l.ticket_id, l.at, m.customer_id, m.effective_sentiment AS sentiment, true AS is_mention
       FROM ticket_links l JOIN mentions m ON m.id = l.mention_id
@@ -89,12 +79,7 @@ export async function rankedIssueReport(deps: Deps, workspaceId: string, q: Repo
       FROM (SELECT DISTINCT ticket_id, customer_id FROM ev WHERE customer_id IS NOT NULL) x
       JOIN customers c ON c.id = x.customer_id GROUP BY x.ticket_id
     )
-    SELECT r.*,
-      row_number() OVER (ORDER BY mentions DESC, customers DESC, title, "ticketId")::int AS rank_mentions,
-      row_number() OVER (ORDER BY customers DESC, mentions DESC, title, "ticketId")::int AS rank_customers,
-      row_number() OVER (ORDER BY value DESC, customers DESC, title, "ticketId")::int AS rank_value,
-      row_number() OVER (ORDER BY change DESC, mentions DESC, title, "ticketId")::int AS rank_trend
-    FROM (
+    SELECT * FROM (
       SELECT t.id AS "ticketId", t.title, t.status, t.external_provider AS "externalProvider", t.external_key AS "externalKey",
         t.external_url AS "externalUrl", coalesce(cur.mentions, 0) AS mentions, coalesce(cur.responses, 0) AS responses,
         coalesce(cur.customers, 0) AS customers, coalesce(val.value, 0) AS value, coalesce(cur.negative, 0) AS negative,
@@ -106,21 +91,9 @@ export async function rankedIssueReport(deps: Deps, workspaceId: string, q: Repo
       FROM tickets t
       LEFT JOIN cur ON cur.ticket_id = t.id LEFT JOIN prev ON prev.ticket_id = t.id LEFT JOIN val ON val.ticket_id = t.id
       WHERE t.workspace_id = ${workspaceId} ${q.status ? sql`AND t.status IN ${sql(q.status)}` : sql``}
-    ) r`
+    ) r
+    ORDER BY ${order}, title, "ticketId"`
   return { since, until, items: rows }
-}
-
-/** The report in one sort order, ties broken by title then id as PostgreSQL collates them. */
-export function sortReport(report: RankedReport, sort: ReportSort): { since: Date; until: Date; items: IssueRow[] } {
-  const rank = `rank_${sort}` as const
-  const items = [...report.items]
-    .sort((a, b) => a[rank] - b[rank])
-    .map(({ rank_mentions: _m, rank_customers: _c, rank_value: _v, rank_trend: _t, ...row }) => row)
-  return { since: report.since, until: report.until, items }
-}
-
-export async function issueReport(deps: Deps, workspaceId: string, q: ReportQuery): Promise<{ since: Date; until: Date; items: IssueRow[] }> {
-  return sortReport(await rankedIssueReport(deps, workspaceId, q), q.sort)
 }
 
 const CSV_COLUMNS: [keyof IssueRow, string][] = [

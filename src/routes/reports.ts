@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, errorResponses } from '../http/types.ts'
-import { IssueRowSchema, issueReportCsv, rankedIssueReport, ReportQuery, sortReport } from '../reports/issues.ts'
+import { IssueRowSchema, issueReport, issueReportCsv, ReportQuery } from '../reports/issues.ts'
 import { singleFlight } from '../reports/single-flight.ts'
 
 // A report is one heavy aggregate that dashboards and people request all at
-// once (Monday morning); concurrent requests for the same period share one
-// computation, whatever their sort order and format.
-const shared = singleFlight<Awaited<ReturnType<typeof rankedIssueReport>>>()
+// once (Monday morning); identical concurrent requests share one computation.
+const shared = singleFlight<Awaited<ReturnType<typeof issueReport>>>()
 
 export const reportsRouter = createRouter().openapi(
   createRoute({
@@ -27,8 +26,8 @@ export const reportsRouter = createRouter().openapi(
   async (c) => {
     const q = c.req.valid('query')
     const { workspaceId } = c.var.principal
-    const key = JSON.stringify([workspaceId, q.since, q.until, q.status])
-    const report = sortReport(await shared(key, () => rankedIssueReport(c.var.deps, workspaceId, q)), q.sort)
+    const key = JSON.stringify([workspaceId, q.since, q.until, q.status, q.sort])
+    const report = await shared(key, () => issueReport(c.var.deps, workspaceId, q))
     if (q.format === 'json') return c.json(report, 200)
     const day = report.until.toISOString().slice(0, 10)
     return c.body(issueReportCsv(report.items), 200, {
