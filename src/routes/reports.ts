@@ -5,7 +5,16 @@ import { singleFlight } from '../reports/single-flight.ts'
 
 // A report is one heavy aggregate that dashboards and people request all at
 // once (Monday morning); identical concurrent requests share one computation.
-const shared = singleFlight<Awaited<ReturnType<typeof issueReport>>>()
+type Report = Awaited<ReturnType<typeof issueReport>>
+const shared = singleFlight<Report>()
+
+// Requests that joined one computation share its serialisation too, once per format.
+const bodies = new WeakMap<Report, { json?: string; csv?: string }>()
+function bodyOf(report: Report, format: 'json' | 'csv'): string {
+  let made = bodies.get(report)
+  if (!made) bodies.set(report, (made = {}))
+  return (made[format] ??= format === 'json' ? JSON.stringify(report) : issueReportCsv(report.items))
+}
 
 export const reportsRouter = createRouter().openapi(
   createRoute({
@@ -28,9 +37,9 @@ export const reportsRouter = createRouter().openapi(
     const { workspaceId } = c.var.principal
     const key = JSON.stringify([workspaceId, q.since, q.until, q.status, q.sort])
     const report = await shared(key, () => issueReport(c.var.deps, workspaceId, q))
-    if (q.format === 'json') return c.json(report, 200)
+    if (q.format === 'json') return c.body(bodyOf(report, 'json'), 200, { 'content-type': 'application/json' })
     const day = report.until.toISOString().slice(0, 10)
-    return c.body(issueReportCsv(report.items), 200, {
+    return c.body(bodyOf(report, 'csv'), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="issues-${day}.csv"`,
     })
