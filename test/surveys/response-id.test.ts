@@ -12,4 +12,11 @@ describe('response ids', () => {
     expect([...ids].reverse().sort()).toEqual(ids)
     expect(ids[0].replace(/-/g, '').slice(0, 12)).toBe(Date.UTC(2026, 0, 1).toString(16).padStart(12, '0'))
   })
+
+  it('differ within one millisecond', () => {
+    const at = Date.UTC(2026, 0, 1)
+    const [a, b] = [newResponseId(at), newResponseId(at)]
+    expect(a.slice(0, 15)).toBe(b.slice(0, 15))
+    expect(a).not.toBe(b)
+  })
 })
