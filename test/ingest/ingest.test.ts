@@ -103,6 +103,20 @@ describe('ingestMentions', () => {
     expect(n).toBe(698)
   })
 
+  it('reports the statement that failed, not the pipelined ones aborted after it', async () => {
+    const missing = { id: crypto.randomUUID(), kind: 'hackernews' }
+    const batch = Array.from({ length: 1200 }, (_, i) => item(`orphan-${i}`, `mention ${i}`))
+    let reported: unknown
+    await t.sql
+      .begin(async (tx) => {
+        reported = await ingestMentions(t.deps, tx, t.workspaceId, missing, batch).then(() => 'stored', (e: unknown) => e)
+      })
+      .catch(() => {})
+    expect(String(reported)).toMatch(/foreign key constraint "mentions_source"/)
+    const [{ ok }] = await t.sql`SELECT 1 AS ok`
+    expect(ok).toBe(1)
+  })
+
   it('writes nothing when the surrounding transaction rolls back', async () => {
     const src = await source()
     await expect(
