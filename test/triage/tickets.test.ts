@@ -117,7 +117,7 @@ describe('issue report', () => {
     expect((await t.call('GET', '/v1/reports/issues?sort=loudness')).status).toBe(400)
   })
 
-  it('orders one computation by each sort: same rows and numbers, each sort by its own key', async () => {
+  it('every sort gives the same rows and numbers, each ordered by its own key', async () => {
     type Row = { ticketId: string; mentions: number; customers: number; value: number; change: number }
     const sorts = { mentions: 'mentions', customers: 'customers', value: 'value', trend: 'change' } as const
     const reports = await Promise.all(Object.keys(sorts).map((s) => t.call('GET', `/v1/reports/issues?sort=${s}`)))
