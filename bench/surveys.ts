@@ -101,6 +101,8 @@ interface Run {
   cpuUsPerOk?: number
   /** PostgreSQL's CPU (all its processes) per successful response, when it runs on this machine. */
   pgUsPerOk?: number
+  /** The load generator's own CPU (this process) per successful response: it shares the cores. */
+  loadUsPerOk?: number
 }
 
 /** [pid, ppid, CPU ms] of every process, from /proc (Linux). */
@@ -186,8 +188,11 @@ async function main() {
           const before = (await sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n
           child.send('start')
           const pgBefore = postgresCpuMs(postmaster)
+          const loadBefore = process.cpuUsage()
           const run = await load(label, ready.port, ready.publicKey ?? 'k', commentEvery)
+          const loadUsed = process.cpuUsage(loadBefore)
           const pgAfter = postgresCpuMs(postmaster)
+          run.loadUsPerOk = (loadUsed.user + loadUsed.system) / run.ok
           child.send('cpu')
           run.cpuUsPerOk = (1000 * ((await new Promise((r) => child.once('message', r))) as { cpuMs: number }).cpuMs) / run.ok
           if (mode === 'surveys' && pgBefore !== undefined && pgAfter !== undefined) run.pgUsPerOk = (1000 * (pgAfter - pgBefore)) / run.ok
@@ -211,10 +216,10 @@ async function main() {
   console.log(`${CONNECTIONS} connections, ${DURATION_S} s each\n`)
   const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ')
   console.log(`load average at the start: ${loads(loadAtStart)}, at the end: ${loads(os.loadavg())}\n`)
-  console.log('| endpoint | 2xx/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/response | PostgreSQL CPU µs/response |')
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|')
+  console.log('| endpoint | 2xx/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/response | PostgreSQL CPU µs/response | load generator CPU µs/response |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
   const us = (v: number | undefined) => (v === undefined ? '–' : String(Math.round(v)))
-  for (const r of runs) console.log(`| ${r.label} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.other} | ${r.errors} | ${us(r.cpuUsPerOk)} | ${us(r.pgUsPerOk)} |`)
+  for (const r of runs) console.log(`| ${r.label} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.other} | ${r.errors} | ${us(r.cpuUsPerOk)} | ${us(r.pgUsPerOk)} | ${us(r.loadUsPerOk)} |`)
   for (const r of surveys) console.log(`\n${r.label}: ${r.ok} answered 201, each a stored row; ${((100 * r.rps) / bare.rps).toFixed(0)}% of the bare handler's rate`)
 }
 
