@@ -3,8 +3,8 @@
 // Each server runs in its own process so the load generator doesn't share its event
 // loop. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temp dir.
 import { openBenchDatabase } from './database.ts'
+import { findPostmaster, postgresCpuMs } from './process-cpu.ts'
 import { fork, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -103,41 +103,6 @@ interface Run {
   pgUsPerOk?: number
   /** The load generator's own CPU (this process) per successful response: it shares the cores. */
   loadUsPerOk?: number
-}
-
-/** [pid, ppid, CPU ms] of every process, from /proc (Linux). */
-function processCpu(): [number, number, number][] {
-  const out: [number, number, number][] = []
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      // Fields after the command name: state ppid … utime(12th) stime(13th), in clock ticks (100/s).
-      const f = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')
-      out.push([Number(entry), Number(f[1]), (Number(f[11]) + Number(f[12])) * 10])
-    } catch {
-      // the process ended while being read
-    }
-  }
-  return out
-}
-
-/** CPU ms used so far by the postmaster and all its children, or undefined when PostgreSQL isn't on this machine. */
-function postgresCpuMs(postmaster: number | undefined): number | undefined {
-  if (postmaster === undefined) return undefined
-  let ms = 0
-  for (const [pid, ppid, cpu] of processCpu()) if (pid === postmaster || ppid === postmaster) ms += cpu
-  return ms
-}
-
-/** The postmaster serving `sql`, if it is a local process we can see. */
-async function findPostmaster(sql: ReturnType<typeof createSql>): Promise<number | undefined> {
-  const [{ pid }] = await sql<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`
-  try {
-    const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').trim())!
-    return comm.startsWith('postgres') ? Number(rest.split(' ')[1]) : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** `commentEvery`: one request in this many carries a comment (0 = none). */
