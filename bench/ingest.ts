@@ -1,7 +1,9 @@
 // npm run bench:ingest — mentions/second from connector output to committed
 // rows through ingestMentions (normalize, hash, enrich, batched insert), next
 // to a raw batched INSERT of the same rows into the same table, same run,
-// the two interleaved run by run.
+// the two interleaved run by run: once one poll at a time, once as many polls
+// at a time as the scheduler runs by default (each its own source and
+// transaction, raw runs likewise).
 import { openBenchDatabase } from './database.ts'
 import { findPostmaster, ownCpuMs, postgresCpuMs } from './process-cpu.ts'
 import { appendFile } from 'node:fs/promises'
@@ -13,6 +15,7 @@ import type { Deps } from '../src/deps.ts'
 import { silentLogger } from '../src/logger.ts'
 import { enrich } from '../src/enrich/index.ts'
 import { ingestMentions } from '../src/pipeline/ingest.ts'
+import { DEFAULT_POLL_CONCURRENCY } from '../src/scheduler/tick.ts'
 import type { MentionItem } from '../src/pipeline/mention-item.ts'
 import { createWorkspace } from '../src/workspaces/workspaces.ts'
 
@@ -58,7 +61,7 @@ function connectorOutput(n: number, prefix: string): MentionItem[] {
 async function main() {
   const db = await openBenchDatabase()
   const url = db.url
-  const sql = createSql(url, { max: 4 })
+  const sql = createSql(url, { max: DEFAULT_POLL_CONCURRENCY + 1 })
   try {
     await migrate(sql)
     const deps: Deps = { sql, config: { version: 'bench', allowPrivateUrls: false }, logger: silentLogger, clock: () => new Date() }
@@ -113,52 +116,67 @@ async function main() {
       const { inserted } = await sql.begin((tx) => ingestMentions(deps, tx, workspaceId, { id: sourceId, kind: 'hackernews' }, list))
       if (inserted !== list.length) throw new Error(`expected ${list.length} inserted, got ${inserted}`)
     }
-    // Both paths store the same items run by run, alternating which goes first, so each
-    // meets the same table size and the same background work (autovacuum, checkpoints);
-    // run one after the other, the second path paid for the first one's rows.
-    async function compare(list: MentionItem[], name: string) {
-      const rawTarget = await source(`${name} raw`)
-      const pipeTarget = await source(`${name} pipeline`)
-      const rows = rawRows(rawTarget, list)
+    // Both paths store the same items run by run (`parallel` runs at once, on as many sources),
+    // alternating which goes first, so each meets the same table size and the same background
+    // work (autovacuum, checkpoints); run one after the other, the second path paid for the first one's rows.
+    async function compare(list: MentionItem[], name: string, parallel: number) {
+      const targets = async (path: string) => {
+        const out: Target[] = []
+        for (let k = 0; k < parallel; k++) out.push(await source(`${name} ${path} ${k}`))
+        return out
+      }
+      const rawTargets = await targets('raw')
+      const pipeTargets = await targets('pipeline')
       const raw = tally()
       const pipe = tally()
-      for (let i = 0; i < list.length; i += RUN) {
-        const rawFirst = (i / RUN) % 2 === 0
-        if (rawFirst) await timed(raw, () => rawRun(rows.slice(i, i + RUN)))
-        await timed(pipe, () => pipelineRun(pipeTarget, list.slice(i, i + RUN)))
-        if (!rawFirst) await timed(raw, () => rawRun(rows.slice(i, i + RUN)))
+      const group = RUN * parallel
+      for (let i = 0; i < list.length; i += group) {
+        const runs = Array.from({ length: parallel }, (_, k) => list.slice(i + k * RUN, i + (k + 1) * RUN)).filter((r) => r.length > 0)
+        const rows = runs.map((r, k) => rawRows(rawTargets[k], r))
+        const rawPhase = () => timed(raw, () => Promise.all(rows.map(rawRun)))
+        const pipePhase = () => timed(pipe, () => Promise.all(runs.map((r, k) => pipelineRun(pipeTargets[k], r))))
+        if ((i / group) % 2 === 0) {
+          await rawPhase()
+          await pipePhase()
+        } else {
+          await pipePhase()
+          await rawPhase()
+        }
       }
       return { raw, pipe }
     }
+    const rates = ({ raw, pipe }: Awaited<ReturnType<typeof compare>>) => {
+      const rawRate = TOTAL / (raw.ms / 1000)
+      const pipeRate = TOTAL / (pipe.ms / 1000)
+      return [
+        `  raw batched INSERT (anchor):        ${Math.round(rawRate).toLocaleString('en-US')} rows/s (${(raw.ms / 1000).toFixed(2)} s; CPU per row: ${cpuPerRow(raw)})`,
+        `  ingestMentions (normalize+enrich):  ${Math.round(pipeRate).toLocaleString('en-US')} mentions/s (${(pipe.ms / 1000).toFixed(2)} s; CPU per row: ${cpuPerRow(pipe)})`,
+        `  ratio: ${((pipeRate / rawRate) * 100).toFixed(1)}% of raw (target ≥ 45%, ≥ 10,000/s)`,
+      ]
+    }
 
-    await compare(warm, 'warm')
+    await compare(warm, 'warm', 1)
     // Where the time goes: the enrichment stage alone, in process, over the same items.
     const enrichStarted = performance.now()
     for (const m of items) enrich({ text: m.text, title: m.title, kind: 'hackernews', engagement: m.engagement, publishedAt: m.publishedAt }, { redactPii: true })
     const enrichMs = performance.now() - enrichStarted
-    const { raw, pipe } = await compare(items, 'main')
-    const rawMs = raw.ms
-    const pipeMs = pipe.ms
-    const rawRate = TOTAL / (rawMs / 1000)
-    const pipeRate = TOTAL / (pipeMs / 1000)
-    const ratio = pipeRate / rawRate
+    const serial = await compare(items, 'serial', 1)
+    const concurrent = await compare(items, 'concurrent', DEFAULT_POLL_CONCURRENCY)
     const [{ version }] = await sql`SELECT current_setting('server_version') AS version`
     const lines = [
-      `mentions: ${TOTAL}, one transaction per ${RUN} (a run), INSERTs of ${STATEMENT} rows, PostgreSQL ${version}`,
-      `raw batched INSERT (anchor):        ${Math.round(rawRate).toLocaleString('en-US')} rows/s (${(rawMs / 1000).toFixed(2)} s; CPU per row: ${cpuPerRow(raw)})`,
-      `ingestMentions (normalize+enrich):  ${Math.round(pipeRate).toLocaleString('en-US')} mentions/s (${(pipeMs / 1000).toFixed(2)} s; CPU per row: ${cpuPerRow(pipe)})`,
-      `ratio: ${(ratio * 100).toFixed(1)}% of raw (target ≥ 45%, ≥ 10,000/s)`,
-      `enrich() alone, in process:        ${Math.round(TOTAL / (enrichMs / 1000)).toLocaleString('en-US')} mentions/s (${(enrichMs / 1000).toFixed(2)} s)`,
+      `mentions: ${TOTAL}, one transaction per ${RUN} (a run), INSERTs of ${STATEMENT} rows, PostgreSQL ${version}, load average at start ${LOAD_AT_START.toFixed(1)}`,
+      'one poll at a time:',
+      ...rates(serial),
+      `${DEFAULT_POLL_CONCURRENCY} polls at a time (the scheduler's default concurrency, each its own source and transaction):`,
+      ...rates(concurrent),
+      `enrich() alone, in process:          ${Math.round(TOTAL / (enrichMs / 1000)).toLocaleString('en-US')} mentions/s (${(enrichMs / 1000).toFixed(2)} s)`,
     ]
     console.log(lines.join('\n'))
     if (process.argv.includes('--record')) {
-      const cores = os.cpus().length
+      const command = `${TOTAL === 100_000 ? '' : `BENCH_MENTIONS=${TOTAL} `}npm run bench:ingest -- --record`
       await appendFile(
         new URL('../BENCHMARKS.md', import.meta.url),
-        `\n## Ingestion (${new Date().toISOString().slice(0, 10)})\n\nCommand: \`${TOTAL === 100_000 ? '' : `BENCH_MENTIONS=${TOTAL} `}npm run bench:ingest -- --record\` (${cores} cores, 1-minute load average ${LOAD_AT_START.toFixed(1)} at start, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'} PostgreSQL ${version}).\n` +
-          `${TOTAL.toLocaleString('en-US')} Hacker News hits mapped by the real connector, stored through \`ingestMentions\` (normalize, content hash, enrichment, batched \`INSERT … ON CONFLICT DO NOTHING\` of 500 rows, one transaction per 5,000 like a poll) — next to the same rows inserted raw (precomputed values, same statements and transactions) in the same run, the two paths alternating run by run:\n\n` +
-          `| path | rate | time | CPU per row |\n|---|---|---|---|\n| raw batched INSERT (anchor) | ${Math.round(rawRate).toLocaleString('en-US')} rows/s | ${(rawMs / 1000).toFixed(2)} s | ${cpuPerRow(raw)} |\n` +
-          `| ingestMentions | ${Math.round(pipeRate).toLocaleString('en-US')} mentions/s | ${(pipeMs / 1000).toFixed(2)} s | ${cpuPerRow(pipe)} |\n| of which: \`enrich()\` alone, in process | ${Math.round(TOTAL / (enrichMs / 1000)).toLocaleString('en-US')} mentions/s | ${(enrichMs / 1000).toFixed(2)} s | |\n\nRatio: **${(ratio * 100).toFixed(1)}%** of the raw rate (target ≥ 45% and ≥ 10,000 mentions/s).\n`,
+        `\n## Ingestion (${new Date().toISOString().slice(0, 10)})\n\nCommand: \`${command}\` (${os.cpus().length} cores, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'} PostgreSQL).\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`,
       )
     }
   } finally {

@@ -22,6 +22,9 @@ export interface TickOptions {
 /** A job that runs once per tick after the polls, e.g. alert evaluation. Must be idempotent and safe to overlap. */
 export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 
+/** Sources a Node instance polls at once unless told otherwise. */
+export const DEFAULT_POLL_CONCURRENCY = 4
+
 const AFTER_POLL_JOBS: TickJob[] = [evaluatePeriodicAlerts, pollTrackerStatuses, pruneDeliveries]
 
 export interface TickResult {
@@ -30,7 +33,7 @@ export interface TickResult {
 
 /** The single scheduled entry: lease due sources, poll them with bounded concurrency, then run the after-poll jobs. */
 export async function tick(deps: Deps, opts: TickOptions): Promise<TickResult> {
-  const concurrency = opts.concurrency ?? 4
+  const concurrency = opts.concurrency ?? DEFAULT_POLL_CONCURRENCY
   const leased = await leaseDueSources(deps, opts.owner, opts.limit ?? concurrency * 4)
   const http = createSourceHttpClient(deps, opts.signal, opts.http)
   const queue = new PQueue({ concurrency })
