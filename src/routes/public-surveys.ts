@@ -129,17 +129,18 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
 
   // One middleware per kind of endpoint rather than one per check: each extra
   // middleware is another async step on every response.
-  const open = createMiddleware<PublicEnv>(async (c, next) => {
+  const admit = async (c: Context<PublicEnv>) => {
     const live = await findLive(c)
     allowOrigin(c, live)
     requireActive(live)
+    return live
+  }
+  const open = createMiddleware<PublicEnv>(async (c, next) => {
+    await admit(c)
     await next()
   })
   const guarded = createMiddleware<PublicEnv>(async (c, next) => {
-    const live = await findLive(c)
-    allowOrigin(c, live)
-    requireActive(live)
-    rateLimit(c, live)
+    rateLimit(c, await admit(c))
     // Content-Length decides without touching the body; only a chunked upload is
     // counted as it streams (hono's bodyLimit materialises the whole Request, which
     // is the most expensive step of a response on Node).
