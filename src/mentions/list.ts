@@ -35,13 +35,19 @@ export function hideDuplicatesSql(sql: Sql, workspaceId: string, filter: Mention
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`
 
 /**
- * How many rows in sort order a search walks (index-only: the inbox indexes
- * carry the search vector) before asking the full-text index instead. A word
- * in more than 1 in SEARCH_HEAD / limit mentions is found by the walk, which
- * stops at the first page of matches; a rarer one has few enough matches
- * that fetching and sorting them all is cheap.
+ * A search walks the filter's rows in sort order (index-only: the inbox
+ * indexes carry the search vector), at first FIRST_WALK of them. Short of a
+ * page of matches, the rate it saw predicts how far the page's last match
+ * lies: up to MAX_WALK rows it walks again that far, past that the full-text
+ * index finds every match and they are sorted. At 1M mentions a walked row
+ * costs ~0.8 µs and the index ~3 µs per match plus a few ms for its posting
+ * lists, so walking wins while a 50-row page lies within ~20k rows (words in
+ * more than ~0.3% of mentions), and a rare word wastes a short walk only.
  */
-const SEARCH_HEAD = 10_000
+const FIRST_WALK = 4_000
+const MAX_WALK = 20_000
+/** Walk a quarter past the prediction: the rate from a short walk is rough. */
+const WALK_MARGIN = 1.25
 
 /**
  * Rows past the page's own that the walk takes before near-duplicates are
@@ -72,24 +78,27 @@ async function pageRows<R extends { id: string | null }>(deps: Deps, workspaceId
   const walk = sql`SELECT m.id, m.duplicate_of, m.priority, m.published_at ${q ? sql`, m.search` : sql``} FROM mentions m WHERE ${where} ORDER BY ${order}`
   if (q) {
     const tsq = sql`(SELECT ${searchQuerySql(sql, q)})`
-    // A common word matches within the first rows in sort order (an index-only
-    // walk); a rare one is found through the full-text index and sorted, which
-    // is cheap exactly because it is rare. Either way the page is the true top.
-    // The inner LIMIT keeps the planner on the sorted walk; the outer one stops it at the first page of matches.
-    // OFFSET 0 keeps the duplicate check out of the walk, where its cost
-    // estimate, charged to every walked row, invited JIT compilation (tens of ms).
-    const head = await sql<{ id: string }[]>`
-      SELECT m.id FROM (
-        SELECT m.id, m.duplicate_of, m.priority, m.published_at FROM (${walk} LIMIT ${SEARCH_HEAD}) m
-        WHERE m.search @@ ${tsq} ORDER BY ${order} OFFSET 0
-      ) m
-      WHERE ${shown} ORDER BY ${order} LIMIT ${limit + 1}`
-    const ids = head.length > limit
-      ? head
-      : await sql<{ id: string }[]>`
-          SELECT m.id FROM mentions m WHERE ${where} AND ${shown} AND m.search @@ ${tsq}
-          ORDER BY ${sort === 'priority' ? sql`m.priority + 0 DESC, m.id DESC` : sql`m.published_at + interval '0' DESC, m.id DESC`}
-          LIMIT ${limit + 1}`
+    const walkSearch = async () => {
+      for (let take = FIRST_WALK; take <= MAX_WALK; ) {
+        // The inner LIMIT keeps the planner on the sorted walk; the outer one stops it at the first page of matches.
+        // OFFSET 0 keeps the duplicate check out of the walk, where its cost
+        // estimate, charged to every walked row, invited JIT compilation (tens of ms).
+        const ids = await sql<{ id: string }[]>`
+          SELECT m.id FROM (
+            SELECT m.id, m.duplicate_of, m.priority, m.published_at FROM (${walk} LIMIT ${take}) m
+            WHERE m.search @@ ${tsq} ORDER BY ${order} OFFSET 0
+          ) m
+          WHERE ${shown} ORDER BY ${order} LIMIT ${limit + 1}`
+        if (ids.length > limit) return ids
+        // Infinity when nothing matched: too rare to walk to.
+        take = Math.ceil((WALK_MARGIN * (limit + 1) * take) / ids.length)
+      }
+    }
+    // A rare word (or a filter with few rows): every match from the full-text index, sorted.
+    const ids = (await walkSearch()) ?? await sql<{ id: string }[]>`
+      SELECT m.id FROM mentions m WHERE ${where} AND ${shown} AND m.search @@ ${tsq}
+      ORDER BY ${sort === 'priority' ? sql`m.priority + 0 DESC, m.id DESC` : sql`m.published_at + interval '0' DESC, m.id DESC`}
+      LIMIT ${limit + 1}`
     return sql<R[]>`
       WITH page AS (SELECT unnest(${ids.map((r) => r.id)}::uuid[]) AS id)
       SELECT ${select} FROM page JOIN mentions m ON m.id = page.id ORDER BY ${order}`
