@@ -2,14 +2,17 @@
 // clients: default inbox page, a filtered page, full-text search, ticket
 // detail and the issue report. Anchors measured in the same run: /healthz
 // through the same server and load (the floor of HTTP + auth-free routing),
-// each scenario's requests one at a time over HTTP, and each request's domain
-// function called in-process (the database work alone), on the same data.
-import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+// each scenario's requests one at a time over HTTP, each request's domain
+// function called in-process (the database work alone), on the same data, and
+// an inbox page's bytes served from memory by a bare Hono handler under the
+// same load (the floor of sending such a page at all).
+import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { startEmbedded } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
@@ -19,6 +22,9 @@ import { listMentionsJson } from '../src/mentions/list.ts'
 import { issueReport } from '../src/reports/issues.ts'
 import { getTicket } from '../src/tickets/tickets.ts'
 import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { findPostmaster, ownCpuMs, postgresCpuMs, processCpuMs } from './process-cpu.ts'
 import { DEFAULT_COUNTS, seedApiData } from './seed-api.ts'
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? DEFAULT_COUNTS.mentions)
@@ -56,8 +62,16 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (opts: {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 
-async function load(base: string, paths: string[], auth: boolean) {
+/** Processes whose CPU is charged to the requests of a run. */
+interface Meters {
+  server: number
+  postmaster?: number
+}
+
+async function load(base: string, paths: string[], auth: boolean, meters: Meters) {
   const times: number[] = []
+  const cpu = () => ({ server: processCpuMs(meters.server) ?? NaN, pg: postgresCpuMs(meters.postmaster) ?? NaN, own: ownCpuMs() })
+  const before = cpu()
   const instance = autocannon({
     url: base,
     connections: CONNECTIONS,
@@ -67,9 +81,29 @@ async function load(base: string, paths: string[], auth: boolean) {
   })
   instance.on('response', (_c, _s, _b, ms) => times.push(ms))
   const result = await new Promise<LoadResult>((resolve) => instance.on('done', resolve))
+  const after = cpu()
   times.sort((a, b) => a - b)
   const ms = (p: number) => Number((pct(times, p) ?? NaN).toFixed(1))
-  return { rps: result.requests.average, p50: ms(50), p95: ms(95), p99: ms(99), non2xx: result.non2xx + result.errors + result.timeouts, n: times.length }
+  // CPU per request in µs, whatever else the shared machine was doing: the server, PostgreSQL, the load generator.
+  const us = (k: keyof typeof after) => ((after[k] - before[k]) * 1000) / times.length
+  const cpuUs = `${us('server').toFixed(0)} / ${Number.isNaN(us('pg')) ? '—' : us('pg').toFixed(0)} / ${us('own').toFixed(0)}`
+  return { rps: result.requests.average, p50: ms(50), p95: ms(95), p99: ms(99), non2xx: result.non2xx + result.errors + result.timeouts, n: times.length, cpuUs }
+}
+
+/** Child: serves the file's bytes as the inbox route, behind the bench key, and reports its port. */
+async function servePage(file: string) {
+  const body = await readFile(file, 'utf8')
+  const app = new Hono().get('/v1/mentions', (c) =>
+    c.req.header('authorization') === `Bearer ${KEY}` ? c.body(body, 200, { 'content-type': 'application/json' }) : c.json({ error: 'unauthorized' }, 401))
+  serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => process.send!(info.port))
+}
+
+function startPageServer(file: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = fork(fileURLToPath(import.meta.url), ['serve-page', file], { execArgv: ['--import', 'tsx'], stdio: 'inherit' })
+  return new Promise((resolve, reject) => {
+    child.once('message', (port) => resolve({ child, base: `http://127.0.0.1:${port as number}` }))
+    child.once('exit', (code) => reject(new Error(`page server exited with ${code}`)))
+  })
 }
 
 async function main() {
@@ -151,8 +185,9 @@ async function main() {
       { name: 'issue report (500 tickets, last 30 days)', target: '≤ 200 ms', paths: ['/v1/reports/issues', '/v1/reports/issues?sort=trend', '/v1/reports/issues?format=csv'] },
     ]
 
+    const meters: Meters = { server: server.pid!, postmaster: await findPostmaster(sql) }
     // Anchor 1: the same server and load on a route with no database work.
-    const floor = await load(base, ['/healthz'], false)
+    const floor = await load(base, ['/healthz'], false, meters)
     // Warm caches once so every scenario meets the same buffer state.
     for (const s of scenarios) for (const p of s.paths) await fetch(base + p, { headers: { authorization: `Bearer ${KEY}` } })
     const rows: string[] = []
@@ -174,14 +209,23 @@ async function main() {
         db.push(performance.now() - t0)
       }
       db.sort((a, b) => a - b)
-      const r = await load(base, s.paths, true)
-      rows.push(`| ${s.name} | ${r.rps.toFixed(0)} | ${r.p50} | **${r.p95}** | ${r.p99} | ${pct(single, 50).toFixed(1)} | ${pct(db, 50).toFixed(1)} | ${s.target} | ${r.non2xx} |`)
+      const r = await load(base, s.paths, true, meters)
+      rows.push(`| ${s.name} | ${r.rps.toFixed(0)} | ${r.p50} | **${r.p95}** | ${r.p99} | ${pct(single, 50).toFixed(1)} | ${pct(db, 50).toFixed(1)} | ${r.cpuUs} | ${s.target} | ${r.non2xx} |`)
       log(`${s.name}: ${r.rps.toFixed(0)} req/s, p95 ${r.p95} ms (${r.n} requests, ${r.non2xx} not 2xx)`)
     }
+    // Anchor 4: the default inbox page's bytes from memory, behind the same key check, under the same load.
+    const page = await fetch(`${base}/v1/mentions?limit=50`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) => r.text())
+    const pageFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-page-')), 'page.json')
+    await writeFile(pageFile, page)
+    const bare = await startPageServer(pageFile)
+    const bytes = await load(bare.base, ['/v1/mentions?limit=50'], true, { server: bare.child.pid! })
+    bare.child.kill('SIGTERM')
+    await rm(path.dirname(pageFile), { recursive: true, force: true })
     console.log(`\nmachine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os.loadavg()[0].toFixed(1)}; ${total} mentions; ${CONNECTIONS} connections × ${SECONDS} s per row`)
-    console.log(`anchor /healthz (same server, same load): ${floor.rps.toFixed(0)} req/s, p50 ${floor.p50} ms, p95 ${floor.p95} ms\n`)
-    console.log('| scenario | req/s | p50 ms | p95 ms | p99 ms | HTTP alone, p50 ms | domain call alone, p50 ms | target | errors |')
-    console.log('|---|---|---|---|---|---|---|---|---|')
+    console.log(`anchor /healthz (same server, same load): ${floor.rps.toFixed(0)} req/s, p50 ${floor.p50} ms, p95 ${floor.p95} ms`)
+    console.log(`anchor: the inbox page's ${(page.length / 1024).toFixed(0)} KB from memory (bare Hono, same key check, same load): ${bytes.rps.toFixed(0)} req/s, p50 ${bytes.p50} ms, p95 ${bytes.p95} ms, CPU µs/request ${bytes.cpuUs}\n`)
+    console.log('| scenario | req/s | p50 ms | p95 ms | p99 ms | HTTP alone, p50 ms | domain call alone, p50 ms | CPU µs/request: server / PostgreSQL / load generator | target | errors |')
+    console.log('|---|---|---|---|---|---|---|---|---|---|')
     for (const r of rows) console.log(r)
     await direct.end({ timeout: 5 })
   } finally {
@@ -197,4 +241,5 @@ async function main() {
   }
 }
 
-await main()
+if (process.argv[2] === 'serve-page') await servePage(process.argv[3])
+else await main()

@@ -38,6 +38,11 @@ export function postgresCpuMs(postmaster: number | undefined): number | undefine
   return ms
 }
 
+/** CPU ms used so far by process `pid`, or undefined once it has gone. */
+export function processCpuMs(pid: number): number | undefined {
+  return processCpu().find(([p]) => p === pid)?.[2]
+}
+
 /** CPU ms this process has used so far. */
 export function ownCpuMs(): number {
   const { user, system } = process.cpuUsage()
