@@ -57,6 +57,7 @@ export async function seedApiData(sql: Sql, workspaceId: string, counts: SeedCou
     WHERE i.tablename = 'mentions' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`
   for (const ix of indexes) await sql`DROP INDEX ${sql(ix.name)}`
   await sql`ALTER TABLE mentions DISABLE TRIGGER mentions_group_duplicates`
+  await sql`ALTER TABLE mentions DISABLE TRIGGER mentions_inbox`
   const BATCH = 100_000
   for (let start = 0; start < counts.mentions; start += BATCH) {
     const end = Math.min(counts.mentions, start + BATCH) - 1

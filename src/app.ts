@@ -11,6 +11,7 @@ import { connectorsRouter } from './routes/connectors.ts'
 import { customersRouter } from './routes/customers.ts'
 import { integrationsRouter, ticketSyncRouter } from './routes/integrations.ts'
 import { renderDocs } from './routes/docs-page.ts'
+import { createPageCache } from './mentions/page-cache.ts'
 import { mentionsRouter } from './routes/mentions.ts'
 import { publicSurveysRouter } from './routes/public-surveys.ts'
 import { pushMentionsRouter } from './routes/push-mentions.ts'
@@ -29,6 +30,8 @@ import { webRouter } from './web/router.tsx'
 const MAX_API_BODY = 1024 * 1024
 // A 10,000-row customer import from a CRM export runs to a few megabytes.
 const MAX_IMPORT_BODY = 16 * 1024 * 1024
+// About 600 inbox pages of 50 mentions.
+const INBOX_CACHE_CHARS = 32 * 1024 * 1024
 
 const errorBody = (code: string, message: string, details?: unknown) => ({ error: { code, message, ...(details === undefined ? {} : { details }) } })
 
@@ -59,6 +62,8 @@ export function createApp(deps: Deps) {
   const surveys = createSurveyRuntime(deps)
   app.route('/', publicSurveysRouter(surveys))
 
+  const pages = createPageCache(deps.sql, { maxChars: INBOX_CACHE_CHARS })
+
   const apiBodyLimit = limitBody(MAX_API_BODY)
   const importBodyLimit = limitBody(MAX_IMPORT_BODY)
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/customers/import' ? importBodyLimit : apiBodyLimit)(c, next), requireKey)
@@ -68,7 +73,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/connectors', connectorsRouter)
   app.route('/v1/sources', sourcesRouter)
   app.route('/v1/mentions', pushMentionsRouter)
-  app.route('/v1/mentions', mentionsRouter)
+  app.route('/v1/mentions', mentionsRouter(pages))
   app.route('/v1/webhooks', webhooksRouter)
   app.route('/v1/alerts', alertsRouter)
   app.route('/v1/surveys', surveysRouter(surveys))

@@ -52,6 +52,24 @@ export type Fragment = postgres.Fragment
 
 const UNIT_SECONDS = { m: 60, h: 3600, d: 86_400, w: 604_800 } as const
 
+/**
+ * The filter with its relative bounds (`24h`) turned into times, rounded down
+ * to `grainMs`: a view such as "last 24h" then names the same page for that
+ * long, so it can be kept (page-cache.ts), at the cost of up to `grainMs` more
+ * at its edge.
+ */
+export function pinTimeBounds(f: MentionFilter, now: Date, grainMs: number): MentionFilter {
+  const pin = (value: string | undefined) => {
+    const rel = value === undefined ? null : RELATIVE.exec(value)
+    if (!rel) return value
+    const at = now.getTime() - Number(rel[1]) * UNIT_SECONDS[rel[2] as keyof typeof UNIT_SECONDS] * 1000
+    return new Date(Math.floor(at / grainMs) * grainMs).toISOString()
+  }
+  const { since, until, ...rest } = f
+  const pinned = { since: pin(since), until: pin(until) }
+  return { ...rest, ...(pinned.since === undefined ? {} : { since: pinned.since }), ...(pinned.until === undefined ? {} : { until: pinned.until }) }
+}
+
 function timeBound(sql: AnySql, value: string): Fragment {
   const rel = RELATIVE.exec(value)
   if (!rel) return sql`${new Date(value)}::timestamptz`

@@ -6,8 +6,9 @@ import { requireRole } from '../auth/middleware.ts'
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { getMention, getMentionHistory } from '../mentions/detail.ts'
-import { MentionFilter } from '../mentions/filter.ts'
+import { MentionFilter, pinTimeBounds } from '../mentions/filter.ts'
 import { listMentionsJson, MENTION_SORTS } from '../mentions/list.ts'
+import type { PageCache } from '../mentions/page-cache.ts'
 import { MentionSchema } from '../mentions/shape.ts'
 import { mentionStats } from '../mentions/stats.ts'
 import { addNote, BulkInput, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../mentions/update.ts'
@@ -37,7 +38,10 @@ const Stats = z
 
 const actorOf = (c: { var: { principal: { keyId: string } } }) => ({ keyId: c.var.principal.keyId })
 
-export const mentionsRouter = createRouter()
+/** How long a relative bound ("last 24h") names the same inbox page. */
+const TIME_GRAIN_MS = 10_000
+
+export const mentionsRouter = (pages: PageCache) => createRouter()
   .openapi(
     createRoute({
       method: 'get', path: '/', tags: ['Mentions'], summary: 'The inbox: filter, search, sort (priority | newest), cursor pages',
@@ -45,8 +49,11 @@ export const mentionsRouter = createRouter()
       responses: { 200: jsonResponse('A page of mentions', MentionPage), ...errorResponses },
     }),
     async (c) => {
-      const { cursor, limit, sort, ...filter } = c.req.valid('query')
-      const page = await listMentionsJson(c.var.deps, c.var.principal.workspaceId, { filter, sort, cursor, limit })
+      const { cursor, limit, sort, ...query } = c.req.valid('query')
+      const { deps, principal } = c.var
+      const filter = pinTimeBounds(query, deps.clock(), TIME_GRAIN_MS)
+      const key = JSON.stringify([filter, sort, cursor ?? null, limit])
+      const page = await pages.get(principal.workspaceId, key, () => listMentionsJson(deps, principal.workspaceId, { filter, sort, cursor, limit }))
       // JSON text built by PostgreSQL (see listMentionsJson): the document MentionPage describes, not re-serialised here.
       return c.body(page, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<JSONParsed<z.infer<typeof MentionPage>>, 200, 'json'>
     },
