@@ -7,6 +7,7 @@
 // an inbox page's bytes served from memory by a bare Hono handler under the
 // same load (the floor of sending such a page at all).
 import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { createRequire } from 'node:module'
@@ -18,6 +19,7 @@ import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import { silentLogger } from '../src/logger.ts'
 import { MentionFilter } from '../src/mentions/filter.ts'
+import { encodeCursor } from '../src/http/pagination.ts'
 import { listMentionsJson } from '../src/mentions/list.ts'
 import { issueReport } from '../src/reports/issues.ts'
 import { getTicket } from '../src/tickets/tickets.ts'
@@ -68,9 +70,16 @@ interface Meters {
   postmaster?: number
 }
 
-/** A bound past every mention, different for every request: the page is the same, but each must be built (none was kept). */
-let freshCount = 0
-const freshPage = (req: { path: string }) => ({ ...req, path: `${req.path}&until=${new Date(Date.UTC(2100, 0, 1) + ++freshCount).toISOString()}` })
+/**
+ * The first page under a cursor that sorts above every mention, different for
+ * every request: the same rows, read by the same plan as any next page, but
+ * each request's page must be built (none was kept).
+ */
+const freshPage = (req: { path: string }) => {
+  const newest = req.path.includes('sort=newest')
+  const cursor = encodeCursor({ s: newest ? 'newest' : 'priority', k: newest ? '2100-01-01T00:00:00Z' : 2, id: randomUUID() })
+  return { ...req, path: `${req.path}&cursor=${cursor}` }
+}
 
 /** Load options: `fresh` asks for a new page every time; `writes` triages mentions (PATCH) this many times a second during the run. */
 interface LoadOptions {
@@ -176,8 +185,8 @@ async function main() {
       const u = new URL(p, 'http://x')
       const q = Object.fromEntries(u.searchParams)
       if (u.pathname === '/v1/mentions') {
-        const { limit, sort, ...filter } = q
-        return listMentionsJson(dd, ws.id, { filter: MentionFilter.parse(filter), sort: sort === 'newest' ? 'newest' : 'priority', limit: Number(limit ?? 50) })
+        const { limit, sort, cursor, ...filter } = q
+        return listMentionsJson(dd, ws.id, { filter: MentionFilter.parse(filter), sort: sort === 'newest' ? 'newest' : 'priority', cursor, limit: Number(limit ?? 50) })
       }
       if (u.pathname.startsWith('/v1/tickets/')) return getTicket(dd, ws.id, u.pathname.slice('/v1/tickets/'.length))
       return issueReport(dd, ws.id, { sort: (q.sort as 'trend') ?? 'mentions', format: 'json' })

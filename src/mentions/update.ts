@@ -9,7 +9,7 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { announceMentions } from '../webhooks/announce.ts'
 import { loadMention } from './detail.ts'
-import { MENTION_STATUSES, MentionFilter, mentionFilterSql, type Fragment } from './filter.ts'
+import { MENTION_STATUSES, MentionFilter, mentionFilterSql } from './filter.ts'
 import type { Mention } from './shape.ts'
 
 const Assignee = z.string().trim().min(1).max(200).refine((s) => s !== 'unassigned', '`unassigned` is the filter for no assignee; send null')
@@ -46,11 +46,11 @@ export type BulkInput = z.infer<typeof BulkInput>
 const uniq = (xs: string[]) => [...new Set(xs)]
 
 /**
- * Applies one action to the mentions `targets` selects (a query returning
- * ids) and their near-duplicates, in one statement, writing an audit entry
- * for every mention that actually changed. Returns how many changed.
+ * Applies one action to the mentions `ids` and their near-duplicates, in one
+ * statement, writing an audit entry for every mention that actually changed.
+ * Returns how many changed.
  */
-async function applyAction(tx: Tx, workspaceId: string, actor: Actor, targets: Fragment, a: BulkAction): Promise<string[]> {
+async function applyAction(tx: Tx, workspaceId: string, actor: Actor, ids: string[], a: BulkAction): Promise<string[]> {
   const setAssignee = a.assignee !== undefined
   const add = uniq(a.addTags ?? [])
   const remove = a.removeTags ?? []
@@ -63,7 +63,11 @@ async function applyAction(tx: Tx, workspaceId: string, actor: Actor, targets: F
           SELECT t, min(o) AS first FROM unnest(m.tags || ${add}::text[]) WITH ORDINALITY u(t, o)
           WHERE t <> ALL(${remove}::text[]) GROUP BY t) x), '{}') AS new_tags
       FROM mentions m
-      WHERE m.workspace_id = ${workspaceId} AND (m.id IN (${targets}) OR m.duplicate_of IN (${targets}))
+      -- Two index lookups: as one OR of the two, the planner scanned every mention (1.8 s at 1M).
+      WHERE m.workspace_id = ${workspaceId} AND m.id IN (
+        SELECT unnest(${ids}::uuid[])
+        UNION
+        SELECT d.id FROM mentions d WHERE d.workspace_id = ${workspaceId} AND d.duplicate_of = ANY(${ids}::uuid[]))
       FOR UPDATE OF m
     ), upd AS (
       UPDATE mentions m SET status = t.new_status, assignee = t.new_assignee, tags = t.new_tags, updated_at = now()
@@ -95,7 +99,7 @@ export async function patchMention(deps: Deps, workspaceId: string, id: string, 
     const groupAction: BulkAction = {}
     if (patch.status !== undefined) groupAction.status = patch.status
     if (patch.assignee !== undefined) groupAction.assignee = patch.assignee
-    const changed = Object.keys(groupAction).length > 0 ? await applyAction(tx, workspaceId, actor, tx`SELECT ${id}::uuid`, groupAction) : []
+    const changed = Object.keys(groupAction).length > 0 ? await applyAction(tx, workspaceId, actor, [id], groupAction) : []
 
     const changes: Record<string, Change> = {}
     const set: Record<string, unknown> = {}
@@ -137,7 +141,7 @@ export async function bulkUpdateMentions(deps: Deps, workspaceId: string, input:
     const ids = (await tx<{ id: string }[]>`SELECT m.id FROM mentions m WHERE ${where} LIMIT ${BULK_MAX + 1}`).map((r) => r.id)
     if (ids.length > BULK_MAX) throw badRequest(`the filter matches more than ${BULK_MAX} mentions; narrow it`)
     if (ids.length === 0) return { matched: 0, updated: 0 }
-    const updated = await applyAction(tx, workspaceId, actor, tx`SELECT unnest(${ids}::uuid[])`, input.action)
+    const updated = await applyAction(tx, workspaceId, actor, ids, input.action)
     await announceMentions(tx, workspaceId, 'mention.updated', updated)
     return { matched: ids.length, updated: updated.length }
   })
