@@ -59,15 +59,16 @@ const UNIT_SECONDS = { m: 60, h: 3600, d: 86_400, w: 604_800 } as const
  * at its edge.
  */
 export function pinTimeBounds(f: MentionFilter, now: Date, grainMs: number): MentionFilter {
-  const pin = (value: string | undefined) => {
-    const rel = value === undefined ? null : RELATIVE.exec(value)
+  const pin = (value: string) => {
+    const rel = RELATIVE.exec(value)
     if (!rel) return value
     const at = now.getTime() - Number(rel[1]) * UNIT_SECONDS[rel[2] as keyof typeof UNIT_SECONDS] * 1000
     return new Date(Math.floor(at / grainMs) * grainMs).toISOString()
   }
-  const { since, until, ...rest } = f
-  const pinned = { since: pin(since), until: pin(until) }
-  return { ...rest, ...(pinned.since === undefined ? {} : { since: pinned.since }), ...(pinned.until === undefined ? {} : { until: pinned.until }) }
+  const pinned = { ...f }
+  if (f.since !== undefined) pinned.since = pin(f.since)
+  if (f.until !== undefined) pinned.until = pin(f.until)
+  return pinned
 }
 
 function timeBound(sql: AnySql, value: string): Fragment {
