@@ -104,7 +104,7 @@ async function load(base: string, paths: string[], auth: boolean, meters: Meters
   const writer = writes && setInterval(() => {
     const id = writes.mentionIds[written % writes.mentionIds.length]
     const status = ++written % 2 ? 'open' : 'new'
-    void fetch(`${base}/v1/mentions/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ status }) })
+    void fetch(`${base}/v1/mentions/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ status }) }).then((r) => r.arrayBuffer())
   }, 1000 / writes.perSecond)
   const result = await new Promise<LoadResult>((resolve) => instance.on('done', resolve))
   if (writer) clearInterval(writer)

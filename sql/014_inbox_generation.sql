@@ -19,7 +19,8 @@ CREATE TABLE inbox_generations (
 -- Fired at commit (deferred), after every statement of the transaction: the
 -- row lock it takes comes after all of the statements' locks, so a writer
 -- never holds it while waiting for a row another writer has. Once per
--- workspace and transaction; the other rows' calls return at the check. Workspaces being deleted are skipped (their rows go by cascade).
+-- workspace and transaction; the other rows' calls return at the check.
+-- Workspaces being deleted are skipped (their rows go by cascade).
 CREATE FUNCTION earshot_bump_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   ws uuid := CASE TG_OP WHEN 'DELETE' THEN OLD.workspace_id ELSE NEW.workspace_id END;

@@ -52,6 +52,12 @@ export type Fragment = postgres.Fragment
 
 const UNIT_SECONDS = { m: 60, h: 3600, d: 86_400, w: 604_800 } as const
 
+/** How far back from now a relative bound (`24h`) reaches, in seconds; undefined for an ISO time. */
+function relativeSeconds(value: string): number | undefined {
+  const rel = RELATIVE.exec(value)
+  return rel ? Number(rel[1]) * UNIT_SECONDS[rel[2] as keyof typeof UNIT_SECONDS] : undefined
+}
+
 /**
  * The filter with its relative bounds (`24h`) turned into times, rounded down
  * to `grainMs`: a view such as "last 24h" then names the same page for that
@@ -60,10 +66,9 @@ const UNIT_SECONDS = { m: 60, h: 3600, d: 86_400, w: 604_800 } as const
  */
 export function pinTimeBounds(f: MentionFilter, now: Date, grainMs: number): MentionFilter {
   const pin = (value: string) => {
-    const rel = RELATIVE.exec(value)
-    if (!rel) return value
-    const at = now.getTime() - Number(rel[1]) * UNIT_SECONDS[rel[2] as keyof typeof UNIT_SECONDS] * 1000
-    return new Date(Math.floor(at / grainMs) * grainMs).toISOString()
+    const seconds = relativeSeconds(value)
+    if (seconds === undefined) return value
+    return new Date(Math.floor((now.getTime() - seconds * 1000) / grainMs) * grainMs).toISOString()
   }
   const pinned = { ...f }
   if (f.since !== undefined) pinned.since = pin(f.since)
@@ -72,9 +77,8 @@ export function pinTimeBounds(f: MentionFilter, now: Date, grainMs: number): Men
 }
 
 function timeBound(sql: AnySql, value: string): Fragment {
-  const rel = RELATIVE.exec(value)
-  if (!rel) return sql`${new Date(value)}::timestamptz`
-  const seconds = Number(rel[1]) * UNIT_SECONDS[rel[2] as keyof typeof UNIT_SECONDS]
+  const seconds = relativeSeconds(value)
+  if (seconds === undefined) return sql`${new Date(value)}::timestamptz`
   return sql`(now() - make_interval(secs => ${seconds}))`
 }
 
