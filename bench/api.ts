@@ -21,6 +21,7 @@ import { silentLogger } from '../src/logger.ts'
 import { MentionFilter } from '../src/mentions/filter.ts'
 import { encodeCursor } from '../src/http/pagination.ts'
 import { listMentionsJson } from '../src/mentions/list.ts'
+import { mentionStats } from '../src/mentions/stats.ts'
 import { issueReport } from '../src/reports/issues.ts'
 import { getTicket } from '../src/tickets/tickets.ts'
 import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
@@ -188,6 +189,7 @@ async function main() {
         const { limit, sort, cursor, ...filter } = q
         return listMentionsJson(dd, ws.id, { filter: MentionFilter.parse(filter), sort: sort === 'newest' ? 'newest' : 'priority', cursor, limit: Number(limit ?? 50) })
       }
+      if (u.pathname === '/v1/mentions/stats') return mentionStats(dd, ws.id, MentionFilter.parse(q))
       if (u.pathname.startsWith('/v1/tickets/')) return getTicket(dd, ws.id, u.pathname.slice('/v1/tickets/'.length))
       return issueReport(dd, ws.id, { sort: (q.sort as 'trend') ?? 'mentions', format: 'json' })
     }
@@ -203,6 +205,11 @@ async function main() {
         (q) => `/v1/mentions?q=${encodeURIComponent(q)}&limit=50`,
       ),
     }
+    // The inbox header's counts: kept by every write for the inbox's own views (sql/015), counted otherwise.
+    const counts = {
+      kept: ['/v1/mentions/stats?status=new,open', '/v1/mentions/stats', '/v1/mentions/stats?status=new&sentiment=negative', `/v1/mentions/stats?source=${src[3]}`],
+      scanned: ['/v1/mentions/stats?since=30d', '/v1/mentions/stats?intent=bug_report', `/v1/mentions/stats?status=new,open&assignee=unassigned`],
+    }
     const triaged = (await fetch(`${base}/v1/mentions?limit=50`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) => r.json())) as { items: { id: string }[] }
     const writes = { perSecond: 10, mentionIds: triaged.items.map((m) => m.id) }
     // Inbox pages are kept until the workspace's mentions change (src/mentions/page-cache.ts): each inbox
@@ -216,6 +223,8 @@ async function main() {
       { name: 'inbox, filtered page, built for every request', target: 'p95 ≤ 20 ms', paths: inboxPaths.filtered, opts: { fresh: true } },
       { name: 'full-text search', target: 'p95 ≤ 50 ms', paths: inboxPaths.search },
       { name: 'full-text search, built for every request', target: 'p95 ≤ 50 ms', paths: inboxPaths.search, opts: { fresh: true } },
+      { name: 'inbox counts, by status / sentiment / source (kept counts)', target: '—', paths: counts.kept },
+      { name: 'inbox counts, any other filter (counted row by row)', target: '—', paths: counts.scanned },
       { name: 'ticket detail', target: '—', paths: seeded.ticketIds.slice(0, 50).map((id) => `/v1/tickets/${id}`) },
       { name: 'issue report (500 tickets, last 30 days)', target: '≤ 200 ms', paths: ['/v1/reports/issues', '/v1/reports/issues?sort=trend', '/v1/reports/issues?format=csv'] },
     ]
