@@ -205,7 +205,8 @@ async function main() {
         (q) => `/v1/mentions?q=${encodeURIComponent(q)}&limit=50`,
       ),
     }
-    // The inbox header's counts: kept by every write for the inbox's own views (sql/015), counted otherwise.
+    // The inbox header's counts: kept by every write for the inbox's own views (sql/015), counted otherwise; kept in
+    // memory like pages until a mention changes, so the rows while agents triage show what a change costs.
     const counts = {
       kept: ['/v1/mentions/stats?status=new,open', '/v1/mentions/stats', '/v1/mentions/stats?status=new&sentiment=negative', `/v1/mentions/stats?source=${src[3]}`],
       scanned: ['/v1/mentions/stats?since=30d', '/v1/mentions/stats?intent=bug_report', `/v1/mentions/stats?status=new,open&assignee=unassigned`],
@@ -223,8 +224,9 @@ async function main() {
       { name: 'inbox, filtered page, built for every request', target: 'p95 ≤ 20 ms', paths: inboxPaths.filtered, opts: { fresh: true } },
       { name: 'full-text search', target: 'p95 ≤ 50 ms', paths: inboxPaths.search },
       { name: 'full-text search, built for every request', target: 'p95 ≤ 50 ms', paths: inboxPaths.search, opts: { fresh: true } },
-      { name: 'inbox counts, by status / sentiment / source (kept counts)', target: '—', paths: counts.kept },
-      { name: 'inbox counts, any other filter (counted row by row)', target: '—', paths: counts.scanned },
+      { name: 'inbox counts, by status / sentiment / source', target: '—', paths: counts.kept },
+      { name: 'inbox counts, by status / sentiment / source, while 10 mentions/s are triaged', target: '—', paths: counts.kept, opts: { writes } },
+      { name: 'inbox counts, other filters, while 10 mentions/s are triaged', target: '—', paths: counts.scanned, opts: { writes } },
       { name: 'ticket detail', target: '—', paths: seeded.ticketIds.slice(0, 50).map((id) => `/v1/tickets/${id}`) },
       { name: 'issue report (500 tickets, last 30 days)', target: '≤ 200 ms', paths: ['/v1/reports/issues', '/v1/reports/issues?sort=trend', '/v1/reports/issues?format=csv'] },
     ]

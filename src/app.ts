@@ -39,8 +39,10 @@ const errorBody = (code: string, message: string, details?: unknown) => ({ error
 export function createApp(deps: Deps) {
   const app = createRouter()
 
+  const inbox = createPageCache(deps.sql, { maxChars: INBOX_CACHE_CHARS })
   app.use(async (c, next) => {
     c.set('deps', deps)
+    c.set('inbox', inbox)
     await next()
   })
 
@@ -62,8 +64,6 @@ export function createApp(deps: Deps) {
   const surveys = createSurveyRuntime(deps)
   app.route('/', publicSurveysRouter(surveys))
 
-  const pages = createPageCache(deps.sql, { maxChars: INBOX_CACHE_CHARS })
-
   const apiBodyLimit = limitBody(MAX_API_BODY)
   const importBodyLimit = limitBody(MAX_IMPORT_BODY)
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/customers/import' ? importBodyLimit : apiBodyLimit)(c, next), requireKey)
@@ -73,7 +73,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/connectors', connectorsRouter)
   app.route('/v1/sources', sourcesRouter)
   app.route('/v1/mentions', pushMentionsRouter)
-  app.route('/v1/mentions', mentionsRouter(pages))
+  app.route('/v1/mentions', mentionsRouter)
   app.route('/v1/webhooks', webhooksRouter)
   app.route('/v1/alerts', alertsRouter)
   app.route('/v1/surveys', surveysRouter(surveys))

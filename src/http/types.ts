@@ -1,10 +1,12 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Principal } from '../auth/api-keys.ts'
 import type { Deps } from '../deps.ts'
+import type { PageCache } from '../mentions/page-cache.ts'
 import { badRequest } from '../errors.ts'
 
 export interface AppEnv {
-  Variables: { deps: Deps; principal: Principal }
+  /** `inbox`: inbox pages and counts kept while the workspace's mentions are unchanged (page-cache.ts). */
+  Variables: { deps: Deps; inbox: PageCache; principal: Principal }
 }
 
 /** A router whose validation failures become our 400 error body. */

@@ -9,6 +9,9 @@
 import type { Sql } from '../db/sql.ts'
 import { singleFlight } from '../reports/single-flight.ts'
 
+/** How long a relative bound ("last 24h") names the same kept page (see pinTimeBounds). */
+export const TIME_GRAIN_MS = 10_000
+
 export interface PageCache {
   /** The page for `key` in the workspace: kept, or built by `build` and kept. */
   get(workspaceId: string, key: string, build: () => Promise<string>): Promise<string>

@@ -8,7 +8,7 @@ import { PageQuery } from '../http/pagination.ts'
 import { getMention, getMentionHistory } from '../mentions/detail.ts'
 import { MentionFilter, pinTimeBounds } from '../mentions/filter.ts'
 import { listMentionsJson, MENTION_SORTS } from '../mentions/list.ts'
-import type { PageCache } from '../mentions/page-cache.ts'
+import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
 import { MentionSchema } from '../mentions/shape.ts'
 import { mentionStats } from '../mentions/stats.ts'
 import { addNote, BulkInput, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../mentions/update.ts'
@@ -38,10 +38,7 @@ const Stats = z
 
 const actorOf = (c: { var: { principal: { keyId: string } } }) => ({ keyId: c.var.principal.keyId })
 
-/** How long a relative bound ("last 24h") names the same inbox page. */
-const TIME_GRAIN_MS = 10_000
-
-export const mentionsRouter = (pages: PageCache) => createRouter()
+export const mentionsRouter = createRouter()
   .openapi(
     createRoute({
       method: 'get', path: '/', tags: ['Mentions'], summary: 'The inbox: filter, search, sort (priority | newest), cursor pages',
@@ -50,10 +47,10 @@ export const mentionsRouter = (pages: PageCache) => createRouter()
     }),
     async (c) => {
       const { cursor, limit, sort, ...query } = c.req.valid('query')
-      const { deps, principal } = c.var
+      const { deps, inbox, principal } = c.var
       const filter = pinTimeBounds(query, deps.clock(), TIME_GRAIN_MS)
       const key = JSON.stringify([filter, sort, cursor ?? null, limit])
-      const page = await pages.get(principal.workspaceId, key, () => listMentionsJson(deps, principal.workspaceId, { filter, sort, cursor, limit }))
+      const page = await inbox.get(principal.workspaceId, key, () => listMentionsJson(deps, principal.workspaceId, { filter, sort, cursor, limit }))
       // JSON text built by PostgreSQL (see listMentionsJson): the document MentionPage describes, not re-serialised here.
       return c.body(page, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<JSONParsed<z.infer<typeof MentionPage>>, 200, 'json'>
     },
@@ -64,7 +61,7 @@ export const mentionsRouter = (pages: PageCache) => createRouter()
       request: { query: MentionFilter },
       responses: { 200: jsonResponse('Counts', Stats), ...errorResponses },
     }),
-    async (c) => c.json(await mentionStats(c.var.deps, c.var.principal.workspaceId, c.req.valid('query')), 200),
+    async (c) => c.json(await mentionStats(c.var.deps, c.var.principal.workspaceId, c.req.valid('query'), c.var.inbox), 200),
   )
   .openapi(
     createRoute({

@@ -137,3 +137,32 @@ describe('kept mention counts', () => {
     await expectCountsMatch()
   })
 })
+
+describe('counts over HTTP, kept like inbox pages', () => {
+  const stats = async (query = '') => {
+    const res = await t.call('GET', `/v1/mentions/stats${query}`)
+    expect(res.status, JSON.stringify(res.data)).toBe(200)
+    return res.data as MentionStats
+  }
+
+  it('show a change made behind the API at the next read, and a renamed source at once', async () => {
+    const before = await stats('?status=new,open')
+    expect(await stats('?status=new,open')).toEqual(before)
+    const [target] = await t.sql<{ id: string }[]>`
+      SELECT id FROM mentions WHERE workspace_id = ${t.workspaceId} AND status IN ('new', 'open') AND duplicate_of IS NULL LIMIT 1`
+    await t.sql`UPDATE mentions SET status = 'resolved' WHERE id = ${target.id}`
+    expect((await stats('?status=new,open')).total).toBe(before.total - 1)
+    await t.sql`UPDATE sources SET name = 'renamed feed' WHERE id = ${hn}`
+    expect((await stats('?status=new,open')).bySource.find((s) => s.sourceId === hn)?.name).toBe('renamed feed')
+  })
+
+  it('are kept until a mention changes: a delta written behind the triggers shows only after the next change', async () => {
+    const before = await stats()
+    await t.sql`INSERT INTO mention_counts (workspace_id, status, effective_sentiment, source_id, n) VALUES (${t.workspaceId}, 'new', 'negative', ${reddit}, 3)`
+    expect((await stats()).total).toBe(before.total)
+    const [m] = await t.sql<{ id: string }[]>`SELECT id FROM mentions WHERE workspace_id = ${t.workspaceId} AND duplicate_of IS NULL LIMIT 1`
+    await t.sql`UPDATE mentions SET priority = priority WHERE id = ${m.id}`
+    expect((await stats()).total).toBe(before.total + 3)
+    await t.sql`INSERT INTO mention_counts (workspace_id, status, effective_sentiment, source_id, n) VALUES (${t.workspaceId}, 'new', 'negative', ${reddit}, -3)`
+  })
+})

@@ -180,7 +180,7 @@ async function inboxPage(c: Context<WebEnv>) {
   const withCounts = c.req.query('counts') === '1'
   const [page, stats, sources, detail, tickets, views] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
-    withCounts ? mentionStats(deps, ws, query.filter) : Promise.resolve(undefined),
+    withCounts ? mentionStats(deps, ws, query.filter, c.var.inbox) : Promise.resolve(undefined),
     listSources(deps, ws, { limit: 200 }),
     selectedId ? getMention(deps, ws, selectedId) : Promise.resolve(undefined),
     selectedId && session.role !== 'viewer' ? listTickets(deps, ws, { status: ['open', 'planned', 'in_progress'], limit: LINKABLE_TICKETS }) : Promise.resolve(undefined),
@@ -251,7 +251,7 @@ export const inboxRouter = new Hono<WebEnv>()
   .get('/', inboxPage)
   .get('/counts', async (c) => {
     const query = parseInboxQuery(c.req.query())
-    const stats = await mentionStats(c.var.deps, c.var.session.workspaceId, query.filter)
+    const stats = await mentionStats(c.var.deps, c.var.session.workspaceId, query.filter, c.var.inbox)
     return c.json({ total: stats.total, links: countLinks(query, stats) })
   })
   .get('/new', async (c) => {
