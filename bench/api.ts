@@ -104,7 +104,8 @@ async function load(base: string, paths: string[], auth: boolean, meters: Meters
   const { writes } = opts
   const writer = writes && setInterval(() => {
     const id = writes.mentionIds[written % writes.mentionIds.length]
-    const status = ++written % 2 ? 'open' : 'new'
+    // Each pass over the ids flips their status, so every PATCH is a change (the same status again writes nothing).
+    const status = Math.floor(written++ / writes.mentionIds.length) % 2 ? 'new' : 'open'
     void fetch(`${base}/v1/mentions/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ status }) }).then((r) => r.arrayBuffer())
   }, 1000 / writes.perSecond)
   const result = await new Promise<LoadResult>((resolve) => instance.on('done', resolve))
