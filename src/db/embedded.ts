@@ -47,21 +47,40 @@ export async function startEmbedded(dataDir: string, logger: Logger, database = 
   const fresh = !(await exists(path.join(pgDir, 'PG_VERSION')))
   const password = fresh ? randomBytes(18).toString('base64url') : (await readFile(pwFile, 'utf8')).trim()
   if (fresh) await writeFile(pwFile, password + '\n', { mode: 0o600 })
-  const port = await freePort()
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    user: 'postgres',
-    password,
-    port,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    authMethod: 'scram-sha-256',
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
-    onLog: (m) => logger.debug('postgres', { m: String(m).trim() }),
-    onError: (e) => logger.error('postgres', { err: String(e) }),
-  })
+  // The port is free when picked but PostgreSQL binds it later, so another process can take it in between (seen
+  // with parallel test suites): PostgreSQL then exits before it is ready, and a new port is tried.
+  const tail: string[] = []
+  const server = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: pgDir,
+      user: 'postgres',
+      password,
+      port,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      authMethod: 'scram-sha-256',
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+      onLog: (m) => {
+        tail.push(String(m).trim())
+        if (tail.length > 5) tail.shift()
+        logger.debug('postgres', { m: String(m).trim() })
+      },
+      onError: (e) => logger.error('postgres', { err: String(e) }),
+    })
+  let port = await freePort()
+  let pg = server(port)
   if (fresh) await pg.initialise()
-  await pg.start()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pg.start()
+      break
+    } catch {
+      if (attempt === 3) throw new Error(`embedded PostgreSQL exited before it was ready: ${tail.join(' | ')}`)
+      logger.warn('embedded PostgreSQL exited before it was ready; trying another port', { port, log: tail.join(' | ') })
+      port = await freePort()
+      pg = server(port)
+    }
+  }
   if (fresh) await pg.createDatabase(database)
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
