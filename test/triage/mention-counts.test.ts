@@ -128,7 +128,9 @@ describe('kept mention counts', () => {
     const ws = await t.call('POST', '/v1/workspaces', { body: { name: 'counts-other' } })
     const other = ws.data.id as string
     const src = await seedSource(t.sql, other, 'reddit')
-    await seedMentions(t.sql, other, src, [{ text: 'another tenant' }, { text: 'and another' }])
+    const repost = 'another tenant reports the sync service down since this morning'
+    await seedMentions(t.sql, other, src, [{ text: repost }, { text: 'and another' }])
+    await seedMentions(t.sql, other, src, [{ text: `RT @someone: ${repost.toUpperCase()} https://t.co/abc` }])
     expect((await mentionStats(t.deps, other, {})).total).toBe(2)
     await expectCountsMatch(other)
     await expectCountsMatch()
