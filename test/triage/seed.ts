@@ -16,6 +16,8 @@ export interface SeedMention {
   tags?: string[]
 }
 
+// Runs on across the test files of a worker (vitest.config.ts: isolate false), so default times step by a
+// second: a few hundred seeded mentions still fall inside a test's "last hour".
 let counter = 0
 
 /** A source of `kind` in the workspace. */
@@ -39,7 +41,7 @@ export async function seedMentions(sql: Sql, workspaceId: string, sourceId: stri
           published_at, content_hash, sentiment_label, intents, priority, status, tags)
         VALUES (${workspaceId}, ${sourceId}, ${m.externalId ?? `ext-${counter}`}, ${src.kind}, ${m.platform ?? null},
           ${`https://example.com/${counter}`}, ${m.handle ?? `user${counter}`}, ${m.handle ?? null}, ${m.title ?? null}, ${m.text}, ${m.lang ?? 'en'},
-          ${m.publishedAt ?? new Date(Date.now() - counter * 60_000)}, ${`hash-${counter}`}, ${m.sentiment ?? 'neutral'},
+          ${m.publishedAt ?? new Date(Date.now() - counter * 1_000)}, ${`hash-${counter}`}, ${m.sentiment ?? 'neutral'},
           ${tx.json((m.intents ?? []).map((label) => ({ label, score: 0.9 })))}, ${m.priority ?? 0.5}, ${m.status ?? 'new'}, ${m.tags ?? []}::text[])
         RETURNING id`
       ids.push(row.id)
