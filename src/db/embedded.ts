@@ -47,8 +47,8 @@ export async function startEmbedded(dataDir: string, logger: Logger, database = 
   const fresh = !(await exists(path.join(pgDir, 'PG_VERSION')))
   const password = fresh ? randomBytes(18).toString('base64url') : (await readFile(pwFile, 'utf8')).trim()
   if (fresh) await writeFile(pwFile, password + '\n', { mode: 0o600 })
-  // The port is free when picked but PostgreSQL binds it later, so another process can take it in between (seen
-  // with parallel test suites): PostgreSQL then exits before it is ready, and a new port is tried.
+  // The port is free when picked but PostgreSQL binds it later, so another process can take it in between (the
+  // likely cause of one parallel test run's failure): PostgreSQL then exits before it is ready, and a new port is tried.
   const tail: string[] = []
   const server = (port: number) =>
     new EmbeddedPostgres({
@@ -61,9 +61,10 @@ export async function startEmbedded(dataDir: string, logger: Logger, database = 
       authMethod: 'scram-sha-256',
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
       onLog: (m) => {
-        tail.push(String(m).trim())
+        const line = String(m).trim()
+        tail.push(line)
         if (tail.length > 5) tail.shift()
-        logger.debug('postgres', { m: String(m).trim() })
+        logger.debug('postgres', { m: line })
       },
       onError: (e) => logger.error('postgres', { err: String(e) }),
     })
