@@ -1,8 +1,8 @@
 // Trains the sentiment models and writes models/sentiment.ts:
 //  - polarity: positive vs negative, one hashed logistic regression over all
 //    languages (a private feature space per language plus a shared one),
-//    class-balanced per language, with the rule-based lexicon scores as
-//    stacked dense features;
+//    class-balanced per language, with the rule-based scores of the curated
+//    and the translated lexicon as stacked dense features;
 //  - neutrality: neutral vs polar, same features, on the languages whose data
 //    has a neutral class.
 // Only the train side of the split is used: 5-fold cross-validation on it
@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs'
 import { FeatureVector, HashedText, hashString, hashTokens, langSeed, project } from '../src/enrich/features.ts'
 import { packLinear } from '../src/enrich/linear.ts'
 import { normalizeText } from '../src/enrich/normalize.ts'
-import { lexiconDense, scoreLexicon } from '../src/enrich/lexicon.ts'
+import { lexiconDense, scoreLexicon, scoreTranslated } from '../src/enrich/lexicon.ts'
 import { tokenize } from '../src/enrich/tokenize.ts'
 import { SENTIMENT_LANGS, isHeldOut, loadIntent, loadSentiment, type SentimentRow } from './train-data.ts'
 import { dot, freeze, sigmoid, trainLogistic, type Example } from './train-linear.ts'
@@ -29,7 +29,7 @@ const hashed = new HashedText()
 function vectorize(r: SentimentRow) {
   const tokens = tokenize(normalizeText(r.text))
   hashTokens(tokens, 0, hashed)
-  project(hashed, { bits: BITS, lang: langSeed(r.lang), dense: lexiconDense(scoreLexicon(tokens, r.lang)) }, fv)
+  project(hashed, { bits: BITS, lang: langSeed(r.lang), dense: lexiconDense(scoreLexicon(tokens, r.lang), scoreTranslated(tokens, r.lang)) }, fv)
   return fv
 }
 

@@ -2,7 +2,7 @@
 // intensifiers, contrast, emoji/emoticons, shouting and elongation. Used on
 // its own where no trained model exists (el, nl, und) and as a feature of the
 // trained models everywhere else.
-import { LEXICONS } from '../../models/lexicons.ts'
+import { LEXICONS, TRANSLATED_LEXICONS } from '../../models/lexicons.ts'
 import { CONTRAST, INTENSIFIERS, NEGATORS, SEED_LEXICON, SYMBOL_VALENCE } from './cues.ts'
 import { stemGreek } from './greek.ts'
 import type { Token } from './tokenize.ts'
@@ -26,20 +26,29 @@ const NEGATION_SCOPE = 3
 // Stemming folds some function words onto lexicon stems (και "and" onto καίω "burn"): never look them up.
 const GREEK_FUNCTION_WORDS = new Set('και κι να θα το τα τον την της του των τους τις η ο οι με σε στο στη στην στον στα στις στους για από απο που πού ότι οτι αλλά αλλα ή είναι ειναι ήταν ηταν μου σου μας σας τη ένα ενα μια μία έχω εχω έχει εχει'.split(' '))
 const cache = new Map<string, Map<string, number>>()
+const translatedCache = new Map<string, Map<string, number>>()
+
+function unpack(packed: string | undefined): Map<string, number> {
+  const t = new Map<string, number>()
+  for (const entry of packed ? packed.split('|') : []) {
+    const i = entry.lastIndexOf(':')
+    t.set(entry.slice(0, i), Number(entry.slice(i + 1)) / 10)
+  }
+  return t
+}
 
 function tableFor(lang: string): Map<string, number> {
   let t = cache.get(lang)
   if (t) return t
-  t = new Map()
-  const packed = LEXICONS[lang]
-  if (packed) {
-    for (const entry of packed.split('|')) {
-      const i = entry.lastIndexOf(':')
-      t.set(entry.slice(0, i), Number(entry.slice(i + 1)) / 10)
-    }
-  }
+  t = unpack(LEXICONS[lang])
   for (const [w, v] of Object.entries(SEED_LEXICON[lang] ?? {})) t.set(lang === 'el' ? stemGreek(w) : w, v)
   cache.set(lang, t)
+  return t
+}
+
+function translatedFor(lang: string): Map<string, number> {
+  let t = translatedCache.get(lang)
+  if (!t) translatedCache.set(lang, (t = unpack(TRANSLATED_LEXICONS[lang])))
   return t
 }
 
@@ -52,9 +61,8 @@ function lookup(table: Map<string, number>, lang: string, tok: Token): number | 
   return table.get(tok.norm.replace(/(\p{L})\1+/gu, '$1'))
 }
 
-/** Score tokens with the lexicon of `lang` (English for `und`). */
-export function scoreLexicon(tokens: Token[], lang: string): LexiconScore {
-  const table = tableFor(lang === 'und' ? 'en' : lang)
+/** Score tokens with the lexicon of `lang` (English for `und`), or with `table` under the same rules. */
+export function scoreLexicon(tokens: Token[], lang: string, table = tableFor(lang === 'und' ? 'en' : lang)): LexiconScore {
   const hits: (Contribution & { index: number })[] = []
   let negated = 0
   let boost = 1
@@ -113,5 +121,14 @@ export function scoreLexicon(tokens: Token[], lang: string): LexiconScore {
   return { total, pos, neg, hits: out, at: hits.map((h) => h.index) }
 }
 
-/** The rule-based scores as dense model features (stacking). */
-export const lexiconDense = (lex: LexiconScore) => [Math.tanh(lex.total), Math.log1p(lex.pos), Math.log1p(lex.neg)]
+const denseOf = (lex: LexiconScore) => [Math.tanh(lex.total), Math.log1p(lex.pos), Math.log1p(lex.neg)]
+
+/** The same rules over the translated AFINN of `lang` (trained languages only). */
+export const scoreTranslated = (tokens: Token[], lang: string) => scoreLexicon(tokens, lang, translatedFor(lang))
+
+/**
+ * Dense features of the trained sentiment models (stacking): the curated
+ * lexicon's score, then the translated one's, kept apart so the model weighs
+ * the noisier list on its own.
+ */
+export const lexiconDense = (lex: LexiconScore, translated: LexiconScore) => [...denseOf(lex), ...denseOf(translated)]

@@ -1,15 +1,16 @@
 // Stage 3: sentiment. Trained hashed models (models/sentiment.ts: polarity and
 // neutrality) over word, bigram and char n-gram features, stacked with the
-// rule-based lexicon scores (negation, intensifiers, contrast, emoji); the
-// rules alone for languages without training data (el, nl, und). A star
-// rating or survey score shifts the result as a prior.
+// rule-based scores (negation, intensifiers, contrast, emoji) of the curated
+// and of the translated lexicon; the rules alone for languages without
+// training data (el, nl, und). A star rating or survey score shifts the
+// result as a prior.
 import { NEUTRALITY, NEUTRAL_LANGS, POLARITY, POLARITY_BIAS, POLARITY_LANGS } from '../../models/sentiment.ts'
 import { FeatureVector, langSeed, project, type HashedText } from './features.ts'
-import { lexiconDense, scoreLexicon, type Contribution } from './lexicon.ts'
+import { lexiconDense, scoreLexicon, scoreTranslated, type Contribution } from './lexicon.ts'
 import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
-export const SENTIMENT_VERSION = 7
+export const SENTIMENT_VERSION = 8
 
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number]
@@ -93,7 +94,8 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   const { tokens, lang } = input
   if (!modelLangs.has(lang)) return scoreWithRules(input, prior)
   const lex = scoreLexicon(tokens, lang)
-  const dense = lexiconDense(lex)
+  const translated = scoreTranslated(tokens, lang)
+  const dense = lexiconDense(lex, translated)
   project(input.hashed, { bits: models.bits, lang: seedOf(lang), dense }, fv)
   models.score(fv, logits)
   const pPos = sigmoid(logits[0] + (POLARITY_BIAS[lang] ?? 0) + prior)
@@ -109,8 +111,10 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   const confidence = neutral ? pNeu : Math.abs(polar) * (1 - pNeu / 2)
   // The stacked lexicon features' share goes to the lexicon words that pushed the same way, by weight.
   const lexShare = contributions[tokens.length]
-  const agreeing = lex.hits.reduce((sum, h) => (h.weight * lexShare > 0 ? sum + Math.abs(h.weight) : sum), 0)
-  if (agreeing > 0) lex.at.forEach((t, h) => lex.hits[h].weight * lexShare > 0 && (contributions[t] += (lexShare * Math.abs(lex.hits[h].weight)) / agreeing))
+  const lexHits = [...lex.hits, ...translated.hits]
+  const lexAt = [...lex.at, ...translated.at]
+  const agreeing = lexHits.reduce((sum, h) => (h.weight * lexShare > 0 ? sum + Math.abs(h.weight) : sum), 0)
+  if (agreeing > 0) lexAt.forEach((t, h) => lexHits[h].weight * lexShare > 0 && (contributions[t] += (lexShare * Math.abs(lexHits[h].weight)) / agreeing))
   const hits: Contribution[] = []
   for (let t = 0; t < tokens.length; t++) if (Math.abs(contributions[t]) >= 0.01) hits.push({ token: tokens[t].raw, weight: contributions[t] })
   const extra = prior ? { token: `rating:${input.rating}`, weight: round(prior) } : undefined

@@ -3,7 +3,7 @@ import { hashTokens, HashedText } from '../../src/enrich/features.ts'
 import { stemGreek } from '../../src/enrich/greek.ts'
 import { detectIntents } from '../../src/enrich/intent.ts'
 import { detectLang } from '../../src/enrich/lang.ts'
-import { scoreLexicon } from '../../src/enrich/lexicon.ts'
+import { scoreLexicon, scoreTranslated } from '../../src/enrich/lexicon.ts'
 import { normalizeText } from '../../src/enrich/normalize.ts'
 import { scorePriority } from '../../src/enrich/priority.ts'
 import { ratingPrior, scoreSentiment } from '../../src/enrich/sentiment.ts'
@@ -87,6 +87,15 @@ describe('sentiment', () => {
     expect(scoreLexicon(tokenize('🙂🎉'), 'en').total).toBeGreaterThan(0)
     expect(scoreLexicon(tokenize('GREAT!!!'), 'en').total).toBeGreaterThan(scoreLexicon(tokenize('great'), 'en').total)
     expect(scoreLexicon(tokenize('δεν είναι καλό'), 'el').total).toBeLessThan(0)
+  })
+
+  it('scores the translated AFINN under the same rules, for languages the curated lexicons lack', () => {
+    // Norwegian and Russian have no curated list beyond a few seed words; the translated one knows these.
+    expect(scoreTranslated(tokenize('kjedelig og elendig'), 'no').neg).toBeGreaterThan(0.5)
+    expect(scoreTranslated(tokenize('ikke dårlig'), 'no').total).toBeGreaterThan(0)
+    expect(scoreTranslated(tokenize('прекрасный отель'), 'ru').total).toBeGreaterThan(0)
+    expect(scoreTranslated(tokenize('не хороший'), 'ru').total).toBeLessThan(0)
+    expect(scoreTranslated(tokenize('the weather'), 'el').hits).toEqual([])
   })
 
   it('scores Greek and Dutch with the lexicon rules alone', () => {
