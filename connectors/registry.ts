@@ -1,12 +1,15 @@
 import { apiConnector } from './api/index.ts'
 import { appstoreConnector } from './appstore/index.ts'
 import { blueskyConnector } from './bluesky/index.ts'
+import { discourseConnector } from './discourse/index.ts'
 import { githubConnector } from './github/index.ts'
 import { hackernewsConnector } from './hackernews/index.ts'
 import { mastodonConnector } from './mastodon/index.ts'
 import { redditConnector } from './reddit/index.ts'
 import { rssConnector } from './rss/index.ts'
 import { stackexchangeConnector } from './stackexchange/index.ts'
+import { xConnector } from './x/index.ts'
+import { youtubeConnector } from './youtube/index.ts'
 import type { Connector } from './types.ts'
 
 const connectors: Connector[] = [
@@ -18,6 +21,9 @@ const connectors: Connector[] = [
   rssConnector,
   githubConnector,
   stackexchangeConnector,
+  xConnector,
+  youtubeConnector,
+  discourseConnector,
   apiConnector,
 ]
 

@@ -55,7 +55,9 @@ function csvRecordToInput(rec: Record<string, string>): Record<string, unknown> 
     if (field === 'value') out.value = parseValue(cell)
     else if (field) out[field] = cell
     else if (IDENTITY_COLUMNS.has(key)) {
-      for (const v of cell.split(';')) if (v.trim()) identities.push({ kind: key, value: v.trim() })
+      // X and Twitter are one namespace of handles; mentions from X carry the platform `twitter`.
+      const kind = key === 'x' ? 'twitter' : key
+      for (const v of cell.split(';')) if (v.trim()) identities.push({ kind, value: v.trim() })
     } else attributes[header.trim()] = cell
   }
   if (identities.length) out.identities = identities

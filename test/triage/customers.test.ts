@@ -74,9 +74,9 @@ describe('import', () => {
   it('imports CSV with identity columns, upserting on externalRef then email, with per-row reasons', async () => {
     await t.call('POST', '/v1/customers', { body: { name: 'Old Name', externalRef: 'imp-1', plan: 'free' } })
     const csv = [
-      'name,email,externalRef,company,plan,value,github,reddit,country',
-      'Acme,ops@acme.test,imp-1,"Acme, Inc.",enterprise,"$50,000",acme-gh,u/acme_r,DE',
-      'Beta,beta@beta.test,,Beta GmbH,pro,1200,,,AT',
+      'name,email,externalRef,company,plan,value,github,reddit,x,country',
+      'Acme,ops@acme.test,imp-1,"Acme, Inc.",enterprise,"$50,000",acme-gh,u/acme_r,@Acme_X,DE',
+      'Beta,beta@beta.test,,Beta GmbH,pro,1200,,,,AT',
       'Gamma,not-an-email,imp-3,,,,,,',
       'Delta,,,,,,,,',
       'Acme again,,imp-1,,,,,,',
@@ -89,7 +89,8 @@ describe('import', () => {
     const list = await t.call('GET', '/v1/customers?q=acme')
     const acme = list.data.items[0]
     expect(acme).toMatchObject({ name: 'Acme', company: 'Acme, Inc.', plan: 'enterprise', value: 50000, attributes: { country: 'DE' } })
-    expect(acme.identities).toEqual(expect.arrayContaining([{ kind: 'github', value: 'acme-gh' }, { kind: 'reddit', value: 'acme_r' }, { kind: 'email', value: 'ops@acme.test' }]))
+    // An `x` column files handles under `twitter`, the platform of mentions from X.
+    expect(acme.identities).toEqual(expect.arrayContaining([{ kind: 'github', value: 'acme-gh' }, { kind: 'reddit', value: 'acme_r' }, { kind: 'twitter', value: 'acme_x' }, { kind: 'email', value: 'ops@acme.test' }]))
     const again = await t.call('POST', '/v1/customers/import', { body: { items: [{ email: 'beta@beta.test', plan: 'enterprise' }] } })
     expect(again.data).toMatchObject({ created: 0, updated: 1, rejected: [] })
   })
