@@ -8,6 +8,7 @@ import { mastodonConnector } from './mastodon/index.ts'
 import { redditConnector } from './reddit/index.ts'
 import { rssConnector } from './rss/index.ts'
 import { stackexchangeConnector } from './stackexchange/index.ts'
+import { trustpilotConnector } from './trustpilot/index.ts'
 import { xConnector } from './x/index.ts'
 import { youtubeConnector } from './youtube/index.ts'
 import type { Connector } from './types.ts'
@@ -24,6 +25,7 @@ const connectors: Connector[] = [
   xConnector,
   youtubeConnector,
   discourseConnector,
+  trustpilotConnector,
   apiConnector,
 ]
 

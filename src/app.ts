@@ -16,6 +16,7 @@ import { mentionsRouter } from './routes/mentions.ts'
 import { publicSurveysRouter } from './routes/public-surveys.ts'
 import { pushMentionsRouter } from './routes/push-mentions.ts'
 import { reportsRouter } from './routes/reports.ts'
+import { reviewHooksRouter } from './routes/review-hooks.ts'
 import { sourcesRouter } from './routes/sources.ts'
 import { surveysRouter } from './routes/surveys.ts'
 import { createSurveyRuntime } from './surveys/runtime.ts'
@@ -60,6 +61,7 @@ export function createApp(deps: Deps) {
   app.route('/', systemRouter)
   app.route('/app', webRouter)
   app.route('/hooks', trackerHooksRouter)
+  app.route('/hooks', reviewHooksRouter)
   // Public survey endpoints (embed.js, hosted page, responses) take no API key.
   const surveys = createSurveyRuntime(deps)
   app.route('/', publicSurveysRouter(surveys))
