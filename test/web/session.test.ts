@@ -18,6 +18,17 @@ async function signIn(key: string, opts: { origin?: string; https?: boolean } = 
   return t.app.request('http://localhost/app/sign-in', { method: 'POST', headers, body: new URLSearchParams({ _csrf: token, key, next: '/app/inbox' }) })
 }
 
+describe('web sources', () => {
+  it("shows a trustpilot source's webhook URL, without its secret", async () => {
+    const src = await t.call('POST', '/v1/sources', { body: { kind: 'trustpilot', name: 'Reviews', config: { webhookSecret: 'tp-secret-value-0123456789abcdef' } } })
+    const cookie = `earshot_session=${cookieOf(await signIn(ADMIN_KEY), 'earshot_session')}`
+    const page = await (await t.app.request(`http://localhost/app/sources/${src.data.id}`, { headers: { cookie } })).text()
+    expect(page).toContain(`http://localhost/hooks/trustpilot/${src.data.id}?token=YOUR_WEBHOOK_SECRET`)
+    expect(page).not.toContain('tp-secret-value-0123456789abcdef')
+    expect(page).not.toContain('Run now')
+  })
+})
+
 describe('web sessions', () => {
   it('redirects an anonymous visitor to sign-in, with the CSP on every response', async () => {
     const res = await t.app.request('/app')

@@ -29,7 +29,7 @@ const messageOf = (e: AppError) => {
 }
 
 function Health({ s }: { s: SourceView }) {
-  const label = { active: 'healthy', paused: 'paused', failing: `failing (${s.consecutiveFailures} in a row)`, disabled: 'stopped', push: 'push (API)' }[s.status]
+  const label = { active: 'healthy', paused: 'paused', failing: `failing (${s.consecutiveFailures} in a row)`, disabled: 'stopped', push: 'push' }[s.status]
   return <span class={`badge ${s.status === 'failing' || s.status === 'disabled' ? 's-negative' : s.status === 'active' ? 's-positive' : 'st'}`}>{label}</span>
 }
 
@@ -176,6 +176,9 @@ async function detailPage(c: Context<WebEnv>, id: string, extra?: { error?: stri
         <dt>Failures in a row</dt><dd>{source.consecutiveFailures}{source.consecutiveFailures > 0 ? ' (backing off)' : ''}</dd>
         <dt>Last error</dt><dd><Txt s={source.lastError ?? 'none'} /></dd>
         <dt>Schedule</dt><dd>{source.schedule ?? (source.status === 'push' ? 'push only' : 'every 15 minutes')}</dd>
+        {source.kind === 'trustpilot' ? (
+          <><dt>Webhook URL</dt><dd><code>{new URL(`/hooks/trustpilot/${id}`, c.req.url).toString()}?token=YOUR_WEBHOOK_SECRET</code> <span class="hint">(add it in Trustpilot Business for new service reviews)</span></dd></>
+        ) : null}
       </dl>
       {session.role === 'admin' ? (
         <div class="actions">
