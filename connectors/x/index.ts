@@ -18,6 +18,8 @@ const Tweet = z.object({
   author_id: z.string().optional(),
   created_at: z.string().optional(),
   lang: z.string().optional(),
+  // Posts over 280 characters: `text` is cut, the whole post is here.
+  note_tweet: z.object({ text: z.string() }).optional(),
   public_metrics: z.object({ retweet_count: z.number(), reply_count: z.number(), like_count: z.number(), quote_count: z.number().optional() }).partial().optional(),
 })
 const User = z.object({
@@ -55,7 +57,7 @@ export function toMention(t: Tweet, author: User | undefined): MentionItem {
       ? { handle: author.username, ...(author.name ? { name: author.name } : {}), profileUrl: `https://x.com/${author.username}`, followers: author.public_metrics?.followers_count }
       : { handle: t.author_id ?? 'unknown' },
     // v2 still escapes &, < and > in tweet text.
-    text: decodeEntities(t.text),
+    text: decodeEntities(t.note_tweet?.text ?? t.text),
     ...(t.lang && !NOT_LANGUAGES.has(t.lang) ? { lang: t.lang } : {}),
     publishedAt: t.created_at ? new Date(t.created_at) : snowflakeTime(t.id),
     engagement: { likes: metrics?.like_count, replies: metrics?.reply_count, shares: metrics ? shares : undefined },
@@ -81,7 +83,7 @@ export const xConnector = defineConnector({
       const params = new URLSearchParams({
         query: config.query,
         max_results: '100',
-        'tweet.fields': 'created_at,lang,public_metrics,author_id',
+        'tweet.fields': 'created_at,lang,public_metrics,author_id,note_tweet',
         expansions: 'author_id',
         'user.fields': 'username,name,public_metrics',
       })

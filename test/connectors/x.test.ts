@@ -24,7 +24,7 @@ describe('x connector', () => {
     expect(auth).toBe('Bearer AAAA-secret')
     expect(seen.map((p) => p.get('next_token'))).toEqual([null, 'b26v89c19zqg8o3fr5i2k3m4'])
     expect(seen[0].get('query')).toBe('acme -is:retweet')
-    expect(seen[0].get('tweet.fields')).toBe('created_at,lang,public_metrics,author_id')
+    expect(seen[0].get('tweet.fields')).toBe('created_at,lang,public_metrics,author_id,note_tweet')
     expect(seen[0].get('expansions')).toBe('author_id')
     expect(seen[0].has('since_id')).toBe(false)
     expect(items.map((i) => i.externalId)).toEqual(['2028800050590646273', '2028797534008246274', '2028795017425846275'])
@@ -41,6 +41,8 @@ describe('x connector', () => {
     // "und" is X's "no language", not a language.
     expect(items[1].lang).toBeUndefined()
     expect(items[2]).toMatchObject({ lang: 'es', author: { handle: 'lucia_m' } })
+    // A long post: the whole note, not the cut `text`.
+    expect(items[2].text).toMatch(/¡gracias al equipo!$/)
     expect(cursor).toEqual({ sinceId: '2028800050590646273' })
   })
 
