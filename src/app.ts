@@ -16,13 +16,12 @@ import { mentionsRouter } from './routes/mentions.ts'
 import { publicSurveysRouter } from './routes/public-surveys.ts'
 import { pushMentionsRouter } from './routes/push-mentions.ts'
 import { reportsRouter } from './routes/reports.ts'
-import { reviewHooksRouter } from './routes/review-hooks.ts'
 import { sourcesRouter } from './routes/sources.ts'
 import { surveysRouter } from './routes/surveys.ts'
 import { createSurveyRuntime } from './surveys/runtime.ts'
 import { systemRouter } from './routes/system.ts'
 import { ticketsRouter } from './routes/tickets.ts'
-import { trackerHooksRouter } from './routes/tracker-hooks.ts'
+import { hooksRouter } from './routes/hooks.ts'
 import { viewsRouter } from './routes/views.ts'
 import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
@@ -60,8 +59,7 @@ export function createApp(deps: Deps) {
 
   app.route('/', systemRouter)
   app.route('/app', webRouter)
-  app.route('/hooks', trackerHooksRouter)
-  app.route('/hooks', reviewHooksRouter)
+  app.route('/hooks', hooksRouter)
   // Public survey endpoints (embed.js, hosted page, responses) take no API key.
   const surveys = createSurveyRuntime(deps)
   app.route('/', publicSurveysRouter(surveys))

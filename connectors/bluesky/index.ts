@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { parseJson } from '../../src/net/parse.ts'
 import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { advanceWatermark, isNew, Watermark } from '../shared/watermark.ts'
+import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
 import { commonConfig, defineConnector, originOf, type ConnectorContext } from '../types.ts'
 
 const Config = z
@@ -74,13 +74,9 @@ export const blueskyConnector = defineConnector({
       if (cursor) params.set('since', cursor.since)
       if (page) params.set('cursor', page)
       const body = parseJson(await ctx.fetch(`${origin}/xrpc/app.bsky.feed.searchPosts?${params}`, { headers }), SearchPosts)
-      const mapped = body.posts.map(toMention)
-      const fresh = mapped.filter((m) => isNew(m, cursor))
-      items.push(...fresh)
-      if (fresh.length < mapped.length || mapped.length === 0) break
+      if (!takeNew(body.posts.map(toMention), cursor, items) || body.posts.length === 0) break
       page = body.cursor ?? undefined
     } while (page && items.length < ctx.maxItems)
-    const kept = items.slice(0, ctx.maxItems)
-    return { items: kept, cursor: advanceWatermark(cursor, kept) }
+    return keptWithMark(items, cursor, ctx.maxItems)
   },
 })

@@ -3,7 +3,7 @@ import { parseJson } from '../../src/net/parse.ts'
 import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { parseLinkHeader } from '../shared/values.ts'
-import { advanceWatermark, isNew, Watermark } from '../shared/watermark.ts'
+import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
 import { commonConfig, defineConnector, originOf } from '../types.ts'
 
 const Config = z.strictObject({
@@ -57,13 +57,9 @@ export const githubConnector = defineConnector({
     const items: MentionItem[] = []
     while (url && items.length < ctx.maxItems) {
       const res = await ctx.fetch(url, { headers })
-      const mapped = parseJson(res, SearchIssues).items.map(toMention)
-      const fresh = mapped.filter((m) => isNew(m, cursor))
-      items.push(...fresh)
-      if (fresh.length < mapped.length) break
+      if (!takeNew(parseJson(res, SearchIssues).items.map(toMention), cursor, items)) break
       url = parseLinkHeader(res.headers.get('link')).next
     }
-    const kept = items.slice(0, ctx.maxItems)
-    return { items: kept, cursor: advanceWatermark(cursor, kept) }
+    return keptWithMark(items, cursor, ctx.maxItems)
   },
 })

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { advanceWatermark, isNew, Watermark } from '../shared/watermark.ts'
+import { isNew, keptWithMark, Watermark } from '../shared/watermark.ts'
 import { commonConfig, defineConnector, originOf } from '../types.ts'
 
 const Config = z.strictObject({
@@ -68,7 +68,6 @@ export const hackernewsConnector = defineConnector({
       items.push(...body.hits.map(toMention).filter((m) => isNew(m, cursor)))
       if (body.hits.length < PAGE_SIZE || page + 1 >= body.nbPages) break
     }
-    const kept = items.slice(0, ctx.maxItems)
-    return { items: kept, cursor: advanceWatermark(cursor, kept) }
+    return keptWithMark(items, cursor, ctx.maxItems)
   },
 })

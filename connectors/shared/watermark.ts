@@ -31,6 +31,22 @@ export function advanceWatermark(mark: Watermark | null, items: MentionItem[]): 
   return Number.isFinite(best) ? { since: new Date(best).toISOString(), ids } : null
 }
 
+/**
+ * Adds the items of one newest-first page that the mark has not covered to
+ * `into`; true while the whole page was new (older pages may hold more).
+ */
+export function takeNew(page: MentionItem[], mark: Watermark | null, into: MentionItem[]): boolean {
+  const fresh = page.filter((m) => isNew(m, mark))
+  into.push(...fresh)
+  return fresh.length === page.length
+}
+
+/** A run's result: at most `max` of the items, and the mark moved past what was kept. */
+export function keptWithMark(items: MentionItem[], mark: Watermark | null, max: number): { items: MentionItem[]; cursor: Watermark | null } {
+  const kept = items.slice(0, max)
+  return { items: kept, cursor: advanceWatermark(mark, kept) }
+}
+
 /** Newest first, at most `max`: what a bounded run keeps when an upstream offers more. */
 export const newestFirst = (items: MentionItem[], max: number) =>
   [...items].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime()).slice(0, max)

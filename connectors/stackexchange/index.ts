@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { parseJson } from '../../src/net/parse.ts'
 import { decodeEntities, htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { advanceWatermark, isNew, Watermark } from '../shared/watermark.ts'
+import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
 import { commonConfig, defineConnector, originOf } from '../types.ts'
 
 const Config = z.strictObject({
@@ -55,12 +55,8 @@ export const stackexchangeConnector = defineConnector({
       if (cursor) params.set('fromdate', String(Math.floor(Date.parse(cursor.since) / 1000)))
       if (config.key) params.set('key', config.key)
       const body = parseJson(await ctx.fetch(`${origin}/2.3/search/advanced?${params}`), SearchResponse)
-      const mapped = body.items.map(toMention)
-      const fresh = mapped.filter((m) => isNew(m, cursor))
-      items.push(...fresh)
-      if (!body.has_more || fresh.length < mapped.length) break
+      if (!takeNew(body.items.map(toMention), cursor, items) || !body.has_more) break
     }
-    const kept = items.slice(0, ctx.maxItems)
-    return { items: kept, cursor: advanceWatermark(cursor, kept) }
+    return keptWithMark(items, cursor, ctx.maxItems)
   },
 })

@@ -4,7 +4,7 @@ import type { HttpResponse } from '../../src/net/http-client.ts'
 import { parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { advanceWatermark, isNew, Watermark } from '../shared/watermark.ts'
+import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
 import { commonConfig, defineConnector, originOf } from '../types.ts'
 
 const Config = z
@@ -99,13 +99,9 @@ export const youtubeConnector = defineConnector({
       const res = await ctx.fetch(`${origin}/youtube/v3/commentThreads?${params}`, { accept: [403] })
       if (res.status === 403) throw forbidden(res, ctx.now)
       const body = parseJson(res, ThreadList)
-      const mapped = body.items.map(toMention)
-      const fresh = mapped.filter((m) => isNew(m, cursor))
-      items.push(...fresh)
       // Newest first: once a page reaches what the mark covers, older pages hold nothing new.
-      pageToken = fresh.length === mapped.length ? body.nextPageToken : undefined
+      pageToken = takeNew(body.items.map(toMention), cursor, items) ? body.nextPageToken : undefined
     } while (pageToken && items.length < ctx.maxItems)
-    const kept = items.slice(0, ctx.maxItems)
-    return { items: kept, cursor: advanceWatermark(cursor, kept) }
+    return keptWithMark(items, cursor, ctx.maxItems)
   },
 })

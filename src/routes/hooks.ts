@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { limitBody } from '../http/body-limit.ts'
 import { createRouter, ErrorSchema, jsonResponse } from '../http/types.ts'
+import { handleTrackerHook } from '../integrations/sync.ts'
 import { receiveTrustpilotReviews } from '../sources/trustpilot-hook.ts'
 
 const MAX_HOOK_BODY = 1024 * 1024
@@ -18,10 +19,29 @@ function basicPassword(header: string | undefined): string | undefined {
   }
 }
 
-/** Review sites that push: no API key; the source's webhook secret comes as ?token= or as the Basic auth password. */
-export const reviewHooksRouter = createRouter()
-reviewHooksRouter.use('*', limitBody(MAX_HOOK_BODY))
-reviewHooksRouter.openapi(
+/**
+ * Inbound webhooks, no API key: issue trackers' status updates carry the
+ * provider's signature; review sites' deliveries carry their source's secret.
+ */
+export const hooksRouter = createRouter()
+hooksRouter.use('*', limitBody(MAX_HOOK_BODY))
+hooksRouter.openapi(
+  createRoute({
+    method: 'post', path: '/{provider}', tags: ['Integrations'], security: [],
+    summary: 'Status updates from GitHub (X-Hub-Signature-256), Linear (Linear-Signature) or Jira (X-Hub-Signature)',
+    request: { params: z.object({ provider: z.enum(['github', 'linear', 'jira']).openapi({ param: { name: 'provider', in: 'path' } }) }) },
+    responses: {
+      202: jsonResponse('Accepted; how many tickets changed', z.object({ updated: z.number().int() })),
+      400: jsonResponse('Not JSON', ErrorSchema),
+      401: jsonResponse('No integration signed this body', ErrorSchema),
+    },
+  }),
+  async (c) => {
+    const result = await handleTrackerHook(c.var.deps, c.req.valid('param').provider, c.req.raw.headers, await c.req.text())
+    return c.json(result, 202)
+  },
+)
+hooksRouter.openapi(
   createRoute({
     method: 'post', path: '/trustpilot/{sourceId}', tags: ['Sources'], security: [],
     summary: "Trustpilot's webhook: new service reviews into a trustpilot source (its webhookSecret as ?token= or Basic auth password)",
