@@ -2,7 +2,8 @@
 // intensifiers, contrast, emoji/emoticons, shouting and elongation. Used on
 // its own where no trained model exists (el, nl, und) and as a feature of the
 // trained models everywhere else.
-import { LEXICONS, TRANSLATED_LEXICONS } from '../../models/lexicons.ts'
+import PorterStemmerRu from 'natural/lib/natural/stemmers/porter_stemmer_ru.js'
+import { LEXICONS, STEMMED_LEXICONS, TRANSLATED_LEXICONS } from '../../models/lexicons.ts'
 import { CONTRAST, INTENSIFIERS, NEGATORS, SEED_LEXICON, SYMBOL_VALENCE } from './cues.ts'
 import { stemGreek } from './greek.ts'
 import type { Token } from './tokenize.ts'
@@ -46,23 +47,49 @@ function tableFor(lang: string): Map<string, number> {
   return t
 }
 
+/** Languages whose inflection outruns a word list: their stems, and the stemmer that finds a word's. */
+const STEMMERS: Record<string, (word: string) => string> = { ru: (w) => PorterStemmerRu.stem(w) }
+const stemCache = new Map<string, Map<string, number>>()
+// A word's stem, remembered: stemming costs ~1 µs a word, and the same few thousand words make most text.
+const STEMS_KEPT = 100_000
+const stemOfWord = new Map<string, Map<string, string>>()
+
+function stemOf(lang: string, word: string): string {
+  let seen = stemOfWord.get(lang)
+  if (!seen) stemOfWord.set(lang, (seen = new Map()))
+  let stem = seen.get(word)
+  if (stem === undefined) {
+    if (seen.size >= STEMS_KEPT) seen.clear()
+    seen.set(word, (stem = STEMMERS[lang](word)))
+  }
+  return stem
+}
+
+function stemsFor(lang: string): Map<string, number> | undefined {
+  if (!STEMMERS[lang]) return undefined
+  let t = stemCache.get(lang)
+  if (!t) stemCache.set(lang, (t = unpack(STEMMED_LEXICONS[lang])))
+  return t
+}
+
 function translatedFor(lang: string): Map<string, number> {
   let t = translatedCache.get(lang)
   if (!t) translatedCache.set(lang, (t = unpack(TRANSLATED_LEXICONS[lang])))
   return t
 }
 
-function lookup(table: Map<string, number>, lang: string, tok: Token): number | undefined {
+function lookup(table: Map<string, number>, lang: string, tok: Token, stems: Map<string, number> | undefined): number | undefined {
   if (tok.kind === 'emoji' || tok.kind === 'emoticon') return SYMBOL_VALENCE.get(tok.norm)
   if (tok.kind !== 'word') return undefined
   if (lang === 'el') return GREEK_FUNCTION_WORDS.has(tok.norm) ? undefined : table.get(stemGreek(tok.norm))
-  const v = table.get(tok.norm)
-  if (v !== undefined || !tok.elongated) return v
-  return table.get(tok.norm.replace(/(\p{L})\1+/gu, '$1'))
+  const word = !tok.elongated || table.has(tok.norm) ? tok.norm : tok.norm.replace(/(\p{L})\1+/gu, '$1')
+  return table.get(word) ?? (stems ? stems.get(stemOf(lang, word)) : undefined)
 }
 
-/** Score tokens with the lexicon of `lang` (English for `und`), or with `table` under the same rules. */
-export function scoreLexicon(tokens: Token[], lang: string, table = tableFor(lang === 'und' ? 'en' : lang)): LexiconScore {
+/** Score tokens with the lexicon of `lang` (English for `und`) and its stems, or with `other` alone under the same rules. */
+export function scoreLexicon(tokens: Token[], lang: string, other?: Map<string, number>): LexiconScore {
+  const table = other ?? tableFor(lang === 'und' ? 'en' : lang)
+  const stems = other ? undefined : stemsFor(lang)
   const hits: (Contribution & { index: number })[] = []
   let negated = 0
   let boost = 1
@@ -92,7 +119,7 @@ export function scoreLexicon(tokens: Token[], lang: string, table = tableFor(lan
       negated = 0
       continue
     }
-    let v = lookup(table, lang, tok)
+    let v = lookup(table, lang, tok, stems)
     if (v === undefined) {
       if (negated > 0) negated--
       continue

@@ -98,6 +98,15 @@ describe('sentiment', () => {
     expect(scoreTranslated(tokenize('the weather'), 'el').hits).toEqual([])
   })
 
+  it('finds Russian inflections through their stems', () => {
+    // Neither form is a listed word: the stems ужасн and отвратительн are.
+    expect(scoreLexicon(tokenize('ужасная поддержка'), 'ru').total).toBeLessThan(-0.5)
+    expect(scoreLexicon(tokenize('отвратительного качества'), 'ru').total).toBeLessThan(-0.5)
+    expect(scoreLexicon(tokenize('не плохой сервис'), 'ru').total).toBeGreaterThan(0)
+    // The translated list is scored on its own words only, without the stems.
+    expect(scoreTranslated(tokenize('отвратительного'), 'ru').hits).toEqual([])
+  })
+
   it('scores Greek and Dutch with the lexicon rules alone', () => {
     expect(sentiment('Εξαιρετική εφαρμογή, ευχαριστώ πολύ!', 'el').label).toBe('positive')
     expect(sentiment('Απαράδεκτη εξυπηρέτηση, πολύ κακή εμπειρία', 'el').label).toBe('negative')

@@ -6,3 +6,7 @@ declare module 'natural/lib/natural/stemmers/porter_stemmer.js' {
 declare module 'natural/lib/natural/util/stopwords.js' {
   export const words: string[]
 }
+declare module 'natural/lib/natural/stemmers/porter_stemmer_ru.js' {
+  const PorterStemmerRu: { stem(token: string): string }
+  export default PorterStemmerRu
+}
