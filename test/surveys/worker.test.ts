@@ -29,6 +29,14 @@ describe('surveys on Cloudflare Workers (workerd)', () => {
       const { id } = (await res.json()) as { id: string }
       const rows = await t.sql`SELECT score, comment FROM survey_responses WHERE id = ${id}`
       expect(rows).toEqual([{ score: 5, comment: 'Works on the edge too' }])
+      // The whole pipeline runs at the edge, Russian stems included.
+      const classified = await fetch(`${base}/v1/classify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [{ text: 'Ужасная поддержка, отвратительного качества приложение' }] }),
+      })
+      expect(classified.status).toBe(200)
+      expect(((await classified.json()) as { items: { lang: string; sentiment: { label: string } }[] }).items[0]).toMatchObject({ lang: 'ru', sentiment: { label: 'negative' } })
     } finally {
       expect(await dev.stop()).toEqual([])
     }
