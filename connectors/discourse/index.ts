@@ -42,8 +42,8 @@ type Post = z.infer<typeof Post>
 /** The highest post id seen: ids only grow, so newer posts are exactly those above it. */
 const Cursor = z.object({ lastId: z.number().int() })
 
-/** A post's own words: quoted posts of others (`aside.quote`) belong to their authors. */
-const ownText = (cooked: string) => htmlToText(cooked.replace(/<aside\b[^>]*class="[^"]*\bquote\b[^"]*"[^>]*>[\s\S]*?<\/aside>/gi, ' '))
+/** A post's own words: quoted posts (`aside.quote`) belong to their authors, link previews (`aside.onebox`) to the linked page. */
+const ownText = (cooked: string) => htmlToText(cooked.replace(/<aside\b[^>]*class="[^"]*\b(?:quote|onebox)\b[^"]*"[^>]*>[\s\S]*?<\/aside>/gi, ' '))
 
 export function toMention(origin: string, p: Post): MentionItem {
   return {

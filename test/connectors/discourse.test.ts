@@ -10,7 +10,7 @@ const POSTS = `${FORUM}/posts.json`
 const config = { instance: `${FORUM}/latest` }
 
 describe('discourse connector', () => {
-  it('pages back with before=, keeps people’s posts only, and maps them without what they quote', async () => {
+  it('pages back with before=, keeps people’s posts only, and maps them without what they quote or preview', async () => {
     const befores: (string | null)[] = []
     server.use(
       http.get(POSTS, ({ request }) => {
@@ -33,7 +33,8 @@ describe('discourse connector', () => {
     expect(items[0].title).toBeUndefined()
     expect(items[1]).toMatchObject({ title: 'CSV export times out', text: 'Export works fine for me', author: { handle: 'jo' } })
     expect(items[1].author.name).toBeUndefined()
-    expect(items[2]).toMatchObject({ text: 'Would love a dark mode <3', engagement: { likes: 8, replies: 2 } })
+    // The link preview is the linked page's words, not Lee's.
+    expect(items[2]).toMatchObject({ text: 'Would love a dark mode <3 like this one:', engagement: { likes: 8, replies: 2 } })
     expect(cursor).toEqual({ lastId: 120 })
   })
 
