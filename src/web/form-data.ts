@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { z } from '@hono/zod-openapi'
+import { AppError } from '../errors.ts'
 
 /** Form fields as strings (files and the CSRF field dropped); repeated names become arrays. */
 export async function readForm(c: Context): Promise<Record<string, string | string[]>> {
@@ -33,3 +34,13 @@ export function describeIssues(error: z.ZodError): string {
 
 /** Whether the caller is app.js (wants JSON) rather than a plain form post (wants a redirect). */
 export const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json')
+
+/** Runs `work`; a validation error from the domain (a 400) re-renders the form with its message instead of an error page. */
+export async function orForm<T>(work: () => Promise<T>, onInvalid: (message: string) => Response | Promise<Response>): Promise<T | Response> {
+  try {
+    return await work()
+  } catch (e) {
+    if (e instanceof AppError && e.status === 400) return onInvalid(`${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`)
+    throw e
+  }
+}

@@ -10,6 +10,7 @@ export const NAV = [
   ['customers', 'Customers'],
   ['tickets', 'Tickets'],
   ['surveys', 'Surveys'],
+  ['alerts', 'Alerts'],
   ['dashboard', 'Dashboard'],
 ] as const
 export type Section = (typeof NAV)[number][0]

@@ -16,6 +16,9 @@ const NOTICES: Record<string, string> = {
   'customer-saved': 'Customer saved.',
   'view-saved': 'View saved.',
   'view-deleted': 'View deleted.',
+  'alert-created': 'Alert created. It is checked on every scheduler tick, and each matching mention as it is stored.',
+  'alert-saved': 'Alert saved.',
+  'alert-deleted': 'Alert deleted.',
 }
 
 export const noticeOf = (c: Context): string | undefined => NOTICES[c.req.query('notice') ?? '']

@@ -133,6 +133,22 @@ describe.skipIf(!hasChromium)('hostile mention text in the browser', () => {
     await screenshot(page, 'xss-live-update')
   })
 
+  it('shows hostile alert names and filters inert on the alerts pages', async () => {
+    const src = await w.call('POST', '/v1/sources', { body: { kind: 'api', name: '<img src=x onerror="window.__pwned=101">alert source' } })
+    const alert = await w.call('POST', '/v1/alerts', {
+      body: { kind: 'spike', name: '<script>window.__pwned=100</script>spike', filter: { source: [src.data.id], q: '"><svg onload="window.__pwned=102">' } },
+    })
+    expect(alert.status).toBe(201)
+    const page = await w.signedInPage(ADMIN_KEY)
+    const dialogs = await watch(page)
+    for (const path of ['/app/alerts', `/app/alerts/${alert.data.id}`]) {
+      await page.goto(`${w.base}${path}`)
+      await expect(page.locator('main').textContent()).resolves.toContain('<script>window.__pwned=100</script>spike')
+      await assertInert(page, dialogs)
+    }
+    await screenshot(page, 'xss-alerts')
+  })
+
   it('shows hostile source names inert on the dashboard', async () => {
     const page = await w.signedInPage(ADMIN_KEY)
     const dialogs = await watch(page)

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import type { WebEnv } from '../env.ts'
+import { alertsRouter } from './alerts.tsx'
 import { customersRouter } from './customers.tsx'
 import { dashboardRouter } from './dashboard.tsx'
 import { inboxRouter } from './inbox.tsx'
@@ -14,5 +15,6 @@ export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/customers', customersRouter],
   ['/tickets', ticketsRouter],
   ['/surveys', surveysRouter],
+  ['/alerts', alertsRouter],
   ['/dashboard', dashboardRouter],
 ]

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono'
-import { AppError } from '../../errors.ts'
 import { createSource } from '../../sources/create-source.ts'
 import { deleteSource } from '../../sources/delete-source.ts'
 import { describeConnectors, type ConnectorInfo } from '../../sources/describe-connectors.ts'
@@ -9,7 +8,7 @@ import type { SourceView } from '../../sources/source.ts'
 import { updateSource } from '../../sources/update-source.ts'
 import { dryRunSource, type DryRunResult } from '../dry-run.ts'
 import type { WebEnv } from '../env.ts'
-import { field, readForm } from '../form-data.ts'
+import { field, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { safeHttpUrl } from '../safe-url.ts'
@@ -21,12 +20,6 @@ import { IdParam } from './params.ts'
 
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
 const connectorOf = (kind: string): ConnectorInfo | undefined => describeConnectors().find((c) => c.kind === kind)
-
-/** A failed validation from the sources module, shown on the form rather than as an error page. */
-const messageOf = (e: AppError) => {
-  const details = e.details ? ` ${JSON.stringify(e.details)}` : ''
-  return `${e.message}${details}`
-}
 
 function Health({ s }: { s: SourceView }) {
   const label = { active: 'healthy', paused: 'paused', failing: `failing (${s.consecutiveFailures} in a row)`, disabled: 'stopped', push: 'push' }[s.status]
@@ -232,16 +225,6 @@ async function detailPage(c: Context<WebEnv>, id: string, extra?: { error?: stri
     </Layout>,
     extra?.status ?? 200,
   )
-}
-
-/** Runs `work`; a validation error from the domain re-renders the form instead of an error page. */
-async function orForm<T>(work: () => Promise<T>, onInvalid: (message: string) => Response | Promise<Response>): Promise<T | Response> {
-  try {
-    return await work()
-  } catch (e) {
-    if (e instanceof AppError && e.status === 400) return onInvalid(messageOf(e))
-    throw e
-  }
 }
 
 export const sourcesRouter = new Hono<WebEnv>()

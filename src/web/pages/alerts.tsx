@@ -1,0 +1,242 @@
+import { Hono, type Context } from 'hono'
+import { createAlert, deleteAlert, getAlert, listAlertEvents, listAlerts, updateAlert } from '../../alerts/alerts.ts'
+import { ALERT_KINDS, ALERT_WINDOWS, NewAlert, type Alert } from '../../alerts/schema.ts'
+import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
+import { listSources } from '../../sources/find-sources.ts'
+import { listWebhooks } from '../../webhooks/webhooks.ts'
+import type { WebEnv } from '../env.ts'
+import { describeIssues, field, fieldList, orForm, readForm } from '../form-data.ts'
+import { CsrfField, Layout } from '../layout.tsx'
+import { noticeOf } from '../notices.ts'
+import { requireWebRole } from '../security.ts'
+import { Txt } from '../text.tsx'
+import { IdParam } from './params.ts'
+
+type Form = Record<string, string | string[]>
+
+const KIND_LABELS: Record<Alert['kind'], string> = {
+  spike: 'Spike in volume',
+  negative_share: 'Jump in negative share',
+  match: 'Each matching mention',
+}
+const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
+const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))
+
+/** What the alert watches, in words: its filter's parts. */
+function watching(a: Alert, sourceNames: Map<string, string>): string {
+  const f = a.filter as Record<string, unknown>
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)])
+  const parts = [
+    ...list(f.sentiment).map((s) => `${s} sentiment`),
+    ...list(f.intent).map((i) => i.replace('_', ' ')),
+    ...list(f.source).map((id) => `from ${sourceNames.get(id) ?? 'a deleted source'}`),
+    ...(f.q ? [`“${String(f.q)}”`] : []),
+    ...(f.minPriority !== undefined ? [`priority ≥ ${String(f.minPriority)}`] : []),
+    ...(a.minCustomerValue !== null ? [`customers worth ≥ ${a.minCustomerValue}`] : []),
+  ]
+  return parts.length ? parts.join(', ') : 'every mention'
+}
+
+/** The form's fields as an alert: the API's schema validates it, so the page and the API accept the same alerts. */
+function alertInput(form: Form) {
+  const optionalNumber = (name: string) => (field(form, name) === '' ? undefined : Number(field(form, name)))
+  const filter: Record<string, unknown> = {}
+  for (const key of ['sentiment', 'intent', 'source'] as const) if (fieldList(form, key).length) filter[key] = fieldList(form, key)
+  if (field(form, 'q')) filter.q = field(form, 'q')
+  if (field(form, 'minPriority')) filter.minPriority = Number(field(form, 'minPriority'))
+  const kind = field(form, 'kind')
+  return NewAlert.safeParse({
+    kind,
+    name: field(form, 'name'),
+    filter,
+    channels: fieldList(form, 'channels'),
+    cooldown: field(form, 'cooldown') || undefined,
+    window: field(form, 'window') || undefined,
+    minCount: optionalNumber('minCount'),
+    sensitivity: optionalNumber('sensitivity'),
+    onlyNew: kind === 'match' ? field(form, 'onlyNew') === 'true' : undefined,
+    minCustomerValue: optionalNumber('minCustomerValue') ?? null,
+  })
+}
+
+async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400 }) {
+  const { deps, session } = c.var
+  const [alerts, sources, webhooks] = await Promise.all([
+    listAlerts(deps, session.workspaceId),
+    listSources(deps, session.workspaceId, { limit: 200 }),
+    listWebhooks(deps, session.workspaceId),
+  ])
+  const sourceNames = new Map(sources.items.map((s) => [s.id, s.name]))
+  const form = extra?.form ?? {}
+  const v = (name: string) => field(form, name)
+  const checked = (name: string, value: string) => fieldList(form, name).includes(value)
+  const canEdit = session.role !== 'viewer'
+  return c.html(
+    <Layout title="Alerts" session={session} section="alerts" notice={noticeOf(c)} error={extra?.error}>
+      <h1>Alerts</h1>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th>Name</th><th>When</th><th>Watching</th><th>Status</th><th>Last fired</th><th>Last check</th></tr></thead>
+          <tbody>
+            {alerts.map((a) => (
+              <tr>
+                <td><a href={`/app/alerts/${a.id}`}><Txt s={a.name} /></a></td>
+                <td>{KIND_LABELS[a.kind]}{a.kind === 'match' ? null : <span class="hint"> · {a.window}</span>}</td>
+                <td><Txt s={watching(a, sourceNames)} /></td>
+                <td>{!a.enabled ? 'paused' : a.inEpisode ? <span class="badge s-negative">firing</span> : 'on'}</td>
+                <td>{when(a.lastFiredAt)}</td>
+                <td class="hint">{a.lastEvaluation ? `${num(a.lastEvaluation.observed)} against ${num(a.lastEvaluation.expected)} expected` : '—'}</td>
+              </tr>
+            ))}
+            {alerts.length === 0 ? <tr><td colspan={6} class="hint">No alerts yet.</td></tr> : null}
+          </tbody>
+        </table>
+      </div>
+      {canEdit ? (
+        <>
+          <h2>New alert</h2>
+          <form method="post" action="/app/alerts" class="stack card">
+            <CsrfField session={session} />
+            <label for="alert-name">Name</label>
+            <input id="alert-name" name="name" value={v('name')} required maxlength={200} size={40} />
+            <label for="alert-kind">When</label>
+            <select id="alert-kind" name="kind">
+              {ALERT_KINDS.map((k) => <option value={k} selected={k === (v('kind') || 'spike')}>{KIND_LABELS[k]}</option>)}
+            </select>
+            <fieldset>
+              <legend>Which mentions <span class="hint">(none checked: all)</span></legend>
+              <div>{SENTIMENT_LABELS.map((s) => <label class="inline"><input type="checkbox" name="sentiment" value={s} checked={checked('sentiment', s)} /> {s}</label>)}</div>
+              <div>{INTENT_LABELS.map((i) => <label class="inline"><input type="checkbox" name="intent" value={i} checked={checked('intent', i)} /> {i.replace('_', ' ')}</label>)}</div>
+              {sources.items.length ? (
+                <div>{sources.items.map((s) => <label class="inline"><input type="checkbox" name="source" value={s.id} checked={checked('source', s.id)} /> <Txt s={s.name} /></label>)}</div>
+              ) : null}
+              <label for="alert-q">Words <span class="hint">(search syntax: words, "phrases", -exclusions)</span></label>
+              <input id="alert-q" name="q" value={v('q')} maxlength={200} size={40} />
+              <div class="grid">
+                <div>
+                  <label for="alert-priority">Priority at least <span class="hint">(0–1)</span></label>
+                  <input id="alert-priority" name="minPriority" type="number" min={0} max={1} step="0.05" value={v('minPriority')} />
+                </div>
+                <div>
+                  <label for="alert-value">Customer value at least</label>
+                  <input id="alert-value" name="minCustomerValue" type="number" min={0} value={v('minCustomerValue')} />
+                </div>
+              </div>
+            </fieldset>
+            <div class="grid">
+              <div>
+                <label for="alert-window">Window <span class="hint">(spike, negative share)</span></label>
+                <select id="alert-window" name="window">{ALERT_WINDOWS.map((w) => <option selected={w === (v('window') || '1h')}>{w}</option>)}</select>
+              </div>
+              <div>
+                <label for="alert-sensitivity">Sensitivity <span class="hint">(std. deviations; lower fires more)</span></label>
+                <input id="alert-sensitivity" name="sensitivity" type="number" min={1} max={10} step="0.5" value={v('sensitivity') || '3'} />
+              </div>
+              <div>
+                <label for="alert-min">At least this many mentions</label>
+                <input id="alert-min" name="minCount" type="number" min={1} value={v('minCount') || '5'} />
+              </div>
+              <div>
+                <label for="alert-cooldown">Quiet for at least</label>
+                <input id="alert-cooldown" name="cooldown" value={v('cooldown') || '1h'} size={6} placeholder="1h" />
+              </div>
+            </div>
+            <label class="inline"><input type="checkbox" name="onlyNew" value="true" checked={v('onlyNew') === 'true'} /> Only mentions published from now on <span class="hint">(each matching mention)</span></label>
+            <fieldset>
+              <legend>Send to <span class="hint">(webhooks; every firing is also listed here)</span></legend>
+              {webhooks.length ? (
+                webhooks.map((w) => <label class="inline"><input type="checkbox" name="channels" value={w.id} checked={checked('channels', w.id)} /> <Txt s={w.description || w.url} /></label>)
+              ) : <p class="hint">No webhooks yet: add one with POST /v1/webhooks to be told elsewhere.</p>}
+            </fieldset>
+            <div><button class="primary" type="submit">Create alert</button></div>
+          </form>
+        </>
+      ) : null}
+    </Layout>,
+    extra?.status ?? 200,
+  )
+}
+
+async function detailPage(c: Context<WebEnv>, id: string) {
+  const { deps, session } = c.var
+  const [alert, events, sources] = await Promise.all([
+    getAlert(deps, session.workspaceId, id),
+    listAlertEvents(deps, session.workspaceId, id, { limit: 50 }),
+    listSources(deps, session.workspaceId, { limit: 200 }),
+  ])
+  const base = `/app/alerts/${id}`
+  return c.html(
+    <Layout title={alert.name} session={session} section="alerts" notice={noticeOf(c)}>
+      <h1><Txt s={alert.name} /> <span class="hint">{KIND_LABELS[alert.kind]}</span></h1>
+      <dl class="kv card">
+        <dt>Watching</dt><dd><Txt s={watching(alert, new Map(sources.items.map((s) => [s.id, s.name])))} /></dd>
+        {alert.kind === 'match' ? null : <><dt>Window</dt><dd>{alert.window}, sensitivity {alert.sensitivity}, at least {alert.minCount} mentions</dd></>}
+        <dt>Quiet for</dt><dd>{alert.cooldown}</dd>
+        <dt>Status</dt><dd>{alert.enabled ? (alert.inEpisode ? 'firing' : 'on') : 'paused'}</dd>
+        <dt>Last check</dt><dd>{when(alert.lastEvaluatedAt)}{alert.lastEvaluation ? ` — ${num(alert.lastEvaluation.observed)} against ${num(alert.lastEvaluation.expected)} expected` : ''}</dd>
+      </dl>
+      {session.role === 'viewer' ? null : (
+        <div class="actions">
+          <form method="post" action={`${base}/enabled`}>
+            <CsrfField session={session} />
+            <input type="hidden" name="enabled" value={alert.enabled ? 'false' : 'true'} />
+            <button type="submit">{alert.enabled ? 'Pause' : 'Turn on'}</button>
+          </form>
+          <form method="post" action={`${base}/delete`} data-confirm="Delete this alert and its history?">
+            <CsrfField session={session} />
+            <button type="submit" class="danger">Delete</button>
+          </form>
+        </div>
+      )}
+      <h2>Fired</h2>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th>When</th><th>What</th></tr></thead>
+          <tbody>
+            {events.items.map((e) => {
+              const x = e.explanation as { observed?: number; expected?: number; threshold?: number | null }
+              return (
+                <tr>
+                  <td>{when(e.firedAt)}</td>
+                  <td>
+                    {e.mentionId ? <a href={`/app/inbox?m=${e.mentionId}`}>the mention</a> : null}
+                    {typeof x.observed === 'number' && typeof x.expected === 'number'
+                      ? `${num(x.observed)} against ${num(x.expected)} expected${typeof x.threshold === 'number' ? ` (threshold ${num(x.threshold)})` : ''}`
+                      : null}
+                  </td>
+                </tr>
+              )
+            })}
+            {events.items.length === 0 ? <tr><td colspan={2} class="hint">Not fired yet.</td></tr> : null}
+          </tbody>
+        </table>
+      </div>
+    </Layout>,
+  )
+}
+
+export const alertsRouter = new Hono<WebEnv>()
+  .get('/', (c) => listPage(c))
+  .post('/', requireWebRole('agent'), async (c) => {
+    const form = await readForm(c)
+    const input = alertInput(form)
+    if (!input.success) return listPage(c, { form, error: describeIssues(input.error), status: 400 })
+    const created = await orForm(
+      () => createAlert(c.var.deps, c.var.session.workspaceId, input.data),
+      (error) => listPage(c, { form, error, status: 400 }),
+    )
+    if (created instanceof Response) return created
+    return c.redirect(`/app/alerts/${created.id}?notice=alert-created`, 303)
+  })
+  .get('/:id', (c) => detailPage(c, IdParam.parse(c.req.param('id'))))
+  .post('/:id/enabled', requireWebRole('agent'), async (c) => {
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    await updateAlert(c.var.deps, c.var.session.workspaceId, id, { enabled: field(form, 'enabled') === 'true' })
+    return c.redirect(`/app/alerts/${id}?notice=alert-saved`, 303)
+  })
+  .post('/:id/delete', requireWebRole('agent'), async (c) => {
+    const id = IdParam.parse(c.req.param('id'))
+    await deleteAlert(c.var.deps, c.var.session.workspaceId, id)
+    return c.redirect('/app/alerts?notice=alert-deleted', 303)
+  })

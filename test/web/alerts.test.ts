@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+
+const t = await createTestApp()
+
+/** Signs in through the form and returns what a browser would send back: the session cookie and the page's CSRF token. */
+async function session(key: string) {
+  const form = await t.app.request('/app/sign-in')
+  const pre = /earshot_signin=([^;]+)/.exec(form.headers.getSetCookie().join('\n'))![1]
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]
+  const res = await t.app.request('http://localhost/app/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `earshot_signin=${pre}`, host: 'localhost' },
+    body: new URLSearchParams({ _csrf: csrf, key, next: '/app/alerts' }),
+  })
+  const cookie = `earshot_session=${/earshot_session=([^;]+)/.exec(res.headers.getSetCookie().join('\n'))![1]}`
+  const page = await (await t.app.request('http://localhost/app/alerts', { headers: { cookie } })).text()
+  return { cookie, csrf: /name="csrf-token" content="([^"]+)"/.exec(page)![1] }
+}
+
+const post = (s: { cookie: string; csrf: string }, path: string, fields: [string, string][]) =>
+  t.app.request(`http://localhost${path}`, {
+    method: 'POST',
+    headers: { cookie: s.cookie, host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams([['_csrf', s.csrf], ...fields]),
+  })
+const page = async (s: { cookie: string }, path: string) => (await t.app.request(`http://localhost${path}`, { headers: { cookie: s.cookie } })).text()
+
+describe('web alerts', () => {
+  it('creates an alert from the form, as the API would store it, and shows what it watches', async () => {
+    const src = await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'Support forum' } })
+    const hook = await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/earshot', events: ['alert.fired'], description: 'Ops channel' } })
+    expect(hook.status).toBe(201)
+    const agent = await session(await t.keyFor('agent'))
+    expect(await page(agent, '/app/alerts')).toContain('Ops channel')
+
+    const res = await post(agent, '/app/alerts', [
+      ['name', 'Angry spike'], ['kind', 'spike'], ['sentiment', 'negative'], ['intent', 'bug_report'], ['source', src.data.id],
+      ['q', 'export'], ['window', '15m'], ['sensitivity', '2.5'], ['minCount', '3'], ['cooldown', '30m'], ['channels', hook.data.id],
+    ])
+    expect(res.status).toBe(303)
+    const id = /\/app\/alerts\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')![1]
+    const stored = await t.call('GET', `/v1/alerts/${id}`)
+    expect(stored.data).toMatchObject({
+      kind: 'spike', name: 'Angry spike', window: '15m', sensitivity: 2.5, minCount: 3, cooldown: '30m', channels: [hook.data.id],
+      filter: { sentiment: ['negative'], intent: ['bug_report'], source: [src.data.id], q: 'export' },
+    })
+    const detail = await page(agent, `/app/alerts/${id}`)
+    expect(detail).toContain('negative sentiment, bug report, from Support forum, “export”')
+    expect(await page(agent, '/app/alerts')).toContain(`href="/app/alerts/${id}"`)
+  })
+
+  it('keeps the form and says why when the alert is invalid, storing nothing', async () => {
+    const agent = await session(await t.keyFor('agent'))
+    const before = (await t.call('GET', '/v1/alerts')).data.items.length
+    const res = await post(agent, '/app/alerts', [['name', 'Keep me'], ['kind', 'spike'], ['cooldown', 'soon']])
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('cooldown')
+    expect(html).toContain('value="Keep me"')
+    const unknownChannel = await post(agent, '/app/alerts', [['name', 'x'], ['kind', 'match'], ['channels', '00000000-0000-4000-8000-000000000000']])
+    expect(unknownChannel.status).toBe(400)
+    expect((await t.call('GET', '/v1/alerts')).data.items.length).toBe(before)
+  })
+
+  it('lists what a match alert fired on, pauses and deletes; viewers only read', async () => {
+    const agent = await session(await t.keyFor('agent'))
+    const res = await post(agent, '/app/alerts', [['name', 'Churn talk'], ['kind', 'match'], ['q', 'cancel'], ['onlyNew', 'true']])
+    const id = /\/app\/alerts\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')![1]
+    expect((await t.call('GET', `/v1/alerts/${id}`)).data).toMatchObject({ kind: 'match', onlyNew: true, filter: { q: 'cancel' } })
+    const src = await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'push' } })
+    const pushed = await t.call('POST', '/v1/mentions', {
+      body: { sourceId: src.data.id, items: [{ externalId: 'c1', url: 'https://example.com/c1', author: { handle: 'bo' }, text: 'We will cancel our plan next month', publishedAt: new Date().toISOString() }] },
+    })
+    expect(await page(agent, `/app/alerts/${id}`)).toContain(`href="/app/inbox?m=${pushed.data.ids[0]}"`)
+
+    const viewer = await session(await t.keyFor('viewer'))
+    const view = await page(viewer, `/app/alerts/${id}`)
+    expect(view).toContain('Churn talk')
+    expect(view).not.toContain('Pause')
+    expect(await page(viewer, '/app/alerts')).not.toContain('Create alert')
+    expect((await post(viewer, `/app/alerts/${id}/delete`, [])).status).toBe(403)
+
+    expect((await post(agent, `/app/alerts/${id}/enabled`, [['enabled', 'false']])).status).toBe(303)
+    expect((await t.call('GET', `/v1/alerts/${id}`)).data.enabled).toBe(false)
+    expect((await post(agent, `/app/alerts/${id}/delete`, [])).status).toBe(303)
+    expect((await t.call('GET', `/v1/alerts/${id}`)).status).toBe(404)
+  })
+
+  it('is per workspace: another workspace sees a 404', async () => {
+    const mine = await t.call('POST', '/v1/alerts', { body: { kind: 'spike', name: 'ws secret alert' } })
+    const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'alerts-other' } })
+    const outsider = await session(other.data.key)
+    const res = await t.app.request(`http://localhost/app/alerts/${mine.data.id}`, { headers: { cookie: outsider.cookie } })
+    expect(res.status).toBe(404)
+    expect(await page(outsider, '/app/alerts')).not.toContain('ws secret alert')
+  })
+})
