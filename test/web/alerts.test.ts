@@ -31,8 +31,14 @@ describe('web alerts', () => {
     const src = await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'Support forum' } })
     const hook = await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/earshot', events: ['alert.fired'], description: 'Ops channel' } })
     expect(hook.status).toBe(201)
+    const chat = await t.call('POST', '/v1/webhooks', { body: { url: 'https://chat.example.com/services/T0001/B0001/tokenpart', events: ['alert.fired'], format: 'slack' } })
+    expect(chat.status).toBe(201)
     const agent = await session(await t.keyFor('agent'))
-    expect(await page(agent, '/app/alerts')).toContain('Ops channel')
+    const list = await page(agent, '/app/alerts')
+    expect(list).toContain('Ops channel')
+    // Agents may route alerts to a webhook but never see its URL, which can hold a token.
+    expect(list).toContain('chat.example.com')
+    expect(list).not.toContain('tokenpart')
 
     const res = await post(agent, '/app/alerts', [
       ['name', 'Angry spike'], ['kind', 'spike'], ['sentiment', 'negative'], ['intent', 'bug_report'], ['source', src.data.id],

@@ -19,6 +19,8 @@ const KIND_LABELS: Record<Alert['kind'], string> = {
   negative_share: 'Jump in negative share',
   match: 'Each matching mention',
 }
+// Webhook URLs can carry their own credentials (chat incoming hooks), and only admins may read them: agents see the description or the host.
+const channelLabel = (w: { description: string | null; url: string }) => w.description || new URL(w.url).host
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))
 
@@ -145,7 +147,7 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
             <fieldset>
               <legend>Send to <span class="hint">(webhooks; every firing is also listed here)</span></legend>
               {webhooks.length ? (
-                webhooks.map((w) => <label class="inline"><input type="checkbox" name="channels" value={w.id} checked={checked('channels', w.id)} /> <Txt s={w.description || w.url} /></label>)
+                webhooks.map((w) => <label class="inline"><input type="checkbox" name="channels" value={w.id} checked={checked('channels', w.id)} /> <Txt s={channelLabel(w)} /></label>)
               ) : <p class="hint">No webhooks yet: add one with POST /v1/webhooks to be told elsewhere.</p>}
             </fieldset>
             <div><button class="primary" type="submit">Create alert</button></div>
