@@ -16,7 +16,7 @@ const NOTICES: Record<string, string> = {
   'customer-saved': 'Customer saved.',
   'view-saved': 'View saved.',
   'view-deleted': 'View deleted.',
-  'alert-created': 'Alert created. It is checked on every scheduler tick, and each matching mention as it is stored.',
+  'alert-created': 'Alert created. Spikes and shares are checked on every scheduler tick, matching mentions as they are stored.',
   'alert-saved': 'Alert saved.',
   'alert-deleted': 'Alert deleted.',
 }
