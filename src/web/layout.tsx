@@ -1,18 +1,21 @@
 import type { Child } from 'hono/jsx'
 import { html } from 'hono/html'
+import { roleAtLeast, type Role } from '../auth/keys.ts'
 import { assetUrls } from './assets.ts'
 import type { WebSession } from './sessions.ts'
 import { CSRF_FIELD } from './security.ts'
 
+/** Sections: path, label, and the role a section needs (pages that only admins may open are not offered to others). */
 export const NAV = [
-  ['inbox', 'Inbox'],
-  ['sources', 'Sources'],
-  ['customers', 'Customers'],
-  ['tickets', 'Tickets'],
-  ['surveys', 'Surveys'],
-  ['alerts', 'Alerts'],
-  ['dashboard', 'Dashboard'],
-] as const
+  ['inbox', 'Inbox', 'viewer'],
+  ['sources', 'Sources', 'viewer'],
+  ['customers', 'Customers', 'viewer'],
+  ['tickets', 'Tickets', 'viewer'],
+  ['surveys', 'Surveys', 'viewer'],
+  ['alerts', 'Alerts', 'viewer'],
+  ['webhooks', 'Webhooks', 'admin'],
+  ['dashboard', 'Dashboard', 'viewer'],
+] as const satisfies readonly (readonly [string, string, Role])[]
 export type Section = (typeof NAV)[number][0]
 
 /** The hidden field every form carries; see verifyCsrf. */
@@ -53,7 +56,7 @@ export const Layout = ({ title, session, section, notice, error, children }: Pag
     <header class="top">
       <a class="brand" href="/app/inbox">earshot</a>
       <nav aria-label="Main">
-        {NAV.map(([id, label]) => (
+        {NAV.filter(([, , role]) => roleAtLeast(session.role, role)).map(([id, label]) => (
           <a href={`/app/${id}`} aria-current={id === section ? 'page' : undefined}>{label}</a>
         ))}
       </nav>

@@ -19,6 +19,8 @@ const NOTICES: Record<string, string> = {
   'alert-created': 'Alert created. Spikes and shares are checked on every scheduler tick, matching mentions as they are stored.',
   'alert-saved': 'Alert saved.',
   'alert-deleted': 'Alert deleted.',
+  'webhook-saved': 'Webhook saved.',
+  'webhook-deleted': 'Webhook deleted.',
 }
 
 export const noticeOf = (c: Context): string | undefined => NOTICES[c.req.query('notice') ?? '']

@@ -148,7 +148,7 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
               <legend>Send to <span class="hint">(webhooks; every firing is also listed here)</span></legend>
               {webhooks.length ? (
                 webhooks.map((w) => <label class="inline"><input type="checkbox" name="channels" value={w.id} checked={checked('channels', w.id)} /> <Txt s={channelLabel(w)} /></label>)
-              ) : <p class="hint">No webhooks yet: add one with POST /v1/webhooks to be told elsewhere.</p>}
+              ) : <p class="hint">No webhooks yet: an admin adds them on the Webhooks page.</p>}
             </fieldset>
             <div><button class="primary" type="submit">Create alert</button></div>
           </form>

@@ -7,6 +7,7 @@ import { inboxRouter } from './inbox.tsx'
 import { sourcesRouter } from './sources.tsx'
 import { surveysRouter } from './surveys.tsx'
 import { ticketsRouter } from './tickets.tsx'
+import { webhooksRouter } from './webhooks.tsx'
 
 /** Every signed-in section of /app, mounted under its path by the web router. */
 export const pageRouters: [string, Hono<WebEnv>][] = [
@@ -16,5 +17,6 @@ export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/tickets', ticketsRouter],
   ['/surveys', surveysRouter],
   ['/alerts', alertsRouter],
+  ['/webhooks', webhooksRouter],
   ['/dashboard', dashboardRouter],
 ]

@@ -102,3 +102,42 @@ describe('web alerts', () => {
     expect(await page(outsider, '/app/alerts')).not.toContain('ws secret alert')
   })
 })
+
+describe('web webhooks', () => {
+  it('lets an admin add a webhook and shows its signing secret once', async () => {
+    const admin = await session(ADMIN_KEY)
+    const res = await post(admin, '/app/webhooks', [
+      ['url', 'https://hooks.example.com/from-web'], ['events', 'alert.fired'], ['events', 'mention.created'], ['format', 'json'], ['description', '<script>alert(1)</script>ops'],
+    ])
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    const secret = /<code>(whsec_[A-Za-z0-9+/=]+)<\/code>/.exec(html)![1]
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;ops')
+    expect(html).not.toContain('<script>alert(1)')
+    const stored = (await t.call('GET', '/v1/webhooks')).data.items.find((w: { url: string }) => w.url === 'https://hooks.example.com/from-web')
+    expect(stored).toMatchObject({ events: ['alert.fired', 'mention.created'], format: 'json', enabled: true })
+    // Not on any later page.
+    expect(await page(admin, '/app/webhooks')).not.toContain(secret)
+
+    expect((await post(admin, `/app/webhooks/${stored.id}/enabled`, [['enabled', 'false']])).status).toBe(303)
+    expect((await t.call('GET', `/v1/webhooks/${stored.id}`)).data.enabled).toBe(false)
+    expect((await post(admin, `/app/webhooks/${stored.id}/delete`, [])).status).toBe(303)
+    expect((await t.call('GET', `/v1/webhooks/${stored.id}`)).status).toBe(404)
+  })
+
+  it('refuses bad targets with the form kept, and is for admins only', async () => {
+    const admin = await session(ADMIN_KEY)
+    const before = (await t.call('GET', '/v1/webhooks')).data.items.length
+    const noEvents = await post(admin, '/app/webhooks', [['url', 'https://hooks.example.com/x']])
+    expect(noEvents.status).toBe(400)
+    expect(await noEvents.text()).toContain('value="https://hooks.example.com/x"')
+    const bad = await post(admin, '/app/webhooks', [['url', 'ftp://hooks.example.com/x'], ['events', 'alert.fired']])
+    expect(bad.status).toBe(400)
+    expect((await t.call('GET', '/v1/webhooks')).data.items.length).toBe(before)
+
+    const agent = await session(await t.keyFor('agent'))
+    expect((await t.app.request('http://localhost/app/webhooks', { headers: { cookie: agent.cookie } })).status).toBe(403)
+    expect(await page(agent, '/app/alerts')).not.toContain('href="/app/webhooks"')
+    expect(await page(admin, '/app/alerts')).toContain('href="/app/webhooks"')
+  })
+})
