@@ -1,3 +1,4 @@
+import { sha256Hex } from '../crypto/compare.ts'
 export const ROLES = ['viewer', 'agent', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
@@ -11,10 +12,7 @@ export function generateApiKey(): string {
   return 'esk_' + toBase64Url(crypto.getRandomValues(new Uint8Array(32)))
 }
 
-export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key))
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
-}
+export const hashApiKey = (key: string): Promise<string> => sha256Hex(key)
 
 /** The first characters of a key, safe to show so people can tell keys apart. */
 export const keyPrefix = (key: string) => key.slice(0, 10)

@@ -2,7 +2,7 @@
 // own URL, /hooks/trustpilot/{sourceId}, and secret. The source's id finds its
 // workspace; the secret proves the delivery is Trustpilot's.
 import { TrustpilotWebhook, reviewsOf, trustpilotConnector } from '../../connectors/trustpilot/index.ts'
-import { sameSecret } from '../crypto/same-secret.ts'
+import { sameSecret } from '../crypto/compare.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, badRequest } from '../errors.ts'
 import { ingestMentions } from '../pipeline/ingest.ts'

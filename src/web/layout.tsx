@@ -21,6 +21,28 @@ export type Section = (typeof NAV)[number][0]
 /** The hidden field every form carries; see verifyCsrf. */
 export const CsrfField = ({ session }: { session: WebSession }) => <input type="hidden" name={CSRF_FIELD} value={session.csrfToken} />
 
+/** A record's on/off switch and delete button: they post to `${base}/enabled` and, once `confirm` is accepted, `${base}/delete`. */
+export const SwitchAndDelete = ({ session, base, enabled, turnOn, turnOff, confirm }: {
+  session: WebSession
+  base: string
+  enabled: boolean
+  turnOn: string
+  turnOff: string
+  confirm: string
+}) => (
+  <>
+    <form method="post" action={`${base}/enabled`}>
+      <CsrfField session={session} />
+      <input type="hidden" name="enabled" value={enabled ? 'false' : 'true'} />
+      <button type="submit">{enabled ? turnOff : turnOn}</button>
+    </form>
+    <form method="post" action={`${base}/delete`} data-confirm={confirm}>
+      <CsrfField session={session} />
+      <button type="submit" class="danger">Delete</button>
+    </form>
+  </>
+)
+
 interface PageProps {
   title: string
   children?: Child

@@ -8,9 +8,10 @@ import { Document } from './layout.tsx'
 import { SignInPage } from './pages/sign-in.tsx'
 import { staticRouter } from './assets.ts'
 import {
-  isHttps, requireSession, sameOrigin, secureHeaders, SESSION_COOKIE, SIGNIN_COOKIE, submittedToken, tokensEqual, verifyCsrf,
+  isHttps, requireSession, sameOrigin, secureHeaders, SESSION_COOKIE, SIGNIN_COOKIE, submittedToken, verifyCsrf,
 } from './security.ts'
 import { createWebSession, deleteWebSession, findWebSession, randomToken } from './sessions.ts'
+import { tokensEqual } from '../crypto/compare.ts'
 import { pageRouters } from './pages/index.ts'
 
 const SESSION_MAX_AGE = 7 * 24 * 3600

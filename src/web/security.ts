@@ -2,6 +2,7 @@ import { getCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
 import type { Context } from 'hono'
 import { roleAtLeast, type Role } from '../auth/keys.ts'
+import { tokensEqual } from '../crypto/compare.ts'
 import { forbidden } from '../errors.ts'
 import type { WebEnv } from './env.ts'
 import { wantsJson } from './form-data.ts'
@@ -64,14 +65,6 @@ export function sameOrigin(c: Context): boolean {
     }
   }
   return c.req.header('sec-fetch-site') !== 'cross-site'
-}
-
-/** Constant-time string comparison, so the token can't be guessed byte by byte from timings. */
-export function tokensEqual(a: string, b: string): boolean {
-  if (a.length !== b.length || a.length === 0) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
 }
 
 /** The token a request echoes back: the header (fetch) or the hidden form field. */

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../crypto/compare.ts'
 import { authenticate, type Principal } from '../auth/api-keys.ts'
 import type { Deps } from '../deps.ts'
 
@@ -13,11 +14,6 @@ const toBase64Url = (bytes: Uint8Array) =>
 
 /** 256 random bits, URL-safe: session ids and CSRF tokens. */
 export const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)))
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 /**
  * Trades a pasted API key for a session. Returns the session id for the

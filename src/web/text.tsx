@@ -7,5 +7,8 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g
 
 export const stripBidiControls = (s: string) => s.replace(BIDI_CONTROLS, '')
 
+/** A time as the pages show it, minutes in UTC (`2026-03-03 11:45`); `—` for never. */
+export const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
+
 /** Untrusted text in its own bidi context; hono/jsx escapes it. */
 export const Txt = ({ s }: { s: string | null | undefined }) => <bdi>{stripBidiControls(s ?? '')}</bdi>

@@ -6,10 +6,10 @@ import { listSources } from '../../sources/find-sources.ts'
 import { listWebhooks } from '../../webhooks/webhooks.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, orForm, readForm } from '../form-data.ts'
-import { CsrfField, Layout } from '../layout.tsx'
+import { CsrfField, Layout, SwitchAndDelete } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requireWebRole } from '../security.ts'
-import { Txt } from '../text.tsx'
+import { Txt, when } from '../text.tsx'
 import { IdParam } from './params.ts'
 
 type Form = Record<string, string | string[]>
@@ -21,7 +21,6 @@ const KIND_LABELS: Record<Alert['kind'], string> = {
 }
 // Webhook URLs can carry their own credentials (chat incoming hooks), and only admins may read them: agents see the description or the host.
 const channelLabel = (w: { description: string | null; url: string }) => w.description || new URL(w.url).host
-const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))
 
 /** What the alert watches, in words: its filter's parts. */
@@ -63,16 +62,16 @@ function alertInput(form: Form) {
 
 async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400 }) {
   const { deps, session } = c.var
+  const canEdit = session.role !== 'viewer'
   const [alerts, sources, webhooks] = await Promise.all([
     listAlerts(deps, session.workspaceId),
     listSources(deps, session.workspaceId, { limit: 200 }),
-    listWebhooks(deps, session.workspaceId),
+    canEdit ? listWebhooks(deps, session.workspaceId) : [],
   ])
   const sourceNames = new Map(sources.items.map((s) => [s.id, s.name]))
   const form = extra?.form ?? {}
   const v = (name: string) => field(form, name)
   const checked = (name: string, value: string) => fieldList(form, name).includes(value)
-  const canEdit = session.role !== 'viewer'
   return c.html(
     <Layout title="Alerts" session={session} section="alerts" notice={noticeOf(c)} error={extra?.error}>
       <h1>Alerts</h1>
@@ -179,15 +178,7 @@ async function detailPage(c: Context<WebEnv>, id: string) {
       </dl>
       {session.role === 'viewer' ? null : (
         <div class="actions">
-          <form method="post" action={`${base}/enabled`}>
-            <CsrfField session={session} />
-            <input type="hidden" name="enabled" value={alert.enabled ? 'false' : 'true'} />
-            <button type="submit">{alert.enabled ? 'Pause' : 'Turn on'}</button>
-          </form>
-          <form method="post" action={`${base}/delete`} data-confirm="Delete this alert and its history?">
-            <CsrfField session={session} />
-            <button type="submit" class="danger">Delete</button>
-          </form>
+          <SwitchAndDelete session={session} base={base} enabled={alert.enabled} turnOn="Turn on" turnOff="Pause" confirm="Delete this alert and its history?" />
         </div>
       )}
       <h2>Fired</h2>

@@ -10,13 +10,12 @@ import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
-import { Txt } from '../text.tsx'
+import { Txt, when } from '../text.tsx'
 import { IdParam } from './params.ts'
 
 const PAGE_SIZE = 50
 const TIMELINE_SIZE = 50
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ')
 
 function ImportForm({ session }: { session: WebSession }) {
   return (

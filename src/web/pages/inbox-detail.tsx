@@ -7,9 +7,8 @@ import { Highlight } from '../highlight.tsx'
 import { CsrfField } from '../layout.tsx'
 import { safeHttpUrl } from '../safe-url.ts'
 import type { WebSession } from '../sessions.ts'
-import { stripBidiControls, Txt } from '../text.tsx'
+import { stripBidiControls, Txt, when } from '../text.tsx'
 
-export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ')
 export const titleOf = (m: Mention) => m.title || m.text.slice(0, 90) || '(no text)'
 export const authorOf = (m: Mention) => m.author.name || m.author.handle || 'unknown author'
 

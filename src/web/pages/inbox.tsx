@@ -18,10 +18,10 @@ import { searchTerms, Snippet } from '../highlight.tsx'
 import { inboxHref, paramsFromFilter, parseInboxQuery, STATUS_CHOICES, type InboxQuery } from '../inbox-filter.ts'
 import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
-import { stripBidiControls, Txt } from '../text.tsx'
+import { stripBidiControls, Txt, when } from '../text.tsx'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
-import { authorOf, Detail, titleOf, when } from './inbox-detail.tsx'
+import { authorOf, Detail, titleOf } from './inbox-detail.tsx'
 import { IdParam } from './params.ts'
 
 const PAGE_SIZE = 50

@@ -9,16 +9,15 @@ import { updateSource } from '../../sources/update-source.ts'
 import { dryRunSource, type DryRunResult } from '../dry-run.ts'
 import type { WebEnv } from '../env.ts'
 import { field, orForm, readForm } from '../form-data.ts'
-import { CsrfField, Layout } from '../layout.tsx'
+import { CsrfField, Layout, SwitchAndDelete } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { safeHttpUrl } from '../safe-url.ts'
 import { configFromForm, configValuesFromForm, SchemaFields, type JsonSchema } from '../schema-form.tsx'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
-import { Txt } from '../text.tsx'
+import { Txt, when } from '../text.tsx'
 import { IdParam } from './params.ts'
 
-const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
 const connectorOf = (kind: string): ConnectorInfo | undefined => describeConnectors().find((c) => c.kind === kind)
 
 function Health({ s }: { s: SourceView }) {
@@ -178,15 +177,7 @@ async function detailPage(c: Context<WebEnv>, id: string, extra?: { error?: stri
           {source.status === 'push' ? null : (
             <form method="post" action={`${base}/run`}><CsrfField session={session} /><button type="submit" class="primary">Run now</button></form>
           )}
-          <form method="post" action={`${base}/enabled`}>
-            <CsrfField session={session} />
-            <input type="hidden" name="enabled" value={source.enabled ? 'false' : 'true'} />
-            <button type="submit">{source.enabled ? 'Disable' : 'Enable'}</button>
-          </form>
-          <form method="post" action={`${base}/delete`} data-confirm="Delete this source and all its mentions?">
-            <CsrfField session={session} />
-            <button type="submit" class="danger">Delete</button>
-          </form>
+          <SwitchAndDelete session={session} base={base} enabled={source.enabled} turnOn="Enable" turnOff="Disable" confirm="Delete this source and all its mentions?" />
         </div>
       ) : null}
       {extra?.preview ? <Preview result={extra.preview} /> : null}

@@ -4,15 +4,14 @@ import { NewWebhook, WEBHOOK_FORMATS } from '../../webhooks/schema.ts'
 import { createWebhook, deleteWebhook, listWebhooks, updateWebhook } from '../../webhooks/webhooks.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, orForm, readForm } from '../form-data.ts'
-import { CsrfField, Layout } from '../layout.tsx'
+import { CsrfField, Layout, SwitchAndDelete } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requireWebRole } from '../security.ts'
-import { Txt } from '../text.tsx'
+import { Txt, when } from '../text.tsx'
 import { IdParam } from './params.ts'
 
 type Form = Record<string, string | string[]>
 
-const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
 
 /** The one page: every webhook with its health, the form for a new one, and a new one's signing secret once. */
 async function webhooksPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400; created?: { url: string; secret: string } }) {
@@ -44,15 +43,7 @@ async function webhooksPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
                 </td>
                 <td>{when(w.createdAt)}</td>
                 <td class="actions">
-                  <form method="post" action={`/app/webhooks/${w.id}/enabled`}>
-                    <CsrfField session={session} />
-                    <input type="hidden" name="enabled" value={w.enabled ? 'false' : 'true'} />
-                    <button type="submit">{w.enabled ? 'Pause' : 'Turn on'}</button>
-                  </form>
-                  <form method="post" action={`/app/webhooks/${w.id}/delete`} data-confirm="Delete this webhook? Alerts sending to it stop sending there.">
-                    <CsrfField session={session} />
-                    <button type="submit" class="danger">Delete</button>
-                  </form>
+                  <SwitchAndDelete session={session} base={`/app/webhooks/${w.id}`} enabled={w.enabled} turnOn="Turn on" turnOff="Pause" confirm="Delete this webhook? Alerts sending to it stop sending there." />
                 </td>
               </tr>
             ))}
