@@ -6,6 +6,7 @@ import { limitBody } from './http/body-limit.ts'
 import { createRouter } from './http/types.ts'
 import { alertsRouter } from './routes/alerts.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
+import { ssoRouter } from './routes/sso.ts'
 import { classifyRouter } from './routes/classify.ts'
 import { connectorsRouter } from './routes/connectors.ts'
 import { customersRouter } from './routes/customers.ts'
@@ -84,6 +85,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/reports', reportsRouter)
   app.route('/v1/views', viewsRouter)
   app.route('/v1/classify', classifyRouter)
+  app.route('/v1/sso', ssoRouter)
 
   const docConfig = {
     openapi: '3.1.0',

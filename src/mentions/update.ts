@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import type { Tx } from '../db/sql.ts'
-import { writeAudit, type Actor } from '../audit/audit.ts'
+import { actorName, writeAudit, type Actor } from '../audit/audit.ts'
 import { relinkMention } from '../customers/resolve.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
 import { badRequest, notFound } from '../errors.ts'
@@ -152,7 +152,7 @@ export async function addNote(deps: Deps, workspaceId: string, mentionId: string
     await loadMention(tx, workspaceId, mentionId)
     const [note] = await tx<{ id: string; author: string; body: string; createdAt: Date }[]>`
       INSERT INTO mention_notes (workspace_id, mention_id, author, body)
-      VALUES (${workspaceId}, ${mentionId}, coalesce((SELECT name FROM api_keys WHERE id = ${actor.keyId}::uuid), 'system'), ${body})
+      VALUES (${workspaceId}, ${mentionId}, ${actorName(tx, workspaceId, actor)}, ${body})
       RETURNING id, author, body, created_at AS "createdAt"`
     await writeAudit(tx, workspaceId, actor, [{ entity: 'mention', entityId: mentionId, action: 'note_added', changes: { noteId: note.id } }])
     return note

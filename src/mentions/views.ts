@@ -2,7 +2,7 @@
 // Relative times stay relative, so a view never goes stale.
 import type postgres from 'postgres'
 import type { Deps } from '../deps.ts'
-import { writeAudit, type Actor } from '../audit/audit.ts'
+import { actorName, writeAudit, type Actor } from '../audit/audit.ts'
 import { conflict, notFound } from '../errors.ts'
 import type { MentionFilter } from './filter.ts'
 import type { MentionSort } from './list.ts'
@@ -24,7 +24,7 @@ export async function createView(deps: Deps, workspaceId: string, input: { name:
     const [view]: [SavedView?] = await tx`
       INSERT INTO saved_views (workspace_id, name, filter, sort, created_by)
       VALUES (${workspaceId}, ${input.name}, ${tx.json(input.filter as postgres.JSONValue)}, ${input.sort},
-              coalesce((SELECT name FROM api_keys WHERE id = ${actor.keyId}::uuid), 'system'))
+              ${actorName(tx, workspaceId, actor)})
       ON CONFLICT (workspace_id, name) DO NOTHING
       RETURNING ${columns(sql)}`
     if (!view) throw conflict(`a view named "${input.name}" exists`)

@@ -1,34 +1,21 @@
-import { Hono, type Context } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { Hono } from 'hono'
+import { deleteCookie, getCookie } from 'hono/cookie'
 import { AppError } from '../errors.ts'
 import { limitBody } from '../http/body-limit.ts'
 import type { WebEnv } from './env.ts'
 import { wantsJson } from './form-data.ts'
 import { Document } from './layout.tsx'
-import { SignInPage } from './pages/sign-in.tsx'
+import { safeNext, signInForm, startSession } from './sign-in-flow.tsx'
+import { ssoSignInRouter } from './sso.tsx'
 import { staticRouter } from './assets.ts'
 import {
   isHttps, requireSession, sameOrigin, secureHeaders, SESSION_COOKIE, SIGNIN_COOKIE, submittedToken, verifyCsrf,
 } from './security.ts'
-import { createWebSession, deleteWebSession, findWebSession, randomToken } from './sessions.ts'
+import { createWebSession, deleteWebSession, findWebSession } from './sessions.ts'
 import { tokensEqual } from '../crypto/compare.ts'
 import { pageRouters } from './pages/index.ts'
 
-const SESSION_MAX_AGE = 7 * 24 * 3600
 const MAX_FORM_BODY = 8 * 1024 * 1024
-
-/** Only our own pages are valid places to return to after sign-in (no open redirect). */
-const safeNext = (value: unknown) =>
-  typeof value === 'string' && /^\/app(\/[^/\\]|$|\?)/.test(value) && !value.startsWith('/app/sign') ? value : '/app/inbox'
-
-function signInForm(c: Context<WebEnv>, next: string, error?: string, status: 200 | 401 | 403 = 200) {
-  let token = getCookie(c, SIGNIN_COOKIE)
-  if (!token) {
-    token = randomToken()
-    setCookie(c, SIGNIN_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: isHttps(c), path: '/app/sign-in', maxAge: 3600 })
-  }
-  return c.html(<SignInPage token={token} next={next} error={error} />, status)
-}
 
 const ErrorPage = ({ status, message }: { status: number; message: string }) => (
   <Document title={`Error ${status}`}>
@@ -72,12 +59,13 @@ webRouter.post('/sign-in', async (c) => {
   if (!sameOrigin(c) || !tokensEqual(await submittedToken(c), expected)) {
     return signInForm(c, next, 'The sign-in form expired. Please try again.', 403)
   }
-  const created = typeof body.key === 'string' ? await createWebSession(c.var.deps, body.key) : undefined
-  if (!created) return signInForm(c, next, 'That API key is not valid.', 401)
+  const token = typeof body.key === 'string' ? await createWebSession(c.var.deps, body.key) : undefined
+  if (!token) return signInForm(c, next, 'That API key is not valid.', 401)
   deleteCookie(c, SIGNIN_COOKIE, { path: '/app/sign-in' })
-  setCookie(c, SESSION_COOKIE, created.token, { httpOnly: true, sameSite: 'Lax', secure: isHttps(c), path: '/app', maxAge: SESSION_MAX_AGE })
-  return c.redirect(next, 303)
+  return startSession(c, token, next)
 })
+
+webRouter.route('/sso', ssoSignInRouter)
 
 webRouter.use('*', requireSession, verifyCsrf)
 

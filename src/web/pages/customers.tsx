@@ -123,7 +123,7 @@ export const customersRouter = new Hono<WebEnv>()
     if (!text.trim()) return listPage(c, { error: 'Choose a CSV file or paste CSV text.', status: 400 })
     try {
       const rows = parseCsv(text)
-      const result = await importCustomers(c.var.deps, c.var.session.workspaceId, rows, { keyId: c.var.session.keyId })
+      const result = await importCustomers(c.var.deps, c.var.session.workspaceId, rows, c.var.session.actor)
       return listPage(c, { result })
     } catch (e) {
       if (e instanceof AppError && e.status === 400) return listPage(c, { error: e.message, status: 400 })
@@ -139,7 +139,7 @@ export const customersRouter = new Hono<WebEnv>()
     })
     if (!parsed.success) return listPage(c, { error: `Could not add the customer: ${describeIssues(parsed.error)}`, status: 400 })
     try {
-      const created = await createCustomer(c.var.deps, c.var.session.workspaceId, parsed.data, { keyId: c.var.session.keyId })
+      const created = await createCustomer(c.var.deps, c.var.session.workspaceId, parsed.data, c.var.session.actor)
       return c.redirect(`/app/customers/${created.id}?notice=customer-saved`, 303)
     } catch (e) {
       if (e instanceof AppError && (e.status === 400 || e.status === 409)) return listPage(c, { error: e.message, status: 400 })

@@ -1,7 +1,7 @@
 import { Document } from '../layout.tsx'
 import { CSRF_FIELD } from '../security.ts'
 
-/** Paste-an-API-key sign-in; `token` is the double-submit value also set as a cookie. */
+/** Paste-an-API-key sign-in, or single sign-on by workspace name; `token` is the double-submit value also set as a cookie. */
 export const SignInPage = ({ token, next, error }: { token: string; next: string; error?: string }) => (
   <Document title="Sign in">
     <main id="main" class="signin">
@@ -13,6 +13,12 @@ export const SignInPage = ({ token, next, error }: { token: string; next: string
         <label for="key">API key <span class="hint">— the same key you use with the API; it is not stored in the browser</span></label>
         <input id="key" name="key" type="password" autocomplete="current-password" required autofocus size={40} />
         <div><button class="primary" type="submit">Sign in</button></div>
+      </form>
+      <form method="get" action="/app/sso/start" class="stack">
+        <input type="hidden" name="next" value={next} />
+        <label for="workspace">Workspace <span class="hint">— to sign in through your organisation's identity provider</span></label>
+        <input id="workspace" name="workspace" autocomplete="organization" required size={40} />
+        <div><button type="submit">Sign in with single sign-on</button></div>
       </form>
     </main>
   </Document>
