@@ -62,10 +62,15 @@ export async function saveConnection(deps: Deps, ws: { id: string; name: string 
   return shape(row, origin, ws.name)
 }
 
-export async function getConnection(deps: Deps, ws: { id: string; name: string }, origin: string) {
+export async function findConnection(deps: Deps, ws: { id: string; name: string }, origin: string) {
   const [row]: [ConnectionRow?] = await deps.sql`SELECT ${columns(deps)} FROM sso_connections WHERE workspace_id = ${ws.id}`
-  if (!row) throw notFound('single sign-on connection')
-  return shape(row, origin, ws.name)
+  return row && shape(row, origin, ws.name)
+}
+
+export async function getConnection(deps: Deps, ws: { id: string; name: string }, origin: string) {
+  const found = await findConnection(deps, ws, origin)
+  if (!found) throw notFound('single sign-on connection')
+  return found
 }
 
 /** Members stay listed (and audited) but can no longer sign in; their sessions end. */

@@ -21,6 +21,9 @@ const NOTICES: Record<string, string> = {
   'alert-deleted': 'Alert deleted.',
   'webhook-saved': 'Webhook saved.',
   'webhook-deleted': 'Webhook deleted.',
+  'sso-saved': 'Single sign-on saved.',
+  'sso-deleted': 'Single sign-on turned off; members who signed in with it were signed out.',
+  'member-saved': 'Member saved.',
 }
 
 export const noticeOf = (c: Context): string | undefined => NOTICES[c.req.query('notice') ?? '']

@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { postForm, webSession, type BrowserSession } from './web-session.ts'
 
 const t = await createTestApp()
 
-/** Signs in through the form and returns what a browser would send back: the session cookie and the page's CSRF token. */
-async function session(key: string) {
-  const form = await t.app.request('/app/sign-in')
-  const pre = /earshot_signin=([^;]+)/.exec(form.headers.getSetCookie().join('\n'))![1]
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]
-  const res = await t.app.request('http://localhost/app/sign-in', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `earshot_signin=${pre}`, host: 'localhost' },
-    body: new URLSearchParams({ _csrf: csrf, key, next: '/app/alerts' }),
-  })
-  const cookie = `earshot_session=${/earshot_session=([^;]+)/.exec(res.headers.getSetCookie().join('\n'))![1]}`
-  const page = await (await t.app.request('http://localhost/app/alerts', { headers: { cookie } })).text()
-  return { cookie, csrf: /name="csrf-token" content="([^"]+)"/.exec(page)![1] }
-}
-
-const post = (s: { cookie: string; csrf: string }, path: string, fields: [string, string][]) =>
-  t.app.request(`http://localhost${path}`, {
-    method: 'POST',
-    headers: { cookie: s.cookie, host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams([['_csrf', s.csrf], ...fields]),
-  })
+const session = (key: string) => webSession(t.app, key, '/app/alerts')
+const post = (s: BrowserSession, path: string, fields: [string, string][]) => postForm(t.app, s, path, fields)
 const page = async (s: { cookie: string }, path: string) => (await t.app.request(`http://localhost${path}`, { headers: { cookie: s.cookie } })).text()
 
 describe('web alerts', () => {

@@ -3,6 +3,7 @@ import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { postForm, sessionFrom, webSession } from './web-session.ts'
 
 const ISSUER = 'https://idp.example.com/realms/acme'
 const TOKEN_URL = `${ISSUER}/protocol/openid-connect/token`
@@ -125,14 +126,7 @@ describe('single sign-on (OpenID Connect)', () => {
     const members = await t.call('GET', '/v1/sso/members')
     expect(members.data.items).toEqual([expect.objectContaining({ email: 'alice@acme.com', name: 'Alice Liddell', role: 'agent', disabled: false })])
     // The member acts under their own name: a view saved from the inbox is theirs, in the audit too.
-    const cookie = `earshot_session=${session}`
-    const inbox = await (await t.app.request('http://localhost/app/inbox', { headers: { cookie } })).text()
-    const csrf = /name="csrf-token" content="([^"]+)"/.exec(inbox)![1]
-    const saved = await t.app.request('http://localhost/app/inbox/views', {
-      method: 'POST',
-      headers: { cookie, host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, name: 'Alice negative', sentiment: 'negative' }),
-    })
+    const saved = await postForm(t.app, await sessionFrom(t.app, session!), '/app/inbox/views', [['name', 'Alice negative'], ['sentiment', 'negative']])
     expect(saved.status).toBe(303)
     const views = await t.call('GET', '/v1/views')
     expect(views.data.items.find((v: { name: string }) => v.name === 'Alice negative').createdBy).toBe('alice@acme.com')
@@ -232,5 +226,44 @@ describe('single sign-on (OpenID Connect)', () => {
     expect((await t.call('DELETE', '/v1/sso')).status).toBe(204)
     expect((await t.app.request('http://localhost/app/inbox', { headers: { cookie: `earshot_session=${back.session}` } })).status).toBe(303)
     expect((await t.call('GET', '/v1/sso')).status).toBe(404)
+  })
+})
+
+describe('the Access page', () => {
+  it('lets admins set up single sign-on from a form, refusing a bad issuer and storing nothing for it', async () => {
+    await t.call('DELETE', '/v1/sso')
+    expect((await t.app.request('http://localhost/app/access', { headers: { cookie: (await webSession(t.app, await t.keyFor('agent'))).cookie } })).status).toBe(403)
+    const admin = await webSession(t.app, ADMIN_KEY)
+    const fields = (issuer: string): [string, string][] => [
+      ['issuer', issuer], ['clientId', 'earshot'], ['clientSecret', 's3cret-value'], ['allowedDomains', 'acme.com, Example.org'], ['defaultRole', 'viewer'], ['enabled', 'true'],
+    ]
+    server.use(http.get('https://nowhere.example.com/.well-known/openid-configuration', () => HttpResponse.error()))
+    const bad = await postForm(t.app, admin, '/app/access/sso', fields('https://nowhere.example.com'))
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('discovery')
+    expect((await t.call('GET', '/v1/sso')).status).toBe(404)
+
+    const ok = await postForm(t.app, admin, '/app/access/sso', fields(ISSUER))
+    expect(ok.status).toBe(303)
+    expect((await t.call('GET', '/v1/sso')).data).toMatchObject({ issuer: ISSUER, allowedDomains: ['acme.com', 'example.org'], defaultRole: 'viewer', enabled: true })
+    const html = await (await t.app.request('http://localhost/app/access', { headers: { cookie: admin.cookie } })).text()
+    expect(html).toContain('http://localhost/app/sso/callback')
+    expect(html).not.toContain('s3cret-value')
+  })
+
+  it("lists members with their provider's name escaped, and changes a role or turns a member away from the page", async () => {
+    await configure({ defaultRole: 'viewer' })
+    const { session } = await signIn({ sub: 'x-1', email: 'xavier@acme.com', email_verified: true, name: '<img src=x onerror=alert(1)>Xavier' })
+    const admin = await webSession(t.app, ADMIN_KEY)
+    const html = await (await t.app.request('http://localhost/app/access', { headers: { cookie: admin.cookie } })).text()
+    expect(html).toContain('xavier@acme.com')
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;Xavier')
+    expect(html).not.toContain('<img src=x')
+    const id = (await t.call('GET', '/v1/sso/members')).data.items.find((m: { email: string }) => m.email === 'xavier@acme.com').id
+    expect((await postForm(t.app, admin, `/app/access/members/${id}`, [['role', 'agent']])).status).toBe(303)
+    expect((await t.call('GET', '/v1/sso/members')).data.items.find((m: { id: string }) => m.id === id).role).toBe('agent')
+    expect((await postForm(t.app, admin, `/app/access/members/${id}`, [['role', 'owner']])).status).toBe(400)
+    expect((await postForm(t.app, admin, `/app/access/members/${id}`, [['disabled', 'true']])).status).toBe(303)
+    expect((await t.app.request('http://localhost/app/inbox', { headers: { cookie: `earshot_session=${session}` } })).status).toBe(303)
   })
 })

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import type { WebEnv } from '../env.ts'
+import { accessRouter } from './access.tsx'
 import { alertsRouter } from './alerts.tsx'
 import { customersRouter } from './customers.tsx'
 import { dashboardRouter } from './dashboard.tsx'
@@ -18,5 +19,6 @@ export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/surveys', surveysRouter],
   ['/alerts', alertsRouter],
   ['/webhooks', webhooksRouter],
+  ['/access', accessRouter],
   ['/dashboard', dashboardRouter],
 ]

@@ -1,0 +1,126 @@
+import { Hono, type Context } from 'hono'
+import { ROLES } from '../../auth/keys.ts'
+import { badRequest } from '../../errors.ts'
+import { deleteConnection, findConnection, saveConnection } from '../../sso/connections.ts'
+import { listMembers, updateMember } from '../../sso/members.ts'
+import { MemberPatch, SsoInput } from '../../sso/schema.ts'
+import type { WebEnv } from '../env.ts'
+import { describeIssues, field, orForm, readForm } from '../form-data.ts'
+import { CsrfField, Layout } from '../layout.tsx'
+import { noticeOf } from '../notices.ts'
+import { requestOrigin } from '../request-origin.ts'
+import { requireWebRole } from '../security.ts'
+import { Txt, when } from '../text.tsx'
+import { IdParam } from './params.ts'
+
+type Form = Record<string, string | string[]>
+
+const workspaceOf = (c: Context<WebEnv>) => ({ id: c.var.session.workspaceId, name: c.var.session.workspaceName })
+
+/** Single sign-on for the workspace, and the people who signed in with it. */
+async function accessPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400 }) {
+  const { deps, session } = c.var
+  const [conn, members] = await Promise.all([findConnection(deps, workspaceOf(c), requestOrigin(c)), listMembers(deps, session.workspaceId)])
+  const form = extra?.form
+  const value = (name: string, saved: string | undefined) => (form ? field(form, name) : saved ?? '')
+  const role = value('defaultRole', conn?.defaultRole) || 'viewer'
+  return c.html(
+    <Layout title="Access" session={session} section="access" notice={noticeOf(c)} error={extra?.error}>
+      <h1>Access</h1>
+      <h2>Single sign-on</h2>
+      <p class="hint">
+        People sign in through your OpenID Connect provider instead of pasting an API key. Register{' '}
+        <code>{requestOrigin(c)}/app/sso/callback</code> as the redirect URI of a confidential web client there.
+        {conn ? <> They start at <a href={conn.signInUrl}><Txt s={conn.signInUrl} /></a> or from the sign-in page.</> : null}
+      </p>
+      <form method="post" action="/app/access/sso" class="stack card">
+        <CsrfField session={session} />
+        <label for="sso-issuer">Issuer <span class="hint">(https; its /.well-known/openid-configuration is checked)</span></label>
+        <input id="sso-issuer" name="issuer" type="url" value={value('issuer', conn?.issuer)} required maxlength={500} size={60} />
+        <label for="sso-client">Client ID</label>
+        <input id="sso-client" name="clientId" value={value('clientId', conn?.clientId)} required maxlength={500} size={40} />
+        <label for="sso-secret">Client secret <span class="hint">{conn ? '(stored encrypted; leave empty to keep it)' : '(stored encrypted, never shown again)'}</span></label>
+        <input id="sso-secret" name="clientSecret" type="password" autocomplete="off" required={!conn} maxlength={2000} size={40} />
+        <label for="sso-domains">Allowed e-mail domains <span class="hint">(comma-separated; empty lets in anyone the provider verifies)</span></label>
+        <input id="sso-domains" name="allowedDomains" value={value('allowedDomains', conn?.allowedDomains.join(', '))} size={40} />
+        <label for="sso-role">Role of a first sign-in</label>
+        <select id="sso-role" name="defaultRole">{ROLES.map((r) => <option selected={r === role}>{r}</option>)}</select>
+        <label class="inline"><input type="checkbox" name="enabled" value="true" checked={form ? field(form, 'enabled') === 'true' : conn?.enabled ?? true} /> On</label>
+        <div><button class="primary" type="submit">Save single sign-on</button></div>
+      </form>
+      {conn ? (
+        <form method="post" action="/app/access/sso/delete" data-confirm="Turn single sign-on off? Everyone signed in with it is signed out.">
+          <CsrfField session={session} />
+          <button type="submit" class="danger">Turn off and remove</button>
+        </form>
+      ) : null}
+      <h2>Members</h2>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th>E-mail</th><th>Name</th><th>Role</th><th>Last signed in</th><th></th></tr></thead>
+          <tbody>
+            {members.map((m) => (
+              <tr>
+                <td><Txt s={m.email} />{m.disabled ? <span class="badge s-negative">turned away</span> : null}</td>
+                <td><Txt s={m.name ?? ''} /></td>
+                <td>
+                  <form method="post" action={`/app/access/members/${m.id}`} class="filters">
+                    <CsrfField session={session} />
+                    <label class="sr-only" for={`role-${m.id}`}>Role of {m.email}</label>
+                    <select id={`role-${m.id}`} name="role">{ROLES.map((r) => <option selected={r === m.role}>{r}</option>)}</select>
+                    <button type="submit">Save</button>
+                  </form>
+                </td>
+                <td>{when(m.lastSignedIn)}</td>
+                <td class="actions">
+                  <form method="post" action={`/app/access/members/${m.id}`}>
+                    <CsrfField session={session} />
+                    <input type="hidden" name="disabled" value={m.disabled ? 'false' : 'true'} />
+                    <button type="submit">{m.disabled ? 'Let back in' : 'Turn away'}</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+            {members.length === 0 ? <tr><td colspan={5} class="hint">No one has signed in with single sign-on yet.</td></tr> : null}
+          </tbody>
+        </table>
+      </div>
+      <p class="hint">API keys are managed through the API (<code>/v1/api-keys</code>) and the CLI.</p>
+    </Layout>,
+    extra?.status ?? 200,
+  )
+}
+
+export const accessRouter = new Hono<WebEnv>()
+  .use(requireWebRole('admin'))
+  .get('/', (c) => accessPage(c))
+  .post('/sso', async (c) => {
+    const form = await readForm(c)
+    const domains = field(form, 'allowedDomains').split(/[\s,]+/).filter(Boolean)
+    const input = SsoInput.safeParse({
+      issuer: field(form, 'issuer'),
+      clientId: field(form, 'clientId'),
+      clientSecret: field(form, 'clientSecret') || undefined,
+      allowedDomains: domains,
+      defaultRole: field(form, 'defaultRole') || undefined,
+      enabled: field(form, 'enabled') === 'true',
+    })
+    if (!input.success) return accessPage(c, { form, error: describeIssues(input.error), status: 400 })
+    const saved = await orForm(() => saveConnection(c.var.deps, workspaceOf(c), input.data, requestOrigin(c)), (error) => accessPage(c, { form, error, status: 400 }))
+    if (saved instanceof Response) return saved
+    return c.redirect('/app/access?notice=sso-saved', 303)
+  })
+  .post('/sso/delete', async (c) => {
+    await deleteConnection(c.var.deps, c.var.session.workspaceId)
+    return c.redirect('/app/access?notice=sso-deleted', 303)
+  })
+  .post('/members/:id', async (c) => {
+    const form = await readForm(c)
+    const patch = MemberPatch.safeParse({
+      role: field(form, 'role') || undefined,
+      disabled: field(form, 'disabled') ? field(form, 'disabled') === 'true' : undefined,
+    })
+    if (!patch.success) throw badRequest(describeIssues(patch.error))
+    await updateMember(c.var.deps, c.var.session.workspaceId, IdParam.parse(c.req.param('id')), patch.data)
+    return c.redirect('/app/access?notice=member-saved', 303)
+  })
