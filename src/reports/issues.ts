@@ -2,7 +2,7 @@
 // customers affected and their value, and the change against the previous
 // period of equal length.
 import { z } from '@hono/zod-openapi'
-import { stringify } from 'csv-stringify/sync'
+import { toCsv } from './csv.ts'
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { TICKET_STATUSES } from '../tickets/schema.ts'
@@ -103,23 +103,4 @@ const CSV_COLUMNS: [keyof IssueRow, string][] = [
   ['firstSeen', 'first_seen'], ['lastSeen', 'last_seen'],
 ]
 
-/**
- * A text cell a spreadsheet would read as a formula (=, +, -, @, tab, CR)
- * gets a leading apostrophe: titles come from people, and people type
- * `=HYPERLINK(…)`.
- */
-export const escapeFormula = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s)
-
-/** RFC 4180: CRLF line ends, quotes doubled, header row; UTF-8 with a BOM so spreadsheets pick the encoding. */
-export function issueReportCsv(rows: IssueRow[]): string {
-  return stringify(
-    rows.map((r) => CSV_COLUMNS.map(([k]) => r[k])),
-    {
-      bom: true,
-      header: true,
-      columns: CSV_COLUMNS.map(([, h]) => h),
-      record_delimiter: '\r\n',
-      cast: { string: escapeFormula, date: (d) => d.toISOString(), number: (n) => String(n) },
-    },
-  )
-}
+export const issueReportCsv = (rows: IssueRow[]) => toCsv(CSV_COLUMNS.map(([, h]) => h), rows.map((r) => CSV_COLUMNS.map(([k]) => r[k])))

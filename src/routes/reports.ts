@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, errorResponses } from '../http/types.ts'
 import { IssueRowSchema, issueReport, issueReportCsv, ReportQuery } from '../reports/issues.ts'
 import { singleFlight } from '../reports/single-flight.ts'
+import { MentionReport, mentionReport, mentionReportCsv, MentionReportQuery } from '../reports/mentions.ts'
+import { pinTimeBounds } from '../mentions/filter.ts'
 
 // A report is one heavy aggregate that dashboards and people request all at
 // once (Monday morning); identical concurrent requests share one computation.
@@ -16,32 +18,59 @@ function bodyOf(report: Report, format: 'json' | 'csv'): string {
   return (made[format] ??= format === 'json' ? JSON.stringify(report) : issueReportCsv(report.items))
 }
 
-export const reportsRouter = createRouter().openapi(
-  createRoute({
-    method: 'get', path: '/issues', tags: ['Reports'],
-    summary: 'One row per ticket: evidence, customers affected, their value, change vs the previous period (JSON or CSV)',
-    request: { query: ReportQuery },
-    responses: {
-      200: {
-        description: 'The report',
-        content: {
-          'application/json': { schema: z.object({ since: z.date(), until: z.date(), items: z.array(IssueRowSchema) }) },
-          'text/csv': { schema: z.string() },
+type Mentions = Awaited<ReturnType<typeof mentionReport>>
+const sharedMentions = singleFlight<Mentions>()
+
+export const reportsRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get', path: '/issues', tags: ['Reports'],
+      summary: 'One row per ticket: evidence, customers affected, their value, change vs the previous period (JSON or CSV)',
+      request: { query: ReportQuery },
+      responses: {
+        200: {
+          description: 'The report',
+          content: {
+            'application/json': { schema: z.object({ since: z.date(), until: z.date(), items: z.array(IssueRowSchema) }) },
+            'text/csv': { schema: z.string() },
+          },
         },
+        ...errorResponses,
       },
-      ...errorResponses,
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const { workspaceId } = c.var.principal
+      const key = JSON.stringify([workspaceId, q.since, q.until, q.status, q.sort])
+      const report = await shared(key, () => issueReport(c.var.deps, workspaceId, q))
+      if (q.format === 'json') return c.body(bodyOf(report, 'json'), 200, { 'content-type': 'application/json' })
+      const day = report.until.toISOString().slice(0, 10)
+      return c.body(bodyOf(report, 'csv'), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="issues-${day}.csv"`,
+      })
     },
-  }),
-  async (c) => {
-    const q = c.req.valid('query')
-    const { workspaceId } = c.var.principal
-    const key = JSON.stringify([workspaceId, q.since, q.until, q.status, q.sort])
-    const report = await shared(key, () => issueReport(c.var.deps, workspaceId, q))
-    if (q.format === 'json') return c.body(bodyOf(report, 'json'), 200, { 'content-type': 'application/json' })
-    const day = report.until.toISOString().slice(0, 10)
-    return c.body(bodyOf(report, 'csv'), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="issues-${day}.csv"`,
-    })
-  },
-)
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/mentions', tags: ['Reports'],
+      summary: 'Volume and sentiment over time, shares by source, platform, language and intent, top authors, change vs the previous period (JSON, or the series as CSV)',
+      request: { query: MentionReportQuery },
+      responses: {
+        200: { description: 'The report', content: { 'application/json': { schema: MentionReport }, 'text/csv': { schema: z.string() } } },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { interval, format, ...filter } = c.req.valid('query')
+      const { workspaceId } = c.var.principal
+      // Relative bounds are pinned to the second, so requests within one second share a computation.
+      const pinned = pinTimeBounds(filter, c.var.deps.clock(), 1000)
+      const report = await sharedMentions(JSON.stringify([workspaceId, pinned, interval]), () => mentionReport(c.var.deps, workspaceId, pinned, interval))
+      if (format === 'json') return c.json(report, 200)
+      return c.body(mentionReportCsv(report), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="mentions-${report.until.toISOString().slice(0, 10)}.csv"`,
+      })
+    },
+  )

@@ -1,10 +1,10 @@
-import { stringify } from 'csv-stringify/sync'
 import { z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { bandOf, bandRange, type BandName, type SurveyKind } from './schemas.ts'
 import { getSurvey } from './surveys.ts'
+import { toCsv } from '../reports/csv.ts'
 
 export interface ResponsesQuery {
   band?: BandName
@@ -79,18 +79,14 @@ export async function listResponses(deps: Deps, workspaceId: string, surveyId: s
   }
 }
 
-// Spreadsheets run cells starting with these as formulas.
-const FORMULA_START = /^[=+\-@\t\r]/
-const cell = (v: string | number | null) => (typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : (v ?? ''))
-
-/** RFC 4180 CSV, UTF-8, header row; formula-leading cells are defused. */
+/** RFC 4180 CSV, UTF-8, header row; formula-leading cells are defused (reports/csv.ts). */
 export async function exportResponsesCsv(deps: Deps, workspaceId: string, surveyId: string, q: Omit<ResponsesQuery, 'cursor' | 'limit'>) {
   const { kind, rows } = await selectResponses(deps, workspaceId, surveyId, { ...q, limit: MAX_CSV_ROWS }, MAX_CSV_ROWS)
   const header = ['id', 'responded_at', 'score', 'band', 'comment', 'email', 'respondent', 'customer_id', 'sentiment', 'intents', 'lang', 'page', 'locale', 'channel']
   const records = rows.map((r) => {
     const v = view(kind, r)
     return [v.id, v.respondedAt.toISOString(), v.score, v.band, v.comment, v.email, v.respondent, v.customerId, v.sentiment?.label ?? null,
-      v.intents.map((i) => i.label).join(';'), v.lang, v.page, v.locale, v.channel].map(cell)
+      v.intents.map((i) => i.label).join(';'), v.lang, v.page, v.locale, v.channel]
   })
-  return stringify([header, ...records], { record_delimiter: '\r\n' })
+  return toCsv(header, records)
 }

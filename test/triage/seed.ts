@@ -4,6 +4,7 @@ import type { Sql } from '../../src/db/sql.ts'
 export interface SeedMention {
   externalId?: string
   handle?: string
+  followers?: number
   platform?: string
   text: string
   title?: string
@@ -37,10 +38,10 @@ export async function seedMentions(sql: Sql, workspaceId: string, sourceId: stri
     for (const m of items) {
       counter++
       const [row] = await tx<{ id: string }[]>`
-        INSERT INTO mentions (workspace_id, source_id, external_id, kind, platform, url, author_handle, author_name, title, body, lang,
+        INSERT INTO mentions (workspace_id, source_id, external_id, kind, platform, url, author_handle, author_name, author_followers, title, body, lang,
           published_at, content_hash, sentiment_label, intents, priority, status, tags)
         VALUES (${workspaceId}, ${sourceId}, ${m.externalId ?? `ext-${counter}`}, ${src.kind}, ${m.platform ?? null},
-          ${`https://example.com/${counter}`}, ${m.handle ?? `user${counter}`}, ${m.handle ?? null}, ${m.title ?? null}, ${m.text}, ${m.lang ?? 'en'},
+          ${`https://example.com/${counter}`}, ${m.handle ?? `user${counter}`}, ${m.handle ?? null}, ${m.followers ?? null}, ${m.title ?? null}, ${m.text}, ${m.lang ?? 'en'},
           ${m.publishedAt ?? new Date(Date.now() - counter * 1_000)}, ${`hash-${counter}`}, ${m.sentiment ?? 'neutral'},
           ${tx.json((m.intents ?? []).map((label) => ({ label, score: 0.9 })))}, ${m.priority ?? 0.5}, ${m.status ?? 'new'}, ${m.tags ?? []}::text[])
         RETURNING id`

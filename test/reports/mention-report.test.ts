@@ -1,0 +1,97 @@
+import { parse } from 'csv-parse/sync'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { seedMentions, seedSource } from '../triage/seed.ts'
+
+const t = await createTestApp()
+const at = (iso: string) => new Date(iso)
+const WINDOW = 'since=2026-11-01T00:00:00Z&until=2026-11-08T00:00:00Z'
+let reddit = ''
+let hn = ''
+
+beforeAll(async () => {
+  reddit = await seedSource(t.sql, t.workspaceId, 'reddit', 'Reddit r/acme')
+  hn = await seedSource(t.sql, t.workspaceId, 'hackernews', 'Hacker News')
+  const outage = 'The sync service has been down for three hours this morning'
+  await seedMentions(t.sql, t.workspaceId, reddit, [
+    { text: 'love the new dashboard', sentiment: 'positive', publishedAt: at('2026-11-01T08:00:00Z') },
+    { text: 'support answered in minutes, great', sentiment: 'positive', publishedAt: at('2026-11-01T09:00:00Z') },
+    { text: outage, sentiment: 'negative', handle: 'bigvoice', followers: 50_000, publishedAt: at('2026-11-01T10:00:00Z') },
+    // Before the window: the previous period of the same length (Oct 25 – Nov 1).
+    { text: 'is there a dark mode?', publishedAt: at('2026-10-26T10:00:00Z') },
+    { text: 'pricing went up again', sentiment: 'negative', publishedAt: at('2026-10-31T23:59:00Z') },
+    // At `until`: outside (the end is exclusive).
+    { text: 'new week, new bugs', sentiment: 'negative', publishedAt: at('2026-11-08T00:00:00Z') },
+  ])
+  await seedMentions(t.sql, t.workspaceId, hn, [
+    { text: 'export crashes on large files', sentiment: 'negative', handle: 'angry', intents: ['bug_report'], publishedAt: at('2026-11-03T10:00:00Z') },
+    { text: 'export crashes again, every time', sentiment: 'negative', handle: 'angry', intents: ['bug_report'], publishedAt: at('2026-11-03T11:00:00Z') },
+    { text: 'Der Export stürzt ab', sentiment: 'negative', handle: 'angry', lang: 'de', intents: ['bug_report'], publishedAt: at('2026-11-03T12:00:00Z') },
+    { text: 'they announced something', handle: 'quiet', publishedAt: at('2026-11-07T23:59:00Z') },
+    // A repost of the outage mention, grouped under it (sql/004): counted once.
+    { text: `RT @someone: ${outage.toUpperCase()} https://t.co/abc`, sentiment: 'negative', publishedAt: at('2026-11-02T10:00:00Z') },
+  ])
+  const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'report-other' } })
+  const otherSource = await seedSource(t.sql, other.data.id, 'reddit')
+  await seedMentions(t.sql, other.data.id, otherSource, [{ text: 'not yours', sentiment: 'negative', publishedAt: at('2026-11-02T10:00:00Z') }])
+})
+
+describe('GET /v1/reports/mentions', () => {
+  it('counts the period by day and sentiment, with shares, top authors and the change against the period before', async () => {
+    const res = await t.call('GET', `/v1/reports/mentions?${WINDOW}`, { key: await t.keyFor('viewer') })
+    expect(res.status).toBe(200)
+    const r = res.data
+    expect(r.totals).toEqual({ total: 7, positive: 2, neutral: 1, negative: 4, netSentiment: -33.3, previous: 2, changePct: 250 })
+    expect(r.series.map((s: { start: string; total: number }) => [s.start.slice(0, 10), s.total])).toEqual([
+      ['2026-11-01', 3], ['2026-11-02', 0], ['2026-11-03', 3], ['2026-11-04', 0], ['2026-11-05', 0], ['2026-11-06', 0], ['2026-11-07', 1],
+    ])
+    expect(r.series[0]).toMatchObject({ positive: 2, neutral: 0, negative: 1 })
+    expect(r.sources).toEqual([
+      { id: hn, name: 'Hacker News', kind: 'hackernews', n: 4, negative: 3 },
+      { id: reddit, name: 'Reddit r/acme', kind: 'reddit', n: 3, negative: 1 },
+    ])
+    expect(r.platforms).toEqual([{ platform: 'hackernews', n: 4, negative: 3 }, { platform: 'reddit', n: 3, negative: 1 }])
+    expect(r.languages).toEqual([{ lang: 'en', n: 6, negative: 3 }, { lang: 'de', n: 1, negative: 1 }])
+    expect(r.intents).toEqual([{ intent: 'bug_report', n: 3 }])
+    expect(r.authors.slice(0, 2)).toEqual([
+      expect.objectContaining({ platform: 'hackernews', handle: 'angry', n: 3, negative: 3, lastAt: '2026-11-03T12:00:00.000Z' }),
+      expect.objectContaining({ platform: 'reddit', handle: 'bigvoice', n: 1, negative: 1, followers: 50_000 }),
+    ])
+  })
+
+  it('narrows to any inbox filter and groups by week or month', async () => {
+    const negative = (await t.call('GET', `/v1/reports/mentions?${WINDOW}&sentiment=negative`)).data
+    expect(negative.totals).toMatchObject({ total: 4, negative: 4, previous: 1 })
+    expect((await t.call('GET', `/v1/reports/mentions?${WINDOW}&source=${reddit}`)).data.totals.total).toBe(3)
+    // Search reads every language: the German post says Export too.
+    expect((await t.call('GET', `/v1/reports/mentions?${WINDOW}&q=export`)).data.totals.total).toBe(3)
+    // 1 November 2026 is a Sunday: its week starts on Monday 26 October.
+    const weekly = (await t.call('GET', `/v1/reports/mentions?${WINDOW}&interval=week`)).data
+    expect(weekly.series.map((s: { start: string; total: number }) => [s.start.slice(0, 10), s.total])).toEqual([['2026-10-26', 3], ['2026-11-02', 4]])
+    const monthly = (await t.call('GET', '/v1/reports/mentions?since=2026-10-01T00:00:00Z&until=2026-12-01T00:00:00Z&interval=month')).data
+    expect(monthly.series.map((s: { start: string; total: number }) => [s.start.slice(0, 10), s.total])).toEqual([['2026-10-01', 2], ['2026-11-01', 8]])
+  })
+
+  it('exports the series as CSV', async () => {
+    const res = await t.call('GET', `/v1/reports/mentions?${WINDOW}&format=csv`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/csv')
+    const rows = parse(res.data as string, { bom: true, columns: true }) as Record<string, string>[]
+    expect(rows).toHaveLength(7)
+    expect(rows[0]).toEqual({ start: '2026-11-01T00:00:00.000Z', total: '3', positive: '2', neutral: '0', negative: '1' })
+  })
+
+  it('says what is wrong with a bad period or interval, and shows another workspace nothing', async () => {
+    expect((await t.call('GET', '/v1/reports/mentions?since=2026-11-08T00:00:00Z&until=2026-11-01T00:00:00Z')).status).toBe(400)
+    const long = await t.call('GET', '/v1/reports/mentions?since=2020-01-01T00:00:00Z&until=2026-01-01T00:00:00Z')
+    expect(long.status).toBe(400)
+    expect(long.data.error.message).toContain('use a longer interval')
+    expect((await t.call('GET', `/v1/reports/mentions?${WINDOW}&interval=hour`)).status).toBe(400)
+    expect((await t.call('GET', `/v1/reports/mentions?${WINDOW}`, { key: null })).status).toBe(401)
+    const otherKey = (await t.call('POST', '/v1/workspaces', { body: { name: 'report-third' } })).data
+    const theirs = await t.call('GET', `/v1/reports/mentions?${WINDOW}`, { key: otherKey.key })
+    expect(theirs.status).toBe(200)
+    expect(theirs.data.totals.total).toBe(0)
+    expect(theirs.data.sources).toEqual([])
+  })
+})
