@@ -6,7 +6,7 @@ import { surveyResults } from '../../surveys/results.ts'
 import { listSurveys } from '../../surveys/surveys.ts'
 import { BarList, colourAt, Legend, LineChart, SENTIMENT_COLOURS, StackedBars } from '../charts.tsx'
 import { Txt } from '../text.tsx'
-import { countMentionsByDay, countMentionsByIntent, countMentionsBySource } from '../dashboard-data.ts'
+import { mentionReport } from '../../reports/mentions.ts'
 import type { WebEnv } from '../env.ts'
 import { Layout } from '../layout.tsx'
 
@@ -36,37 +36,59 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
   const { deps, session } = c.var
   const ws = session.workspaceId
   const until = deps.clock()
-  const [daily, bySource, byIntent, nps, rising] = await Promise.all([
-    countMentionsByDay(deps, ws, WINDOW_DAYS),
-    countMentionsBySource(deps, ws, WINDOW_DAYS),
-    countMentionsByIntent(deps, ws, WINDOW_DAYS),
+  // Whole days: the window starts at midnight UTC, so every bar is a full day but today's.
+  const since = new Date(Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()) - (WINDOW_DAYS - 1) * DAY)
+  const [mentions, nps, rising] = await Promise.all([
+    mentionReport(deps, ws, { since: since.toISOString(), until: until.toISOString() }, 'day'),
     npsTrend(deps, ws),
     issueReport(deps, ws, ReportQuery.parse({ since: new Date(until.getTime() - 7 * DAY).toISOString(), until: until.toISOString(), sort: 'trend' })),
   ])
   const risingRows = rising.items.filter((r) => r.change > 0).slice(0, RISING)
-  const series = SENTIMENT_LABELS.map((s) => ({ name: s, colour: SENTIMENT_COLOURS[s], values: daily.counts[s] }))
-  const total = series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0)
+  const series = SENTIMENT_LABELS.map((s) => ({ name: s, colour: SENTIMENT_COLOURS[s], values: mentions.series.map((d) => d[s]) }))
+  const { totals } = mentions
   return c.html(
     <Layout title="Dashboard" session={session} section="dashboard">
       <h1>Dashboard <span class="hint">last {WINDOW_DAYS} days</span></h1>
       <div class="grid wide">
         <section class="card">
           <h2>Mentions over time by sentiment</h2>
-          <p class="hint">{total} mentions</p>
-          <StackedBars labels={daily.days.map((d) => d.slice(5))} series={series} title="Mentions per day, stacked by sentiment" />
+          <p class="hint">
+            {totals.total} mentions
+            {totals.changePct !== null ? `, ${totals.changePct > 0 ? '+' : ''}${totals.changePct}% against the ${WINDOW_DAYS} days before` : ''}
+            {totals.netSentiment !== null ? `; net sentiment ${totals.netSentiment > 0 ? '+' : ''}${totals.netSentiment}` : ''}
+          </p>
+          <StackedBars labels={mentions.series.map((d) => d.start.toISOString().slice(5, 10))} series={series} title="Mentions per day, stacked by sentiment" />
           <Legend series={series} />
         </section>
         <section class="card">
           <h2>Share of voice by source</h2>
-          {bySource.length ? (
-            <BarList title="Mentions by source" rows={bySource.map((s, i) => ({ label: `${s.name} (${s.kind})`, value: s.n, colour: colourAt(i) }))} />
+          {mentions.sources.length ? (
+            <BarList title="Mentions by source" rows={mentions.sources.slice(0, 12).map((s, i) => ({ label: `${s.name} (${s.kind})`, value: s.n, colour: colourAt(i) }))} />
           ) : <p class="hint">No mentions yet.</p>}
         </section>
         <section class="card">
           <h2>Top intents</h2>
-          {byIntent.length ? (
-            <BarList title="Mentions by intent" rows={byIntent.map((r) => ({ label: r.intent.replace(/_/g, ' '), value: r.n }))} />
+          {mentions.intents.length ? (
+            <BarList title="Mentions by intent" rows={mentions.intents.slice(0, 8).map((r) => ({ label: r.intent.replace(/_/g, ' '), value: r.n }))} />
           ) : <p class="hint">No classified intents yet.</p>}
+        </section>
+        <section class="card">
+          <h2>Most active authors</h2>
+          {mentions.authors.length ? (
+            <table>
+              <thead><tr><th>Author</th><th class="num">Mentions</th><th class="num">Negative</th><th class="num">Followers</th></tr></thead>
+              <tbody>
+                {mentions.authors.map((a) => (
+                  <tr>
+                    <td><Txt s={a.name ?? a.handle} /> <span class="hint">{a.name && a.name !== a.handle ? <><Txt s={a.handle} />, </> : null}<Txt s={a.platform} /></span></td>
+                    <td class="num">{a.n}</td>
+                    <td class="num">{a.negative}</td>
+                    <td class="num">{a.followers ?? '–'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p class="hint">No authors yet.</p>}
         </section>
         <section class="card">
           <h2>NPS trend <span class="hint">weekly, last {NPS_WEEKS} weeks</span></h2>
