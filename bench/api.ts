@@ -18,11 +18,12 @@ import { startEmbedded } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import { silentLogger } from '../src/logger.ts'
-import { MentionFilter } from '../src/mentions/filter.ts'
+import { MentionFilter, pinTimeBounds } from '../src/mentions/filter.ts'
 import { encodeCursor } from '../src/http/pagination.ts'
 import { listMentionsJson } from '../src/mentions/list.ts'
 import { mentionStats } from '../src/mentions/stats.ts'
 import { issueReport } from '../src/reports/issues.ts'
+import { mentionReport, MentionReportQuery } from '../src/reports/mentions.ts'
 import { getTicket } from '../src/tickets/tickets.ts'
 import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
 import { serve } from '@hono/node-server'
@@ -192,6 +193,11 @@ async function main() {
       }
       if (u.pathname === '/v1/mentions/stats') return mentionStats(dd, ws.id, MentionFilter.parse(q))
       if (u.pathname.startsWith('/v1/tickets/')) return getTicket(dd, ws.id, u.pathname.slice('/v1/tickets/'.length))
+      if (u.pathname === '/v1/reports/mentions') {
+        const { interval, format, ...filter } = MentionReportQuery.parse(q)
+        if (format !== 'json') throw new Error('the bench calls the report as JSON')
+        return mentionReport(dd, ws.id, pinTimeBounds(filter, new Date(), 1000), interval)
+      }
       return issueReport(dd, ws.id, { sort: (q.sort as 'trend') ?? 'mentions', format: 'json' })
     }
     const inboxPaths = {
@@ -230,6 +236,11 @@ async function main() {
       { name: 'inbox counts, other filters, while 10 mentions/s are triaged', target: '—', paths: counts.scanned, opts: { writes } },
       { name: 'ticket detail', target: '—', paths: seeded.ticketIds.slice(0, 50).map((id) => `/v1/tickets/${id}`) },
       { name: 'issue report (500 tickets, last 30 days)', target: '≤ 200 ms', paths: ['/v1/reports/issues', '/v1/reports/issues?sort=trend', '/v1/reports/issues?format=csv'] },
+      {
+        name: 'mentions report (30 days by day; negative by week; 90 days by week)',
+        target: '—',
+        paths: ['/v1/reports/mentions', '/v1/reports/mentions?sentiment=negative&interval=week', '/v1/reports/mentions?since=90d&interval=week'],
+      },
     ]
 
     const meters: Meters = { server: server.pid!, postmaster: await findPostmaster(sql) }

@@ -40,6 +40,7 @@ CREATE TABLE sso_sign_ins (
   expires_at    timestamptz NOT NULL
 );
 CREATE INDEX sso_sign_ins_expiry ON sso_sign_ins (expires_at);
+CREATE INDEX sso_sign_ins_workspace ON sso_sign_ins (workspace_id);
 
 -- A browser session belongs to an API key or to a member, never both.
 ALTER TABLE web_sessions ALTER COLUMN api_key_id DROP NOT NULL;

@@ -54,7 +54,7 @@ export const reportsRouter = createRouter()
   .openapi(
     createRoute({
       method: 'get', path: '/mentions', tags: ['Reports'],
-      summary: 'Volume and sentiment over time, shares by source, platform, language and intent, top authors, change vs the previous period (JSON, or the series as CSV)',
+      summary: 'Volume and sentiment over time, shares by source, kind of source, language and intent, top authors, change vs the previous period (JSON, or the series as CSV)',
       request: { query: MentionReportQuery },
       responses: {
         200: { description: 'The report', content: { 'application/json': { schema: MentionReport }, 'text/csv': { schema: z.string() } } },

@@ -11,7 +11,7 @@ const SESSION_MAX_AGE = 7 * 24 * 3600
 export const safeNext = (value: unknown) =>
   typeof value === 'string' && /^\/app(\/[^/\\]|$|\?)/.test(value) && !value.startsWith('/app/sign') && !value.startsWith('/app/sso') ? value : '/app/inbox'
 
-export function signInForm(c: Context<WebEnv>, next: string, error?: string, status: 200 | 400 | 401 | 403 | 404 | 502 = 200) {
+export function signInForm(c: Context<WebEnv>, next: string, error?: string, status: 200 | 400 | 401 | 403 | 404 | 429 | 502 = 200) {
   let token = getCookie(c, SIGNIN_COOKIE)
   if (!token) {
     token = randomToken()

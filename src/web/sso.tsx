@@ -18,6 +18,7 @@ import { safeNext, signInForm, startSession } from './sign-in-flow.tsx'
 
 const STATE_COOKIE = 'earshot_sso'
 const SIGN_IN_TTL_S = 600
+const MAX_PENDING = 1000
 
 /**
  * A page that moves on to the provider by itself. A redirect would do, but
@@ -51,13 +52,21 @@ ssoSignInRouter.get('/start', async (c) => {
   }
   const pending = newPendingSignIn()
   const now = deps.clock()
-  await deps.sql.begin(async (tx) => {
+  const started = await deps.sql.begin(async (tx) => {
     await tx`DELETE FROM sso_sign_ins WHERE expires_at < ${now}`
+    // Anyone may start a sign-in; a bound keeps a flood of abandoned ones from piling up.
+    const [{ pending: open }]: [{ pending: number }] = await tx`SELECT count(*)::int AS pending FROM sso_sign_ins WHERE workspace_id = ${conn.workspaceId}`
+    if (open >= MAX_PENDING) return false
     await tx`
       INSERT INTO sso_sign_ins (state_hash, workspace_id, nonce, code_verifier, next, expires_at)
       VALUES (${await sha256Hex(pending.state)}, ${conn.workspaceId}, ${pending.nonce}, ${pending.codeVerifier}, ${next},
               ${new Date(now.getTime() + SIGN_IN_TTL_S * 1000)})`
+    return true
   })
+  if (!started) {
+    c.header('retry-after', String(SIGN_IN_TTL_S))
+    return signInForm(c, next, 'Too many sign-ins are under way for this workspace. Please try again in a few minutes.', 429)
+  }
   setCookie(c, STATE_COOKIE, pending.state, { httpOnly: true, sameSite: 'Lax', secure: isHttps(c), path: '/app/sso', maxAge: SIGN_IN_TTL_S })
   return c.html(<ToProvider url={await authorizationUrl(server, conn, requestOrigin(c) + callbackPath, pending)} />)
 })

@@ -50,7 +50,7 @@ describe('GET /v1/reports/mentions', () => {
       { id: hn, name: 'Hacker News', kind: 'hackernews', n: 4, negative: 3 },
       { id: reddit, name: 'Reddit r/acme', kind: 'reddit', n: 3, negative: 1 },
     ])
-    expect(r.platforms).toEqual([{ platform: 'hackernews', n: 4, negative: 3 }, { platform: 'reddit', n: 3, negative: 1 }])
+    expect(r.kinds).toEqual([{ kind: 'hackernews', n: 4, negative: 3 }, { kind: 'reddit', n: 3, negative: 1 }])
     expect(r.languages).toEqual([{ lang: 'en', n: 6, negative: 3 }, { lang: 'de', n: 1, negative: 1 }])
     expect(r.intents).toEqual([{ intent: 'bug_report', n: 3 }])
     expect(r.authors.slice(0, 2)).toEqual([

@@ -178,6 +178,21 @@ describe('single sign-on (OpenID Connect)', () => {
     expect((await t.call('GET', '/v1/sso/members')).data.items.length).toBe(before)
   })
 
+  it('bounds the sign-ins under way per workspace, so a flood of abandoned starts stores nothing more', async () => {
+    await configure()
+    await t.sql`
+      INSERT INTO sso_sign_ins (state_hash, workspace_id, nonce, code_verifier, next, expires_at)
+      SELECT 'flood-' || i, ${t.workspaceId}, 'n', 'v', '/app/inbox', now() + interval '10 minutes' FROM generate_series(1, 1000) i`
+    const res = await start()
+    expect(res.res.status).toBe(429)
+    expect(res.res.headers.get('retry-after')).toBe('600')
+    expect(res.cookie).toBeUndefined()
+    const [{ n }] = await t.sql`SELECT count(*)::int AS n FROM sso_sign_ins WHERE workspace_id = ${t.workspaceId}`
+    expect(n).toBeLessThanOrEqual(1000)
+    await t.sql`DELETE FROM sso_sign_ins WHERE state_hash LIKE 'flood-%'`
+    expect((await start()).res.status).toBe(200)
+  })
+
   it("shows the provider's refusal escaped, and says when a workspace has no single sign-on", async () => {
     await configure()
     const s = await start()
