@@ -1,4 +1,5 @@
 // Counts for the inbox header, over exactly what the list shows.
+import { aggregating } from '../db/aggregate.ts'
 import type { Sql } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { andAll, mentionFilterSql, pinTimeBounds, type MentionFilter } from './filter.ts'
@@ -37,11 +38,11 @@ async function countMentions(sql: Sql, workspaceId: string, filter: MentionFilte
         UNION ALL
         SELECT m.status, m.effective_sentiment, m.source_id, 1 FROM mentions m WHERE ${matches} AND m.duplicate_of IS NOT NULL AND ${listed})`
     : sql`(SELECT m.status, m.effective_sentiment, m.source_id, 1 AS n FROM mentions m WHERE ${andAll(sql, [matches, listed])})`
-  const rows = await sql<{ status: string | null; sentiment: string | null; source_id: string | null; n: number; g: number }[]>`
+  const rows = await aggregating(sql, (tx) => tx<{ status: string | null; sentiment: string | null; source_id: string | null; n: number; g: number }[]>`
     SELECT m.status, m.effective_sentiment AS sentiment, m.source_id, sum(m.n)::int AS n,
            GROUPING(m.status, m.effective_sentiment, m.source_id)::int AS g
     FROM ${counted} m
-    GROUP BY GROUPING SETS ((m.status), (m.effective_sentiment), (m.source_id), ())`
+    GROUP BY GROUPING SETS ((m.status), (m.effective_sentiment), (m.source_id), ())`)
   const counts: MentionCounts = { total: 0, byStatus: {}, bySentiment: {}, bySource: [] }
   for (const r of rows) {
     if (r.g === 7) counts.total = r.n ?? 0

@@ -3,7 +3,7 @@
 // active authors; the change against the period before. Any
 // inbox filter narrows it. Duplicates (the same text posted again) count once.
 import { z } from '@hono/zod-openapi'
-import type { Tx } from '../db/sql.ts'
+import { aggregating } from '../db/aggregate.ts'
 import type { Deps } from '../deps.ts'
 import { SENTIMENT_LABELS, type SentimentLabel } from '../enrich/index.ts'
 import { badRequest } from '../errors.ts'
@@ -84,13 +84,13 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
 
   // Every query below reads the time index alone (sql/017): the mentions themselves are not visited.
   const [grouped, authors, [previous], sourceNames] = await Promise.all([
-    aggregating(deps, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; n: number }[]>`
+    aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; n: number }[]>`
       SELECT date_trunc(${interval}, m.published_at, 'UTC') AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
              m.kind, m.lang, m.effective_intents AS intents, count(*)::int AS n
       FROM mentions m WHERE ${where}
       GROUP BY 1, 2, 3, 4, 5, 6`),
     topAuthors(deps, workspaceId, where),
-    aggregating(deps, (tx) => tx<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
+    aggregating(deps.sql, (tx) => tx<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
     sql<{ id: string; name: string; kind: string }[]>`SELECT id, name, kind FROM sources WHERE workspace_id = ${workspaceId}`,
   ])
 
@@ -144,23 +144,9 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   }
 }
 
-/**
- * Runs a period's aggregate in its own transaction with room to group in
- * memory: the default 4 MB work_mem makes PostgreSQL sort or spill 160k rows
- * (0.6 s instead of 0.28 s; the authors of a busy month take ~27 MB), and JIT
- * compiling costs more than it saves on these plans.
- */
-function aggregating<T>(deps: Deps, run: (tx: Tx) => Promise<T>): Promise<T> {
-  return deps.sql.begin(async (tx) => {
-    await tx`SET LOCAL work_mem = '32MB'`
-    await tx`SET LOCAL jit = off`
-    return run(tx)
-  }) as Promise<T>
-}
-
 /** The ten authors with the most mentions in the period, by their normalised handle, then their handle and name as their latest mention gives them. */
 function topAuthors(deps: Deps, workspaceId: string, where: Fragment): Promise<MentionReport['authors']> {
-  return aggregating(deps, async (tx) => {
+  return aggregating(deps.sql, async (tx) => {
     const top = await tx<{ kind: string; key: string; n: number; negative: number; followers: number | null; lastAt: Date }[]>`
       SELECT m.author_kind AS kind, m.author_key AS key, count(*)::int AS n, count(*) FILTER (WHERE m.effective_sentiment = 'negative')::int AS negative,
              max(m.author_followers) AS followers, max(m.published_at) AS "lastAt"
