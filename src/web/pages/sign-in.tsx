@@ -14,9 +14,10 @@ export const SignInPage = ({ token, next, error }: { token: string; next: string
         <input id="key" name="key" type="password" autocomplete="current-password" required autofocus size={40} />
         <div><button class="primary" type="submit">Sign in</button></div>
       </form>
+      <h2>Or with single sign-on</h2>
       <form method="get" action="/app/sso/start" class="stack">
         <input type="hidden" name="next" value={next} />
-        <label for="workspace">Workspace <span class="hint">— to sign in through your organisation's identity provider</span></label>
+        <label for="workspace">Workspace <span class="hint">— you sign in at your organisation's identity provider</span></label>
         <input id="workspace" name="workspace" autocomplete="organization" required size={40} />
         <div><button type="submit">Sign in with single sign-on</button></div>
       </form>
