@@ -7,13 +7,10 @@ import { stringify } from 'csv-stringify/sync'
  */
 export const escapeFormula = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s)
 
+const CELLS = { record_delimiter: '\r\n', cast: { string: escapeFormula, date: (d: Date) => d.toISOString(), number: (n: number) => String(n) } } as const
+
 /** RFC 4180: CRLF line ends, quotes doubled, header row; UTF-8 with a BOM so spreadsheets pick the encoding. */
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return stringify(rows, {
-    bom: true,
-    header: true,
-    columns: header,
-    record_delimiter: '\r\n',
-    cast: { string: escapeFormula, date: (d) => d.toISOString(), number: (n) => String(n) },
-  })
-}
+export const toCsv = (header: string[], rows: unknown[][]): string => stringify(rows, { ...CELLS, bom: true, header: true, columns: header })
+
+/** More rows of a CSV that toCsv (or a first chunk of it) began: same cells, no BOM, no header. */
+export const csvRows = (rows: unknown[][]): string => stringify(rows, CELLS)

@@ -6,6 +6,7 @@ import { requireRole } from '../auth/middleware.ts'
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { getMention, getMentionHistory } from '../mentions/detail.ts'
+import { exportMentionsCsv } from '../mentions/export.ts'
 import { MentionFilter, pinTimeBounds } from '../mentions/filter.ts'
 import { listMentionsJson, MENTION_SORTS } from '../mentions/list.ts'
 import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
@@ -62,6 +63,22 @@ export const mentionsRouter = createRouter()
       responses: { 200: jsonResponse('Counts', Stats), ...errorResponses },
     }),
     async (c) => c.json(await mentionStats(c.var.deps, c.var.principal.workspaceId, c.req.valid('query'), c.var.inbox), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/export', tags: ['Mentions'],
+      summary: 'Every mention a filter matches as CSV (copies included, with the mention they repeat), streamed',
+      request: { query: MentionFilter.extend({ sort: z.enum(MENTION_SORTS).default('newest') }) },
+      responses: { 200: { description: 'RFC 4180 CSV, UTF-8 with a BOM', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+    }),
+    (c) => {
+      const { sort, ...filter } = c.req.valid('query')
+      const { deps, principal } = c.var
+      return c.body(exportMentionsCsv(deps, principal.workspaceId, filter, sort), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="mentions-${deps.clock().toISOString().slice(0, 10)}.csv"`,
+      })
+    },
   )
   .openapi(
     createRoute({

@@ -36,12 +36,12 @@ export function parseInboxQuery(query: Record<string, string>): InboxQuery {
   }
 }
 
-/** An inbox URL with these params (and optionally a selected mention / cursor). */
-export function inboxHref(params: Record<string, string>, extra: Record<string, string | undefined> = {}): string {
+/** An inbox URL with these params (and optionally a selected mention / cursor); `path` for the inbox's other pages (export). */
+export function inboxHref(params: Record<string, string>, extra: Record<string, string | undefined> = {}, path = '/app/inbox'): string {
   const qs = new URLSearchParams()
   for (const [k, v] of Object.entries({ ...params, ...extra })) if (v) qs.set(k, v)
   const s = qs.toString()
-  return s ? `/app/inbox?${s}` : '/app/inbox'
+  return s ? `${path}?${s}` : path
 }
 
 export const STATUS_CHOICES = [['', 'Needs attention'], ['all', 'All'], ...MENTION_STATUSES.map((s) => [s, s.replace('_', ' ')])] as const

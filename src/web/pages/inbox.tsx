@@ -1,3 +1,4 @@
+import { exportMentionsCsv } from '../../mentions/export.ts'
 import { Hono, type Context } from 'hono'
 import { z } from '@hono/zod-openapi'
 import { listCustomers } from '../../customers/customers.ts'
@@ -107,7 +108,10 @@ function Filters({ q, sources }: { q: InboxQuery; sources: { id: string; name: s
           <option value="newest" selected={q.sort === 'newest'}>newest</option>
         </select>
       </div>
-      <div><button type="submit" class="primary">Apply</button> <a href="/app/inbox">Reset</a></div>
+      <div>
+        <button type="submit" class="primary">Apply</button> <a href="/app/inbox">Reset</a>{' '}
+        <a href={inboxHref(p, { sort: q.sort }, '/app/inbox/export')} download>Export CSV</a>
+      </div>
     </form>
   )
 }
@@ -249,6 +253,16 @@ function patchFromForm(form: Record<string, string | string[]>) {
 
 export const inboxRouter = new Hono<WebEnv>()
   .get('/', inboxPage)
+  .get('/export', (c) => {
+    const { deps, session } = c.var
+    // The same filter the page shows (open statuses unless chosen otherwise), every matching mention.
+    const query = parseInboxQuery(c.req.query())
+    if (query.error) throw badRequest(query.error)
+    return c.body(exportMentionsCsv(deps, session.workspaceId, query.filter, query.sort), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="mentions-${deps.clock().toISOString().slice(0, 10)}.csv"`,
+    })
+  })
   .get('/counts', async (c) => {
     const query = parseInboxQuery(c.req.query())
     const stats = await mentionStats(c.var.deps, c.var.session.workspaceId, query.filter, c.var.inbox)
