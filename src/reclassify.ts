@@ -3,6 +3,7 @@
 // columns are written; human overrides (sentiment_override, intents_override)
 // live in their own columns and are never touched, and erased mentions are
 // skipped.
+import { workspaceSettings } from './workspaces/settings.ts'
 import type { Deps } from './deps.ts'
 import { ENRICH_VERSION, enrich } from './enrich/index.ts'
 import { enrichComment } from './surveys/responses.ts'
@@ -34,8 +35,7 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : u
 
 async function reclassifyMentions(deps: Deps, workspaceId: string, opts: ReclassifyOptions): Promise<number> {
   const { sql } = deps
-  const [ws]: [{ redact: string | null }?] = await sql`SELECT settings->>'redactPii' AS redact FROM workspaces WHERE id = ${workspaceId}`
-  const redactPii = ws?.redact !== 'false'
+  const { redactPii } = await workspaceSettings(sql, workspaceId)
   const now = deps.clock()
   let after = '00000000-0000-0000-0000-000000000000'
   let done = 0

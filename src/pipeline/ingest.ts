@@ -1,6 +1,7 @@
 import { afterMentionsStored } from '../alerts/on-ingest.ts'
 import { linkNewMentions, type NewMention } from '../customers/resolve.ts'
 import type { Tx } from '../db/sql.ts'
+import { workspaceSettings } from '../workspaces/settings.ts'
 import type { Deps } from '../deps.ts'
 import { enrich } from '../enrich/index.ts'
 import { contentHash } from './content-hash.ts'
@@ -35,11 +36,6 @@ const COLUMNS = [
   'explanation', 'enrich_version',
 ] as const
 
-async function redactPiiFor(tx: Tx, workspaceId: string): Promise<boolean> {
-  const [ws]: [{ redact: string | null }?] = await tx`SELECT settings->>'redactPii' AS redact FROM workspaces WHERE id = ${workspaceId}`
-  return ws?.redact !== 'false'
-}
-
 /** Keeps the first of each externalId: a batch may repeat an item across pages. */
 function uniqueByExternalId(items: MentionItem[]): MentionItem[] {
   const seen = new Set<string>()
@@ -59,7 +55,7 @@ export async function ingestMentions(
   items: MentionItem[],
 ): Promise<IngestResult> {
   if (items.length === 0) return { inserted: 0, duplicates: 0, ids: [] }
-  const redactPii = await redactPiiFor(tx, workspaceId)
+  const { redactPii } = await workspaceSettings(tx, workspaceId)
   const now = deps.clock()
   const unique = uniqueByExternalId(items)
   const rowsOf = async (start: number) => {

@@ -85,7 +85,8 @@ export const NewSurvey = z
     locale: SurveyFields.locale.default('en'),
     display: DisplayRules.default({ delaySeconds: 0, onceEveryDays: 30, samplePercent: 100 }),
     fatigueDays: SurveyFields.fatigueDays.default(30),
-    redactPii: SurveyFields.redactPii.default(false),
+    /** Default: the workspace's `redactPii` setting (on unless turned off). */
+    redactPii: SurveyFields.redactPii.optional(),
     identitySecret: SurveyFields.identitySecret.optional(),
     status: SurveyFields.status.default('active'),
   })

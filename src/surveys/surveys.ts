@@ -1,4 +1,5 @@
 import type { Sql, Tx } from '../db/sql.ts'
+import { workspaceSettings } from '../workspaces/settings.ts'
 import type { Deps } from '../deps.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { encryptSecret } from '../crypto/secret-box.ts'
@@ -66,7 +67,7 @@ export async function createSurvey(deps: Deps, workspaceId: string, input: NewSu
     locale: input.locale,
     display: input.display,
     fatigueDays: input.fatigueDays,
-    redactPii: input.redactPii,
+    redactPii: input.redactPii ?? (await workspaceSettings(deps.sql, workspaceId)).redactPii,
   }
   const { sql } = deps
   const id = crypto.randomUUID()

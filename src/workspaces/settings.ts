@@ -1,0 +1,30 @@
+import { z } from '@hono/zod-openapi'
+import type { Sql, Tx } from '../db/sql.ts'
+import type postgres from 'postgres'
+
+/** What a workspace decides for itself; stored as jsonb, read with these defaults. */
+export const WorkspaceSettings = z
+  .object({
+    /** Replace e-mail addresses, phone, card and IBAN numbers in stored text (they are flagged either way). */
+    redactPii: z.boolean().default(true),
+    /** The UTC hour at which webhooks subscribed to `digest.daily` get the day before's digest. */
+    digestHour: z.number().int().min(0).max(23).default(8),
+  })
+  .openapi('WorkspaceSettings')
+export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>
+
+export const SettingsPatch = z
+  .strictObject({ redactPii: z.boolean().optional(), digestHour: z.number().int().min(0).max(23).optional() })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one setting' })
+export type SettingsPatch = z.infer<typeof SettingsPatch>
+
+export async function workspaceSettings(sql: Sql | Tx, workspaceId: string): Promise<WorkspaceSettings> {
+  const [ws]: [{ settings: unknown }?] = await sql`SELECT settings FROM workspaces WHERE id = ${workspaceId}`
+  return WorkspaceSettings.parse(ws?.settings ?? {})
+}
+
+export async function updateWorkspaceSettings(sql: Sql, workspaceId: string, patch: SettingsPatch): Promise<WorkspaceSettings> {
+  const [ws]: [{ settings: unknown }] = await sql`
+    UPDATE workspaces SET settings = settings || ${sql.json(patch as postgres.JSONValue)}::jsonb WHERE id = ${workspaceId} RETURNING settings`
+  return WorkspaceSettings.parse(ws.settings)
+}

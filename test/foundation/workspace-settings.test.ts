@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+
+const t = await createTestApp()
+const TEXT = 'Call me at +1 415 555 0199 or mail dana@example.com about the export bug'
+
+async function push(externalId: string) {
+  const src = await t.call('POST', '/v1/sources', { body: { kind: 'api', name: `push ${externalId}` } })
+  const res = await t.call('POST', '/v1/mentions', {
+    body: { sourceId: src.data.id, items: [{ externalId, url: `https://example.com/${externalId}`, author: { handle: 'dana' }, text: TEXT, publishedAt: new Date().toISOString() }] },
+  })
+  return (await t.call('GET', `/v1/mentions/${res.data.ids[0]}`)).data
+}
+
+describe('workspace settings', () => {
+  it('shows every role the defaults: PII redacted, the digest at 08:00 UTC', async () => {
+    const res = await t.call('GET', '/v1/workspaces/current', { key: await t.keyFor('viewer') })
+    expect(res.status).toBe(200)
+    expect(res.data).toEqual({ id: t.workspaceId, name: 'default', settings: { redactPii: true, digestHour: 8 } })
+  })
+
+  it('lets admins change them, and refuses anything else with the reason', async () => {
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key: await t.keyFor('agent'), body: { redactPii: false } })).status).toBe(403)
+    for (const body of [{}, { digestHour: 24 }, { redactPii: 'no' }, { colour: 'blue' }]) {
+      expect((await t.call('PATCH', '/v1/workspaces/current/settings', { body })).status, JSON.stringify(body)).toBe(400)
+    }
+    const res = await t.call('PATCH', '/v1/workspaces/current/settings', { body: { digestHour: 6 } })
+    expect(res.data).toEqual({ redactPii: true, digestHour: 6 })
+    const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'settings-other' } })
+    expect((await t.call('GET', '/v1/workspaces/current', { key: other.data.key })).data.settings).toEqual({ redactPii: true, digestHour: 8 })
+  })
+
+  it('turns PII redaction off and on for new mentions and new surveys', async () => {
+    const redacted = await push('pii-1')
+    expect(redacted.text).not.toContain('dana@example.com')
+    const surveyOn = await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'How likely?' } })
+    expect(surveyOn.data.redactPii).toBe(true)
+
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { body: { redactPii: false } })).data.redactPii).toBe(false)
+    const kept = await push('pii-2')
+    expect(kept.text).toContain('dana@example.com')
+    const surveyOff = await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'How likely?' } })
+    expect(surveyOff.data.redactPii).toBe(false)
+    // A survey can still choose for itself.
+    expect((await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'How likely?', redactPii: true } })).data.redactPii).toBe(true)
+    await t.call('PATCH', '/v1/workspaces/current/settings', { body: { redactPii: true } })
+  })
+})
