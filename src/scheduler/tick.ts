@@ -6,6 +6,7 @@ import { createSourceHttpClient, type HttpTuning } from './http.ts'
 import { leaseDueSources } from './lease.ts'
 import { runSource, type SourceRun } from './run-source.ts'
 import { pruneDeliveries } from '../webhooks/prune.ts'
+import { sendDailyDigests } from '../reports/digest.ts'
 
 export interface TickOptions {
   /** Names this instance in leases; unique per process. */
@@ -25,7 +26,7 @@ export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 /** Sources a Node instance polls at once unless told otherwise. */
 export const DEFAULT_POLL_CONCURRENCY = 4
 
-const AFTER_POLL_JOBS: TickJob[] = [evaluatePeriodicAlerts, pollTrackerStatuses, pruneDeliveries]
+const AFTER_POLL_JOBS: TickJob[] = [evaluatePeriodicAlerts, sendDailyDigests, pollTrackerStatuses, pruneDeliveries]
 
 export interface TickResult {
   runs: SourceRun[]

@@ -1,7 +1,7 @@
 import type { Sql, Tx } from '../db/sql.ts'
 import { renderSlackMessage } from './slack.ts'
 
-export const EVENT_TYPES = ['mention.created', 'mention.updated', 'alert.fired', 'survey_response.created', 'ticket.updated'] as const
+export const EVENT_TYPES = ['mention.created', 'mention.updated', 'alert.fired', 'survey_response.created', 'ticket.updated', 'digest.daily'] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
 /** One thing that happened, as emitted by the module it happened in. */

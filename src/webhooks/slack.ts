@@ -35,6 +35,15 @@ const Alert = z.looseObject({
 })
 const Response = z.looseObject({ score: z.number(), comment: z.string().nullish(), surveyKind: z.string().nullish() })
 const Ticket = z.looseObject({ title: z.string(), status: z.string(), externalUrl: z.string().nullish() })
+const Digest = z.looseObject({
+  day: z.string(),
+  totals: z.looseObject({ total: z.number(), negative: z.number(), netSentiment: z.number().nullable(), changePct: z.number().nullable() }),
+  sources: z.array(z.looseObject({ name: z.string(), n: z.number() })),
+  intents: z.array(z.looseObject({ intent: z.string(), n: z.number() })),
+  negative: z.array(Mention),
+})
+/** Chat messages stay short: the digest shows this many of its negative mentions. */
+const DIGEST_MENTIONS = 3
 
 type Block = Record<string, unknown>
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } })
@@ -78,6 +87,26 @@ export function renderSlackMessage(event: EventEnvelope): { text: string; blocks
     const blocks = [section(`*New ${kind}response: ${r.data.score}*`)]
     if (r.data.comment) blocks.push(section(`>${escapeSlack(clip(r.data.comment)).replace(/\n/g, '\n>')}`))
     return { text: `New ${kind}response: ${r.data.score}`, blocks }
+  }
+  if (type === 'digest.daily') {
+    const d = Digest.safeParse(data)
+    if (!d.success) return { text: 'Daily digest', blocks: [section('*Daily digest*')] }
+    const { day, totals, sources, intents, negative } = d.data
+    const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
+    const numbers = [
+      `*${totals.total}* mentions${totals.changePct === null ? '' : ` (${signed(totals.changePct)}% on the day before)`}`,
+      `${totals.negative} negative`,
+      totals.netSentiment === null ? undefined : `net sentiment ${signed(totals.netSentiment)}`,
+    ].filter(Boolean)
+    const blocks = [section(`:newspaper: *Daily digest, ${escapeSlack(day)}*`), section(numbers.join(' · '))]
+    const list = (rows: { label: string; n: number }[]) => rows.map((r) => `${escapeSlack(clip(r.label, 80))} ${r.n}`).join(' · ')
+    if (sources.length) blocks.push(context(`Sources: ${list(sources.map((s) => ({ label: s.name, n: s.n })))}`))
+    if (intents.length) blocks.push(context(`Intents: ${list(intents.map((i) => ({ label: i.intent.replace(/_/g, ' '), n: i.n })))}`))
+    if (negative.length) {
+      blocks.push(section('*Negative mentions to look at*'))
+      for (const m of negative.slice(0, DIGEST_MENTIONS)) blocks.push(...mentionBlocks(m))
+    }
+    return { text: `Daily digest, ${escapeSlack(day)}: ${totals.total} mentions`, blocks }
   }
   const t = Ticket.safeParse(data)
   if (!t.success) return { text: 'Ticket updated', blocks: [section('*Ticket updated*')] }

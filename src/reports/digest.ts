@@ -1,0 +1,59 @@
+// The daily digest: once a day, after the workspace's digest hour (UTC), the
+// day before in numbers and its most pressing negative mentions go to every
+// webhook subscribed to `digest.daily` (a chat channel, with the slack
+// format). A row per workspace and day claims it, so it goes out once.
+import type { Deps } from '../deps.ts'
+import { enqueueEvent } from '../webhooks/events.ts'
+import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
+import { WorkspaceSettings } from '../workspaces/settings.ts'
+import { mentionReport } from './mentions.ts'
+
+const DAY_MS = 86_400_000
+const TOP = 5
+
+/** The UTC day (YYYY-MM-DD) whose digest is due at `now`, once the digest hour has come. */
+export function dueDigestDay(now: Date, digestHour: number): string | undefined {
+  if (now.getUTCHours() < digestHour) return undefined
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS).toISOString().slice(0, 10)
+}
+
+/** The day's numbers and up to five negative mentions, highest priority first; copies of a post count once. */
+export async function buildDigest(deps: Deps, workspaceId: string, day: string) {
+  const since = new Date(`${day}T00:00:00Z`)
+  const until = new Date(since.getTime() + DAY_MS)
+  const report = await mentionReport(deps, workspaceId, { since: since.toISOString(), until: until.toISOString() }, 'day')
+  const negative = await deps.sql<{ id: string }[]>`
+    SELECT id FROM mentions
+    WHERE workspace_id = ${workspaceId} AND published_at >= ${since} AND published_at < ${until}
+      AND effective_sentiment = 'negative' AND duplicate_of IS NULL AND status NOT IN ('resolved', 'ignored', 'spam')
+    ORDER BY priority DESC, id LIMIT ${TOP}`
+  return {
+    day,
+    totals: report.totals,
+    sources: report.sources.slice(0, TOP).map(({ name, kind, n, negative }) => ({ name, kind, n, negative })),
+    intents: report.intents.slice(0, TOP),
+    negative: await loadMentionPayloads(deps.sql, workspaceId, negative.map((n) => n.id)),
+  }
+}
+
+/** A tick job: sends each due digest once. Safe to run on every tick of every instance. */
+export async function sendDailyDigests(deps: Deps, now: Date): Promise<{ sent: number }> {
+  const workspaces = await deps.sql<{ id: string; settings: unknown }[]>`
+    SELECT w.id, w.settings FROM workspaces w
+    WHERE EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND 'digest.daily' = ANY(h.events))`
+  let sent = 0
+  for (const ws of workspaces) {
+    const day = dueDigestDay(now, WorkspaceSettings.parse(ws.settings).digestHour)
+    if (!day) continue
+    const [done] = await deps.sql`SELECT 1 FROM digests_sent WHERE workspace_id = ${ws.id} AND day = ${day}`
+    if (done) continue
+    const digest = await buildDigest(deps, ws.id, day)
+    await deps.sql.begin(async (tx) => {
+      const claimed = await tx`INSERT INTO digests_sent (workspace_id, day) VALUES (${ws.id}, ${day}) ON CONFLICT DO NOTHING`
+      if (claimed.count === 0) return
+      await enqueueEvent(tx, ws.id, 'digest.daily', digest, { at: now })
+      sent++
+    })
+  }
+  return { sent }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { sendDailyDigests } from '../../src/reports/digest.ts'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { seedMentions, seedSource } from '../triage/seed.ts'
+
+const t = await createTestApp()
+const at = (iso: string) => new Date(iso)
+
+async function deliveries(workspaceId = t.workspaceId) {
+  return t.sql<{ webhook_id: string; body: string }[]>`
+    SELECT webhook_id, body FROM webhook_deliveries WHERE workspace_id = ${workspaceId} AND event_type = 'digest.daily' ORDER BY id`
+}
+
+describe('the daily digest', () => {
+  it("sends the day before's numbers and negative mentions once, after the digest hour, to subscribed webhooks only", async () => {
+    const json = await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/digest', events: ['digest.daily'] } })
+    const chat = await t.call('POST', '/v1/webhooks', { body: { url: 'https://chat.example.com/services/T1/B1/x', events: ['digest.daily'], format: 'slack' } })
+    await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/alerts', events: ['alert.fired'] } })
+    expect([json.status, chat.status]).toEqual([201, 201])
+    const forum = await seedSource(t.sql, t.workspaceId, 'discourse', 'Forum')
+    await seedMentions(t.sql, t.workspaceId, forum, [
+      { text: 'Export crashes every time <script>alert(1)</script>', sentiment: 'negative', priority: 0.9, intents: ['bug_report'], publishedAt: at('2026-12-04T09:00:00Z') },
+      { text: 'Sync is slow today', sentiment: 'negative', priority: 0.4, publishedAt: at('2026-12-04T10:00:00Z') },
+      { text: 'Already sorted out', sentiment: 'negative', priority: 0.95, status: 'resolved', publishedAt: at('2026-12-04T11:00:00Z') },
+      { text: 'Love the new dashboard', sentiment: 'positive', publishedAt: at('2026-12-04T12:00:00Z') },
+      { text: 'The day before that', sentiment: 'neutral', publishedAt: at('2026-12-03T12:00:00Z') },
+      { text: 'Today already', sentiment: 'negative', priority: 1, publishedAt: at('2026-12-05T06:00:00Z') },
+    ])
+
+    expect(await sendDailyDigests(t.deps, at('2026-12-05T07:59:00Z'))).toEqual({ sent: 0 })
+    expect(await sendDailyDigests(t.deps, at('2026-12-05T08:01:00Z'))).toEqual({ sent: 1 })
+    expect(await sendDailyDigests(t.deps, at('2026-12-05T09:30:00Z'))).toEqual({ sent: 0 })
+    const sent = await deliveries()
+    expect(sent.map((d) => d.webhook_id).sort()).toEqual([json.data.id, chat.data.id].sort())
+
+    const envelope = JSON.parse(sent.find((d) => d.webhook_id === json.data.id)!.body)
+    expect(envelope.type).toBe('digest.daily')
+    expect(envelope.data).toMatchObject({
+      day: '2026-12-04',
+      totals: { total: 4, positive: 1, negative: 3, previous: 1, changePct: 300 },
+      sources: [{ name: 'Forum', kind: 'discourse', n: 4, negative: 3 }],
+      intents: [{ intent: 'bug_report', n: 1 }],
+    })
+    // Open negative mentions of that day, most pressing first; the resolved one is done with.
+    expect(envelope.data.negative.map((m: { text: string }) => m.text)).toEqual(['Export crashes every time <script>alert(1)</script>', 'Sync is slow today'])
+
+    const slack = JSON.parse(sent.find((d) => d.webhook_id === chat.data.id)!.body)
+    const text = JSON.stringify(slack.blocks)
+    expect(slack.text).toBe('Daily digest, 2026-12-04: 4 mentions')
+    expect(text).toContain('*4* mentions (+300% on the day before)')
+    expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(text).not.toContain('<script>')
+
+    expect(await sendDailyDigests(t.deps, at('2026-12-06T08:00:00Z'))).toEqual({ sent: 1 })
+    expect(await deliveries()).toHaveLength(4)
+  })
+
+  it("follows the workspace's digest hour, and skips workspaces nobody subscribed for", async () => {
+    const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-early' } })
+    const key = other.data.key
+    await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://hooks.example.com/early', events: ['digest.daily'] } })
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { digestHour: 5 } })).status).toBe(200)
+    const quiet = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-none' } })
+    await t.call('POST', '/v1/webhooks', { key: quiet.data.key, body: { url: 'https://hooks.example.com/none', events: ['mention.created'] } })
+
+    await sendDailyDigests(t.deps, at('2026-12-10T05:10:00Z'))
+    expect(await deliveries(other.data.id)).toHaveLength(1)
+    expect(JSON.parse((await deliveries(other.data.id))[0].body).data).toMatchObject({ day: '2026-12-09', totals: { total: 0, previous: 0, changePct: null }, negative: [] })
+    expect(await deliveries(quiet.data.id)).toHaveLength(0)
+  })
+})
