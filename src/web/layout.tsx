@@ -14,7 +14,7 @@ export const NAV = [
   ['surveys', 'Surveys', 'viewer'],
   ['alerts', 'Alerts', 'viewer'],
   ['webhooks', 'Webhooks', 'admin'],
-  ['access', 'Access', 'admin'],
+  ['settings', 'Settings', 'admin'],
   ['dashboard', 'Dashboard', 'viewer'],
 ] as const satisfies readonly (readonly [string, string, Role])[]
 export type Section = (typeof NAV)[number][0]

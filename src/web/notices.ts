@@ -21,6 +21,7 @@ const NOTICES: Record<string, string> = {
   'alert-deleted': 'Alert deleted.',
   'webhook-saved': 'Webhook saved.',
   'webhook-deleted': 'Webhook deleted.',
+  'settings-saved': 'Settings saved.',
   'sso-saved': 'Single sign-on saved.',
   'sso-deleted': 'Single sign-on turned off; members who signed in with it were signed out.',
   'member-saved': 'Member saved.',

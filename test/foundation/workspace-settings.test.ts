@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
 const TEXT = 'Call me at +1 415 555 0199 or mail dana@example.com about the export bug'
@@ -44,5 +45,19 @@ describe('workspace settings', () => {
     // A survey can still choose for itself.
     expect((await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'How likely?', redactPii: true } })).data.redactPii).toBe(true)
     await t.call('PATCH', '/v1/workspaces/current/settings', { body: { redactPii: true } })
+  })
+
+  it('are changed by admins from the Settings page', async () => {
+    const agent = await webSession(t.app, await t.keyFor('agent'))
+    expect((await postForm(t.app, agent, '/app/settings/workspace', [['digestHour', '6']])).status).toBe(403)
+    const admin = await webSession(t.app, ADMIN_KEY)
+    const page = await (await t.app.request('http://localhost/app/settings', { headers: { cookie: admin.cookie } })).text()
+    expect(page).toContain('name="redactPii" value="true" checked')
+    // An unchecked box is not sent: redaction goes off.
+    expect((await postForm(t.app, admin, '/app/settings/workspace', [['digestHour', '6']])).status).toBe(303)
+    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: false, digestHour: 6 })
+    expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '25']])).status).toBe(400)
+    expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '8']])).status).toBe(303)
+    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: true, digestHour: 8 })
   })
 })

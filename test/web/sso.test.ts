@@ -244,24 +244,24 @@ describe('single sign-on (OpenID Connect)', () => {
   })
 })
 
-describe('the Access page', () => {
+describe('the Settings page', () => {
   it('lets admins set up single sign-on from a form, refusing a bad issuer and storing nothing for it', async () => {
     await t.call('DELETE', '/v1/sso')
-    expect((await t.app.request('http://localhost/app/access', { headers: { cookie: (await webSession(t.app, await t.keyFor('agent'))).cookie } })).status).toBe(403)
+    expect((await t.app.request('http://localhost/app/settings', { headers: { cookie: (await webSession(t.app, await t.keyFor('agent'))).cookie } })).status).toBe(403)
     const admin = await webSession(t.app, ADMIN_KEY)
     const fields = (issuer: string): [string, string][] => [
       ['issuer', issuer], ['clientId', 'earshot'], ['clientSecret', 's3cret-value'], ['allowedDomains', 'acme.com, Example.org'], ['defaultRole', 'viewer'], ['enabled', 'true'],
     ]
     server.use(http.get('https://nowhere.example.com/.well-known/openid-configuration', () => HttpResponse.error()))
-    const bad = await postForm(t.app, admin, '/app/access/sso', fields('https://nowhere.example.com'))
+    const bad = await postForm(t.app, admin, '/app/settings/sso', fields('https://nowhere.example.com'))
     expect(bad.status).toBe(400)
     expect(await bad.text()).toContain('discovery')
     expect((await t.call('GET', '/v1/sso')).status).toBe(404)
 
-    const ok = await postForm(t.app, admin, '/app/access/sso', fields(ISSUER))
+    const ok = await postForm(t.app, admin, '/app/settings/sso', fields(ISSUER))
     expect(ok.status).toBe(303)
     expect((await t.call('GET', '/v1/sso')).data).toMatchObject({ issuer: ISSUER, allowedDomains: ['acme.com', 'example.org'], defaultRole: 'viewer', enabled: true })
-    const html = await (await t.app.request('http://localhost/app/access', { headers: { cookie: admin.cookie } })).text()
+    const html = await (await t.app.request('http://localhost/app/settings', { headers: { cookie: admin.cookie } })).text()
     expect(html).toContain('http://localhost/app/sso/callback')
     expect(html).not.toContain('s3cret-value')
   })
@@ -270,15 +270,15 @@ describe('the Access page', () => {
     await configure({ defaultRole: 'viewer' })
     const { session } = await signIn({ sub: 'x-1', email: 'xavier@acme.com', email_verified: true, name: '<img src=x onerror=alert(1)>Xavier' })
     const admin = await webSession(t.app, ADMIN_KEY)
-    const html = await (await t.app.request('http://localhost/app/access', { headers: { cookie: admin.cookie } })).text()
+    const html = await (await t.app.request('http://localhost/app/settings', { headers: { cookie: admin.cookie } })).text()
     expect(html).toContain('xavier@acme.com')
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;Xavier')
     expect(html).not.toContain('<img src=x')
     const id = (await t.call('GET', '/v1/sso/members')).data.items.find((m: { email: string }) => m.email === 'xavier@acme.com').id
-    expect((await postForm(t.app, admin, `/app/access/members/${id}`, [['role', 'agent']])).status).toBe(303)
+    expect((await postForm(t.app, admin, `/app/settings/members/${id}`, [['role', 'agent']])).status).toBe(303)
     expect((await t.call('GET', '/v1/sso/members')).data.items.find((m: { id: string }) => m.id === id).role).toBe('agent')
-    expect((await postForm(t.app, admin, `/app/access/members/${id}`, [['role', 'owner']])).status).toBe(400)
-    expect((await postForm(t.app, admin, `/app/access/members/${id}`, [['disabled', 'true']])).status).toBe(303)
+    expect((await postForm(t.app, admin, `/app/settings/members/${id}`, [['role', 'owner']])).status).toBe(400)
+    expect((await postForm(t.app, admin, `/app/settings/members/${id}`, [['disabled', 'true']])).status).toBe(303)
     expect((await t.app.request('http://localhost/app/inbox', { headers: { cookie: `earshot_session=${session}` } })).status).toBe(303)
   })
 })

@@ -1,6 +1,5 @@
 import type { Hono } from 'hono'
 import type { WebEnv } from '../env.ts'
-import { accessRouter } from './access.tsx'
 import { alertsRouter } from './alerts.tsx'
 import { customersRouter } from './customers.tsx'
 import { dashboardRouter } from './dashboard.tsx'
@@ -8,6 +7,7 @@ import { inboxRouter } from './inbox.tsx'
 import { sourcesRouter } from './sources.tsx'
 import { surveysRouter } from './surveys.tsx'
 import { ticketsRouter } from './tickets.tsx'
+import { settingsRouter } from './settings.tsx'
 import { webhooksRouter } from './webhooks.tsx'
 
 /** Every signed-in section of /app, mounted under its path by the web router. */
@@ -19,6 +19,6 @@ export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/surveys', surveysRouter],
   ['/alerts', alertsRouter],
   ['/webhooks', webhooksRouter],
-  ['/access', accessRouter],
+  ['/settings', settingsRouter],
   ['/dashboard', dashboardRouter],
 ]

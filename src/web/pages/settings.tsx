@@ -4,6 +4,7 @@ import { badRequest } from '../../errors.ts'
 import { deleteConnection, findConnection, saveConnection } from '../../sso/connections.ts'
 import { listMembers, updateMember } from '../../sso/members.ts'
 import { MemberPatch, SsoInput } from '../../sso/schema.ts'
+import { SettingsPatch, updateWorkspaceSettings, workspaceSettings } from '../../workspaces/settings.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
@@ -17,23 +18,40 @@ type Form = Record<string, string | string[]>
 
 const workspaceOf = (c: Context<WebEnv>) => ({ id: c.var.session.workspaceId, name: c.var.session.workspaceName })
 
-/** Single sign-on for the workspace, and the people who signed in with it. */
-async function accessPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400 }) {
+/** The workspace's settings, its single sign-on, and the people who signed in with it. */
+async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400 }) {
   const { deps, session } = c.var
-  const [conn, members] = await Promise.all([findConnection(deps, workspaceOf(c), requestOrigin(c)), listMembers(deps, session.workspaceId)])
+  const [settings, conn, members] = await Promise.all([
+    workspaceSettings(deps.sql, session.workspaceId),
+    findConnection(deps, workspaceOf(c), requestOrigin(c)),
+    listMembers(deps, session.workspaceId),
+  ])
   const form = extra?.form
   const value = (name: string, saved: string | undefined) => (form ? field(form, name) : saved ?? '')
   const role = value('defaultRole', conn?.defaultRole) || 'viewer'
   return c.html(
-    <Layout title="Access" session={session} section="access" notice={noticeOf(c)} error={extra?.error}>
-      <h1>Access</h1>
+    <Layout title="Settings" session={session} section="settings" notice={noticeOf(c)} error={extra?.error}>
+      <h1>Settings</h1>
+      <h2>Workspace</h2>
+      <form method="post" action="/app/settings/workspace" class="stack card">
+        <CsrfField session={session} />
+        <label class="inline">
+          <input type="checkbox" name="redactPii" value="true" checked={settings.redactPii} /> Redact personal data in stored text
+          <span class="hint">— e-mail addresses, phone, card and IBAN numbers; new surveys start with the same choice</span>
+        </label>
+        <label for="digest-hour">Daily digest hour <span class="hint">(UTC; for webhooks subscribed to digest.daily)</span></label>
+        <select id="digest-hour" name="digestHour">
+          {Array.from({ length: 24 }, (_, h) => <option value={String(h)} selected={h === settings.digestHour}>{`${String(h).padStart(2, '0')}:00`}</option>)}
+        </select>
+        <div><button class="primary" type="submit">Save settings</button></div>
+      </form>
       <h2>Single sign-on</h2>
       <p class="hint">
         People sign in through your OpenID Connect provider instead of pasting an API key. Register{' '}
         <code>{requestOrigin(c)}/app/sso/callback</code> as the redirect URI of a confidential web client there.
         {conn ? <> They start at <a href={conn.signInUrl}><Txt s={conn.signInUrl} /></a> or from the sign-in page.</> : null}
       </p>
-      <form method="post" action="/app/access/sso" class="stack card">
+      <form method="post" action="/app/settings/sso" class="stack card">
         <CsrfField session={session} />
         <label for="sso-issuer">Issuer <span class="hint">(https; its /.well-known/openid-configuration is checked)</span></label>
         <input id="sso-issuer" name="issuer" type="url" value={value('issuer', conn?.issuer)} required maxlength={500} size={60} />
@@ -49,7 +67,7 @@ async function accessPage(c: Context<WebEnv>, extra?: { form?: Form; error?: str
         <div><button class="primary" type="submit">Save single sign-on</button></div>
       </form>
       {conn ? (
-        <form method="post" action="/app/access/sso/delete" data-confirm="Turn single sign-on off? Everyone signed in with it is signed out.">
+        <form method="post" action="/app/settings/sso/delete" data-confirm="Turn single sign-on off? Everyone signed in with it is signed out.">
           <CsrfField session={session} />
           <button type="submit" class="danger">Turn off and remove</button>
         </form>
@@ -64,7 +82,7 @@ async function accessPage(c: Context<WebEnv>, extra?: { form?: Form; error?: str
                 <td><Txt s={m.email} />{m.disabled ? <span class="badge s-negative">turned away</span> : null}</td>
                 <td><Txt s={m.name ?? ''} /></td>
                 <td>
-                  <form method="post" action={`/app/access/members/${m.id}`} class="filters">
+                  <form method="post" action={`/app/settings/members/${m.id}`} class="filters">
                     <CsrfField session={session} />
                     <label class="sr-only" for={`role-${m.id}`}>Role of {m.email}</label>
                     <select id={`role-${m.id}`} name="role">{ROLES.map((r) => <option selected={r === m.role}>{r}</option>)}</select>
@@ -73,7 +91,7 @@ async function accessPage(c: Context<WebEnv>, extra?: { form?: Form; error?: str
                 </td>
                 <td>{when(m.lastSignedIn)}</td>
                 <td class="actions">
-                  <form method="post" action={`/app/access/members/${m.id}`}>
+                  <form method="post" action={`/app/settings/members/${m.id}`}>
                     <CsrfField session={session} />
                     <input type="hidden" name="disabled" value={m.disabled ? 'false' : 'true'} />
                     <button type="submit">{m.disabled ? 'Let back in' : 'Turn away'}</button>
@@ -91,9 +109,16 @@ async function accessPage(c: Context<WebEnv>, extra?: { form?: Form; error?: str
   )
 }
 
-export const accessRouter = new Hono<WebEnv>()
+export const settingsRouter = new Hono<WebEnv>()
   .use(requireWebRole('admin'))
-  .get('/', (c) => accessPage(c))
+  .get('/', (c) => settingsPage(c))
+  .post('/workspace', async (c) => {
+    const form = await readForm(c)
+    const patch = SettingsPatch.safeParse({ redactPii: field(form, 'redactPii') === 'true', digestHour: Number(field(form, 'digestHour')) })
+    if (!patch.success) throw badRequest(describeIssues(patch.error))
+    await updateWorkspaceSettings(c.var.deps.sql, c.var.session.workspaceId, patch.data)
+    return c.redirect('/app/settings?notice=settings-saved', 303)
+  })
   .post('/sso', async (c) => {
     const form = await readForm(c)
     const domains = field(form, 'allowedDomains').split(/[\s,]+/).filter(Boolean)
@@ -105,14 +130,14 @@ export const accessRouter = new Hono<WebEnv>()
       defaultRole: field(form, 'defaultRole') || undefined,
       enabled: field(form, 'enabled') === 'true',
     })
-    if (!input.success) return accessPage(c, { form, error: describeIssues(input.error), status: 400 })
-    const saved = await orForm(() => saveConnection(c.var.deps, workspaceOf(c), input.data, requestOrigin(c)), (error) => accessPage(c, { form, error, status: 400 }))
+    if (!input.success) return settingsPage(c, { form, error: describeIssues(input.error), status: 400 })
+    const saved = await orForm(() => saveConnection(c.var.deps, workspaceOf(c), input.data, requestOrigin(c)), (error) => settingsPage(c, { form, error, status: 400 }))
     if (saved instanceof Response) return saved
-    return c.redirect('/app/access?notice=sso-saved', 303)
+    return c.redirect('/app/settings?notice=sso-saved', 303)
   })
   .post('/sso/delete', async (c) => {
     await deleteConnection(c.var.deps, c.var.session.workspaceId)
-    return c.redirect('/app/access?notice=sso-deleted', 303)
+    return c.redirect('/app/settings?notice=sso-deleted', 303)
   })
   .post('/members/:id', async (c) => {
     const form = await readForm(c)
@@ -122,5 +147,5 @@ export const accessRouter = new Hono<WebEnv>()
     })
     if (!patch.success) throw badRequest(describeIssues(patch.error))
     await updateMember(c.var.deps, c.var.session.workspaceId, IdParam.parse(c.req.param('id')), patch.data)
-    return c.redirect('/app/access?notice=member-saved', 303)
+    return c.redirect('/app/settings?notice=member-saved', 303)
   })
