@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from '../triage/seed.ts'
+import { webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
 const at = (iso: string) => new Date(iso)
@@ -93,5 +94,15 @@ describe('GET /v1/reports/mentions', () => {
     expect(theirs.status).toBe(200)
     expect(theirs.data.totals.total).toBe(0)
     expect(theirs.data.sources).toEqual([])
+  })
+
+  it('is what the web dashboard shows, for 7, 30 or 90 days', async () => {
+    const s = await webSession(t.app, await t.keyFor('viewer'))
+    const page = async (q: string) => (await t.app.request(`http://localhost/app/dashboard${q}`, { headers: { cookie: s.cookie } })).text()
+    const week = await page('?days=7')
+    expect(week).toContain('last 7 days')
+    expect(week).toContain('href="/app/dashboard?days=90"')
+    expect(await page('?days=90')).toContain('per week')
+    expect(await page('?days=5')).toContain('last 30 days')
   })
 })

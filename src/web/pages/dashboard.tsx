@@ -10,7 +10,8 @@ import { mentionReport } from '../../reports/mentions.ts'
 import type { WebEnv } from '../env.ts'
 import { Layout } from '../layout.tsx'
 
-const WINDOW_DAYS = 30
+/** Periods the dashboard offers, in days; the first is the default. */
+const PERIODS = [30, 7, 90] as const
 
 const NPS_WEEKS = 12
 const NPS_SURVEYS = 5
@@ -35,11 +36,13 @@ async function npsTrend(deps: Deps, workspaceId: string) {
 export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
   const { deps, session } = c.var
   const ws = session.workspaceId
+  const asked = Number(c.req.query('days'))
+  const days = PERIODS.find((p) => p === asked) ?? PERIODS[0]
   const until = deps.clock()
   // Whole days: the window starts at midnight UTC, so every bar is a full day but today's.
-  const since = new Date(Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()) - (WINDOW_DAYS - 1) * DAY)
+  const since = new Date(Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()) - (days - 1) * DAY)
   const [mentions, nps, rising] = await Promise.all([
-    mentionReport(deps, ws, { since: since.toISOString(), until: until.toISOString() }, 'day'),
+    mentionReport(deps, ws, { since: since.toISOString(), until: until.toISOString() }, days > 31 ? 'week' : 'day'),
     npsTrend(deps, ws),
     issueReport(deps, ws, ReportQuery.parse({ since: new Date(until.getTime() - 7 * DAY).toISOString(), until: until.toISOString(), sort: 'trend' })),
   ])
@@ -48,16 +51,19 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
   const { totals } = mentions
   return c.html(
     <Layout title="Dashboard" session={session} section="dashboard">
-      <h1>Dashboard <span class="hint">last {WINDOW_DAYS} days</span></h1>
+      <h1>Dashboard <span class="hint">last {days} days</span></h1>
+      <nav class="counts" aria-label="Period">
+        {[...PERIODS].sort((a, b) => a - b).map((p) => (p === days ? <strong aria-current="page">{p} days</strong> : <a href={`/app/dashboard?days=${p}`}>{p} days</a>))}
+      </nav>
       <div class="grid wide">
         <section class="card">
-          <h2>Mentions over time by sentiment</h2>
+          <h2>Mentions over time by sentiment <span class="hint">per {days > 31 ? 'week' : 'day'}</span></h2>
           <p class="hint">
             {totals.total} mentions
-            {totals.changePct !== null ? `, ${totals.changePct > 0 ? '+' : ''}${totals.changePct}% against the ${WINDOW_DAYS} days before` : ''}
+            {totals.changePct !== null ? `, ${totals.changePct > 0 ? '+' : ''}${totals.changePct}% against the ${days} days before` : ''}
             {totals.netSentiment !== null ? `; net sentiment ${totals.netSentiment > 0 ? '+' : ''}${totals.netSentiment}` : ''}
           </p>
-          <StackedBars labels={mentions.series.map((d) => d.start.toISOString().slice(5, 10))} series={series} title="Mentions per day, stacked by sentiment" />
+          <StackedBars labels={mentions.series.map((d) => d.start.toISOString().slice(5, 10))} series={series} title={`Mentions per ${days > 31 ? 'week' : 'day'}, stacked by sentiment`} />
           <Legend series={series} />
         </section>
         <section class="card">
