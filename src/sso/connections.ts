@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts'
 import { badRequest, notFound } from '../errors.ts'
 import type { UrlPolicy } from '../net/ssrf.ts'
 import { discover, SsoError, type OidcClient } from './oidc.ts'
-import type { SsoInput } from './schema.ts'
+import type { RoleMapping, SsoInput } from './schema.ts'
 
 /** The AES-GCM associated data binding a sealed client secret to its workspace. */
 const secretContext = (workspaceId: string) => `sso:${workspaceId}`
@@ -20,6 +20,8 @@ interface ConnectionRow {
   clientId: string
   allowedDomains: string[]
   defaultRole: Role
+  roleClaim: string
+  roleMapping: RoleMapping | null
   enabled: boolean
   updatedAt: Date
 }
@@ -31,7 +33,8 @@ const shape = (row: ConnectionRow, origin: string, workspaceName: string) => ({
 })
 
 const columns = (deps: Deps) => deps.sql`
-  issuer, client_id AS "clientId", allowed_domains AS "allowedDomains", default_role AS "defaultRole", enabled, updated_at AS "updatedAt"`
+  issuer, client_id AS "clientId", allowed_domains AS "allowedDomains", default_role AS "defaultRole", role_claim AS "roleClaim",
+  role_mapping AS "roleMapping", enabled, updated_at AS "updatedAt"`
 
 /**
  * Creates or replaces the workspace's connection. The issuer must answer
@@ -50,11 +53,13 @@ export async function saveConnection(deps: Deps, ws: { id: string; name: string 
   const sealed = input.clientSecret ? await encryptSecret(deps.config.secretKey, input.clientSecret, secretContext(ws.id)) : existing!.sealed
   const row = await deps.sql.begin(async (tx) => {
     const [saved]: [ConnectionRow] = await tx`
-      INSERT INTO sso_connections (workspace_id, issuer, client_id, client_secret_sealed, allowed_domains, default_role, enabled)
-      VALUES (${ws.id}, ${input.issuer}, ${input.clientId}, ${sealed}, ${input.allowedDomains}, ${input.defaultRole}, ${input.enabled})
+      INSERT INTO sso_connections (workspace_id, issuer, client_id, client_secret_sealed, allowed_domains, default_role, role_claim, role_mapping, enabled)
+      VALUES (${ws.id}, ${input.issuer}, ${input.clientId}, ${sealed}, ${input.allowedDomains}, ${input.defaultRole}, ${input.roleClaim},
+              ${input.roleMapping && deps.sql.json(input.roleMapping)}, ${input.enabled})
       ON CONFLICT (workspace_id) DO UPDATE SET
         issuer = EXCLUDED.issuer, client_id = EXCLUDED.client_id, client_secret_sealed = EXCLUDED.client_secret_sealed,
-        allowed_domains = EXCLUDED.allowed_domains, default_role = EXCLUDED.default_role, enabled = EXCLUDED.enabled, updated_at = now()
+        allowed_domains = EXCLUDED.allowed_domains, default_role = EXCLUDED.default_role, role_claim = EXCLUDED.role_claim,
+        role_mapping = EXCLUDED.role_mapping, enabled = EXCLUDED.enabled, updated_at = now()
       RETURNING ${columns(deps)}`
     if (!input.enabled) await endMemberSessions(tx, ws.id)
     return saved
@@ -89,13 +94,15 @@ export interface SignInConnection extends OidcClient {
   workspaceId: string
   allowedDomains: string[]
   defaultRole: Role
+  roleClaim: string
+  roleMapping: RoleMapping | null
 }
 
 /** The enabled connection of a workspace, by the workspace's name or id, with its secret opened. */
 export async function connectionForSignIn(deps: Deps, by: { name: string } | { id: string }): Promise<SignInConnection | undefined> {
   const [row]: [(Omit<SignInConnection, 'clientSecret'> & { sealed: string })?] = await deps.sql`
     SELECT c.workspace_id AS "workspaceId", c.issuer, c.client_id AS "clientId", c.client_secret_sealed AS sealed,
-           c.allowed_domains AS "allowedDomains", c.default_role AS "defaultRole"
+           c.allowed_domains AS "allowedDomains", c.default_role AS "defaultRole", c.role_claim AS "roleClaim", c.role_mapping AS "roleMapping"
     FROM sso_connections c JOIN workspaces w ON w.id = c.workspace_id
     WHERE c.enabled AND ${'name' in by ? deps.sql`w.name = ${by.name}` : deps.sql`w.id = ${by.id}`}`
   if (!row) return undefined

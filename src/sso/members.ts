@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.ts'
 import { AppError, notFound } from '../errors.ts'
 import type { SignInConnection } from './connections.ts'
-import type { IdClaims, MemberPatch, SsoMember } from './schema.ts'
+import { ROLES, type Role } from '../auth/keys.ts'
+import type { IdClaims, MemberPatch, RoleMapping, SsoMember } from './schema.ts'
 
 const columns = (deps: Deps) => deps.sql`
   id, email, name, role, disabled, created_at AS "createdAt", last_signed_in AS "lastSignedIn"`
@@ -18,13 +19,23 @@ export async function signInMember(deps: Deps, conn: SignInConnection, claims: I
   if (conn.allowedDomains.length && !conn.allowedDomains.includes(domain)) {
     throw new AppError(403, 'domain_not_allowed', `${domain} addresses may not sign in to this workspace`)
   }
+  // With a role mapping the provider decides the role at every sign-in; without one, the first sign-in takes the default.
+  const mapped = conn.roleMapping ? roleFromClaims(conn.roleMapping, claims[conn.roleClaim]) ?? conn.defaultRole : null
   const [member]: [SsoMember] = await deps.sql`
     INSERT INTO sso_members (workspace_id, issuer, subject, email, name, role)
-    VALUES (${conn.workspaceId}, ${conn.issuer}, ${claims.sub}, ${email}, ${claims.name ?? null}, ${conn.defaultRole})
-    ON CONFLICT (workspace_id, issuer, subject) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, last_signed_in = now()
+    VALUES (${conn.workspaceId}, ${conn.issuer}, ${claims.sub}, ${email}, ${claims.name ?? null}, ${mapped ?? conn.defaultRole})
+    ON CONFLICT (workspace_id, issuer, subject) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, last_signed_in = now(),
+      role = coalesce(${mapped}, sso_members.role)
     RETURNING ${columns(deps)}`
   if (member.disabled) throw new AppError(403, 'member_disabled', `${email} has been turned away from this workspace by its admins`)
+  if (mapped) await deps.sql`UPDATE web_sessions SET role = ${mapped} WHERE workspace_id = ${conn.workspaceId} AND member_id = ${member.id}`
   return { ...member, workspaceId: conn.workspaceId }
+}
+
+/** The highest role whose values the claim holds (a list, or one string as some providers send it). */
+export function roleFromClaims(mapping: RoleMapping, claim: unknown): Role | undefined {
+  const held = new Set(Array.isArray(claim) ? claim.filter((v) => typeof v === 'string') : typeof claim === 'string' ? [claim] : [])
+  return [...ROLES].reverse().find((role) => mapping[role]?.some((value) => held.has(value)))
 }
 
 export const listMembers = (deps: Deps, workspaceId: string) =>

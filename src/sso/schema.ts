@@ -7,6 +7,15 @@ const Domain = z
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a domain such as acme.com')
 
+const RoleMapping = z
+  .strictObject({
+    admin: z.array(z.string().min(1).max(200)).max(50).optional(),
+    agent: z.array(z.string().min(1).max(200)).max(50).optional(),
+    viewer: z.array(z.string().min(1).max(200)).max(50).optional(),
+  })
+  .openapi('SsoRoleMapping')
+export type RoleMapping = z.infer<typeof RoleMapping>
+
 /** PUT /v1/sso: the workspace's OpenID Connect provider (Okta, Entra ID, Google, Keycloak, Authentik…). */
 export const SsoInput = z.strictObject({
   /** The issuer URL; its /.well-known/openid-configuration must answer. */
@@ -16,8 +25,12 @@ export const SsoInput = z.strictObject({
   clientSecret: z.string().min(1).max(2000).optional(),
   /** E-mail domains let in (verified e-mail only); empty lets in anyone the provider vouches for. */
   allowedDomains: z.array(Domain).max(50).default([]),
-  /** Role of a person's first sign-in; admins change it per member afterwards. */
+  /** Role of a person's first sign-in; admins change it per member afterwards (unless roleMapping decides). */
   defaultRole: z.enum(ROLES).default('viewer'),
+  /** The ID token claim listing a person's groups (or roles) at the provider. */
+  roleClaim: z.string().trim().min(1).max(100).default('groups'),
+  /** Claim values granting each role: with it, every sign-in sets the role from the provider (highest match; defaultRole without one). */
+  roleMapping: RoleMapping.nullable().default(null),
   enabled: z.boolean().default(true),
 })
 export type SsoInput = z.infer<typeof SsoInput>
@@ -28,6 +41,8 @@ export const SsoConnection = z
     clientId: z.string(),
     allowedDomains: z.array(z.string()),
     defaultRole: z.enum(ROLES),
+    roleClaim: z.string(),
+    roleMapping: RoleMapping.nullable(),
     enabled: z.boolean(),
     /** Register this as the redirect (callback) URI at the provider. */
     redirectUri: z.string(),
@@ -56,7 +71,7 @@ export const MemberPatch = z
 export type MemberPatch = z.infer<typeof MemberPatch>
 
 /** What the provider's ID token says about the person, as far as earshot reads it. */
-export const IdClaims = z.object({
+export const IdClaims = z.looseObject({
   sub: z.string().min(1).max(500),
   email: z.email().max(320),
   email_verified: z.boolean().optional(),

@@ -29,6 +29,8 @@ interface Person {
   email: string
   email_verified?: boolean
   name?: string
+  groups?: string[] | string
+  roles?: string[]
 }
 
 /**
@@ -229,6 +231,33 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(again.session).toBeUndefined()
   })
 
+  it("takes roles from the provider's groups when mapped, at every sign-in, highest first", async () => {
+    await configure({ defaultRole: 'viewer', roleMapping: { admin: ['earshot-admins'], agent: ['support', 'community'] } })
+    const roleOf = async (email: string) => (await t.call('GET', '/v1/sso/members')).data.items.find((m: { email: string }) => m.email === email).role
+    const grace = { sub: 'g-1', email: 'grace@acme.com', email_verified: true }
+    const first = await signIn({ ...grace, groups: ['support'] })
+    expect(await roleOf('grace@acme.com')).toBe('agent')
+    const cookie = `earshot_session=${first.session}`
+    expect((await t.app.request('http://localhost/app/webhooks', { headers: { cookie } })).status).toBe(403)
+    await signIn({ ...grace, groups: ['support', 'earshot-admins'] })
+    expect(await roleOf('grace@acme.com')).toBe('admin')
+    // Her earlier session follows too.
+    expect((await t.app.request('http://localhost/app/webhooks', { headers: { cookie } })).status).toBe(200)
+    await signIn({ ...grace, groups: [] })
+    expect(await roleOf('grace@acme.com')).toBe('viewer')
+    await signIn({ sub: 'h-1', email: 'heidi@acme.com', groups: 'community' })
+    expect(await roleOf('heidi@acme.com')).toBe('agent')
+    await configure({ defaultRole: 'viewer', roleClaim: 'roles', roleMapping: { admin: ['owner'] } })
+    await signIn({ sub: 'h-1', email: 'heidi@acme.com', groups: ['community'], roles: ['owner'] })
+    expect(await roleOf('heidi@acme.com')).toBe('admin')
+    // Without a mapping, an admin's choice stands across sign-ins.
+    await configure({ defaultRole: 'viewer', roleMapping: null })
+    const id = (await t.call('GET', '/v1/sso/members')).data.items.find((m: { email: string }) => m.email === 'heidi@acme.com').id
+    await t.call('PATCH', `/v1/sso/members/${id}`, { body: { role: 'agent' } })
+    await signIn({ sub: 'h-1', email: 'heidi@acme.com', roles: ['owner'] })
+    expect(await roleOf('heidi@acme.com')).toBe('agent')
+  })
+
   it('ends member sessions when single sign-on is turned off, and signs no one in while it is', async () => {
     await configure()
     const { session } = await signIn({ sub: 'o-1', email: 'oscar@acme.com' })
@@ -250,7 +279,8 @@ describe('the Settings page', () => {
     expect((await t.app.request('http://localhost/app/settings', { headers: { cookie: (await webSession(t.app, await t.keyFor('agent'))).cookie } })).status).toBe(403)
     const admin = await webSession(t.app, ADMIN_KEY)
     const fields = (issuer: string): [string, string][] => [
-      ['issuer', issuer], ['clientId', 'earshot'], ['clientSecret', 's3cret-value'], ['allowedDomains', 'acme.com, Example.org'], ['defaultRole', 'viewer'], ['enabled', 'true'],
+      ['issuer', issuer], ['clientId', 'earshot'], ['clientSecret', 's3cret-value'], ['allowedDomains', 'acme.com, Example.org'], ['defaultRole', 'viewer'],
+      ['roleClaim', 'groups'], ['map-admin', 'earshot-admins'], ['map-agent', 'support, community'], ['map-viewer', ''], ['enabled', 'true'],
     ]
     server.use(http.get('https://nowhere.example.com/.well-known/openid-configuration', () => HttpResponse.error()))
     const bad = await postForm(t.app, admin, '/app/settings/sso', fields('https://nowhere.example.com'))
@@ -260,7 +290,10 @@ describe('the Settings page', () => {
 
     const ok = await postForm(t.app, admin, '/app/settings/sso', fields(ISSUER))
     expect(ok.status).toBe(303)
-    expect((await t.call('GET', '/v1/sso')).data).toMatchObject({ issuer: ISSUER, allowedDomains: ['acme.com', 'example.org'], defaultRole: 'viewer', enabled: true })
+    expect((await t.call('GET', '/v1/sso')).data).toMatchObject({
+      issuer: ISSUER, allowedDomains: ['acme.com', 'example.org'], defaultRole: 'viewer', enabled: true,
+      roleClaim: 'groups', roleMapping: { admin: ['earshot-admins'], agent: ['support', 'community'] },
+    })
     const html = await (await t.app.request('http://localhost/app/settings', { headers: { cookie: admin.cookie } })).text()
     expect(html).toContain('http://localhost/app/sso/callback')
     expect(html).not.toContain('s3cret-value')

@@ -63,6 +63,17 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
         <input id="sso-domains" name="allowedDomains" value={value('allowedDomains', conn?.allowedDomains.join(', '))} size={40} />
         <label for="sso-role">Role of a first sign-in</label>
         <select id="sso-role" name="defaultRole">{ROLES.map((r) => <option selected={r === role}>{r}</option>)}</select>
+        <fieldset>
+          <legend>Roles from the provider <span class="hint">(optional: then every sign-in sets the role; the highest match wins)</span></legend>
+          <label for="sso-claim">Claim</label>
+          <input id="sso-claim" name="roleClaim" value={value('roleClaim', conn?.roleClaim) || 'groups'} maxlength={100} size={20} />
+          {(['admin', 'agent', 'viewer'] as const).map((r) => (
+            <>
+              <label for={`sso-map-${r}`}>Values granting {r} <span class="hint">(comma-separated)</span></label>
+              <input id={`sso-map-${r}`} name={`map-${r}`} value={value(`map-${r}`, conn?.roleMapping?.[r]?.join(', '))} size={40} />
+            </>
+          ))}
+        </fieldset>
         <label class="inline"><input type="checkbox" name="enabled" value="true" checked={form ? field(form, 'enabled') === 'true' : conn?.enabled ?? true} /> On</label>
         <div><button class="primary" type="submit">Save single sign-on</button></div>
       </form>
@@ -121,13 +132,17 @@ export const settingsRouter = new Hono<WebEnv>()
   })
   .post('/sso', async (c) => {
     const form = await readForm(c)
-    const domains = field(form, 'allowedDomains').split(/[\s,]+/).filter(Boolean)
+    const list = (name: string) => field(form, name).split(/\s*,\s*/).filter(Boolean)
+    const domains = list('allowedDomains')
+    const mapping = Object.fromEntries((['admin', 'agent', 'viewer'] as const).flatMap((r) => (list(`map-${r}`).length ? [[r, list(`map-${r}`)]] : [])))
     const input = SsoInput.safeParse({
       issuer: field(form, 'issuer'),
       clientId: field(form, 'clientId'),
       clientSecret: field(form, 'clientSecret') || undefined,
       allowedDomains: domains,
       defaultRole: field(form, 'defaultRole') || undefined,
+      roleClaim: field(form, 'roleClaim') || undefined,
+      roleMapping: Object.keys(mapping).length ? mapping : null,
       enabled: field(form, 'enabled') === 'true',
     })
     if (!input.success) return settingsPage(c, { form, error: describeIssues(input.error), status: 400 })
