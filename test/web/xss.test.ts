@@ -156,4 +156,16 @@ describe.skipIf(!hasChromium)('hostile mention text in the browser', () => {
     await assertInert(page, dialogs)
     await screenshot(page, 'xss-dashboard')
   })
+
+  it("shows members' names from the identity provider inert on the Settings page", async () => {
+    await w.sql`
+      INSERT INTO sso_members (workspace_id, issuer, subject, email, name, role)
+      VALUES (${w.workspaceId}, 'https://idp.example.com', 'evil-1', 'eve@acme.com', ${'<img src=x onerror="window.__pwned=60">Eve\u202E'}, 'viewer')`
+    const page = await w.signedInPage(ADMIN_KEY)
+    const dialogs = await watch(page)
+    await page.goto(`${w.base}/app/settings`)
+    await expect(page.locator('main').textContent()).resolves.toContain('<img src=x onerror="window.__pwned=60">Eve')
+    await assertInert(page, dialogs)
+    await screenshot(page, 'xss-settings')
+  })
 })
