@@ -7,6 +7,7 @@ import { createRouter } from './http/types.ts'
 import { alertsRouter } from './routes/alerts.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
 import { ssoRouter } from './routes/sso.ts'
+import { rulesRouter } from './routes/rules.ts'
 import { classifyRouter } from './routes/classify.ts'
 import { connectorsRouter } from './routes/connectors.ts'
 import { customersRouter } from './routes/customers.ts'
@@ -86,6 +87,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/views', viewsRouter)
   app.route('/v1/classify', classifyRouter)
   app.route('/v1/sso', ssoRouter)
+  app.route('/v1/rules', rulesRouter)
 
   const docConfig = {
     openapi: '3.1.0',

@@ -3,10 +3,11 @@
 import type postgres from 'postgres'
 import type { Sql, Tx } from '../db/sql.ts'
 
-/** The API key or single-sign-on member acting; neither for changes the system makes on its own (resolution, grouping). */
+/** The API key, single-sign-on member or automation rule acting; none for changes the system makes on its own (resolution, grouping). */
 export interface Actor {
   keyId: string | null
   memberId?: string | null
+  ruleId?: string | null
 }
 
 export const SYSTEM: Actor = { keyId: null }
@@ -27,10 +28,11 @@ export interface AuditRecord {
   at: Date
 }
 
-/** The actor's name as SQL: the key's name or the member's e-mail, 'system' for neither. */
+/** The actor's name as SQL: the key's name, the member's e-mail or `rule: <name>`; 'system' for none. */
 export const actorName = (sql: Sql | Tx, workspaceId: string, actor: Actor) => sql`
   coalesce((SELECT name FROM api_keys WHERE id = ${actor.keyId}::uuid AND workspace_id = ${workspaceId}),
-           (SELECT email FROM sso_members WHERE id = ${actor.memberId ?? null}::uuid AND workspace_id = ${workspaceId}), 'system')`
+           (SELECT email FROM sso_members WHERE id = ${actor.memberId ?? null}::uuid AND workspace_id = ${workspaceId}),
+           (SELECT 'rule: ' || name FROM rules WHERE id = ${actor.ruleId ?? null}::uuid AND workspace_id = ${workspaceId}), 'system')`
 
 /** Appends entries; the actor's name is the one at the time, so it survives the key's or member's deletion. */
 export async function writeAudit(sql: Sql | Tx, workspaceId: string, actor: Actor, entries: AuditEntry[]): Promise<void> {
@@ -39,7 +41,7 @@ export async function writeAudit(sql: Sql | Tx, workspaceId: string, actor: Acto
   await sql`
     INSERT INTO audit_log (workspace_id, entity, entity_id, action, actor, actor_id, changes)
     SELECT ${workspaceId}, r.entity, r.entity_id, r.action,
-           ${actorName(sql, workspaceId, actor)}, ${actor.keyId ?? actor.memberId ?? null}::uuid, r.changes
+           ${actorName(sql, workspaceId, actor)}, ${actor.keyId ?? actor.memberId ?? actor.ruleId ?? null}::uuid, r.changes
     FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}::jsonb) AS r(entity text, entity_id uuid, action text, changes jsonb)`
 }
 

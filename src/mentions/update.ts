@@ -50,7 +50,7 @@ const uniq = (xs: string[]) => [...new Set(xs)]
  * statement, writing an audit entry for every mention that actually changed.
  * Returns how many changed.
  */
-async function applyAction(tx: Tx, workspaceId: string, actor: Actor, ids: string[], a: BulkAction): Promise<string[]> {
+export async function applyAction(tx: Tx, workspaceId: string, actor: Actor, ids: string[], a: BulkAction): Promise<string[]> {
   const setAssignee = a.assignee !== undefined
   const add = uniq(a.addTags ?? [])
   const remove = a.removeTags ?? []

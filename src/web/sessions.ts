@@ -9,9 +9,12 @@ export interface WebSession {
   workspaceId: string
   workspaceName: string
   role: Role
-  actor: Required<Actor>
+  actor: SessionActor
   csrfToken: string
 }
+
+/** Who a browser session acts as: an API key or a single-sign-on member. */
+type SessionActor = Required<Pick<Actor, 'keyId' | 'memberId'>>
 
 const SESSION_TTL_MS = 7 * 24 * 3600 * 1000
 
@@ -22,7 +25,7 @@ const toBase64Url = (bytes: Uint8Array) =>
 export const randomToken = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)))
 
 /** Returns the session id for the cookie (the only copy; the table keeps its hash). */
-async function openSession(deps: Deps, workspaceId: string, role: Role, actor: Required<Actor>): Promise<string> {
+async function openSession(deps: Deps, workspaceId: string, role: Role, actor: SessionActor): Promise<string> {
   const token = randomToken()
   const now = deps.clock()
   await deps.sql.begin(async (tx) => {
@@ -46,7 +49,7 @@ export const createMemberSession = (deps: Deps, member: { id: string; workspaceI
   openSession(deps, member.workspaceId, member.role, { keyId: null, memberId: member.id })
 
 export async function findWebSession(deps: Deps, token: string): Promise<WebSession | undefined> {
-  const [row]: [(Omit<WebSession, 'actor'> & Required<Actor>)?] = await deps.sql`
+  const [row]: [(Omit<WebSession, 'actor'> & SessionActor)?] = await deps.sql`
     SELECT s.api_key_id AS "keyId", s.member_id AS "memberId", s.workspace_id AS "workspaceId", w.name AS "workspaceName",
            s.role, s.csrf_token AS "csrfToken"
     FROM web_sessions s JOIN workspaces w ON w.id = s.workspace_id

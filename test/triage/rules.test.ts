@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+
+const t = await createTestApp()
+let n = 0
+
+/** Pushes mentions through the real pipeline (enrichment, rules, webhooks, alerts) and returns them as the API shows them. */
+async function push(sourceId: string, texts: string[], key = ADMIN_KEY) {
+  const items = texts.map((text) => ({ externalId: `r-${++n}`, url: `https://example.com/${n}`, author: { handle: `user${n}` }, text, publishedAt: new Date().toISOString() }))
+  const res = await t.call('POST', '/v1/mentions', { key, body: { sourceId, items } })
+  expect(res.status).toBe(200)
+  return Promise.all(res.data.ids.map(async (id: string) => (await t.call('GET', `/v1/mentions/${id}`, { key })).data))
+}
+
+describe('automation rules', () => {
+  it('act on new mentions their filter matches as they are stored, in order, under their own name in the audit', async () => {
+    const src = (await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'rules push' } })).data.id
+    const hook = await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/rules', events: ['mention.created'] } })
+    const exportRule = await t.call('POST', '/v1/rules', {
+      key: await t.keyFor('agent'),
+      body: { name: 'Export bugs to the dev desk', filter: { q: 'export' }, action: { assignee: 'dev-desk', addTags: ['export', 'bug'] } },
+    })
+    expect(exportRule.status).toBe(201)
+    await t.call('POST', '/v1/rules', { body: { name: 'Giveaway spam', filter: { q: '"crypto giveaway"' }, action: { status: 'spam', addTags: ['spam'] } } })
+    await t.call('POST', '/v1/rules', { body: { name: 'Paused', filter: {}, action: { addTags: ['never'] }, enabled: false } })
+
+    const [bug, spam, other] = await push(src, [
+      'The CSV export crashes every time on large files',
+      'Free crypto giveaway, click now to claim your export bonus',
+      'Love the new dashboard',
+    ])
+    expect(bug).toMatchObject({ assignee: 'dev-desk', tags: ['export', 'bug'], status: 'new' })
+    // Both rules matched: tags add up, the later rule's status stands.
+    expect(spam).toMatchObject({ status: 'spam', assignee: 'dev-desk', tags: ['export', 'bug', 'spam'] })
+    expect(other).toMatchObject({ assignee: null, tags: [], status: 'new' })
+    expect(bug.history.map((h: { actor: string; action: string }) => `${h.actor}: ${h.action}`)).toContain('rule: Export bugs to the dev desk: updated')
+
+    // Webhooks get the mention as the rules left it.
+    const [delivery] = await t.sql`
+      SELECT body FROM webhook_deliveries WHERE webhook_id = ${hook.data.id} AND body::jsonb -> 'data' ->> 'id' = ${spam.id}`
+    expect(JSON.parse(delivery.body).data).toMatchObject({ status: 'spam', id: spam.id })
+    expect((await t.call('GET', `/v1/rules/${exportRule.data.id}`)).data.appliedCount).toBe(2)
+    const listed = (await t.call('GET', '/v1/rules', { key: await t.keyFor('viewer') })).data.items
+    expect(listed.map((r: { name: string }) => r.name)).toEqual(['Export bugs to the dev desk', 'Giveaway spam', 'Paused'])
+  })
+
+  it('can be paused, changed and deleted, and leave existing mentions alone', async () => {
+    const src = (await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'rules push 2' } })).data.id
+    const rule = (await t.call('POST', '/v1/rules', { body: { name: 'Billing', filter: { q: 'invoice' }, action: { addTags: ['billing'] } } })).data
+    const [before] = await push(src, ['My invoice is wrong'])
+    expect(before.tags).toEqual(['billing'])
+    expect((await t.call('PATCH', `/v1/rules/${rule.id}`, { body: { enabled: false } })).data.enabled).toBe(false)
+    expect((await push(src, ['Another invoice question']))[0].tags).toEqual([])
+    await t.call('PATCH', `/v1/rules/${rule.id}`, { body: { enabled: true, action: { addTags: ['finance'] } } })
+    expect((await push(src, ['Invoice again']))[0].tags).toEqual(['finance'])
+    // Rules act on new mentions only: the first one keeps what it got.
+    expect((await t.call('GET', `/v1/mentions/${before.id}`)).data.tags).toEqual(['billing'])
+    expect((await t.call('DELETE', `/v1/rules/${rule.id}`)).status).toBe(204)
+    expect((await t.call('GET', `/v1/rules/${rule.id}`)).status).toBe(404)
+    // The audit keeps the rule's name after it is gone.
+    expect((await t.call('GET', `/v1/mentions/${before.id}`)).data.history.some((h: { actor: string }) => h.actor === 'rule: Billing')).toBe(true)
+  })
+
+  it('refuses bad rules with the reason, keeps viewers out, and stays in its workspace', async () => {
+    for (const body of [
+      { name: 'no action', filter: {}, action: {} },
+      { name: 'bad status', action: { status: 'archived' } },
+      { name: 'bad filter', filter: { sentiment: ['furious'] }, action: { addTags: ['x'] } },
+      { name: '', action: { addTags: ['x'] } },
+    ]) {
+      expect((await t.call('POST', '/v1/rules', { body })).status, JSON.stringify(body)).toBe(400)
+    }
+    expect((await t.call('POST', '/v1/rules', { key: await t.keyFor('viewer'), body: { name: 'v', action: { addTags: ['x'] } } })).status).toBe(403)
+    await t.call('POST', '/v1/rules', { body: { name: 'Dupe', action: { addTags: ['x'] } } })
+    expect((await t.call('POST', '/v1/rules', { body: { name: 'Dupe', action: { addTags: ['y'] } } })).status).toBe(409)
+
+    const other = await t.call('POST', '/v1/workspaces', { body: { name: 'rules-other' } })
+    const theirSource = (await t.call('POST', '/v1/sources', { key: other.data.key, body: { kind: 'api', name: 'theirs' } })).data.id
+    const [theirs] = await push(theirSource, ['an export problem on their side'], other.data.key)
+    expect(theirs.tags).toEqual([])
+    expect((await t.call('GET', '/v1/rules', { key: other.data.key })).data.items).toEqual([])
+  })
+})
