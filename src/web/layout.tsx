@@ -13,6 +13,7 @@ export const NAV = [
   ['tickets', 'Tickets', 'viewer'],
   ['surveys', 'Surveys', 'viewer'],
   ['alerts', 'Alerts', 'viewer'],
+  ['rules', 'Rules', 'viewer'],
   ['webhooks', 'Webhooks', 'admin'],
   ['settings', 'Settings', 'admin'],
   ['dashboard', 'Dashboard', 'viewer'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
 let n = 0
@@ -79,5 +80,34 @@ describe('automation rules', () => {
     const [theirs] = await push(theirSource, ['an export problem on their side'], other.data.key)
     expect(theirs.tags).toEqual([])
     expect((await t.call('GET', '/v1/rules', { key: other.data.key })).data.items).toEqual([])
+  })
+
+  it('are made on the Rules page through the API schema, shown in words, and read-only for viewers', async () => {
+    const src = await t.call('POST', '/v1/sources', { body: { kind: 'api', name: '<b>Support</b> forum' } })
+    const agent = await webSession(t.app, await t.keyFor('agent'), '/app/rules')
+    const bad = await postForm(t.app, agent, '/app/rules', [['name', 'Nothing to do'], ['q', 'refund']])
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('nothing to change')
+    expect((await t.call('GET', '/v1/rules')).data.items.some((r: { name: string }) => r.name === 'Nothing to do')).toBe(false)
+
+    const ok = await postForm(t.app, agent, '/app/rules', [
+      ['name', 'Refunds to billing'], ['sentiment', 'negative'], ['source', src.data.id], ['q', 'refund'],
+      ['status', 'open'], ['assignee', 'billing'], ['addTags', 'refund, money'],
+    ])
+    expect(ok.status).toBe(303)
+    const rule = (await t.call('GET', '/v1/rules')).data.items.find((r: { name: string }) => r.name === 'Refunds to billing')
+    expect(rule).toMatchObject({ filter: { sentiment: ['negative'], source: [src.data.id], q: 'refund' }, action: { status: 'open', assignee: 'billing', addTags: ['refund', 'money'] } })
+    const page = await (await t.app.request('http://localhost/app/rules', { headers: { cookie: agent.cookie } })).text()
+    expect(page).toContain('negative sentiment, from &lt;b&gt;Support&lt;/b&gt; forum, “refund”')
+    expect(page).toContain('mark open; assign to billing; tag refund, money')
+
+    const pause = await postForm(t.app, agent, `/app/rules/${rule.id}/enabled`, [['enabled', 'false']])
+    expect(pause.status).toBe(303)
+    expect((await t.call('GET', `/v1/rules/${rule.id}`)).data.enabled).toBe(false)
+    const viewer = await webSession(t.app, await t.keyFor('viewer'), '/app/rules')
+    expect(await (await t.app.request('http://localhost/app/rules', { headers: { cookie: viewer.cookie } })).text()).not.toContain('Create rule')
+    expect((await postForm(t.app, viewer, `/app/rules/${rule.id}/delete`, [])).status).toBe(403)
+    expect((await postForm(t.app, agent, `/app/rules/${rule.id}/delete`, [])).status).toBe(303)
+    expect((await t.call('GET', `/v1/rules/${rule.id}`)).status).toBe(404)
   })
 })

@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { createAlert, deleteAlert, getAlert, listAlertEvents, listAlerts, updateAlert } from '../../alerts/alerts.ts'
 import { ALERT_KINDS, ALERT_WINDOWS, NewAlert, type Alert } from '../../alerts/schema.ts'
-import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { listSources } from '../../sources/find-sources.ts'
 import { listWebhooks } from '../../webhooks/webhooks.ts'
 import type { WebEnv } from '../env.ts'
@@ -10,6 +9,7 @@ import { CsrfField, Layout, SwitchAndDelete } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requireWebRole } from '../security.ts'
 import { Txt, when } from '../text.tsx'
+import { describeFilter, FilterFieldset, filterFromForm } from '../mention-filter-form.tsx'
 import { IdParam } from './params.ts'
 
 type Form = Record<string, string | string[]>
@@ -25,26 +25,14 @@ const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))
 
 /** What the alert watches, in words: its filter's parts. */
 function watching(a: Alert, sourceNames: Map<string, string>): string {
-  const f = a.filter as Record<string, unknown>
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)])
-  const parts = [
-    ...list(f.sentiment).map((s) => `${s} sentiment`),
-    ...list(f.intent).map((i) => i.replace('_', ' ')),
-    ...list(f.source).map((id) => `from ${sourceNames.get(id) ?? 'a deleted source'}`),
-    ...(f.q ? [`“${String(f.q)}”`] : []),
-    ...(f.minPriority !== undefined ? [`priority ≥ ${String(f.minPriority)}`] : []),
-    ...(a.minCustomerValue !== null ? [`customers worth ≥ ${a.minCustomerValue}`] : []),
-  ]
+  const parts = [...describeFilter(a.filter, sourceNames), ...(a.minCustomerValue !== null ? [`customers worth ≥ ${a.minCustomerValue}`] : [])]
   return parts.length ? parts.join(', ') : 'every mention'
 }
 
 /** The form's fields as an alert: the API's schema validates it, so the page and the API accept the same alerts. */
 function alertInput(form: Form) {
   const optionalNumber = (name: string) => (field(form, name) === '' ? undefined : Number(field(form, name)))
-  const filter: Record<string, unknown> = {}
-  for (const key of ['sentiment', 'intent', 'source'] as const) if (fieldList(form, key).length) filter[key] = fieldList(form, key)
-  if (field(form, 'q')) filter.q = field(form, 'q')
-  if (field(form, 'minPriority')) filter.minPriority = Number(field(form, 'minPriority'))
+  const filter = filterFromForm(form)
   const kind = field(form, 'kind')
   return NewAlert.safeParse({
     kind,
@@ -104,26 +92,12 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
             <select id="alert-kind" name="kind">
               {ALERT_KINDS.map((k) => <option value={k} selected={k === (v('kind') || 'spike')}>{KIND_LABELS[k]}</option>)}
             </select>
-            <fieldset>
-              <legend>Which mentions <span class="hint">(none checked: all)</span></legend>
-              <div>{SENTIMENT_LABELS.map((s) => <label class="inline"><input type="checkbox" name="sentiment" value={s} checked={checked('sentiment', s)} /> {s}</label>)}</div>
-              <div>{INTENT_LABELS.map((i) => <label class="inline"><input type="checkbox" name="intent" value={i} checked={checked('intent', i)} /> {i.replace('_', ' ')}</label>)}</div>
-              {sources.items.length ? (
-                <div>{sources.items.map((s) => <label class="inline"><input type="checkbox" name="source" value={s.id} checked={checked('source', s.id)} /> <Txt s={s.name} /></label>)}</div>
-              ) : null}
-              <label for="alert-q">Words <span class="hint">(search syntax: words, "phrases", -exclusions)</span></label>
-              <input id="alert-q" name="q" value={v('q')} maxlength={200} size={40} />
-              <div class="grid">
-                <div>
-                  <label for="alert-priority">Priority at least <span class="hint">(0–1)</span></label>
-                  <input id="alert-priority" name="minPriority" type="number" min={0} max={1} step="0.05" value={v('minPriority')} />
-                </div>
-                <div>
-                  <label for="alert-value">Customer value at least</label>
-                  <input id="alert-value" name="minCustomerValue" type="number" min={0} value={v('minCustomerValue')} />
-                </div>
+            <FilterFieldset form={form} sources={sources.items} idPrefix="alert">
+              <div>
+                <label for="alert-value">Customer value at least</label>
+                <input id="alert-value" name="minCustomerValue" type="number" min={0} value={v('minCustomerValue')} />
               </div>
-            </fieldset>
+            </FilterFieldset>
             <div class="grid">
               <div>
                 <label for="alert-window">Window <span class="hint">(spike, negative share)</span></label>

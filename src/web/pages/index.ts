@@ -7,6 +7,7 @@ import { inboxRouter } from './inbox.tsx'
 import { sourcesRouter } from './sources.tsx'
 import { surveysRouter } from './surveys.tsx'
 import { ticketsRouter } from './tickets.tsx'
+import { rulesRouter } from './rules.tsx'
 import { settingsRouter } from './settings.tsx'
 import { webhooksRouter } from './webhooks.tsx'
 
@@ -18,6 +19,7 @@ export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/tickets', ticketsRouter],
   ['/surveys', surveysRouter],
   ['/alerts', alertsRouter],
+  ['/rules', rulesRouter],
   ['/webhooks', webhooksRouter],
   ['/settings', settingsRouter],
   ['/dashboard', dashboardRouter],
