@@ -15,7 +15,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startEmbedded } from '../src/db/embedded.ts'
-import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
 import { silentLogger } from '../src/logger.ts'
 import { MentionFilter, pinTimeBounds } from '../src/mentions/filter.ts'
@@ -25,11 +24,10 @@ import { mentionStats } from '../src/mentions/stats.ts'
 import { issueReport } from '../src/reports/issues.ts'
 import { mentionReport, MentionReportQuery } from '../src/reports/mentions.ts'
 import { getTicket } from '../src/tickets/tickets.ts'
-import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { findPostmaster, ownCpuMs, postgresCpuMs, processCpuMs } from './process-cpu.ts'
-import { DEFAULT_COUNTS, seedApiData } from './seed-api.ts'
+import { DEFAULT_COUNTS, openSeededWorkspace } from './seed-api.ts'
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? DEFAULT_COUNTS.mentions)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -151,20 +149,7 @@ async function main() {
   const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`)
   let server: ReturnType<typeof spawn> | undefined
   try {
-    await migrate(sql)
-    const deps = { sql, config: { version: 'bench', allowPrivateUrls: false }, logger: silentLogger, clock: () => new Date() }
-    await bootstrapWorkspaces(deps, KEY)
-    const ws = (await findWorkspaceByName(deps, 'default'))!
-    const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions WHERE workspace_id = ${ws.id}`
-    let seeded = { sourceIds: [] as string[], ticketIds: [] as string[] }
-    if (n === 0) {
-      const t0 = performance.now()
-      seeded = await seedApiData(sql, ws.id, { ...DEFAULT_COUNTS, mentions: MENTIONS }, log)
-      log(`seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
-    } else {
-      seeded.sourceIds = (await sql<{ id: string }[]>`SELECT id FROM sources WHERE workspace_id = ${ws.id} ORDER BY name`).map((r) => r.id)
-      seeded.ticketIds = (await sql<{ id: string }[]>`SELECT id FROM tickets WHERE workspace_id = ${ws.id} ORDER BY title`).map((r) => r.id)
-    }
+    const { deps, ws, seeded } = await openSeededWorkspace(sql, KEY, { ...DEFAULT_COUNTS, mentions: MENTIONS }, log)
     const [{ total, size }] = await sql<{ total: number; size: string }[]>`
       SELECT count(*)::int AS total, pg_size_pretty(pg_total_relation_size('mentions')) AS size FROM mentions`
     log(`${total} mentions (${size} with indexes), ${seeded.ticketIds.length} tickets`)

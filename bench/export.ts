@@ -6,12 +6,9 @@ import { serve } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import { createApp } from '../src/app.ts'
-import { migrate } from '../src/db/migrate.ts'
 import { createSql } from '../src/db/sql.ts'
-import { silentLogger } from '../src/logger.ts'
-import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
 import { openBenchDatabase } from './database.ts'
-import { DEFAULT_COUNTS, seedApiData } from './seed-api.ts'
+import { DEFAULT_COUNTS, openSeededWorkspace } from './seed-api.ts'
 
 const KEY = 'esk_bench_api_admin_key_0123456789'
 const RUNS = 3
@@ -19,12 +16,8 @@ const RUNS = 3
 const db = await openBenchDatabase()
 const sql = createSql(db.url, { max: 4 })
 try {
-  await migrate(sql)
-  const deps = { sql, config: { version: 'bench', allowPrivateUrls: false }, logger: silentLogger, clock: () => new Date() }
-  await bootstrapWorkspaces(deps, KEY)
-  const ws = (await findWorkspaceByName(deps, 'default'))!
+  const { deps, ws } = await openSeededWorkspace(sql, KEY, DEFAULT_COUNTS, (m) => console.log(m))
   const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions WHERE workspace_id = ${ws.id}`
-  if (n === 0) await seedApiData(sql, ws.id, DEFAULT_COUNTS, (m) => console.log(m))
   const server = serve({ fetch: createApp(deps).fetch, hostname: '127.0.0.1', port: 0 })
   await new Promise((r) => server.once('listening', r))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -69,8 +62,7 @@ try {
   const median = <T extends { ms: number }>(xs: T[]) => [...xs].sort((a, b) => a.ms - b.ms)[Math.floor(xs.length / 2)]
   const a = median(ours)
   const b = median(theirs)
-  const rows = n || DEFAULT_COUNTS.mentions
-  console.log(`\n${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}; ${rows} mentions, the last 30 days exported; median of ${RUNS}`)
+  console.log(`\n${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}; ${n} mentions, the last 30 days exported; median of ${RUNS}`)
   console.log('| what | ms | MB | MB/s | rows/s |')
   console.log('|---|---:|---:|---:|---:|')
   console.log(`| COPY … TO STDOUT CSV (anchor) | ${b.ms.toFixed(0)} | ${(b.bytes / 1e6).toFixed(1)} | ${(b.bytes / 1e3 / b.ms).toFixed(1)} | — |`)

@@ -3,7 +3,10 @@
 // customers with identities, N mentions of product-feedback text (mostly
 // English, some German/Spanish/French, ~2% syndicated near-duplicates), 500
 // tickets with links. Deterministic: setseed() fixes every random() call.
+import { migrate } from '../src/db/migrate.ts'
 import type { Sql } from '../src/db/sql.ts'
+import { silentLogger } from '../src/logger.ts'
+import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
 
 export interface SeedCounts {
   mentions: number
@@ -137,4 +140,25 @@ export async function seedApiData(sql: Sql, workspaceId: string, counts: SeedCou
   log(`tickets: ${counts.tickets}`)
   await sql`VACUUM ANALYZE`
   return { sourceIds, ticketIds: tickets.map((t) => t.id) }
+}
+
+/**
+ * The bench database, ready: migrated, the `default` workspace holding `adminKey`, and the data set seeded when the
+ * workspace has no mentions yet (otherwise the seeded sources and tickets are read back).
+ */
+export async function openSeededWorkspace(sql: Sql, adminKey: string, counts: SeedCounts, log: (msg: string) => void) {
+  await migrate(sql)
+  const deps = { sql, config: { version: 'bench', allowPrivateUrls: false }, logger: silentLogger, clock: () => new Date() }
+  await bootstrapWorkspaces(deps, adminKey)
+  const ws = (await findWorkspaceByName(deps, 'default'))!
+  const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions WHERE workspace_id = ${ws.id}`
+  if (n === 0) {
+    const t0 = performance.now()
+    const seeded = await seedApiData(sql, ws.id, counts, log)
+    log(`seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+    return { deps, ws, seeded }
+  }
+  const sourceIds = (await sql<{ id: string }[]>`SELECT id FROM sources WHERE workspace_id = ${ws.id} ORDER BY name`).map((r) => r.id)
+  const ticketIds = (await sql<{ id: string }[]>`SELECT id FROM tickets WHERE workspace_id = ${ws.id} ORDER BY title`).map((r) => r.id)
+  return { deps, ws, seeded: { sourceIds, ticketIds } }
 }
