@@ -1,7 +1,11 @@
 import type { Deps } from '../deps.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import { notFound } from '../errors.ts'
-import { generateApiKey, hashApiKey, keyPrefix, type Role } from './keys.ts'
+import { z } from '@hono/zod-openapi'
+import { generateApiKey, hashApiKey, keyPrefix, ROLES, type Role } from './keys.ts'
+
+export const NewApiKey = z.strictObject({ name: z.string().trim().min(1).max(200), role: z.enum(ROLES) })
+export type NewApiKey = z.infer<typeof NewApiKey>
 
 export interface ApiKeyRow {
   id: string
@@ -28,7 +32,7 @@ export async function insertApiKey(sql: Sql | Tx, workspaceId: string, name: str
   return { ...row, key }
 }
 
-export async function createApiKey(deps: Deps, workspaceId: string, input: { name: string; role: Role }) {
+export async function createApiKey(deps: Deps, workspaceId: string, input: NewApiKey) {
   return insertApiKey(deps.sql, workspaceId, input.name, input.role)
 }
 

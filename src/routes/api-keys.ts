@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { createApiKey, deleteApiKey, listApiKeys } from '../auth/api-keys.ts'
+import { createApiKey, deleteApiKey, listApiKeys, NewApiKey } from '../auth/api-keys.ts'
 import { ROLES } from '../auth/keys.ts'
 import { requireRole } from '../auth/middleware.ts'
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
@@ -7,7 +7,6 @@ import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '.
 const ApiKey = z
   .object({ id: z.uuid(), name: z.string(), role: z.enum(ROLES), prefix: z.string(), createdAt: z.date(), lastUsedAt: z.date().nullable() })
   .openapi('ApiKey')
-const NewApiKey = z.strictObject({ name: z.string().min(1).max(200), role: z.enum(ROLES) })
 
 export const apiKeysRouter = createRouter()
   .openapi(

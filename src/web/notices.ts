@@ -22,6 +22,7 @@ const NOTICES: Record<string, string> = {
   'webhook-saved': 'Webhook saved.',
   'webhook-deleted': 'Webhook deleted.',
   'settings-saved': 'Settings saved.',
+  'key-revoked': 'API key revoked.',
   'rule-created': 'Rule created. It acts on mentions that come in from now on.',
   'rule-saved': 'Rule saved.',
   'rule-deleted': 'Rule deleted.',

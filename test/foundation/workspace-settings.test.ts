@@ -60,4 +60,21 @@ describe('workspace settings', () => {
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '8']])).status).toBe(303)
     expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: true, digestHour: 8 })
   })
+
+  it('lets admins make an API key on the Settings page, shown once, and revoke it', async () => {
+    const admin = await webSession(t.app, ADMIN_KEY)
+    const created = await postForm(t.app, admin, '/app/settings/keys', [['name', 'Zapier <b>bridge</b>'], ['role', 'viewer']])
+    expect(created.status).toBe(200)
+    const html = await created.text()
+    const key = /<code>(esk_[^<]+)<\/code>/.exec(html)![1]
+    expect(html).toContain('Zapier &lt;b&gt;bridge&lt;/b&gt;')
+    expect((await t.call('GET', '/v1/mentions?limit=1', { key })).status).toBe(200)
+    const page = await (await t.app.request('http://localhost/app/settings', { headers: { cookie: admin.cookie } })).text()
+    expect(page).not.toContain(key)
+    const id = (await t.call('GET', '/v1/api-keys')).data.items.find((k: { name: string }) => k.name === 'Zapier <b>bridge</b>').id
+    expect((await postForm(t.app, admin, `/app/settings/keys/${id}/delete`, [])).status).toBe(303)
+    expect((await t.call('GET', '/v1/mentions?limit=1', { key })).status).toBe(401)
+    expect((await postForm(t.app, admin, '/app/settings/keys', [['name', ''], ['role', 'viewer']])).status).toBe(400)
+    expect((await postForm(t.app, admin, '/app/settings/keys', [['name', 'x'], ['role', 'owner']])).status).toBe(400)
+  })
 })

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { createApiKey, deleteApiKey, listApiKeys, NewApiKey } from '../../auth/api-keys.ts'
 import { ROLES } from '../../auth/keys.ts'
 import { badRequest } from '../../errors.ts'
 import { deleteConnection, findConnection, saveConnection } from '../../sso/connections.ts'
@@ -19,12 +20,13 @@ type Form = Record<string, string | string[]>
 const workspaceOf = (c: Context<WebEnv>) => ({ id: c.var.session.workspaceId, name: c.var.session.workspaceName })
 
 /** The workspace's settings, its single sign-on, and the people who signed in with it. */
-async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400 }) {
+async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400; created?: { name: string; key: string } }) {
   const { deps, session } = c.var
-  const [settings, conn, members] = await Promise.all([
+  const [settings, conn, members, keys] = await Promise.all([
     workspaceSettings(deps.sql, session.workspaceId),
     findConnection(deps, workspaceOf(c), requestOrigin(c)),
     listMembers(deps, session.workspaceId),
+    listApiKeys(deps, session.workspaceId),
   ])
   const form = extra?.form
   const value = (name: string, saved: string | undefined) => (form ? field(form, name) : saved ?? '')
@@ -114,7 +116,47 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
           </tbody>
         </table>
       </div>
-      <p class="hint">API keys are managed through the API (<code>/v1/api-keys</code>) and the CLI.</p>
+      <h2>API keys</h2>
+      {extra?.created ? (
+        <section class="card" aria-label="New API key">
+          <p class="notice" role="status">Key <Txt s={extra.created.name} /> created. Copy it now: it is not shown again.</p>
+          <p><code>{extra.created.key}</code></p>
+        </section>
+      ) : null}
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th>Name</th><th>Role</th><th>Key</th><th>Created</th><th>Last used</th><th></th></tr></thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr>
+                <td><Txt s={k.name} /></td>
+                <td>{k.role}</td>
+                <td><code>{k.prefix}…</code></td>
+                <td>{when(k.createdAt)}</td>
+                <td>{k.lastUsedAt ? when(k.lastUsedAt) : 'never'}</td>
+                <td class="actions">
+                  <form method="post" action={`/app/settings/keys/${k.id}/delete`} data-confirm="Revoke this key? Everything using it stops working, browser sessions signed in with it included.">
+                    <CsrfField session={session} />
+                    <button type="submit" class="danger">Revoke</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form method="post" action="/app/settings/keys" class="filters">
+        <CsrfField session={session} />
+        <div>
+          <label for="key-name">Name</label>
+          <input id="key-name" name="name" required maxlength={200} size={24} />
+        </div>
+        <div>
+          <label for="key-role">Role</label>
+          <select id="key-role" name="role">{ROLES.map((r) => <option selected={r === 'agent'}>{r}</option>)}</select>
+        </div>
+        <div><button type="submit">Create key</button></div>
+      </form>
     </Layout>,
     extra?.status ?? 200,
   )
@@ -153,6 +195,18 @@ export const settingsRouter = new Hono<WebEnv>()
   .post('/sso/delete', async (c) => {
     await deleteConnection(c.var.deps, c.var.session.workspaceId)
     return c.redirect('/app/settings?notice=sso-deleted', 303)
+  })
+  .post('/keys', async (c) => {
+    const form = await readForm(c)
+    const input = NewApiKey.safeParse({ name: field(form, 'name'), role: field(form, 'role') })
+    if (!input.success) return settingsPage(c, { error: describeIssues(input.error), status: 400 })
+    const created = await createApiKey(c.var.deps, c.var.session.workspaceId, input.data)
+    // Shown in this response only: a redirect would have to carry the key in a URL.
+    return settingsPage(c, { created: { name: created.name, key: created.key } })
+  })
+  .post('/keys/:id/delete', async (c) => {
+    await deleteApiKey(c.var.deps, c.var.session.workspaceId, IdParam.parse(c.req.param('id')))
+    return c.redirect('/app/settings?notice=key-revoked', 303)
   })
   .post('/members/:id', async (c) => {
     const form = await readForm(c)
