@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireRole } from '../auth/middleware.ts'
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
-import { createRule, deleteRule, getRule, listRules, updateRule } from '../rules/rules.ts'
+import { applyRuleToExisting, createRule, deleteRule, getRule, listRules, updateRule } from '../rules/rules.ts'
 import { NewRule, Rule, RulePatch } from '../rules/schema.ts'
 
 const tags = ['Rules']
@@ -50,4 +50,13 @@ export const rulesRouter = createRouter()
       await deleteRule(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id)
       return c.body(null, 204)
     },
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/{id}/apply', tags, summary: 'Apply a rule once to the mentions already stored that it matches (at most 10,000)',
+      middleware: [requireRole('agent')] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse('How many matched and changed', z.object({ matched: z.number().int(), updated: z.number().int() })), ...errorResponses },
+    }),
+    async (c) => c.json(await applyRuleToExisting(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id), 200),
   )

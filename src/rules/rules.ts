@@ -5,9 +5,9 @@
 import type postgres from 'postgres'
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
-import { conflict, notFound } from '../errors.ts'
+import { badRequest, conflict, notFound } from '../errors.ts'
 import { MentionFilter, mentionFilterSql } from '../mentions/filter.ts'
-import { applyAction, BulkAction } from '../mentions/update.ts'
+import { applyAction, BulkAction, bulkUpdateMentions } from '../mentions/update.ts'
 import type { NewRule, Rule, RulePatch } from './schema.ts'
 
 const columns = (deps: Deps) => deps.sql`
@@ -56,6 +56,21 @@ export async function updateRule(deps: Deps, workspaceId: string, id: string, pa
 export async function deleteRule(deps: Deps, workspaceId: string, id: string): Promise<void> {
   const deleted = await deps.sql`DELETE FROM rules WHERE workspace_id = ${workspaceId} AND id = ${id}`
   if (deleted.count === 0) throw notFound('rule')
+}
+
+/**
+ * Applies a rule once to the mentions already stored that its filter matches
+ * (at most BULK_MAX, as bulk actions), as the rule, with `mention.updated`
+ * webhooks for what changed.
+ */
+export async function applyRuleToExisting(deps: Deps, workspaceId: string, id: string): Promise<{ matched: number; updated: number }> {
+  const rule = await getRule(deps, workspaceId, id)
+  const filter = MentionFilter.safeParse(rule.filter)
+  const action = BulkAction.safeParse(rule.action)
+  if (!filter.success || !action.success) throw badRequest('this rule is no longer valid; save it again with a valid filter and action')
+  const result = await bulkUpdateMentions(deps, workspaceId, { filter: filter.data, action: action.data }, { keyId: null, ruleId: id })
+  await deps.sql`UPDATE rules SET applied_count = applied_count + ${result.updated} WHERE workspace_id = ${workspaceId} AND id = ${id}`
+  return result
 }
 
 /** Applies the workspace's enabled rules to freshly stored mentions; returns how many mentions any rule changed. */

@@ -25,6 +25,7 @@ const NOTICES: Record<string, string> = {
   'key-revoked': 'API key revoked.',
   'rule-created': 'Rule created. It acts on mentions that come in from now on.',
   'rule-saved': 'Rule saved.',
+  'rule-applied': 'Rule applied to the mentions already stored that it matches.',
   'rule-deleted': 'Rule deleted.',
   'sso-saved': 'Single sign-on saved.',
   'sso-deleted': 'Single sign-on turned off; members who signed in with it were signed out.',

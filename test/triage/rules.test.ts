@@ -45,7 +45,7 @@ describe('automation rules', () => {
     expect(listed.map((r: { name: string }) => r.name)).toEqual(['Export bugs to the dev desk', 'Giveaway spam', 'Paused'])
   })
 
-  it('can be paused, changed and deleted, and leave existing mentions alone', async () => {
+  it('can be paused, changed, applied to stored mentions and deleted', async () => {
     const src = (await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'rules push 2' } })).data.id
     const rule = (await t.call('POST', '/v1/rules', { body: { name: 'Billing', filter: { q: 'invoice' }, action: { addTags: ['billing'] } } })).data
     const [before] = await push(src, ['My invoice is wrong'])
@@ -54,8 +54,16 @@ describe('automation rules', () => {
     expect((await push(src, ['Another invoice question']))[0].tags).toEqual([])
     await t.call('PATCH', `/v1/rules/${rule.id}`, { body: { enabled: true, action: { addTags: ['finance'] } } })
     expect((await push(src, ['Invoice again']))[0].tags).toEqual(['finance'])
-    // Rules act on new mentions only: the first one keeps what it got.
+    // Rules act on new mentions only: the first one keeps what it got, until the rule is applied to what is stored.
     expect((await t.call('GET', `/v1/mentions/${before.id}`)).data.tags).toEqual(['billing'])
+    expect((await t.call('POST', `/v1/rules/${rule.id}/apply`, { key: await t.keyFor('viewer') })).status).toBe(403)
+    const applied = await t.call('POST', `/v1/rules/${rule.id}/apply`, { key: await t.keyFor('agent') })
+    expect(applied.data).toEqual({ matched: 3, updated: 2 })
+    const old = (await t.call('GET', `/v1/mentions/${before.id}`)).data
+    expect(old.tags).toEqual(['billing', 'finance'])
+    expect(old.history.filter((h: { actor: string }) => h.actor === 'rule: Billing')).toHaveLength(2)
+    // Two new mentions it acted on as they came in, two stored ones it changed now.
+    expect((await t.call('GET', `/v1/rules/${rule.id}`)).data.appliedCount).toBe(4)
     expect((await t.call('DELETE', `/v1/rules/${rule.id}`)).status).toBe(204)
     expect((await t.call('GET', `/v1/rules/${rule.id}`)).status).toBe(404)
     // The audit keeps the rule's name after it is gone.
@@ -101,6 +109,7 @@ describe('automation rules', () => {
     expect(page).toContain('negative sentiment, from &lt;b&gt;Support&lt;/b&gt; forum, “refund”')
     expect(page).toContain('mark open; assign to billing; tag refund, money')
 
+    expect((await postForm(t.app, agent, `/app/rules/${rule.id}/apply`, [])).status).toBe(303)
     const pause = await postForm(t.app, agent, `/app/rules/${rule.id}/enabled`, [['enabled', 'false']])
     expect(pause.status).toBe(303)
     expect((await t.call('GET', `/v1/rules/${rule.id}`)).data.enabled).toBe(false)

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { MENTION_STATUSES } from '../../mentions/filter.ts'
-import { createRule, deleteRule, listRules, updateRule } from '../../rules/rules.ts'
+import { applyRuleToExisting, createRule, deleteRule, listRules, updateRule } from '../../rules/rules.ts'
 import { NewRule, type Rule } from '../../rules/schema.ts'
 import { listSources } from '../../sources/find-sources.ts'
 import type { WebEnv } from '../env.ts'
@@ -45,7 +45,7 @@ async function rulesPage(c: Context<WebEnv>, extra?: { form?: Form; error?: stri
   return c.html(
     <Layout title="Rules" session={session} section="rules" notice={noticeOf(c)} error={extra?.error}>
       <h1>Rules</h1>
-      <p class="hint">New mentions a rule matches get its action as they come in, in this order, before alerts and webhooks see them. Existing mentions are left alone: use the inbox's bulk actions for those.</p>
+      <p class="hint">New mentions a rule matches get its action as they come in, in this order, before alerts and webhooks see them. Mentions already stored are left alone unless you apply a rule to them.</p>
       <div class="table-wrap">
         <table>
           <thead><tr><th>Rule</th><th>When a new mention is</th><th>Then</th><th class="num">Applied</th><th>Status</th>{canEdit ? <th></th> : null}</tr></thead>
@@ -59,6 +59,10 @@ async function rulesPage(c: Context<WebEnv>, extra?: { form?: Form; error?: stri
                 <td>{r.enabled ? 'on' : 'paused'}</td>
                 {canEdit ? (
                   <td class="actions">
+                    <form method="post" action={`/app/rules/${r.id}/apply`} data-confirm="Apply this rule now to the mentions already stored that it matches?">
+                      <CsrfField session={session} />
+                      <button type="submit">Apply to existing</button>
+                    </form>
                     <SwitchAndDelete session={session} base={`/app/rules/${r.id}`} enabled={r.enabled} turnOn="Resume" turnOff="Pause" confirm="Delete this rule? What it did stays." />
                   </td>
                 ) : null}
@@ -111,6 +115,10 @@ export const rulesRouter = new Hono<WebEnv>()
     const form = await readForm(c)
     await updateRule(c.var.deps, c.var.session.workspaceId, IdParam.parse(c.req.param('id')), { enabled: field(form, 'enabled') === 'true' })
     return c.redirect('/app/rules?notice=rule-saved', 303)
+  })
+  .post('/:id/apply', requireWebRole('agent'), async (c) => {
+    await applyRuleToExisting(c.var.deps, c.var.session.workspaceId, IdParam.parse(c.req.param('id')))
+    return c.redirect('/app/rules?notice=rule-applied', 303)
   })
   .post('/:id/delete', requireWebRole('agent'), async (c) => {
     await deleteRule(c.var.deps, c.var.session.workspaceId, IdParam.parse(c.req.param('id')))
