@@ -3,7 +3,7 @@ import { requireRole } from '../auth/middleware.ts'
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { Delivery, DeliveryQuery, NewWebhook, Webhook, WebhookPatch } from '../webhooks/schema.ts'
-import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, redeliver, updateWebhook } from '../webhooks/webhooks.ts'
+import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, redeliver, sendTestEvent, updateWebhook } from '../webhooks/webhooks.ts'
 
 const tags = ['Webhooks']
 const DeliveryParams = z.object({
@@ -73,6 +73,18 @@ export const webhooksRouter = createRouter()
     async (c) => {
       const { id, deliveryId } = c.req.valid('param')
       await redeliver(c.var.deps, c.var.principal.workspaceId, id, deliveryId)
+      return c.body(null, 202)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/{id}/test', tags, summary: 'Send this webhook a webhook.test event (signed like any other; its deliveries show how it went)',
+      middleware: [requireRole('admin')] as const,
+      request: { params: IdParam },
+      responses: { 202: { description: 'Queued' }, 409: errorResponses[400], ...errorResponses },
+    }),
+    async (c) => {
+      await sendTestEvent(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id)
       return c.body(null, 202)
     },
   )

@@ -21,6 +21,7 @@ const NOTICES: Record<string, string> = {
   'alert-deleted': 'Alert deleted.',
   'webhook-saved': 'Webhook saved.',
   'webhook-deleted': 'Webhook deleted.',
+  'webhook-tested': 'Test event queued: it goes out within seconds; the webhook\'s health shows how it went.',
   'settings-saved': 'Settings saved.',
   'key-revoked': 'API key revoked.',
   'rule-created': 'Rule created. It acts on mentions that come in from now on.',

@@ -88,6 +88,7 @@ export function renderSlackMessage(event: EventEnvelope): { text: string; blocks
     if (r.data.comment) blocks.push(section(`>${escapeSlack(clip(r.data.comment)).replace(/\n/g, '\n>')}`))
     return { text: `New ${kind}response: ${r.data.score}`, blocks }
   }
+  if (type === 'webhook.test') return { text: 'earshot test message', blocks: [section(':white_check_mark: *earshot can post to this channel.*')] }
   if (type === 'digest.daily') {
     const d = Digest.safeParse(data)
     if (!d.success) return { text: 'Daily digest', blocks: [section('*Daily digest*')] }

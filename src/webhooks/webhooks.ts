@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { enqueueEvent } from './events.ts'
 import type { Deps } from '../deps.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
@@ -109,6 +110,13 @@ export async function listDeliveries(
   }))
   const nextCursor = rows.length > query.limit ? encodeCursor({ seq: page[page.length - 1].seq }) : null
   return { items, nextCursor }
+}
+
+/** Queues a `webhook.test` event for this webhook alone, to see a receiver (or a chat channel) take one. */
+export async function sendTestEvent(deps: Deps, workspaceId: string, webhookId: string): Promise<void> {
+  const webhook = await getWebhook(deps, workspaceId, webhookId)
+  if (!webhook.enabled) throw conflict('the webhook is disabled; enable it before testing it')
+  await enqueueEvent(deps.sql, workspaceId, 'webhook.test', { webhookId, message: 'earshot can reach this webhook.' }, { at: deps.clock(), webhookIds: [webhookId] })
 }
 
 /** Queues a delivery again with the same `webhook-id`, so receivers that already took it can drop the duplicate. */

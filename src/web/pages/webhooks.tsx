@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { EVENT_TYPES } from '../../webhooks/events.ts'
 import { NewWebhook, WEBHOOK_FORMATS } from '../../webhooks/schema.ts'
-import { createWebhook, deleteWebhook, listWebhooks, updateWebhook } from '../../webhooks/webhooks.ts'
+import { createWebhook, deleteWebhook, listWebhooks, sendTestEvent, updateWebhook } from '../../webhooks/webhooks.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout, SwitchAndDelete } from '../layout.tsx'
@@ -43,6 +43,12 @@ async function webhooksPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
                 </td>
                 <td>{when(w.createdAt)}</td>
                 <td class="actions">
+                  {w.enabled ? (
+                    <form method="post" action={`/app/webhooks/${w.id}/test`}>
+                      <CsrfField session={session} />
+                      <button type="submit">Send test</button>
+                    </form>
+                  ) : null}
                   <SwitchAndDelete session={session} base={`/app/webhooks/${w.id}`} enabled={w.enabled} turnOn="Turn on" turnOff="Pause" confirm="Delete this webhook? Alerts sending to it stop sending there." />
                 </td>
               </tr>
@@ -93,6 +99,10 @@ export const webhooksRouter = new Hono<WebEnv>()
     const form = await readForm(c)
     await updateWebhook(c.var.deps, c.var.session.workspaceId, id, { enabled: field(form, 'enabled') === 'true' })
     return c.redirect('/app/webhooks?notice=webhook-saved', 303)
+  })
+  .post('/:id/test', async (c) => {
+    await sendTestEvent(c.var.deps, c.var.session.workspaceId, IdParam.parse(c.req.param('id')))
+    return c.redirect('/app/webhooks?notice=webhook-tested', 303)
   })
   .post('/:id/delete', async (c) => {
     const id = IdParam.parse(c.req.param('id'))
