@@ -6,6 +6,8 @@ import { isHttps, SESSION_COOKIE, SIGNIN_COOKIE } from './security.ts'
 import { randomToken } from './sessions.ts'
 
 const SESSION_MAX_AGE = 7 * 24 * 3600
+/** The workspace this browser last signed in to with single sign-on, to fill in next time. */
+export const WORKSPACE_COOKIE = 'earshot_workspace'
 
 /** Only our own pages are valid places to return to after sign-in (no open redirect). */
 export const safeNext = (value: unknown) =>
@@ -17,7 +19,8 @@ export function signInForm(c: Context<WebEnv>, next: string, error?: string, sta
     token = randomToken()
     setCookie(c, SIGNIN_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: isHttps(c), path: '/app/sign-in', maxAge: 3600 })
   }
-  return c.html(<SignInPage token={token} next={next} error={error} />, status)
+  const workspace = c.req.query('workspace') ?? getCookie(c, WORKSPACE_COOKIE)
+  return c.html(<SignInPage token={token} next={next} error={error} workspace={workspace} />, status)
 }
 
 /** Hands the browser its new session and sends it on. */

@@ -14,7 +14,7 @@ import { Document } from './layout.tsx'
 import { requestOrigin } from './request-origin.ts'
 import { isHttps } from './security.ts'
 import { createMemberSession } from './sessions.ts'
-import { safeNext, signInForm, startSession } from './sign-in-flow.tsx'
+import { safeNext, signInForm, startSession, WORKSPACE_COOKIE } from './sign-in-flow.tsx'
 
 const STATE_COOKIE = 'earshot_sso'
 const SIGN_IN_TTL_S = 600
@@ -68,6 +68,7 @@ ssoSignInRouter.get('/start', async (c) => {
     return signInForm(c, next, 'Too many sign-ins are under way for this workspace. Please try again in a few minutes.', 429)
   }
   setCookie(c, STATE_COOKIE, pending.state, { httpOnly: true, sameSite: 'Lax', secure: isHttps(c), path: '/app/sso', maxAge: SIGN_IN_TTL_S })
+  setCookie(c, WORKSPACE_COOKIE, name!, { httpOnly: true, sameSite: 'Lax', secure: isHttps(c), path: '/app/sign-in', maxAge: 365 * 86_400 })
   return c.html(<ToProvider url={await authorizationUrl(server, conn, requestOrigin(c) + callbackPath, pending)} />)
 })
 

@@ -117,6 +117,11 @@ describe('single sign-on (OpenID Connect)', () => {
     await configure()
     const { res, session, seen, start: s } = await signIn(alice)
     expect(s.target!.origin + s.target!.pathname).toBe(discovery.authorization_endpoint)
+    // The browser remembers the workspace for its next sign-in; a link can name it too.
+    const remembered = /earshot_workspace=([^;]+)/.exec(s.res.headers.getSetCookie().join('\n'))![1]
+    const again = await (await t.app.request('http://localhost/app/sign-in', { headers: { cookie: `earshot_workspace=${remembered}` } })).text()
+    expect(again).toContain('name="workspace" value="default"')
+    expect(await (await t.app.request('http://localhost/app/sign-in?workspace=%3Cacme%3E')).text()).toContain('value="&lt;acme&gt;"')
     expect(Object.fromEntries(s.target!.searchParams)).toMatchObject({
       response_type: 'code', client_id: 'earshot', redirect_uri: 'http://localhost/app/sso/callback', scope: 'openid email profile', code_challenge_method: 'S256',
     })

@@ -2,7 +2,7 @@ import { Document } from '../layout.tsx'
 import { CSRF_FIELD } from '../security.ts'
 
 /** Paste-an-API-key sign-in, or single sign-on by workspace name; `token` is the double-submit value also set as a cookie. */
-export const SignInPage = ({ token, next, error }: { token: string; next: string; error?: string }) => (
+export const SignInPage = ({ token, next, error, workspace }: { token: string; next: string; error?: string; workspace?: string }) => (
   <Document title="Sign in">
     <main id="main" class="signin">
       <h1>Sign in to earshot</h1>
@@ -18,7 +18,7 @@ export const SignInPage = ({ token, next, error }: { token: string; next: string
       <form method="get" action="/app/sso/start" class="stack">
         <input type="hidden" name="next" value={next} />
         <label for="workspace">Workspace <span class="hint">— you sign in at your organisation's identity provider</span></label>
-        <input id="workspace" name="workspace" autocomplete="organization" required size={40} />
+        <input id="workspace" name="workspace" value={workspace ?? ''} autocomplete="organization" required size={40} />
         <div><button type="submit">Sign in with single sign-on</button></div>
       </form>
     </main>
