@@ -11,6 +11,8 @@ const Config = z
     /** For forums that are not public: an API key and the user it acts as. */
     apiKey: z.string().min(1).optional(),
     apiUsername: z.string().min(1).optional(),
+    /** Only posts in these categories: the number in a category's address (`/c/feature-requests/7` → 7). */
+    categories: z.array(z.number().int().positive()).min(1).max(100).optional(),
     ...commonConfig,
   })
   .refine((c) => (c.apiKey === undefined) === (c.apiUsername === undefined), { message: 'apiKey and apiUsername go together' })
@@ -32,6 +34,7 @@ const Post = z.object({
   topic_id: z.number(),
   topic_slug: z.string(),
   topic_title: z.string().nullish(),
+  category_id: z.number().nullish(),
   hidden: z.boolean().nullish(),
   deleted_at: z.string().nullish(),
   actions_summary: z.array(z.object({ id: z.number(), count: z.number().optional() })).nullish(),
@@ -61,7 +64,7 @@ export function toMention(origin: string, p: Post): MentionItem {
 
 export const discourseConnector = defineConnector({
   kind: 'discourse',
-  description: 'Every new post on a Discourse forum (latest posts, newest first); an API key for private forums.',
+  description: 'Every new post on a Discourse forum, or in some of its categories (latest posts, newest first); an API key for private forums.',
   config: Config,
   cursor: Cursor,
   secrets: ['apiKey'],
@@ -84,7 +87,9 @@ export const discourseConnector = defineConnector({
     }
     const kept = posts.sort((a, b) => b.id - a.id).slice(0, ctx.maxItems)
     const lastId = Math.max(cursor?.lastId ?? -1, ...kept.map((p) => p.id))
-    const items = kept.filter((p) => p.post_type === REGULAR && !p.hidden && !p.deleted_at).map((p) => toMention(origin, p))
+    // Posts of other categories still move the mark: they are seen, just not wanted.
+    const wanted = (p: Post) => !config.categories || (p.category_id != null && config.categories.includes(p.category_id))
+    const items = kept.filter((p) => p.post_type === REGULAR && !p.hidden && !p.deleted_at && wanted(p)).map((p) => toMention(origin, p))
     return { items, cursor: lastId >= 0 ? { lastId } : null }
   },
 })

@@ -38,6 +38,19 @@ describe('discourse connector', () => {
     expect(cursor).toEqual({ lastId: 120 })
   })
 
+  it('keeps the categories asked for, and moves its mark past the others', async () => {
+    server.use(
+      http.get(POSTS, ({ request }) => {
+        const before = new URL(request.url).searchParams.get('before')
+        return HttpResponse.json(jsonFixture('discourse', before === null ? 'posts-page1.json' : before === '118' ? 'posts-page2.json' : 'posts-empty.json'))
+      }),
+    )
+    // 116 is in category 7 (feature requests); the rest in 4 (support).
+    expect(await poll(discourseConnector, { ...config, categories: [4] })).toMatchObject({ items: [{ externalId: '120' }, { externalId: '118' }], cursor: { lastId: 120 } })
+    expect((await poll(discourseConnector, { ...config, categories: [7] })).items.map((i) => i.externalId)).toEqual(['116'])
+    expect(discourseConnector.config.safeParse({ ...config, categories: ['support'] }).error?.issues[0].path).toEqual(['categories', 0])
+  })
+
   it('returns only posts above the mark, in one request, and keeps the mark when nothing is new', async () => {
     const urls: string[] = []
     server.use(http.get(POSTS, ({ request }) => (urls.push(request.url), HttpResponse.json(jsonFixture('discourse', 'posts-next.json')))))
