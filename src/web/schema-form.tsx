@@ -127,7 +127,8 @@ export function configFromForm(schema: JsonSchema, form: Record<string, string |
     const type = typeOf(s)
     if (type === 'array') {
       const list = s.items?.enum ? values.filter(Boolean) : values.flatMap((v) => v.split(/\r?\n/)).map((v) => v.trim()).filter(Boolean)
-      if (list.length) config[name] = s.items && typeOf(s.items) === 'number' ? list.map(Number) : list
+      const numeric = s.items && ['number', 'integer'].includes(typeOf(s.items) ?? '')
+      if (list.length) config[name] = numeric ? list.map(Number) : list
     } else if (type === 'boolean') {
       // An unticked box sends nothing: that is an explicit "no".
       config[name] = values[0] === 'true'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from './web-session.ts'
 
 const t = await createTestApp()
 
@@ -19,6 +20,16 @@ async function signIn(key: string, opts: { origin?: string; https?: boolean } = 
 }
 
 describe('web sources', () => {
+  it('takes a list of numbers from a generated form (a Discourse source with categories)', async () => {
+    const s = await webSession(t.app, ADMIN_KEY, '/app/sources')
+    const res = await postForm(t.app, s, '/app/sources', [
+      ['kind', 'discourse'], ['name', 'Forum'], ['config.instance', 'https://community.acme.test'], ['config.categories', '4\n7'], ['enabled', 'true'],
+    ])
+    expect(res.status).toBe(303)
+    const id = /\/app\/sources\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')![1]
+    expect((await t.call('GET', `/v1/sources/${id}`)).data.config).toMatchObject({ instance: 'https://community.acme.test', categories: [4, 7] })
+  })
+
   it("shows a trustpilot source's webhook URL, without its secret", async () => {
     const src = await t.call('POST', '/v1/sources', { body: { kind: 'trustpilot', name: 'Reviews', config: { webhookSecret: 'tp-secret-value-0123456789abcdef' } } })
     const cookie = `earshot_session=${cookieOf(await signIn(ADMIN_KEY), 'earshot_session')}`
