@@ -42,6 +42,9 @@ const cells = (r: Row) => [
   r.rating, r.sentiment, (r.intents ?? []).join(';'), r.priority, r.status, r.assignee, r.tags.join(';'), r.customer_id, r.duplicate_of,
 ]
 
+/** The download's name: the day it was taken. */
+export const exportName = (now: Date) => `mentions-${now.toISOString().slice(0, 10)}`
+
 /** The CSV as a byte stream; stopping to read it (a closed download) ends the cursor and frees its connection. */
 export function exportMentionsCsv(deps: Deps, workspaceId: string, filter: MentionFilter, sort: MentionSort): ReadableStream<Uint8Array> {
   const { sql } = deps

@@ -14,3 +14,6 @@ export const toCsv = (header: string[], rows: unknown[][]): string => stringify(
 
 /** More rows of a CSV that toCsv (or a first chunk of it) began: same cells, no BOM, no header. */
 export const csvRows = (rows: unknown[][]): string => stringify(rows, CELLS)
+
+/** Response headers of a CSV download saved as `name`.csv. */
+export const csvDownload = (name: string) => ({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` })

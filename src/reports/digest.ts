@@ -11,11 +11,8 @@ import { mentionReport } from './mentions.ts'
 const DAY_MS = 86_400_000
 const TOP = 5
 
-/** The UTC day (YYYY-MM-DD) whose digest is due at `now`, once the digest hour has come. */
-export function dueDigestDay(now: Date, digestHour: number): string | undefined {
-  if (now.getUTCHours() < digestHour) return undefined
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS).toISOString().slice(0, 10)
-}
+/** The UTC day (YYYY-MM-DD) before `now`: the only day whose digest can be due. */
+const dayBefore = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS).toISOString().slice(0, 10)
 
 /** The day's numbers and up to five negative mentions, highest priority first; copies of a post count once. */
 export async function buildDigest(deps: Deps, workspaceId: string, day: string) {
@@ -38,15 +35,15 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string) 
 
 /** A tick job: sends each due digest once. Safe to run on every tick of every instance. */
 export async function sendDailyDigests(deps: Deps, now: Date): Promise<{ sent: number }> {
+  const day = dayBefore(now)
+  // One query a tick finds the workspaces still owed that day's digest; their hour is checked here.
   const workspaces = await deps.sql<{ id: string; settings: unknown }[]>`
     SELECT w.id, w.settings FROM workspaces w
-    WHERE EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND 'digest.daily' = ANY(h.events))`
+    WHERE EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND 'digest.daily' = ANY(h.events))
+      AND NOT EXISTS (SELECT 1 FROM digests_sent d WHERE d.workspace_id = w.id AND d.day = ${day})`
   let sent = 0
   for (const ws of workspaces) {
-    const day = dueDigestDay(now, WorkspaceSettings.parse(ws.settings).digestHour)
-    if (!day) continue
-    const [done] = await deps.sql`SELECT 1 FROM digests_sent WHERE workspace_id = ${ws.id} AND day = ${day}`
-    if (done) continue
+    if (now.getUTCHours() < WorkspaceSettings.parse(ws.settings).digestHour) continue
     const digest = await buildDigest(deps, ws.id, day)
     await deps.sql.begin(async (tx) => {
       const claimed = await tx`INSERT INTO digests_sent (workspace_id, day) VALUES (${ws.id}, ${day}) ON CONFLICT DO NOTHING`

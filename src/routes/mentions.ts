@@ -6,7 +6,8 @@ import { requireRole } from '../auth/middleware.ts'
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { getMention, getMentionHistory } from '../mentions/detail.ts'
-import { exportMentionsCsv } from '../mentions/export.ts'
+import { exportMentionsCsv, exportName } from '../mentions/export.ts'
+import { csvDownload } from '../reports/csv.ts'
 import { MentionFilter, pinTimeBounds } from '../mentions/filter.ts'
 import { listMentionsJson, MENTION_SORTS } from '../mentions/list.ts'
 import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
@@ -74,10 +75,7 @@ export const mentionsRouter = createRouter()
     (c) => {
       const { sort, ...filter } = c.req.valid('query')
       const { deps, principal } = c.var
-      return c.body(exportMentionsCsv(deps, principal.workspaceId, filter, sort), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="mentions-${deps.clock().toISOString().slice(0, 10)}.csv"`,
-      })
+      return c.body(exportMentionsCsv(deps, principal.workspaceId, filter, sort), 200, csvDownload(exportName(deps.clock())))
     },
   )
   .openapi(

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, errorResponses } from '../http/types.ts'
 import { IssueRowSchema, issueReport, issueReportCsv, ReportQuery } from '../reports/issues.ts'
+import { csvDownload } from '../reports/csv.ts'
 import { singleFlight } from '../reports/single-flight.ts'
 import { MentionReport, mentionReport, mentionReportCsv, MentionReportQuery } from '../reports/mentions.ts'
 import { pinTimeBounds } from '../mentions/filter.ts'
@@ -44,11 +45,7 @@ export const reportsRouter = createRouter()
       const key = JSON.stringify([workspaceId, q.since, q.until, q.status, q.sort])
       const report = await shared(key, () => issueReport(c.var.deps, workspaceId, q))
       if (q.format === 'json') return c.body(bodyOf(report, 'json'), 200, { 'content-type': 'application/json' })
-      const day = report.until.toISOString().slice(0, 10)
-      return c.body(bodyOf(report, 'csv'), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="issues-${day}.csv"`,
-      })
+      return c.body(bodyOf(report, 'csv'), 200, csvDownload(`issues-${report.until.toISOString().slice(0, 10)}`))
     },
   )
   .openapi(
@@ -68,9 +65,6 @@ export const reportsRouter = createRouter()
       const pinned = pinTimeBounds(filter, c.var.deps.clock(), 1000)
       const report = await sharedMentions(JSON.stringify([workspaceId, pinned, interval]), () => mentionReport(c.var.deps, workspaceId, pinned, interval))
       if (format === 'json') return c.json(report, 200)
-      return c.body(mentionReportCsv(report), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="mentions-${report.until.toISOString().slice(0, 10)}.csv"`,
-      })
+      return c.body(mentionReportCsv(report), 200, csvDownload(`mentions-${report.until.toISOString().slice(0, 10)}`))
     },
   )

@@ -10,6 +10,7 @@ import { surveyResults } from '../surveys/results.ts'
 import type { SurveyRuntime } from '../surveys/runtime.ts'
 import { BAND_NAMES, NewSurvey, Survey, SurveyPatch } from '../surveys/schemas.ts'
 import { createSurvey, deleteSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey } from '../surveys/surveys.ts'
+import { csvDownload } from '../reports/csv.ts'
 
 const baseUrl = (c: Context) => new URL(c.req.url).origin
 
@@ -103,7 +104,7 @@ export function surveysRouter(rt: SurveyRuntime) {
         const { id } = c.req.valid('param')
         if (format === 'csv') {
           const csv = await exportResponsesCsv(c.var.deps, c.var.principal.workspaceId, id, q)
-          return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="survey-${id}.csv"` })
+          return c.body(csv, 200, csvDownload(`survey-${id}`))
         }
         return c.json(await listResponses(c.var.deps, c.var.principal.workspaceId, id, q), 200)
       },

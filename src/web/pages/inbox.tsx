@@ -1,4 +1,5 @@
-import { exportMentionsCsv } from '../../mentions/export.ts'
+import { exportMentionsCsv, exportName } from '../../mentions/export.ts'
+import { csvDownload } from '../../reports/csv.ts'
 import { Hono, type Context } from 'hono'
 import { z } from '@hono/zod-openapi'
 import { listCustomers } from '../../customers/customers.ts'
@@ -258,10 +259,7 @@ export const inboxRouter = new Hono<WebEnv>()
     // The same filter the page shows (open statuses unless chosen otherwise), every matching mention.
     const query = parseInboxQuery(c.req.query())
     if (query.error) throw badRequest(query.error)
-    return c.body(exportMentionsCsv(deps, session.workspaceId, query.filter, query.sort), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="mentions-${deps.clock().toISOString().slice(0, 10)}.csv"`,
-    })
+    return c.body(exportMentionsCsv(deps, session.workspaceId, query.filter, query.sort), 200, csvDownload(exportName(deps.clock())))
   })
   .get('/counts', async (c) => {
     const query = parseInboxQuery(c.req.query())
