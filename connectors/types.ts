@@ -20,8 +20,35 @@ export interface PollResult<Cursor> {
   cursor: Cursor | null
 }
 
+/** What a connector may use while replying: the shared HTTP client, without retries (a retried POST could post twice). */
+export interface ReplyContext {
+  fetch: HttpClient
+  /** Unique per reply attempt, for upstreams that de-duplicate on an idempotency key. */
+  idempotencyKey: string
+}
+
+/** The mention being answered, as stored: the upstream payload it came from carries the ids a reply needs. */
+export interface ReplyTarget {
+  externalId: string
+  url: string | null
+  authorHandle: string | null
+  raw: unknown
+}
+
+/** The reply as the upstream published it. */
+export interface SentReply {
+  externalId: string
+  url: string | null
+}
+
+export interface ReplyDefinition<Config, Required extends keyof Config & string> {
+  /** Config fields that must be set to reply (the credentials the upstream posts under). */
+  requires: readonly Required[]
+  send: (ctx: ReplyContext, config: Config & { [F in Required]-?: NonNullable<Config[F]> }, target: ReplyTarget, text: string) => Promise<SentReply>
+}
+
 /** A connector as written: typed config and cursor. */
-export interface ConnectorDefinition<Config, Cursor> {
+export interface ConnectorDefinition<Config, Cursor, Required extends keyof Config & string = never> {
   kind: string
   description: string
   config: z.ZodType<Config>
@@ -32,6 +59,8 @@ export interface ConnectorDefinition<Config, Cursor> {
   urls: readonly string[]
   /** Absent for push-only kinds (`api`). */
   poll?: (ctx: ConnectorContext, config: Config, cursor: Cursor | null) => Promise<PollResult<Cursor>>
+  /** Absent where the upstream has no API to answer a post with. */
+  reply?: ReplyDefinition<Config, Required>
 }
 
 /** A connector as the registry holds it: config and cursor validated at the boundary. */
@@ -42,11 +71,17 @@ export interface Connector {
   secrets: readonly string[]
   urls: readonly string[]
   poll?: (ctx: ConnectorContext, config: unknown, cursor: unknown) => Promise<PollResult<unknown>>
+  reply?: { requires: readonly string[]; send: (ctx: ReplyContext, config: unknown, target: ReplyTarget, text: string) => Promise<SentReply> }
 }
 
 /** Erases a connector's types behind parsing, so the registry can hold every kind. */
-export function defineConnector<Config, Cursor>(def: ConnectorDefinition<Config, Cursor>): Connector {
-  const { poll } = def
+export function defineConnector<Config, Cursor, Required extends keyof Config & string = never>(def: ConnectorDefinition<Config, Cursor, Required>): Connector {
+  const { poll, reply } = def
+  const parseConfig = (config: unknown) => {
+    const parsed = def.config.safeParse(config)
+    if (!parsed.success) throw permanentError(`invalid ${def.kind} config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`)
+    return parsed.data
+  }
   return {
     kind: def.kind,
     description: def.description,
@@ -55,10 +90,20 @@ export function defineConnector<Config, Cursor>(def: ConnectorDefinition<Config,
     urls: def.urls,
     poll: poll
       ? (ctx, config, cursor) => {
-          const parsed = def.config.safeParse(config)
-          if (!parsed.success) throw permanentError(`invalid ${def.kind} config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`)
+          const parsed = parseConfig(config)
           const stored = def.cursor.safeParse(cursor)
-          return poll(ctx, parsed.data, cursor !== null && stored.success ? stored.data : null)
+          return poll(ctx, parsed, cursor !== null && stored.success ? stored.data : null)
+        }
+      : undefined,
+    reply: reply
+      ? {
+          requires: reply.requires,
+          send: (ctx, config, target, text) => {
+            const parsed = parseConfig(config)
+            const missing = reply.requires.filter((f) => parsed[f] == null)
+            if (missing.length) throw permanentError(`a ${def.kind} reply needs ${missing.join(' and ')} in the source's config`)
+            return reply.send(ctx, parsed as Parameters<typeof reply.send>[1], target, text)
+          },
         }
       : undefined,
   }

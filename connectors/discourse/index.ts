@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { permanentError } from '../../src/net/errors.ts'
 import { parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
@@ -41,6 +42,10 @@ const Post = z.object({
 })
 const LatestPosts = z.object({ latest_posts: z.array(Post).default([]) })
 type Post = z.infer<typeof Post>
+
+/** What a reply needs of the stored post, and what Discourse answers with the new one. */
+const Answerable = z.object({ topic_id: z.number(), post_number: z.number() })
+const Created = z.object({ id: z.number(), topic_id: z.number(), topic_slug: z.string(), post_number: z.number() })
 
 /** The highest post id seen: ids only grow, so newer posts are exactly those above it. */
 const Cursor = z.object({ lastId: z.number().int() })
@@ -91,5 +96,21 @@ export const discourseConnector = defineConnector({
     const wanted = (p: Post) => !config.categories || (p.category_id != null && config.categories.includes(p.category_id))
     const items = kept.filter((p) => p.post_type === REGULAR && !p.hidden && !p.deleted_at && wanted(p)).map((p) => toMention(origin, p))
     return { items, cursor: lastId >= 0 ? { lastId } : null }
+  },
+  reply: {
+    // The key's user posts the reply: a user key, or an all-users key with that username.
+    requires: ['apiKey', 'apiUsername'],
+    async send(ctx, config, target, text) {
+      const parsed = Answerable.safeParse(target.raw)
+      if (!parsed.success) throw permanentError('the stored post has no topic to reply in')
+      const origin = new URL(config.baseUrl ?? config.instance).origin
+      const res = await ctx.fetch(`${origin}/posts.json`, {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json', 'api-key': config.apiKey, 'api-username': config.apiUsername },
+        body: JSON.stringify({ topic_id: parsed.data.topic_id, reply_to_post_number: parsed.data.post_number, raw: text }),
+      })
+      const post = parseJson(res, Created)
+      return { externalId: String(post.id), url: `${origin}/t/${post.topic_slug}/${post.topic_id}/${post.post_number}` }
+    },
   },
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { permanentError } from '../../src/net/errors.ts'
 import { parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
@@ -104,6 +105,16 @@ async function pollEndpoint(ctx: ConnectorContext, ep: Endpoint, headers: Record
 }
 
 const Statuses = z.array(Status)
+/** What a reply needs of the stored status: its id on the polled instance and its author. */
+const Answerable = z.object({ id: z.string(), account: z.object({ acct: z.string() }) })
+const Posted = z.object({ uri: z.string(), url: z.string().nullish() })
+
+/** Mastodon notifies only the accounts a status names, so a reply opens with the author's handle unless it already names them. */
+export function addressed(acct: string, text: string): string {
+  const handle = `@${acct}`
+  const names = text.split(/\s+/).map((w) => w.replace(/[.,!?:;)]+$/, '').toLowerCase())
+  return names.includes(handle.toLowerCase()) ? text : `${handle} ${text}`
+}
 const SearchResult = z.object({ statuses: z.array(Status) }).transform((r) => r.statuses)
 
 export const mastodonConnector = defineConnector({
@@ -133,5 +144,22 @@ export const mastodonConnector = defineConnector({
       items.push(...r.statuses.map(toMention))
     }
     return { items, cursor: next }
+  },
+  reply: {
+    // Posting needs a token with the write:statuses scope, for the account that answers.
+    requires: ['accessToken'],
+    async send(ctx, config, target, text) {
+      const parsed = Answerable.safeParse(target.raw)
+      if (!parsed.success) throw permanentError('the stored status has no id to reply to')
+      const origin = new URL(config.baseUrl ?? config.instance).origin
+      const res = await ctx.fetch(`${origin}/api/v1/statuses`, {
+        method: 'POST',
+        // Mastodon keeps the key an hour and answers a repeat with the status it already posted.
+        headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey },
+        body: JSON.stringify({ status: addressed(parsed.data.account.acct, text), in_reply_to_id: parsed.data.id }),
+      })
+      const posted = parseJson(res, Posted)
+      return { externalId: posted.uri, url: posted.url ?? posted.uri }
+    },
   },
 })

@@ -79,7 +79,7 @@ function customerTickets(deps: Deps, workspaceId: string, customerId: string) {
 export async function exportCustomer(deps: Deps, workspaceId: string, id: string) {
   const { sql } = deps
   const customer = await loadCustomer(sql, workspaceId, id)
-  const [mentions, responses, tickets, notes] = await Promise.all([
+  const [mentions, responses, tickets, notes, replies] = await Promise.all([
     sql<(MentionRow & { raw: unknown })[]>`
       SELECT ${mentionColumns(sql)}, m.raw FROM mentions m WHERE m.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY m.published_at DESC`,
     selectResponses(deps, workspaceId, sql`r.customer_id = ${id}`),
@@ -88,6 +88,10 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
       SELECT n.mention_id AS "mentionId", n.author, n.body, n.created_at AS "createdAt"
       FROM mention_notes n JOIN mentions m ON m.id = n.mention_id
       WHERE n.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY n.created_at`,
+    sql<{ mentionId: string; author: string; text: string; status: string; url: string | null; createdAt: Date }[]>`
+      SELECT r.mention_id AS "mentionId", r.author, r.body AS text, r.status, r.url, r.created_at AS "createdAt"
+      FROM mention_replies r JOIN mentions m ON m.id = r.mention_id
+      WHERE r.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY r.created_at`,
   ])
   return {
     exportedAt: deps.clock(),
@@ -96,6 +100,7 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
     surveyResponses: responses,
     tickets,
     notes,
+    replies,
   }
 }
 
@@ -116,6 +121,8 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
       RETURNING id`
     const mentionIds = mentions.map((m) => m.id)
     await tx`DELETE FROM mention_notes WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
+    // A reply addresses its person by name (`@alice …`); what stays public at the source is the source's to remove.
+    await tx`DELETE FROM mention_replies WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
     const responses = await tx`
       UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
       WHERE workspace_id = ${workspaceId} AND customer_id = ${id}

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import { listAudit, type AuditRecord } from '../audit/audit.ts'
 import { notFound } from '../errors.ts'
+import { listReplies, replyBlocker, type Reply } from './replies.ts'
 import { mentionColumns, toMention, type Mention, type MentionRow } from './shape.ts'
 
 export interface CustomerBrief {
@@ -19,6 +20,9 @@ export interface MentionDetail extends Mention {
   customer: CustomerBrief | null
   tickets: { id: string; title: string; status: string; linkId: string }[]
   notes: { id: string; author: string; body: string; createdAt: Date }[]
+  replies: Reply[]
+  /** Why a reply cannot be posted from earshot, or null when it can. */
+  replyUnavailable: string | null
   history: AuditRecord[]
   duplicates: { id: string; sourceId: string; url: string | null; publishedAt: Date }[]
   priorityComponents: Record<string, unknown>
@@ -35,7 +39,7 @@ export async function loadMention(sql: Sql | Tx, workspaceId: string, id: string
 export async function getMention(deps: Deps, workspaceId: string, id: string): Promise<MentionDetail> {
   const { sql } = deps
   const mention = await loadMention(sql, workspaceId, id)
-  const [customer, tickets, notes, history, duplicates, extra] = await Promise.all([
+  const [customer, tickets, notes, replies, history, duplicates, extra] = await Promise.all([
     mention.customerId
       ? sql<CustomerBrief[]>`
           SELECT id, name, email, company, plan, value FROM customers WHERE workspace_id = ${workspaceId} AND id = ${mention.customerId}`
@@ -44,18 +48,23 @@ export async function getMention(deps: Deps, workspaceId: string, id: string): P
       SELECT t.id, t.title, t.status, l.id AS "linkId" FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id
       WHERE l.workspace_id = ${workspaceId} AND l.mention_id = ${id} ORDER BY l.created_at`,
     listNotes(sql, workspaceId, id),
+    listReplies(sql, workspaceId, id),
     listAudit(sql, workspaceId, 'mention', id),
     sql<MentionDetail['duplicates']>`
       SELECT id, source_id AS "sourceId", url, published_at AS "publishedAt" FROM mentions
       WHERE workspace_id = ${workspaceId} AND duplicate_of = ${id} ORDER BY published_at LIMIT 100`,
-    sql<{ priorityComponents: Record<string, unknown>; explanation: Record<string, unknown> }[]>`
-      SELECT priority_components AS "priorityComponents", explanation FROM mentions WHERE workspace_id = ${workspaceId} AND id = ${id}`,
+    sql<{ priorityComponents: Record<string, unknown>; explanation: Record<string, unknown>; sourceConfig: Record<string, unknown> }[]>`
+      SELECT m.priority_components AS "priorityComponents", m.explanation, s.config AS "sourceConfig"
+      FROM mentions m JOIN sources s ON s.id = m.source_id AND s.workspace_id = m.workspace_id
+      WHERE m.workspace_id = ${workspaceId} AND m.id = ${id}`,
   ])
   return {
     ...mention,
     customer: customer[0] ?? null,
     tickets,
     notes,
+    replies,
+    replyUnavailable: replyBlocker(mention.kind, extra[0]?.sourceConfig ?? {}, mention.erased),
     history,
     duplicates,
     priorityComponents: extra[0]?.priorityComponents ?? {},

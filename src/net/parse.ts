@@ -11,12 +11,12 @@ export function parseJson<T extends z.ZodType>(res: HttpResponse, schema: T): z.
   try {
     data = JSON.parse(res.text)
   } catch {
-    throw new UpstreamError(`${host(res)}: malformed JSON (HTTP ${res.status}, ${res.text.length} bytes)`)
+    throw new UpstreamError(`${host(res)}: malformed JSON (HTTP ${res.status}, ${res.text.length} bytes)`, { status: res.status })
   }
   const parsed = schema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new UpstreamError(`${host(res)}: unexpected response shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`)
+    throw new UpstreamError(`${host(res)}: unexpected response shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, { status: res.status })
   }
   return parsed.data
 }

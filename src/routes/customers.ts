@@ -122,6 +122,7 @@ export const customersRouter = createRouter()
           exportedAt: z.date(), customer: CustomerSchema, mentions: z.array(MentionSchema.extend({ raw: z.unknown() })),
           surveyResponses: z.array(Response), tickets: z.array(TicketBrief),
           notes: z.array(z.object({ mentionId: z.uuid(), author: z.string(), body: z.string(), createdAt: z.date() })),
+          replies: z.array(z.object({ mentionId: z.uuid(), author: z.string(), text: z.string(), status: z.string(), url: z.string().nullable(), createdAt: z.date() })),
         })),
         ...errorResponses,
       },

@@ -3,15 +3,16 @@ import type { TypedResponse } from 'hono'
 import type { JSONParsed } from 'hono/utils/types'
 import { AuditRecordSchema } from '../audit/schema.ts'
 import { requireRole } from '../auth/middleware.ts'
-import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
+import { createRouter, ErrorSchema, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
 import { PageQuery } from '../http/pagination.ts'
-import { getMention, getMentionHistory } from '../mentions/detail.ts'
+import { getMention, getMentionHistory, loadMention } from '../mentions/detail.ts'
 import { exportMentionsCsv, exportName } from '../mentions/export.ts'
 import { csvDownload } from '../reports/csv.ts'
 import { MentionFilter, pinTimeBounds } from '../mentions/filter.ts'
 import { listMentionsJson, MENTION_SORTS } from '../mentions/list.ts'
 import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
 import { MentionSchema } from '../mentions/shape.ts'
+import { ReplyInput, ReplySchema, sendReply, listReplies } from '../mentions/replies.ts'
 import { mentionStats } from '../mentions/stats.ts'
 import { addNote, BulkInput, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../mentions/update.ts'
 
@@ -24,6 +25,8 @@ const MentionDetailSchema = MentionSchema.extend({
     .nullable(),
   tickets: z.array(z.object({ id: z.uuid(), title: z.string(), status: z.string(), linkId: z.uuid() })),
   notes: z.array(Note),
+  replies: z.array(ReplySchema),
+  replyUnavailable: z.string().nullable().openapi({ description: 'Why a reply cannot be posted from earshot (source kind, missing credentials, erased), or null' }),
   history: z.array(AuditRecordSchema),
   duplicates: z.array(z.object({ id: z.uuid(), sourceId: z.uuid(), url: z.string().nullable(), publishedAt: z.date() })),
   priorityComponents: z.record(z.string(), z.unknown()),
@@ -120,6 +123,45 @@ export const mentionsRouter = createRouter()
       responses: { 201: jsonResponse('The note', Note), ...errorResponses },
     }),
     async (c) => c.json(await addNote(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('json').body, actorOf(c)), 201),
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/{id}/replies', tags: ['Mentions'], summary: 'Replies posted to a mention at its source, oldest first',
+      request: { params: IdParam },
+      responses: { 200: jsonResponse('Replies', z.object({ items: z.array(ReplySchema) })), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var
+      const { id } = c.req.valid('param')
+      await loadMention(deps.sql, principal.workspaceId, id)
+      return c.json({ items: await listReplies(deps.sql, principal.workspaceId, id) }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/{id}/replies', tags: ['Mentions'],
+      summary: 'Reply publicly at the source (GitHub, Mastodon, Discourse), under the source’s account',
+      description: 'Not retried: an upstream failure answers 502 and is kept as a `failed` reply. Send `Idempotency-Key` to make a retried request safe: a repeat answers 200 with the first attempt.',
+      middleware: [requireRole('agent')] as const,
+      request: {
+        params: IdParam,
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+        body: jsonBody(ReplyInput),
+      },
+      responses: {
+        201: jsonResponse('Posted', ReplySchema),
+        200: jsonResponse('A repeat of an Idempotency-Key: the first attempt, not posted again', ReplySchema),
+        ...errorResponses,
+        409: jsonResponse('This mention cannot be answered from earshot (the message says why)', ErrorSchema),
+        502: jsonResponse('The source refused or did not answer; the attempt is kept as a failed reply', ErrorSchema),
+      },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var
+      const key = c.req.valid('header')['idempotency-key']
+      const { reply, repeated } = await sendReply(deps, principal.workspaceId, c.req.valid('param').id, c.req.valid('json').text, actorOf(c), { idempotencyKey: key })
+      return repeated ? c.json(reply, 200) : c.json(reply, 201)
+    },
   )
   .openapi(
     createRoute({

@@ -2,6 +2,7 @@
 // customer and tickets, one-click triage forms, notes and history.
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import type { MentionDetail } from '../../mentions/detail.ts'
+import { REPLY_MAX_CHARS } from '../../mentions/replies.ts'
 import type { Mention } from '../../mentions/shape.ts'
 import { Highlight } from '../highlight.tsx'
 import { CsrfField } from '../layout.tsx'
@@ -25,6 +26,45 @@ const Why = ({ m }: { m: MentionDetail }) => {
 }
 
 export type OpenTicket = { id: string; title: string }
+
+const ReplyStatus = ({ r }: { r: MentionDetail['replies'][number] }) => {
+  const url = safeHttpUrl(r.url)
+  if (r.status === 'sent') return url ? <a href={url} rel="noopener noreferrer nofollow" target="_blank">posted ↗</a> : <>posted</>
+  return r.status === 'failed' ? <strong class="s-negative">not posted</strong> : <>sending (no answer from the source yet)</>
+}
+
+/** Public replies at the source, and the form to post one where the source can. */
+const Replies = ({ m, session, back, canTriage }: { m: MentionDetail; session: WebSession; back: string; canTriage: boolean }) => {
+  const last = m.replies.at(-1)
+  return (
+    <>
+      <h3>Replies at the source</h3>
+      {m.replies.length ? (
+        <ul class="timeline">
+          {m.replies.map((r) => (
+            <li><span class="text"><Txt s={r.text} /></span>
+              <div class="meta"><Txt s={r.author} /> · {when(r.createdAt)} · <ReplyStatus r={r} /></div>
+              {r.error ? <div class="hint"><Txt s={r.error} /></div> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {!canTriage ? null : m.replyUnavailable ? (
+        <p class="hint"><Txt s={`Replying from here is not available: ${m.replyUnavailable}.`} /></p>
+      ) : (
+        <form method="post" action={`/app/inbox/${m.id}/replies`} class="stack">
+          <CsrfField session={session} />
+          <input type="hidden" name="back" value={back} />
+          {/* One key per rendered form: a double submit or a resent form posts once. */}
+          <input type="hidden" name="key" value={crypto.randomUUID()} />
+          <label for="reply">Reply publicly as the source's account</label>
+          <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{last?.status === 'failed' ? last.text : ''}</textarea>
+          <button type="submit">Post reply</button>
+        </form>
+      )}
+    </>
+  )
+}
 
 /** The right-hand pane of the inbox for the selected mention. */
 export function Detail({ m, session, back, terms, tickets }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[] }) {
@@ -147,6 +187,8 @@ export function Detail({ m, session, back, terms, tickets }: { m: MentionDetail;
           </form>
         </section>
       ) : null}
+
+      <Replies m={m} session={session} back={back} canTriage={canTriage} />
 
       <h3>Notes</h3>
       {m.notes.length ? (

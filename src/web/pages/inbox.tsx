@@ -6,6 +6,7 @@ import { listCustomers } from '../../customers/customers.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { getMention } from '../../mentions/detail.ts'
 import { MENTION_STATUSES } from '../../mentions/filter.ts'
+import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
 import { listMentions } from '../../mentions/list.ts'
 import { createView, deleteView, getView, listViews, type SavedView } from '../../mentions/views.ts'
 import type { Mention } from '../../mentions/shape.ts'
@@ -13,7 +14,7 @@ import { mentionStats, type MentionStats } from '../../mentions/stats.ts'
 import { addNote, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../../mentions/update.ts'
 import { listSources } from '../../sources/find-sources.ts'
 import { addLinks, listTickets } from '../../tickets/tickets.ts'
-import { badRequest } from '../../errors.ts'
+import { AppError, badRequest } from '../../errors.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm, wantsJson } from '../form-data.ts'
 import { searchTerms, Snippet } from '../highlight.tsx'
@@ -362,6 +363,22 @@ export const inboxRouter = new Hono<WebEnv>()
     if (!body || body.length > 5000) throw badRequest('A note needs 1–5000 characters.')
     await addNote(deps, session.workspaceId, id, body, session.actor)
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'note-added'), 303)
+  })
+  .post('/:id/replies', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    const back = backTo(field(form, 'back'), `/app/inbox?m=${id}`)
+    const input = ReplyInput.safeParse({ text: field(form, 'text') })
+    if (!input.success) throw badRequest(`A reply needs 1–${REPLY_MAX_CHARS} characters.`)
+    const key = z.uuid().safeParse(field(form, 'key'))
+    try {
+      await sendReply(deps, session.workspaceId, id, input.data.text, session.actor, { idempotencyKey: key.success ? `web:${key.data}` : undefined })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'upstream_error') return c.redirect(withNotice(back, 'reply-failed'), 303)
+      throw err
+    }
+    return c.redirect(withNotice(back, 'reply-sent'), 303)
   })
 
 /** Adds (or replaces) the notice code of a same-site URL. */

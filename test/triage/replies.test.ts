@@ -1,0 +1,291 @@
+import { delay, http, HttpResponse } from 'msw'
+import { describe, expect, it } from 'vitest'
+import { mastodonConnector, addressed } from '../../connectors/mastodon/index.ts'
+import { sendReply } from '../../src/mentions/replies.ts'
+import { AppError } from '../../src/errors.ts'
+import { createHttpClient } from '../../src/net/http-client.ts'
+import { jsonFixture, useMockServer } from '../connectors/harness.ts'
+import { createTestApp } from '../helpers/app.ts'
+import { seedMentions, seedSource } from './seed.ts'
+import { postForm, webSession } from '../web/web-session.ts'
+
+const server = useMockServer()
+const t = await createTestApp()
+const agent = await t.keyFor('agent')
+const viewer = await t.keyFor('viewer')
+
+const GITHUB_SEARCH = 'https://api.github.com/search/issues'
+const ISSUE_42_COMMENTS = 'https://api.github.com/repos/acme/app/issues/42/comments'
+
+interface Seen {
+  url: string
+  headers: Headers
+  body: Record<string, unknown>
+}
+
+/** Records what earshot sent upstream and answers with `answer`. */
+function recordPosts(url: string, answer: () => Response | Promise<Response>) {
+  const seen: Seen[] = []
+  server.use(
+    http.post(url, async ({ request }) => {
+      seen.push({ url: request.url, headers: request.headers, body: (await request.json()) as Record<string, unknown> })
+      return answer()
+    }),
+  )
+  return seen
+}
+
+/** Creates a source through the API and polls it once, as a user would; returns the mention stored for `externalId`. */
+async function polledMention(kind: string, config: Record<string, unknown>, externalId: string) {
+  const created = await t.call('POST', '/v1/sources', { body: { kind, name: `${kind} ${crypto.randomUUID()}`, config } })
+  expect(created.status, JSON.stringify(created.data)).toBe(201)
+  const run = await t.call('POST', `/v1/sources/${created.data.id}/run`)
+  expect(run.data, JSON.stringify(run.data)).toMatchObject({ status: 'ok' })
+  const [row] = await t.sql<{ id: string }[]>`SELECT id FROM mentions WHERE source_id = ${created.data.id} AND external_id = ${externalId}`
+  return { mentionId: row.id, sourceId: created.data.id as string }
+}
+
+async function githubIssue(config: Record<string, unknown> = { query: 'repo:acme/app', token: 'ghp_write_token' }) {
+  server.use(http.get(GITHUB_SEARCH, () => HttpResponse.json(jsonFixture('github', 'search-page1.json'))))
+  return polledMention('github', config, '3000000002')
+}
+
+const reply = (mentionId: string, text: string, opts: { key?: string; idempotencyKey?: string } = {}) =>
+  t.call('POST', `/v1/mentions/${mentionId}/replies`, {
+    key: opts.key ?? agent,
+    body: { text },
+    headers: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {},
+  })
+
+describe('replies at the source', () => {
+  it('comments on a GitHub issue with the source token, records the reply and opens the mention', async () => {
+    const { mentionId } = await githubIssue()
+    const seen = recordPosts(ISSUE_42_COMMENTS, () => HttpResponse.json(jsonFixture('github', 'create-comment.json'), { status: 201 }))
+
+    const res = await reply(mentionId, '  Thanks for the report, we are looking into the export crash.  ')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({
+      text: 'Thanks for the report, we are looking into the export crash.',
+      status: 'sent',
+      url: 'https://github.com/acme/app/issues/42#issuecomment-2700000001',
+      author: 'test agent',
+      error: null,
+    })
+    expect(seen).toHaveLength(1)
+    expect(seen[0].headers.get('authorization')).toBe('Bearer ghp_write_token')
+    expect(seen[0].headers.get('x-github-api-version')).toBe('2022-11-28')
+    expect(seen[0].body).toEqual({ body: 'Thanks for the report, we are looking into the export crash.' })
+
+    const detail = await t.call('GET', `/v1/mentions/${mentionId}`, { key: viewer })
+    expect(detail.data.status).toBe('open')
+    expect(detail.data.replyUnavailable).toBeNull()
+    expect(detail.data.replies).toMatchObject([{ id: res.data.id, status: 'sent' }])
+    expect(detail.data.history.map((h: { action: string }) => h.action)).toEqual(['replied', 'updated'])
+    const listed = await t.call('GET', `/v1/mentions/${mentionId}/replies`, { key: viewer })
+    expect(listed.data.items.map((r: { id: string }) => r.id)).toEqual([res.data.id])
+    const [row] = await t.sql`SELECT external_id FROM mention_replies WHERE id = ${res.data.id}`
+    expect(row.external_id).toBe('2700000001')
+  })
+
+  it('refuses viewers, empty and overlong text, unknown ids and other workspaces, posting nothing', async () => {
+    const { mentionId } = await githubIssue()
+    expect((await reply(mentionId, 'hello', { key: viewer })).status).toBe(403)
+    expect((await reply(mentionId, '   ')).status).toBe(400)
+    expect((await reply(mentionId, 'x'.repeat(5001))).status).toBe(400)
+    expect((await t.call('POST', `/v1/mentions/${mentionId}/replies`, { key: agent, body: { text: 'hi', extra: 1 } })).status).toBe(400)
+    expect((await reply(crypto.randomUUID(), 'hello')).status).toBe(404)
+    const other = await t.call('POST', '/v1/workspaces', { body: { name: `other-${crypto.randomUUID()}` } })
+    expect((await reply(mentionId, 'hello', { key: other.data.key })).status).toBe(404)
+    expect((await t.call('GET', `/v1/mentions/${mentionId}/replies`, { key: other.data.key })).status).toBe(404)
+    // No POST handler is registered: a request upstream would have failed the test (onUnhandledRequest: error).
+    expect((await t.sql`SELECT count(*)::int AS n FROM mention_replies WHERE mention_id = ${mentionId}`)[0].n).toBe(0)
+  })
+
+  it('posts once for a repeated Idempotency-Key and refuses the key on another mention', async () => {
+    const { mentionId } = await githubIssue()
+    const seen = recordPosts(ISSUE_42_COMMENTS, () => HttpResponse.json(jsonFixture('github', 'create-comment.json'), { status: 201 }))
+    const key = crypto.randomUUID()
+    const first = await reply(mentionId, 'We are on it.', { idempotencyKey: key })
+    const again = await reply(mentionId, 'We are on it.', { idempotencyKey: key })
+    expect([first.status, again.status]).toEqual([201, 200])
+    expect(again.data.id).toBe(first.data.id)
+    expect(seen).toHaveLength(1)
+
+    const [hn] = await seedMentions(t.sql, t.workspaceId, await seedSource(t.sql, t.workspaceId, 'hackernews'), [{ text: 'other' }])
+    expect((await reply(hn, 'We are on it.', { idempotencyKey: key })).status).toBe(409)
+  })
+
+  it('keeps a refused reply as failed with the reason, does not retry it, and posts on the next try', async () => {
+    const { mentionId } = await githubIssue()
+    let answers = 0
+    recordPosts(ISSUE_42_COMMENTS, () => (++answers === 1 ? HttpResponse.json({ message: 'Server Error' }, { status: 502 }) : HttpResponse.json(jsonFixture('github', 'create-comment.json'), { status: 201 })))
+
+    const failed = await reply(mentionId, 'Looking into it.')
+    expect(failed.status).toBe(502)
+    expect(failed.data.error).toMatchObject({ code: 'upstream_error', message: expect.stringContaining('HTTP 502') })
+    expect(answers).toBe(1)
+    const detail = await t.call('GET', `/v1/mentions/${mentionId}`)
+    expect(detail.data.status).toBe('new')
+    expect(detail.data.replies).toMatchObject([{ id: failed.data.error.details.replyId, status: 'failed', error: expect.stringContaining('HTTP 502'), url: null }])
+
+    const retried = await reply(mentionId, 'Looking into it.')
+    expect(retried.status).toBe(201)
+    expect((await t.call('GET', `/v1/mentions/${mentionId}/replies`)).data.items.map((r: { status: string }) => r.status)).toEqual(['failed', 'sent'])
+  })
+
+  it('records a reply the source took but answered unreadably as sent, without an address', async () => {
+    const { mentionId } = await githubIssue()
+    recordPosts(ISSUE_42_COMMENTS, () => new HttpResponse('<html>oops', { status: 201, headers: { 'content-type': 'text/html' } }))
+    const res = await reply(mentionId, 'Thanks!')
+    expect(res.status).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: null, error: expect.stringContaining('malformed JSON') })
+  })
+
+  it('marks a reply whose source never answers as failed (timeout)', async () => {
+    const { mentionId } = await githubIssue()
+    server.use(http.post(ISSUE_42_COMMENTS, async () => {
+      await delay('infinite')
+      return HttpResponse.json({})
+    }))
+    const quick = createHttpClient({ userAgent: 'earshot-test', urlPolicy: { allowPrivate: true }, timeoutMs: 50, maxAttempts: 1 })
+    const err = await sendReply(t.deps, t.workspaceId, mentionId, 'Hello?', { keyId: null }, { http: quick }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(AppError)
+    expect((err as AppError).status).toBe(502)
+    const [row] = await t.sql`SELECT status, error FROM mention_replies WHERE mention_id = ${mentionId}`
+    expect(row).toMatchObject({ status: 'failed', error: expect.stringContaining('timed out') })
+  })
+
+  it('posts to the configured API of a GitHub Enterprise source, never to github.com', async () => {
+    server.use(http.get('https://ghe.example/api/v3/search/issues', () => HttpResponse.json(jsonFixture('github', 'search-page1.json'))))
+    const { mentionId } = await polledMention('github', { query: 'x', token: 'ghp_enterprise', baseUrl: 'https://ghe.example/api/v3' }, '3000000002')
+    const seen = recordPosts('https://ghe.example/api/v3/repos/acme/app/issues/42/comments', () => HttpResponse.json(jsonFixture('github', 'create-comment.json'), { status: 201 }))
+    expect((await reply(mentionId, 'Hello')).status).toBe(201)
+    expect(seen[0].headers.get('authorization')).toBe('Bearer ghp_enterprise')
+  })
+
+  it('says why a mention cannot be answered: kind, missing credentials', async () => {
+    const [hn] = await seedMentions(t.sql, t.workspaceId, await seedSource(t.sql, t.workspaceId, 'hackernews'), [{ text: 'a story' }])
+    const res = await reply(hn, 'Hello')
+    expect(res.status).toBe(409)
+    expect(res.data.error.message).toContain('hackernews sources cannot reply')
+    expect((await t.call('GET', `/v1/mentions/${hn}`)).data.replyUnavailable).toContain('hackernews')
+
+    const { mentionId } = await githubIssue({ query: 'repo:acme/app' })
+    const noToken = await reply(mentionId, 'Hello')
+    expect(noToken.status).toBe(409)
+    expect(noToken.data.error.message).toContain('needs token')
+  })
+
+  it('replies on Mastodon addressed to the author, with an idempotency key, and reports a rate limit', async () => {
+    // The first page, then the end of the timeline.
+    server.use(http.get('https://social.example/api/v1/timelines/tag/acme', ({ request }) => HttpResponse.json(new URL(request.url).searchParams.has('max_id') ? [] : jsonFixture('mastodon', 'tag-timeline.json'))))
+    const { mentionId } = await polledMention('mastodon', { instance: 'https://social.example', hashtag: 'acme', accessToken: 'masto-token' }, 'https://social.example/users/dana/statuses/113000000000000003')
+    let limited = true
+    const seen = recordPosts('https://social.example/api/v1/statuses', () =>
+      limited ? HttpResponse.json({ error: 'Too many requests' }, { status: 429, headers: { 'retry-after': '120' } }) : HttpResponse.json(jsonFixture('mastodon', 'post-status.json')),
+    )
+    const refused = await reply(mentionId, 'Thanks, we are on it.')
+    expect(refused.status).toBe(502)
+    expect(refused.data.error.message).toContain('rate limited')
+    expect(new Date(refused.data.error.details.retryAt).getTime()).toBeGreaterThan(Date.now() + 60_000)
+
+    limited = false
+    const res = await reply(mentionId, 'Thanks, we are on it.')
+    expect(res.status).toBe(201)
+    expect(res.data.url).toBe('https://social.example/@acme/113000000000000099')
+    expect(seen[1].body).toEqual({ status: '@dana Thanks, we are on it.', in_reply_to_id: '113000000000000003' })
+    expect(seen[1].headers.get('authorization')).toBe('Bearer masto-token')
+    expect(seen[1].headers.get('idempotency-key')).toBe(res.data.id)
+    expect(seen[0].headers.get('idempotency-key')).not.toBe(res.data.id)
+  })
+
+  it('replies in the Discourse topic under the key’s user and shows a refusal’s reason', async () => {
+    server.use(http.get('https://forum.example/posts.json', () => HttpResponse.json(jsonFixture('discourse', 'posts-page1.json'))))
+    const { mentionId } = await polledMention('discourse', { instance: 'https://forum.example', apiKey: 'disc-key', apiUsername: 'acme_support' }, '120')
+    let tooShort = true
+    const seen = recordPosts('https://forum.example/posts.json', () =>
+      tooShort ? HttpResponse.json(jsonFixture('discourse', 'error-422-too-short.json'), { status: 422 }) : HttpResponse.json(jsonFixture('discourse', 'create-post.json')),
+    )
+    const refused = await reply(mentionId, 'Thanks!')
+    expect(refused.status).toBe(502)
+    expect(refused.data.error.message).toContain('Body is too short')
+
+    tooShort = false
+    const res = await reply(mentionId, 'Thanks for the report, we are looking into the export crash.')
+    expect(res.status).toBe(201)
+    expect(seen[1].body).toEqual({ topic_id: 88, reply_to_post_number: 2, raw: 'Thanks for the report, we are looking into the export crash.' })
+    expect(seen[1].headers.get('api-key')).toBe('disc-key')
+    expect(seen[1].headers.get('api-username')).toBe('acme_support')
+    const created = jsonFixture('discourse', 'create-post.json') as { topic_slug: string; topic_id: number; post_number: number }
+    expect(res.data.url).toBe(`https://forum.example/t/${created.topic_slug}/${created.topic_id}/${created.post_number}`)
+  })
+
+  it('goes with the person: in their data export, and deleted when they are erased', async () => {
+    const { mentionId } = await githubIssue()
+    recordPosts(ISSUE_42_COMMENTS, () => HttpResponse.json(jsonFixture('github', 'create-comment.json'), { status: 201 }))
+    expect((await reply(mentionId, '@octo-user thanks!')).status).toBe(201)
+    const customer = await t.call('POST', '/v1/customers', { body: { name: 'Octo', email: `octo-${crypto.randomUUID()}@example.com` } })
+    expect((await t.call('POST', `/v1/mentions/${mentionId}/customer`, { body: { customerId: customer.data.id } })).status).toBe(200)
+
+    const exported = await t.call('GET', `/v1/customers/${customer.data.id}/export`)
+    expect(exported.data.replies).toMatchObject([{ mentionId, text: '@octo-user thanks!', status: 'sent' }])
+    expect((await t.call('DELETE', `/v1/customers/${customer.data.id}?erase=true`)).status).toBe(200)
+    expect((await t.sql`SELECT count(*)::int AS n FROM mention_replies WHERE mention_id = ${mentionId}`)[0].n).toBe(0)
+    const again = await reply(mentionId, 'Hello again')
+    expect(again.status).toBe(409)
+    expect(again.data.error.message).toContain('erased')
+  })
+})
+
+describe('mastodon addressing', () => {
+  it('names the author once, unless the reply already does', () => {
+    expect(addressed('dana', 'Thanks!')).toBe('@dana Thanks!')
+    expect(addressed('dana@social.example', 'Thanks!')).toBe('@dana@social.example Thanks!')
+    expect(addressed('dana', 'Thanks @Dana, fixed.')).toBe('Thanks @Dana, fixed.')
+    expect(addressed('dana', '@danaX is not her')).toBe('@dana @danaX is not her')
+    expect(mastodonConnector.reply?.requires).toEqual(['accessToken'])
+  })
+})
+
+describe('replying from the web inbox', () => {
+  it('posts from the detail pane once per form, escapes what the source said, and hides the form from viewers', async () => {
+    const { mentionId } = await githubIssue()
+    let refuse = true
+    const seen = recordPosts(ISSUE_42_COMMENTS, () =>
+      refuse ? HttpResponse.json({ message: 'Resource not accessible by integration <script src=//evil.example/x.js' }, { status: 403 }) : HttpResponse.json(jsonFixture('github', 'create-comment.json'), { status: 201 }),
+    )
+    const s = await webSession(t.app, agent)
+    const page = await (await t.app.request(`http://localhost/app/inbox?m=${mentionId}`, { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain(`action="/app/inbox/${mentionId}/replies"`)
+    const formKey = /name="key" value="([^"]+)"/.exec(page)![1]
+
+    const failed = await postForm(t.app, s, `/app/inbox/${mentionId}/replies`, [['text', 'We are on it'], ['key', crypto.randomUUID()], ['back', `/app/inbox?m=${mentionId}`]])
+    expect(failed.status).toBe(303)
+    expect(failed.headers.get('location')).toContain('notice=reply-failed')
+    const after = await (await t.app.request(`http://localhost${failed.headers.get('location')}`, { headers: { cookie: s.cookie } })).text()
+    expect(after).not.toContain('<script src=//evil')
+    expect(after).toContain('&lt;script src=//evil.example/x.js')
+    expect(after).toMatch(/<textarea id="reply"[^>]*>We are on it<\/textarea>/)
+
+    refuse = false
+    for (let i = 0; i < 2; i++) {
+      const sent = await postForm(t.app, s, `/app/inbox/${mentionId}/replies`, [['text', 'We are on it'], ['key', formKey]])
+      expect(sent.headers.get('location')).toContain('notice=reply-sent')
+    }
+    expect(seen).toHaveLength(2)
+
+    const v = await webSession(t.app, viewer)
+    const viewerPage = await (await t.app.request(`http://localhost/app/inbox?m=${mentionId}`, { headers: { cookie: v.cookie } })).text()
+    expect(viewerPage).not.toContain('/replies"')
+    expect(viewerPage).toContain('We are on it')
+    expect((await postForm(t.app, v, `/app/inbox/${mentionId}/replies`, [['text', 'sneaky']])).status).toBe(403)
+  })
+
+  it('says in the pane why a mention cannot be answered', async () => {
+    const [hn] = await seedMentions(t.sql, t.workspaceId, await seedSource(t.sql, t.workspaceId, 'hackernews'), [{ text: 'a story' }])
+    const s = await webSession(t.app, agent)
+    const page = await (await t.app.request(`http://localhost/app/inbox?m=${hn}`, { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain('Replying from here is not available: hackernews sources cannot reply from earshot')
+    expect(page).not.toContain(`/app/inbox/${hn}/replies`)
+  })
+})
