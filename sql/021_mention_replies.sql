@@ -18,3 +18,5 @@ CREATE TABLE mention_replies (
   UNIQUE (workspace_id, idempotency_key)
 );
 CREATE INDEX mention_replies_mention ON mention_replies (mention_id, created_at);
+-- The report's reply rate reads a workspace's sent replies without visiting the rest.
+CREATE INDEX mention_replies_sent ON mention_replies (workspace_id, mention_id) WHERE status = 'sent';

@@ -44,6 +44,13 @@ export const MentionReport = z
     kinds: z.array(Share.extend({ kind: z.string() })),
     languages: z.array(Share.extend({ lang: z.string() })),
     intents: z.array(z.object({ intent: z.string(), n: z.number().int() })),
+    /** Answered at the source from earshot: how many of the period's mentions, and how fast after they were posted. */
+    replies: z.object({
+      mentions: z.number().int(),
+      ratePct: z.number().nullable(),
+      medianMinutes: z.number().nullable(),
+      p90Minutes: z.number().nullable(),
+    }),
     /** Most mentions first, then reach: who talks about you most (handles compared without case or @). */
     authors: z.array(Share.extend({ platform: z.string(), handle: z.string(), name: z.string().nullable(), followers: z.number().int().nullable(), lastAt: z.date() })),
   })
@@ -83,7 +90,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   const previousStart = new Date(since.getTime() - (until.getTime() - since.getTime()))
 
   // Every query below reads the time index alone (sql/017): the mentions themselves are not visited.
-  const [grouped, authors, [previous], sourceNames] = await Promise.all([
+  const [grouped, authors, [previous], sourceNames, replies] = await Promise.all([
     aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; n: number }[]>`
       SELECT date_trunc(${interval}, m.published_at, 'UTC') AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
              m.kind, m.lang, m.effective_intents AS intents, count(*)::int AS n
@@ -92,6 +99,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     topAuthors(deps, workspaceId, where),
     aggregating(deps.sql, (tx) => tx<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
     sql<{ id: string; name: string; kind: string }[]>`SELECT id, name, kind FROM sources WHERE workspace_id = ${workspaceId}`,
+    firstReplies(deps, workspaceId, where),
   ])
 
   const index = new Map(starts.map((s, i) => [s.getTime(), i]))
@@ -140,8 +148,25 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     kinds: ranked(shares.kind, 'kind'),
     languages: ranked(shares.lang, 'lang'),
     intents: [...intents].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([intent, n]) => ({ intent, n })),
+    replies: { mentions: replies.mentions, ratePct: pct(replies.mentions, totals.total), medianMinutes: replies.median, p90Minutes: replies.p90 },
     authors,
   }
+}
+
+const minutes = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10)
+
+/** Time from each answered mention's posting to its first reply that got out; driven from the replies, which are few. */
+async function firstReplies(deps: Deps, workspaceId: string, where: Fragment) {
+  const [row] = await deps.sql<{ mentions: number; median: number | null; p90: number | null }[]>`
+    SELECT count(*)::int AS mentions,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) AS median, percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) AS p90
+    FROM (
+      SELECT extract(epoch FROM min(r.sent_at) - m.published_at) / 60 AS wait
+      FROM mention_replies r JOIN mentions m ON m.id = r.mention_id
+      WHERE r.workspace_id = ${workspaceId} AND r.status = 'sent' AND ${where}
+      GROUP BY m.id, m.published_at
+    ) answered`
+  return { mentions: row.mentions, median: minutes(row.median), p90: minutes(row.p90) }
 }
 
 /** The ten authors with the most mentions in the period, by their normalised handle, then their handle and name as their latest mention gives them. */

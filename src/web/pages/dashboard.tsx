@@ -6,11 +6,19 @@ import { surveyResults } from '../../surveys/results.ts'
 import { listSurveys } from '../../surveys/surveys.ts'
 import { BarList, colourAt, Legend, LineChart, SENTIMENT_COLOURS, StackedBars } from '../charts.tsx'
 import { Txt } from '../text.tsx'
-import { mentionReport } from '../../reports/mentions.ts'
+import { mentionReport, type MentionReport } from '../../reports/mentions.ts'
 import type { WebEnv } from '../env.ts'
 import { Layout } from '../layout.tsx'
 
 /** Periods the dashboard offers, in days; the first is the default. */
+/** Minutes as a person would say them: 45 min, 3.5 h, 2.1 days. */
+const duration = (min: number) => (min < 90 ? `${Math.round(min)} min` : min < 36 * 60 ? `${Math.round(min / 6) / 10} h` : `${Math.round(min / 144) / 10} days`)
+
+const replyLine = (r: MentionReport['replies']) =>
+  r.mentions === 0
+    ? 'No mention of this period was answered at its source from earshot.'
+    : `Answered at the source: ${r.mentions} (${r.ratePct}%); first reply after ${duration(r.medianMinutes!)} (median), ${duration(r.p90Minutes!)} (9 in 10).`
+
 const PERIODS = [30, 7, 90] as const
 
 const NPS_WEEKS = 12
@@ -63,6 +71,7 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
             {totals.changePct !== null ? `, ${totals.changePct > 0 ? '+' : ''}${totals.changePct}% against the ${days} days before` : ''}
             {totals.netSentiment !== null ? `; net sentiment ${totals.netSentiment > 0 ? '+' : ''}${totals.netSentiment}` : ''}
           </p>
+          <p class="hint" id="reply-rate">{replyLine(mentions.replies)}</p>
           <StackedBars labels={mentions.series.map((d) => d.start.toISOString().slice(5, 10))} series={series} title={`Mentions per ${days > 31 ? 'week' : 'day'}, stacked by sentiment`} />
           <Legend series={series} />
         </section>
