@@ -29,7 +29,8 @@ function isPrivateIPv4([a, b]: number[]): boolean {
   )
 }
 
-function expandIPv6(host: string): number[] | undefined {
+/** The eight 16-bit groups of an IPv6 address (IPv4-mapped tails included), or undefined when it is not one. */
+export function expandIPv6(host: string): number[] | undefined {
   let h = host.toLowerCase()
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(h)
   if (v4) {

@@ -11,6 +11,7 @@ import { HOSTED_PAGE_CSP, renderHostedPage } from '../surveys/hosted-page.ts'
 import type { LiveSurvey } from '../surveys/live-surveys.ts'
 import { UI_STRINGS } from '../surveys/locales.ts'
 import { publicConfig } from '../surveys/public-config.ts'
+import { clientKey } from '../surveys/rate-limiter.ts'
 import { addComment, submitResponse } from '../surveys/responses.ts'
 import type { SurveyRuntime } from '../surveys/runtime.ts'
 import { CommentPatch, PublicResponse } from '../surveys/schemas.ts'
@@ -112,7 +113,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
 
   const rateLimit = (c: Context<PublicEnv>, live: LiveSurvey) => {
     const ip = c.get('deps').clientIp?.(c) ?? 'unknown'
-    const verdict = rt.limiter.take(`${ip}|${live.survey.id}`)
+    const verdict = rt.limiter.take(`${clientKey(ip)}|${live.survey.id}`)
     if (!verdict.ok) {
       c.header('retry-after', String(verdict.retryAfterSeconds))
       throw new AppError(429, 'rate_limited', `too many requests; retry in ${verdict.retryAfterSeconds} s`)

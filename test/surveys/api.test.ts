@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app.ts'
 import { createTestApp } from '../helpers/app.ts'
 
 const t = await createTestApp()
@@ -201,6 +202,16 @@ describe('public responses', () => {
     // another survey has its own budget
     const fresh = await newSurvey()
     expect((await post(fresh.publicKey, { score: 7 })).status).toBe(201)
+  })
+
+  it('counts every address of an IPv6 /64 as one client, so rotating addresses does not escape the limit', async () => {
+    const app = createApp({ ...t.deps, clientIp: (c) => c.req.header('x-client-ip') })
+    const s = await newSurvey()
+    const from = (ip: string) =>
+      app.request(`/s/${s.publicKey}/responses`, { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN, 'x-client-ip': ip }, body: JSON.stringify({ score: 9 }) })
+    const rotating = await Promise.all(Array.from({ length: 30 }, (_, i) => from(`2001:db8:1:2::${(i + 1).toString(16)}`)))
+    expect(rotating.filter((r) => r.status === 429).length).toBeGreaterThan(0)
+    expect((await from('2001:db8:1:3::1')).status).toBe(201)
   })
 })
 

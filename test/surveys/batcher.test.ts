@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BatcherFull, createBatcher } from '../../src/surveys/batcher.ts'
-import { createRateLimiter } from '../../src/surveys/rate-limiter.ts'
+import { clientKey, createRateLimiter } from '../../src/surveys/rate-limiter.ts'
 
 /** A write whose groups are recorded and committed only when the test says so. */
 function gatedWrite(fail: (items: string[]) => boolean = () => false) {
@@ -86,6 +86,26 @@ describe('rate limiter', () => {
     l.take('new')
     expect(l.take('idle').ok).toBe(false)
     expect(l.take('busy').ok).toBe(true)
+  })
+
+  it('drops the oldest buckets when a flood of addresses leaves none refilled, and keeps the recent ones', () => {
+    const l = createRateLimiter({ burst: 1, perSecond: 0.001, maxKeys: 10, now: () => 0 })
+    for (let i = 0; i < 10; i++) l.take(`k${i}`)
+    // Full of buckets that all owe a token: the new key makes room by dropping the oldest down to 9, then adds itself.
+    expect(l.take('k10').ok).toBe(true)
+    expect(l.take('k9').ok).toBe(false)
+    expect(l.take('k2').ok).toBe(false)
+    expect(l.take('k0').ok).toBe(true)
+  })
+
+  it('limits an IPv6 client by its /64 block and an IPv4-mapped one by its IPv4 address', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
+    expect(clientKey('[2001:DB8:1:2:ffff:ffff:ffff:ffff]')).toBe('2001:db8:1:2::/64')
+    expect(clientKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64')
+    expect(clientKey('::ffff:203.0.113.7')).toBe('203.0.113.7')
+    expect(clientKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
+    expect(clientKey('203.0.113.7')).toBe('203.0.113.7')
+    expect(clientKey('unknown')).toBe('unknown')
   })
 
   it('rejects nonsensical options at creation', () => {
