@@ -44,6 +44,8 @@ export interface SentReply {
 export interface ReplyDefinition<Config, Required extends keyof Config & string> {
   /** Config fields that must be set to reply (the credentials the upstream posts under). */
   requires: readonly Required[]
+  /** The upstream's longest post, in graphemes (user-perceived characters), where it is short enough to matter. */
+  maxGraphemes?: number
   send: (ctx: ReplyContext, config: Config & { [F in Required]-?: NonNullable<Config[F]> }, target: ReplyTarget, text: string) => Promise<SentReply>
 }
 
@@ -71,7 +73,7 @@ export interface Connector {
   secrets: readonly string[]
   urls: readonly string[]
   poll?: (ctx: ConnectorContext, config: unknown, cursor: unknown) => Promise<PollResult<unknown>>
-  reply?: { requires: readonly string[]; send: (ctx: ReplyContext, config: unknown, target: ReplyTarget, text: string) => Promise<SentReply> }
+  reply?: { requires: readonly string[]; maxGraphemes?: number; send: (ctx: ReplyContext, config: unknown, target: ReplyTarget, text: string) => Promise<SentReply> }
 }
 
 /** Erases a connector's types behind parsing, so the registry can hold every kind. */
@@ -98,6 +100,7 @@ export function defineConnector<Config, Cursor, Required extends keyof Config & 
     reply: reply
       ? {
           requires: reply.requires,
+          maxGraphemes: reply.maxGraphemes,
           send: (ctx, config, target, text) => {
             const parsed = parseConfig(config)
             const missing = reply.requires.filter((f) => parsed[f] == null)

@@ -1,12 +1,12 @@
 // Public replies to a mention, posted upstream under its source's account
-// (a GitHub comment, a Mastodon reply, a Discourse post) and kept beside the
+// (a GitHub comment, a Mastodon reply, a Discourse or Bluesky post) and kept beside the
 // notes, so the team sees what was said in its name and whether it got out.
 import { z } from '@hono/zod-openapi'
 import { findConnector } from '../../connectors/registry.ts'
 import { actorName, writeAudit, type Actor } from '../audit/audit.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
-import { AppError, conflict, notFound } from '../errors.ts'
+import { AppError, badRequest, conflict, notFound } from '../errors.ts'
 import { UpstreamError } from '../net/errors.ts'
 import type { HttpClient } from '../net/http-client.ts'
 import { createSourceHttpClient } from '../scheduler/http.ts'
@@ -32,6 +32,10 @@ export type Reply = z.infer<typeof ReplySchema>
 
 const replyColumns = (sql: Sql | Tx) =>
   sql`id, author, body AS text, status, url, error, created_at AS "createdAt", sent_at AS "sentAt"`
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+/** Characters as a person counts them (an emoji with its modifiers is one), as the short-post upstreams count them. */
+const graphemes = (text: string) => [...segmenter.segment(text)].length
 
 interface Answerable {
   id: string
@@ -92,6 +96,8 @@ export async function sendReply(deps: Deps, workspaceId: string, mentionId: stri
   }
   const blocker = replyBlocker(target.kind, target.config, target.erased)
   if (blocker) throw conflict(blocker)
+  const max = findConnector(target.kind)!.reply!.maxGraphemes
+  if (max !== undefined && graphemes(text) > max) throw badRequest(`a ${target.kind} reply takes at most ${max} characters; this one has ${graphemes(text)}`)
 
   const [started]: [Reply?] = await sql`
     INSERT INTO mention_replies (workspace_id, mention_id, author, body, idempotency_key)

@@ -140,7 +140,7 @@ export const mentionsRouter = createRouter()
   .openapi(
     createRoute({
       method: 'post', path: '/{id}/replies', tags: ['Mentions'],
-      summary: 'Reply publicly at the source (GitHub, Mastodon, Discourse), under the source’s account',
+      summary: 'Reply publicly at the source (GitHub, Mastodon, Discourse, Bluesky), under the source’s account',
       description: 'Not retried: an upstream failure answers 502 and is kept as a `failed` reply. Send `Idempotency-Key` to make a retried request safe: a repeat answers 200 with the first attempt.',
       middleware: [requireRole('agent')] as const,
       request: {

@@ -237,6 +237,65 @@ describe('replies at the source', () => {
   })
 })
 
+describe('bluesky replies', () => {
+  const PDS = 'https://bsky.social/xrpc'
+  async function blueskyPost() {
+    server.use(
+      http.post(`${PDS}/com.atproto.server.createSession`, () => HttpResponse.json(jsonFixture('bluesky', 'session.json'))),
+      http.get(`${PDS}/app.bsky.feed.searchPosts`, ({ request }) =>
+        HttpResponse.json(new URL(request.url).searchParams.get('cursor') ? { posts: [] } : jsonFixture('bluesky', 'search-page1.json')),
+      ),
+    )
+    return polledMention('bluesky', { query: 'acme', identifier: 'me.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop' }, 'at://did:plc:bbb222/app.bsky.feed.post/3lk1zzz')
+  }
+
+  it('posts in the thread of the post it answers, with links as facets, and gives the reply its bsky.app address', async () => {
+    const { mentionId } = await blueskyPost()
+    const seen = recordPosts(`${PDS}/com.atproto.repo.createRecord`, () => HttpResponse.json(jsonFixture('bluesky', 'create-record.json')))
+    const text = 'Sorry 😞 fixed in https://acme.example/changelog#42.'
+    const res = await reply(mentionId, text)
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data.url).toBe('https://bsky.app/profile/me.bsky.social/post/3lkreply001')
+    expect(seen[0].headers.get('authorization')).toBe(`Bearer ${(jsonFixture('bluesky', 'session.json') as { accessJwt: string }).accessJwt}`)
+    const { repo, collection, record } = seen[0].body as { repo: string; collection: string; record: Record<string, unknown> }
+    expect([repo, collection]).toEqual(['did:plc:me000', 'app.bsky.feed.post'])
+    expect(record).toMatchObject({
+      $type: 'app.bsky.feed.post',
+      text,
+      // The answered post is itself a reply: the thread's root stays the root.
+      reply: {
+        root: { uri: 'at://did:plc:ccc333/app.bsky.feed.post/3ljroot', cid: 'bafyreid3ljroot' },
+        parent: { uri: 'at://did:plc:bbb222/app.bsky.feed.post/3lk1zzz', cid: 'bafyreid3lk1zzz' },
+      },
+    })
+    // "Sorry 😞 fixed in " is 20 bytes of UTF-8 (the emoji is four); the link stops before the final full stop.
+    expect(record.facets).toEqual([{ index: { byteStart: 20, byteEnd: 53 }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://acme.example/changelog#42' }] }])
+  })
+
+  it('asks Bluesky for the post’s content hash when the stored row lacks it', async () => {
+    const { mentionId } = await blueskyPost()
+    await t.sql`UPDATE mentions SET raw = raw - 'cid' WHERE id = ${mentionId}`
+    server.use(http.get(`${PDS}/app.bsky.feed.getPosts`, ({ request }) => {
+      expect(new URL(request.url).searchParams.get('uris')).toBe('at://did:plc:bbb222/app.bsky.feed.post/3lk1zzz')
+      return HttpResponse.json(jsonFixture('bluesky', 'get-posts.json'))
+    }))
+    const seen = recordPosts(`${PDS}/com.atproto.repo.createRecord`, () => HttpResponse.json(jsonFixture('bluesky', 'create-record.json')))
+    expect((await reply(mentionId, 'Thanks!')).status).toBe(201)
+    expect((seen[0].body.record as { reply: { parent: { cid: string } } }).reply.parent.cid).toBe('bafyreid3lk1zzz')
+  })
+
+  it('counts the 300-character limit in graphemes, as Bluesky does, and refuses longer text before posting', async () => {
+    const { mentionId } = await blueskyPost()
+    recordPosts(`${PDS}/com.atproto.repo.createRecord`, () => HttpResponse.json(jsonFixture('bluesky', 'create-record.json')))
+    const long = await reply(mentionId, '👍🏽'.repeat(301))
+    expect(long.status).toBe(400)
+    expect(long.data.error.message).toContain('at most 300 characters; this one has 301')
+    expect((await t.sql`SELECT count(*)::int AS n FROM mention_replies WHERE mention_id = ${mentionId}`)[0].n).toBe(0)
+    // Four UTF-16 units each, one grapheme each.
+    expect((await reply(mentionId, '👍🏽'.repeat(300))).status).toBe(201)
+  })
+})
+
 describe('mastodon addressing', () => {
   it('names the author once, unless the reply already does', () => {
     expect(addressed('dana', 'Thanks!')).toBe('@dana Thanks!')

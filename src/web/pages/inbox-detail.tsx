@@ -1,5 +1,6 @@
 // The inbox's detail pane: one mention with the why behind its labels, its
 // customer and tickets, one-click triage forms, notes and history.
+import { findConnector } from '../../../connectors/registry.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import type { MentionDetail } from '../../mentions/detail.ts'
 import { REPLY_MAX_CHARS } from '../../mentions/replies.ts'
@@ -36,6 +37,7 @@ const ReplyStatus = ({ r }: { r: MentionDetail['replies'][number] }) => {
 /** Public replies at the source, and the form to post one where the source can. */
 const Replies = ({ m, session, back, canTriage }: { m: MentionDetail; session: WebSession; back: string; canTriage: boolean }) => {
   const last = m.replies.at(-1)
+  const limit = findConnector(m.kind)?.reply?.maxGraphemes
   return (
     <>
       <h3>Replies at the source</h3>
@@ -57,7 +59,7 @@ const Replies = ({ m, session, back, canTriage }: { m: MentionDetail; session: W
           <input type="hidden" name="back" value={back} />
           {/* One key per rendered form: a double submit or a resent form posts once. */}
           <input type="hidden" name="key" value={crypto.randomUUID()} />
-          <label for="reply">Reply publicly as the source's account</label>
+          <label for="reply">Reply publicly as the source's account{limit ? <span class="hint"> (at most {limit} characters on {m.kind})</span> : null}</label>
           <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{last?.status === 'failed' ? last.text : ''}</textarea>
           <button type="submit">Post reply</button>
         </form>
