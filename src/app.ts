@@ -25,6 +25,7 @@ import { systemRouter } from './routes/system.ts'
 import { ticketsRouter } from './routes/tickets.ts'
 import { hooksRouter } from './routes/hooks.ts'
 import { viewsRouter } from './routes/views.ts'
+import { savedRepliesRouter } from './routes/saved-replies.ts'
 import { webhooksRouter } from './routes/webhooks.ts'
 import { workspacesRouter } from './routes/workspaces.ts'
 import { webRouter } from './web/router.tsx'
@@ -85,6 +86,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/integrations', integrationsRouter)
   app.route('/v1/reports', reportsRouter)
   app.route('/v1/views', viewsRouter)
+  app.route('/v1/saved-replies', savedRepliesRouter)
   app.route('/v1/classify', classifyRouter)
   app.route('/v1/sso', ssoRouter)
   app.route('/v1/rules', rulesRouter)

@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi'
 import type postgres from 'postgres'
 import type { Deps } from '../deps.ts'
-import type { Sql, Tx } from '../db/sql.ts'
+import { isUniqueViolation, type Sql, type Tx } from '../db/sql.ts'
 import { writeAudit, type Actor } from '../audit/audit.ts'
 import { AppError, conflict, notFound } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
@@ -54,7 +54,6 @@ export async function loadCustomer(sql: Sql | Tx, workspaceId: string, id: strin
 
 export const getCustomer = (deps: Deps, workspaceId: string, id: string) => loadCustomer(deps.sql, workspaceId, id)
 
-const isUniqueViolation = (e: unknown): e is postgres.PostgresError => (e as { code?: string })?.code === '23505'
 
 /** Unique violations on externalRef/email become a 409 that says which. */
 async function mapConflicts<T>(run: () => Promise<T>): Promise<T> {

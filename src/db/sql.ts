@@ -20,3 +20,6 @@ export function createSql(url: string, opts: SqlOptions = {}): Sql {
     connection: { application_name: 'earshot' },
   })
 }
+
+/** A unique constraint refused the write (SQLSTATE 23505): for the caller to say which name or key is taken. */
+export const isUniqueViolation = (e: unknown): e is postgres.PostgresError => (e as { code?: string } | null)?.code === '23505'

@@ -3,7 +3,7 @@
 // inside the ingesting transaction, with an audit entry under the rule's name.
 // Webhooks and match alerts then see the mentions as the rules left them.
 import type postgres from 'postgres'
-import type { Tx } from '../db/sql.ts'
+import { isUniqueViolation, type Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { MentionFilter, mentionFilterSql } from '../mentions/filter.ts'
@@ -47,7 +47,7 @@ export async function updateRule(deps: Deps, workspaceId: string, id: string, pa
       WHERE workspace_id = ${workspaceId} AND id = ${id}
       RETURNING ${columns(deps)}`
   } catch (err) {
-    throw (err as { code?: string }).code === '23505' ? conflict(`a rule named "${patch.name}" exists`) : err
+    throw isUniqueViolation(err) ? conflict(`a rule named "${patch.name}" exists`) : err
   }
   if (!rule) throw notFound('rule')
   return rule

@@ -35,12 +35,12 @@ export function describeIssues(error: z.ZodError): string {
 /** Whether the caller is app.js (wants JSON) rather than a plain form post (wants a redirect). */
 export const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json')
 
-/** Runs `work`; a validation error from the domain (a 400) re-renders the form with its message instead of an error page. */
+/** Runs `work`; a validation error or a conflict from the domain (a 400 or 409: a taken name, say) re-renders the form with its message instead of an error page. */
 export async function orForm<T>(work: () => Promise<T>, onInvalid: (message: string) => Response | Promise<Response>): Promise<T | Response> {
   try {
     return await work()
   } catch (e) {
-    if (e instanceof AppError && e.status === 400) return onInvalid(`${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`)
+    if (e instanceof AppError && (e.status === 400 || e.status === 409)) return onInvalid(`${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`)
     throw e
   }
 }

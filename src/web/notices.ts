@@ -7,6 +7,8 @@ const NOTICES: Record<string, string> = {
   'survey-saved': 'Survey saved.',
   'mention-updated': 'Mention updated.',
   'note-added': 'Note added.',
+  'saved-reply-saved': 'Saved reply saved.',
+  'saved-reply-deleted': 'Saved reply deleted.',
   'reply-sent': 'Reply posted at the source.',
   'reply-failed': 'The source did not take the reply; it is listed under Replies with the reason, and the form holds its text to try again.',
   'bulk-done': 'Done.',

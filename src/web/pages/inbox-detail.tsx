@@ -4,6 +4,7 @@ import { findConnector } from '../../../connectors/registry.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import type { MentionDetail } from '../../mentions/detail.ts'
 import { REPLY_MAX_CHARS } from '../../mentions/replies.ts'
+import { fillSavedReply, type SavedReply } from '../../mentions/saved-replies.ts'
 import type { Mention } from '../../mentions/shape.ts'
 import { Highlight } from '../highlight.tsx'
 import { CsrfField } from '../layout.tsx'
@@ -34,10 +35,17 @@ const ReplyStatus = ({ r }: { r: MentionDetail['replies'][number] }) => {
   return r.status === 'failed' ? <strong class="s-negative">not posted</strong> : <>sending (no answer from the source yet)</>
 }
 
+/** The current page with one more query parameter, for links that keep the inbox as it is. */
+const withParam = (href: string, key: string, value: string) => `${href}${href.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`
+
+type ReplyChoice = { savedReplies: SavedReply[]; chosenReply?: string }
+
 /** Public replies at the source, and the form to post one where the source can. */
-const Replies = ({ m, session, back, canTriage }: { m: MentionDetail; session: WebSession; back: string; canTriage: boolean }) => {
+const Replies = ({ m, session, back, canTriage, savedReplies, chosenReply }: { m: MentionDetail; session: WebSession; back: string; canTriage: boolean } & ReplyChoice) => {
   const last = m.replies.at(-1)
   const limit = findConnector(m.kind)?.reply?.maxGraphemes
+  const chosen = savedReplies.find((r) => r.id === chosenReply)
+  const draft = chosen ? fillSavedReply(chosen.body, m) : last?.status === 'failed' ? last.text : ''
   return (
     <>
       <h3>Replies at the source</h3>
@@ -60,8 +68,12 @@ const Replies = ({ m, session, back, canTriage }: { m: MentionDetail; session: W
           {/* One key per rendered form: a double submit or a resent form posts once. */}
           <input type="hidden" name="key" value={crypto.randomUUID()} />
           <label for="reply">Reply publicly as the source's account{limit ? <span class="hint"> (at most {limit} characters on {m.kind})</span> : null}</label>
-          <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{last?.status === 'failed' ? last.text : ''}</textarea>
+          <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{draft}</textarea>
           <button type="submit">Post reply</button>
+          <p class="hint">
+            {savedReplies.length ? <>Fill in a saved reply: {savedReplies.map((r, i) => <>{i ? ' · ' : ''}<a href={`${withParam(back, 'reply', r.id)}#reply`}><Txt s={r.name} /></a></>)} · </> : null}
+            <a href="/app/saved-replies">Manage saved replies</a>
+          </p>
         </form>
       )}
     </>
@@ -69,7 +81,7 @@ const Replies = ({ m, session, back, canTriage }: { m: MentionDetail; session: W
 }
 
 /** The right-hand pane of the inbox for the selected mention. */
-export function Detail({ m, session, back, terms, tickets }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[] }) {
+export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[] } & ReplyChoice) {
   const link = safeHttpUrl(m.url)
   const profile = safeHttpUrl(m.author.profileUrl)
   const canTriage = session.role !== 'viewer'
@@ -190,7 +202,7 @@ export function Detail({ m, session, back, terms, tickets }: { m: MentionDetail;
         </section>
       ) : null}
 
-      <Replies m={m} session={session} back={back} canTriage={canTriage} />
+      <Replies m={m} session={session} back={back} canTriage={canTriage} savedReplies={savedReplies} chosenReply={chosenReply} />
 
       <h3>Notes</h3>
       {m.notes.length ? (

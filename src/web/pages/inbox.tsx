@@ -7,6 +7,7 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { getMention } from '../../mentions/detail.ts'
 import { MENTION_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
+import { listSavedReplies } from '../../mentions/saved-replies.ts'
 import { listMentions } from '../../mentions/list.ts'
 import { createView, deleteView, getView, listViews, type SavedView } from '../../mentions/views.ts'
 import type { Mention } from '../../mentions/shape.ts'
@@ -184,13 +185,15 @@ async function inboxPage(c: Context<WebEnv>) {
   // Counting every match is O(matches); the first page must not wait for it,
   // so app.js fetches the counts after load (?counts=1 renders them without JS).
   const withCounts = c.req.query('counts') === '1'
-  const [page, stats, sources, detail, tickets, views] = await Promise.all([
+  const canReply = selectedId !== undefined && session.role !== 'viewer'
+  const [page, stats, sources, detail, tickets, views, savedReplies] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
     withCounts ? mentionStats(deps, ws, query.filter, c.var.inbox) : Promise.resolve(undefined),
     listSources(deps, ws, { limit: 200 }),
     selectedId ? getMention(deps, ws, selectedId) : Promise.resolve(undefined),
     selectedId && session.role !== 'viewer' ? listTickets(deps, ws, { status: ['open', 'planned', 'in_progress'], limit: LINKABLE_TICKETS }) : Promise.resolve(undefined),
     listViews(deps, ws),
+    canReply ? listSavedReplies(deps, ws) : Promise.resolve([]),
   ])
   const sortParam = query.sort === 'priority' ? undefined : query.sort
   const here = inboxHref(query.params, { sort: sortParam, cursor, m: selectedId })
@@ -232,7 +235,7 @@ async function inboxPage(c: Context<WebEnv>) {
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
         </section>
         <section aria-label="Detail">
-          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} /> : (
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={c.req.query('reply')} /> : (
             <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
           )}
         </section>

@@ -8,6 +8,7 @@ import { sourcesRouter } from './sources.tsx'
 import { surveysRouter } from './surveys.tsx'
 import { ticketsRouter } from './tickets.tsx'
 import { rulesRouter } from './rules.tsx'
+import { savedRepliesRouter } from './saved-replies.tsx'
 import { settingsRouter } from './settings.tsx'
 import { webhooksRouter } from './webhooks.tsx'
 
@@ -20,6 +21,7 @@ export const pageRouters: [string, Hono<WebEnv>][] = [
   ['/surveys', surveysRouter],
   ['/alerts', alertsRouter],
   ['/rules', rulesRouter],
+  ['/saved-replies', savedRepliesRouter],
   ['/webhooks', webhooksRouter],
   ['/settings', settingsRouter],
   ['/dashboard', dashboardRouter],
