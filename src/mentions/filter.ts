@@ -44,6 +44,8 @@ export const MentionFilter = z.strictObject({
   q: z.string().trim().min(1).max(200).optional(),
   /** Linked to a ticket that is done and not yet resolved here: time to tell the people who reported it. */
   followUp: flag.optional(),
+  /** Answered at its source from earshot: a reply that got out (`false`: none yet). */
+  answered: flag.optional(),
 })
 export type MentionFilter = z.infer<typeof MentionFilter>
 
@@ -135,6 +137,10 @@ export function mentionFilterSql(sql: AnySql, workspaceId: string, f: MentionFil
       WHERE tl.mention_id = ${m}.id AND t.status = 'done' AND t.workspace_id = ${workspaceId})`
     const open = sql`${m}.status NOT IN ('resolved', 'ignored', 'spam')`
     conds.push(f.followUp ? sql`(${open} AND ${linkedToDone})` : sql`NOT (${open} AND ${linkedToDone})`)
+  }
+  if (f.answered !== undefined) {
+    const replied = sql`EXISTS (SELECT 1 FROM mention_replies r WHERE r.mention_id = ${m}.id AND r.status = 'sent' AND r.workspace_id = ${workspaceId})`
+    conds.push(f.answered ? replied : sql`NOT ${replied}`)
   }
   return andAll(sql, conds)
 }

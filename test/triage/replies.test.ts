@@ -87,6 +87,21 @@ describe('replies at the source', () => {
     expect(row.external_id).toBe('2700000001')
   })
 
+  it('filters the inbox by answered or not, and a reply moves a kept page along', async () => {
+    const { mentionId, sourceId } = await githubIssue()
+    expect((await t.call('PATCH', `/v1/mentions/${mentionId}`, { body: { status: 'open' } })).status).toBe(200)
+    recordPosts(ISSUE_42_COMMENTS, () => HttpResponse.json(jsonFixture('github', 'create-comment.json'), { status: 201 }))
+    const ids = async (answered: string) =>
+      (await t.call('GET', `/v1/mentions?source=${sourceId}&answered=${answered}`)).data.items.map((m: { id: string }) => m.id)
+    expect(await ids('false')).toContain(mentionId)
+    expect(await ids('true')).not.toContain(mentionId)
+    // The status is already open, so only the reply itself can move the page the inbox keeps.
+    expect((await reply(mentionId, 'Fixed in 2.1.')).status).toBe(201)
+    expect(await ids('false')).not.toContain(mentionId)
+    expect(await ids('true')).toEqual([mentionId])
+    expect((await t.call('GET', `/v1/mentions?answered=maybe`)).status).toBe(400)
+  })
+
   it('refuses viewers, empty and overlong text, unknown ids and other workspaces, posting nothing', async () => {
     const { mentionId } = await githubIssue()
     expect((await reply(mentionId, 'hello', { key: viewer })).status).toBe(403)

@@ -105,6 +105,14 @@ function Filters({ q, sources }: { q: InboxQuery; sources: { id: string; name: s
         <input id="f-tag" name="tag" value={p.tag ?? ''} size={10} />
       </div>
       <div>
+        <label for="f-answered">Answered</label>
+        <select id="f-answered" name="answered">
+          <option value="">any</option>
+          <option value="false" selected={p.answered === 'false'}>not yet</option>
+          <option value="true" selected={p.answered === 'true'}>replied</option>
+        </select>
+      </div>
+      <div>
         <label for="f-sort">Sort</label>
         <select id="f-sort" name="sort">
           <option value="priority" selected={q.sort === 'priority'}>priority</option>
