@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts'
 import { MentionFilter, mentionFilterSql, type Fragment } from '../mentions/filter.ts'
 import { detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
 import { fireAlert } from './fire.ts'
+import { checkUnanswered } from './unanswered.ts'
 import { durationMs } from './schema.ts'
 
 // Ticks come every minute; a second instance's tick in the same minute must not re-evaluate.
@@ -18,7 +19,7 @@ interface PeriodicAlert {
   id: string
   workspaceId: string
   name: string
-  kind: 'spike' | 'negative_share'
+  kind: 'spike' | 'negative_share' | 'unanswered'
   channels: string[]
   filter: unknown
   cooldown: string
@@ -26,6 +27,8 @@ interface PeriodicAlert {
   minCount: number
   sensitivity: number
   minCustomerValue: number | null
+  replyWithin: string
+  createdAt: Date
   inEpisode: boolean
   lastFiredAt: Date | null
   lastEvaluatedAt: Date | null
@@ -37,7 +40,7 @@ export interface PeriodicResult {
 }
 
 /**
- * Evaluates every enabled spike and negative_share alert that is due. Each
+ * Evaluates every enabled spike, negative_share and unanswered alert that is due. Each
  * alert is evaluated under its row lock (SKIP LOCKED), so instances ticking
  * together split the work instead of doubling it.
  */
@@ -64,13 +67,15 @@ export async function evaluatePeriodicAlerts(deps: Deps): Promise<PeriodicResult
 async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore: Date): Promise<'skipped' | 'quiet' | 'fired'> {
   const [alert]: [PeriodicAlert?] = await tx`
     SELECT id, workspace_id AS "workspaceId", name, kind, channels, filter, cooldown, "window", min_count AS "minCount",
-           sensitivity, min_customer_value AS "minCustomerValue", in_episode AS "inEpisode", last_fired_at AS "lastFiredAt"
+           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", created_at AS "createdAt",
+           in_episode AS "inEpisode", last_fired_at AS "lastFiredAt"
     FROM alerts
     WHERE id = ${id} AND enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= ${dueBefore})
     FOR UPDATE SKIP LOCKED`
   if (!alert) return 'skipped'
   const filter = MentionFilter.safeParse(alert.filter)
   if (!filter.success) return 'skipped'
+  if (alert.kind === 'unanswered') return checkUnanswered(tx, alert, (f) => conditions(tx, alert, f), filter.data, now)
   const where = conditions(tx, alert, filter.data)
   const windowS = durationMs(alert.window) / 1000
   const x = alert.kind === 'spike' ? await spikeExplanation(tx, alert, where, now, windowS) : await shareExplanation(tx, alert, where, now, windowS)

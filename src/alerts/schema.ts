@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { MentionFilter } from '../mentions/filter.ts'
 
-export const ALERT_KINDS = ['spike', 'negative_share', 'match'] as const
+export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered'] as const
 export const ALERT_WINDOWS = ['15m', '1h', '1d'] as const
 
 const DURATION = /^(\d{1,5})([smhd])$/
@@ -37,6 +37,11 @@ const fields = {
   onlyNew: z.boolean(),
   /** Only mentions from customers whose value is at least this. */
   minCustomerValue: z.number().min(0).nullable(),
+  /** unanswered: how long a matching mention may wait for a reply at its source. */
+  replyWithin: z
+    .string()
+    .refine((s) => DURATION.test(s) && durationMs(s) >= 5 * UNIT_MS.m && durationMs(s) <= 7 * UNIT_MS.d, 'a duration such as 30m, 2h, 1d; from 5m to 7d')
+    .openapi({ example: '2h' }),
 }
 
 export const NewAlert = z
@@ -52,6 +57,7 @@ export const NewAlert = z
     sensitivity: fields.sensitivity.default(3),
     onlyNew: fields.onlyNew.default(false),
     minCustomerValue: fields.minCustomerValue.default(null),
+    replyWithin: fields.replyWithin.default('2h'),
   })
   .refine((a) => a.kind === 'match' || !a.onlyNew, { message: 'onlyNew applies to match alerts', path: ['onlyNew'] })
 export type NewAlert = z.infer<typeof NewAlert>
@@ -67,6 +73,7 @@ export const AlertPatch = z.strictObject({
   sensitivity: fields.sensitivity.optional(),
   onlyNew: fields.onlyNew.optional(),
   minCustomerValue: fields.minCustomerValue.optional(),
+  replyWithin: fields.replyWithin.optional(),
 })
 export type AlertPatch = z.infer<typeof AlertPatch>
 
@@ -80,6 +87,12 @@ export const ExplanationSchema = z
     samples: z.number(),
   })
   .openapi('AlertExplanation')
+
+/** An unanswered alert's last check: how many matching mentions are past their reply time, and the longest wait. */
+export const UnansweredCheckSchema = z
+  .object({ waiting: z.number().int(), oldestMinutes: z.number().nullable(), replyWithin: z.string() })
+  .openapi('UnansweredCheck')
+export type UnansweredCheck = z.infer<typeof UnansweredCheckSchema>
 
 export const Alert = z
   .object({
@@ -95,10 +108,11 @@ export const Alert = z
     sensitivity: z.number(),
     onlyNew: z.boolean(),
     minCustomerValue: z.number().nullable(),
+    replyWithin: z.string(),
     inEpisode: z.boolean(),
     lastFiredAt: z.date().nullable(),
     lastEvaluatedAt: z.date().nullable(),
-    lastEvaluation: ExplanationSchema.nullable(),
+    lastEvaluation: z.union([ExplanationSchema, UnansweredCheckSchema]).nullable(),
     createdAt: z.date(),
     updatedAt: z.date(),
   })

@@ -30,9 +30,12 @@ const Mention = z.looseObject({
 })
 const Alert = z.looseObject({
   alert: z.looseObject({ name: z.string(), kind: z.string() }),
-  explanation: z.looseObject({ observed: z.number(), expected: z.number(), threshold: z.number() }).nullish(),
+  explanation: z.record(z.string(), z.unknown()).nullish(),
   mention: Mention.nullish(),
 })
+// What each kind of alert says about why it fired.
+const Anomaly = z.looseObject({ observed: z.number(), expected: z.number(), threshold: z.number() })
+const Overdue = z.looseObject({ waiting: z.number(), replyWithin: z.string(), oldestMinutes: z.number().nullable() })
 const Response = z.looseObject({ score: z.number(), comment: z.string().nullish(), surveyKind: z.string().nullish() })
 const Ticket = z.looseObject({ title: z.string(), status: z.string(), externalUrl: z.string().nullish() })
 const Digest = z.looseObject({
@@ -62,6 +65,14 @@ function mentionBlocks(m: z.infer<typeof Mention>): Block[] {
 
 const round = (n: number) => Math.round(n * 100) / 100
 
+function explainAlert(x: unknown): string | undefined {
+  const anomaly = Anomaly.safeParse(x)
+  if (anomaly.success) return `observed ${round(anomaly.data.observed)} · expected ${round(anomaly.data.expected)} · threshold ${round(anomaly.data.threshold)}`
+  const overdue = Overdue.safeParse(x)
+  if (overdue.success) return `${overdue.data.waiting} waiting for a reply over ${escapeSlack(overdue.data.replyWithin)}${overdue.data.oldestMinutes !== null ? ` · the oldest ${overdue.data.oldestMinutes} min` : ''}`
+  return undefined
+}
+
 /** The Slack incoming-webhook body for an event: a fallback `text` plus blocks. */
 export function renderSlackMessage(event: EventEnvelope): { text: string; blocks: Block[] } {
   const { type, data } = event
@@ -75,8 +86,8 @@ export function renderSlackMessage(event: EventEnvelope): { text: string; blocks
     if (!a.success) return { text: 'Alert fired', blocks: [section('*Alert fired*')] }
     const name = escapeSlack(clip(a.data.alert.name, 200))
     const blocks = [section(`:rotating_light: *Alert fired: ${name}* (${escapeSlack(a.data.alert.kind)})`)]
-    const x = a.data.explanation
-    if (x) blocks.push(context(`observed ${round(x.observed)} · expected ${round(x.expected)} · threshold ${round(x.threshold)}`))
+    const why = explainAlert(a.data.explanation)
+    if (why) blocks.push(context(why))
     if (a.data.mention) blocks.push(...mentionBlocks(a.data.mention))
     return { text: `Alert fired: ${name}`, blocks }
   }

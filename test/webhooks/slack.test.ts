@@ -37,6 +37,17 @@ describe('Slack messages', () => {
     expect(JSON.stringify(msg.blocks)).toContain('observed 42 · expected 7.12 · threshold 18.5')
   })
 
+  it('shows the mention of a match alert and says how long an unanswered one has waited', () => {
+    const mention = { title: 'Export crashes', text: 'it crashes', sourceKind: 'github', author: { handle: 'octo' } }
+    const match = JSON.stringify(renderSlackMessage(envelope('alert.fired', { alert: { name: 'Big accounts', kind: 'match' }, explanation: { matched: 2, mentionId: 'x' }, mention })).blocks)
+    expect(match).toContain('Export crashes')
+    const overdue = renderSlackMessage(
+      envelope('alert.fired', { alert: { name: 'Reply in 2h', kind: 'unanswered' }, explanation: { waiting: 3, replyWithin: '2h', oldestMinutes: 185, mentionId: 'x' }, mention }),
+    )
+    expect(JSON.stringify(overdue.blocks)).toContain('3 waiting for a reply over 2h · the oldest 185 min')
+    expect(JSON.stringify(overdue.blocks)).toContain('Export crashes')
+  })
+
   it('renders survey responses and ticket changes readably', () => {
     expect(renderSlackMessage(envelope('survey_response.created', { score: 3, comment: 'meh', surveyKind: 'nps' })).text).toBe('New NPS response: 3')
     const ticket = renderSlackMessage(envelope('ticket.updated', { title: 'Export crashes', status: 'done', externalUrl: 'https://github.com/o/r/issues/1' }))

@@ -18,10 +18,25 @@ const KIND_LABELS: Record<Alert['kind'], string> = {
   spike: 'Spike in volume',
   negative_share: 'Jump in negative share',
   match: 'Each matching mention',
+  unanswered: 'A mention waits too long for a reply',
 }
 // Webhook URLs can carry their own credentials (chat incoming hooks), and only admins may read them: agents see the description or the host.
 const channelLabel = (w: { description: string | null; url: string }) => w.description || new URL(w.url).host
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))
+
+/** The last check in words: the count against its baseline, or what waits for a reply. */
+function lastCheck(a: Alert): string {
+  const x = a.lastEvaluation
+  if (!x) return '—'
+  if ('waiting' in x) return x.waiting ? `${x.waiting} waiting over ${x.replyWithin}, the oldest ${x.oldestMinutes} min` : `none waiting over ${x.replyWithin}`
+  return `${num(x.observed)} against ${num(x.expected)} expected`
+}
+
+/** What the kind checks, beyond the filter. */
+function kindDetail(a: Alert): string | null {
+  if (a.kind === 'unanswered') return `a reply within ${a.replyWithin}`
+  return a.kind === 'match' ? null : `${a.window}, sensitivity ${a.sensitivity}, at least ${a.minCount} mentions`
+}
 
 /** What the alert watches, in words: its filter's parts. */
 function watching(a: Alert, sourceNames: Map<string, string>): string {
@@ -45,6 +60,7 @@ function alertInput(form: Form) {
     sensitivity: optionalNumber('sensitivity'),
     onlyNew: kind === 'match' ? field(form, 'onlyNew') === 'true' : undefined,
     minCustomerValue: optionalNumber('minCustomerValue') ?? null,
+    replyWithin: field(form, 'replyWithin') || undefined,
   })
 }
 
@@ -70,11 +86,11 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
             {alerts.map((a) => (
               <tr>
                 <td><a href={`/app/alerts/${a.id}`}><Txt s={a.name} /></a></td>
-                <td>{KIND_LABELS[a.kind]}{a.kind === 'match' ? null : <span class="hint"> · {a.window}</span>}</td>
+                <td>{KIND_LABELS[a.kind]}{kindDetail(a) ? <span class="hint"> · {kindDetail(a)}</span> : null}</td>
                 <td><Txt s={watching(a, sourceNames)} /></td>
                 <td>{!a.enabled ? 'paused' : a.inEpisode ? <span class="badge s-negative">firing</span> : 'on'}</td>
                 <td>{when(a.lastFiredAt)}</td>
-                <td class="hint">{a.lastEvaluation ? `${num(a.lastEvaluation.observed)} against ${num(a.lastEvaluation.expected)} expected` : '—'}</td>
+                <td class="hint">{lastCheck(a)}</td>
               </tr>
             ))}
             {alerts.length === 0 ? <tr><td colspan={6} class="hint">No alerts yet.</td></tr> : null}
@@ -112,6 +128,10 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
                 <input id="alert-min" name="minCount" type="number" min={1} value={v('minCount') || '5'} />
               </div>
               <div>
+                <label for="alert-within">Reply within <span class="hint">(waits too long)</span></label>
+                <input id="alert-within" name="replyWithin" value={v('replyWithin') || '2h'} size={6} placeholder="2h" />
+              </div>
+              <div>
                 <label for="alert-cooldown">Quiet for at least</label>
                 <input id="alert-cooldown" name="cooldown" value={v('cooldown') || '1h'} size={6} placeholder="1h" />
               </div>
@@ -145,10 +165,10 @@ async function detailPage(c: Context<WebEnv>, id: string) {
       <h1><Txt s={alert.name} /> <span class="hint">{KIND_LABELS[alert.kind]}</span></h1>
       <dl class="kv card">
         <dt>Watching</dt><dd><Txt s={watching(alert, new Map(sources.items.map((s) => [s.id, s.name])))} /></dd>
-        {alert.kind === 'match' ? null : <><dt>Window</dt><dd>{alert.window}, sensitivity {alert.sensitivity}, at least {alert.minCount} mentions</dd></>}
+        {kindDetail(alert) ? <><dt>{alert.kind === 'unanswered' ? 'Promise' : 'Window'}</dt><dd>{kindDetail(alert)}</dd></> : null}
         <dt>Quiet for</dt><dd>{alert.cooldown}</dd>
         <dt>Status</dt><dd>{alert.enabled ? (alert.inEpisode ? 'firing' : 'on') : 'paused'}</dd>
-        <dt>Last check</dt><dd>{when(alert.lastEvaluatedAt)}{alert.lastEvaluation ? ` — ${num(alert.lastEvaluation.observed)} against ${num(alert.lastEvaluation.expected)} expected` : ''}</dd>
+        <dt>Last check</dt><dd>{when(alert.lastEvaluatedAt)}{alert.lastEvaluation ? ` — ${lastCheck(alert)}` : ''}</dd>
       </dl>
       {session.role === 'viewer' ? null : (
         <div class="actions">
