@@ -193,6 +193,7 @@ async function main() {
         '/v1/mentions?assignee=unassigned&intent=bug_report&since=7d&limit=50',
         `/v1/mentions?status=new,open&sentiment=negative&source=${src[1]},${src[2]}&limit=50`,
       ],
+      answered: ['/v1/mentions?answered=false&sentiment=negative&limit=50', '/v1/mentions?answered=false&status=new,open&sort=newest&limit=50', '/v1/mentions?answered=true&limit=50'],
       search: ['export crash', 'login', '"billing page" slow', 'dark mode', 'sync stuck', 'cancelling subscription', 'webhooks error'].map(
         (q) => `/v1/mentions?q=${encodeURIComponent(q)}&limit=50`,
       ),
@@ -202,6 +203,7 @@ async function main() {
     const counts = {
       kept: ['/v1/mentions/stats?status=new,open', '/v1/mentions/stats', '/v1/mentions/stats?status=new&sentiment=negative', `/v1/mentions/stats?source=${src[3]}`],
       scanned: ['/v1/mentions/stats?since=30d', '/v1/mentions/stats?intent=bug_report', `/v1/mentions/stats?status=new,open&assignee=unassigned`],
+      unanswered: ['/v1/mentions/stats?answered=false&sentiment=negative', '/v1/mentions/stats?answered=false&status=new,open&since=7d'],
     }
     const triaged = (await fetch(`${base}/v1/mentions?limit=50`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) => r.json())) as { items: { id: string }[] }
     const writes = { perSecond: 10, mentionIds: triaged.items.map((m) => m.id) }
@@ -214,11 +216,13 @@ async function main() {
       { name: 'inbox, default page, built for every request', target: 'p95 ≤ 20 ms', paths: inboxPaths.default, opts: { fresh: true } },
       { name: 'inbox, filtered page', target: 'p95 ≤ 20 ms', paths: inboxPaths.filtered },
       { name: 'inbox, filtered page, built for every request', target: 'p95 ≤ 20 ms', paths: inboxPaths.filtered, opts: { fresh: true } },
+      { name: 'inbox, answered or not yet (answered=false / true), built for every request', target: 'p95 ≤ 20 ms', paths: inboxPaths.answered, opts: { fresh: true } },
       { name: 'full-text search', target: 'p95 ≤ 50 ms', paths: inboxPaths.search },
       { name: 'full-text search, built for every request', target: 'p95 ≤ 50 ms', paths: inboxPaths.search, opts: { fresh: true } },
       { name: 'inbox counts, by status / sentiment / source', target: '—', paths: counts.kept },
       { name: 'inbox counts, by status / sentiment / source, while 10 mentions/s are triaged', target: '—', paths: counts.kept, opts: { writes } },
       { name: 'inbox counts, other filters, while 10 mentions/s are triaged', target: '—', paths: counts.scanned, opts: { writes } },
+      { name: 'inbox counts, not answered yet, while 10 mentions/s are triaged', target: '—', paths: counts.unanswered, opts: { writes } },
       { name: 'ticket detail', target: '—', paths: seeded.ticketIds.slice(0, 50).map((id) => `/v1/tickets/${id}`) },
       { name: 'issue report (500 tickets, last 30 days)', target: '≤ 200 ms', paths: ['/v1/reports/issues', '/v1/reports/issues?sort=trend', '/v1/reports/issues?format=csv'] },
       {

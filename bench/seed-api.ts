@@ -2,7 +2,7 @@
 // generate_series, so 1M rows take minutes, not hours): 20 sources, 50k
 // customers with identities, N mentions of product-feedback text (mostly
 // English, some German/Spanish/French, ~2% syndicated near-duplicates), 500
-// tickets with links. Deterministic: setseed() fixes every random() call.
+// tickets with links, replies to one mention in twenty. Deterministic: setseed() fixes every random() call.
 import { migrate } from '../src/db/migrate.ts'
 import type { Sql } from '../src/db/sql.ts'
 import { silentLogger } from '../src/logger.ts'
@@ -138,6 +138,13 @@ export async function seedApiData(sql: Sql, workspaceId: string, counts: SeedCou
       FROM mentions m WHERE m.workspace_id = ${workspaceId} AND random() < ${(counts.tickets * 100) / counts.mentions}
     ) x`
   log(`tickets: ${counts.tickets}`)
+  // One mention in twenty answered at its source, within six hours.
+  await sql`
+    INSERT INTO mention_replies (workspace_id, mention_id, author, body, status, created_at, sent_at)
+    SELECT ${workspaceId}, m.id, 'support', 'Thanks, we are on it.', 'sent', at, at
+    FROM mentions m, LATERAL (SELECT m.published_at + random() * interval '6 hours' AS at) x
+    WHERE m.workspace_id = ${workspaceId} AND m.duplicate_of IS NULL AND random() < 0.05`
+  log('replies')
   await sql`VACUUM ANALYZE`
   return { sourceIds, ticketIds: tickets.map((t) => t.id) }
 }

@@ -99,7 +99,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     topAuthors(deps, workspaceId, where),
     aggregating(deps.sql, (tx) => tx<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
     sql<{ id: string; name: string; kind: string }[]>`SELECT id, name, kind FROM sources WHERE workspace_id = ${workspaceId}`,
-    firstReplies(deps, workspaceId, where),
+    firstReplies(deps, workspaceId, where, since),
   ])
 
   const index = new Map(starts.map((s, i) => [s.getTime(), i]))
@@ -155,15 +155,19 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
 
 const minutes = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10)
 
-/** Time from each answered mention's posting to its first reply that got out; driven from the replies, which are few. */
-async function firstReplies(deps: Deps, workspaceId: string, where: Fragment) {
+/**
+ * Time from each answered mention's posting to its first reply that got out.
+ * Driven from the replies sent since the period began, which are few; every
+ * reply to a mention of the period was sent after it.
+ */
+async function firstReplies(deps: Deps, workspaceId: string, where: Fragment, since: Date) {
   const [row] = await deps.sql<{ mentions: number; median: number | null; p90: number | null }[]>`
     SELECT count(*)::int AS mentions,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) AS median, percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) AS p90
     FROM (
       SELECT extract(epoch FROM min(r.sent_at) - m.published_at) / 60 AS wait
       FROM mention_replies r JOIN mentions m ON m.id = r.mention_id
-      WHERE r.workspace_id = ${workspaceId} AND r.status = 'sent' AND ${where}
+      WHERE r.workspace_id = ${workspaceId} AND r.status = 'sent' AND r.sent_at >= ${since} AND ${where}
       GROUP BY m.id, m.published_at
     ) answered`
   return { mentions: row.mentions, median: minutes(row.median), p90: minutes(row.p90) }
