@@ -44,7 +44,7 @@ const { enrich } = await import('../src/enrich/index.ts')
 const imported = performance.now() - t0
 enrich({ text: 'warm up: the first call decodes every model', kind: 'x' })
 enrich({ text: 'Das ist ein Test. C’est un test.', kind: 'x' })
-enrich({ text: 'bug in the issue tracker', kind: 'github' })
+enrich({ text: 'Bug in the issue tracker\nit crashes', kind: 'github' })
 const loaded = performance.now() - t0
 
 const { SentimentAnalyzer } = require('natural/lib/natural/sentiment/index.js')

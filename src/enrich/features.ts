@@ -4,7 +4,7 @@
 // shared one (emoji, names, loanwords and punctuation carry across
 // languages). No strings are built per n-gram: hashes roll over char codes.
 import { NEGATORS } from './cues.ts'
-import type { Token } from './tokenize.ts'
+import { tokenize, type Token } from './tokenize.ts'
 
 const FNV = 0x01000193
 const SEED_WORD = 0x2f1b3c4d
@@ -14,6 +14,7 @@ const SEED_CHAR = 0x6c8e9cf5
 const SEED_HAN = 0x3c6ef372
 const SEED_DENSE = 0x7f4a7c15
 const SEED_TITLE = 0x4cf5ad43
+const SEED_HEADING = 0x3a9e1c27
 
 /** What a raw hash is, so a projection can leave some kinds out. */
 const PLAIN = 0
@@ -60,7 +61,7 @@ export class HashedText {
 
 const grow = <A extends Int32Array | Float32Array | Uint8Array>(a: A, b: A) => (b.set(a), b)
 
-/** A reusable sparse vector: parallel arrays, `n` used entries. `tok` maps each entry to the token that produced it (-1: a dense feature, -2: a bias). */
+/** A reusable sparse vector: parallel arrays, `n` used entries. `tok` maps each entry to the token that produced it (-1: a dense or whole-text feature, -2: a bias). */
 export class FeatureVector {
   idx = new Int32Array(4096)
   val = new Float32Array(4096)
@@ -100,6 +101,8 @@ export interface FeatureOptions {
   charGrams?: boolean
   /** Only features of the first this many tokens (default all): an issue's opening says what it is, its logs and stack traces blur it. */
   maxTokens?: number
+  /** Raw hashes read from the whole text whatever maxTokens says (see headingHashes), weighed like the text features. */
+  extra?: number[]
 }
 
 /**
@@ -169,6 +172,23 @@ export function hashTokens(tokens: Token[], titleTokens: number, out: HashedText
   if (han.length) flushHan()
 }
 
+// A Markdown heading or a line that is bold and nothing else: how issue templates mark their sections.
+const HEADING_LINE = /^(?:#{1,6} +(.+?)|\*\*([^*\n]+?)\*\*:?|__([^_\n]+?)__:?)[ \t]*$/gm
+
+/**
+ * Hashes of the words of an issue's section headings ("### Steps to reproduce",
+ * "**Describe the solution you'd like**"), in their own space apart from body
+ * words. Read from the whole text: an issue's template says what kind of issue
+ * it is even where its opening is a log.
+ */
+export function headingHashes(text: string): number[] {
+  const out: number[] = []
+  for (const m of text.matchAll(HEADING_LINE)) {
+    for (const tok of tokenize(m[1] ?? m[2] ?? m[3])) if (tok.kind === 'word') out.push(hashString(tok.norm, SEED_HEADING))
+  }
+  return out
+}
+
 /** Place raw hashes into one model's table. Sparse values are L2-normalized so long and short texts live on one scale. */
 export function project(text: HashedText, opts: FeatureOptions, out: FeatureVector): void {
   out.reset()
@@ -183,6 +203,10 @@ export function project(text: HashedText, opts: FeatureOptions, out: FeatureVect
     const h = text.h[i]
     if (lseed) out.push(fmix(h ^ lseed) & mask, 1, text.tok[i])
     out.push(fmix(h) & mask, 1, text.tok[i])
+  }
+  for (const h of opts.extra ?? []) {
+    if (lseed) out.push(fmix(h ^ lseed) & mask, 1, -1)
+    out.push(fmix(h) & mask, 1, -1)
   }
   const perSpace = lseed ? out.n / 2 : out.n
   const norm = perSpace ? 1 / Math.sqrt(perSpace) : 0

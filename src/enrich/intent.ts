@@ -3,11 +3,12 @@
 // (models/intent.ts) that also see the cue-phrase rules and the rating;
 // praise and churn_risk have no training data and come from cues plus tone.
 import { INTENT_MODELS, ISSUE_MODELS } from '../../models/intent.ts'
-import { FeatureVector, project, type HashedText } from './features.ts'
+import { titleVector } from './embed.ts'
+import { FeatureVector, headingHashes, project, type FeatureOptions, type HashedText } from './features.ts'
 import { CUE_LABELS, STRONG_PRICING, intentDense } from './intent-rules.ts'
 import { MultiLinearModel } from './linear.ts'
 
-export const INTENT_VERSION = 5
+export const INTENT_VERSION = 6
 
 export const INTENT_LABELS = ['bug_report', 'feature_request', 'question', 'praise', 'complaint', 'pricing', 'churn_risk', 'other'] as const
 export type IntentLabel = (typeof INTENT_LABELS)[number]
@@ -39,8 +40,17 @@ const MODEL_LANGS = new Set(['en', 'fr'])
 /** Source kinds whose items are issue-tracker tickets. */
 const ISSUE_KINDS = new Set(['github', 'gitlab', 'jira', 'linear'])
 /** The issue trio reads an issue's title and opening only (0.73 → 0.78 macro-F1 in cross-validation on the training side). */
-export const ISSUE_TOKENS = 100
+const ISSUE_TOKENS = 100
 const fv = new FeatureVector()
+
+/**
+ * What the issue trio sees, shared with training: the words of the first
+ * ISSUE_TOKENS tokens without char n-grams, the template headings of the
+ * whole issue, and the cue features followed by the title's mean word vector.
+ */
+export function issueProjection(text: string, dense: number[], bits: number): FeatureOptions {
+  return { bits, lang: 0, dense: [...dense, ...titleVector(text)], title: true, charGrams: false, maxTokens: ISSUE_TOKENS, extra: headingHashes(text) }
+}
 
 const round = (v: number) => Math.round(v * 1000) / 1000
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
@@ -55,7 +65,7 @@ export function detectIntents(input: IntentInput): IntentScore[] {
   generalLabels.forEach((label, i) => scores.set(label, sigmoid(logits[i] + shifts[i])))
   if (input.kind && ISSUE_KINDS.has(input.kind)) {
     // A ticket is one of bug / feature / question: the best of the trio wins, the other two drop below 0.5.
-    project(input.hashed, { bits: issues.bits, lang: 0, dense, title: true, charGrams: false, maxTokens: ISSUE_TOKENS }, fv)
+    project(input.hashed, issueProjection(input.text, dense, issues.bits), fv)
     issues.score(fv, logits)
     let best = 0
     for (let i = 1; i < issueLabels.length; i++) if (logits[i] > logits[best]) best = i

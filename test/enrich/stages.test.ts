@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { hashTokens, HashedText } from '../../src/enrich/features.ts'
+import { titleVector, TITLE_DIMS } from '../../src/enrich/embed.ts'
+import { hashTokens, HashedText, headingHashes } from '../../src/enrich/features.ts'
 import { stemGreek } from '../../src/enrich/greek.ts'
 import { detectIntents } from '../../src/enrich/intent.ts'
 import { detectLang } from '../../src/enrich/lang.ts'
@@ -175,6 +176,27 @@ describe('intent', () => {
   it('gives an issue exactly one of bug / feature / question', () => {
     const labels = intents('How do I configure the proxy?\n\nI could not find it in the docs, is there an option for it?', 0, 'github')
     expect(labels.filter((l) => ['bug_report', 'feature_request', 'question'].includes(l))).toEqual(['question'])
+  })
+
+  it('reads the section headings of an issue template, not code or inline bold', () => {
+    const issue = normalizeText('Crash on start\n\n### Steps to reproduce\n1. run it\n\n**Expected behavior**\nno **crash** here\n```\n#include <iostream>\n```')
+    // steps, to, reproduce, expected, behavior
+    expect(headingHashes(issue)).toHaveLength(5)
+    expect(headingHashes('The app crashes when I **click** save')).toEqual([])
+  })
+
+  it("averages the title's word vectors into one unit vector", () => {
+    const norm = (v: number[]) => Math.hypot(...v)
+    const crash = titleVector('App crashes on startup\nbody words do not count')
+    expect(crash).toHaveLength(TITLE_DIMS)
+    expect(norm(crash)).toBeCloseTo(1, 6)
+    expect(titleVector('App CRASHES on startup\nsomething else entirely')).toEqual(crash)
+    // Related titles point closer together than unrelated ones.
+    const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0)
+    expect(cosine(crash, titleVector('Program freezes when launching\n'))).toBeGreaterThan(cosine(crash, titleVector('Please add dark mode\n')))
+    // No title line, or no word with a vector: all zeros.
+    expect(titleVector('App crashes on startup').every((x) => x === 0)).toBe(true)
+    expect(titleVector('qxzvbnm wplkjh\nbody').every((x) => x === 0)).toBe(true)
   })
 
   it('falls back to other', () => {
