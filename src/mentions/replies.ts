@@ -11,6 +11,7 @@ import { UpstreamError } from '../net/errors.ts'
 import type { HttpClient } from '../net/http-client.ts'
 import { createSourceHttpClient } from '../scheduler/http.ts'
 import { openConfig } from '../sources/source-secrets.ts'
+import { announceReply } from '../webhooks/announce.ts'
 import { patchMention } from './update.ts'
 
 export const REPLY_MAX_CHARS = 5000
@@ -117,6 +118,7 @@ export async function sendReply(deps: Deps, workspaceId: string, mentionId: stri
       UPDATE mention_replies SET status = 'sent', external_id = ${outcome.externalId}, url = ${outcome.url}, error = ${outcome.error}, sent_at = now()
       WHERE id = ${started.id} RETURNING ${replyColumns(tx)}`
     await writeAudit(tx, workspaceId, actor, [{ entity: 'mention', entityId: mentionId, action: 'replied', changes: { replyId: done.id, url: outcome.url } }])
+    await announceReply(tx, workspaceId, mentionId, { id: done.id, author: done.author, text: done.text, url: done.url, sentAt: done.sentAt })
     return done
   })
   if (target.status === 'new') await patchMention(deps, workspaceId, mentionId, { status: 'open' }, actor)

@@ -13,6 +13,13 @@ export async function announceMentions(tx: Sql | Tx, workspaceId: string, type: 
   return enqueueEvents(tx, workspaceId, payloads.map((data) => ({ type, data: { ...data } })), at)
 }
 
+/** Queues `mention.replied`: the reply as it went out, with the mention it answers (call in the transaction that records it as sent). */
+export async function announceReply(tx: Sql | Tx, workspaceId: string, mentionId: string, reply: { id: string; author: string; text: string; url: string | null; sentAt: Date | null }) {
+  if (!(await hasSubscribers(tx, workspaceId, 'mention.replied'))) return 0
+  const [mention] = await loadMentionPayloads(tx, workspaceId, [mentionId])
+  return enqueueEvent(tx, workspaceId, 'mention.replied', { reply, mention })
+}
+
 /**
  * Queues `ticket.updated` for a ticket whose status (or anything else) just
  * changed. When it became done, the payload says how many linked mentions

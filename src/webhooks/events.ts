@@ -1,7 +1,7 @@
 import type { Sql, Tx } from '../db/sql.ts'
 import { renderSlackMessage } from './slack.ts'
 
-export const EVENT_TYPES = ['mention.created', 'mention.updated', 'alert.fired', 'survey_response.created', 'ticket.updated', 'digest.daily'] as const
+export const EVENT_TYPES = ['mention.created', 'mention.updated', 'mention.replied', 'alert.fired', 'survey_response.created', 'ticket.updated', 'digest.daily'] as const
 /** What webhooks subscribe to, and `webhook.test`, which goes only to the webhook it tests. */
 export type EventType = (typeof EVENT_TYPES)[number] | 'webhook.test'
 

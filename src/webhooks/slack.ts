@@ -36,6 +36,10 @@ const Alert = z.looseObject({
 // What each kind of alert says about why it fired.
 const Anomaly = z.looseObject({ observed: z.number(), expected: z.number(), threshold: z.number() })
 const Overdue = z.looseObject({ waiting: z.number(), replyWithin: z.string(), oldestMinutes: z.number().nullable() })
+const Replied = z.looseObject({
+  reply: z.looseObject({ author: z.string(), text: z.string(), url: z.string().nullish() }),
+  mention: Mention.nullish(),
+})
 const Response = z.looseObject({ score: z.number(), comment: z.string().nullish(), surveyKind: z.string().nullish() })
 const Ticket = z.looseObject({ title: z.string(), status: z.string(), externalUrl: z.string().nullish() })
 const Digest = z.looseObject({
@@ -80,6 +84,17 @@ export function renderSlackMessage(event: EventEnvelope): { text: string; blocks
     const m = Mention.safeParse(data)
     const title = type === 'mention.created' ? 'New mention' : 'Mention updated'
     return { text: title, blocks: [section(`*${title}*`), ...(m.success ? mentionBlocks(m.data) : [])] }
+  }
+  if (type === 'mention.replied') {
+    const r = Replied.safeParse(data)
+    if (!r.success) return { text: 'Reply posted', blocks: [section('*Reply posted*')] }
+    const { reply, mention } = r.data
+    const who = escapeSlack(clip(reply.author, 80))
+    const blocks = [section(`:speech_balloon: *${who} replied*${mention?.sourceKind ? ` on ${escapeSlack(mention.sourceKind)}` : ''}`), section(`>${escapeSlack(clip(reply.text)).replace(/\n/g, '\n>')}`)]
+    const link = slackLink(reply.url, 'Open the reply')
+    if (link) blocks.push(context(link))
+    if (mention) blocks.push(...mentionBlocks(mention))
+    return { text: `${who} replied`, blocks }
   }
   if (type === 'alert.fired') {
     const a = Alert.safeParse(data)

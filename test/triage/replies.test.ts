@@ -87,6 +87,22 @@ describe('replies at the source', () => {
     expect(row.external_id).toBe('2700000001')
   })
 
+  it('tells webhooks subscribed to mention.replied what went out, and a Slack channel who replied', async () => {
+    const hook = await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/replies', events: ['mention.replied'], format: 'slack' } })
+    expect(hook.status, JSON.stringify(hook.data)).toBe(201)
+    const { mentionId } = await githubIssue()
+    recordPosts(ISSUE_42_COMMENTS, () => HttpResponse.json(jsonFixture('github', 'create-comment.json'), { status: 201 }))
+    const res = await reply(mentionId, 'Fixed in 2.1 <script>, thanks!')
+    const [delivery] = await t.sql<{ event_type: string; body: string }[]>`SELECT event_type, body FROM webhook_deliveries WHERE webhook_id = ${hook.data.id}`
+    expect(delivery.event_type).toBe('mention.replied')
+    const body = JSON.stringify(JSON.parse(delivery.body))
+    expect(body).toContain('test agent replied')
+    expect(body).toContain('Fixed in 2.1 &lt;script&gt;, thanks!')
+    expect(body).toContain(`<${res.data.url}|Open the reply>`)
+    expect(body).toContain('Export crashes with large files')
+    expect((await t.call('DELETE', `/v1/webhooks/${hook.data.id}`)).status).toBe(204)
+  })
+
   it('filters the inbox by answered or not, and a reply moves a kept page along', async () => {
     const { mentionId, sourceId } = await githubIssue()
     expect((await t.call('PATCH', `/v1/mentions/${mentionId}`, { body: { status: 'open' } })).status).toBe(200)
