@@ -50,6 +50,8 @@ export const MentionReport = z
       ratePct: z.number().nullable(),
       medianMinutes: z.number().nullable(),
       p90Minutes: z.number().nullable(),
+      /** Who gave those first replies: most first, then fastest (the name at the time: key, member or rule). */
+      byAuthor: z.array(z.object({ author: z.string(), mentions: z.number().int(), medianMinutes: z.number() })),
     }),
     /** Most mentions first, then reach: who talks about you most (handles compared without case or @). */
     authors: z.array(Share.extend({ platform: z.string(), handle: z.string(), name: z.string().nullable(), followers: z.number().int().nullable(), lastAt: z.date() })),
@@ -148,7 +150,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     kinds: ranked(shares.kind, 'kind'),
     languages: ranked(shares.lang, 'lang'),
     intents: [...intents].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([intent, n]) => ({ intent, n })),
-    replies: { mentions: replies.mentions, ratePct: pct(replies.mentions, totals.total), medianMinutes: replies.median, p90Minutes: replies.p90 },
+    replies: { ...replies, ratePct: pct(replies.mentions, totals.total) },
     authors,
   }
 }
@@ -160,17 +162,24 @@ const minutes = (v: number | null) => (v === null ? null : Math.round(v * 10) / 
  * Driven from the replies sent since the period began, which are few; every
  * reply to a mention of the period was sent after it.
  */
-async function firstReplies(deps: Deps, workspaceId: string, where: Fragment, since: Date) {
-  const [row] = await deps.sql<{ mentions: number; median: number | null; p90: number | null }[]>`
-    SELECT count(*)::int AS mentions,
+async function firstReplies(deps: Deps, workspaceId: string, where: Fragment, since: Date): Promise<Omit<MentionReport['replies'], 'ratePct'>> {
+  const rows = await deps.sql<{ author: string | null; mentions: number; median: number | null; p90: number | null }[]>`
+    SELECT author, count(*)::int AS mentions,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) AS median, percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) AS p90
     FROM (
-      SELECT extract(epoch FROM min(r.sent_at) - m.published_at) / 60 AS wait
+      SELECT DISTINCT ON (m.id) r.author, extract(epoch FROM r.sent_at - m.published_at) / 60 AS wait
       FROM mention_replies r JOIN mentions m ON m.id = r.mention_id
       WHERE r.workspace_id = ${workspaceId} AND r.status = 'sent' AND r.sent_at >= ${since} AND ${where}
-      GROUP BY m.id, m.published_at
-    ) answered`
-  return { mentions: row.mentions, median: minutes(row.median), p90: minutes(row.p90) }
+      ORDER BY m.id, r.sent_at
+    ) first_replies
+    GROUP BY GROUPING SETS ((), (author))`
+  const total = rows.find((r) => r.author === null) ?? { mentions: 0, median: null, p90: null }
+  const byAuthor = rows
+    .filter((r) => r.author !== null)
+    .map((r) => ({ author: r.author!, mentions: r.mentions, medianMinutes: minutes(r.median)! }))
+    .sort((a, b) => b.mentions - a.mentions || a.medianMinutes - b.medianMinutes || (a.author < b.author ? -1 : 1))
+    .slice(0, 10)
+  return { mentions: total.mentions, medianMinutes: minutes(total.median), p90Minutes: minutes(total.p90), byAuthor }
 }
 
 /** The ten authors with the most mentions in the period, by their normalised handle, then their handle and name as their latest mention gives them. */

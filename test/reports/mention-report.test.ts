@@ -108,31 +108,35 @@ describe('GET /v1/reports/mentions', () => {
 
   it('counts the mentions answered at the source and how long their first reply took', async () => {
     const idOf = async (body: string, workspace = t.workspaceId) => (await t.sql`SELECT id FROM mentions WHERE workspace_id = ${workspace} AND body = ${body}`)[0].id as string
-    const replied = async (body: string, status: string, sentAt: string | null, workspace = t.workspaceId) =>
+    const replied = async (body: string, status: string, sentAt: string | null, workspace = t.workspaceId, author = 'agent') =>
       t.sql`INSERT INTO mention_replies (workspace_id, mention_id, author, body, status, sent_at)
-            VALUES (${workspace}, ${await idOf(body, workspace)}, 'agent', 'thanks', ${status}, ${sentAt})`
+            VALUES (${workspace}, ${await idOf(body, workspace)}, ${author}, 'thanks', ${status}, ${sentAt})`
     const outage = 'The sync service has been down for three hours this morning'
     await replied(outage, 'sent', '2026-11-01T10:30:00Z')
     await replied(outage, 'sent', '2026-11-01T12:00:00Z') // a second reply: only the first counts
     await replied('love the new dashboard', 'sent', '2026-11-01T08:10:00Z')
     await replied('export crashes on large files', 'sent', '2026-11-03T11:40:00Z')
     await replied('export crashes again, every time', 'failed', null) // never got out
-    await replied('Der Export stürzt ab', 'sent', '2026-11-03T12:20:00Z')
+    await replied('Der Export stürzt ab', 'sent', '2026-11-03T12:20:00Z', t.workspaceId, 'lou@acme.example')
     await replied('pricing went up again', 'sent', '2026-11-01T00:59:00Z') // before the window
     const other = (await t.sql`SELECT id FROM workspaces WHERE name = 'report-other'`)[0].id as string
     await replied('not yours', 'sent', '2026-11-02T10:05:00Z', other)
 
     // Waits 30, 10, 100 and 20 minutes: median 25, 90th percentile 30 + 0.7 × 70.
     const r = (await t.call('GET', `/v1/reports/mentions?${WINDOW}`)).data
-    expect(r.replies).toEqual({ mentions: 4, ratePct: 57.1, medianMinutes: 25, p90Minutes: 79 })
+    expect(r.replies).toEqual({
+      mentions: 4, ratePct: 57.1, medianMinutes: 25, p90Minutes: 79,
+      // The agent answered first three times (10, 30, 100 minutes), Lou once (20).
+      byAuthor: [{ author: 'agent', mentions: 3, medianMinutes: 30 }, { author: 'lou@acme.example', mentions: 1, medianMinutes: 20 }],
+    })
     const negative = (await t.call('GET', `/v1/reports/mentions?${WINDOW}&sentiment=negative`)).data
-    expect(negative.replies).toEqual({ mentions: 3, ratePct: 75, medianMinutes: 30, p90Minutes: 86 })
+    expect(negative.replies).toMatchObject({ mentions: 3, ratePct: 75, medianMinutes: 30, p90Minutes: 86 })
     const none = (await t.call('GET', `/v1/reports/mentions?${WINDOW}&q=announced`)).data
-    expect(none.replies).toEqual({ mentions: 0, ratePct: 0, medianMinutes: null, p90Minutes: null })
+    expect(none.replies).toEqual({ mentions: 0, ratePct: 0, medianMinutes: null, p90Minutes: null, byAuthor: [] })
 
     const s = await webSession(t.app, ADMIN_KEY, '/app/dashboard?days=90')
     const page = await (await t.app.request('http://localhost/app/dashboard?days=90', { headers: { cookie: s.cookie } })).text()
     // The 90 days also hold the pricing reply (60 minutes): waits 10, 20, 30, 60, 100.
-    expect(page).toMatch(/Answered at the source: 5 \([\d.]+%\); first reply after 30 min \(median\), 84 min \(9 in 10\)\./)
+    expect(page).toMatch(/Answered at the source: 5 \([\d.]+%\); first reply after 30 min \(median\), 84 min \(9 in 10\)\. First replies by agent \(4, median 45 min\), lou@acme\.example \(1, median 20 min\)\./)
   })
 })

@@ -17,7 +17,8 @@ const duration = (min: number) => (min < 90 ? `${Math.round(min)} min` : min < 3
 const replyLine = (r: MentionReport['replies']) =>
   r.mentions === 0
     ? 'No mention of this period was answered at its source from earshot.'
-    : `Answered at the source: ${r.mentions} (${r.ratePct}%); first reply after ${duration(r.medianMinutes!)} (median), ${duration(r.p90Minutes!)} (9 in 10).`
+    : `Answered at the source: ${r.mentions} (${r.ratePct}%); first reply after ${duration(r.medianMinutes!)} (median), ${duration(r.p90Minutes!)} (9 in 10). ` +
+      `First replies by ${r.byAuthor.map((a) => `${a.author} (${a.mentions}, median ${duration(a.medianMinutes)})`).join(', ')}.`
 
 const PERIODS = [30, 7, 90] as const
 
