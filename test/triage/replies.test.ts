@@ -371,6 +371,17 @@ describe('replying from the web inbox', () => {
     expect((await postForm(t.app, v, `/app/inbox/${mentionId}/replies`, [['text', 'sneaky']])).status).toBe(403)
   })
 
+  it('tells a reply still in flight from one whose answer was never recorded', async () => {
+    const { mentionId } = await githubIssue()
+    await t.sql`INSERT INTO mention_replies (workspace_id, mention_id, author, body, created_at) VALUES
+      (${t.workspaceId}, ${mentionId}, 'agent', 'crashed mid-call', now() - interval '5 minutes'),
+      (${t.workspaceId}, ${mentionId}, 'agent', 'just sent', now())`
+    const s = await webSession(t.app, agent)
+    const page = await (await t.app.request(`http://localhost/app/inbox?m=${mentionId}`, { headers: { cookie: s.cookie } })).text()
+    expect(page).toMatch(/crashed mid-call<\/bdi><\/span><div class="meta">[^]*?no answer recorded: the call did not finish/)
+    expect(page).toMatch(/just sent<\/bdi><\/span><div class="meta">[^]*?sending \(no answer from the source yet\)/)
+  })
+
   it('says in the pane why a mention cannot be answered', async () => {
     const [hn] = await seedMentions(t.sql, t.workspaceId, await seedSource(t.sql, t.workspaceId, 'hackernews'), [{ text: 'a story' }])
     const s = await webSession(t.app, agent)

@@ -29,10 +29,16 @@ const Why = ({ m }: { m: MentionDetail }) => {
 
 export type OpenTicket = { id: string; title: string }
 
+/** Longer than any upstream call may take (the HTTP client gives up at 20 s): a reply still `sending` after this never got its answer recorded. */
+const SENDING_STALE_MS = 60_000
+
 const ReplyStatus = ({ r }: { r: MentionDetail['replies'][number] }) => {
   const url = safeHttpUrl(r.url)
   if (r.status === 'sent') return url ? <a href={url} rel="noopener noreferrer nofollow" target="_blank">posted ↗</a> : <>posted</>
-  return r.status === 'failed' ? <strong class="s-negative">not posted</strong> : <>sending (no answer from the source yet)</>
+  if (r.status === 'failed') return <strong class="s-negative">not posted</strong>
+  return Date.now() - r.createdAt.getTime() > SENDING_STALE_MS
+    ? <strong>no answer recorded: the call did not finish, so check at the source before posting again</strong>
+    : <>sending (no answer from the source yet)</>
 }
 
 /** The current page with one more query parameter, for links that keep the inbox as it is. */
