@@ -20,6 +20,8 @@ const KEPT_RESPONSE_CHARS = 1000
 export interface DispatchOptions {
   fetch?: typeof fetch
   random?: () => number
+  /** Shutdown: attempts under way are dropped unrecorded (still pending, sent again later) and no new ones start. */
+  signal?: AbortSignal
 }
 
 export interface DispatchResult {
@@ -96,9 +98,11 @@ async function drainWebhook(deps: Deps, hook: LeasedWebhook, owner: string, opts
       }
       const delivery = ahead.shift()
       const now = deps.clock()
-      if (!delivery || delivery.nextAttemptAt > now) return
+      if (!delivery || delivery.nextAttemptAt > now || opts.signal?.aborted) return
       const started = Date.now()
-      const outcome = await attemptDelivery(deps, hook, delivery, now, opts.fetch ?? fetch)
+      const outcome = await attemptDelivery(deps, hook, delivery, now, opts.fetch ?? fetch, opts.signal)
+      // Cut short by shutdown, not answered by the receiver: nothing to record (delivery is at least once).
+      if (opts.signal?.aborted) return
       result.attempted++
       const carryOn = await recordOutcome(deps, hook, owner, delivery, outcome, Date.now() - started, opts.random ?? Math.random)
       if (outcome.kind === 'delivered') result.delivered++
@@ -126,7 +130,7 @@ async function readSome(res: Response): Promise<string> {
 
 type Attempt = AttemptOutcome & { responseBody?: string }
 
-async function attemptDelivery(deps: Deps, hook: LeasedWebhook, delivery: PendingDelivery, now: Date, fetchImpl: typeof fetch): Promise<Attempt> {
+async function attemptDelivery(deps: Deps, hook: LeasedWebhook, delivery: PendingDelivery, now: Date, fetchImpl: typeof fetch, stop?: AbortSignal): Promise<Attempt> {
   try {
     // Checked on every attempt: a name that was public at creation may resolve elsewhere now.
     await assertPublicUrl(hook.url, { allowPrivate: deps.config.allowPrivateUrls, lookup: deps.lookupHost })
@@ -137,7 +141,7 @@ async function attemptDelivery(deps: Deps, hook: LeasedWebhook, delivery: Pendin
       body: delivery.body,
       // A redirect could point anywhere, including private addresses: never followed.
       redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: stop ? AbortSignal.any([stop, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
     })
     const responseBody = await readSome(res).catch(() => '')
     return { ...classifyStatus(res.status), responseBody }

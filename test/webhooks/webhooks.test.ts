@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { Deps } from '../../src/deps.ts'
 import { dispatchDueDeliveries } from '../../src/webhooks/dispatch.ts'
@@ -300,5 +302,24 @@ describe('delivery', () => {
     await loop.stop()
     await ws.emit('mention.created', { id: 'after stop' })
     expect((await ws.deliveries(hook.id))[0]).toMatchObject({ status: 'pending' })
+  })
+
+  it('stops without waiting for a receiver that never answers, leaving its delivery pending and uncounted', async () => {
+    const arrived: http.IncomingMessage[] = []
+    const silent = http.createServer((req) => void arrived.push(req))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const ws = await isolated()
+      const hook = await ws.hook({ url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook` })
+      const loop = startDeliveryLoop(t.deps, 10)
+      await ws.emit('mention.created', { id: 'to a silent receiver' })
+      await expect.poll(() => arrived.length, { timeout: 10_000 }).toBe(1)
+      await loop.stop()
+      // Waiting out the 10 s timeout instead would have recorded a failed attempt.
+      expect((await ws.deliveries(hook.id))[0]).toMatchObject({ status: 'pending', attempts: 0 })
+    } finally {
+      silent.closeAllConnections()
+      await new Promise((resolve) => silent.close(resolve))
+    }
   })
 })
