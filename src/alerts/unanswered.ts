@@ -2,7 +2,7 @@
 // that is still open and has waited longer than `replyWithin` without a reply
 // at its source fires the alert, once per mention, the highest priority first.
 import type { Tx } from '../db/sql.ts'
-import { pinTimeBounds, type Fragment, type MentionFilter, type MentionStatus } from '../mentions/filter.ts'
+import { OPEN_STATUSES, pinTimeBounds, type Fragment, type MentionFilter, type MentionStatus } from '../mentions/filter.ts'
 import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
 import { fireAlert, type FiringAlert } from './fire.ts'
 import { durationMs, type UnansweredCheck } from './schema.ts'
@@ -14,8 +14,6 @@ export interface UnansweredAlert extends FiringAlert {
   lastFiredAt: Date | null
 }
 
-/** Someone still owes these an answer; resolved, ignored and spam mentions owe nothing. */
-const OWED: readonly MentionStatus[] = ['new', 'open', 'in_progress']
 
 /**
  * The filter narrowed to mentions past their reply time: not answered, still
@@ -28,7 +26,8 @@ export function overdueFilter(filter: MentionFilter, alert: Pick<UnansweredAlert
   const pinned = pinTimeBounds(filter, now, 1)
   const until = Math.min(now.getTime() - within, pinned.until ? Date.parse(pinned.until) : Infinity)
   const since = Math.max(alert.createdAt.getTime() - within, pinned.since ? Date.parse(pinned.since) : -Infinity)
-  const status = filter.status?.filter((s) => OWED.includes(s)) ?? [...OWED]
+  const owed: readonly MentionStatus[] = OPEN_STATUSES
+  const status = filter.status?.filter((s) => owed.includes(s)) ?? [...OPEN_STATUSES]
   if (status.length === 0) return null
   return {
     ...pinned,

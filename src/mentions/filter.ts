@@ -8,6 +8,8 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
 
 export const MENTION_STATUSES = ['new', 'open', 'in_progress', 'resolved', 'ignored', 'spam'] as const
 export type MentionStatus = (typeof MENTION_STATUSES)[number]
+/** Statuses that still owe someone's attention; resolved, ignored and spam mentions owe nothing. */
+export const OPEN_STATUSES = ['new', 'open', 'in_progress'] as const satisfies readonly MentionStatus[]
 
 /** Query strings carry lists as `a,b`; JSON bodies as arrays. Both parse to an array. */
 const listOf = <T extends z.ZodType>(item: T) =>

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts'
 import { enqueueEvent } from '../webhooks/events.ts'
 import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
 import { WorkspaceSettings } from '../workspaces/settings.ts'
+import { mentionFilterSql, OPEN_STATUSES } from '../mentions/filter.ts'
 import { mentionReport } from './mentions.ts'
 
 const DAY_MS = 86_400_000
@@ -19,11 +20,10 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string) 
   const since = new Date(`${day}T00:00:00Z`)
   const until = new Date(since.getTime() + DAY_MS)
   const report = await mentionReport(deps, workspaceId, { since: since.toISOString(), until: until.toISOString() }, 'day')
+  const pressing = { since: since.toISOString(), until: until.toISOString(), sentiment: ['negative' as const], status: [...OPEN_STATUSES] }
   const negative = await deps.sql<{ id: string }[]>`
-    SELECT id FROM mentions
-    WHERE workspace_id = ${workspaceId} AND published_at >= ${since} AND published_at < ${until}
-      AND effective_sentiment = 'negative' AND duplicate_of IS NULL AND status NOT IN ('resolved', 'ignored', 'spam')
-    ORDER BY priority DESC, id LIMIT ${TOP}`
+    SELECT m.id FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, pressing)} AND m.duplicate_of IS NULL
+    ORDER BY m.priority DESC, m.id LIMIT ${TOP}`
   return {
     day,
     totals: report.totals,

@@ -1,11 +1,9 @@
-import { MentionFilter, MENTION_STATUSES } from '../mentions/filter.ts'
+import { MentionFilter, MENTION_STATUSES, OPEN_STATUSES } from '../mentions/filter.ts'
 import { MENTION_SORTS, type MentionSort } from '../mentions/list.ts'
 
 /** Query-string names the inbox understands; everything else in the URL is ignored. */
 export const FILTER_PARAMS = ['status', 'sentiment', 'intent', 'source', 'lang', 'assignee', 'tag', 'q', 'since', 'customer', 'ticket', 'followUp', 'answered'] as const
 
-/** Without a status choice the inbox shows what still needs someone. */
-export const OPEN_STATUSES = ['new', 'open', 'in_progress'] as const
 
 export interface InboxQuery {
   filter: MentionFilter
