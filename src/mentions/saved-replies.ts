@@ -20,7 +20,9 @@ const PLACEHOLDERS = {
 } as const
 const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g
 
-const unknownPlaceholders = (body: string) => [...body.matchAll(PLACEHOLDER)].map((p) => p[1]).filter((p) => !(p in PLACEHOLDERS))
+// Own keys only: `in` would also accept `{{toString}}` and `{{constructor}}` from Object's prototype.
+const isPlaceholder = (key: string): key is keyof typeof PLACEHOLDERS => Object.hasOwn(PLACEHOLDERS, key)
+const unknownPlaceholders = (body: string) => [...body.matchAll(PLACEHOLDER)].map((p) => p[1]).filter((p) => !isPlaceholder(p))
 
 const Body = z
   .string()
@@ -43,7 +45,7 @@ const nameTaken = (name: string) => conflict(`a saved reply named "${name}" exis
 
 /** The saved reply's text for this mention, placeholders filled in. */
 export const fillSavedReply = (body: string, mention: Mention) =>
-  body.replace(PLACEHOLDER, (whole, key: string) => (key in PLACEHOLDERS ? PLACEHOLDERS[key as keyof typeof PLACEHOLDERS](mention) : whole))
+  body.replace(PLACEHOLDER, (whole, key: string) => (isPlaceholder(key) ? PLACEHOLDERS[key](mention) : whole))
 
 export async function createSavedReply(deps: Deps, workspaceId: string, input: z.infer<typeof SavedReplyInput>, actor: Actor): Promise<SavedReply> {
   const { sql } = deps

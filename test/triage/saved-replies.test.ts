@@ -39,6 +39,7 @@ describe('saved replies API', () => {
     const bad = await create({ name: 'Bad', body: 'Hi {{first_name}} and {{ plan }}' })
     expect(bad.status).toBe(400)
     expect(JSON.stringify(bad.data.error)).toContain('unknown placeholder {{first_name}}, {{plan}}; use {{name}}, {{author}}, {{source}}')
+    expect((await create({ name: 'Proto', body: 'Hi {{toString}}' })).status).toBe(400)
     expect((await create({ name: 'Empty', body: '   ' })).status).toBe(400)
     expect((await create({ name: 'Long', body: 'x'.repeat(5001) })).status).toBe(400)
     expect((await create({ name: 'Extra', body: 'x', shared: true })).status).toBe(400)
@@ -59,6 +60,7 @@ describe('filling a saved reply in', () => {
     expect(fillSavedReply(body, mention({ handle: 'dana@social.example', name: 'Dana' }))).toBe('Hi Dana (@dana@social.example), thanks for writing on mastodon. {{unknown}} stays.')
     expect(fillSavedReply(body, mention({ handle: '@lou' }))).toBe('Hi @lou (@lou), thanks for writing on mastodon. {{unknown}} stays.')
     expect(fillSavedReply('Hi {{name}}!', mention({}))).toBe('Hi !')
+    expect(fillSavedReply('{{constructor}}', mention({ handle: 'x' }))).toBe('{{constructor}}')
   })
 })
 
