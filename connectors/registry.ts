@@ -3,6 +3,7 @@ import { appstoreConnector } from './appstore/index.ts'
 import { blueskyConnector } from './bluesky/index.ts'
 import { discourseConnector } from './discourse/index.ts'
 import { githubConnector } from './github/index.ts'
+import { googleplayConnector } from './googleplay/index.ts'
 import { hackernewsConnector } from './hackernews/index.ts'
 import { mastodonConnector } from './mastodon/index.ts'
 import { redditConnector } from './reddit/index.ts'
@@ -19,6 +20,7 @@ const connectors: Connector[] = [
   mastodonConnector,
   blueskyConnector,
   appstoreConnector,
+  googleplayConnector,
   rssConnector,
   githubConnector,
   stackexchangeConnector,

@@ -4,6 +4,7 @@ import { mastodonConnector, addressed } from '../../connectors/mastodon/index.ts
 import { sendReply } from '../../src/mentions/replies.ts'
 import { AppError } from '../../src/errors.ts'
 import { createHttpClient } from '../../src/net/http-client.ts'
+import { BEARER, serviceAccountKey, tokenEndpoint } from '../connectors/google-service-account.ts'
 import { jsonFixture, useMockServer } from '../connectors/harness.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from './seed.ts'
@@ -324,6 +325,23 @@ describe('bluesky replies', () => {
     expect((await t.sql`SELECT count(*)::int AS n FROM mention_replies WHERE mention_id = ${mentionId}`)[0].n).toBe(0)
     // Four UTF-16 units each, one grapheme each.
     expect((await reply(mentionId, '👍🏽'.repeat(300))).status).toBe(201)
+  })
+
+  it('answers a Google Play review as the developer, under the service account, within 350 characters', async () => {
+    const reviews = 'https://androidpublisher.googleapis.com/androidpublisher/v3/applications/com.acme.app/reviews'
+    server.use(tokenEndpoint(), http.get(reviews, () => HttpResponse.json(jsonFixture('googleplay', 'reviews-page2.json'))))
+    const { mentionId, sourceId } = await polledMention('googleplay', { packageName: 'com.acme.app', serviceAccountKey }, 'gp:AOqpTOFm3kX1-page2-a')
+    const source = await t.call('GET', `/v1/sources/${sourceId}`)
+    expect(JSON.stringify(source.data)).not.toContain('PRIVATE KEY')
+    const seen = recordPosts(`${reviews}/gp%3AAOqpTOFm3kX1-page2-a:reply`, () => HttpResponse.json(jsonFixture('googleplay', 'reply.json')))
+
+    expect((await reply(mentionId, 'x'.repeat(351))).status).toBe(400)
+    const res = await reply(mentionId, 'Thank you! Tell us what to build next.')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: 'https://play.google.com/store/apps/details?id=com.acme.app&reviewId=gp%3AAOqpTOFm3kX1-page2-a' })
+    expect(seen).toHaveLength(1)
+    expect(seen[0].headers.get('authorization')).toBe(BEARER)
+    expect(seen[0].body).toEqual({ replyText: 'Thank you! Tell us what to build next.' })
   })
 })
 
