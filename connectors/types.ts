@@ -63,6 +63,8 @@ export interface ConnectorDefinition<Config, Cursor, Required extends keyof Conf
   poll?: (ctx: ConnectorContext, config: Config, cursor: Cursor | null) => Promise<PollResult<Cursor>>
   /** Absent where the upstream has no API to answer a post with. */
   reply?: ReplyDefinition<Config, Required>
+  /** Its items can be edited upstream and come back under the same externalId (reviews): the stored mention follows. */
+  edits?: boolean
 }
 
 /** A connector as the registry holds it: config and cursor validated at the boundary. */
@@ -74,6 +76,7 @@ export interface Connector {
   urls: readonly string[]
   poll?: (ctx: ConnectorContext, config: unknown, cursor: unknown) => Promise<PollResult<unknown>>
   reply?: { requires: readonly string[]; maxGraphemes?: number; send: (ctx: ReplyContext, config: unknown, target: ReplyTarget, text: string) => Promise<SentReply> }
+  edits: boolean
 }
 
 /** Erases a connector's types behind parsing, so the registry can hold every kind. */
@@ -90,6 +93,7 @@ export function defineConnector<Config, Cursor, Required extends keyof Config & 
     config: def.config,
     secrets: def.secrets,
     urls: def.urls,
+    edits: def.edits ?? false,
     poll: poll
       ? (ctx, config, cursor) => {
           const parsed = parseConfig(config)

@@ -121,6 +121,8 @@ export const googleplayConnector = defineConnector({
   cursor: Watermark,
   secrets: ['serviceAccountKey'],
   urls: ['baseUrl'],
+  // A reviewer may change their stars and text at any time; the edit comes first in the list again.
+  edits: true,
   async poll(ctx, config, cursor) {
     const headers = await authorize(ctx.fetch, config)
     const items: MentionItem[] = []

@@ -18,6 +18,7 @@ export const MentionSchema = z
     text: z.string(),
     lang: z.string(),
     publishedAt: z.date(),
+    editedAt: z.date().nullable().openapi({ description: 'When its author last changed its text or rating at the source, as earshot saw it' }),
     rating: z.number().nullable(),
     engagement: z.record(z.string(), z.unknown()),
     sentiment: z.enum(SENTIMENT_LABELS).openapi({ description: 'Effective: the human override when there is one, else the model' }),
@@ -60,6 +61,7 @@ export interface MentionRow {
   body: string
   lang: string
   published_at: Date
+  edited_at: Date | null
   rating: number | null
   engagement: Record<string, unknown>
   sentiment_label: string
@@ -88,7 +90,7 @@ export interface MentionRow {
 /** Columns of `mentions m` that `toMention` reads. */
 export const mentionColumns = (sql: Sql | Tx): Fragment => sql`
   m.id, m.source_id, m.external_id, m.kind, m.platform, m.url, m.author_handle, m.author_name, m.author_profile_url,
-  m.author_followers, m.title, m.body, m.lang, m.published_at, m.rating, m.engagement, m.sentiment_label,
+  m.author_followers, m.title, m.body, m.lang, m.published_at, m.edited_at, m.rating, m.engagement, m.sentiment_label,
   m.sentiment_score, m.sentiment_confidence, m.sentiment_override, m.intents, m.intents_override, m.effective_intents, m.spam_score,
   m.priority, m.status, m.assignee, m.tags, m.customer_id, m.customer_match, m.duplicate_of, m.erased_at,
   m.created_at, m.updated_at,
@@ -116,7 +118,8 @@ const modelIntentsSql = (sql: Sql | Tx): Fragment => sql`(
 export const mentionJsonSql = (sql: Sql | Tx, snippet?: Fragment): Fragment => sql`json_build_object(
   'id', m.id, 'sourceId', m.source_id, 'externalId', m.external_id, 'kind', m.kind, 'platform', m.platform, 'url', m.url,
   'author', json_build_object('handle', m.author_handle, 'name', m.author_name, 'profileUrl', m.author_profile_url, 'followers', m.author_followers),
-  'title', m.title, 'text', m.body, 'lang', m.lang, 'publishedAt', ${isoSql(sql, sql`m.published_at`)}, 'rating', m.rating,
+  'title', m.title, 'text', m.body, 'lang', m.lang, 'publishedAt', ${isoSql(sql, sql`m.published_at`)},
+  'editedAt', ${isoSql(sql, sql`m.edited_at`)}, 'rating', m.rating,
   'engagement', m.engagement,
   'sentiment', coalesce(m.sentiment_override, m.sentiment_label), 'sentimentOverride', m.sentiment_override,
   'intents', m.effective_intents,
@@ -174,6 +177,7 @@ export function toMention(r: MentionRow): Mention {
     text: r.body,
     lang: r.lang,
     publishedAt: r.published_at,
+    editedAt: r.edited_at,
     rating: r.rating,
     engagement: r.engagement,
     sentiment: (r.sentiment_override ?? r.sentiment_label) as Mention['sentiment'],

@@ -1,6 +1,8 @@
 import { afterMentionsStored } from '../alerts/on-ingest.ts'
 import { linkNewMentions, type NewMention } from '../customers/resolve.ts'
+import { SYSTEM, writeAudit } from '../audit/audit.ts'
 import type { Tx } from '../db/sql.ts'
+import { announceMentions } from '../webhooks/announce.ts'
 import { workspaceSettings } from '../workspaces/settings.ts'
 import type { Deps } from '../deps.ts'
 import { enrich } from '../enrich/index.ts'
@@ -11,13 +13,25 @@ import { tidyWhitespace } from './html-text.ts'
 export interface IngestSource {
   id: string
   kind: string
+  /** Its items may come back edited under the same externalId; the stored mention then takes the new version. */
+  edits?: boolean
 }
 
 export interface IngestResult {
   inserted: number
+  /** Items already stored as they are (or that cannot change). */
   duplicates: number
+  /** Items already stored whose text or rating changed at the source, now stored as edited. */
+  edited: number
   /** Ids of the rows this call inserted (duplicates are not repeated). */
   ids: string[]
+}
+
+/** A row the insert touched: new, or an earlier version replaced by an edit (with what it said before). */
+interface Stored extends NewMention {
+  edited: boolean
+  old_rating: number | null
+  old_sentiment: string | null
 }
 
 const MAX_BODY_CHARS = 20_000
@@ -54,7 +68,7 @@ export async function ingestMentions(
   source: IngestSource,
   items: MentionItem[],
 ): Promise<IngestResult> {
-  if (items.length === 0) return { inserted: 0, duplicates: 0, ids: [] }
+  if (items.length === 0) return { inserted: 0, duplicates: 0, edited: 0, ids: [] }
   const { redactPii } = await workspaceSettings(tx, workspaceId)
   const now = deps.clock()
   const unique = uniqueByExternalId(items)
@@ -68,14 +82,14 @@ export async function ingestMentions(
   }
   // Statements are pipelined on the transaction's connection: PostgreSQL stores
   // one chunk while this process enriches the next (the two use different cores).
-  const inserts: Promise<NewMention[]>[] = []
+  const inserts: Promise<Stored[]>[] = []
   try {
     for (let start = 0; start < unique.length; start += CHUNK) {
       const rows = await rowsOf(start)
-      inserts.push(tx<NewMention[]>`
+      inserts.push((source.edits ? upsert(tx, workspaceId, source.id, rows) : tx<Stored[]>`
         INSERT INTO mentions ${tx(rows, COLUMNS)}
         ON CONFLICT (source_id, external_id) DO NOTHING
-        RETURNING id, author_kind, author_key`.execute())
+        RETURNING id, author_kind, author_key, false AS edited`).execute())
     }
   } finally {
     // Every statement sent is settled before the transaction goes on or is rolled back.
@@ -83,10 +97,59 @@ export async function ingestMentions(
   }
   // In order, so a failure reports the statement that failed, not the ones aborted after it.
   const stored = (await Promise.all(inserts)).flat()
-  const ids = stored.map((m) => m.id)
-  await linkNewMentions(tx, workspaceId, stored)
+  const added = stored.filter((m) => !m.edited)
+  const ids = added.map((m) => m.id)
+  await linkNewMentions(tx, workspaceId, added)
   await afterMentionsStored(deps, tx, workspaceId, ids)
-  return { inserted: ids.length, duplicates: items.length - ids.length, ids }
+  const edited = stored.filter((m) => m.edited)
+  await recordEdits(tx, workspaceId, edited, now)
+  return { inserted: ids.length, duplicates: items.length - stored.length, edited: edited.length, ids }
+}
+
+/**
+ * Inserts new items and replaces stored ones whose text or rating changed:
+ * the content and the model's reading of it, never what people did with the
+ * mention (status, tags, overrides, links) and never an erased mention.
+ * The first CTE reads the stored versions in the statement's snapshot, before
+ * the insert changes them.
+ */
+function upsert(tx: Tx, workspaceId: string, sourceId: string, rows: ReturnType<typeof toRow>[]) {
+  return tx<Stored[]>`
+    WITH before AS (
+      SELECT id, rating, sentiment_label FROM mentions
+      WHERE workspace_id = ${workspaceId} AND source_id = ${sourceId} AND external_id = ANY(${rows.map((r) => r.external_id)}::text[])
+    ), written AS (
+      INSERT INTO mentions ${tx(rows, COLUMNS)}
+      ON CONFLICT (source_id, external_id) DO UPDATE SET
+        url = excluded.url, author_handle = excluded.author_handle, author_name = excluded.author_name,
+        author_profile_url = excluded.author_profile_url, author_followers = excluded.author_followers, title = excluded.title,
+        body = excluded.body, lang = excluded.lang, lang_confidence = excluded.lang_confidence, rating = excluded.rating,
+        engagement = excluded.engagement, raw = excluded.raw, content_hash = excluded.content_hash,
+        sentiment_label = excluded.sentiment_label, sentiment_score = excluded.sentiment_score,
+        sentiment_confidence = excluded.sentiment_confidence, intents = excluded.intents, spam_score = excluded.spam_score,
+        pii = excluded.pii, priority = excluded.priority, priority_components = excluded.priority_components,
+        explanation = excluded.explanation, enrich_version = excluded.enrich_version, edited_at = now(), updated_at = now()
+      WHERE mentions.erased_at IS NULL
+        AND (mentions.content_hash IS DISTINCT FROM excluded.content_hash OR mentions.rating IS DISTINCT FROM excluded.rating)
+      RETURNING id, author_kind, author_key, xmax <> 0 AS edited
+    )
+    SELECT w.*, b.rating AS old_rating, b.sentiment_label AS old_sentiment FROM written w LEFT JOIN before b USING (id)`
+}
+
+/** What an edit changed, in each mention's history, and `mention.updated` for webhooks. */
+async function recordEdits(tx: Tx, workspaceId: string, edited: Stored[], at: Date) {
+  if (edited.length === 0) return
+  const now: { id: string; rating: number | null; sentiment_label: string }[] = await tx`
+    SELECT id, rating, sentiment_label FROM mentions WHERE workspace_id = ${workspaceId} AND id = ANY(${edited.map((m) => m.id)}::uuid[])`
+  const after = new Map(now.map((r) => [r.id, r]))
+  await writeAudit(tx, workspaceId, SYSTEM, edited.map((m) => {
+    const next = after.get(m.id)!
+    const changes: Record<string, unknown> = {}
+    if (m.old_rating !== next.rating) changes.rating = { from: m.old_rating, to: next.rating }
+    if (m.old_sentiment !== next.sentiment_label) changes.sentiment = { from: m.old_sentiment, to: next.sentiment_label }
+    return { entity: 'mention', entityId: m.id, action: 'edited_at_source', changes }
+  }))
+  await announceMentions(tx, workspaceId, 'mention.updated', edited.map((m) => m.id), at)
 }
 
 function toRow(tx: Tx, workspaceId: string, source: IngestSource, item: MentionItem, redactPii: boolean, now: Date) {

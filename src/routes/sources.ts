@@ -38,6 +38,7 @@ const SourceRun = z
     fetched: z.number().int(),
     inserted: z.number().int(),
     duplicates: z.number().int(),
+    edited: z.number().int().openapi({ description: 'Items already stored whose text or rating changed at the source' }),
     error: z.string().nullable(),
     startedAt: z.date(),
     finishedAt: z.date(),

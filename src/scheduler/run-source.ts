@@ -16,6 +16,7 @@ export interface SourceRun {
   fetched: number
   inserted: number
   duplicates: number
+  edited: number
   error: string | null
   startedAt: Date
   finishedAt: Date
@@ -40,13 +41,14 @@ export interface RunRow {
   fetched: number
   inserted: number
   duplicates: number
+  edited: number
   error: string | null
   started_at: Date
   finished_at: Date
 }
 
 export const toSourceRun = (r: RunRow): SourceRun => ({
-  id: r.id, sourceId: r.source_id, status: r.status, fetched: r.fetched, inserted: r.inserted, duplicates: r.duplicates,
+  id: r.id, sourceId: r.source_id, status: r.status, fetched: r.fetched, inserted: r.inserted, duplicates: r.duplicates, edited: r.edited,
   error: r.error, startedAt: r.started_at, finishedAt: r.finished_at,
 })
 
@@ -93,10 +95,10 @@ export async function runSource(deps: Deps, source: SourceRow, opts: RunOptions)
           AND lease_owner = ${opts.owner} AND config = ${tx.json(source.config as never)}
         RETURNING id`
       if (!owned) throw new LeaseLost()
-      const stored = await ingestMentions(deps, tx, source.workspace_id, { id: source.id, kind: source.kind }, result.items)
+      const stored = await ingestMentions(deps, tx, source.workspace_id, { id: source.id, kind: source.kind, edits: connector.edits }, result.items)
       const [run]: [RunRow?] = await tx`
-        INSERT INTO source_runs (workspace_id, source_id, status, fetched, inserted, duplicates, started_at, finished_at)
-        VALUES (${source.workspace_id}, ${source.id}, 'ok', ${fetched}, ${stored.inserted}, ${stored.duplicates}, ${startedAt}, ${finishedAt})
+        INSERT INTO source_runs (workspace_id, source_id, status, fetched, inserted, duplicates, edited, started_at, finished_at)
+        VALUES (${source.workspace_id}, ${source.id}, 'ok', ${fetched}, ${stored.inserted}, ${stored.duplicates}, ${stored.edited}, ${startedAt}, ${finishedAt})
         RETURNING *`
       return toSourceRun(run!)
     })

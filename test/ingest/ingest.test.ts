@@ -78,9 +78,48 @@ describe('ingestMentions', () => {
     expect(first).toMatchObject({ inserted: 1234, duplicates: 2 })
     expect(new Set(first.ids).size).toBe(1234)
     const again = await t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, src, batch.slice(0, 600)))
-    expect(again).toEqual({ inserted: 0, duplicates: 600, ids: [] })
+    expect(again).toEqual({ inserted: 0, duplicates: 600, edited: 0, ids: [] })
     const [{ n }] = await t.sql`SELECT count(*)::int AS n FROM mentions WHERE source_id = ${src.id}`
     expect(n).toBe(1234)
+  })
+
+  it('follows an edit at the source: new text, stars and reading, while what people did with the mention stays', async () => {
+    const src = { ...(await source('googleplay')), edits: true }
+    const ingest = (items: MentionItem[], into = src) => t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, into, items))
+    const first = await ingest([
+      item('r1', 'The export keeps crashing, useless app', { rating: 1 }),
+      item('r2', 'Fine app for the price'),
+      item('r3', 'Terrible support', { rating: 1 }),
+    ])
+    const [r1, , r3] = first.ids
+    await t.sql`UPDATE mentions SET status = 'open', tags = '{vip}', sentiment_override = 'neutral' WHERE id = ${r1}`
+    await t.sql`UPDATE mentions SET body = '', author_handle = NULL, raw = NULL, erased_at = now() WHERE id = ${r3}`
+
+    const edit = item('r1', 'Fixed in the update, works great now. Thanks!', { rating: 5, publishedAt: new Date('2026-03-05T08:00:00Z'), engagement: { likes: 9 } })
+    // Without the source's say-so an item is only ever stored once.
+    const plain = await ingest([edit], { id: src.id, kind: src.kind })
+    expect(plain).toEqual({ inserted: 0, duplicates: 1, edited: 0, ids: [] })
+    expect((await t.sql`SELECT rating FROM mentions WHERE id = ${r1}`)[0].rating).toBe(1)
+
+    const again = await ingest([edit, item('r2', 'Fine app for the price'), item('r3', 'Terrible support, call Dana', { rating: 2 })])
+    expect(again).toEqual({ inserted: 0, duplicates: 2, edited: 1, ids: [] })
+    const [row] = await t.sql`SELECT * FROM mentions WHERE id = ${r1}`
+    expect(row).toMatchObject({
+      body: 'Fixed in the update, works great now. Thanks!', rating: 5, sentiment_label: 'positive', engagement: { likes: 9 },
+      status: 'open', tags: ['vip'], sentiment_override: 'neutral', effective_sentiment: 'neutral',
+      published_at: new Date('2026-03-03T10:00:00Z'),
+    })
+    expect(row.edited_at).toBeInstanceOf(Date)
+    // An erased mention never takes its author's words back.
+    expect((await t.sql`SELECT body, rating, author_handle FROM mentions WHERE id = ${r3}`)[0]).toEqual({ body: '', rating: 1, author_handle: null })
+
+    const history = await t.call('GET', `/v1/mentions/${r1}`)
+    expect(history.data.editedAt).toBe(row.edited_at.toISOString())
+    expect(history.data.history).toContainEqual(expect.objectContaining({
+      action: 'edited_at_source', actor: 'system', changes: { rating: { from: 1, to: 5 }, sentiment: { from: 'negative', to: 'positive' } },
+    }))
+    // The same version again is a duplicate, not another edit.
+    expect(await ingest([edit])).toEqual({ inserted: 0, duplicates: 1, edited: 0, ids: [] })
   })
 
   it('links new mentions in every chunk to the customer whose identity matches, and only those', async () => {

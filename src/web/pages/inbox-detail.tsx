@@ -103,6 +103,7 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
         </span>
         <span>{m.kind}{m.platform && m.platform !== m.kind ? ` / ${m.platform}` : ''}</span>
         <time datetime={m.publishedAt.toISOString()}>{when(m.publishedAt)}</time>
+        {m.editedAt ? <span>edited at the source <time datetime={m.editedAt.toISOString()}>{when(m.editedAt)}</time></span> : null}
         <span>lang {m.lang}</span>
         {m.rating != null ? <span>{m.rating}★</span> : null}
       </p>
@@ -228,7 +229,7 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
       {m.history.length ? (
         <ul class="timeline">
           {m.history.map((h) => (
-            <li>{h.action.replace('_', ' ')} by <Txt s={h.actor} /> · {when(h.at)}
+            <li>{h.action === 'edited_at_source' ? 'edited by its author at the source' : <>{h.action.replace('_', ' ')} by <Txt s={h.actor} /></>} · {when(h.at)}
               <div class="hint"><Txt s={Object.entries(h.changes).map(([k, v]) => describeChange(k, v)).join('; ')} /></div>
             </li>
           ))}
