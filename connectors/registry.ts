@@ -1,5 +1,6 @@
 import { apiConnector } from './api/index.ts'
 import { appstoreConnector } from './appstore/index.ts'
+import { appstoreconnectConnector } from './appstoreconnect/index.ts'
 import { blueskyConnector } from './bluesky/index.ts'
 import { discourseConnector } from './discourse/index.ts'
 import { githubConnector } from './github/index.ts'
@@ -20,6 +21,7 @@ const connectors: Connector[] = [
   mastodonConnector,
   blueskyConnector,
   appstoreConnector,
+  appstoreconnectConnector,
   googleplayConnector,
   rssConnector,
   githubConnector,

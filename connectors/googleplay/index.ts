@@ -1,10 +1,9 @@
-import { importPKCS8, SignJWT } from 'jose'
 import { z } from 'zod'
-import { permanentError } from '../../src/net/errors.ts'
 import type { HttpClient } from '../../src/net/http-client.ts'
 import { parseJson } from '../../src/net/parse.ts'
 import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { signJwt } from '../shared/jwt.ts'
 import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
 import { commonConfig, defineConnector, originOf } from '../types.ts'
 
@@ -90,20 +89,13 @@ export function toMention(r: Review, packageName: string): MentionItem | undefin
 /** Signs in as the service account (OAuth 2.0 JWT bearer grant) and answers the headers to call the API with. */
 async function authorize(fetch: HttpClient, config: Config): Promise<Record<string, string>> {
   const key = parseKey(config.serviceAccountKey)!
-  let signingKey: CryptoKey
-  try {
-    signingKey = await importPKCS8(key.private_key, 'RS256')
-  } catch {
-    throw permanentError('googleplay: the service account key holds no usable RSA private key')
-  }
-  const now = Math.floor(Date.now() / 1000)
-  const assertion = await new SignJWT({ scope: SCOPE })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(key.private_key_id ? { kid: key.private_key_id } : {}) })
-    .setIssuer(key.client_email)
-    .setAudience(TOKEN_URL)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3600)
-    .sign(signingKey)
+  const assertion = await signJwt('googleplay', key.private_key, 'RS256', {
+    keyId: key.private_key_id,
+    issuer: key.client_email,
+    audience: TOKEN_URL,
+    lifetimeSeconds: 3600,
+    claims: { scope: SCOPE },
+  })
   const res = await fetch(TOKEN_URL, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

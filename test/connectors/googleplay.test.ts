@@ -82,7 +82,7 @@ describe('googleplay connector', () => {
     expect(denied).toMatchObject({ permanent: true, status: 403 })
 
     const garbled = await poll(googleplayConnector, { ...config, serviceAccountKey: JSON.stringify({ client_email: 'x@y', private_key: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' }) }).catch((e: UpstreamError) => e)
-    expect(garbled).toMatchObject({ permanent: true, message: expect.stringContaining('no usable RSA private key') })
+    expect(garbled).toMatchObject({ permanent: true, message: expect.stringContaining('not a usable RSA key') })
   })
 
   it('waits out a 429 and a 500, then reads the page', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ingestMentions } from '../../src/pipeline/ingest.ts'
+import { ingestMentions, type IngestSource } from '../../src/pipeline/ingest.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { createTestApp } from '../helpers/app.ts'
 
@@ -85,7 +85,7 @@ describe('ingestMentions', () => {
 
   it('follows an edit at the source: new text, stars and reading, while what people did with the mention stays', async () => {
     const src = { ...(await source('googleplay')), edits: true }
-    const ingest = (items: MentionItem[], into = src) => t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, into, items))
+    const ingest = (items: MentionItem[], into: IngestSource = src) => t.sql.begin((tx) => ingestMentions(t.deps, tx, t.workspaceId, into, items))
     const first = await ingest([
       item('r1', 'The export keeps crashing, useless app', { rating: 1 }),
       item('r2', 'Fine app for the price'),
