@@ -24,6 +24,7 @@ export type MentionReportQuery = z.infer<typeof MentionReportQuery>
 
 const Counts = z.object({ total: z.number().int(), positive: z.number().int(), neutral: z.number().int(), negative: z.number().int() })
 const Share = z.object({ n: z.number().int(), negative: z.number().int() })
+const Stars = z.object({ rated: z.number().int(), averageRating: z.number().nullable() })
 type Share = z.infer<typeof Share>
 
 export const MentionReport = z
@@ -38,7 +39,13 @@ export const MentionReport = z
       previous: z.number().int(),
       changePct: z.number().nullable(),
     }),
-    series: z.array(Counts.extend({ start: z.date() })),
+    /** Per interval; `rated` and `averageRating` count the mentions that carry stars (reviews). */
+    series: z.array(Counts.extend({ start: z.date() }).extend(Stars.shape)),
+    /** The stars of the period's reviews (app stores, Trustpilot): how many, their mean, how they spread, and the mean of the period before. */
+    ratings: Stars.extend({
+      distribution: z.array(z.object({ stars: z.number().int(), n: z.number().int() })),
+      previousAverage: z.number().nullable(),
+    }),
     sources: z.array(Share.extend({ id: z.uuid(), name: z.string(), kind: z.string() })),
     /** By kind of source (reddit, hackernews, appstore, …). */
     kinds: z.array(Share.extend({ kind: z.string() })),
@@ -73,6 +80,7 @@ function nextStart(d: Date, interval: Interval): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
 }
 
+const mean = (sum: number, n: number) => (n ? Math.round((100 * sum) / n) / 100 : null)
 const pct = (part: number, whole: number) => (whole ? Math.round((1000 * part) / whole) / 10 : null)
 
 export async function mentionReport(deps: Deps, workspaceId: string, filter: MentionFilter, interval: Interval): Promise<MentionReport> {
@@ -93,19 +101,21 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
 
   // Every query below reads the time index alone (sql/017): the mentions themselves are not visited.
   const [grouped, authors, [previous], sourceNames, replies] = await Promise.all([
-    aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; n: number }[]>`
+    aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; n: number }[]>`
       SELECT date_trunc(${interval}, m.published_at, 'UTC') AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
-             m.kind, m.lang, m.effective_intents AS intents, count(*)::int AS n
+             m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, count(*)::int AS n
       FROM mentions m WHERE ${where}
-      GROUP BY 1, 2, 3, 4, 5, 6`),
+      GROUP BY 1, 2, 3, 4, 5, 6, 7`),
     topAuthors(deps, workspaceId, where),
-    aggregating(deps.sql, (tx) => tx<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
+    aggregating(deps.sql, (tx) => tx<{ n: number; average: number | null }[]>`
+      SELECT count(*)::int AS n, avg(round(m.rating))::float8 AS average FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
     sql<{ id: string; name: string; kind: string }[]>`SELECT id, name, kind FROM sources WHERE workspace_id = ${workspaceId}`,
     firstReplies(deps, workspaceId, where, since),
   ])
 
   const index = new Map(starts.map((s, i) => [s.getTime(), i]))
-  const series = starts.map((start) => ({ start, total: 0, positive: 0, neutral: 0, negative: 0 }))
+  const series = starts.map((start) => ({ start, total: 0, positive: 0, neutral: 0, negative: 0, rated: 0, starSum: 0 }))
+  const distribution = [1, 2, 3, 4, 5].map((stars) => ({ stars, n: 0 }))
   const totals = { total: 0, positive: 0, neutral: 0, negative: 0 }
   const shares = { source: new Map<string, Share>(), kind: new Map<string, Share>(), lang: new Map<string, Share>() }
   const intents = new Map<string, number>()
@@ -127,7 +137,14 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     add(shares.kind, g.kind, g.n, negative)
     add(shares.lang, g.lang ?? 'und', g.n, negative)
     for (const intent of g.intents ?? []) if (intent !== 'other') intents.set(intent, (intents.get(intent) ?? 0) + g.n)
+    if (g.stars !== null && g.stars >= 1 && g.stars <= 5) {
+      row.rated += g.n
+      row.starSum += g.stars * g.n
+      distribution[g.stars - 1].n += g.n
+    }
   }
+  const rated = distribution.reduce((a, d) => a + d.n, 0)
+  const starSum = distribution.reduce((a, d) => a + d.stars * d.n, 0)
   const names = new Map(sourceNames.map((s) => [s.id, s]))
   const ranked = <K extends string>(map: Map<string, Share>, key: K) =>
     [...map].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).map(([k, share]) => ({ [key]: k, ...share }) as { [P in K]: string } & Share)
@@ -142,7 +159,8 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
       previous: previous.n,
       changePct: pct(totals.total - previous.n, previous.n),
     },
-    series,
+    series: series.map(({ starSum, ...row }) => ({ ...row, averageRating: mean(starSum, row.rated) })),
+    ratings: { rated, averageRating: mean(starSum, rated), distribution, previousAverage: previous.average === null ? null : Math.round(previous.average * 100) / 100 },
     sources: ranked(shares.source, 'id').flatMap((s) => {
       const src = names.get(s.id)
       return src ? [{ id: s.id, name: src.name, kind: src.kind, n: s.n, negative: s.negative }] : []
@@ -206,4 +224,7 @@ function topAuthors(deps: Deps, workspaceId: string, where: Fragment): Promise<M
 }
 
 export const mentionReportCsv = (r: MentionReport) =>
-  toCsv(['start', 'total', 'positive', 'neutral', 'negative'], r.series.map((s) => [s.start, s.total, s.positive, s.neutral, s.negative]))
+  toCsv(
+    ['start', 'total', 'positive', 'neutral', 'negative', 'rated', 'average_rating'],
+    r.series.map((s) => [s.start, s.total, s.positive, s.neutral, s.negative, s.rated, s.averageRating ?? '']),
+  )

@@ -79,7 +79,7 @@ describe('GET /v1/reports/mentions', () => {
     expect(res.headers.get('content-type')).toContain('text/csv')
     const rows = parse(res.data as string, { bom: true, columns: true }) as Record<string, string>[]
     expect(rows).toHaveLength(7)
-    expect(rows[0]).toEqual({ start: '2026-11-01T00:00:00.000Z', total: '3', positive: '2', neutral: '0', negative: '1' })
+    expect(rows[0]).toEqual({ start: '2026-11-01T00:00:00.000Z', total: '3', positive: '2', neutral: '0', negative: '1', rated: '0', average_rating: '' })
   })
 
   it('says what is wrong with a bad period or interval, and shows another workspace nothing', async () => {
@@ -104,6 +104,36 @@ describe('GET /v1/reports/mentions', () => {
     expect(week).toContain('href="/app/dashboard?days=90"')
     expect(await page('?days=90')).toContain('per week')
     expect(await page('?days=5')).toContain('last 30 days')
+  })
+
+  it('averages the stars of reviews per interval, with their spread and the period before, and the dashboard shows them', async () => {
+    const play = await seedSource(t.sql, t.workspaceId, 'googleplay', 'Play reviews')
+    const today = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()))
+    const daysAgo = (d: number, h = 0) => new Date(today.getTime() - d * 86_400_000 + h * 3_600_000)
+    const reviews: [string, Date, number | null][] = [
+      ['crashes on every launch', daysAgo(5, 10), 1],
+      ['great app, lovely design', daysAgo(5, 11), 5],
+      ['does the job', daysAgo(3, 9), 4],
+      ['a mention without stars', daysAgo(3, 12), null],
+      ['two stars from before', daysAgo(12), 2],
+    ]
+    const ids = await seedMentions(t.sql, t.workspaceId, play, reviews.map(([text, publishedAt]) => ({ text, publishedAt })))
+    for (const [i, id] of ids.entries()) await t.sql`UPDATE mentions SET rating = ${reviews[i][2]} WHERE id = ${id}`
+
+    const r = (await t.call('GET', `/v1/reports/mentions?since=${daysAgo(7).toISOString()}&until=${today.toISOString()}`)).data
+    expect(r.ratings).toEqual({
+      rated: 3, averageRating: 3.33, previousAverage: 2,
+      distribution: [{ stars: 1, n: 1 }, { stars: 2, n: 0 }, { stars: 3, n: 0 }, { stars: 4, n: 1 }, { stars: 5, n: 1 }],
+    })
+    expect(r.series.map((d: { rated: number; averageRating: number | null }) => [d.rated, d.averageRating])).toEqual([
+      [0, null], [0, null], [2, 3], [0, null], [1, 4], [0, null], [0, null],
+    ])
+    expect((await t.call('GET', `/v1/reports/mentions?since=${daysAgo(7).toISOString()}&until=${today.toISOString()}&source=${reddit}`)).data.ratings)
+      .toMatchObject({ rated: 0, averageRating: null })
+
+    const s = await webSession(t.app, await t.keyFor('viewer'))
+    const html = await (await t.app.request('http://localhost/app/dashboard?days=7', { headers: { cookie: s.cookie } })).text()
+    expect(html).toContain('Average 3.33★ from 3 reviews; 2★ the 7 days before.')
   })
 
   it('counts the mentions answered at the source and how long their first reply took', async () => {

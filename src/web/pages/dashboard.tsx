@@ -20,6 +20,10 @@ const replyLine = (r: MentionReport['replies']) =>
     : `Answered at the source: ${r.mentions} (${r.ratePct}%); first reply after ${duration(r.medianMinutes!)} (median), ${duration(r.p90Minutes!)} (9 in 10). ` +
       `First replies by ${r.byAuthor.map((a) => `${a.author} (${a.mentions}, median ${duration(a.medianMinutes)})`).join(', ')}.`
 
+const ratingLine = (r: MentionReport['ratings'], days: number) =>
+  `Average ${r.averageRating}★ from ${r.rated} review${r.rated === 1 ? '' : 's'}` +
+  (r.previousAverage !== null ? `; ${r.previousAverage}★ the ${days} days before.` : '; none the period before.')
+
 const PERIODS = [30, 7, 90] as const
 
 const NPS_WEEKS = 12
@@ -58,6 +62,7 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
   const risingRows = rising.items.filter((r) => r.change > 0).slice(0, RISING)
   const series = SENTIMENT_LABELS.map((s) => ({ name: s, colour: SENTIMENT_COLOURS[s], values: mentions.series.map((d) => d[s]) }))
   const { totals } = mentions
+  const labels = mentions.series.map((d) => d.start.toISOString().slice(5, 10))
   return c.html(
     <Layout title="Dashboard" session={session} section="dashboard">
       <h1>Dashboard <span class="hint">last {days} days</span></h1>
@@ -73,9 +78,17 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
             {totals.netSentiment !== null ? `; net sentiment ${totals.netSentiment > 0 ? '+' : ''}${totals.netSentiment}` : ''}
           </p>
           <p class="hint" id="reply-rate">{replyLine(mentions.replies)}</p>
-          <StackedBars labels={mentions.series.map((d) => d.start.toISOString().slice(5, 10))} series={series} title={`Mentions per ${days > 31 ? 'week' : 'day'}, stacked by sentiment`} />
+          <StackedBars labels={labels} series={series} title={`Mentions per ${days > 31 ? 'week' : 'day'}, stacked by sentiment`} />
           <Legend series={series} />
         </section>
+        {mentions.ratings.rated ? (
+          <section class="card" id="ratings">
+            <h2>Ratings <span class="hint">reviews with stars</span></h2>
+            <p class="hint">{ratingLine(mentions.ratings, days)}</p>
+            <LineChart title={`Average stars per ${days > 31 ? 'week' : 'day'}`} labels={labels} series={[{ name: 'average stars', colour: colourAt(0), values: mentions.series.map((d) => d.averageRating) }]} min={1} max={5} />
+            <BarList title="Reviews by stars" rows={[...mentions.ratings.distribution].reverse().map((d) => ({ label: `${d.stars}★`, value: d.n, colour: colourAt(d.stars) }))} />
+          </section>
+        ) : null}
         <section class="card">
           <h2>Share of voice by source</h2>
           {mentions.sources.length ? (
