@@ -27,18 +27,32 @@ const Review = z.object({
     createdDate: z.iso.datetime({ offset: true }),
     territory: z.string().nullish(),
   }),
+  relationships: z.object({ response: z.object({ data: z.object({ id: z.string() }).nullish() }).optional() }).optional(),
 })
-const ReviewPage = z.object({ data: z.array(Review), links: z.object({ next: z.url().optional() }).loose().optional() })
+const Response = z.object({
+  type: z.literal('customerReviewResponses'),
+  id: z.string(),
+  attributes: z.object({ responseBody: z.string().nullish(), lastModifiedDate: z.iso.datetime({ offset: true }) }),
+})
+const ReviewPage = z.object({
+  data: z.array(Review),
+  // Only responses are asked for; anything else Apple includes is passed over.
+  included: z.array(z.union([Response, z.object({ type: z.string().refine((t) => t !== 'customerReviewResponses') }).loose()])).default([]),
+  links: z.object({ next: z.url().optional() }).loose().optional(),
+})
 const Created = z.object({ data: z.object({ id: z.string(), attributes: z.object({ state: z.string().optional() }).loose().optional() }) })
 type Review = z.infer<typeof Review>
+type Response = z.infer<typeof Response>
 
 const API = 'https://api.appstoreconnect.apple.com'
 
 /** Apple shows reviews on the app's page, not at an address of their own. */
 const reviewsPage = (appId: string) => `https://apps.apple.com/app/id${appId}?see-all=reviews`
 
-export function toMention(r: Review, appId: string): MentionItem {
+/** `response`: the developer response Apple included for this review, if any. */
+export function toMention(r: Review, appId: string, response?: Response): MentionItem {
   const a = r.attributes
+  const answer = response?.attributes.responseBody?.trim()
   return {
     externalId: r.id,
     url: reviewsPage(appId),
@@ -48,6 +62,7 @@ export function toMention(r: Review, appId: string): MentionItem {
     publishedAt: new Date(a.createdDate),
     rating: a.rating !== undefined && a.rating >= 1 && a.rating <= 5 ? a.rating : undefined,
     engagement: {},
+    ...(answer ? { ownerReply: { text: answer, at: new Date(response!.attributes.lastModifiedDate), by: 'App Store Connect' } } : {}),
     raw: r,
   }
 }
@@ -74,11 +89,18 @@ export const appstoreconnectConnector = defineConnector({
     const headers = await authorize(config)
     const origin = originOf(config, API)
     const items: MentionItem[] = []
-    const first = new URLSearchParams({ sort: '-createdDate', limit: '200', 'fields[customerReviews]': 'rating,title,body,reviewerNickname,createdDate,territory' })
+    const first = new URLSearchParams({
+      sort: '-createdDate',
+      limit: '200',
+      include: 'response',
+      'fields[customerReviews]': 'rating,title,body,reviewerNickname,createdDate,territory,response',
+      'fields[customerReviewResponses]': 'responseBody,lastModifiedDate',
+    })
     let url: string | undefined = `${origin}/v1/apps/${config.appId}/customerReviews?${first}`
     while (url && items.length < ctx.maxItems) {
       const page: z.infer<typeof ReviewPage> = parseJson(await ctx.fetch(url, { headers }), ReviewPage)
-      const mentions = page.data.map((r) => toMention(r, config.appId))
+      const responses = new Map(page.included.filter((x): x is Response => x.type === 'customerReviewResponses').map((x) => [x.id, x]))
+      const mentions = page.data.map((r) => toMention(r, config.appId, responses.get(r.relationships?.response?.data?.id ?? '')))
       if (!takeNew(mentions, cursor, items) || mentions.length === 0) break
       // Apple's next page, kept on the configured origin (a proxy or test server answers for Apple).
       const next = page.links?.next ? new URL(page.links.next) : undefined

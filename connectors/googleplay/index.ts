@@ -40,10 +40,11 @@ const UserComment = z.object({
   thumbsUpCount: z.number().int().min(0).optional(),
   appVersionName: z.string().optional(),
 })
+const DeveloperComment = z.object({ text: z.string(), lastModified: Timestamp })
 const Review = z.object({
   reviewId: z.string().min(1),
   authorName: z.string().optional(),
-  comments: z.array(z.object({ userComment: UserComment.optional() }).loose()),
+  comments: z.array(z.object({ userComment: UserComment.optional(), developerComment: DeveloperComment.optional() })),
 })
 const ReviewList = z.object({
   reviews: z.array(Review).default([]),
@@ -52,6 +53,8 @@ const ReviewList = z.object({
 const Token = z.object({ access_token: z.string().min(1) })
 const ReplyResult = z.object({ result: z.object({ replyText: z.string(), lastEdited: Timestamp }) })
 type Review = z.infer<typeof Review>
+
+const timeOf = (t: z.infer<typeof Timestamp>) => new Date(t.seconds * 1000 + Math.floor((t.nanos ?? 0) / 1e6))
 
 const TOKEN_URL = 'https://oauth2.googleapis.com/token'
 const SCOPE = 'https://www.googleapis.com/auth/androidpublisher'
@@ -68,6 +71,7 @@ const reviewUrl = (packageName: string, reviewId: string) =>
 export function toMention(r: Review, packageName: string): MentionItem | undefined {
   const c = r.comments.find((x) => x.userComment)?.userComment
   if (!c) return undefined
+  const answer = r.comments.find((x) => x.developerComment?.text.trim())?.developerComment
   const tab = c.text.indexOf('\t')
   const title = tab >= 0 ? c.text.slice(0, tab).trim() : ''
   const rating = c.starRating !== undefined && c.starRating >= 1 && c.starRating <= 5 ? c.starRating : undefined
@@ -79,9 +83,10 @@ export function toMention(r: Review, packageName: string): MentionItem | undefin
     text: tidyWhitespace(tab >= 0 ? c.text.slice(tab + 1) : c.text),
     // The reviewer's device language (en_US): a hint, not what the review is written in.
     ...(c.reviewerLanguage ? { lang: c.reviewerLanguage.replace('_', '-') } : {}),
-    publishedAt: new Date(c.lastModified.seconds * 1000 + Math.floor((c.lastModified.nanos ?? 0) / 1e6)),
+    publishedAt: timeOf(c.lastModified),
     rating,
     engagement: { likes: c.thumbsUpCount || undefined },
+    ...(answer ? { ownerReply: { text: answer.text.trim(), at: timeOf(answer.lastModified), by: 'Google Play Console' } } : {}),
     raw: r,
   }
 }

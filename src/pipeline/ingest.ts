@@ -103,6 +103,7 @@ export async function ingestMentions(
   await afterMentionsStored(deps, tx, workspaceId, ids)
   const edited = stored.filter((m) => m.edited)
   await recordEdits(tx, workspaceId, edited, now)
+  await recordOwnerReplies(tx, workspaceId, source.id, unique)
   return { inserted: ids.length, duplicates: items.length - stored.length, edited: edited.length, ids }
 }
 
@@ -134,6 +135,24 @@ function upsert(tx: Tx, workspaceId: string, sourceId: string, rows: ReturnType<
       RETURNING id, author_kind, author_key, xmax <> 0 AS edited
     )
     SELECT w.*, b.rating AS old_rating, b.sentiment_label AS old_sentiment FROM written w LEFT JOIN before b USING (id)`
+}
+
+/**
+ * Answers the source's own account gave outside earshot (a reply in the Play
+ * Console) are stored as sent replies, so the mention counts as answered;
+ * once per answer, and not again when it is a reply earshot itself sent.
+ */
+async function recordOwnerReplies(tx: Tx, workspaceId: string, sourceId: string, items: MentionItem[]) {
+  const replies = items.flatMap((i) => (i.ownerReply ? [{ external_id: i.externalId, author: i.ownerReply.by, body: i.ownerReply.text, at: i.ownerReply.at.toISOString() }] : []))
+  if (replies.length === 0) return
+  await tx`
+    INSERT INTO mention_replies (workspace_id, mention_id, author, body, status, sent_at, idempotency_key)
+    SELECT ${workspaceId}, m.id, r.author, r.body, 'sent', r.at::timestamptz, 'source:' || m.id || ':' || r.at
+    FROM jsonb_to_recordset(${tx.json(replies)}) AS r(external_id text, author text, body text, at text)
+    JOIN mentions m ON m.workspace_id = ${workspaceId} AND m.source_id = ${sourceId} AND m.external_id = r.external_id AND m.erased_at IS NULL
+    WHERE NOT EXISTS (
+      SELECT 1 FROM mention_replies x WHERE x.workspace_id = ${workspaceId} AND x.mention_id = m.id AND x.status = 'sent' AND x.body = r.body)
+    ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`
 }
 
 /** What an edit changed, in each mention's history, and `mention.updated` for webhooks. */

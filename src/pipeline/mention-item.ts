@@ -23,6 +23,11 @@ export const MentionItem = z.object({
   engagement: z.object({ likes: count.optional(), replies: count.optional(), shares: count.optional() }),
   /** The upstream item as received, kept for reprocessing. */
   raw: z.unknown(),
+  /**
+   * The answer the account behind the source already gave there, outside
+   * earshot (a developer's reply under a review): it counts as answered.
+   */
+  ownerReply: z.object({ text: z.string().min(1).max(10_000), at: z.date(), by: z.string().min(1).max(100) }).optional(),
   /** Where the author's handle lives when it differs from the source kind (`twitter`, `zendesk`, `email`, …). */
   platform: z.string().min(1).max(50).optional(),
 })

@@ -49,7 +49,10 @@ describe('appstoreconnect connector', () => {
       publishedAt: new Date('2026-03-03T10:10:34Z'),
       rating: 1,
     })
+    expect(items[0].ownerReply).toEqual({ text: 'Здравствуйте, Алексей! Мы уже выпустили исправление синхронизации в версии 4.12.1.', at: new Date('2026-03-03T11:40:00Z'), by: 'App Store Connect' })
+    expect(asked[0].get('include')).toBe('response')
     expect(items[1]).toMatchObject({ title: '好用', rating: 5 })
+    expect(items[1].ownerReply).toBeUndefined()
     expect(items[2]).toMatchObject({ author: { handle: 'kiwi_dev' }, publishedAt: new Date('2026-03-02T23:30:00Z'), rating: 3 })
     expect(items[2].title).toBeUndefined()
     expect(cursor).toEqual({ since: '2026-03-03T10:10:34.000Z', ids: ['00000028-b08c-0014-729e-fbd500000001'] })
@@ -113,6 +116,8 @@ describe('appstoreconnect connector', () => {
 
   it('fails a malformed page and refuses a config that cannot sign', async () => {
     server.use(http.get(REVIEWS, () => HttpResponse.json({ data: [{ id: 'x', attributes: { createdDate: 'yesterday' } }] })))
+    await expect(poll(appstoreconnectConnector, config)).rejects.toThrow(/unexpected response shape/)
+    server.use(http.get(REVIEWS, () => HttpResponse.json({ data: [], included: [{ type: 'customerReviewResponses', id: 'r', attributes: {} }] })))
     await expect(poll(appstoreconnectConnector, config)).rejects.toThrow(/unexpected response shape/)
     expect(appstoreconnectConnector.config.safeParse({ ...config, issuerId: 'not-a-uuid' }).success).toBe(false)
     expect(appstoreconnectConnector.config.safeParse({ ...config, privateKey: 'hunter2' }).success).toBe(false)

@@ -44,6 +44,8 @@ describe('googleplay connector', () => {
     // "title<TAB>body"; the developer's reply in the same review is not a mention of its own.
     expect(items[1]).toMatchObject({ title: 'Muy útil', text: 'La uso todos los días para el equipo, ojalá tuviera modo oscuro.', rating: 4, lang: 'es' })
     expect(items[1].engagement.likes).toBeUndefined()
+    expect(items[1].ownerReply).toEqual({ text: '¡Gracias Carlos! El modo oscuro llega en la próxima versión.', at: new Date('2026-03-03T09:26:40Z'), by: 'Google Play Console' })
+    expect(items[0].ownerReply).toBeUndefined()
     expect(items[2]).toMatchObject({ author: { handle: 'A Google user' }, text: 'Good app', rating: 5 })
     expect(items[2].lang).toBeUndefined()
     expect(cursor).toEqual({ since: '2026-03-03T10:00:00.512Z', ids: ['gp:AOqpTOFm3kX1-page1-a'] })
