@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { permanentError } from '../src/net/errors.ts'
+import { permanentError, PostedUnreadable, UpstreamError } from '../src/net/errors.ts'
+import { parseJson } from '../src/net/parse.ts'
 import type { Logger } from '../src/logger.ts'
-import type { HttpClient } from '../src/net/http-client.ts'
+import type { HttpClient, HttpResponse } from '../src/net/http-client.ts'
 import type { MentionItem } from '../src/pipeline/mention-item.ts'
 
 /** What a connector may use while polling: the shared HTTP client, a logger, cancellation and its item budget. */
@@ -126,3 +127,16 @@ export const commonConfig = {
 
 /** The origin to call: the configured baseUrl (without a trailing slash) or the public one. */
 export const originOf = (config: { baseUrl?: string }, fallback: string) => (config.baseUrl ?? fallback).replace(/\/+$/, '')
+
+/**
+ * Reads the answer to the call that posts a reply. Only here does an
+ * unreadable body mean "posted": the same failure while signing in or
+ * looking things up means nothing went out.
+ */
+export function readPosted<T extends z.ZodType>(res: HttpResponse, schema: T): z.infer<T> {
+  try {
+    return parseJson(res, schema)
+  } catch (err) {
+    throw err instanceof UpstreamError ? new PostedUnreadable(err.message, res.status) : err
+  }
+}

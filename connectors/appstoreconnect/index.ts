@@ -4,7 +4,7 @@ import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { signJwt } from '../shared/jwt.ts'
 import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
-import { commonConfig, defineConnector, originOf } from '../types.ts'
+import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
 const Config = z.strictObject({
   appId: z.string().regex(/^\d+$/, 'the numeric Apple ID of the app (App Store Connect → App Information)'),
@@ -120,7 +120,7 @@ export const appstoreconnectConnector = defineConnector({
         }),
       })
       // Apple publishes a response after a review of its own; the review's page is where it will show.
-      return { externalId: parseJson(res, Created).data.id, url: reviewsPage(config.appId) }
+      return { externalId: readPosted(res, Created).data.id, url: reviewsPage(config.appId) }
     },
   },
 })

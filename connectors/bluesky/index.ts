@@ -4,7 +4,7 @@ import { parseJson } from '../../src/net/parse.ts'
 import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
-import { commonConfig, defineConnector, originOf, type ConnectorContext, type ReplyTarget } from '../types.ts'
+import { commonConfig, type ConnectorContext, defineConnector, originOf, readPosted, type ReplyTarget } from '../types.ts'
 
 const Config = z
   .strictObject({
@@ -131,7 +131,7 @@ export const blueskyConnector = defineConnector({
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify({ repo: did, collection: 'app.bsky.feed.post', record }),
       })
-      const created = parseJson(res, Created)
+      const created = readPosted(res, Created)
       return { externalId: created.uri, url: `https://bsky.app/profile/${handle}/post/${created.uri.split('/').pop()}` }
     },
   },

@@ -3,7 +3,7 @@ import { permanentError } from '../../src/net/errors.ts'
 import { parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { commonConfig, defineConnector } from '../types.ts'
+import { commonConfig, defineConnector, readPosted } from '../types.ts'
 
 const Config = z
   .strictObject({
@@ -109,7 +109,7 @@ export const discourseConnector = defineConnector({
         headers: { accept: 'application/json', 'content-type': 'application/json', 'api-key': config.apiKey, 'api-username': config.apiUsername },
         body: JSON.stringify({ topic_id: parsed.data.topic_id, reply_to_post_number: parsed.data.post_number, raw: text }),
       })
-      const post = parseJson(res, Created)
+      const post = readPosted(res, Created)
       return { externalId: String(post.id), url: `${origin}/t/${post.topic_slug}/${post.topic_id}/${post.post_number}` }
     },
   },

@@ -5,7 +5,7 @@ import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { parseLinkHeader } from '../shared/values.ts'
 import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
-import { commonConfig, defineConnector, originOf, type ReplyTarget } from '../types.ts'
+import { commonConfig, defineConnector, originOf, readPosted, type ReplyTarget } from '../types.ts'
 
 const Config = z.strictObject({
   query: z.string().min(1).max(256),
@@ -86,7 +86,7 @@ export const githubConnector = defineConnector({
     async send(ctx, config, target, text) {
       const url = commentsUrl(originOf(config, 'https://api.github.com'), target)
       const res = await ctx.fetch(url, { method: 'POST', headers: { ...apiHeaders(config.token), 'content-type': 'application/json' }, body: JSON.stringify({ body: text }) })
-      const comment = parseJson(res, Comment)
+      const comment = readPosted(res, Comment)
       return { externalId: String(comment.id), url: comment.html_url }
     },
   },

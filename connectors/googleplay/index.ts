@@ -5,7 +5,7 @@ import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { signJwt } from '../shared/jwt.ts'
 import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
-import { commonConfig, defineConnector, originOf } from '../types.ts'
+import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
 /** The fields of a Google Cloud service account's JSON key that signing in needs. */
 const ServiceAccountKey = z.object({
@@ -147,7 +147,7 @@ export const googleplayConnector = defineConnector({
         body: JSON.stringify({ replyText: text }),
       })
       // A review has one developer reply; a second one replaces it, so the reply is named by its review and time.
-      const { lastEdited } = parseJson(res, ReplyResult).result
+      const { lastEdited } = readPosted(res, ReplyResult).result
       return { externalId: `${target.externalId}/reply/${lastEdited.seconds}`, url: reviewUrl(config.packageName, target.externalId) }
     },
   },

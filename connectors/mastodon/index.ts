@@ -4,7 +4,7 @@ import { parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { parseLinkHeader } from '../shared/values.ts'
-import { commonConfig, defineConnector, type ConnectorContext } from '../types.ts'
+import { commonConfig, type ConnectorContext, defineConnector, readPosted } from '../types.ts'
 
 const Config = z
   .strictObject({
@@ -158,7 +158,7 @@ export const mastodonConnector = defineConnector({
         headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey },
         body: JSON.stringify({ status: addressed(parsed.data.account.acct, text), in_reply_to_id: parsed.data.id }),
       })
-      const posted = parseJson(res, Posted)
+      const posted = readPosted(res, Posted)
       return { externalId: posted.uri, url: posted.url ?? posted.uri }
     },
   },

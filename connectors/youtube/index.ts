@@ -5,7 +5,7 @@ import { parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
-import { commonConfig, defineConnector, originOf } from '../types.ts'
+import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
 const Config = z
   .strictObject({
@@ -16,9 +16,16 @@ const Config = z
     channelId: z.string().regex(/^UC[\w-]{10,40}$/, 'a channel id starting with UC').optional(),
     /** Only threads containing these words. */
     searchTerms: z.string().min(1).max(200).optional(),
+    /** To reply: an OAuth client of the channel's Google Cloud project and a refresh token it issued for the youtube.force-ssl scope. */
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+    refreshToken: z.string().min(1).optional(),
     ...commonConfig,
   })
   .refine((c) => (c.videoId === undefined) !== (c.channelId === undefined), { message: 'give either videoId or channelId' })
+  .refine((c) => [c.clientId, c.clientSecret, c.refreshToken].every((v) => v === undefined) || [c.clientId, c.clientSecret, c.refreshToken].every((v) => v !== undefined), {
+    message: 'clientId, clientSecret and refreshToken go together',
+  })
 
 const Comment = z.object({
   id: z.string(),
@@ -39,6 +46,9 @@ const Thread = z.object({
 })
 const ThreadList = z.object({ items: z.array(Thread), nextPageToken: z.string().optional() })
 type Thread = z.infer<typeof Thread>
+
+const Token = z.object({ access_token: z.string().min(1) })
+const Posted = z.object({ id: z.string() })
 
 const GoogleError = z.object({ error: z.object({ message: z.string().default(''), errors: z.array(z.object({ reason: z.string().optional() })).default([]) }) })
 
@@ -84,7 +94,7 @@ export const youtubeConnector = defineConnector({
   description: 'YouTube comment threads on one video or on every video of a channel, optionally only those with given words; newest first (YouTube Data API v3 key).',
   config: Config,
   cursor: Watermark,
-  secrets: ['apiKey'],
+  secrets: ['apiKey', 'clientSecret', 'refreshToken'],
   urls: ['baseUrl'],
   async poll(ctx, config, cursor) {
     const origin = originOf(config, 'https://www.googleapis.com')
@@ -103,5 +113,28 @@ export const youtubeConnector = defineConnector({
       pageToken = takeNew(body.items.map(toMention), cursor, items) ? body.nextPageToken : undefined
     } while (pageToken && items.length < ctx.maxItems)
     return keptWithMark(items, cursor, ctx.maxItems)
+  },
+  reply: {
+    // Posted by the channel the refresh token belongs to, in the thread of the comment it answers.
+    requires: ['clientId', 'clientSecret', 'refreshToken'],
+    maxGraphemes: 10_000,
+    async send(ctx, config, target, text) {
+      const token = await ctx.fetch('https://oauth2.googleapis.com/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: config.clientId, client_secret: config.clientSecret, refresh_token: config.refreshToken }).toString(),
+      })
+      const res = await ctx.fetch(`${originOf(config, 'https://www.googleapis.com')}/youtube/v3/comments?part=snippet`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${parseJson(token, Token).access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ snippet: { parentId: target.externalId, textOriginal: text } }),
+        accept: [403],
+      })
+      if (res.status === 403) throw forbidden(res, new Date())
+      const { id } = readPosted(res, Posted)
+      const thread = Thread.safeParse(target.raw)
+      const videoId = thread.success ? (thread.data.snippet.videoId ?? thread.data.snippet.topLevelComment.snippet.videoId) : undefined
+      return { externalId: id, url: videoId ? `https://www.youtube.com/watch?v=${videoId}&lc=${id}` : target.url }
+    },
   },
 })

@@ -7,7 +7,7 @@ import { actorName, writeAudit, type Actor } from '../audit/audit.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, badRequest, conflict, notFound } from '../errors.ts'
-import { UpstreamError } from '../net/errors.ts'
+import { PostedUnreadable, UpstreamError } from '../net/errors.ts'
 import type { HttpClient } from '../net/http-client.ts'
 import { createSourceHttpClient } from '../scheduler/http.ts'
 import { openConfig } from '../sources/source-secrets.ts'
@@ -138,9 +138,8 @@ async function post(deps: Deps, workspaceId: string, target: Answerable, text: s
     const sent = await connector.reply!.send({ fetch, idempotencyKey: replyId }, config, target, text)
     return { status: 'sent', ...sent, error: null }
   } catch (err) {
+    if (err instanceof PostedUnreadable) return { status: 'sent', externalId: null, url: null, error: `posted, but the answer was unreadable: ${err.message}` }
     if (!(err instanceof UpstreamError)) return { status: 'failed', error: `earshot could not send it: ${(err as Error).message}` }
-    // A success status whose body could not be read: the reply is out there, only its address is unknown.
-    if (err.status !== undefined && err.status < 300) return { status: 'sent', externalId: null, url: null, error: `posted, but the answer was unreadable: ${err.message}` }
     return { status: 'failed', error: err.message, retryAt: err.retryAt }
   }
 }

@@ -18,3 +18,11 @@ export class UpstreamError extends Error {
 }
 
 export const permanentError = (message: string, status?: number) => new UpstreamError(message, { permanent: true, status })
+
+/** The upstream took a post (a 2xx) but its answer could not be read: what was posted is out there, its address unknown. */
+export class PostedUnreadable extends UpstreamError {
+  constructor(message: string, status: number) {
+    super(message, { status })
+    this.name = 'PostedUnreadable'
+  }
+}

@@ -343,6 +343,88 @@ describe('bluesky replies', () => {
     expect(seen[0].headers.get('authorization')).toBe(BEARER)
     expect(seen[0].body).toEqual({ replyText: 'Thank you! Tell us what to build next.' })
   })
+
+  it('comments on Reddit as the script app’s account, and keeps Reddit’s refusals and rate limits', async () => {
+    const grants: string[] = []
+    server.use(
+      http.post('https://www.reddit.com/api/v1/access_token', async ({ request }) => {
+        const form = new URLSearchParams(await request.text())
+        grants.push(form.get('grant_type')!)
+        if (form.get('grant_type') === 'client_credentials') return HttpResponse.json(jsonFixture('reddit', 'token.json'))
+        return HttpResponse.json(jsonFixture('reddit', form.get('password') === 'hunter2' ? 'token-password.json' : 'token-invalid-grant.json'))
+      }),
+      http.get('https://oauth.reddit.com/r/acme/new.json', () => HttpResponse.json(jsonFixture('reddit', 'subreddit-new.json'))),
+    )
+    const config = { subreddit: 'acme', include: ['posts'], clientId: 'cid', clientSecret: 'csecret', username: 'acme_support', password: 'hunter2', userAgent: 'web:acme-listening:v1 (by /u/acme_support)' }
+    const { mentionId, sourceId } = await polledMention('reddit', config, 't3_1b2c3d')
+    let answer = () => HttpResponse.json(jsonFixture('reddit', 'comment-created.json'))
+    const seen: { auth: string | null; ua: string | null; form: URLSearchParams }[] = []
+    server.use(http.post('https://oauth.reddit.com/api/comment', async ({ request }) => {
+      seen.push({ auth: request.headers.get('authorization'), ua: request.headers.get('user-agent'), form: new URLSearchParams(await request.text()) })
+      return answer()
+    }))
+
+    const res = await reply(mentionId, 'Thanks for the report! The export fix ships in 4.12.1 this week.')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: 'https://www.reddit.com/r/acme/comments/1b2c3d4/export_keeps_crashing/mq7x2ab/' })
+    expect(grants).toEqual(['client_credentials', 'password'])
+    expect(seen[0].auth).toMatch(/^Bearer eyJ.*user-token-for-tests$/)
+    expect(seen[0].ua).toBe('web:acme-listening:v1 (by /u/acme_support)')
+    expect(Object.fromEntries(seen[0].form)).toEqual({ api_type: 'json', thing_id: 't3_1b2c3d', text: 'Thanks for the report! The export fix ships in 4.12.1 this week.' })
+
+    answer = () => HttpResponse.json(jsonFixture('reddit', 'comment-ratelimit.json'))
+    const limited = await reply(mentionId, 'One more thing')
+    expect(limited.status).toBe(502)
+    expect(limited.data.error.message).toContain('Take a break for 5 minutes')
+    expect(Date.parse(limited.data.error.details.retryAt) - Date.now()).toBeGreaterThan(4 * 60_000)
+
+    answer = () => HttpResponse.json(jsonFixture('reddit', 'comment-locked.json'))
+    expect((await reply(mentionId, 'Locked?')).data.error.message).toContain('Comments are locked.')
+
+    await t.call('PATCH', `/v1/sources/${sourceId}`, { body: { config: { ...config, password: 'wrong' } } })
+    const refused = await reply(mentionId, 'Wrong password')
+    expect(refused.status).toBe(502)
+    expect(refused.data.error.message).toContain('sign-in as acme_support refused (invalid_grant)')
+    expect(seen).toHaveLength(3)
+    const rows = await t.sql`SELECT status FROM mention_replies WHERE mention_id = ${mentionId} ORDER BY created_at`
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'failed', 'failed', 'failed'])
+  })
+
+  it('answers a YouTube comment in its thread as the channel, with a refreshed token; a revoked token or a used-up quota posts nothing', async () => {
+    server.use(http.get('https://www.googleapis.com/youtube/v3/commentThreads', () => HttpResponse.json(jsonFixture('youtube', 'threads-page1.json'))))
+    const config = { videoId: 'aB3dE5fG7hI', apiKey: 'AIza-test', clientId: 'cid.apps.googleusercontent.com', clientSecret: 'GOCSPX-secret', refreshToken: '1//0refresh' }
+    const { mentionId, sourceId } = await polledMention('youtube', config, 'UgxAcme0001qAbCdEfGh4AaABAg')
+    let tokenAnswer = () => HttpResponse.json(jsonFixture('googleplay', 'token.json'))
+    server.use(http.post('https://oauth2.googleapis.com/token', async ({ request }) => {
+      expect(Object.fromEntries(new URLSearchParams(await request.text()))).toEqual({ grant_type: 'refresh_token', client_id: config.clientId, client_secret: config.clientSecret, refresh_token: config.refreshToken })
+      return tokenAnswer()
+    }))
+    let answer = () => HttpResponse.json(jsonFixture('youtube', 'comment-inserted.json'))
+    const seen = recordPosts('https://www.googleapis.com/youtube/v3/comments', () => answer())
+
+    const res = await reply(mentionId, "Thanks! The fix is in today's update.")
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data.url).toBe('https://www.youtube.com/watch?v=aB3dE5fG7hI&lc=UgxAcme0001qAbCdEfGh4AaABAg.9zZ1aB2cD3e9zZ1aB2cD3f')
+    expect(new URL(seen[0].url).searchParams.get('part')).toBe('snippet')
+    expect(seen[0].headers.get('authorization')).toBe(BEARER)
+    expect(seen[0].body).toEqual({ snippet: { parentId: 'UgxAcme0001qAbCdEfGh4AaABAg', textOriginal: "Thanks! The fix is in today's update." } })
+
+    answer = () => HttpResponse.json(jsonFixture('youtube', 'error-403-quota.json'), { status: 403 })
+    const quota = await reply(mentionId, 'Again')
+    expect(quota.status).toBe(502)
+    expect(quota.data.error.details.retryAt).toBeTruthy()
+
+    // Sign-in that answers 200 with something else is a failure: nothing was posted.
+    tokenAnswer = () => HttpResponse.json({ unexpected: true })
+    expect((await reply(mentionId, 'Third')).data).toMatchObject({ error: { code: 'upstream_error' } })
+    tokenAnswer = () => HttpResponse.json(jsonFixture('youtube', 'token-invalid-grant.json'), { status: 400 })
+    expect((await reply(mentionId, 'Fourth')).data.error.message).toContain('invalid_grant')
+    expect(seen).toHaveLength(2)
+    const rows = await t.sql`SELECT status FROM mention_replies WHERE mention_id = ${mentionId} ORDER BY created_at`
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'failed', 'failed', 'failed'])
+    const source = await t.call('GET', `/v1/sources/${sourceId}`)
+    expect(JSON.stringify(source.data)).not.toContain('1//0refresh')
+  })
 })
 
 describe('mastodon addressing', () => {
