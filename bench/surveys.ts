@@ -1,5 +1,6 @@
 // npm run bench:surveys — durable responses/s and latency of POST /s/:key/responses
-// under 64 concurrent clients, next to a bare Hono JSON POST handler in the same run.
+// under 64 concurrent clients, next to a bare Hono JSON POST handler in the same run,
+// the two taking turns for BENCH_ROUNDS rounds of BENCH_SECONDS each.
 // Each server runs in its own process so the load generator doesn't share its event
 // loop. Uses DATABASE_URL when set, else an embedded PostgreSQL in a temp dir.
 import { openBenchDatabase } from './database.ts'
@@ -20,7 +21,8 @@ import { NewSurvey } from '../src/surveys/schemas.ts'
 import { bootstrapWorkspaces, findWorkspaceByName } from '../src/workspaces/workspaces.ts'
 
 const CONNECTIONS = 64
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 15)
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const ORIGIN = 'https://shop.bench.test'
 const COMMENTS = ['Great support, quick answers', 'The export keeps crashing on large files', 'Too expensive for what it does', 'Love the new dashboard']
 
@@ -133,6 +135,19 @@ async function load(label: string, port: number, publicKey: string, commentEvery
   return { label, ok, rps: ok / DURATION_S, p50: result.latency.p50, p99: result.latency.p99, other: result.non2xx, errors: result.errors + result.timeouts }
 }
 
+/** What one load runs against: the anchor, or the survey endpoint without or with comments. */
+const LOADS: { label: string; mode: Mode; commentEvery: number }[] = [
+  { label: 'bare Hono JSON POST', mode: 'bare', commentEvery: 0 },
+  // Most respondents give a score only; one comment in four is enriched.
+  { label: 'POST /s/:key/responses, score only', mode: 'surveys', commentEvery: 0 },
+  { label: 'POST /s/:key/responses, 1 in 4 with a comment', mode: 'surveys', commentEvery: 4 },
+]
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
 async function main() {
   const loadAtStart = os.loadavg()
   const db = await openBenchDatabase()
@@ -141,51 +156,63 @@ async function main() {
   await migrate(sql)
   const settings = await sql`SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'server_version')`
   const postmaster = await findPostmaster(sql)
-  const runs: Run[] = []
+  const runs: (Run & { round: number })[] = []
+  // Both servers stay up (an idle one costs nothing) and the loads take turns, round after round: on a shared machine
+  // the speed of the moment moves both sides of a round alike, and each round gives its own share of the anchor.
+  const servers = { bare: await startChild('bare', dbUrl), surveys: await startChild('surveys', dbUrl) }
   try {
-    for (const mode of ['bare', 'surveys'] as const) {
-      const { child, ready } = await startChild(mode, dbUrl)
-      try {
-        console.error(`${mode}: serving on port ${ready.port}, loading for ${DURATION_S} s…`)
-        // Most respondents give a score only; the second survey run has one comment in four, each enriched.
-        const loads: [string, number][] = mode === 'bare' ? [['bare Hono JSON POST', 0]] : [['POST /s/:key/responses, score only', 0], ['POST /s/:key/responses, 1 in 4 with a comment', 4]]
-        for (const [label, commentEvery] of loads) {
-          const before = (await sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n
-          child.send('start')
-          const pgBefore = postgresCpuMs(postmaster)
-          const loadBefore = process.cpuUsage()
-          const run = await load(label, ready.port, ready.publicKey ?? 'k', commentEvery)
-          const loadUsed = process.cpuUsage(loadBefore)
-          const pgAfter = postgresCpuMs(postmaster)
-          run.loadUsPerOk = (loadUsed.user + loadUsed.system) / run.ok
-          child.send('cpu')
-          run.cpuUsPerOk = (1000 * ((await new Promise((r) => child.once('message', r))) as { cpuMs: number }).cpuMs) / run.ok
-          if (mode === 'surveys' && pgBefore !== undefined && pgAfter !== undefined) run.pgUsPerOk = (1000 * (pgAfter - pgBefore)) / run.ok
-          console.error(run)
-          runs.push(run)
-          // Requests still in flight when the clock stops may commit without being counted, never the reverse.
-          const stored = (await sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n - before
-          if (mode === 'surveys' && stored < run.ok) throw new Error(`${run.ok} responses answered 201 but only ${stored} rows are stored`)
-        }
-      } finally {
-        child.kill('SIGTERM')
-        await new Promise((r) => child.once('exit', r))
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const { label, mode, commentEvery } of LOADS) {
+        const { child, ready } = servers[mode]
+        console.error(`round ${round}: ${label}, ${DURATION_S} s…`)
+        const before = (await sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n
+        child.send('start')
+        const pgBefore = postgresCpuMs(postmaster)
+        const loadBefore = process.cpuUsage()
+        const run = await load(label, ready.port, ready.publicKey ?? servers.surveys.ready.publicKey!, commentEvery)
+        const loadUsed = process.cpuUsage(loadBefore)
+        const pgAfter = postgresCpuMs(postmaster)
+        run.loadUsPerOk = (loadUsed.user + loadUsed.system) / run.ok
+        child.send('cpu')
+        run.cpuUsPerOk = (1000 * ((await new Promise((r) => child.once('message', r))) as { cpuMs: number }).cpuMs) / run.ok
+        if (mode === 'surveys' && pgBefore !== undefined && pgAfter !== undefined) run.pgUsPerOk = (1000 * (pgAfter - pgBefore)) / run.ok
+        runs.push({ ...run, round })
+        // Requests still in flight when the clock stops may commit without being counted, never the reverse.
+        const stored = (await sql`SELECT count(*)::int AS n FROM survey_responses`)[0].n - before
+        if (mode === 'surveys' && stored < run.ok) throw new Error(`${run.ok} responses answered 201 but only ${stored} rows are stored`)
       }
     }
   } finally {
+    for (const { child } of Object.values(servers)) {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+    }
     await sql.end()
     await db.close()
   }
-  const [bare, ...surveys] = runs
   console.log(`\n${os.cpus().length} cores (${os.cpus()[0].model}), node ${process.version}, PostgreSQL ${settings.map((s) => `${s.name}=${s.setting}`).join(' ')}`)
-  console.log(`${CONNECTIONS} connections, ${DURATION_S} s each\n`)
+  console.log(`${CONNECTIONS} connections, ${DURATION_S} s a load, ${ROUNDS} rounds of the three loads in turn\n`)
   const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ')
   console.log(`load average at the start: ${loads(loadAtStart)}, at the end: ${loads(os.loadavg())}\n`)
-  console.log('| endpoint | 2xx/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/response | PostgreSQL CPU µs/response | load generator CPU µs/response |')
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  console.log('| round | endpoint | 2xx/s | % of the round\'s bare | p50 ms | p99 ms | non-2xx | errors | server CPU µs/response | PostgreSQL CPU µs/response | load generator CPU µs/response |')
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   const us = (v: number | undefined) => (v === undefined ? '–' : String(Math.round(v)))
-  for (const r of runs) console.log(`| ${r.label} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.other} | ${r.errors} | ${us(r.cpuUsPerOk)} | ${us(r.pgUsPerOk)} | ${us(r.loadUsPerOk)} |`)
-  for (const r of surveys) console.log(`\n${r.label}: ${r.ok} answered 201, each a stored row; ${((100 * r.rps) / bare.rps).toFixed(0)}% of the bare handler's rate`)
+  const bareOf = (round: number) => runs.find((r) => r.round === round && r.label === LOADS[0].label)!.rps
+  for (const r of runs) {
+    const share = r.label === LOADS[0].label ? '' : `${((100 * r.rps) / bareOf(r.round)).toFixed(0)}%`
+    console.log(`| ${r.round} | ${r.label} | ${Math.round(r.rps)} | ${share} | ${r.p50} | ${r.p99} | ${r.other} | ${r.errors} | ${us(r.cpuUsPerOk)} | ${us(r.pgUsPerOk)} | ${us(r.loadUsPerOk)} |`)
+  }
+  console.log('\nMedians over the rounds:\n')
+  console.log('| endpoint | 2xx/s | % of bare (range) | p99 ms | server CPU µs/response |')
+  console.log('|---|---:|---:|---:|---:|')
+  for (const { label } of LOADS) {
+    const mine = runs.filter((r) => r.label === label)
+    const shares = mine.map((r) => (100 * r.rps) / bareOf(r.round))
+    const share = label === LOADS[0].label ? '' : `${median(shares).toFixed(0)}% (${Math.min(...shares).toFixed(0)}–${Math.max(...shares).toFixed(0)}%)`
+    console.log(`| ${label} | ${Math.round(median(mine.map((r) => r.rps)))} | ${share} | ${median(mine.map((r) => r.p99))} | ${us(median(mine.map((r) => r.cpuUsPerOk ?? 0)))} |`)
+  }
+  const answered = runs.filter((r) => r.label !== LOADS[0].label).reduce((a, r) => a + r.ok, 0)
+  console.log(`\n${answered} survey responses answered 201, each a stored row.`)
 }
 
 if (process.argv[2] === 'serve') await serveMode(process.argv[3] as Mode, process.argv[4])
