@@ -43,6 +43,7 @@ export function toMention(e: Entry, appId: string, country: string, seenAt: Date
     text: tidyWhitespace(e.content?.label ?? ''),
     publishedAt: parseDate(e.updated?.label) ?? seenAt,
     rating: rating >= 1 && rating <= 5 ? rating : undefined,
+    version: e['im:version']?.label || undefined,
     engagement: { likes: Number(e['im:voteSum']?.label ?? '') || undefined },
     raw: e,
   }

@@ -85,6 +85,7 @@ export function toMention(r: Review, packageName: string): MentionItem | undefin
     ...(c.reviewerLanguage ? { lang: c.reviewerLanguage.replace('_', '-') } : {}),
     publishedAt: timeOf(c.lastModified),
     rating,
+    ...(c.appVersionName ? { version: c.appVersionName } : {}),
     engagement: { likes: c.thumbsUpCount || undefined },
     ...(answer ? { ownerReply: { text: answer.text.trim(), at: timeOf(answer.lastModified), by: 'Google Play Console' } } : {}),
     raw: r,

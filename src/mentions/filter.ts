@@ -33,6 +33,10 @@ export const MentionFilter = z.strictObject({
   source: listOf(z.uuid()).optional(),
   kind: listOf(z.string().min(1).max(50)).optional(),
   lang: listOf(z.string().min(1).max(35)).optional(),
+  /** Stars of a review (1–5); mentions without stars never match. */
+  rating: listOf(z.coerce.number().int().min(1).max(5)).optional(),
+  /** The app version a review is about, as the store names it. */
+  version: listOf(z.string().min(1).max(100)).optional(),
   /** An assignee's name, or `unassigned`. */
   assignee: z.string().min(1).max(200).optional(),
   /** Every listed tag must be present. */
@@ -122,6 +126,8 @@ export function mentionFilterSql(sql: AnySql, workspaceId: string, f: MentionFil
   if (f.source) conds.push(sql`${m}.source_id IN ${sql(f.source)}`)
   if (f.kind) conds.push(sql`${m}.kind IN ${sql(f.kind)}`)
   if (f.lang) conds.push(sql`${m}.lang IN ${sql(f.lang)}`)
+  if (f.rating) conds.push(sql`round(${m}.rating)::int IN ${sql(f.rating)}`)
+  if (f.version) conds.push(sql`${m}.app_version IN ${sql(f.version)}`)
   if (f.assignee === 'unassigned') conds.push(sql`${m}.assignee IS NULL`)
   else if (f.assignee) conds.push(sql`${m}.assignee = ${f.assignee}`)
   if (f.tag) conds.push(sql`${m}.tags @> ${f.tag}::text[]`)

@@ -20,6 +20,7 @@ export const MentionSchema = z
     publishedAt: z.date(),
     editedAt: z.date().nullable().openapi({ description: 'When its author last changed its text or rating at the source, as earshot saw it' }),
     rating: z.number().nullable(),
+    appVersion: z.string().nullable().openapi({ description: 'The app version a review is about (app stores)' }),
     engagement: z.record(z.string(), z.unknown()),
     sentiment: z.enum(SENTIMENT_LABELS).openapi({ description: 'Effective: the human override when there is one, else the model' }),
     sentimentOverride: z.enum(SENTIMENT_LABELS).nullable(),
@@ -62,6 +63,7 @@ export interface MentionRow {
   lang: string
   published_at: Date
   edited_at: Date | null
+  app_version: string | null
   rating: number | null
   engagement: Record<string, unknown>
   sentiment_label: string
@@ -90,7 +92,7 @@ export interface MentionRow {
 /** Columns of `mentions m` that `toMention` reads. */
 export const mentionColumns = (sql: Sql | Tx): Fragment => sql`
   m.id, m.source_id, m.external_id, m.kind, m.platform, m.url, m.author_handle, m.author_name, m.author_profile_url,
-  m.author_followers, m.title, m.body, m.lang, m.published_at, m.edited_at, m.rating, m.engagement, m.sentiment_label,
+  m.author_followers, m.title, m.body, m.lang, m.published_at, m.edited_at, m.rating, m.app_version, m.engagement, m.sentiment_label,
   m.sentiment_score, m.sentiment_confidence, m.sentiment_override, m.intents, m.intents_override, m.effective_intents, m.spam_score,
   m.priority, m.status, m.assignee, m.tags, m.customer_id, m.customer_match, m.duplicate_of, m.erased_at,
   m.created_at, m.updated_at,
@@ -119,7 +121,7 @@ export const mentionJsonSql = (sql: Sql | Tx, snippet?: Fragment): Fragment => s
   'id', m.id, 'sourceId', m.source_id, 'externalId', m.external_id, 'kind', m.kind, 'platform', m.platform, 'url', m.url,
   'author', json_build_object('handle', m.author_handle, 'name', m.author_name, 'profileUrl', m.author_profile_url, 'followers', m.author_followers),
   'title', m.title, 'text', m.body, 'lang', m.lang, 'publishedAt', ${isoSql(sql, sql`m.published_at`)},
-  'editedAt', ${isoSql(sql, sql`m.edited_at`)}, 'rating', m.rating,
+  'editedAt', ${isoSql(sql, sql`m.edited_at`)}, 'rating', m.rating, 'appVersion', m.app_version,
   'engagement', m.engagement,
   'sentiment', coalesce(m.sentiment_override, m.sentiment_label), 'sentimentOverride', m.sentiment_override,
   'intents', m.effective_intents,
@@ -179,6 +181,7 @@ export function toMention(r: MentionRow): Mention {
     publishedAt: r.published_at,
     editedAt: r.edited_at,
     rating: r.rating,
+    appVersion: r.app_version,
     engagement: r.engagement,
     sentiment: (r.sentiment_override ?? r.sentiment_label) as Mention['sentiment'],
     sentimentOverride: r.sentiment_override as Mention['sentimentOverride'],

@@ -35,7 +35,7 @@ interface Stored extends NewMention {
 }
 
 const MAX_BODY_CHARS = 20_000
-// 29 columns × 500 rows stays well under PostgreSQL's 65,535 bind parameters, and small
+// 30 columns × 500 rows stays well under PostgreSQL's 65,535 bind parameters, and small
 // chunks let enrichment of the next one overlap the insert of this one.
 const CHUNK = 500
 // Enrichment gives the event loop a turn this often, so the socket can flush the
@@ -45,7 +45,7 @@ const ROWS_PER_TURN = 50
 
 const COLUMNS = [
   'workspace_id', 'source_id', 'external_id', 'kind', 'platform', 'url', 'author_handle', 'author_name', 'author_profile_url',
-  'author_followers', 'title', 'body', 'lang', 'lang_confidence', 'published_at', 'rating', 'engagement', 'raw', 'content_hash',
+  'author_followers', 'title', 'body', 'lang', 'lang_confidence', 'published_at', 'rating', 'app_version', 'engagement', 'raw', 'content_hash',
   'sentiment_label', 'sentiment_score', 'sentiment_confidence', 'intents', 'spam_score', 'pii', 'priority', 'priority_components',
   'explanation', 'enrich_version',
 ] as const
@@ -125,6 +125,7 @@ function upsert(tx: Tx, workspaceId: string, sourceId: string, rows: ReturnType<
         url = excluded.url, author_handle = excluded.author_handle, author_name = excluded.author_name,
         author_profile_url = excluded.author_profile_url, author_followers = excluded.author_followers, title = excluded.title,
         body = excluded.body, lang = excluded.lang, lang_confidence = excluded.lang_confidence, rating = excluded.rating,
+        app_version = excluded.app_version,
         engagement = excluded.engagement, raw = excluded.raw, content_hash = excluded.content_hash,
         sentiment_label = excluded.sentiment_label, sentiment_score = excluded.sentiment_score,
         sentiment_confidence = excluded.sentiment_confidence, intents = excluded.intents, spam_score = excluded.spam_score,
@@ -195,6 +196,7 @@ function toRow(tx: Tx, workspaceId: string, source: IngestSource, item: MentionI
     lang_confidence: e.langConfidence,
     published_at: item.publishedAt,
     rating: item.rating ?? null,
+    app_version: item.version ?? null,
     engagement: tx.json(item.engagement),
     raw: item.raw === undefined ? null : tx.json(item.raw as never),
     content_hash: contentHash(title, text),

@@ -20,6 +20,8 @@ export const MentionItem = z.object({
   lang: z.string().max(35).optional(),
   publishedAt: z.date(),
   rating: z.number().min(1).max(5).optional(),
+  /** The version of the app a review is about, as the store reports it. */
+  version: z.string().min(1).max(100).optional(),
   engagement: z.object({ likes: count.optional(), replies: count.optional(), shares: count.optional() }),
   /** The upstream item as received, kept for reprocessing. */
   raw: z.unknown(),

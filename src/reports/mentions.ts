@@ -46,6 +46,8 @@ export const MentionReport = z
       distribution: z.array(z.object({ stars: z.number().int(), n: z.number().int() })),
       previousAverage: z.number().nullable(),
     }),
+    /** By the app version reviews are about, the newest version first (by its first review in the period); at most ten. */
+    versions: z.array(Share.extend(Stars.shape).extend({ version: z.string(), firstAt: z.date() })),
     sources: z.array(Share.extend({ id: z.uuid(), name: z.string(), kind: z.string() })),
     /** By kind of source (reddit, hackernews, appstore, …). */
     kinds: z.array(Share.extend({ kind: z.string() })),
@@ -101,11 +103,12 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
 
   // Every query below reads the time index alone (sql/017): the mentions themselves are not visited.
   const [grouped, authors, [previous], sourceNames, replies] = await Promise.all([
-    aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; n: number }[]>`
+    aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; version: string | null; first: Date; n: number }[]>`
       SELECT date_trunc(${interval}, m.published_at, 'UTC') AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
-             m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, count(*)::int AS n
+             m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, m.app_version AS version,
+             min(m.published_at) AS first, count(*)::int AS n
       FROM mentions m WHERE ${where}
-      GROUP BY 1, 2, 3, 4, 5, 6, 7`),
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`),
     topAuthors(deps, workspaceId, where),
     aggregating(deps.sql, (tx) => tx<{ n: number; average: number | null }[]>`
       SELECT count(*)::int AS n, avg(round(m.rating))::float8 AS average FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
@@ -116,6 +119,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   const index = new Map(starts.map((s, i) => [s.getTime(), i]))
   const series = starts.map((start) => ({ start, total: 0, positive: 0, neutral: 0, negative: 0, rated: 0, starSum: 0 }))
   const distribution = [1, 2, 3, 4, 5].map((stars) => ({ stars, n: 0 }))
+  const versions = new Map<string, Share & { rated: number; starSum: number; firstAt: Date }>()
   const totals = { total: 0, positive: 0, neutral: 0, negative: 0 }
   const shares = { source: new Map<string, Share>(), kind: new Map<string, Share>(), lang: new Map<string, Share>() }
   const intents = new Map<string, number>()
@@ -137,10 +141,21 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     add(shares.kind, g.kind, g.n, negative)
     add(shares.lang, g.lang ?? 'und', g.n, negative)
     for (const intent of g.intents ?? []) if (intent !== 'other') intents.set(intent, (intents.get(intent) ?? 0) + g.n)
-    if (g.stars !== null && g.stars >= 1 && g.stars <= 5) {
+    const stars = g.stars !== null && g.stars >= 1 && g.stars <= 5 ? g.stars : null
+    if (stars !== null) {
       row.rated += g.n
-      row.starSum += g.stars * g.n
-      distribution[g.stars - 1].n += g.n
+      row.starSum += stars * g.n
+      distribution[stars - 1].n += g.n
+    }
+    if (g.version !== null) {
+      const v = versions.get(g.version) ?? versions.set(g.version, { n: 0, negative: 0, rated: 0, starSum: 0, firstAt: g.first }).get(g.version)!
+      v.n += g.n
+      v.negative += negative
+      if (stars !== null) {
+        v.rated += g.n
+        v.starSum += stars * g.n
+      }
+      if (g.first < v.firstAt) v.firstAt = g.first
     }
   }
   const rated = distribution.reduce((a, d) => a + d.n, 0)
@@ -161,6 +176,10 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     },
     series: series.map(({ starSum, ...row }) => ({ ...row, averageRating: mean(starSum, row.rated) })),
     ratings: { rated, averageRating: mean(starSum, rated), distribution, previousAverage: previous.average === null ? null : Math.round(previous.average * 100) / 100 },
+    versions: [...versions]
+      .sort((a, b) => b[1].firstAt.getTime() - a[1].firstAt.getTime() || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 10)
+      .map(([version, { starSum: sum, ...v }]) => ({ version, ...v, averageRating: mean(sum, v.rated) })),
     sources: ranked(shares.source, 'id').flatMap((s) => {
       const src = names.get(s.id)
       return src ? [{ id: s.id, name: src.name, kind: src.kind, n: s.n, negative: s.negative }] : []

@@ -8,7 +8,7 @@ type Form = Record<string, string | string[]>
 /** The "which mentions" fieldset of the alert and rule forms, as an inbox filter for the API's schema to validate. */
 export function filterFromForm(form: Form): Record<string, unknown> {
   const filter: Record<string, unknown> = {}
-  for (const key of ['sentiment', 'intent', 'source'] as const) if (fieldList(form, key).length) filter[key] = fieldList(form, key)
+  for (const key of ['sentiment', 'intent', 'source', 'rating'] as const) if (fieldList(form, key).length) filter[key] = fieldList(form, key)
   if (field(form, 'q')) filter.q = field(form, 'q')
   if (field(form, 'minPriority')) filter.minPriority = Number(field(form, 'minPriority'))
   return filter
@@ -22,6 +22,7 @@ export function describeFilter(filter: unknown, sourceNames: Map<string, string>
     ...list(f.sentiment).map((s) => `${s} sentiment`),
     ...list(f.intent).map((i) => i.replace('_', ' ')),
     ...list(f.source).map((id) => `from ${sourceNames.get(id) ?? 'a deleted source'}`),
+    ...(list(f.rating).length ? [`${list(f.rating).join(', ')}★`] : []),
     ...(f.q ? [`“${String(f.q)}”`] : []),
     ...(f.minPriority !== undefined ? [`priority ≥ ${String(f.minPriority)}`] : []),
   ]
@@ -40,6 +41,7 @@ export const FilterFieldset = ({ form, sources, idPrefix, children }: {
       <legend>Which mentions <span class="hint">(none checked: all)</span></legend>
       <div>{SENTIMENT_LABELS.map((s) => <label class="inline"><input type="checkbox" name="sentiment" value={s} checked={checked('sentiment', s)} /> {s}</label>)}</div>
       <div>{INTENT_LABELS.map((i) => <label class="inline"><input type="checkbox" name="intent" value={i} checked={checked('intent', i)} /> {i.replace('_', ' ')}</label>)}</div>
+      <div>{[1, 2, 3, 4, 5].map((n) => <label class="inline"><input type="checkbox" name="rating" value={String(n)} checked={checked('rating', String(n))} /> {n}★</label>)}</div>
       {sources.length ? (
         <div>{sources.map((s) => <label class="inline"><input type="checkbox" name="source" value={s.id} checked={checked('source', s.id)} /> <Txt s={s.name} /></label>)}</div>
       ) : null}

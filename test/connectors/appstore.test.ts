@@ -25,7 +25,7 @@ describe('appstore connector', () => {
     const asked = pages({ 'page=1': 'page1.json', 'page=2': 'page2-single.json', 'page=3': 'page3-empty.json' })
     const { items, cursor } = await poll(appstoreConnector, { appId: '1234567890' })
     expect(asked).toEqual(['page=1', 'page=2', 'page=3'])
-    expect(items.map((i) => [i.externalId, i.rating])).toEqual([['11002', 5], ['11001', 1], ['10990', 3]])
+    expect(items.map((i) => [i.externalId, i.rating, i.version])).toEqual([['11002', 5, '5.2.0'], ['11001', 1, '5.2.0'], ['10990', 3, '5.2.0']])
     expect(items[1]).toMatchObject({
       url: 'https://apps.apple.com/us/app/id1234567890?see-all=reviews',
       author: { handle: 'grumpy_cat', profileUrl: 'https://itunes.apple.com/us/reviews/id11001' },

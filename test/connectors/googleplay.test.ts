@@ -38,6 +38,7 @@ describe('googleplay connector', () => {
       lang: 'no-NO',
       publishedAt: new Date('2026-03-03T10:00:00.512Z'),
       rating: 1,
+      version: '4.12.0',
       engagement: { likes: 7 },
     })
     expect(items[0].title).toBeUndefined()
@@ -48,6 +49,7 @@ describe('googleplay connector', () => {
     expect(items[0].ownerReply).toBeUndefined()
     expect(items[2]).toMatchObject({ author: { handle: 'A Google user' }, text: 'Good app', rating: 5 })
     expect(items[2].lang).toBeUndefined()
+    expect(items[2].version).toBeUndefined()
     expect(cursor).toEqual({ since: '2026-03-03T10:00:00.512Z', ids: ['gp:AOqpTOFm3kX1-page1-a'] })
   })
 

@@ -118,7 +118,8 @@ describe('GET /v1/reports/mentions', () => {
       ['two stars from before', daysAgo(12), 2],
     ]
     const ids = await seedMentions(t.sql, t.workspaceId, play, reviews.map(([text, publishedAt]) => ({ text, publishedAt })))
-    for (const [i, id] of ids.entries()) await t.sql`UPDATE mentions SET rating = ${reviews[i][2]} WHERE id = ${id}`
+    const versions = ['4.12.0', '4.11.2', '4.12.0', null, '4.11.2']
+    for (const [i, id] of ids.entries()) await t.sql`UPDATE mentions SET rating = ${reviews[i][2]}, app_version = ${versions[i]} WHERE id = ${id}`
 
     const r = (await t.call('GET', `/v1/reports/mentions?since=${daysAgo(7).toISOString()}&until=${today.toISOString()}`)).data
     expect(r.ratings).toEqual({
@@ -128,12 +129,25 @@ describe('GET /v1/reports/mentions', () => {
     expect(r.series.map((d: { rated: number; averageRating: number | null }) => [d.rated, d.averageRating])).toEqual([
       [0, null], [0, null], [2, 3], [0, null], [1, 4], [0, null], [0, null],
     ])
+    // Newest version first, by its first review in the period.
+    expect(r.versions).toEqual([
+      { version: '4.12.0', n: 2, negative: 0, rated: 2, averageRating: 2.5, firstAt: daysAgo(5, 10).toISOString() },
+      { version: '4.11.2', n: 1, negative: 0, rated: 1, averageRating: 5, firstAt: daysAgo(5, 11).toISOString() },
+    ].sort((a, b) => b.firstAt.localeCompare(a.firstAt)))
     expect((await t.call('GET', `/v1/reports/mentions?since=${daysAgo(7).toISOString()}&until=${today.toISOString()}&source=${reddit}`)).data.ratings)
       .toMatchObject({ rated: 0, averageRating: null })
+
+    // The inbox filters by stars and by version; a mention without stars never matches.
+    const listed = async (q: string) => (await t.call('GET', `/v1/mentions?source=${play}&${q}`)).data.items.map((m: { text: string }) => m.text).sort()
+    expect(await listed('rating=1,2')).toEqual(['crashes on every launch', 'two stars from before'])
+    expect(await listed('rating=4&version=4.12.0')).toEqual(['does the job'])
+    expect(await listed('version=4.11.2')).toEqual(['great app, lovely design', 'two stars from before'])
+    expect((await t.call('GET', '/v1/mentions?rating=6')).status).toBe(400)
 
     const s = await webSession(t.app, await t.keyFor('viewer'))
     const html = await (await t.app.request('http://localhost/app/dashboard?days=7', { headers: { cookie: s.cookie } })).text()
     expect(html).toContain('Average 3.33★ from 3 reviews; 2★ the 7 days before.')
+    expect(html).toContain('href="/app/inbox?status=all&amp;version=4.12.0&amp;since=7d"')
   })
 
   it('counts the mentions answered at the source and how long their first reply took', async () => {

@@ -5,6 +5,7 @@ import { issueReport, ReportQuery } from '../../reports/issues.ts'
 import { surveyResults } from '../../surveys/results.ts'
 import { listSurveys } from '../../surveys/surveys.ts'
 import { BarList, colourAt, Legend, LineChart, SENTIMENT_COLOURS, StackedBars } from '../charts.tsx'
+import { inboxHref } from '../inbox-filter.ts'
 import { Txt } from '../text.tsx'
 import { mentionReport, type MentionReport } from '../../reports/mentions.ts'
 import type { WebEnv } from '../env.ts'
@@ -87,6 +88,22 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
             <p class="hint">{ratingLine(mentions.ratings, days)}</p>
             <LineChart title={`Average stars per ${days > 31 ? 'week' : 'day'}`} labels={labels} series={[{ name: 'average stars', colour: colourAt(0), values: mentions.series.map((d) => d.averageRating) }]} min={1} max={5} />
             <BarList title="Reviews by stars" rows={[...mentions.ratings.distribution].reverse().map((d) => ({ label: `${d.stars}★`, value: d.n, colour: colourAt(d.stars) }))} />
+            {mentions.versions.length ? (
+              <table>
+                <caption class="hint">By app version, newest first</caption>
+                <thead><tr><th>Version</th><th class="num">Reviews</th><th class="num">Average</th><th class="num">Negative</th></tr></thead>
+                <tbody>
+                  {mentions.versions.map((v) => (
+                    <tr>
+                      <td><a href={inboxHref({ status: 'all', version: v.version, since: `${days}d` })}><Txt s={v.version} /></a></td>
+                      <td class="num">{v.n}</td>
+                      <td class="num">{v.averageRating === null ? '–' : `${v.averageRating}★`}</td>
+                      <td class="num">{v.negative}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
           </section>
         ) : null}
         <section class="card">

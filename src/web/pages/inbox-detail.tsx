@@ -106,6 +106,7 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
         {m.editedAt ? <span>edited at the source <time datetime={m.editedAt.toISOString()}>{when(m.editedAt)}</time></span> : null}
         <span>lang {m.lang}</span>
         {m.rating != null ? <span>{m.rating}★</span> : null}
+        {m.appVersion ? <span>app version <Txt s={m.appVersion} /></span> : null}
       </p>
       <p class="text"><Highlight text={m.text} terms={terms} /></p>
       <p>{link ? <a href={link} rel="noopener noreferrer nofollow" target="_blank">Open at the source ↗</a> : <span class="hint">No web link for this mention.</span>}</p>

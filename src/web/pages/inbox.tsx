@@ -28,6 +28,9 @@ import type { WebSession } from '../sessions.ts'
 import { authorOf, Detail, titleOf } from './inbox-detail.tsx'
 import { IdParam } from './params.ts'
 
+/** The stars select: single ratings, and the low and high ends reviews are usually triaged by. */
+const STAR_CHOICES = [['1,2', '1–2★'], ['4,5', '4–5★'], ['1', '1★'], ['2', '2★'], ['3', '3★'], ['4', '4★'], ['5', '5★']] as const
+
 const PAGE_SIZE = 50
 const POLL_MS = 15_000
 const NEW_LIMIT = 50
@@ -103,6 +106,13 @@ function Filters({ q, sources }: { q: InboxQuery; sources: { id: string; name: s
       <div>
         <label for="f-tag">Tag</label>
         <input id="f-tag" name="tag" value={p.tag ?? ''} size={10} />
+      </div>
+      <div>
+        <label for="f-rating">Stars</label>
+        <select id="f-rating" name="rating">
+          <option value="">any</option>
+          {STAR_CHOICES.map(([value, label]) => <option value={value} selected={p.rating === value}>{label}</option>)}
+        </select>
       </div>
       <div>
         <label for="f-answered">Answered</label>
