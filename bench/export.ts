@@ -43,7 +43,7 @@ try {
       const t0 = performance.now()
       const stream = await tx`
         COPY (SELECT m.id, m.published_at, s.name, m.kind, m.platform, m.url, m.author_handle, m.author_name, m.author_followers, m.title,
-                     m.body, m.lang, m.rating, m.effective_sentiment, array_to_string(m.effective_intents, ';'), m.priority, m.status,
+                     m.body, m.lang, m.rating, m.app_version, m.effective_sentiment, array_to_string(m.effective_intents, ';'), m.priority, m.status,
                      m.assignee, array_to_string(m.tags, ';'), m.customer_id, m.duplicate_of
               FROM mentions m LEFT JOIN sources s ON s.id = m.source_id
               WHERE m.workspace_id = current_setting('bench.workspace')::uuid AND m.published_at >= current_setting('bench.since')::timestamptz

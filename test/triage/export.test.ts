@@ -47,7 +47,7 @@ describe('GET /v1/mentions/export', () => {
     expect(rows.length).toBeGreaterThan(BULK)
     expect(Object.keys(rows[0])).toEqual([
       'id', 'published_at', 'source', 'kind', 'platform', 'url', 'author_handle', 'author_name', 'author_followers', 'title', 'text', 'lang',
-      'rating', 'sentiment', 'intents', 'priority', 'status', 'assignee', 'tags', 'customer_id', 'duplicate_of',
+      'rating', 'app_version', 'sentiment', 'intents', 'priority', 'status', 'assignee', 'tags', 'customer_id', 'duplicate_of',
     ])
     const times = rows.map((r) => Date.parse(r.published_at))
     expect(times).toEqual([...times].sort((a, b) => b - a))
