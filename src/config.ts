@@ -18,8 +18,12 @@ export const envSchema = z.object({
   /** Behind one reverse proxy that appends the client to X-Forwarded-For: trust its last entry as the client IP. */
   EARSHOT_TRUST_PROXY: flag(false),
   EARSHOT_SECRET_KEY: z.string().min(16, 'EARSHOT_SECRET_KEY must be at least 16 characters').optional(),
+  /** Where survey invitations are sent through: smtp:// or smtps://user:password@host:port. */
+  EARSHOT_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** The From of survey invitations, e.g. "Acme <feedback@acme.example>". */
+  EARSHOT_MAIL_FROM: z.string().min(3).max(320).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-})
+}).refine((e) => !e.EARSHOT_SMTP_URL === !e.EARSHOT_MAIL_FROM, { message: 'EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM go together', path: ['EARSHOT_MAIL_FROM'] })
 
 export type Env = z.infer<typeof envSchema>
 

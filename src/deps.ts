@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { Logger } from './logger.ts'
 import type { Sql } from './db/sql.ts'
+import type { Mailer } from './mail/mailer.ts'
 import type { LookupHost } from './net/ssrf.ts'
 
 /** Settings the app needs at run time, derived from env at the entry point. */
@@ -21,4 +22,6 @@ export interface Deps {
   lookupHost?: LookupHost
   /** The requesting client's IP (for per-client rate limits), as the runtime knows it; absent = unknown. */
   clientIp?: (c: Context) => string | undefined
+  /** Outgoing mail (survey invitations); absent where none is configured (and on Workers). */
+  mail?: Mailer
 }

@@ -11,6 +11,8 @@ import type { Deps } from './deps.ts'
 import { createLogger } from './logger.ts'
 import { startCronTicker } from './scheduler/cron.ts'
 import { VERSION } from './version.ts'
+import { smtpMailer } from './mail/mailer.ts'
+import { startInvitationLoop } from './surveys/send-loop.ts'
 import { startDeliveryLoop } from './webhooks/loop.ts'
 import { bootstrapWorkspaces } from './workspaces/workspaces.ts'
 
@@ -51,6 +53,7 @@ async function main() {
     clock: () => new Date(),
     lookupHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
     clientIp: (c) => (env.EARSHOT_TRUST_PROXY && c.req.header('x-forwarded-for')?.split(',').pop()?.trim()) || getConnInfo(c).remote.address,
+    mail: env.EARSHOT_SMTP_URL && env.EARSHOT_MAIL_FROM ? smtpMailer(env.EARSHOT_SMTP_URL, env.EARSHOT_MAIL_FROM) : undefined,
   }
   const { mintedKey } = await bootstrapWorkspaces(deps, env.EARSHOT_ADMIN_KEY)
   if (mintedKey) {
@@ -59,6 +62,7 @@ async function main() {
   const app = createApp(deps)
   const deliveries = startDeliveryLoop(deps)
   stopping.push(deliveries.stop)
+  if (deps.mail) stopping.push(startInvitationLoop(deps, deps.mail).stop)
   if (env.EARSHOT_CRON) stopping.push(startCronTicker(deps, `node:${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`).stop)
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address

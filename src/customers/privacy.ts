@@ -127,6 +127,8 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
       UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
       WHERE workspace_id = ${workspaceId} AND customer_id = ${id}
       RETURNING id`
+    // Survey invitations hold the address they went to; the unsubscribe stays, so they are not mailed again.
+    await tx`DELETE FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id}`
     await tx`DELETE FROM audit_log WHERE workspace_id = ${workspaceId} AND entity = 'customer' AND entity_id = ${id}`
     await tx`DELETE FROM customers WHERE workspace_id = ${workspaceId} AND id = ${id}`
     const erased = { mentions: mentionIds.length, surveyResponses: responses.length }

@@ -262,6 +262,8 @@ async function start(script: HTMLScriptElement, key: string) {
   if (user) extra.user = user
   if (signature) extra.signature = signature
   if (!page) extra.page = location.href.slice(0, 2000)
+  // The hosted page opened from an e-mailed invitation: the answer is the invitee's.
+  if (page && script.dataset.send) extra.send = script.dataset.send
   // An async script in <head> can run before <body> exists.
   if (document.readyState === 'loading') await new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true }))
   // A single-page app may insert the script again; one survey per page is enough.

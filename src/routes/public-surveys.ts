@@ -7,7 +7,8 @@ import { EMBED_JS } from '../embed/bundle.ts'
 import { AppError, badRequest, notFound } from '../errors.ts'
 import { ErrorSchema, jsonBody, jsonResponse, type AppEnv } from '../http/types.ts'
 import { checkEligibility } from '../surveys/eligibility.ts'
-import { HOSTED_PAGE_CSP, renderHostedPage } from '../surveys/hosted-page.ts'
+import { unsubscribe } from '../surveys/email-sends.ts'
+import { HOSTED_PAGE_CSP, renderHostedPage, renderMessagePage, renderUnsubscribePage, UNSUBSCRIBE_PAGE_CSP } from '../surveys/hosted-page.ts'
 import type { LiveSurvey } from '../surveys/live-surveys.ts'
 import { UI_STRINGS } from '../surveys/locales.ts'
 import { publicConfig } from '../surveys/public-config.ts'
@@ -184,8 +185,30 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     if (survey.status !== 'active') {
       return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, message: UI_STRINGS[lang].closed }), 410)
     }
-    return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, score }))
+    const sendParam = c.req.query('send')
+    const send = sendParam !== undefined && /^[0-9a-f]{64}$/.test(sendParam) ? sendParam : undefined
+    return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, score, send }))
   })
+
+  // An invitation's unsubscribe link opens a page with a button (link scanners follow links, they do not press
+  // buttons); the button, and mail clients' one-click unsubscribe (RFC 8058), POST to the same address.
+  const unsubscribePage = async (c: Context, done: boolean) => {
+    const live = await rt.live.get(c.req.param('publicKey') ?? '')
+    const token = c.req.query('send') ?? ''
+    c.header('content-security-policy', UNSUBSCRIBE_PAGE_CSP)
+    c.header('x-content-type-options', 'nosniff')
+    c.header('referrer-policy', 'no-referrer')
+    if (!live || !/^[0-9a-f]{64}$/.test(token)) return c.html(renderMessagePage('Not found', 'en', 'This link is not valid.'), 404)
+    const lang = live.survey.settings.locale
+    const s = UI_STRINGS[lang]
+    const here = new URL(c.req.url)
+    if (!done) return c.html(renderUnsubscribePage(lang, s.unsubscribe, here.pathname + here.search))
+    rateLimit(c, live)
+    if (!(await unsubscribe(c.get('deps').sql, live.survey.workspaceId, live.survey.id, token))) return c.html(renderMessagePage('Not found', lang, 'This link is not valid.'), 404)
+    return c.html(renderMessagePage(s.unsubscribe, lang, s.unsubscribed))
+  }
+  router.get('/s/:publicKey/unsubscribe', (c) => unsubscribePage(c, false))
+  router.post('/s/:publicKey/unsubscribe', (c) => unsubscribePage(c, true))
 
   router.openAPIRegistry.registerPath(answerRoute)
   router.post('/s/:publicKey/responses', guarded, async (c) =>

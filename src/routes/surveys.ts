@@ -11,6 +11,8 @@ import type { SurveyRuntime } from '../surveys/runtime.ts'
 import { BAND_NAMES, NewSurvey, Survey, SurveyPatch } from '../surveys/schemas.ts'
 import { createSurvey, deleteSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey } from '../surveys/surveys.ts'
 import { csvDownload } from '../reports/csv.ts'
+import { listSends, queueSends, SendListQuery, SendRequest, SendTotals, SurveySend } from '../surveys/email-sends.ts'
+import { requestOrigin } from '../web/request-origin.ts'
 
 const baseUrl = (c: Context) => new URL(c.req.url).origin
 
@@ -126,6 +128,33 @@ export function surveysRouter(rt: SurveyRuntime) {
         const input = csv ? { csv: await c.req.text() } : { rows: c.req.valid('json') as unknown[] }
         return c.json(await importResponses(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, input), 200)
       },
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/{id}/sends', tags: ['Surveys'],
+        summary: 'E-mail the survey: one invitation per recipient, with one-click score links (needs EARSHOT_SMTP_URL)',
+        middleware: [requireRole('agent')] as const,
+        request: { params: IdParam, body: jsonBody(SendRequest) },
+        responses: {
+          202: jsonResponse('Queued; each skipped recipient with the reason (bad address, unsubscribed, fatigue, repeat)', z.object({
+            queued: z.number().int(),
+            skipped: z.array(z.object({ index: z.number().int(), email: z.string(), reason: z.string() })),
+          })),
+          ...errorResponses,
+        },
+      }),
+      async (c) => c.json(await queueSends(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('json'), requestOrigin(c)), 202),
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}/sends', tags: ['Surveys'], summary: "The survey's e-mail invitations, newest first, with totals and the response rate",
+        request: { params: IdParam, query: SendListQuery },
+        responses: {
+          200: jsonResponse('Invitations', z.object({ items: z.array(SurveySend), nextCursor: z.string().nullable(), totals: SendTotals })),
+          ...errorResponses,
+        },
+      }),
+      async (c) => c.json(await listSends(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('query')), 200),
     )
     .openapi(
       createRoute({

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import type { Deps } from '../deps.ts'
+import { findCustomers } from './customer-lookup.ts'
 import { badRequest } from '../errors.ts'
 import { checkScore, enrichComment, storeResponses, type ResponseInsert } from './responses.ts'
 import { newResponseId } from './response-id.ts'
@@ -72,22 +73,9 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
     valid.push({ index, row: parsed.data })
   })
 
-  const { sql } = deps
   const refs = [...new Set(valid.flatMap(({ row }) => (row.customerRef ? [row.customerRef] : [])))]
   const emails = [...new Set(valid.flatMap(({ row }) => (row.email ? [row.email.toLowerCase()] : [])))]
-  const byRef = new Map<string, string>()
-  const byEmail = new Map<string, string>()
-  if (refs.length) {
-    for (const c of await sql<{ id: string; ref: string }[]>`
-      SELECT id, external_ref AS ref FROM customers WHERE workspace_id = ${workspaceId} AND external_ref = ANY(${refs})`) byRef.set(c.ref, c.id)
-  }
-  if (emails.length) {
-    for (const c of await sql<{ id: string; email: string }[]>`
-      SELECT customer_id AS id, value AS email FROM customer_identities
-      WHERE workspace_id = ${workspaceId} AND kind = 'email' AND value = ANY(${emails})
-      UNION ALL
-      SELECT id, lower(email) FROM customers WHERE workspace_id = ${workspaceId} AND lower(email) = ANY(${emails})`) byEmail.set(c.email, c.id)
-  }
+  const { byRef, byEmail } = await findCustomers(deps.sql, workspaceId, refs, emails)
 
   const now = deps.clock()
   const rows: ResponseInsert[] = []
@@ -115,7 +103,7 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
       responded_at: row.respondedAt ? new Date(row.respondedAt).toISOString() : now.toISOString(),
     })
   }
-  await sql.begin(async (tx) => {
+  await deps.sql.begin(async (tx) => {
     for (let i = 0; i < rows.length; i += CHUNK) await storeResponses(tx, rows.slice(i, i + CHUNK))
   })
   rejected.sort((a, b) => a.index - b.index)

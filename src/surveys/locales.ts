@@ -11,6 +11,9 @@ export interface UiStrings {
   close: string
   error: string
   closed: string
+  /** The footer link of an e-mailed survey, and the page it opens. */
+  unsubscribe: string
+  unsubscribed: string
 }
 
 export const UI_STRINGS: Record<Locale, UiStrings> = {
@@ -23,6 +26,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: 'Close',
     error: 'Sorry, that did not go through. Please try again later.',
     closed: 'This survey is closed.',
+    unsubscribe: 'Unsubscribe from these surveys',
+    unsubscribed: 'You will not get our surveys by e-mail any more.',
   },
   es: {
     low: { nps: 'Nada probable', csat: 'Muy insatisfecho', ces: 'Muy difícil' },
@@ -33,6 +38,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: 'Cerrar',
     error: 'Lo sentimos, no se pudo enviar. Inténtelo más tarde.',
     closed: 'Esta encuesta está cerrada.',
+    unsubscribe: 'Darse de baja de estas encuestas',
+    unsubscribed: 'Ya no recibirá nuestras encuestas por correo electrónico.',
   },
   de: {
     low: { nps: 'Überhaupt nicht wahrscheinlich', csat: 'Sehr unzufrieden', ces: 'Sehr schwierig' },
@@ -43,6 +50,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: 'Schließen',
     error: 'Das hat leider nicht geklappt. Bitte versuchen Sie es später erneut.',
     closed: 'Diese Umfrage ist beendet.',
+    unsubscribe: 'Von diesen Umfragen abmelden',
+    unsubscribed: 'Sie erhalten unsere Umfragen nicht mehr per E-Mail.',
   },
   fr: {
     low: { nps: 'Pas du tout probable', csat: 'Très insatisfait', ces: 'Très difficile' },
@@ -53,6 +62,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: 'Fermer',
     error: 'Désolé, l’envoi a échoué. Veuillez réessayer plus tard.',
     closed: 'Cette enquête est close.',
+    unsubscribe: 'Se désabonner de ces enquêtes',
+    unsubscribed: 'Vous ne recevrez plus nos enquêtes par e-mail.',
   },
   pt: {
     low: { nps: 'Nada provável', csat: 'Muito insatisfeito', ces: 'Muito difícil' },
@@ -63,6 +74,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: 'Fechar',
     error: 'Desculpe, não foi possível enviar. Tente novamente mais tarde.',
     closed: 'Esta pesquisa está encerrada.',
+    unsubscribe: 'Cancelar a inscrição nestas pesquisas',
+    unsubscribed: 'Você não receberá mais nossas pesquisas por e-mail.',
   },
   ru: {
     low: { nps: 'Совсем маловероятно', csat: 'Совсем не доволен', ces: 'Очень сложно' },
@@ -73,6 +86,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: 'Закрыть',
     error: 'Не удалось отправить. Пожалуйста, попробуйте позже.',
     closed: 'Этот опрос закрыт.',
+    unsubscribe: 'Отписаться от этих опросов',
+    unsubscribed: 'Вы больше не будете получать наши опросы по электронной почте.',
   },
   zh: {
     low: { nps: '完全不可能', csat: '非常不满意', ces: '非常困难' },
@@ -83,6 +98,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: '关闭',
     error: '抱歉，提交失败。请稍后再试。',
     closed: '此调查已关闭。',
+    unsubscribe: '退订这些调查',
+    unsubscribed: '您将不再通过电子邮件收到我们的调查。',
   },
   el: {
     low: { nps: 'Καθόλου πιθανό', csat: 'Πολύ δυσαρεστημένος', ces: 'Πολύ δύσκολο' },
@@ -93,6 +110,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: 'Κλείσιμο',
     error: 'Λυπούμαστε, η αποστολή απέτυχε. Δοκιμάστε ξανά αργότερα.',
     closed: 'Αυτή η έρευνα έχει κλείσει.',
+    unsubscribe: 'Διαγραφή από αυτές τις έρευνες',
+    unsubscribed: 'Δεν θα λαμβάνετε πλέον τις έρευνές μας μέσω email.',
   },
   no: {
     low: { nps: 'Svært lite sannsynlig', csat: 'Svært misfornøyd', ces: 'Svært vanskelig' },
@@ -103,5 +122,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     close: 'Lukk',
     error: 'Beklager, det gikk ikke. Prøv igjen senere.',
     closed: 'Denne undersøkelsen er avsluttet.',
+    unsubscribe: 'Meld deg av disse undersøkelsene',
+    unsubscribed: 'Du får ikke lenger undersøkelsene våre på e-post.',
   },
 }

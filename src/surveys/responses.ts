@@ -5,6 +5,7 @@ import { enrich, type Enrichment } from '../enrich/index.ts'
 import { AppError, badRequest, notFound } from '../errors.ts'
 import { announceSurveyResponses } from '../webhooks/announce.ts'
 import type { EventType } from '../webhooks/events.ts'
+import { findSend, markResponded } from './email-sends.ts'
 import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
 import { newRespondentToken } from './respondent-token.ts'
@@ -26,7 +27,7 @@ export interface ResponseInsert {
   email?: string | null
   respondent?: string | null
   customer_id?: string | null
-  customer_match?: 'signed_identity' | 'import_email' | 'import_ref' | null
+  customer_match?: 'signed_identity' | 'import_email' | 'import_ref' | 'survey_email' | null
   page?: string | null
   locale?: string | null
   lang?: string
@@ -154,6 +155,8 @@ export async function submitResponse(
     }
     customerId = (await findCustomerByIdentity(deps, survey.workspaceId, input.user)) ?? null
   }
+  // An invitation's link names its invitee; a token nobody was sent links nothing, and the answer still counts.
+  const invitation = input.send === undefined ? undefined : await findSend(deps.sql, survey.workspaceId, survey.id, input.send)
   const id = newResponseId()
   const row: ResponseInsert = { id, workspace_id: survey.workspaceId, survey_id: survey.id, score: input.score, token, channel, responded_at: deps.clock().toISOString() }
   if (input.comment !== undefined) Object.assign(row, enrichComment(survey.kind, input.score, input.comment, survey.settings.redactPii))
@@ -162,10 +165,15 @@ export async function submitResponse(
   if (customerId) {
     row.customer_id = customerId
     row.customer_match = 'signed_identity'
+  } else if (invitation?.customerId) {
+    row.customer_id = invitation.customerId
+    row.customer_match = 'survey_email'
   }
+  if (invitation && input.email === undefined) row.email = invitation.email
   if (input.page !== undefined) row.page = input.page
   if (input.locale !== undefined) row.locale = input.locale
   await write(row)
+  if (invitation) await markResponded(deps.sql, survey.workspaceId, invitation.id, id)
   return { id, token }
 }
 

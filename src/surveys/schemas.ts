@@ -162,6 +162,8 @@ export const PublicResponse = z.strictObject({
   locale: Text(35).optional(),
   /** Honeypot: hidden from people, filled in by naive bots. */
   website: Text(500).optional(),
+  /** The token of an e-mailed invitation's link: the answer is the invitee's. */
+  send: z.string().regex(/^[0-9a-f]{64}$/, 'an invitation link token').optional(),
 })
 export type PublicResponse = z.infer<typeof PublicResponse>
 

@@ -237,4 +237,20 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     expect(errors).toEqual([])
     await context.close()
   })
+
+  it('ties a one-click score from an e-mailed invitation to the invitee', async () => {
+    const s = await newSurvey()
+    const token = 'ab'.repeat(32)
+    await t.sql`
+      INSERT INTO survey_sends (workspace_id, survey_id, email, link_base, status, token_hash, sent_at)
+      VALUES (${t.workspaceId}, ${s.id}, 'eva@shop.test', ${API}, 'sent', encode(sha256(convert_to(${token}, 'UTF8')), 'hex'), now())`
+    const context = await browser!.newContext()
+    const { errors, decision } = await open(context, `${API}/s/${s.publicKey}?score=7&send=${token}`)
+    expect(await decision()).toMatchObject({ state: 'shown' })
+    await expect.poll(async () => (await t.sql`SELECT score, email FROM survey_responses WHERE survey_id = ${s.id}`).length).toBe(1)
+    expect(await t.sql`SELECT score, email FROM survey_responses WHERE survey_id = ${s.id}`).toEqual([{ score: 7, email: 'eva@shop.test' }])
+    await expect.poll(async () => (await t.sql`SELECT responded_at FROM survey_sends WHERE survey_id = ${s.id}`)[0].responded_at).not.toBeNull()
+    expect(errors).toEqual([])
+    await context.close()
+  })
 })

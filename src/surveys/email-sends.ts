@@ -1,0 +1,190 @@
+// Surveys by e-mail: recipients are queued here, checked against fatigue and
+// unsubscribes; the send loop (send-loop.ts) mails them; the link a person
+// follows carries a token that ties their answer back to them.
+import { z } from '@hono/zod-openapi'
+import type postgres from 'postgres'
+import type { Deps } from '../deps.ts'
+import type { Sql } from '../db/sql.ts'
+import { AppError } from '../errors.ts'
+import { decodeCursor, encodeCursor } from '../http/pagination.ts'
+import { findCustomers } from './customer-lookup.ts'
+import { getSurvey } from './surveys.ts'
+
+const MAX_RECIPIENTS = 5000
+const Text = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
+
+export const SendRequest = z.strictObject({
+  recipients: z
+    .array(z.object({ email: z.string().max(320), name: Text(200).min(1).optional(), customerRef: Text(200).min(1).optional() }))
+    .min(1)
+    .max(MAX_RECIPIENTS),
+  /** The subject line; the survey's question when absent. */
+  subject: Text(200).min(1).optional(),
+  /** A short paragraph above the question. */
+  intro: Text(2000).min(1).optional(),
+})
+export type SendRequest = z.infer<typeof SendRequest>
+
+export const SEND_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const
+
+export const SurveySend = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string().nullable(),
+    customerId: z.uuid().nullable(),
+    status: z.enum(SEND_STATUSES),
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+    createdAt: z.date(),
+    sentAt: z.date().nullable(),
+    respondedAt: z.date().nullable(),
+    responseId: z.uuid().nullable(),
+  })
+  .openapi('SurveySend')
+export type SurveySend = z.infer<typeof SurveySend>
+
+export interface QueueResult {
+  queued: number
+  skipped: { index: number; email: string; reason: string }[]
+}
+
+const isEmail = (s: string) => z.email().safeParse(s).success
+
+/**
+ * Queues one invitation per recipient. Skipped, with the reason: malformed
+ * addresses, repeats, unsubscribed addresses, people who answered any survey
+ * of the workspace or were sent this one within the survey's fatigue days,
+ * and unknown customer references. Links will point at `linkBase`.
+ */
+export async function queueSends(deps: Deps, workspaceId: string, surveyId: string, input: SendRequest, linkBase: string): Promise<QueueResult> {
+  if (!deps.mail) throw new AppError(409, 'mail_not_configured', 'no mail server is configured (EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM)')
+  const survey = await getSurvey(deps, workspaceId, surveyId)
+  if (survey.status !== 'active') throw new AppError(409, 'survey_paused', 'this survey is paused; resume it before sending it')
+  const { sql } = deps
+  const lower = input.recipients.map((r) => r.email.trim().toLowerCase())
+  const days = survey.settings.fatigueDays
+  const since = new Date(deps.clock().getTime() - days * 86_400_000)
+  const refs = [...new Set(input.recipients.flatMap((r) => (r.customerRef ? [r.customerRef] : [])))]
+  const [{ byRef, byEmail }, unsubscribed, answered, sent] = await Promise.all([
+    findCustomers(sql, workspaceId, refs, lower),
+    sql<{ email: string }[]>`SELECT email FROM survey_unsubscribes WHERE workspace_id = ${workspaceId} AND email = ANY(${lower})`,
+    days > 0
+      ? sql<{ email: string }[]>`
+          SELECT DISTINCT lower(email) AS email FROM survey_responses
+          WHERE workspace_id = ${workspaceId} AND lower(email) = ANY(${lower}) AND responded_at > ${since}`
+      : [],
+    days > 0
+      ? sql<{ email: string }[]>`
+          SELECT DISTINCT lower(email) AS email FROM survey_sends
+          WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId} AND lower(email) = ANY(${lower})
+            AND created_at > ${since} AND status <> 'failed'`
+      : [],
+  ])
+  const blocked = new Map<string, string>([
+    ...unsubscribed.map((r) => [r.email, 'unsubscribed'] as const),
+    ...sent.map((r) => [r.email, `sent this survey within the last ${days} days`] as const),
+    ...answered.map((r) => [r.email, `answered a survey within the last ${days} days`] as const),
+  ])
+  const skipped: QueueResult['skipped'] = []
+  const seen = new Set<string>()
+  const rows: Record<string, string | null>[] = []
+  input.recipients.forEach((r, index) => {
+    const email = lower[index]
+    const skip = (reason: string) => skipped.push({ index, email: r.email, reason })
+    if (!isEmail(email)) return skip('not an e-mail address')
+    if (seen.has(email)) return skip('repeated in this request')
+    seen.add(email)
+    const reason = blocked.get(email)
+    if (reason) return skip(reason)
+    const refCustomer = r.customerRef ? byRef.get(r.customerRef) : undefined
+    if (r.customerRef && !refCustomer) return skip(`no customer with externalRef "${r.customerRef}"`)
+    rows.push({ email: r.email.trim(), name: r.name ?? null, customer_id: refCustomer ?? byEmail.get(email) ?? null })
+  })
+  if (rows.length) {
+    await sql`
+      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, link_base, subject, intro)
+      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, ${linkBase}, ${input.subject ?? null}, ${input.intro ?? null}
+      FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(email text, name text, customer_id uuid)`
+  }
+  return { queued: rows.length, skipped }
+}
+
+export const SendListQuery = z.object({
+  status: z.enum(SEND_STATUSES).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+
+const SendCursor = z.object({ at: z.iso.datetime(), id: z.uuid() })
+
+export const SendTotals = z.object({
+  queued: z.number().int(),
+  sending: z.number().int(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  responded: z.number().int(),
+  /** Responded / sent, in %; null before anything was sent. */
+  responseRatePct: z.number().nullable(),
+})
+
+/** A survey's invitations, newest first, with totals over all of them. */
+export async function listSends(deps: Deps, workspaceId: string, surveyId: string, q: z.infer<typeof SendListQuery>) {
+  await getSurvey(deps, workspaceId, surveyId)
+  const { sql } = deps
+  const after = q.cursor ? decodeCursor(q.cursor, SendCursor) : undefined
+  const [items, [totals]] = await Promise.all([
+    sql<SurveySend[]>`
+      SELECT id, email, name, customer_id AS "customerId", status, attempts, error, created_at AS "createdAt", sent_at AS "sentAt",
+             responded_at AS "respondedAt", response_id AS "responseId"
+      FROM survey_sends
+      WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId} ${q.status ? sql`AND status = ${q.status}` : sql``}
+        ${after ? sql`AND (created_at, id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+      ORDER BY created_at DESC, id DESC
+      LIMIT ${q.limit + 1}`,
+    sql<Omit<z.infer<typeof SendTotals>, 'responseRatePct'>[]>`
+      SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued, count(*) FILTER (WHERE status = 'sending')::int AS sending,
+             count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*) FILTER (WHERE status = 'failed')::int AS failed,
+             count(responded_at)::int AS responded
+      FROM survey_sends WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId}`,
+  ])
+  const page = items.slice(0, q.limit)
+  const last = page.at(-1)
+  return {
+    items: page,
+    nextCursor: items.length > q.limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+    totals: { ...totals, responseRatePct: totals.sent ? Math.round((1000 * totals.responded) / totals.sent) / 10 : null },
+  }
+}
+
+/** SHA-256 of a link token, hex: what survey_sends keeps. */
+export async function tokenHash(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** The invitation a link token belongs to, for this survey; undefined for a token nobody was sent. */
+export async function findSend(sql: Sql, workspaceId: string, surveyId: string, token: string): Promise<{ id: string; email: string; customerId: string | null } | undefined> {
+  const [row]: [{ id: string; email: string; customerId: string | null }?] = await sql`
+    SELECT id, email, customer_id AS "customerId" FROM survey_sends
+    WHERE token_hash = ${await tokenHash(token)} AND workspace_id = ${workspaceId} AND survey_id = ${surveyId}`
+  return row
+}
+
+/** The first answer through an invitation's link marks it answered. */
+export async function markResponded(sql: Sql, workspaceId: string, sendId: string, responseId: string): Promise<void> {
+  await sql`
+    UPDATE survey_sends SET responded_at = now(), response_id = ${responseId}
+    WHERE workspace_id = ${workspaceId} AND id = ${sendId} AND responded_at IS NULL`
+}
+
+/** Unsubscribes the address an invitation of this survey went to from every survey of its workspace; false for an unknown token. */
+export async function unsubscribe(sql: Sql, workspaceId: string, surveyId: string, token: string): Promise<boolean> {
+  const [row]: [{ email: string }?] = await sql`
+    INSERT INTO survey_unsubscribes (workspace_id, email)
+    SELECT workspace_id, lower(email) FROM survey_sends
+    WHERE token_hash = ${await tokenHash(token)} AND workspace_id = ${workspaceId} AND survey_id = ${surveyId}
+    ON CONFLICT (workspace_id, email) DO UPDATE SET at = survey_unsubscribes.at
+    RETURNING email`
+  return row !== undefined
+}

@@ -1,0 +1,99 @@
+import PQueue from 'p-queue'
+import type { Deps } from '../deps.ts'
+import { MailRefused, type Mailer } from '../mail/mailer.ts'
+import { invitationMessage } from './email-message.ts'
+import { tokenHash } from './email-sends.ts'
+import { getSurvey } from './surveys.ts'
+import { newRespondentToken } from './respondent-token.ts'
+
+const BATCH = 50
+// Two messages at a time: a mail server throttles a burst, and invitations are not urgent.
+const CONCURRENCY = 2
+// Longer than one message takes; a send left 'sending' past it (a crash) goes out again.
+const LEASE_SECONDS = 120
+const MAX_ATTEMPTS = 4
+
+/** Minutes before attempt `n + 1`: 1, 5, 25. */
+const retryDelayMs = (attempts: number) => 60_000 * 5 ** (attempts - 1)
+
+interface Due {
+  id: string
+  workspaceId: string
+  surveyId: string
+  email: string
+  name: string | null
+  subject: string | null
+  intro: string | null
+  linkBase: string
+  attempts: number
+}
+
+/**
+ * Mails the invitations that are due, BATCH at a time, from any number of
+ * instances (rows are leased with SKIP LOCKED). Each attempt gets a fresh
+ * link token whose hash is stored before the message leaves, so a link that
+ * went out always resolves. A 5xx from the mail server fails the invitation;
+ * anything else is retried with backoff, then failed.
+ */
+export async function sendDueInvitations(deps: Deps, mailer: Mailer): Promise<{ sent: number; failed: number }> {
+  const { sql } = deps
+  const due = await sql<Due[]>`
+    UPDATE survey_sends s SET status = 'sending', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => ${LEASE_SECONDS})
+    WHERE s.id IN (
+      SELECT id FROM survey_sends
+      WHERE (status = 'queued' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_expires_at < now())
+      ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+    RETURNING id, workspace_id AS "workspaceId", survey_id AS "surveyId", email, name, subject, intro, link_base AS "linkBase", attempts`
+  let sent = 0
+  let failed = 0
+  const queue = new PQueue({ concurrency: CONCURRENCY })
+  await Promise.all(
+    due.map((d) =>
+      queue.add(async () => {
+        try {
+          const survey = await getSurvey(deps, d.workspaceId, d.surveyId)
+          const token = newRespondentToken()
+          await sql`UPDATE survey_sends SET token_hash = ${await tokenHash(token)} WHERE id = ${d.id} AND workspace_id = ${d.workspaceId}`
+          await mailer.send(invitationMessage(survey, d, token))
+          await sql`
+            UPDATE survey_sends SET status = 'sent', sent_at = now(), error = NULL, lease_expires_at = NULL
+            WHERE id = ${d.id} AND workspace_id = ${d.workspaceId}`
+          sent++
+        } catch (err) {
+          const final = err instanceof MailRefused || d.attempts >= MAX_ATTEMPTS
+          const message = err instanceof Error ? err.message : String(err)
+          await sql`
+            UPDATE survey_sends SET status = ${final ? 'failed' : 'queued'}, error = ${message.slice(0, 1000)}, lease_expires_at = NULL,
+              next_attempt_at = ${new Date(deps.clock().getTime() + retryDelayMs(d.attempts))}
+            WHERE id = ${d.id} AND workspace_id = ${d.workspaceId}`
+          if (final) failed++
+          deps.logger.warn('survey invitation not sent', { sendId: d.id, attempt: d.attempts, final, err: message })
+        }
+      }),
+    ),
+  )
+  return { sent, failed }
+}
+
+/** Runs sendDueInvitations every `intervalMs` in this process; `stop` waits for the batch under way. */
+export function startInvitationLoop(deps: Deps, mailer: Mailer, intervalMs = 5000): { stop: () => Promise<void> } {
+  let stopped = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let running: Promise<unknown> = Promise.resolve()
+  const run = () => {
+    running = sendDueInvitations(deps, mailer)
+      .catch((e) => deps.logger.error('survey invitations failed', { err: e instanceof Error ? e.message : String(e) }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(run, intervalMs)
+      })
+  }
+  timer = setTimeout(run, intervalMs)
+  return {
+    stop: async () => {
+      stopped = true
+      clearTimeout(timer)
+      await running
+      mailer.close()
+    },
+  }
+}

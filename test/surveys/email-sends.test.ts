@@ -1,0 +1,185 @@
+import { simpleParser, type ParsedMail } from 'mailparser'
+import { SMTPServer } from 'smtp-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { smtpMailer, type Mailer } from '../../src/mail/mailer.ts'
+import { sendDueInvitations } from '../../src/surveys/send-loop.ts'
+import { createTestApp } from '../helpers/app.ts'
+
+const t = await createTestApp()
+const received: ParsedMail[] = []
+// A real SMTP server on loopback; addresses at bounce.test are refused for good (550), as a mailbox that does not exist.
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onRcptTo(address, _session, done) {
+    if (address.address.endsWith('@bounce.test')) return done(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }))
+    done()
+  },
+  onData(stream, _session, done) {
+    simpleParser(stream).then((m) => {
+      received.push(m)
+      done()
+    }, done)
+  },
+})
+let mailer: Mailer
+let port = 0
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
+  port = (smtp.server.address() as { port: number }).port
+  mailer = smtpMailer(`smtp://127.0.0.1:${port}`, 'Acme <nps@acme.test>')
+})
+afterAll(async () => {
+  mailer.close()
+  await new Promise<void>((resolve) => smtp.close(resolve))
+})
+
+const HOST = 'https://feedback.acme.test'
+/** A header as the message carried it (mailparser reads List-* headers into structures of its own). */
+const header = (m: ParsedMail, name: string) => m.headerLines.find((h) => h.key === name)?.line.replace(/^[^:]+:\s*/, '')
+
+async function newSurvey(extra: Record<string, unknown> = {}) {
+  const res = await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'How likely are you to recommend Acme?', allowedOrigins: ['https://acme.test'], ...extra } })
+  expect(res.status, JSON.stringify(res.data)).toBe(201)
+  return res.data as { id: string; publicKey: string }
+}
+
+const send = (surveyId: string, body: unknown) => t.call('POST', `/v1/surveys/${surveyId}/sends`, { body, headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'feedback.acme.test' } })
+
+describe('surveys by e-mail', () => {
+  it('says so when no mail server is configured', async () => {
+    const survey = await newSurvey()
+    const res = await send(survey.id, { recipients: [{ email: 'ana@acme.test' }] })
+    expect(res.status).toBe(409)
+    expect(res.data.error.code).toBe('mail_not_configured')
+  })
+
+  it('mails one-click score links, ties the answer to the invitee, and counts the response rate', async () => {
+    t.deps.mail = mailer
+    const survey = await newSurvey()
+    const [customer] = await t.sql`INSERT INTO customers (workspace_id, name, email) VALUES (${t.workspaceId}, 'Ana Lima', 'ana@acme.test') RETURNING id`
+    await t.sql`INSERT INTO survey_unsubscribes (workspace_id, email) VALUES (${t.workspaceId}, 'gone@acme.test')`
+    const other = await newSurvey({ name: 'CSAT after support' })
+    await t.call('POST', `/v1/surveys/${other.id}/responses`, { body: [{ score: 8, email: 'Recent@acme.test' }] })
+
+    const res = await send(survey.id, {
+      subject: 'Two minutes for Acme?',
+      intro: 'We read every answer.',
+      recipients: [
+        { email: 'ANA@acme.test', name: 'Ana <b>Lima</b>' },
+        { email: 'bo@acme.test' },
+        { email: 'not an address' },
+        { email: 'bo@acme.test' },
+        { email: 'gone@acme.test' },
+        { email: 'recent@acme.test' },
+        { email: 'nobody@bounce.test' },
+      ],
+    })
+    expect(res.status, JSON.stringify(res.data)).toBe(202)
+    expect(res.data).toEqual({
+      queued: 3,
+      skipped: [
+        { index: 2, email: 'not an address', reason: 'not an e-mail address' },
+        { index: 3, email: 'bo@acme.test', reason: 'repeated in this request' },
+        { index: 4, email: 'gone@acme.test', reason: 'unsubscribed' },
+        { index: 5, email: 'recent@acme.test', reason: 'answered a survey within the last 30 days' },
+      ],
+    })
+
+    expect(await sendDueInvitations(t.deps, mailer)).toEqual({ sent: 2, failed: 1 })
+    const toAna = received.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'ANA@acme.test')!
+    expect(toAna.subject).toBe('Two minutes for Acme?')
+    expect(toAna.from?.value[0]).toMatchObject({ name: 'Acme', address: 'nps@acme.test' })
+    expect(String(toAna.html)).toContain('Ana &lt;b&gt;Lima&lt;/b&gt;,')
+    expect(String(toAna.html)).not.toContain('<b>Lima</b>')
+    const links = [...(toAna.text ?? '').matchAll(/^(\d+): (\S+)$/gm)].map((m) => [Number(m[1]), m[2]] as const)
+    expect(links.map(([n]) => n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    const nine = new URL(links[9][1])
+    expect(nine.origin + nine.pathname).toBe(`${HOST}/s/${survey.publicKey}`)
+    const token = nine.searchParams.get('send')!
+    expect(token).toMatch(/^[0-9a-f]{64}$/)
+    expect(header(toAna, 'list-unsubscribe')).toBe(`<${HOST}/s/${survey.publicKey}/unsubscribe?send=${token}>`)
+    expect(header(toAna, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click')
+
+    // The link opens the hosted page with the score and the invitation for the embed to send.
+    const page = await (await t.app.request(`/s/${survey.publicKey}?score=9&send=${token}`)).text()
+    expect(page).toContain(`data-score="9" data-send="${token}"`)
+    const answer = await t.app.request(`http://localhost/s/${survey.publicKey}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://localhost', host: 'localhost' },
+      body: JSON.stringify({ score: 9, send: token }),
+    })
+    expect(answer.status).toBe(201)
+    const { id } = (await answer.json()) as { id: string }
+    const [stored] = await t.sql`SELECT email, customer_id, customer_match, channel FROM survey_responses WHERE id = ${id}`
+    expect(stored).toEqual({ email: 'ANA@acme.test', customer_id: customer.id, customer_match: 'survey_email', channel: 'hosted' })
+
+    // A token nobody was sent links nothing; the answer still counts.
+    const forged = await t.app.request(`http://localhost/s/${survey.publicKey}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://localhost', host: 'localhost' },
+      body: JSON.stringify({ score: 3, send: 'f'.repeat(64) }),
+    })
+    expect(forged.status).toBe(201)
+    const [anon] = await t.sql`SELECT email, customer_id FROM survey_responses WHERE id = ${((await forged.json()) as { id: string }).id}`
+    expect(anon).toEqual({ email: null, customer_id: null })
+
+    const list = await t.call('GET', `/v1/surveys/${survey.id}/sends`)
+    expect(list.data.totals).toEqual({ queued: 0, sending: 0, sent: 2, failed: 1, responded: 1, responseRatePct: 50 })
+    const bounced = list.data.items.find((s: { email: string }) => s.email === 'nobody@bounce.test')
+    expect(bounced).toMatchObject({ status: 'failed', attempts: 1 })
+    expect(bounced.error).toContain('mailbox unavailable')
+    expect(list.data.items.find((s: { email: string }) => s.email === 'ANA@acme.test')).toMatchObject({ status: 'sent', responseId: id })
+    expect((await t.call('GET', `/v1/surveys/${survey.id}/sends?status=failed`)).data.items).toHaveLength(1)
+
+    // Erasing the customer takes their invitations (and the address in them) too.
+    expect((await t.call('DELETE', `/v1/customers/${customer.id}?erase=true`)).status).toBe(200)
+    expect(await t.sql`SELECT 1 FROM survey_sends WHERE lower(email) = 'ana@acme.test'`).toHaveLength(0)
+  })
+
+  it('unsubscribes only when the button is pressed or the mail client posts, and later sends skip the address', async () => {
+    t.deps.mail = mailer
+    const survey = await newSurvey()
+    expect((await send(survey.id, { recipients: [{ email: 'cai@acme.test' }] })).data.queued).toBe(1)
+    await sendDueInvitations(t.deps, mailer)
+    const mail = received.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'cai@acme.test')!
+    const link = header(mail, 'list-unsubscribe')!.slice(1, -1)
+    const path = new URL(link).pathname + new URL(link).search
+
+    const pageRes = await t.app.request(path)
+    expect(pageRes.status).toBe(200)
+    expect(pageRes.headers.get('content-security-policy')).toContain("form-action 'self'")
+    expect(await pageRes.text()).toContain(`<form method="post" action="${path.replace('&', '&amp;')}">`)
+    expect(await t.sql`SELECT 1 FROM survey_unsubscribes WHERE email = 'cai@acme.test'`).toHaveLength(0)
+
+    const done = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
+    expect(done.status).toBe(200)
+    expect(await done.text()).toContain('You will not get our surveys by e-mail any more.')
+    const again = await send((await newSurvey()).id, { recipients: [{ email: 'Cai@acme.test' }] })
+    expect(again.data).toEqual({ queued: 0, skipped: [{ index: 0, email: 'Cai@acme.test', reason: 'unsubscribed' }] })
+
+    expect((await t.app.request(`/s/${survey.publicKey}/unsubscribe?send=${'0'.repeat(64)}`, { method: 'POST' })).status).toBe(404)
+    expect((await t.app.request(`/s/${survey.publicKey}/unsubscribe?send=nope`)).status).toBe(404)
+  })
+
+  it('retries when the mail server cannot be reached, refuses bad input, and keeps other workspaces out', async () => {
+    const survey = await newSurvey()
+    t.deps.mail = mailer
+    expect((await send(survey.id, { recipients: [{ email: 'dee@acme.test' }] })).data.queued).toBe(1)
+    const down = smtpMailer('smtp://127.0.0.1:9', 'Acme <nps@acme.test>')
+    expect(await sendDueInvitations(t.deps, down)).toEqual({ sent: 0, failed: 0 })
+    down.close()
+    const [row] = await t.sql`SELECT status, attempts, next_attempt_at > now() AS later, token_hash FROM survey_sends WHERE email = 'dee@acme.test'`
+    expect(row).toMatchObject({ status: 'queued', attempts: 1, later: true })
+
+    expect((await send(survey.id, { recipients: [] })).status).toBe(400)
+    expect((await send(survey.id, { recipients: [{ email: 'x@acme.test', extra: 1 }], subject: '' })).status).toBe(400)
+    expect((await t.call('POST', `/v1/surveys/${survey.id}/sends`, { key: await t.keyFor('viewer'), body: { recipients: [{ email: 'x@acme.test' }] } })).status).toBe(403)
+    const stranger = (await t.call('POST', '/v1/workspaces', { body: { name: 'mail-other' } })).data
+    expect((await t.call('GET', `/v1/surveys/${survey.id}/sends`, { key: stranger.key })).status).toBe(404)
+    await t.call('PATCH', `/v1/surveys/${survey.id}`, { body: { status: 'paused' } })
+    expect((await send(survey.id, { recipients: [{ email: 'x@acme.test' }] })).data.error.code).toBe('survey_paused')
+  })
+})
