@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { smtpMailer, type Mailer } from '../../src/mail/mailer.ts'
 import { sendDueInvitations } from '../../src/surveys/send-loop.ts'
 import { createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
 const received: ParsedMail[] = []
@@ -181,5 +182,30 @@ describe('surveys by e-mail', () => {
     expect((await t.call('GET', `/v1/surveys/${survey.id}/sends`, { key: stranger.key })).status).toBe(404)
     await t.call('PATCH', `/v1/surveys/${survey.id}`, { body: { status: 'paused' } })
     expect((await send(survey.id, { recipients: [{ email: 'x@acme.test' }] })).data.error.code).toBe('survey_paused')
+  })
+
+  it('sends from the survey page: the form, what was queued and skipped, escaped, and the totals', async () => {
+    t.deps.mail = mailer
+    const survey = await newSurvey()
+    const s = await webSession(t.app, await t.keyFor('agent'), `/app/surveys/${survey.id}`)
+    const res = await postForm(t.app, s, `/app/surveys/${survey.id}/sends`, [
+      ['recipients', 'Fay Wong <fay@acme.test>\r\n"<img src=x>" <not-an-address>\r\nfay@acme.test'],
+      ['subject', ''],
+      ['intro', 'Thanks for being with us.'],
+    ])
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('Queued 1 invitation. Skipped: not-an-address (not an e-mail address); fay@acme.test (repeated in this request).')
+    expect(html).not.toContain('<img src=x>')
+    const [row] = await t.sql`SELECT email, name, intro, subject FROM survey_sends WHERE survey_id = ${survey.id}`
+    expect(row).toEqual({ email: 'fay@acme.test', name: 'Fay Wong', intro: 'Thanks for being with us.', subject: null })
+    await sendDueInvitations(t.deps, mailer)
+    const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain('1 sent, 0 waiting, 0 failed; 0 answered (0% of those sent).')
+
+    const viewer = await webSession(t.app, await t.keyFor('viewer'), `/app/surveys/${survey.id}`)
+    expect((await postForm(t.app, viewer, `/app/surveys/${survey.id}/sends`, [['recipients', 'x@acme.test']])).status).toBe(403)
+    t.deps.mail = undefined
+    expect(await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()).toContain('Set EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM')
   })
 })

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { BANDS, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type SurveyKind } from '../../surveys/schemas.ts'
+import { listSends, queueSends, SendRequest } from '../../surveys/email-sends.ts'
 import { exportResponsesCsv } from '../../surveys/list-responses.ts'
 import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
@@ -204,6 +205,22 @@ export const surveysRouter = new Hono<WebEnv>()
     const survey = await getSurvey(deps, session.workspaceId, id)
     return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} notice={noticeOf(c)} />)
   })
+  .post('/:id/sends', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const survey = await getSurvey(deps, session.workspaceId, id)
+    const form = await readForm(c)
+    const parsed = SendRequest.safeParse({
+      recipients: lines(field(form, 'recipients')).map(recipientOf),
+      subject: field(form, 'subject') || undefined,
+      intro: field(form, 'intro') || undefined,
+    })
+    if (!parsed.success) return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} sendForm={form} error={describeIssues(parsed.error)} />, 400)
+    const result = await queueSends(deps, session.workspaceId, id, parsed.data, requestOrigin(c))
+    const skipped = result.skipped.map((s) => `${s.email} (${s.reason})`).join('; ')
+    const notice = `Queued ${result.queued} invitation${result.queued === 1 ? '' : 's'}.${skipped ? ` Skipped: ${skipped}.` : ''}`
+    return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} notice={notice} />)
+  })
   .post('/:id', requireWebRole('admin'), async (c) => {
     const { deps, session } = c.var
     const id = IdParam.parse(c.req.param('id'))
@@ -215,8 +232,22 @@ export const surveysRouter = new Hono<WebEnv>()
     return c.redirect(`/app/surveys/${id}?notice=survey-saved`, 303)
   })
 
-async function SurveyPage({ c, survey, values, notice, error }: { c: Context<WebEnv>; survey: SurveyRecord; values: Form; notice?: string; error?: string }) {
-  const { session } = c.var
+/** A line of the recipients box: `Name <address>` or a bare address. */
+function recipientOf(line: string): { email: string; name?: string } {
+  const named = /^(.*?)\s*<([^<>]+)>$/.exec(line)
+  return named && named[1] ? { email: named[2], name: named[1].replace(/^"|"$/g, '') } : { email: named ? named[2] : line }
+}
+
+async function SurveyPage({ c, survey, values, notice, error, sendForm = {} }: {
+  c: Context<WebEnv>
+  survey: SurveyRecord
+  values: Form
+  notice?: string
+  error?: string
+  sendForm?: Form
+}) {
+  const { session, deps } = c.var
+  const sends = await listSends(deps, session.workspaceId, survey.id, { limit: 1 })
   const view = presentSurvey(survey, requestOrigin(c))
   const title = survey.name ?? 'Untitled survey'
   return (
@@ -229,6 +260,32 @@ async function SurveyPage({ c, survey, values, notice, error }: { c: Context<Web
         <button type="button" data-copy="embed-snippet" hidden>Copy snippet</button>
         <p>Or link to the hosted page: <a href={view.hostedUrl}>{view.hostedUrl}</a></p>
         <p><a href={`/app/surveys/${survey.id}/responses.csv`} download>Download all responses (CSV)</a></p>
+      </section>
+      <section class="card" id="email">
+        <h2>Send by e-mail</h2>
+        <p class="hint">
+          {sends.totals.sent + sends.totals.failed + sends.totals.queued + sends.totals.sending === 0
+            ? 'No invitations yet.'
+            : `${sends.totals.sent} sent, ${sends.totals.queued + sends.totals.sending} waiting, ${sends.totals.failed} failed; ${sends.totals.responded} answered` +
+              (sends.totals.responseRatePct === null ? '.' : ` (${sends.totals.responseRatePct}% of those sent).`)}
+        </p>
+        {!deps.mail ? (
+          <p class="hint">Set EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM on the server to send surveys by e-mail.</p>
+        ) : session.role === 'viewer' ? null : survey.status !== 'active' ? (
+          <p class="hint">Resume the survey to send it.</p>
+        ) : (
+          <form method="post" action={`/app/surveys/${survey.id}/sends`}>
+            <CsrfField session={session} />
+            <label for="send-recipients">Recipients <span class="hint">(one per line: address, or Name &lt;address&gt;; up to 5,000)</span></label>
+            <textarea id="send-recipients" name="recipients" rows={5} required>{field(sendForm, 'recipients')}</textarea>
+            <label for="send-subject">Subject <span class="hint">(default: the question)</span></label>
+            <input id="send-subject" name="subject" maxlength={200} value={field(sendForm, 'subject')} />
+            <label for="send-intro">Intro <span class="hint">(optional, above the question)</span></label>
+            <textarea id="send-intro" name="intro" rows={2} maxlength={2000}>{field(sendForm, 'intro')}</textarea>
+            <p class="hint">People who answered a survey or got this one in the last {survey.settings.fatigueDays} days, and anyone who unsubscribed, are skipped.</p>
+            <button type="submit" class="primary">Send invitations</button>
+          </form>
+        )}
       </section>
       <SurveyResults c={c} survey={survey} />
       <h2>Edit</h2>
