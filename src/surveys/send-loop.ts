@@ -1,6 +1,7 @@
 import PQueue from 'p-queue'
 import type { Deps } from '../deps.ts'
 import { MailRefused, type Mailer } from '../mail/mailer.ts'
+import { repeat } from '../scheduler/repeat.ts'
 import { invitationMessage } from './email-message.ts'
 import { tokenHash } from './email-sends.ts'
 import { getSurvey } from './surveys.ts'
@@ -75,24 +76,14 @@ export async function sendDueInvitations(deps: Deps, mailer: Mailer): Promise<{ 
   return { sent, failed }
 }
 
-/** Runs sendDueInvitations every `intervalMs` in this process; `stop` waits for the batch under way. */
+/** Runs sendDueInvitations every `intervalMs` in this process; `stop` waits for the batch under way, then closes the mailer. */
 export function startInvitationLoop(deps: Deps, mailer: Mailer, intervalMs = 5000): { stop: () => Promise<void> } {
-  let stopped = false
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let running: Promise<unknown> = Promise.resolve()
-  const run = () => {
-    running = sendDueInvitations(deps, mailer)
-      .catch((e) => deps.logger.error('survey invitations failed', { err: e instanceof Error ? e.message : String(e) }))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(run, intervalMs)
-      })
-  }
-  timer = setTimeout(run, intervalMs)
+  const loop = repeat(intervalMs, () => sendDueInvitations(deps, mailer), (e) =>
+    deps.logger.error('survey invitations failed', { err: e instanceof Error ? e.message : String(e) }),
+  )
   return {
     stop: async () => {
-      stopped = true
-      clearTimeout(timer)
-      await running
+      await loop.stop()
       mailer.close()
     },
   }
