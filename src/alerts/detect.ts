@@ -161,3 +161,27 @@ export function stepEpisode(state: EpisodeState, x: Explanation, now: Date, cool
   const stillHigh = Number.isFinite(x.threshold) && x.observed > (x.expected + x.threshold) / 2
   return { fire: false, inEpisode: state.inEpisode && stillHigh }
 }
+
+export interface LowRatingInput {
+  /** Reviews with stars in the window, and their mean. */
+  rated: number
+  average: number | null
+  /** The mean of the week before the window; null without reviews then. */
+  before: number | null
+  below: number
+  minCount: number
+}
+
+/** A rating alert's decision: enough reviews in the window, averaging fewer stars than `below`. */
+export function detectLowRating(x: LowRatingInput): Explanation {
+  const round = (v: number) => Math.round(v * 100) / 100
+  const observed = x.average === null ? 0 : round(x.average)
+  return {
+    observed,
+    expected: x.before === null ? observed : round(x.before),
+    threshold: x.below,
+    anomalous: x.rated >= x.minCount && x.average !== null && x.average < x.below,
+    baseline: x.before === null ? 'none' : 'trailing',
+    samples: x.rated,
+  }
+}

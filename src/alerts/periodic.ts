@@ -1,7 +1,7 @@
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { MentionFilter, mentionFilterSql, type Fragment } from '../mentions/filter.ts'
-import { detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
+import { detectLowRating, detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
 import { fireAlert } from './fire.ts'
 import { checkUnanswered } from './unanswered.ts'
 import { durationMs } from './schema.ts'
@@ -12,14 +12,14 @@ const WEEK_S = 7 * 86_400
 const SEASONAL_WEEKS = 4
 /** Trailing baselines: a day of 15-minute windows, three days of hours, four weeks of days. */
 const TRAILING_WINDOWS: Record<string, number> = { '15m': 96, '1h': 72, '1d': 28 }
-/** negative_share compares the window with the week before it. */
+/** negative_share and rating compare the window with the week before it. */
 const SHARE_BASELINE_S = WEEK_S
 
 interface PeriodicAlert {
   id: string
   workspaceId: string
   name: string
-  kind: 'spike' | 'negative_share' | 'unanswered'
+  kind: 'spike' | 'negative_share' | 'unanswered' | 'rating'
   channels: string[]
   filter: unknown
   cooldown: string
@@ -28,6 +28,7 @@ interface PeriodicAlert {
   sensitivity: number
   minCustomerValue: number | null
   replyWithin: string
+  belowRating: number
   createdAt: Date
   inEpisode: boolean
   lastFiredAt: Date | null
@@ -40,7 +41,7 @@ export interface PeriodicResult {
 }
 
 /**
- * Evaluates every enabled spike, negative_share and unanswered alert that is due. Each
+ * Evaluates every enabled spike, negative_share, unanswered and rating alert that is due. Each
  * alert is evaluated under its row lock (SKIP LOCKED), so instances ticking
  * together split the work instead of doubling it.
  */
@@ -67,7 +68,7 @@ export async function evaluatePeriodicAlerts(deps: Deps): Promise<PeriodicResult
 async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore: Date): Promise<'skipped' | 'quiet' | 'fired'> {
   const [alert]: [PeriodicAlert?] = await tx`
     SELECT id, workspace_id AS "workspaceId", name, kind, channels, filter, cooldown, "window", min_count AS "minCount",
-           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", created_at AS "createdAt",
+           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", created_at AS "createdAt",
            in_episode AS "inEpisode", last_fired_at AS "lastFiredAt"
     FROM alerts
     WHERE id = ${id} AND enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= ${dueBefore})
@@ -78,7 +79,8 @@ async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore:
   if (alert.kind === 'unanswered') return checkUnanswered(tx, alert, (f) => conditions(tx, alert, f), filter.data, now)
   const where = conditions(tx, alert, filter.data)
   const windowS = durationMs(alert.window) / 1000
-  const x = alert.kind === 'spike' ? await spikeExplanation(tx, alert, where, now, windowS) : await shareExplanation(tx, alert, where, now, windowS)
+  const explain = { spike: spikeExplanation, negative_share: shareExplanation, rating: ratingExplanation }[alert.kind]
+  const x = await explain(tx, alert, where, now, windowS)
   const step = stepEpisode({ inEpisode: alert.inEpisode, lastFiredAt: alert.lastFiredAt }, x, now, durationMs(alert.cooldown))
   await tx`
     UPDATE alerts SET in_episode = ${step.inEpisode}, last_evaluated_at = ${now}, last_evaluation = ${tx.json(x as never)}
@@ -132,4 +134,17 @@ async function shareExplanation(tx: Tx, alert: PeriodicAlert, where: Fragment, n
     FROM mentions m
     WHERE ${where} AND m.published_at > ${baselineStart} AND m.published_at <= ${now}`
   return detectNegativeShare({ ...c, sensitivity: alert.sensitivity, minCount: alert.minCount })
+}
+
+/** The stars of the window's reviews against the week before it (for context; the threshold is the alert's own). */
+async function ratingExplanation(tx: Tx, alert: PeriodicAlert, where: Fragment, now: Date, windowS: number): Promise<Explanation> {
+  const windowStart = new Date(now.getTime() - windowS * 1000)
+  const baselineStart = new Date(windowStart.getTime() - SHARE_BASELINE_S * 1000)
+  const [c] = await tx<{ rated: number; average: number | null; before: number | null }[]>`
+    SELECT count(*) FILTER (WHERE m.published_at > ${windowStart})::int AS rated,
+           avg(round(m.rating)) FILTER (WHERE m.published_at > ${windowStart})::float8 AS average,
+           avg(round(m.rating)) FILTER (WHERE m.published_at <= ${windowStart})::float8 AS before
+    FROM mentions m
+    WHERE ${where} AND m.rating IS NOT NULL AND m.published_at > ${baselineStart} AND m.published_at <= ${now}`
+  return detectLowRating({ ...c, below: alert.belowRating, minCount: alert.minCount })
 }

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { MentionFilter } from '../mentions/filter.ts'
 
-export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered'] as const
+export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered', 'rating'] as const
 export const ALERT_WINDOWS = ['15m', '1h', '1d'] as const
 
 const DURATION = /^(\d{1,5})([smhd])$/
@@ -27,9 +27,9 @@ const fields = {
   channels: z.array(z.uuid()).max(20),
   cooldown: Cooldown,
   enabled: z.boolean(),
-  /** spike / negative_share: the window counted against the baseline. */
+  /** spike / negative_share / rating: the window counted against the baseline. */
   window: z.enum(ALERT_WINDOWS),
-  /** spike / negative_share: never fire on fewer mentions than this in the window. */
+  /** spike / negative_share / rating: never fire on fewer mentions (rating: reviews with stars) than this in the window. */
   minCount: z.number().int().min(1).max(1_000_000),
   /** spike / negative_share: how far above normal is abnormal, in standard deviations (lower fires more). */
   sensitivity: z.number().min(1).max(10),
@@ -42,6 +42,8 @@ const fields = {
     .string()
     .refine((s) => DURATION.test(s) && durationMs(s) >= 5 * UNIT_MS.m && durationMs(s) <= 7 * UNIT_MS.d, 'a duration such as 30m, 2h, 1d; from 5m to 7d')
     .openapi({ example: '2h' }),
+  /** rating: fire when the window's reviews average fewer stars than this. */
+  belowRating: z.number().min(1).max(5),
 }
 
 export const NewAlert = z
@@ -58,6 +60,7 @@ export const NewAlert = z
     onlyNew: fields.onlyNew.default(false),
     minCustomerValue: fields.minCustomerValue.default(null),
     replyWithin: fields.replyWithin.default('2h'),
+    belowRating: fields.belowRating.default(3),
   })
   .refine((a) => a.kind === 'match' || !a.onlyNew, { message: 'onlyNew applies to match alerts', path: ['onlyNew'] })
 export type NewAlert = z.infer<typeof NewAlert>
@@ -74,6 +77,7 @@ export const AlertPatch = z.strictObject({
   onlyNew: fields.onlyNew.optional(),
   minCustomerValue: fields.minCustomerValue.optional(),
   replyWithin: fields.replyWithin.optional(),
+  belowRating: fields.belowRating.optional(),
 })
 export type AlertPatch = z.infer<typeof AlertPatch>
 
@@ -109,6 +113,7 @@ export const Alert = z
     onlyNew: z.boolean(),
     minCustomerValue: z.number().nullable(),
     replyWithin: z.string(),
+    belowRating: z.number(),
     inEpisode: z.boolean(),
     lastFiredAt: z.date().nullable(),
     lastEvaluatedAt: z.date().nullable(),

@@ -222,4 +222,32 @@ describe('spike and negative_share alerts on the tick', () => {
     expect(event.explanation).toMatchObject({ observed: 0.75, anomalous: true })
     expect(event.explanation.expected).toBeCloseTo(0.2, 2)
   })
+
+  it('rating fires when the window\'s reviews average fewer stars than the alert allows, with enough of them', async () => {
+    const ws = await setup()
+    const [source] = await t.sql<{ id: string }[]>`SELECT id FROM sources WHERE workspace_id = ${ws.workspaceId}`
+    const alert = await ws.alert({ name: 'stars', kind: 'rating', window: '1d', minCount: 4, belowRating: 3.5 })
+    expect(alert).toMatchObject({ kind: 'rating', belowRating: 3.5 })
+    const now = Date.now()
+    const rate = async (end: number, stars: number[]) => {
+      const rows = stars.map((r, i) => ({
+        workspace_id: ws.workspaceId, source_id: source.id, external_id: crypto.randomUUID(), kind: 'api', body: `review ${r}`,
+        published_at: new Date(end - (i + 1) * 60_000), content_hash: crypto.randomUUID(), rating: r,
+      }))
+      await t.sql`INSERT INTO mentions ${t.sql(rows)}`
+    }
+    await rate(now - 3 * 86_400_000, [5, 4, 5, 4, 5])
+    await rate(now, [2, 1])
+    // Two low reviews are not enough to speak of.
+    await evaluatePeriodicAlerts({ ...t.deps, clock: () => new Date(now) })
+    expect(await ws.events(alert.id)).toHaveLength(0)
+    await rate(now + HOUR, [3, 2, 5])
+    await evaluatePeriodicAlerts({ ...t.deps, clock: () => new Date(now + HOUR) })
+    const [event] = await ws.events(alert.id)
+    expect(event.explanation).toMatchObject({ observed: 2.6, expected: 4.6, threshold: 3.5, anomalous: true, samples: 5, window: '1d' })
+    // Still low an hour later: the same episode, no second firing.
+    await evaluatePeriodicAlerts({ ...t.deps, clock: () => new Date(now + 2 * HOUR) })
+    expect(await ws.events(alert.id)).toHaveLength(1)
+    expect((await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'x', kind: 'rating', belowRating: 6 } })).status).toBe(400)
+  })
 })

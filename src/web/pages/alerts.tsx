@@ -19,6 +19,7 @@ const KIND_LABELS: Record<Alert['kind'], string> = {
   negative_share: 'Jump in negative share',
   match: 'Each matching mention',
   unanswered: 'A mention waits too long for a reply',
+  rating: 'Reviews average too few stars',
 }
 // Webhook URLs can carry their own credentials (chat incoming hooks), and only admins may read them: agents see the description or the host.
 const channelLabel = (w: { description: string | null; url: string }) => w.description || new URL(w.url).host
@@ -35,6 +36,7 @@ function lastCheck(a: Alert): string {
 /** What the kind checks, beyond the filter. */
 function kindDetail(a: Alert): string | null {
   if (a.kind === 'unanswered') return `a reply within ${a.replyWithin}`
+  if (a.kind === 'rating') return `${a.window}, below ${num(a.belowRating)}★, at least ${a.minCount} reviews`
   return a.kind === 'match' ? null : `${a.window}, sensitivity ${a.sensitivity}, at least ${a.minCount} mentions`
 }
 
@@ -61,6 +63,7 @@ function alertInput(form: Form) {
     onlyNew: kind === 'match' ? field(form, 'onlyNew') === 'true' : undefined,
     minCustomerValue: optionalNumber('minCustomerValue') ?? null,
     replyWithin: field(form, 'replyWithin') || undefined,
+    belowRating: optionalNumber('belowRating'),
   })
 }
 
@@ -116,7 +119,7 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
             </FilterFieldset>
             <div class="grid">
               <div>
-                <label for="alert-window">Window <span class="hint">(spike, negative share)</span></label>
+                <label for="alert-window">Window <span class="hint">(spike, negative share, stars)</span></label>
                 <select id="alert-window" name="window">{ALERT_WINDOWS.map((w) => <option selected={w === (v('window') || '1h')}>{w}</option>)}</select>
               </div>
               <div>
@@ -130,6 +133,10 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
               <div>
                 <label for="alert-within">Reply within <span class="hint">(waits too long)</span></label>
                 <input id="alert-within" name="replyWithin" value={v('replyWithin') || '2h'} size={6} placeholder="2h" />
+              </div>
+              <div>
+                <label for="alert-below">Average stars below <span class="hint">(reviews average too few)</span></label>
+                <input id="alert-below" name="belowRating" type="number" min={1} max={5} step="0.1" value={v('belowRating') || '3'} />
               </div>
               <div>
                 <label for="alert-cooldown">Quiet for at least</label>
