@@ -79,7 +79,7 @@ function customerTickets(deps: Deps, workspaceId: string, customerId: string) {
 export async function exportCustomer(deps: Deps, workspaceId: string, id: string) {
   const { sql } = deps
   const customer = await loadCustomer(sql, workspaceId, id)
-  const [mentions, responses, tickets, notes, replies] = await Promise.all([
+  const [mentions, responses, tickets, notes, replies, invitations] = await Promise.all([
     sql<(MentionRow & { raw: unknown })[]>`
       SELECT ${mentionColumns(sql)}, m.raw FROM mentions m WHERE m.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY m.published_at DESC`,
     selectResponses(deps, workspaceId, sql`r.customer_id = ${id}`),
@@ -92,6 +92,9 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
       SELECT r.mention_id AS "mentionId", r.author, r.body AS text, r.status, r.url, r.created_at AS "createdAt"
       FROM mention_replies r JOIN mentions m ON m.id = r.mention_id
       WHERE r.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY r.created_at`,
+    sql<{ surveyId: string; email: string; name: string | null; status: string; sentAt: Date | null; respondedAt: Date | null }[]>`
+      SELECT survey_id AS "surveyId", email, name, status, sent_at AS "sentAt", responded_at AS "respondedAt"
+      FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id} ORDER BY created_at`,
   ])
   return {
     exportedAt: deps.clock(),
@@ -101,6 +104,7 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
     tickets,
     notes,
     replies,
+    surveyInvitations: invitations,
   }
 }
 

@@ -123,6 +123,9 @@ export const customersRouter = createRouter()
           surveyResponses: z.array(Response), tickets: z.array(TicketBrief),
           notes: z.array(z.object({ mentionId: z.uuid(), author: z.string(), body: z.string(), createdAt: z.date() })),
           replies: z.array(z.object({ mentionId: z.uuid(), author: z.string(), text: z.string(), status: z.string(), url: z.string().nullable(), createdAt: z.date() })),
+          surveyInvitations: z.array(z.object({
+            surveyId: z.uuid(), email: z.string(), name: z.string().nullable(), status: z.string(), sentAt: z.date().nullable(), respondedAt: z.date().nullable(),
+          })),
         })),
         ...errorResponses,
       },

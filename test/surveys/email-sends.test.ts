@@ -135,7 +135,9 @@ describe('surveys by e-mail', () => {
     expect(list.data.items.find((s: { email: string }) => s.email === 'ANA@acme.test')).toMatchObject({ status: 'sent', responseId: id })
     expect((await t.call('GET', `/v1/surveys/${survey.id}/sends?status=failed`)).data.items).toHaveLength(1)
 
-    // Erasing the customer takes their invitations (and the address in them) too.
+    // Their data export lists the invitation; erasing the customer takes it (and the address in it) too.
+    const exported = await t.call('GET', `/v1/customers/${customer.id}/export`)
+    expect(exported.data.surveyInvitations).toEqual([expect.objectContaining({ surveyId: survey.id, email: 'ANA@acme.test', status: 'sent' })])
     expect((await t.call('DELETE', `/v1/customers/${customer.id}?erase=true`)).status).toBe(200)
     expect(await t.sql`SELECT 1 FROM survey_sends WHERE lower(email) = 'ana@acme.test'`).toHaveLength(0)
   })
