@@ -47,6 +47,7 @@ const Digest = z.looseObject({
   totals: z.looseObject({ total: z.number(), negative: z.number(), netSentiment: z.number().nullable(), changePct: z.number().nullable() }),
   sources: z.array(z.looseObject({ name: z.string(), n: z.number() })),
   intents: z.array(z.looseObject({ intent: z.string(), n: z.number() })),
+  ratings: z.looseObject({ rated: z.number(), averageRating: z.number().nullable(), previousAverage: z.number().nullable() }).optional(),
   negative: z.array(Mention),
 })
 /** Chat messages stay short: the digest shows this many of its negative mentions. */
@@ -118,12 +119,15 @@ export function renderSlackMessage(event: EventEnvelope): { text: string; blocks
   if (type === 'digest.daily') {
     const d = Digest.safeParse(data)
     if (!d.success) return { text: 'Daily digest', blocks: [section('*Daily digest*')] }
-    const { day, totals, sources, intents, negative } = d.data
+    const { day, totals, sources, intents, ratings, negative } = d.data
     const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
     const numbers = [
       `*${totals.total}* mentions${totals.changePct === null ? '' : ` (${signed(totals.changePct)}% on the day before)`}`,
       `${totals.negative} negative`,
       totals.netSentiment === null ? undefined : `net sentiment ${signed(totals.netSentiment)}`,
+      ratings?.rated
+        ? `${ratings.averageRating}★ from ${ratings.rated} review${ratings.rated === 1 ? '' : 's'}${ratings.previousAverage === null ? '' : ` (${ratings.previousAverage}★ the day before)`}`
+        : undefined,
     ].filter(Boolean)
     const blocks = [section(`:newspaper: *Daily digest, ${escapeSlack(day)}*`), section(numbers.join(' · '))]
     const list = (rows: { label: string; n: number }[]) => rows.map((r) => `${escapeSlack(clip(r.label, 80))} ${r.n}`).join(' · ')

@@ -26,6 +26,8 @@ describe('the daily digest', () => {
       { text: 'The day before that', sentiment: 'neutral', publishedAt: at('2026-12-03T12:00:00Z') },
       { text: 'Today already', sentiment: 'negative', priority: 1, publishedAt: at('2026-12-05T06:00:00Z') },
     ])
+    await t.sql`UPDATE mentions SET rating = 1 WHERE body LIKE 'Export crashes%' OR body = 'Sync is slow today'`
+    await t.sql`UPDATE mentions SET rating = 5 WHERE body IN ('Love the new dashboard', 'The day before that')`
 
     expect(await sendDailyDigests(t.deps, at('2026-12-05T07:59:00Z'))).toEqual({ sent: 0 })
     expect(await sendDailyDigests(t.deps, at('2026-12-05T08:01:00Z'))).toEqual({ sent: 1 })
@@ -40,6 +42,7 @@ describe('the daily digest', () => {
       totals: { total: 4, positive: 1, negative: 3, previous: 1, changePct: 300 },
       sources: [{ name: 'Forum', kind: 'discourse', n: 4, negative: 3 }],
       intents: [{ intent: 'bug_report', n: 1 }],
+      ratings: { rated: 3, averageRating: 2.33, previousAverage: 5 },
     })
     // Open negative mentions of that day, most pressing first; the resolved one is done with.
     expect(envelope.data.negative.map((m: { text: string }) => m.text)).toEqual(['Export crashes every time <script>alert(1)</script>', 'Sync is slow today'])
@@ -48,6 +51,7 @@ describe('the daily digest', () => {
     const text = JSON.stringify(slack.blocks)
     expect(slack.text).toBe('Daily digest, 2026-12-04: 4 mentions')
     expect(text).toContain('*4* mentions (+300% on the day before)')
+    expect(text).toContain('2.33★ from 3 reviews (5★ the day before)')
     expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(text).not.toContain('<script>')
 
