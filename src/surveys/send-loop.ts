@@ -14,6 +14,9 @@ const CONCURRENCY = 2
 const LEASE_SECONDS = 120
 const MAX_ATTEMPTS = 4
 
+/** An invitation to a survey that no longer takes answers is not sent at all. */
+class SurveyPaused extends Error {}
+
 /** Minutes before attempt `n + 1`: 1, 5, 25. */
 const retryDelayMs = (attempts: number) => 60_000 * 5 ** (attempts - 1)
 
@@ -53,6 +56,7 @@ export async function sendDueInvitations(deps: Deps, mailer: Mailer): Promise<{ 
       queue.add(async () => {
         try {
           const survey = await getSurvey(deps, d.workspaceId, d.surveyId)
+          if (survey.status !== 'active') throw new SurveyPaused('the survey was paused before this invitation went out')
           const token = newRespondentToken()
           await sql`UPDATE survey_sends SET token_hash = ${await tokenHash(token)} WHERE id = ${d.id} AND workspace_id = ${d.workspaceId}`
           await mailer.send(invitationMessage(survey, d, token))
@@ -61,7 +65,7 @@ export async function sendDueInvitations(deps: Deps, mailer: Mailer): Promise<{ 
             WHERE id = ${d.id} AND workspace_id = ${d.workspaceId}`
           sent++
         } catch (err) {
-          const final = err instanceof MailRefused || d.attempts >= MAX_ATTEMPTS
+          const final = err instanceof MailRefused || err instanceof SurveyPaused || d.attempts >= MAX_ATTEMPTS
           const message = err instanceof Error ? err.message : String(err)
           await sql`
             UPDATE survey_sends SET status = ${final ? 'failed' : 'queued'}, error = ${message.slice(0, 1000)}, lease_expires_at = NULL,

@@ -184,6 +184,10 @@ describe('surveys by e-mail', () => {
     expect((await t.call('GET', `/v1/surveys/${survey.id}/sends`, { key: stranger.key })).status).toBe(404)
     await t.call('PATCH', `/v1/surveys/${survey.id}`, { body: { status: 'paused' } })
     expect((await send(survey.id, { recipients: [{ email: 'x@acme.test' }] })).data.error.code).toBe('survey_paused')
+    // Queued before the pause: it never goes out.
+    await t.sql`UPDATE survey_sends SET next_attempt_at = now() WHERE email = 'dee@acme.test'`
+    expect(await sendDueInvitations(t.deps, mailer)).toEqual({ sent: 0, failed: 1 })
+    expect((await t.sql`SELECT status, error FROM survey_sends WHERE email = 'dee@acme.test'`)[0]).toEqual({ status: 'failed', error: 'the survey was paused before this invitation went out' })
   })
 
   it('sends from the survey page: the form, what was queued and skipped, escaped, and the totals', async () => {
