@@ -13,6 +13,7 @@ import { stackexchangeConnector } from './stackexchange/index.ts'
 import { trustpilotConnector } from './trustpilot/index.ts'
 import { xConnector } from './x/index.ts'
 import { youtubeConnector } from './youtube/index.ts'
+import { zendeskConnector } from './zendesk/index.ts'
 import type { Connector } from './types.ts'
 
 const connectors: Connector[] = [
@@ -30,6 +31,7 @@ const connectors: Connector[] = [
   youtubeConnector,
   discourseConnector,
   trustpilotConnector,
+  zendeskConnector,
   apiConnector,
 ]
 
