@@ -184,17 +184,17 @@ async function detailPage(c: Context<WebEnv>, id: string, extra?: { error?: stri
       <h2>Recent runs</h2>
       <div class="table-wrap">
         <table>
-          <thead><tr><th>Started</th><th>Status</th><th class="num">Fetched</th><th class="num">New</th><th class="num">Duplicates</th><th>Error</th></tr></thead>
+          <thead><tr><th>Started</th><th>Status</th><th class="num">Fetched</th><th class="num">New</th><th class="num">Duplicates</th><th class="num">Edited</th><th>Error</th></tr></thead>
           <tbody>
             {runs.map((r) => (
               <tr>
                 <td>{when(r.startedAt)}</td>
                 <td class={r.status === 'ok' ? 's-positive' : 's-negative'}>{r.status}</td>
-                <td class="num">{r.fetched}</td><td class="num">{r.inserted}</td><td class="num">{r.duplicates}</td>
+                <td class="num">{r.fetched}</td><td class="num">{r.inserted}</td><td class="num">{r.duplicates}</td><td class="num">{r.edited}</td>
                 <td class="hint"><Txt s={r.error ?? ''} /></td>
               </tr>
             ))}
-            {runs.length === 0 ? <tr><td colspan={6} class="hint">Not run yet.</td></tr> : null}
+            {runs.length === 0 ? <tr><td colspan={7} class="hint">Not run yet.</td></tr> : null}
           </tbody>
         </table>
       </div>
