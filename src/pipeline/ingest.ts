@@ -27,11 +27,13 @@ export interface IngestResult {
   ids: string[]
 }
 
-/** A row the insert touched: new, or an earlier version replaced by an edit (with what it said before). */
+/** A row the insert touched: new, or an earlier version replaced by an edit (with its stars and reading before and after). */
 interface Stored extends NewMention {
   edited: boolean
-  old_rating: number | null
-  old_sentiment: string | null
+  old_rating?: number | null
+  old_sentiment?: string | null
+  rating?: number | null
+  sentiment_label?: string
 }
 
 const MAX_BODY_CHARS = 20_000
@@ -133,7 +135,7 @@ function upsert(tx: Tx, workspaceId: string, sourceId: string, rows: ReturnType<
         explanation = excluded.explanation, enrich_version = excluded.enrich_version, edited_at = now(), updated_at = now()
       WHERE mentions.erased_at IS NULL
         AND (mentions.content_hash IS DISTINCT FROM excluded.content_hash OR mentions.rating IS DISTINCT FROM excluded.rating)
-      RETURNING id, author_kind, author_key, xmax <> 0 AS edited
+      RETURNING id, author_kind, author_key, xmax <> 0 AS edited, rating, sentiment_label
     )
     SELECT w.*, b.rating AS old_rating, b.sentiment_label AS old_sentiment FROM written w LEFT JOIN before b USING (id)`
 }
@@ -159,14 +161,10 @@ async function recordOwnerReplies(tx: Tx, workspaceId: string, sourceId: string,
 /** What an edit changed, in each mention's history, and `mention.updated` for webhooks. */
 async function recordEdits(tx: Tx, workspaceId: string, edited: Stored[], at: Date) {
   if (edited.length === 0) return
-  const now: { id: string; rating: number | null; sentiment_label: string }[] = await tx`
-    SELECT id, rating, sentiment_label FROM mentions WHERE workspace_id = ${workspaceId} AND id = ANY(${edited.map((m) => m.id)}::uuid[])`
-  const after = new Map(now.map((r) => [r.id, r]))
   await writeAudit(tx, workspaceId, SYSTEM, edited.map((m) => {
-    const next = after.get(m.id)!
     const changes: Record<string, unknown> = {}
-    if (m.old_rating !== next.rating) changes.rating = { from: m.old_rating, to: next.rating }
-    if (m.old_sentiment !== next.sentiment_label) changes.sentiment = { from: m.old_sentiment, to: next.sentiment_label }
+    if (m.old_rating !== m.rating) changes.rating = { from: m.old_rating, to: m.rating }
+    if (m.old_sentiment !== m.sentiment_label) changes.sentiment = { from: m.old_sentiment, to: m.sentiment_label }
     return { entity: 'mention', entityId: m.id, action: 'edited_at_source', changes }
   }))
   await announceMentions(tx, workspaceId, 'mention.updated', edited.map((m) => m.id), at)
