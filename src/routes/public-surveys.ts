@@ -15,7 +15,7 @@ import { publicConfig } from '../surveys/public-config.ts'
 import { clientKey } from '../surveys/rate-limiter.ts'
 import { addComment, submitResponse } from '../surveys/responses.ts'
 import type { SurveyRuntime } from '../surveys/runtime.ts'
-import { CommentPatch, PublicResponse } from '../surveys/schemas.ts'
+import { CommentPatch, PublicResponse, SEND_TOKEN } from '../surveys/schemas.ts'
 
 /** Public responses are a score and a short comment; anything bigger is abuse. */
 export const MAX_PUBLIC_BODY = 8 * 1024
@@ -186,7 +186,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
       return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, message: UI_STRINGS[lang].closed }), 410)
     }
     const sendParam = c.req.query('send')
-    const send = sendParam !== undefined && /^[0-9a-f]{64}$/.test(sendParam) ? sendParam : undefined
+    const send = sendParam !== undefined && SEND_TOKEN.test(sendParam) ? sendParam : undefined
     return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, score, send }))
   })
 
@@ -198,7 +198,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     c.header('content-security-policy', UNSUBSCRIBE_PAGE_CSP)
     c.header('x-content-type-options', 'nosniff')
     c.header('referrer-policy', 'no-referrer')
-    if (!live || !/^[0-9a-f]{64}$/.test(token)) return c.html(renderMessagePage('Not found', 'en', 'This link is not valid.'), 404)
+    if (!live || !SEND_TOKEN.test(token)) return c.html(renderMessagePage('Not found', 'en', 'This link is not valid.'), 404)
     const lang = live.survey.settings.locale
     const s = UI_STRINGS[lang]
     const here = new URL(c.req.url)

@@ -8,10 +8,10 @@ import type { Sql } from '../db/sql.ts'
 import { AppError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { findCustomers } from './customer-lookup.ts'
+import { Text } from './schemas.ts'
 import { getSurvey } from './surveys.ts'
 
 const MAX_RECIPIENTS = 5000
-const Text = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
 
 export const SendRequest = z.strictObject({
   recipients: z

@@ -148,8 +148,11 @@ export const Survey = z
 export type Survey = z.infer<typeof Survey>
 
 const Email = z.email().max(320)
+/** An invitation link's token: 32 random bytes, hex. */
+export const SEND_TOKEN = /^[0-9a-f]{64}$/
+
 /** PostgreSQL text can't hold NUL; refuse it here rather than fail the whole batch later. */
-const Text = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
+export const Text = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
 
 /** Body of the public `POST /s/:publicKey/responses`; the score range is checked against the kind afterwards. */
 export const PublicResponse = z.strictObject({
@@ -163,7 +166,7 @@ export const PublicResponse = z.strictObject({
   /** Honeypot: hidden from people, filled in by naive bots. */
   website: Text(500).optional(),
   /** The token of an e-mailed invitation's link: the answer is the invitee's. */
-  send: z.string().regex(/^[0-9a-f]{64}$/, 'an invitation link token').optional(),
+  send: z.string().regex(SEND_TOKEN, 'an invitation link token').optional(),
 })
 export type PublicResponse = z.infer<typeof PublicResponse>
 
