@@ -25,7 +25,6 @@ const Review = z.object({
     body: z.string().nullish(),
     reviewerNickname: z.string().nullish(),
     createdDate: z.iso.datetime({ offset: true }),
-    territory: z.string().nullish(),
   }),
   relationships: z.object({ response: z.object({ data: z.object({ id: z.string() }).nullish() }).optional() }).optional(),
 })
@@ -40,7 +39,7 @@ const ReviewPage = z.object({
   included: z.array(z.union([Response, z.object({ type: z.string().refine((t) => t !== 'customerReviewResponses') }).loose()])).default([]),
   links: z.object({ next: z.url().optional() }).loose().optional(),
 })
-const Created = z.object({ data: z.object({ id: z.string(), attributes: z.object({ state: z.string().optional() }).loose().optional() }) })
+const Created = z.object({ data: z.object({ id: z.string() }) })
 type Review = z.infer<typeof Review>
 type Response = z.infer<typeof Response>
 
@@ -93,7 +92,7 @@ export const appstoreconnectConnector = defineConnector({
       sort: '-createdDate',
       limit: '200',
       include: 'response',
-      'fields[customerReviews]': 'rating,title,body,reviewerNickname,createdDate,territory,response',
+      'fields[customerReviews]': 'rating,title,body,reviewerNickname,createdDate,response',
       'fields[customerReviewResponses]': 'responseBody,lastModifiedDate',
     })
     let url: string | undefined = `${origin}/v1/apps/${config.appId}/customerReviews?${first}`
