@@ -6,6 +6,7 @@ import { discourseConnector } from './discourse/index.ts'
 import { githubConnector } from './github/index.ts'
 import { googleplayConnector } from './googleplay/index.ts'
 import { hackernewsConnector } from './hackernews/index.ts'
+import { intercomConnector } from './intercom/index.ts'
 import { mastodonConnector } from './mastodon/index.ts'
 import { redditConnector } from './reddit/index.ts'
 import { rssConnector } from './rss/index.ts'
@@ -32,6 +33,7 @@ const connectors: Connector[] = [
   discourseConnector,
   trustpilotConnector,
   zendeskConnector,
+  intercomConnector,
   apiConnector,
 ]
 
