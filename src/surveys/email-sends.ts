@@ -22,6 +22,11 @@ export const SendRequest = z.strictObject({
   subject: Text(200).min(1).optional(),
   /** A short paragraph above the question. */
   intro: Text(2000).min(1).optional(),
+  /** When to send (ISO 8601, at most 30 days ahead); now when absent. */
+  sendAt: z.iso
+    .datetime({ offset: true })
+    .refine((s) => Date.parse(s) <= Date.now() + 30 * 86_400_000, 'at most 30 days ahead')
+    .optional(),
 })
 export type SendRequest = z.infer<typeof SendRequest>
 
@@ -103,8 +108,9 @@ export async function queueSends(deps: Deps, workspaceId: string, surveyId: stri
   })
   if (rows.length) {
     await sql`
-      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, link_base, subject, intro)
-      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, ${linkBase}, ${input.subject ?? null}, ${input.intro ?? null}
+      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, link_base, subject, intro, next_attempt_at)
+      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, ${linkBase}, ${input.subject ?? null}, ${input.intro ?? null},
+             ${input.sendAt ? new Date(input.sendAt) : deps.clock()}
       FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(email text, name text, customer_id uuid)`
   }
   return { queued: rows.length, skipped }

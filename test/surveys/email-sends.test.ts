@@ -177,6 +177,12 @@ describe('surveys by e-mail', () => {
     const [row] = await t.sql`SELECT status, attempts, next_attempt_at > now() AS later, token_hash FROM survey_sends WHERE email = 'dee@acme.test'`
     expect(row).toMatchObject({ status: 'queued', attempts: 1, later: true })
 
+    // Scheduled for tomorrow: not due yet.
+    const later = await send(survey.id, { recipients: [{ email: 'eli@acme.test' }], sendAt: new Date(Date.now() + 86_400_000).toISOString() })
+    expect(later.data.queued).toBe(1)
+    await t.sql`UPDATE survey_sends SET next_attempt_at = now() + interval '1 hour' WHERE email = 'dee@acme.test'`
+    expect(await sendDueInvitations(t.deps, mailer)).toEqual({ sent: 0, failed: 0 })
+    expect((await send(survey.id, { recipients: [{ email: 'x@acme.test' }], sendAt: new Date(Date.now() + 40 * 86_400_000).toISOString() })).status).toBe(400)
     expect((await send(survey.id, { recipients: [] })).status).toBe(400)
     expect((await send(survey.id, { recipients: [{ email: 'x@acme.test', extra: 1 }], subject: '' })).status).toBe(400)
     expect((await t.call('POST', `/v1/surveys/${survey.id}/sends`, { key: await t.keyFor('viewer'), body: { recipients: [{ email: 'x@acme.test' }] } })).status).toBe(403)
