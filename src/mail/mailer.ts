@@ -10,7 +10,6 @@ export interface MailMessage {
 
 /** Sends one message; throws MailRefused when the server turned it down for good. */
 export interface Mailer {
-  from: string
   send(message: MailMessage): Promise<void>
   close(): void
 }
@@ -22,7 +21,6 @@ export class MailRefused extends Error {}
 export function smtpMailer(url: string, from: string): Mailer {
   const transport = nodemailer.createTransport(url)
   return {
-    from,
     async send(m) {
       try {
         await transport.sendMail({ from, to: m.to, subject: m.subject, html: m.html, text: m.text, headers: m.headers })
