@@ -28,6 +28,8 @@ CREATE TABLE survey_sends (
 CREATE INDEX survey_sends_due ON survey_sends (next_attempt_at) WHERE status IN ('queued', 'sending');
 CREATE INDEX survey_sends_survey ON survey_sends (survey_id, created_at DESC, id DESC);
 CREATE INDEX survey_sends_email ON survey_sends (workspace_id, lower(email), created_at DESC);
+-- Results by channel tell the answers that came through an invitation.
+CREATE INDEX survey_sends_response ON survey_sends (response_id) WHERE response_id IS NOT NULL;
 
 CREATE TABLE survey_unsubscribes (
   workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,

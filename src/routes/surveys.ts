@@ -28,7 +28,7 @@ const ResponsesQuery = PageQuery.extend({
 })
 const ResultsQuery = z.object({
   interval: z.enum(INTERVALS).optional(),
-  segment: z.string().regex(/^(plan|company|attribute:.{1,100})$/, 'plan, company or attribute:NAME').optional(),
+  segment: z.string().regex(/^(plan|company|channel|attribute:.{1,100})$/, 'plan, company, channel or attribute:NAME').optional(),
   ...Range,
 })
 const ImportResult = z.object({ inserted: z.number(), rejected: z.array(z.object({ index: z.number(), reason: z.string() })) })

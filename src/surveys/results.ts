@@ -45,10 +45,10 @@ function groupBy<K, R extends Counted>(rows: R[], key: (r: R) => K): Map<K, Coun
   return groups
 }
 
-function parseSegment(segment: string): { kind: 'plan' | 'company' | 'attribute'; attribute: string } {
-  if (segment === 'plan' || segment === 'company') return { kind: segment, attribute: '' }
+function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'attribute'; attribute: string } {
+  if (segment === 'plan' || segment === 'company' || segment === 'channel') return { kind: segment, attribute: '' }
   const m = /^attribute:(.{1,100})$/.exec(segment)
-  if (!m) throw badRequest('segment must be plan, company or attribute:NAME')
+  if (!m) throw badRequest('segment must be plan, company, channel or attribute:NAME')
   return { kind: 'attribute', attribute: m[1] }
 }
 
@@ -92,7 +92,11 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
   if (q.segment) {
     const seg = parseSegment(q.segment)
     const rows = await sql<(Counted & { value: string | null })[]>`
-      SELECT CASE ${seg.kind} WHEN 'plan' THEN c.plan WHEN 'company' THEN c.company ELSE c.attributes ->> ${seg.attribute} END AS value,
+      SELECT CASE ${seg.kind} WHEN 'plan' THEN c.plan WHEN 'company' THEN c.company
+               -- An answer through an e-mailed invitation's link is the e-mail channel's, whatever page took it.
+               WHEN 'channel' THEN CASE WHEN EXISTS (
+                 SELECT 1 FROM survey_sends s WHERE s.response_id = r.id AND s.workspace_id = r.workspace_id) THEN 'email' ELSE r.channel END
+               ELSE c.attributes ->> ${seg.attribute} END AS value,
              r.score, count(*)::int AS n
       FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
       WHERE ${inRange} GROUP BY 1, 2`

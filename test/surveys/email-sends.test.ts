@@ -127,6 +127,10 @@ describe('surveys by e-mail', () => {
     const [anon] = await t.sql`SELECT email, customer_id FROM survey_responses WHERE id = ${((await forged.json()) as { id: string }).id}`
     expect(anon).toEqual({ email: null, customer_id: null })
 
+    // By channel: the invitee's answer is the e-mail channel's, the forged one's the hosted page's.
+    const byChannel = await t.call('GET', `/v1/surveys/${survey.id}/results?segment=channel`)
+    expect(byChannel.data.segments.map((g: { value: string; nps: { n: number } }) => [g.value, g.nps.n])).toEqual([['email', 1], ['hosted', 1]])
+
     const list = await t.call('GET', `/v1/surveys/${survey.id}/sends`)
     expect(list.data.totals).toEqual({ queued: 0, sending: 0, sent: 2, failed: 1, responded: 1, responseRatePct: 50 })
     const bounced = list.data.items.find((s: { email: string }) => s.email === 'nobody@bounce.test')
