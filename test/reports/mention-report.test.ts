@@ -148,6 +148,12 @@ describe('GET /v1/reports/mentions', () => {
     const html = await (await t.app.request('http://localhost/app/dashboard?days=7', { headers: { cookie: s.cookie } })).text()
     expect(html).toContain('Average 3.33★ from 3 reviews; 2★ the 7 days before.')
     expect(html).toContain('href="/app/inbox?status=all&amp;version=4.12.0&amp;since=7d"')
+    // That link: the inbox keeps the version (and stars) in its form, so applying another filter keeps them.
+    const inbox = await (await t.app.request('http://localhost/app/inbox?status=all&version=4.12.0&rating=1,2', { headers: { cookie: s.cookie } })).text()
+    expect(inbox).toContain('name="version" value="4.12.0"')
+    expect(inbox).toContain('<option value="1,2" selected="">1–2★</option>')
+    expect(inbox).toContain('crashes on every launch')
+    expect(inbox).not.toContain('does the job')
   })
 
   it('counts the mentions answered at the source and how long their first reply took', async () => {

@@ -115,6 +115,10 @@ function Filters({ q, sources }: { q: InboxQuery; sources: { id: string; name: s
         </select>
       </div>
       <div>
+        <label for="f-version">App version</label>
+        <input id="f-version" name="version" value={p.version ?? ''} size={8} placeholder="4.12.0" />
+      </div>
+      <div>
         <label for="f-answered">Answered</label>
         <select id="f-answered" name="answered">
           <option value="">any</option>
