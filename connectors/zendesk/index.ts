@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { parseJson } from '../../src/net/parse.ts'
 import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { commonConfig, defineConnector, originOf } from '../types.ts'
+import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
 const Config = z.strictObject({
   /** The account's subdomain: `acme` for acme.zendesk.com. */
@@ -22,6 +22,7 @@ const Ticket = z.object({
   created_at: z.iso.datetime({ offset: true }),
 })
 const User = z.object({ id: z.number().int(), name: z.string().nullish(), email: z.string().nullish() })
+const Updated = z.object({ audit: z.object({ id: z.number().int() }).loose() })
 const ExportPage = z.object({
   tickets: z.array(Ticket),
   users: z.array(User).default([]),
@@ -38,6 +39,7 @@ const FIRST_RUN_DAYS = 7
 const PER_PAGE = 100
 
 const originOfAccount = (config: Config) => originOf(config, `https://${config.subdomain}.zendesk.com`)
+const authorization = (config: Config) => ({ authorization: `Basic ${btoa(`${config.email}/token:${config.apiToken}`)}` })
 
 /** A ticket as a mention: its subject and first message, by its requester (their e-mail links the customer). */
 export function toMention(t: Ticket, requester: z.infer<typeof User> | undefined, origin: string): MentionItem {
@@ -64,7 +66,7 @@ export const zendeskConnector = defineConnector({
   urls: ['baseUrl'],
   async poll(ctx, config, cursor) {
     const origin = originOfAccount(config)
-    const headers = { authorization: `Basic ${btoa(`${config.email}/token:${config.apiToken}`)}` }
+    const headers = authorization(config)
     const items: MentionItem[] = []
     let after = cursor?.after
     const start = Math.floor(ctx.now.getTime() / 1000) - FIRST_RUN_DAYS * 86_400
@@ -80,5 +82,18 @@ export const zendeskConnector = defineConnector({
       if (page.end_of_stream || !page.after_cursor) break
     }
     return { items, cursor: after ? { after } : null }
+  },
+  reply: {
+    // A public comment on the ticket by the token's agent: Zendesk e-mails it to the requester.
+    requires: [],
+    async send(ctx, config, target, text) {
+      const origin = originOfAccount(config)
+      const res = await ctx.fetch(`${origin}/api/v2/tickets/${encodeURIComponent(target.externalId)}.json`, {
+        method: 'PUT',
+        headers: { ...authorization(config), 'content-type': 'application/json' },
+        body: JSON.stringify({ ticket: { comment: { body: text, public: true } } }),
+      })
+      return { externalId: `${target.externalId}/audit/${readPosted(res, Updated).audit.id}`, url: `${origin}/agent/tickets/${target.externalId}` }
+    },
   },
 })

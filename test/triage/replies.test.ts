@@ -425,6 +425,39 @@ describe('bluesky replies', () => {
     const source = await t.call('GET', `/v1/sources/${sourceId}`)
     expect(JSON.stringify(source.data)).not.toContain('1//0refresh')
   })
+
+  it('answers a Zendesk ticket with a public comment by the token’s agent, and keeps a closed ticket’s refusal', async () => {
+    server.use(http.get('https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json', () => HttpResponse.json(jsonFixture('zendesk', 'export-page1.json'))))
+    const { mentionId } = await polledMention('zendesk', { subdomain: 'acme', email: 'agent@acme.example', apiToken: 'zd-token-123' }, '4101')
+    let answer = () => HttpResponse.json(jsonFixture('zendesk', 'ticket-updated.json'))
+    const seen: { auth: string | null; body: unknown }[] = []
+    server.use(http.put('https://acme.zendesk.com/api/v2/tickets/4101.json', async ({ request }) => {
+      seen.push({ auth: request.headers.get('authorization'), body: await request.json() })
+      return answer()
+    }))
+    const res = await reply(mentionId, 'Hei Olga! Vi har funnet feilen.')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: 'https://acme.zendesk.com/agent/tickets/4101' })
+    expect(seen[0]).toEqual({ auth: `Basic ${btoa('agent@acme.example/token:zd-token-123')}`, body: { ticket: { comment: { body: 'Hei Olga! Vi har funnet feilen.', public: true } } } })
+    answer = () => HttpResponse.json(jsonFixture('zendesk', 'error-422-closed.json'), { status: 422 })
+    const closed = await reply(mentionId, 'Again')
+    expect(closed.status).toBe(502)
+    expect(closed.data.error.message).toContain('422')
+  })
+
+  it('replies in an Intercom conversation as the configured teammate, and says which field is missing without one', async () => {
+    server.use(http.post('https://api.intercom.io/conversations/search', () => HttpResponse.json(jsonFixture('intercom', 'search-page2.json'))))
+    const { mentionId, sourceId } = await polledMention('intercom', { accessToken: 'ic-token', workspaceId: 'abc123de' }, '215470002')
+    const detail = await t.call('GET', `/v1/mentions/${mentionId}`)
+    expect(detail.data.replyUnavailable).toContain('adminId')
+    await t.call('PATCH', `/v1/sources/${sourceId}`, { body: { config: { accessToken: 'ic-token', workspaceId: 'abc123de', adminId: '5310001' } } })
+    const seen = recordPosts('https://api.intercom.io/conversations/215470002/reply', () => HttpResponse.json(jsonFixture('intercom', 'reply.json')))
+    const res = await reply(mentionId, 'Thank you, Mei!')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: 'https://app.intercom.com/a/inbox/abc123de/inbox/conversation/215470002' })
+    expect(seen[0].headers.get('intercom-version')).toBe('2.11')
+    expect(seen[0].body).toEqual({ message_type: 'comment', type: 'admin', admin_id: '5310001', body: 'Thank you, Mei!' })
+  })
 })
 
 describe('mastodon addressing', () => {
