@@ -18,6 +18,8 @@ export const envSchema = z.object({
   /** Behind one reverse proxy that appends the client to X-Forwarded-For: trust its last entry as the client IP. */
   EARSHOT_TRUST_PROXY: flag(false),
   EARSHOT_SECRET_KEY: z.string().min(16, 'EARSHOT_SECRET_KEY must be at least 16 characters').optional(),
+  /** The address people reach earshot at; links in survey e-mails use it instead of the address the API was called through. */
+  EARSHOT_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Where survey invitations are sent through: smtp:// or smtps://user:password@host:port. */
   EARSHOT_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** The From of survey invitations, e.g. "Acme <feedback@acme.example>". */

@@ -10,6 +10,8 @@ export interface AppConfig {
   allowPrivateUrls: boolean
   /** Key for encrypting integration tokens at rest; absent means integrations can't store secrets. */
   secretKey?: string
+  /** EARSHOT_PUBLIC_URL without a trailing slash: where links sent out of band (e-mail) point. */
+  publicUrl?: string
 }
 
 /** Everything a domain function may touch; passed in, never imported as a singleton. */

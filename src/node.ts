@@ -48,7 +48,12 @@ async function main() {
   if (applied.length) logger.info('migrations applied', { applied })
   const deps: Deps = {
     sql,
-    config: { version: VERSION, allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS, secretKey: db.secretKey },
+    config: {
+      version: VERSION,
+      allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS,
+      secretKey: db.secretKey,
+      publicUrl: env.EARSHOT_PUBLIC_URL?.replace(/\/+$/, ''),
+    },
     logger,
     clock: () => new Date(),
     lookupHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),

@@ -21,7 +21,12 @@ function depsFor(bindings: WorkerBindings): Deps {
   return {
     // Workers can't share sockets across requests: one small pool per invocation.
     sql: createSql(url, { max: 1, prepare: false }),
-    config: { version: VERSION, allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS, secretKey: env.EARSHOT_SECRET_KEY },
+    config: {
+      version: VERSION,
+      allowPrivateUrls: env.EARSHOT_ALLOW_PRIVATE_URLS,
+      secretKey: env.EARSHOT_SECRET_KEY,
+      publicUrl: env.EARSHOT_PUBLIC_URL?.replace(/\/+$/, ''),
+    },
     logger: createLogger(env.LOG_LEVEL, (l) => console.log(l)),
     clock: () => new Date(),
     // Cloudflare sets this from the connection; a client can't forge it.

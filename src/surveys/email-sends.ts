@@ -60,9 +60,11 @@ const isEmail = (s: string) => z.email().safeParse(s).success
  * Queues one invitation per recipient. Skipped, with the reason: malformed
  * addresses, repeats, unsubscribed addresses, people who answered any survey
  * of the workspace or were sent this one within the survey's fatigue days,
- * and unknown customer references. Links will point at `linkBase`.
+ * and unknown customer references. Links point at EARSHOT_PUBLIC_URL when it
+ * is set (a caller cannot move them elsewhere), else at `requestOrigin`.
  */
-export async function queueSends(deps: Deps, workspaceId: string, surveyId: string, input: SendRequest, linkBase: string): Promise<QueueResult> {
+export async function queueSends(deps: Deps, workspaceId: string, surveyId: string, input: SendRequest, requestOrigin: string): Promise<QueueResult> {
+  const linkBase = deps.config.publicUrl ?? requestOrigin
   if (!deps.mail) throw new AppError(409, 'mail_not_configured', 'no mail server is configured (EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM)')
   const survey = await getSurvey(deps, workspaceId, surveyId)
   if (survey.status !== 'active') throw new AppError(409, 'survey_paused', 'this survey is paused; resume it before sending it')

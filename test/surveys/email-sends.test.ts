@@ -218,6 +218,14 @@ describe('surveys by e-mail', () => {
     await sendDueInvitations(t.deps, mailer)
     const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
     expect(page).toContain('1 sent, 0 waiting, 0 failed; 0 answered (0% of those sent).')
+    // With EARSHOT_PUBLIC_URL set, links go there whatever Host the caller sent.
+    t.deps.config.publicUrl = 'https://nps.acme.test'
+    try {
+      await send(survey.id, { recipients: [{ email: 'gus@acme.test' }] })
+      expect((await t.sql`SELECT link_base FROM survey_sends WHERE email = 'gus@acme.test'`)[0].link_base).toBe('https://nps.acme.test')
+    } finally {
+      t.deps.config.publicUrl = undefined
+    }
 
     const viewer = await webSession(t.app, await t.keyFor('viewer'), `/app/surveys/${survey.id}`)
     expect((await postForm(t.app, viewer, `/app/surveys/${survey.id}/sends`, [['recipients', 'x@acme.test']])).status).toBe(403)
