@@ -5,6 +5,7 @@ import { z } from '@hono/zod-openapi'
 import { actorName, type Actor } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
+import { enrich } from '../enrich/index.ts'
 import { conflict, notFound } from '../errors.ts'
 import { REPLY_MAX_CHARS } from './replies.ts'
 import type { Mention } from './shape.ts'
@@ -42,6 +43,18 @@ export type SavedReply = z.infer<typeof SavedReplySchema>
 
 const columns = (sql: Deps['sql']) => sql`id, name, body, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"`
 const nameTaken = (name: string) => conflict(`a saved reply named "${name}" exists`)
+
+/**
+ * Saved replies for this mention, those written in its language first: a team
+ * that keeps answers in several languages sees the Russian ones first under a
+ * Russian review. The order is otherwise kept.
+ */
+export function inLanguageFirst(replies: SavedReply[], lang: string): SavedReply[] {
+  // The placeholders say nothing about the language; the rest of the text does.
+  const langOf = (body: string) => enrich({ text: body.replace(PLACEHOLDER, ' '), kind: 'saved_reply' }).lang
+  const same = new Set(replies.filter((r) => langOf(r.body) === lang).map((r) => r.id))
+  return [...replies.filter((r) => same.has(r.id)), ...replies.filter((r) => !same.has(r.id))]
+}
 
 /** The saved reply's text for this mention, placeholders filled in. */
 export const fillSavedReply = (body: string, mention: Mention) =>

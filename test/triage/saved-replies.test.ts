@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fillSavedReply } from '../../src/mentions/saved-replies.ts'
+import { fillSavedReply, inLanguageFirst, type SavedReply } from '../../src/mentions/saved-replies.ts'
 import type { Mention } from '../../src/mentions/shape.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { postForm, webSession } from '../web/web-session.ts'
@@ -61,6 +61,19 @@ describe('filling a saved reply in', () => {
     expect(fillSavedReply(body, mention({ handle: '@lou' }))).toBe('Hi @lou (@lou), thanks for writing on mastodon. {{unknown}} stays.')
     expect(fillSavedReply('Hi {{name}}!', mention({}))).toBe('Hi !')
     expect(fillSavedReply('{{constructor}}', mention({ handle: 'x' }))).toBe('{{constructor}}')
+  })
+
+  it('offers the saved replies written in the mention’s language first, the rest in their order', () => {
+    const saved = (name: string, body: string): SavedReply => ({ id: name, name, body, createdBy: 'agent', createdAt: new Date(), updatedAt: new Date() })
+    const replies = [
+      saved('thanks-en', 'Thanks {{name}}, we are looking into it and will get back to you soon.'),
+      saved('thanks-ru', 'Спасибо, {{name}}! Мы уже разбираемся и скоро вернёмся с ответом.'),
+      saved('fixed-en', 'This is fixed in the latest version, please update the app.'),
+      saved('thanks-es', 'Gracias {{name}}, ya lo estamos revisando y te responderemos pronto.'),
+    ]
+    expect(inLanguageFirst(replies, 'ru').map((r) => r.id)).toEqual(['thanks-ru', 'thanks-en', 'fixed-en', 'thanks-es'])
+    expect(inLanguageFirst(replies, 'es').map((r) => r.id)).toEqual(['thanks-es', 'thanks-en', 'thanks-ru', 'fixed-en'])
+    expect(inLanguageFirst(replies, 'en').map((r) => r.id)).toEqual(['thanks-en', 'fixed-en', 'thanks-ru', 'thanks-es'])
   })
 })
 

@@ -4,7 +4,7 @@ import { findConnector } from '../../../connectors/registry.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import type { MentionDetail } from '../../mentions/detail.ts'
 import { REPLY_MAX_CHARS } from '../../mentions/replies.ts'
-import { fillSavedReply, type SavedReply } from '../../mentions/saved-replies.ts'
+import { fillSavedReply, inLanguageFirst, type SavedReply } from '../../mentions/saved-replies.ts'
 import type { Mention } from '../../mentions/shape.ts'
 import { Highlight } from '../highlight.tsx'
 import { CsrfField } from '../layout.tsx'
@@ -77,7 +77,7 @@ const Replies = ({ m, session, back, canTriage, savedReplies, chosenReply }: { m
           <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{draft}</textarea>
           <button type="submit">Post reply</button>
           <p class="hint">
-            {savedReplies.length ? <>Fill in a saved reply: {savedReplies.map((r, i) => <>{i ? ' · ' : ''}<a href={`${withParam(back, 'reply', r.id)}#reply`}><Txt s={r.name} /></a></>)} · </> : null}
+            {savedReplies.length ? <>Fill in a saved reply: {inLanguageFirst(savedReplies, m.lang).map((r, i) => <>{i ? ' · ' : ''}<a href={`${withParam(back, 'reply', r.id)}#reply`}><Txt s={r.name} /></a></>)} · </> : null}
             <a href="/app/saved-replies">Manage saved replies</a>
           </p>
         </form>
