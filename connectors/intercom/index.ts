@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { parseJson } from '../../src/net/parse.ts'
 import { htmlToText, tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { deskRequester } from '../shared/values.ts'
 import { isNew, keptWithMark, newestFirst, Watermark } from '../shared/watermark.ts'
 import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
@@ -45,17 +46,15 @@ const MAX_SCANNED = 10_000
 /** The message that opened the conversation, by whoever opened it (a customer's e-mail links them). */
 export function toMention(c: Conversation, workspaceId: string | undefined): MentionItem {
   const a = c.source.author
-  const email = a.email ?? undefined
   const subject = c.source.subject ? htmlToText(c.source.subject) : ''
   return {
     externalId: c.id,
     url: conversationUrl(workspaceId, c.id),
-    author: { handle: email ?? (a.id ? `intercom-${a.type}-${a.id}` : 'unknown'), ...(a.name ? { name: a.name } : {}) },
+    ...deskRequester('intercom', a.email, a.id ? `${a.type}-${a.id}` : undefined, a.name),
     ...(subject ? { title: tidyWhitespace(subject) } : {}),
     text: htmlToText(c.source.body ?? ''),
     publishedAt: new Date(c.created_at * 1000),
     engagement: {},
-    platform: email ? 'email' : 'intercom',
     raw: c,
   }
 }

@@ -1,3 +1,4 @@
+import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 /** Upstreams send one child as an object and many as an array; this is always an array. */
 export const toArray = <T>(value: T | T[] | undefined | null): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value])
 
@@ -44,4 +45,15 @@ export function parseLinkHeader(header: string | null): Record<string, string> {
     if (m) for (const rel of m[2].split(/\s+/)) links[rel] = m[1]
   }
   return links
+}
+
+/**
+ * Whoever opened a support ticket or conversation: by e-mail when the desk
+ * knows it (which links the customer), else by the desk's own id for them.
+ */
+export function deskRequester(kind: string, email: string | null | undefined, id: string | undefined, name: string | null | undefined): Pick<MentionItem, 'author' | 'platform'> {
+  return {
+    author: { handle: email ?? (id ? `${kind}-${id}` : 'unknown'), ...(name ? { name } : {}) },
+    platform: email ? 'email' : kind,
+  }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { parseJson } from '../../src/net/parse.ts'
 import { tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { deskRequester } from '../shared/values.ts'
 import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
 const Config = z.strictObject({
@@ -43,16 +44,14 @@ const authorization = (config: Config) => ({ authorization: `Basic ${btoa(`${con
 
 /** A ticket as a mention: its subject and first message, by its requester (their e-mail links the customer). */
 export function toMention(t: Ticket, requester: z.infer<typeof User> | undefined, origin: string): MentionItem {
-  const email = requester?.email ?? undefined
   return {
     externalId: String(t.id),
     url: `${origin}/agent/tickets/${t.id}`,
-    author: { handle: email ?? (t.requester_id ? `zendesk-user-${t.requester_id}` : 'unknown'), ...(requester?.name ? { name: requester.name } : {}) },
+    ...deskRequester('zendesk', requester?.email, t.requester_id ? `user-${t.requester_id}` : undefined, requester?.name),
     ...(t.subject ? { title: tidyWhitespace(t.subject) } : {}),
     text: tidyWhitespace(t.description ?? ''),
     publishedAt: new Date(t.created_at),
     engagement: {},
-    platform: email ? 'email' : 'zendesk',
     raw: t,
   }
 }
