@@ -4,6 +4,7 @@ import { MentionFilter, mentionFilterSql, type Fragment } from '../mentions/filt
 import { detectLowRating, detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
 import { fireAlert } from './fire.ts'
 import { checkUnanswered } from './unanswered.ts'
+import type { BusinessHours } from './business-hours.ts'
 import { durationMs } from './schema.ts'
 
 // Ticks come every minute; a second instance's tick in the same minute must not re-evaluate.
@@ -29,6 +30,7 @@ interface PeriodicAlert {
   minCustomerValue: number | null
   replyWithin: string
   belowRating: number
+  businessHours: BusinessHours | null
   createdAt: Date
   inEpisode: boolean
   lastFiredAt: Date | null
@@ -68,7 +70,7 @@ export async function evaluatePeriodicAlerts(deps: Deps): Promise<PeriodicResult
 async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore: Date): Promise<'skipped' | 'quiet' | 'fired'> {
   const [alert]: [PeriodicAlert?] = await tx`
     SELECT id, workspace_id AS "workspaceId", name, kind, channels, filter, cooldown, "window", min_count AS "minCount",
-           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", created_at AS "createdAt",
+           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", created_at AS "createdAt",
            in_episode AS "inEpisode", last_fired_at AS "lastFiredAt"
     FROM alerts
     WHERE id = ${id} AND enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= ${dueBefore})

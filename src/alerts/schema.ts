@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { MentionFilter } from '../mentions/filter.ts'
+import { BusinessHours } from './business-hours.ts'
 
 export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered', 'rating'] as const
 export const ALERT_WINDOWS = ['15m', '1h', '1d'] as const
@@ -42,6 +43,8 @@ const fields = {
     .string()
     .refine((s) => DURATION.test(s) && durationMs(s) >= 5 * UNIT_MS.m && durationMs(s) <= 7 * UNIT_MS.d, 'a duration such as 30m, 2h, 1d; from 5m to 7d')
     .openapi({ example: '2h' }),
+  /** unanswered: count `replyWithin` in these working hours only; null counts around the clock. */
+  businessHours: BusinessHours.nullable(),
   /** rating: fire when the window's reviews average fewer stars than this. */
   belowRating: z.number().min(1).max(5),
 }
@@ -61,6 +64,7 @@ export const NewAlert = z
     minCustomerValue: fields.minCustomerValue.default(null),
     replyWithin: fields.replyWithin.default('2h'),
     belowRating: fields.belowRating.default(3),
+    businessHours: fields.businessHours.default(null),
   })
   .refine((a) => a.kind === 'match' || !a.onlyNew, { message: 'onlyNew applies to match alerts', path: ['onlyNew'] })
 export type NewAlert = z.infer<typeof NewAlert>
@@ -78,6 +82,7 @@ export const AlertPatch = z.strictObject({
   minCustomerValue: fields.minCustomerValue.optional(),
   replyWithin: fields.replyWithin.optional(),
   belowRating: fields.belowRating.optional(),
+  businessHours: fields.businessHours.optional(),
 })
 export type AlertPatch = z.infer<typeof AlertPatch>
 
@@ -114,6 +119,7 @@ export const Alert = z
     minCustomerValue: z.number().nullable(),
     replyWithin: z.string(),
     belowRating: z.number(),
+    businessHours: BusinessHours.nullable(),
     inEpisode: z.boolean(),
     lastFiredAt: z.date().nullable(),
     lastEvaluatedAt: z.date().nullable(),

@@ -5,10 +5,12 @@ import type { Tx } from '../db/sql.ts'
 import { OPEN_STATUSES, pinTimeBounds, type Fragment, type MentionFilter, type MentionStatus } from '../mentions/filter.ts'
 import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
 import { fireAlert, type FiringAlert } from './fire.ts'
+import { workingCutoff, type BusinessHours } from './business-hours.ts'
 import { durationMs, type UnansweredCheck } from './schema.ts'
 
 export interface UnansweredAlert extends FiringAlert {
   replyWithin: string
+  businessHours: BusinessHours | null
   cooldown: string
   createdAt: Date
   lastFiredAt: Date | null
@@ -21,10 +23,11 @@ export interface UnansweredAlert extends FiringAlert {
  * alert does not fire for the whole backlog it was created over. Null when the
  * filter only wants statuses that owe nothing.
  */
-export function overdueFilter(filter: MentionFilter, alert: Pick<UnansweredAlert, 'replyWithin' | 'createdAt'>, now: Date): MentionFilter | null {
+export function overdueFilter(filter: MentionFilter, alert: Pick<UnansweredAlert, 'replyWithin' | 'createdAt' | 'businessHours'>, now: Date): MentionFilter | null {
   const within = durationMs(alert.replyWithin)
   const pinned = pinTimeBounds(filter, now, 1)
-  const until = Math.min(now.getTime() - within, pinned.until ? Date.parse(pinned.until) : Infinity)
+  const due = alert.businessHours ? workingCutoff(now.getTime(), within, alert.businessHours) : now.getTime() - within
+  const until = Math.min(due, pinned.until ? Date.parse(pinned.until) : Infinity)
   const since = Math.max(alert.createdAt.getTime() - within, pinned.since ? Date.parse(pinned.since) : -Infinity)
   const owed: readonly MentionStatus[] = OPEN_STATUSES
   const status = filter.status?.filter((s) => owed.includes(s)) ?? [...OPEN_STATUSES]

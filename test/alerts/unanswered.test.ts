@@ -92,4 +92,27 @@ describe('unanswered alerts', () => {
     await evaluatePeriodicAlerts(at(now + HOUR))
     expect((await t.call('GET', `/v1/alerts/${alert.data.id}`, { key: ws.key })).data.lastEvaluation).toMatchObject({ waiting: 0 })
   })
+
+  it('counts the reply time in working hours when told: a Friday-evening post is overdue on Monday morning, not Friday night', async () => {
+    const ws = await setup()
+    const friday = Date.parse('2026-03-06T19:00:00Z') // 20:00 in Oslo
+    const id = await ws.push('the export is broken', friday)
+    const hours = { timeZone: 'Europe/Oslo', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }
+    const alert = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'office promise', kind: 'unanswered', replyWithin: '2h', businessHours: hours } })
+    expect(alert.data.businessHours).toEqual(hours)
+    await t.sql`UPDATE alerts SET created_at = '2026-03-06T00:00:00Z' WHERE id = ${alert.data.id}`
+    const state = async () => (await t.call('GET', `/v1/alerts/${alert.data.id}`, { key: ws.key })).data.lastEvaluation
+    await evaluatePeriodicAlerts(at(Date.parse('2026-03-06T23:00:00Z'))) // Friday midnight: no working time has passed
+    expect(await state()).toMatchObject({ waiting: 0 })
+    await evaluatePeriodicAlerts(at(Date.parse('2026-03-09T09:30:00Z'))) // Monday 10:30: one and a half working hours
+    expect(await state()).toMatchObject({ waiting: 0 })
+    await evaluatePeriodicAlerts(at(Date.parse('2026-03-09T10:05:00Z'))) // Monday 11:05: past the two hours
+    expect(await state()).toMatchObject({ waiting: 1 })
+    const [event] = (await t.call('GET', `/v1/alerts/${alert.data.id}/events`, { key: ws.key })).data.items
+    expect(event.mentionId).toBe(id)
+
+    const bad = await t.call('PATCH', `/v1/alerts/${alert.data.id}`, { key: ws.key, body: { businessHours: { ...hours, timeZone: 'Nowhere/Land' } } })
+    expect(bad.status).toBe(400)
+    expect((await t.call('PATCH', `/v1/alerts/${alert.data.id}`, { key: ws.key, body: { businessHours: null } })).data.businessHours).toBeNull()
+  })
 })

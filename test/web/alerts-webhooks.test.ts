@@ -36,6 +36,21 @@ describe('web alerts', () => {
     const detail = await page(agent, `/app/alerts/${id}`)
     expect(detail).toContain('negative sentiment, bug report, from Support forum, “export”')
     expect(await page(agent, '/app/alerts')).toContain(`href="/app/alerts/${id}"`)
+
+    // A response-time promise in working hours, and a low-stars alert on 1–2★ reviews.
+    const promise = await post(agent, '/app/alerts', [
+      ['name', 'Office hours'], ['kind', 'unanswered'], ['replyWithin', '4h'], ['workingHours', 'true'],
+      ['workDays', '1'], ['workDays', '2'], ['workDays', '3'], ['workDays', '4'], ['workStart', '08:30'], ['workEnd', '16:00'], ['timeZone', 'Europe/Oslo'],
+    ])
+    expect(promise.status).toBe(303)
+    const promiseId = /\/app\/alerts\/([0-9a-f-]{36})/.exec(promise.headers.get('location') ?? '')![1]
+    expect((await t.call('GET', `/v1/alerts/${promiseId}`)).data.businessHours).toEqual({ timeZone: 'Europe/Oslo', days: [1, 2, 3, 4], start: '08:30', end: '16:00' })
+    expect(await page(agent, `/app/alerts/${promiseId}`)).toContain('a reply within 4h of working time (Mon, Tue, Wed, Thu 08:30–16:00 Europe/Oslo)')
+    const stars = await post(agent, '/app/alerts', [['name', 'Low stars'], ['kind', 'rating'], ['belowRating', '3.5'], ['window', '1d'], ['rating', '1'], ['rating', '2']])
+    expect(stars.status).toBe(303)
+    const starsId = /\/app\/alerts\/([0-9a-f-]{36})/.exec(stars.headers.get('location') ?? '')![1]
+    expect((await t.call('GET', `/v1/alerts/${starsId}`)).data).toMatchObject({ kind: 'rating', belowRating: 3.5, filter: { rating: [1, 2] } })
+    expect(await page(agent, `/app/alerts/${starsId}`)).toContain('1, 2★')
   })
 
   it('keeps the form and says why when the alert is invalid, storing nothing', async () => {

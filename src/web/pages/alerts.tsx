@@ -33,9 +33,13 @@ function lastCheck(a: Alert): string {
   return `${num(x.observed)} against ${num(x.expected)} expected`
 }
 
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+const workingWeek = (h: NonNullable<Alert['businessHours']>) =>
+  `${[...h.days].sort().map((d) => WEEKDAYS[d - 1]).join(', ')} ${h.start}–${h.end} ${h.timeZone}`
+
 /** What the kind checks, beyond the filter. */
 function kindDetail(a: Alert): string | null {
-  if (a.kind === 'unanswered') return `a reply within ${a.replyWithin}`
+  if (a.kind === 'unanswered') return `a reply within ${a.replyWithin}${a.businessHours ? ` of working time (${workingWeek(a.businessHours)})` : ''}`
   if (a.kind === 'rating') return `${a.window}, below ${num(a.belowRating)}★, at least ${a.minCount} reviews`
   return a.kind === 'match' ? null : `${a.window}, sensitivity ${a.sensitivity}, at least ${a.minCount} mentions`
 }
@@ -64,6 +68,9 @@ function alertInput(form: Form) {
     minCustomerValue: optionalNumber('minCustomerValue') ?? null,
     replyWithin: field(form, 'replyWithin') || undefined,
     belowRating: optionalNumber('belowRating'),
+    businessHours: field(form, 'workingHours') === 'true'
+      ? { timeZone: field(form, 'timeZone') || 'UTC', days: fieldList(form, 'workDays').map(Number), start: field(form, 'workStart'), end: field(form, 'workEnd') }
+      : undefined,
   })
 }
 
@@ -144,6 +151,17 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
               </div>
             </div>
             <label class="inline"><input type="checkbox" name="onlyNew" value="true" checked={v('onlyNew') === 'true'} /> Only mentions published from now on <span class="hint">(each matching mention)</span></label>
+            <fieldset>
+              <legend><label class="inline"><input type="checkbox" name="workingHours" value="true" checked={v('workingHours') === 'true'} /> Count the reply time in working hours only</label> <span class="hint">(waits too long)</span></legend>
+              <div>{WEEKDAYS.map((d, i) => (
+                <label class="inline"><input type="checkbox" name="workDays" value={String(i + 1)} checked={form.workDays ? checked('workDays', String(i + 1)) : i < 5} /> {d}</label>
+              ))}</div>
+              <div class="grid">
+                <div><label for="alert-work-start">From</label><input id="alert-work-start" name="workStart" type="time" value={v('workStart') || '09:00'} /></div>
+                <div><label for="alert-work-end">To</label><input id="alert-work-end" name="workEnd" type="time" value={v('workEnd') || '17:00'} /></div>
+                <div><label for="alert-tz">Time zone</label><input id="alert-tz" name="timeZone" value={v('timeZone') || 'UTC'} placeholder="Europe/Oslo" size={18} /></div>
+              </div>
+            </fieldset>
             <fieldset>
               <legend>Send to <span class="hint">(webhooks; every firing is also listed here)</span></legend>
               {webhooks.length ? (
