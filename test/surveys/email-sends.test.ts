@@ -218,6 +218,7 @@ describe('surveys by e-mail', () => {
     await sendDueInvitations(t.deps, mailer)
     const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
     expect(page).toContain('1 sent, 0 waiting, 0 failed; 0 answered (0% of those sent).')
+    expect(page).toContain('Fay Wong &lt;fay@acme.test&gt;')
     // With EARSHOT_PUBLIC_URL set, links go there whatever Host the caller sent.
     t.deps.config.publicUrl = 'https://nps.acme.test'
     try {

@@ -9,11 +9,14 @@ import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requestOrigin } from '../request-origin.ts'
 import { requireWebRole } from '../security.ts'
+import { Txt, when } from '../text.tsx'
 import type { WebSession } from '../sessions.ts'
 import { IdParam } from './params.ts'
 import { SurveyResults } from './survey-results.tsx'
 
 type Form = Record<string, string | string[]>
+
+const RECENT_INVITATIONS = 10
 
 const numberOr = (value: string, fallback: number) => (value === '' ? fallback : Number(value))
 
@@ -247,7 +250,7 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {} }: {
   sendForm?: Form
 }) {
   const { session, deps } = c.var
-  const sends = await listSends(deps, session.workspaceId, survey.id, { limit: 1 })
+  const sends = await listSends(deps, session.workspaceId, survey.id, { limit: RECENT_INVITATIONS })
   const view = presentSurvey(survey, requestOrigin(c))
   const title = survey.name ?? 'Untitled survey'
   return (
@@ -269,6 +272,22 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {} }: {
             : `${sends.totals.sent} sent, ${sends.totals.queued + sends.totals.sending} waiting, ${sends.totals.failed} failed; ${sends.totals.responded} answered` +
               (sends.totals.responseRatePct === null ? '.' : ` (${sends.totals.responseRatePct}% of those sent).`)}
         </p>
+        {sends.items.length ? (
+          <table>
+            <caption class="hint">Latest invitations</caption>
+            <thead><tr><th>To</th><th>Status</th><th>Sent</th><th>Answered</th></tr></thead>
+            <tbody>
+              {sends.items.map((s) => (
+                <tr>
+                  <td><Txt s={s.name ? `${s.name} <${s.email}>` : s.email} /></td>
+                  <td class={s.status === 'failed' ? 's-negative' : undefined}>{s.status}{s.error ? <span class="hint"> · <Txt s={s.error} /></span> : null}</td>
+                  <td>{s.sentAt ? when(s.sentAt) : '–'}</td>
+                  <td>{s.respondedAt ? when(s.respondedAt) : '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
         {!deps.mail ? (
           <p class="hint">Set EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM on the server to send surveys by e-mail.</p>
         ) : session.role === 'viewer' ? null : survey.status !== 'active' ? (
