@@ -7,6 +7,8 @@ import { enqueueEvent } from '../webhooks/events.ts'
 import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
 import { WorkspaceSettings } from '../workspaces/settings.ts'
 import { mentionFilterSql, OPEN_STATUSES } from '../mentions/filter.ts'
+import type { Mailer } from '../mail/mailer.ts'
+import { digestMessage } from './digest-email.ts'
 import { mentionReport } from './mentions.ts'
 
 const DAY_MS = 86_400_000
@@ -16,6 +18,8 @@ const TOP = 5
 const dayBefore = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS).toISOString().slice(0, 10)
 
 /** The day's numbers and up to five negative mentions, highest priority first; copies of a post count once. */
+export type Digest = Awaited<ReturnType<typeof buildDigest>>
+
 export async function buildDigest(deps: Deps, workspaceId: string, day: string) {
   const since = new Date(`${day}T00:00:00Z`)
   const until = new Date(since.getTime() + DAY_MS)
@@ -40,18 +44,33 @@ export async function sendDailyDigests(deps: Deps, now: Date): Promise<{ sent: n
   // One query a tick finds the workspaces still owed that day's digest; their hour is checked here.
   const workspaces = await deps.sql<{ id: string; settings: unknown }[]>`
     SELECT w.id, w.settings FROM workspaces w
-    WHERE EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND 'digest.daily' = ANY(h.events))
+    WHERE (EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND 'digest.daily' = ANY(h.events))
+           ${deps.mail ? deps.sql`OR jsonb_array_length(coalesce(w.settings -> 'digestEmails', '[]')) > 0` : deps.sql``})
       AND NOT EXISTS (SELECT 1 FROM digests_sent d WHERE d.workspace_id = w.id AND d.day = ${day})`
   let sent = 0
   for (const ws of workspaces) {
-    if (now.getUTCHours() < WorkspaceSettings.parse(ws.settings).digestHour) continue
+    const settings = WorkspaceSettings.parse(ws.settings)
+    if (now.getUTCHours() < settings.digestHour) continue
     const digest = await buildDigest(deps, ws.id, day)
-    await deps.sql.begin(async (tx) => {
-      const claimed = await tx`INSERT INTO digests_sent (workspace_id, day) VALUES (${ws.id}, ${day}) ON CONFLICT DO NOTHING`
-      if (claimed.count === 0) return
+    const claimed = await deps.sql.begin(async (tx) => {
+      const claim = await tx`INSERT INTO digests_sent (workspace_id, day) VALUES (${ws.id}, ${day}) ON CONFLICT DO NOTHING`
+      if (claim.count === 0) return false
       await enqueueEvent(tx, ws.id, 'digest.daily', digest, { at: now })
-      sent++
+      return true
     })
+    if (!claimed) continue
+    sent++
+    // After the claim commits, so a second instance never mails it too; a message that fails is logged, not retried.
+    if (deps.mail) await mailDigest(deps, deps.mail, settings.digestEmails, digest)
   }
   return { sent }
+}
+
+async function mailDigest(deps: Deps, mailer: Mailer, to: string[], digest: Digest) {
+  const message = digestMessage(digest, deps.config.publicUrl)
+  for (const address of to) {
+    await mailer.send({ ...message, to: address }).catch((e: unknown) =>
+      deps.logger.warn('daily digest not mailed', { to: address, err: e instanceof Error ? e.message : String(e) }),
+    )
+  }
 }

@@ -9,12 +9,18 @@ export const WorkspaceSettings = z
     redactPii: z.boolean().default(true),
     /** The UTC hour at which webhooks subscribed to `digest.daily` get the day before's digest. */
     digestHour: z.number().int().min(0).max(23).default(8),
+    /** Addresses that get the daily digest by e-mail too (the server needs EARSHOT_SMTP_URL). */
+    digestEmails: z.array(z.string()).default([]),
   })
   .openapi('WorkspaceSettings')
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>
 
 export const SettingsPatch = z
-  .strictObject({ redactPii: z.boolean().optional(), digestHour: z.number().int().min(0).max(23).optional() })
+  .strictObject({
+    redactPii: z.boolean().optional(),
+    digestHour: z.number().int().min(0).max(23).optional(),
+    digestEmails: z.array(z.email().max(320)).max(20).optional(),
+  })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one setting' })
 export type SettingsPatch = z.infer<typeof SettingsPatch>
 

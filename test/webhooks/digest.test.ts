@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { MailMessage } from '../../src/mail/mailer.ts'
 import { sendDailyDigests } from '../../src/reports/digest.ts'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from '../triage/seed.ts'
@@ -71,5 +72,38 @@ describe('the daily digest', () => {
     expect(await deliveries(other.data.id)).toHaveLength(1)
     expect(JSON.parse((await deliveries(other.data.id))[0].body).data).toMatchObject({ day: '2026-12-09', totals: { total: 0, previous: 0, changePct: null }, negative: [] })
     expect(await deliveries(quiet.data.id)).toHaveLength(0)
+  })
+
+  it('mails the digest to the workspace\'s addresses once, escaped and linked to the inbox, when a mail server is set', async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-mail' } })
+    const key = ws.data.key
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { digestEmails: ['not an address'] } })).status).toBe(400)
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { digestEmails: ['lead@acme.example', 'cm@acme.example'], digestHour: 7 } })).status).toBe(200)
+    const source = await seedSource(t.sql, ws.data.id, 'reddit', 'Reddit')
+    const [id] = await seedMentions(t.sql, ws.data.id, source, [
+      { text: 'Everything is broken <img src=x onerror=alert(1)>', sentiment: 'negative', publishedAt: at('2026-12-11T10:00:00Z') },
+    ])
+    const claimed = async () => (await t.sql`SELECT day FROM digests_sent WHERE workspace_id = ${ws.data.id}`).length
+    // Without a mail server nobody is owed a digest here (no webhook listens).
+    await sendDailyDigests(t.deps, at('2026-12-12T07:30:00Z'))
+    expect(await claimed()).toBe(0)
+
+    const mailed: MailMessage[] = []
+    t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
+    t.deps.config.publicUrl = 'https://earshot.acme.example'
+    try {
+      await sendDailyDigests(t.deps, at('2026-12-12T07:31:00Z'))
+      await sendDailyDigests(t.deps, at('2026-12-12T07:45:00Z'))
+      expect(await claimed()).toBe(1)
+    } finally {
+      t.deps.mail = undefined
+      t.deps.config.publicUrl = undefined
+    }
+    expect(mailed.map((m) => m.to)).toEqual(['lead@acme.example', 'cm@acme.example'])
+    expect(mailed[0].subject).toBe('Daily digest, 2026-12-11: 1 mentions')
+    expect(mailed[0].html).toContain('Everything is broken &lt;img src=x onerror=alert(1)&gt;')
+    expect(mailed[0].html).not.toContain('<img')
+    expect(mailed[0].html).toContain(`href="https://earshot.acme.example/app/inbox?m=${id}"`)
+    expect(mailed[0].text).toContain('1 negative')
   })
 })

@@ -7,7 +7,7 @@ import { listMembers, updateMember } from '../../sso/members.ts'
 import { MemberPatch, SsoInput } from '../../sso/schema.ts'
 import { SettingsPatch, updateWorkspaceSettings, workspaceSettings } from '../../workspaces/settings.ts'
 import type { WebEnv } from '../env.ts'
-import { describeIssues, field, orForm, readForm } from '../form-data.ts'
+import { describeIssues, field, lines, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requestOrigin } from '../request-origin.ts'
@@ -41,10 +41,12 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
           <input type="checkbox" name="redactPii" value="true" checked={settings.redactPii} /> Redact personal data in stored text
           <span class="hint">— e-mail addresses, phone, card and IBAN numbers; new surveys start with the same choice</span>
         </label>
-        <label for="digest-hour">Daily digest hour <span class="hint">(UTC; for webhooks subscribed to digest.daily)</span></label>
+        <label for="digest-hour">Daily digest hour <span class="hint">(UTC; for webhooks subscribed to digest.daily and the addresses below)</span></label>
         <select id="digest-hour" name="digestHour">
           {Array.from({ length: 24 }, (_, h) => <option value={String(h)} selected={h === settings.digestHour}>{`${String(h).padStart(2, '0')}:00`}</option>)}
         </select>
+        <label for="digest-emails">Daily digest by e-mail to <span class="hint">(one address per line; {c.var.deps.mail ? 'up to 20' : 'needs EARSHOT_SMTP_URL on the server'})</span></label>
+        <textarea id="digest-emails" name="digestEmails" rows={3}>{settings.digestEmails.join('\n')}</textarea>
         <div><button class="primary" type="submit">Save settings</button></div>
       </form>
       <h2>Single sign-on</h2>
@@ -167,7 +169,11 @@ export const settingsRouter = new Hono<WebEnv>()
   .get('/', (c) => settingsPage(c))
   .post('/workspace', async (c) => {
     const form = await readForm(c)
-    const patch = SettingsPatch.safeParse({ redactPii: field(form, 'redactPii') === 'true', digestHour: Number(field(form, 'digestHour')) })
+    const patch = SettingsPatch.safeParse({
+      redactPii: field(form, 'redactPii') === 'true',
+      digestHour: Number(field(form, 'digestHour')),
+      digestEmails: lines(field(form, 'digestEmails')),
+    })
     if (!patch.success) throw badRequest(describeIssues(patch.error))
     await updateWorkspaceSettings(c.var.deps.sql, c.var.session.workspaceId, patch.data)
     return c.redirect('/app/settings?notice=settings-saved', 303)

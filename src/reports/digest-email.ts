@@ -1,0 +1,57 @@
+import type { MailMessage } from '../mail/mailer.ts'
+import { escapeHtml } from '../surveys/html.ts'
+import { safeHttpUrl } from '../web/safe-url.ts'
+import type { Digest } from './digest.ts'
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
+
+/**
+ * The daily digest as an e-mail: the day's numbers, where they came from, and
+ * the negative mentions to look at, each linked to the inbox when
+ * EARSHOT_PUBLIC_URL says where that is. Everything people wrote is escaped,
+ * and their links are followed only when they are plain http(s).
+ */
+export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<MailMessage, 'to'> {
+  const t = d.totals
+  const numbers = [
+    `${t.total} mentions${t.changePct === null ? '' : ` (${signed(t.changePct)}% on the day before)`}`,
+    `${t.negative} negative`,
+    ...(t.netSentiment === null ? [] : [`net sentiment ${signed(t.netSentiment)}`]),
+    ...(d.ratings.rated ? [`${d.ratings.averageRating}★ from ${d.ratings.rated} review${d.ratings.rated === 1 ? '' : 's'}`] : []),
+  ].join(' · ')
+  const sources = d.sources.map((s) => `${s.name} ${s.n}`).join(' · ')
+  const intents = d.intents.map((i) => `${i.intent.replace(/_/g, ' ')} ${i.n}`).join(' · ')
+  const mentions = d.negative.map((m) => ({
+    who: m.author.name || m.author.handle || 'someone',
+    where: m.sourceKind,
+    text: clip(m.title ? `${m.title}: ${m.text}` : m.text, 300),
+    inbox: publicUrl ? `${publicUrl}/app/inbox?m=${m.id}` : undefined,
+    source: safeHttpUrl(m.url),
+  }))
+  const html = `<!doctype html>
+<html lang="en"><body style="margin:0;padding:16px;font:15px/1.5 sans-serif;color:#1b1f24">
+<h1 style="font-size:18px">Daily digest, ${escapeHtml(d.day)}</h1>
+<p>${escapeHtml(numbers)}</p>
+${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : ''}${intents ? `<p style="color:#57606a">Intents: ${escapeHtml(intents)}</p>\n` : ''}${
+    mentions.length
+      ? `<h2 style="font-size:16px">Negative mentions to look at</h2>\n<ul>\n${mentions
+          .map(
+            (m) =>
+              `<li><strong>${escapeHtml(m.who)}</strong> on ${escapeHtml(m.where)}: ${escapeHtml(m.text)}${m.inbox ? ` <a href="${escapeHtml(m.inbox)}">Open in earshot</a>` : ''}${m.source ? ` <a href="${escapeHtml(m.source)}">At the source</a>` : ''}</li>`,
+          )
+          .join('\n')}\n</ul>\n`
+      : ''
+  }</body></html>
+`
+  const text = [
+    `Daily digest, ${d.day}`,
+    '',
+    numbers,
+    ...(sources ? [`Sources: ${sources}`] : []),
+    ...(intents ? [`Intents: ${intents}`] : []),
+    ...(mentions.length ? ['', 'Negative mentions to look at:', ...mentions.map((m) => `- ${m.who} on ${m.where}: ${m.text}${m.inbox ? ` (${m.inbox})` : ''}`)] : []),
+    '',
+  ].join('\n')
+  return { subject: `Daily digest, ${d.day}: ${t.total} mentions`, html, text, headers: {} }
+}
