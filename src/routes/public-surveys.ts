@@ -203,7 +203,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     const s = UI_STRINGS[lang]
     const here = new URL(c.req.url)
     if (!done) return c.html(renderUnsubscribePage(lang, s.unsubscribe, here.pathname + here.search))
-    rateLimit(c, live)
+    // No per-IP limit: one-click unsubscribes come from a few mailbox providers' servers, and the 256-bit token is the key.
     if (!(await unsubscribe(c.get('deps').sql, live.survey.workspaceId, live.survey.id, token))) return c.html(renderMessagePage('Not found', lang, 'This link is not valid.'), 404)
     return c.html(renderMessagePage(s.unsubscribe, lang, s.unsubscribed))
   }
