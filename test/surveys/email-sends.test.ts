@@ -167,6 +167,17 @@ describe('surveys by e-mail', () => {
     const again = await send((await newSurvey()).id, { recipients: [{ email: 'Cai@acme.test' }] })
     expect(again.data).toEqual({ queued: 0, skipped: [{ index: 0, email: 'Cai@acme.test', reason: 'unsubscribed' }] })
 
+    // A mailbox provider posts many one-click unsubscribes from one address: none is turned away.
+    const tokens = Array.from({ length: 25 }, (_, i) => i.toString(16).padStart(64, 'a'))
+    for (const [i, token] of tokens.entries()) {
+      await t.sql`
+        INSERT INTO survey_sends (workspace_id, survey_id, email, link_base, status, token_hash)
+        VALUES (${t.workspaceId}, ${survey.id}, ${`bulk${i}@acme.test`}, 'https://x.test', 'sent', encode(sha256(convert_to(${token}, 'UTF8')), 'hex'))`
+    }
+    const statuses = []
+    for (const token of tokens) statuses.push((await t.app.request(`/s/${survey.publicKey}/unsubscribe?send=${token}`, { method: 'POST' })).status)
+    expect(new Set(statuses)).toEqual(new Set([200]))
+
     expect((await t.app.request(`/s/${survey.publicKey}/unsubscribe?send=${'0'.repeat(64)}`, { method: 'POST' })).status).toBe(404)
     expect((await t.app.request(`/s/${survey.publicKey}/unsubscribe?send=nope`)).status).toBe(404)
   })
