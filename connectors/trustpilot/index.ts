@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseJson } from '../../src/net/parse.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { defineConnector } from '../types.ts'
 
@@ -22,6 +23,9 @@ export const TrustpilotWebhook = z.object({ events: z.array(Event).min(1).max(10
 type Review = z.infer<typeof Review>
 
 const withoutEllipsis = (s: string) => s.replace(/…$/, '')
+
+const API = 'https://api.trustpilot.com'
+const Token = z.object({ access_token: z.string().min(1) })
 
 export function toMention(r: Review): MentionItem {
   const name = r.consumer.name?.trim()
@@ -58,8 +62,30 @@ export const trustpilotConnector = defineConnector({
   config: z.strictObject({
     /** What Trustpilot must send (as ?token= or the Basic auth password) for a delivery to count. */
     webhookSecret: z.string().min(24, 'at least 24 characters, e.g. `openssl rand -hex 24`').max(200),
+    /** To reply: an application's API key and secret (Integrations → Developers → APIs) and the business user who answers. */
+    apiKey: z.string().min(1).optional(),
+    apiSecret: z.string().min(1).optional(),
+    businessUserId: z.string().min(1).optional(),
   }),
   cursor: z.null(),
-  secrets: ['webhookSecret'],
+  secrets: ['webhookSecret', 'apiSecret'],
   urls: [],
+  reply: {
+    // The company's public reply under the review, as that business user; a review has one, and a new one replaces it.
+    requires: ['apiKey', 'apiSecret', 'businessUserId'],
+    async send(ctx, config, target, text) {
+      const res = await ctx.fetch(`${API}/v1/oauth/oauth-business-users-for-applications/accesstoken`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${btoa(`${config.apiKey}:${config.apiSecret}`)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      })
+      // Trustpilot answers a reply with 201 and nothing to read: the status is the receipt.
+      await ctx.fetch(`${API}/v1/private/reviews/${encodeURIComponent(target.externalId)}/reply`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${parseJson(res, Token).access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: text, authorBusinessUserId: config.businessUserId }),
+      })
+      return { externalId: `${target.externalId}/reply`, url: target.url }
+    },
+  },
 })

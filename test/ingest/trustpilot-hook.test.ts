@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
+import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
+import { jsonFixture, useMockServer } from '../connectors/harness.ts'
 import { createTestApp } from '../helpers/app.ts'
 
+const server = useMockServer()
 const t = await createTestApp()
 const body = readFileSync(new URL('../fixtures/trustpilot/webhook-reviews.json', import.meta.url), 'utf8')
 const SECRET = 'tp-0123456789abcdef0123456789abcdef'
@@ -81,5 +84,38 @@ describe('POST /hooks/trustpilot/:sourceId', () => {
     expect(short.status).toBe(400)
     const scheduled = await t.call('POST', '/v1/sources', { body: { kind: 'trustpilot', name: 'x', schedule: '*/5 * * * *', config: { webhookSecret: SECRET } } })
     expect(scheduled.status).toBe(400)
+  })
+
+  it('answers a review publicly as the business user, with an application token, and keeps a refusal', async () => {
+    const res = await t.call('POST', '/v1/sources', {
+      body: { kind: 'trustpilot', name: 'Trustpilot replies', config: { webhookSecret: SECRET, apiKey: 'tp-key', apiSecret: 'tp-secret', businessUserId: 'bu-7001' } },
+    })
+    expect(JSON.stringify(res.data)).not.toContain('tp-secret')
+    await deliver(res.data.id, { token: SECRET })
+    const [mention] = await t.sql`SELECT id FROM mentions WHERE source_id = ${res.data.id} AND external_id = '6750a1c2e77911f2449e0001'`
+    const grants: string[] = []
+    let replied: { auth: string | null; body: unknown } | undefined
+    let answer = () => new HttpResponse(null, { status: 201 })
+    server.use(
+      http.post('https://api.trustpilot.com/v1/oauth/oauth-business-users-for-applications/accesstoken', async ({ request }) => {
+        expect(request.headers.get('authorization')).toBe(`Basic ${btoa('tp-key:tp-secret')}`)
+        grants.push(await request.text())
+        return HttpResponse.json(jsonFixture('trustpilot', 'token-client-credentials.json'))
+      }),
+      http.post('https://api.trustpilot.com/v1/private/reviews/6750a1c2e77911f2449e0001/reply', async ({ request }) => {
+        replied = { auth: request.headers.get('authorization'), body: await request.json() }
+        return answer()
+      }),
+    )
+    const sent = await t.call('POST', `/v1/mentions/${mention.id}/replies`, { body: { text: 'Thank you for the kind words!' } })
+    expect(sent.status, JSON.stringify(sent.data)).toBe(201)
+    expect(sent.data).toMatchObject({ status: 'sent', url: 'https://www.trustpilot.com/reviews/6750a1c2e77911f2449e0001' })
+    expect(grants).toEqual(['grant_type=client_credentials'])
+    expect(replied).toEqual({ auth: 'Bearer AtpBusinessAccessTokenForTests0001', body: { message: 'Thank you for the kind words!', authorBusinessUserId: 'bu-7001' } })
+
+    answer = () => HttpResponse.json({ message: 'Review not found' }, { status: 404 })
+    const refused = await t.call('POST', `/v1/mentions/${mention.id}/replies`, { body: { text: 'Again' } })
+    expect(refused.status).toBe(502)
+    expect(refused.data.error.message).toContain('404')
   })
 })
