@@ -153,6 +153,7 @@ describe('GET /v1/reports/mentions', () => {
     expect(inbox).toContain('name="version" value="4.12.0"')
     expect(inbox).toContain('<option value="1,2" selected="">1–2★</option>')
     expect(inbox).toContain('crashes on every launch')
+    expect(inbox).toContain('<span aria-label="1 of 5 stars">1★</span>')
     expect(inbox).not.toContain('does the job')
   })
 

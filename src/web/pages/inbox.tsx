@@ -51,6 +51,7 @@ function MentionRowItem({ m, q, selected }: { m: Mention; q: InboxQuery; selecte
           <span data-status>{m.status.replace('_', ' ')}</span>
           <span class={`badge s-${m.sentiment}`}>{m.sentiment}</span>
           {m.intents.map((i) => <span class="badge st">{i.replace('_', ' ')}</span>)}
+          {m.rating != null ? <span aria-label={`${m.rating} of 5 stars`}>{m.rating}★</span> : null}
           <span><Txt s={authorOf(m)} /> · {m.kind}</span>
           <time datetime={m.publishedAt.toISOString()}>{when(m.publishedAt)}</time>
           {m.assignee ? <span>→ <Txt s={m.assignee} /></span> : null}
