@@ -54,7 +54,8 @@ export interface QueueResult {
   skipped: { index: number; email: string; reason: string }[]
 }
 
-const isEmail = (s: string) => z.email().safeParse(s).success
+const EmailAddress = z.email()
+const isEmail = (s: string) => EmailAddress.safeParse(s).success
 
 /**
  * Queues one invitation per recipient. Skipped, with the reason: malformed

@@ -50,12 +50,15 @@ export async function sendDueInvitations(deps: Deps, mailer: Mailer): Promise<{ 
     RETURNING id, workspace_id AS "workspaceId", survey_id AS "surveyId", email, name, subject, intro, link_base AS "linkBase", attempts`
   let sent = 0
   let failed = 0
+  // A batch is mostly one campaign: each survey is read once per batch, not once per invitation.
+  const surveys = new Map<string, ReturnType<typeof getSurvey>>()
+  const surveyOf = (d: Due) => surveys.get(d.surveyId) ?? surveys.set(d.surveyId, getSurvey(deps, d.workspaceId, d.surveyId)).get(d.surveyId)!
   const queue = new PQueue({ concurrency: CONCURRENCY })
   await Promise.all(
     due.map((d) =>
       queue.add(async () => {
         try {
-          const survey = await getSurvey(deps, d.workspaceId, d.surveyId)
+          const survey = await surveyOf(d)
           if (survey.status !== 'active') throw new SurveyPaused('the survey was paused before this invitation went out')
           const token = newRespondentToken()
           await sql`UPDATE survey_sends SET token_hash = ${await tokenHash(token)} WHERE id = ${d.id} AND workspace_id = ${d.workspaceId}`
