@@ -24,8 +24,17 @@ export const envSchema = z.object({
   EARSHOT_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** The From of survey invitations, e.g. "Acme <feedback@acme.example>". */
   EARSHOT_MAIL_FROM: z.string().min(3).max(320).optional(),
+  /** A LibreTranslate server (self-hosted or libretranslate.com) that translates mentions on request. */
+  EARSHOT_LIBRETRANSLATE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Its API key, when the server asks for one. */
+  EARSHOT_LIBRETRANSLATE_KEY: z.string().min(1).optional(),
+  /** A DeepL API key (free-plan keys end in ":fx") instead of LibreTranslate. */
+  EARSHOT_DEEPL_KEY: z.string().min(8).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-}).refine((e) => !e.EARSHOT_SMTP_URL === !e.EARSHOT_MAIL_FROM, { message: 'EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM go together', path: ['EARSHOT_MAIL_FROM'] })
+})
+  .refine((e) => !e.EARSHOT_SMTP_URL === !e.EARSHOT_MAIL_FROM, { message: 'EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM go together', path: ['EARSHOT_MAIL_FROM'] })
+  .refine((e) => !(e.EARSHOT_LIBRETRANSLATE_URL && e.EARSHOT_DEEPL_KEY), { message: 'set one translator: EARSHOT_LIBRETRANSLATE_URL or EARSHOT_DEEPL_KEY', path: ['EARSHOT_DEEPL_KEY'] })
+  .refine((e) => !e.EARSHOT_LIBRETRANSLATE_KEY || e.EARSHOT_LIBRETRANSLATE_URL, { message: 'EARSHOT_LIBRETRANSLATE_KEY needs EARSHOT_LIBRETRANSLATE_URL', path: ['EARSHOT_LIBRETRANSLATE_KEY'] })
 
 export type Env = z.infer<typeof envSchema>
 

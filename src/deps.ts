@@ -3,6 +3,7 @@ import type { Logger } from './logger.ts'
 import type { Sql } from './db/sql.ts'
 import type { Mailer } from './mail/mailer.ts'
 import type { LookupHost } from './net/ssrf.ts'
+import type { Translator } from './translate/translator.ts'
 
 /** Settings the app needs at run time, derived from env at the entry point. */
 export interface AppConfig {
@@ -26,4 +27,6 @@ export interface Deps {
   clientIp?: (c: Context) => string | undefined
   /** Outgoing mail (survey invitations); absent where none is configured (and on Workers). */
   mail?: Mailer
+  /** Machine translation of mentions (LibreTranslate or DeepL); absent where none is configured. */
+  translator?: Translator
 }

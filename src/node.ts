@@ -13,6 +13,7 @@ import { startCronTicker } from './scheduler/cron.ts'
 import { VERSION } from './version.ts'
 import { smtpMailer } from './mail/mailer.ts'
 import { startInvitationLoop } from './surveys/send-loop.ts'
+import { configuredTranslator } from './translate/configured.ts'
 import { startDeliveryLoop } from './webhooks/loop.ts'
 import { bootstrapWorkspaces } from './workspaces/workspaces.ts'
 
@@ -59,6 +60,7 @@ async function main() {
     lookupHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
     clientIp: (c) => (env.EARSHOT_TRUST_PROXY && c.req.header('x-forwarded-for')?.split(',').pop()?.trim()) || getConnInfo(c).remote.address,
     mail: env.EARSHOT_SMTP_URL && env.EARSHOT_MAIL_FROM ? smtpMailer(env.EARSHOT_SMTP_URL, env.EARSHOT_MAIL_FROM) : undefined,
+    translator: configuredTranslator(env, VERSION),
   }
   const { mintedKey } = await bootstrapWorkspaces(deps, env.EARSHOT_ADMIN_KEY)
   if (mintedKey) {

@@ -4,6 +4,7 @@ import { createSql } from './db/sql.ts'
 import type { Deps } from './deps.ts'
 import { createLogger } from './logger.ts'
 import { tick } from './scheduler/tick.ts'
+import { configuredTranslator } from './translate/configured.ts'
 import { VERSION } from './version.ts'
 import { dispatchDueDeliveries } from './webhooks/dispatch.ts'
 
@@ -31,6 +32,7 @@ function depsFor(bindings: WorkerBindings): Deps {
     clock: () => new Date(),
     // Cloudflare sets this from the connection; a client can't forge it.
     clientIp: (c) => c.req.header('cf-connecting-ip'),
+    translator: configuredTranslator(env, VERSION),
   }
 }
 

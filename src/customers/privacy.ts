@@ -125,6 +125,7 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
       RETURNING id`
     const mentionIds = mentions.map((m) => m.id)
     await tx`DELETE FROM mention_notes WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
+    await tx`DELETE FROM mention_translations WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
     // A reply addresses its person by name (`@alice …`); what stays public at the source is the source's to remove.
     await tx`DELETE FROM mention_replies WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
     const responses = await tx`

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import { listAudit, type AuditRecord } from '../audit/audit.ts'
 import { notFound } from '../errors.ts'
+import { listTranslations, type MentionTranslation } from '../translate/mention-translation.ts'
 import { listReplies, replyBlocker, type Reply } from './replies.ts'
 import { mentionColumns, toMention, type Mention, type MentionRow } from './shape.ts'
 
@@ -21,6 +22,8 @@ export interface MentionDetail extends Mention {
   tickets: { id: string; title: string; status: string; linkId: string }[]
   notes: { id: string; author: string; body: string; createdAt: Date }[]
   replies: Reply[]
+  /** Machine translations of its current text, made on request. */
+  translations: MentionTranslation[]
   /** Why a reply cannot be posted from earshot, or null when it can. */
   replyUnavailable: string | null
   history: AuditRecord[]
@@ -39,7 +42,7 @@ export async function loadMention(sql: Sql | Tx, workspaceId: string, id: string
 export async function getMention(deps: Deps, workspaceId: string, id: string): Promise<MentionDetail> {
   const { sql } = deps
   const mention = await loadMention(sql, workspaceId, id)
-  const [customer, tickets, notes, replies, history, duplicates, extra] = await Promise.all([
+  const [customer, tickets, notes, replies, translations, history, duplicates, extra] = await Promise.all([
     mention.customerId
       ? sql<CustomerBrief[]>`
           SELECT id, name, email, company, plan, value FROM customers WHERE workspace_id = ${workspaceId} AND id = ${mention.customerId}`
@@ -49,6 +52,7 @@ export async function getMention(deps: Deps, workspaceId: string, id: string): P
       WHERE l.workspace_id = ${workspaceId} AND l.mention_id = ${id} ORDER BY l.created_at`,
     listNotes(sql, workspaceId, id),
     listReplies(sql, workspaceId, id),
+    listTranslations(sql, workspaceId, id),
     listAudit(sql, workspaceId, 'mention', id),
     sql<MentionDetail['duplicates']>`
       SELECT id, source_id AS "sourceId", url, published_at AS "publishedAt" FROM mentions
@@ -64,6 +68,7 @@ export async function getMention(deps: Deps, workspaceId: string, id: string): P
     tickets,
     notes,
     replies,
+    translations,
     replyUnavailable: replyBlocker(mention.kind, extra[0]?.sourceConfig ?? {}, mention.erased),
     history,
     duplicates,

@@ -14,6 +14,7 @@ import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
 import { MentionSchema } from '../mentions/shape.ts'
 import { ReplyInput, ReplySchema, sendReply, listReplies } from '../mentions/replies.ts'
 import { mentionStats } from '../mentions/stats.ts'
+import { translateMention, TranslationInput, TranslationSchema } from '../translate/mention-translation.ts'
 import { addNote, BulkInput, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../mentions/update.ts'
 
 const ListQuery = MentionFilter.extend({ ...PageQuery.shape, sort: z.enum(MENTION_SORTS).default('priority') })
@@ -26,6 +27,7 @@ const MentionDetailSchema = MentionSchema.extend({
   tickets: z.array(z.object({ id: z.uuid(), title: z.string(), status: z.string(), linkId: z.uuid() })),
   notes: z.array(Note),
   replies: z.array(ReplySchema),
+  translations: z.array(TranslationSchema),
   replyUnavailable: z.string().nullable().openapi({ description: 'Why a reply cannot be posted from earshot (source kind, missing credentials, erased), or null' }),
   history: z.array(AuditRecordSchema),
   duplicates: z.array(z.object({ id: z.uuid(), sourceId: z.uuid(), url: z.string().nullable(), publishedAt: z.date() })),
@@ -161,6 +163,26 @@ export const mentionsRouter = createRouter()
       const key = c.req.valid('header')['idempotency-key']
       const { reply, repeated } = await sendReply(deps, principal.workspaceId, c.req.valid('param').id, c.req.valid('json').text, actorOf(c), { idempotencyKey: key })
       return repeated ? c.json(reply, 200) : c.json(reply, 201)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/{id}/translation', tags: ['Mentions'],
+      summary: 'Translate the title and text (LibreTranslate or DeepL, as configured); kept, so asking again costs no call',
+      description: 'Any role may ask. 409 `translation_not_configured` when neither EARSHOT_LIBRETRANSLATE_URL nor EARSHOT_DEEPL_KEY is set; 502 when the translator fails (with `details.retryAt` when it rate-limited).',
+      request: { params: IdParam, body: jsonBody(TranslationInput) },
+      responses: {
+        201: jsonResponse('Translated now', TranslationSchema),
+        200: jsonResponse('Translated before (the text has not changed since)', TranslationSchema),
+        ...errorResponses,
+        409: jsonResponse('No translator is configured, or the mention was erased', ErrorSchema),
+        502: jsonResponse('The translator refused or did not answer', ErrorSchema),
+      },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var
+      const { translation, cached } = await translateMention(deps, principal.workspaceId, c.req.valid('param').id, c.req.valid('json').to)
+      return cached ? c.json(translation, 200) : c.json(translation, 201)
     },
   )
   .openapi(

@@ -30,6 +30,7 @@ describe('tenant isolation: a key of workspace B never reads or changes workspac
       ['GET', `/v1/mentions/${a.mention}/history`],
       ['PATCH', `/v1/mentions/${a.mention}`, { status: 'spam' }],
       ['POST', `/v1/mentions/${a.mention}/notes`, { body: 'hi' }],
+      ['POST', `/v1/mentions/${a.mention}/translation`, { to: 'en' }],
       ['POST', `/v1/mentions/${a.mention}/customer`, { customerId: null }],
       ['DELETE', `/v1/mentions/${a.mention}/customer`],
       ['GET', `/v1/customers/${a.customer}`],

@@ -6,6 +6,8 @@ import type { MentionDetail } from '../../mentions/detail.ts'
 import { REPLY_MAX_CHARS } from '../../mentions/replies.ts'
 import { fillSavedReply, inLanguageFirst, type SavedReply } from '../../mentions/saved-replies.ts'
 import type { Mention } from '../../mentions/shape.ts'
+import { MAX_TRANSLATED_CHARS } from '../../translate/mention-translation.ts'
+import { languageName, TRANSLATION_TARGETS } from '../../translate/translator.ts'
 import { Highlight } from '../highlight.tsx'
 import { CsrfField } from '../layout.tsx'
 import { safeHttpUrl } from '../safe-url.ts'
@@ -86,8 +88,37 @@ const Replies = ({ m, session, back, canTriage, savedReplies, chosenReply }: { m
   )
 }
 
+/** Machine translations of the text, and the form asking for one where a translator is configured. */
+const Translations = ({ m, session, back, canTranslate }: { m: MentionDetail; session: WebSession; back: string; canTranslate: boolean }) => (
+  <section aria-label="Translation" id="translation">
+    {m.translations.map((t) => (
+      <div class="translation">
+        <p class="hint">
+          Machine translation into {languageName(t.lang)}{t.from ? ` from ${languageName(t.from)}` : ''} ({t.provider}
+          {t.truncated ? `; the first ${MAX_TRANSLATED_CHARS.toLocaleString('en')} characters` : ''})
+        </p>
+        <div lang={t.lang}>
+          {t.title ? <p><strong><Txt s={t.title} /></strong></p> : null}
+          <p class="text"><Txt s={t.text} /></p>
+        </div>
+      </div>
+    ))}
+    {canTranslate && !m.erased ? (
+      <form method="post" action={`/app/inbox/${m.id}/translation`} class="actions">
+        <CsrfField session={session} />
+        <input type="hidden" name="back" value={back} />
+        <label class="inline" for="translate-to">Translate into</label>
+        <select id="translate-to" name="to">
+          {TRANSLATION_TARGETS.filter((l) => l !== m.lang).map((l) => <option value={l} selected={l === 'en'}>{languageName(l)}</option>)}
+        </select>
+        <button type="submit">Translate</button>
+      </form>
+    ) : null}
+  </section>
+)
+
 /** The right-hand pane of the inbox for the selected mention. */
-export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[] } & ReplyChoice) {
+export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply, canTranslate }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; canTranslate: boolean } & ReplyChoice) {
   const link = safeHttpUrl(m.url)
   const profile = safeHttpUrl(m.author.profileUrl)
   const canTriage = session.role !== 'viewer'
@@ -109,6 +140,7 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
         {m.appVersion ? <span>app version <Txt s={m.appVersion} /></span> : null}
       </p>
       <p class="text"><Highlight text={m.text} terms={terms} /></p>
+      <Translations m={m} session={session} back={back} canTranslate={canTranslate} />
       <p>{link ? <a href={link} rel="noopener noreferrer nofollow" target="_blank">Open at the source ↗</a> : <span class="hint">No web link for this mention.</span>}</p>
       <dl class="kv">
         <dt>Customer</dt>

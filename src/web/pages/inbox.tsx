@@ -5,6 +5,7 @@ import { z } from '@hono/zod-openapi'
 import { listCustomers } from '../../customers/customers.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { getMention } from '../../mentions/detail.ts'
+import { translateMention, TranslationInput } from '../../translate/mention-translation.ts'
 import { MENTION_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
 import { listSavedReplies } from '../../mentions/saved-replies.ts'
@@ -258,7 +259,7 @@ async function inboxPage(c: Context<WebEnv>) {
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
         </section>
         <section aria-label="Detail">
-          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={c.req.query('reply')} /> : (
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={c.req.query('reply')} canTranslate={deps.translator !== undefined} /> : (
             <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
           )}
         </section>
@@ -389,6 +390,15 @@ export const inboxRouter = new Hono<WebEnv>()
     if (!body || body.length > 5000) throw badRequest('A note needs 1–5000 characters.')
     await addNote(deps, session.workspaceId, id, body, session.actor)
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'note-added'), 303)
+  })
+  .post('/:id/translation', async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    const input = TranslationInput.safeParse({ to: field(form, 'to') })
+    if (!input.success) throw badRequest('Choose a language to translate into.')
+    await translateMention(deps, session.workspaceId, id, input.data.to)
+    return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'translated'), 303)
   })
   .post('/:id/replies', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var

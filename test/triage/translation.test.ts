@@ -1,0 +1,215 @@
+import { delay, http, HttpResponse } from 'msw'
+import { describe, expect, it } from 'vitest'
+import { parseEnv } from '../../src/config.ts'
+import { createHttpClient } from '../../src/net/http-client.ts'
+import { configuredTranslator } from '../../src/translate/configured.ts'
+import { libreTranslate } from '../../src/translate/libretranslate.ts'
+import { jsonFixture, useMockServer } from '../connectors/harness.ts'
+import { createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from '../web/web-session.ts'
+import { seedMentions, seedSource } from './seed.ts'
+
+const server = useMockServer()
+const t = await createTestApp()
+const viewer = await t.keyFor('viewer')
+const source = await seedSource(t.sql, t.workspaceId, 'reddit', 'translation source')
+
+const LT = 'http://translate.internal:5000'
+const DEEPL_FREE = 'https://api-free.deepl.com/v2/translate'
+const TITLE = 'Экспорт падает'
+const BODY = 'После обновления экспорт в CSV падает на больших файлах. Исправьте, пожалуйста!'
+
+const useLibreTranslate = () => (t.deps.translator = configuredTranslator(parseEnv({ EARSHOT_LIBRETRANSLATE_URL: `${LT}/`, EARSHOT_LIBRETRANSLATE_KEY: 'lt-key' }), 'test'))
+const useDeepL = () => (t.deps.translator = configuredTranslator(parseEnv({ EARSHOT_DEEPL_KEY: '279a2e9d-83b3-c416-7e2d-f721593e42a0:fx' }), 'test'))
+
+async function russianMention(text = BODY) {
+  const [id] = await seedMentions(t.sql, t.workspaceId, source, [{ title: TITLE, text, lang: 'ru', sentiment: 'negative' }])
+  return id
+}
+
+/** A LibreTranslate server: its installed languages, and what it was asked to translate. */
+function libreServer(answer: () => Response | Promise<Response> = () => HttpResponse.json(jsonFixture('libretranslate', 'translate-batch.json'))) {
+  const asked: Record<string, unknown>[] = []
+  server.use(
+    http.get(`${LT}/languages`, () => HttpResponse.json(jsonFixture('libretranslate', 'languages.json'))),
+    http.post(`${LT}/translate`, async ({ request }) => {
+      asked.push((await request.json()) as Record<string, unknown>)
+      return answer()
+    }),
+  )
+  return asked
+}
+
+const translate = (id: string, body: unknown = { to: 'en' }, key?: string) => t.call('POST', `/v1/mentions/${id}/translation`, { body, key })
+const storedCount = async (id: string) => (await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mention_translations WHERE mention_id = ${id}`)[0].n
+
+describe('translating a mention', () => {
+  it('says so when no translator is configured', async () => {
+    t.deps.translator = undefined
+    const res = await translate(await russianMention())
+    expect(res.status).toBe(409)
+    expect(res.data.error.code).toBe('translation_not_configured')
+  })
+
+  it('translates title and text with LibreTranslate, keeps the result, and serves it again without a call', async () => {
+    useLibreTranslate()
+    const asked = libreServer()
+    const id = await russianMention()
+    const first = await translate(id, {}, viewer)
+    expect(first.status, JSON.stringify(first.data)).toBe(201)
+    expect(asked).toEqual([{ q: [TITLE, BODY], source: 'auto', target: 'en', format: 'text', api_key: 'lt-key' }])
+    expect(first.data).toMatchObject({
+      lang: 'en', from: 'ru', provider: 'libretranslate', truncated: false,
+      title: 'Export crashes', text: 'After the update, exporting to CSV crashes on large files. Please fix it!',
+    })
+
+    const again = await translate(id)
+    expect(again.status).toBe(200)
+    expect(again.data).toEqual(first.data)
+    expect(asked).toHaveLength(1)
+    const detail = await t.call('GET', `/v1/mentions/${id}`, { key: viewer })
+    expect(detail.data.translations).toEqual([first.data])
+  })
+
+  it('asks the server for the code it has installed (nb for Norwegian, zh-Hans for Chinese), and refuses a language it lacks', async () => {
+    useLibreTranslate()
+    const asked = libreServer(() => HttpResponse.json({ translatedText: ['x', 'y'] }))
+    const id = await russianMention()
+    expect((await translate(id, { to: 'no' })).status).toBe(201)
+    expect((await translate(id, { to: 'zh' })).status).toBe(201)
+    expect(asked.map((a) => a.target)).toEqual(['nb', 'zh-Hans'])
+    const missing = await translate(id, { to: 'ko' })
+    expect(missing.status).toBe(400)
+    expect(missing.data.error.message).toContain('no ko installed')
+    expect((await translate(id, { to: 'klingon' })).status).toBe(400)
+    expect((await t.call('GET', `/v1/mentions/${id}`)).data.translations.map((x: { lang: string; from: string | null }) => [x.lang, x.from])).toEqual([['no', null], ['zh', null]])
+  })
+
+  it('stops showing a translation once the author edits the text at the source, and translates the new text', async () => {
+    useLibreTranslate()
+    const asked = libreServer()
+    const id = await russianMention()
+    expect((await translate(id)).status).toBe(201)
+    await t.sql`UPDATE mentions SET body = 'Исправили, спасибо!' WHERE id = ${id}`
+    expect((await t.call('GET', `/v1/mentions/${id}`)).data.translations).toEqual([])
+    expect((await translate(id)).status).toBe(201)
+    expect(asked.map((a) => (a.q as string[])[1])).toEqual([BODY, 'Исправили, спасибо!'])
+  })
+
+  it('translates the first 10,000 characters of a long text, cut between words, and says so', async () => {
+    useLibreTranslate()
+    const asked = libreServer(() => HttpResponse.json({ translatedText: ['title', 'body'] }))
+    const id = await russianMention('слово '.repeat(3000))
+    const res = await translate(id)
+    expect(res.data.truncated).toBe(true)
+    const sent = (asked[0].q as string[])[1]
+    expect(sent.length).toBeLessThanOrEqual(10_000)
+    expect(sent.endsWith('слово')).toBe(true)
+  })
+
+  it('retries a 5xx once; a rate limit, a refusal or a malformed answer is a 502 that stores nothing', async () => {
+    useLibreTranslate()
+    const id = await russianMention()
+    let calls = 0
+    libreServer(() => (++calls === 1 ? new HttpResponse('upstream hiccup', { status: 503 }) : HttpResponse.json(jsonFixture('libretranslate', 'translate-batch.json'))))
+    expect((await translate(id)).status).toBe(201)
+    expect(calls).toBe(2)
+
+    const other = await russianMention()
+    libreServer(() => HttpResponse.json({ error: 'Slowdown: 30 per 1 minute' }, { status: 429, headers: { 'retry-after': '60' } }))
+    const limited = await translate(other)
+    expect(limited.status).toBe(502)
+    expect(limited.data.error.code).toBe('translation_failed')
+    expect(Date.parse(limited.data.error.details.retryAt)).toBeGreaterThan(Date.now() + 50_000)
+
+    libreServer(() => HttpResponse.json({ error: 'Invalid API key' }, { status: 403 }))
+    const refused = await translate(other)
+    expect(refused.status).toBe(502)
+    expect(refused.data.error.message).toContain("refused earshot's key")
+
+    libreServer(() => new HttpResponse('<html>Bad gateway</html>', { status: 200, headers: { 'content-type': 'text/html' } }))
+    expect((await translate(other)).data.error.message).toContain('malformed JSON')
+    libreServer(() => HttpResponse.json({ translatedText: ['only one'] }))
+    expect((await translate(other)).data.error.message).toContain('1 translations for 2 texts')
+    expect(await storedCount(other)).toBe(0)
+  })
+
+  it('gives up on a translator that does not answer', async () => {
+    server.use(
+      http.get(`${LT}/languages`, () => HttpResponse.json(jsonFixture('libretranslate', 'languages.json'))),
+      http.post(`${LT}/translate`, async () => {
+        await delay(2_000)
+        return HttpResponse.json(jsonFixture('libretranslate', 'translate-batch.json'))
+      }),
+    )
+    const http_ = createHttpClient({ userAgent: 'earshot-test', urlPolicy: { allowPrivate: true }, timeoutMs: 100, maxAttempts: 1 })
+    await expect(libreTranslate(http_, LT, undefined).translate(['Привет'], 'en')).rejects.toThrow(/timed out after 100 ms/)
+  })
+
+  it('translates with DeepL: a free key goes to the free host, with DeepL’s own language codes', async () => {
+    useDeepL()
+    const seen: { auth: string | null; body: Record<string, unknown> }[] = []
+    server.use(
+      http.post(DEEPL_FREE, async ({ request }) => {
+        seen.push({ auth: request.headers.get('authorization'), body: (await request.json()) as Record<string, unknown> })
+        return HttpResponse.json(jsonFixture('deepl', 'translate.json'))
+      }),
+    )
+    const [id] = await seedMentions(t.sql, t.workspaceId, source, [{ text: 'Η εφαρμογή είναι πολύ αργή από χθες', lang: 'el' }])
+    const res = await translate(id)
+    expect(res.status).toBe(201)
+    expect(res.data).toMatchObject({ lang: 'en', from: 'el', provider: 'deepl', title: null, text: 'The app is very slow since yesterday' })
+    expect(seen).toEqual([{ auth: 'DeepL-Auth-Key 279a2e9d-83b3-c416-7e2d-f721593e42a0:fx', body: { text: ['Η εφαρμογή είναι πολύ αργή από χθες'], target_lang: 'EN-US' } }])
+
+    server.use(http.post(DEEPL_FREE, () => HttpResponse.json({ message: 'Quota exceeded' }, { status: 456 })))
+    const spent = await translate(id, { to: 'no' })
+    expect(spent.status).toBe(502)
+    expect(spent.data.error.message).toContain('HTTP 456')
+    expect(spent.data.error.message).toContain('Quota exceeded')
+  })
+
+  it('goes with the person: erasing the customer deletes the translations of their mentions', async () => {
+    useLibreTranslate()
+    libreServer()
+    const id = await russianMention()
+    expect((await translate(id)).status).toBe(201)
+    const customer = await t.call('POST', '/v1/customers', { body: { name: 'Ivan', email: `ivan-${crypto.randomUUID()}@example.com` } })
+    expect((await t.call('POST', `/v1/mentions/${id}/customer`, { body: { customerId: customer.data.id } })).status).toBe(200)
+    expect((await t.call('DELETE', `/v1/customers/${customer.data.id}?erase=true`)).status).toBe(200)
+    expect(await storedCount(id)).toBe(0)
+    const after = await translate(id)
+    expect(after.status).toBe(409)
+    expect(after.data.error.message).toContain('erased')
+  })
+
+  it('shows translations in the inbox, escaped, and any member can ask for one there', async () => {
+    useLibreTranslate()
+    libreServer(() => HttpResponse.json({ translatedText: ['<b>Export</b> crashes', '<img src=x onerror=alert(1)> please fix'], detectedLanguage: { confidence: 90, language: 'ru' } }))
+    const id = await russianMention()
+    const session = await webSession(t.app, viewer)
+    const page = await (await t.app.request(`/app/inbox?m=${id}`, { headers: { cookie: session.cookie } })).text()
+    expect(page).toContain(`action="/app/inbox/${id}/translation"`)
+    const posted = await postForm(t.app, session, `/app/inbox/${id}/translation`, [['to', 'en'], ['back', `/app/inbox?m=${id}`]])
+    expect(posted.status).toBe(303)
+    expect(posted.headers.get('location')).toBe(`/app/inbox?m=${id}&notice=translated`)
+    const shown = await (await t.app.request(posted.headers.get('location')!, { headers: { cookie: session.cookie } })).text()
+    expect(shown).toContain('Machine translation into English from Russian (libretranslate)')
+    expect(shown).toContain('&lt;img src=x onerror=alert(1)&gt; please fix')
+    expect(shown).not.toContain('<img src=x')
+
+    t.deps.translator = undefined
+    const without = await (await t.app.request(`/app/inbox?m=${id}`, { headers: { cookie: session.cookie } })).text()
+    expect(without).not.toContain(`action="/app/inbox/${id}/translation"`)
+    expect(without).toContain('&lt;b&gt;Export&lt;/b&gt; crashes')
+  })
+})
+
+describe('translator settings', () => {
+  it('takes one translator, and a LibreTranslate key only with its server', () => {
+    expect(() => parseEnv({ EARSHOT_LIBRETRANSLATE_URL: LT, EARSHOT_DEEPL_KEY: 'abcdefgh-key' })).toThrow(/one translator/)
+    expect(() => parseEnv({ EARSHOT_LIBRETRANSLATE_KEY: 'lt-key' })).toThrow(/EARSHOT_LIBRETRANSLATE_KEY needs EARSHOT_LIBRETRANSLATE_URL/)
+    expect(() => parseEnv({ EARSHOT_LIBRETRANSLATE_URL: 'ftp://translate' })).toThrow(/EARSHOT_LIBRETRANSLATE_URL/)
+    expect(configuredTranslator(parseEnv({}), 'test')).toBeUndefined()
+    expect(configuredTranslator(parseEnv({ EARSHOT_DEEPL_KEY: 'abcdefgh-pro-key' }), 'test')?.provider).toBe('deepl')
+  })
+})
