@@ -8,6 +8,7 @@ import { alertsRouter } from './routes/alerts.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
 import { ssoRouter } from './routes/sso.ts'
 import { rulesRouter } from './routes/rules.ts'
+import { translateRouter } from './routes/translate.ts'
 import { classifyRouter } from './routes/classify.ts'
 import { connectorsRouter } from './routes/connectors.ts'
 import { customersRouter } from './routes/customers.ts'
@@ -88,6 +89,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/views', viewsRouter)
   app.route('/v1/saved-replies', savedRepliesRouter)
   app.route('/v1/classify', classifyRouter)
+  app.route('/v1/translate', translateRouter)
   app.route('/v1/sso', ssoRouter)
   app.route('/v1/rules', rulesRouter)
 

@@ -1,16 +1,19 @@
 import { z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import type { Sql } from '../db/sql.ts'
-import { AppError, badRequest, conflict, notFound } from '../errors.ts'
-import { UpstreamError } from '../net/errors.ts'
-import { TRANSLATION_TARGETS, UnsupportedTarget, type TargetLang } from './translator.ts'
+import { badRequest, conflict, notFound } from '../errors.ts'
+import { runTranslator } from './run.ts'
+import { TRANSLATION_TARGETS, type TargetLang } from './translator.ts'
 
 /** Longer texts are translated up to here (translators bill by the character; the opening says what a mention is about). */
 export const MAX_TRANSLATED_CHARS = 10_000
 
-export const TranslationInput = z.strictObject({
-  to: z.enum(TRANSLATION_TARGETS).default('en').openapi({ description: 'Language to translate into (the pipeline’s codes: `no` is Norwegian Bokmål)' }),
-})
+const To = z.enum(TRANSLATION_TARGETS).default('en').openapi({ description: 'Language to translate into (the pipeline’s codes: `no` is Norwegian Bokmål)' })
+
+export const TranslationInput = z.strictObject({ to: To })
+
+/** A text of one's own, such as a reply's draft, to put into the language of the person it answers. */
+export const TextTranslationInput = z.strictObject({ text: z.string().trim().min(1).max(MAX_TRANSLATED_CHARS), to: To })
 
 export const TranslationSchema = z
   .object({
@@ -62,29 +65,17 @@ export async function translateMention(deps: Deps, workspaceId: string, mentionI
     SELECT ${columns(sql)} FROM mention_translations t
     WHERE t.workspace_id = ${workspaceId} AND t.mention_id = ${mentionId} AND t.lang = ${to} AND t.source_md5 = ${m.digest}`
   if (stored) return { translation: stored, cached: true }
-  if (!translator) throw new AppError(409, 'translation_not_configured', 'no translator is configured: set EARSHOT_LIBRETRANSLATE_URL or EARSHOT_DEEPL_KEY')
-
   const parts = [m.title, m.body].map((s) => (s?.trim() ? s : null))
   const sent = parts.filter((s): s is string => s !== null).map((s) => cut(s, MAX_TRANSLATED_CHARS))
   if (!sent.length) throw badRequest('this mention has no text to translate')
   const truncated = parts.some((s) => s !== null && s.length > MAX_TRANSLATED_CHARS)
-  let result
-  try {
-    result = await translator.translate(sent, to)
-  } catch (err) {
-    if (err instanceof UnsupportedTarget) throw badRequest(err.message)
-    if (err instanceof UpstreamError) {
-      const refused = err.status === 401 || err.status === 403 ? `it refused earshot's key (HTTP ${err.status})` : err.message
-      throw new AppError(502, 'translation_failed', `${translator.provider} did not translate: ${refused}`, err.retryAt ? { retryAt: err.retryAt } : undefined)
-    }
-    throw err
-  }
+  const result = await runTranslator(translator, sent, to)
   const out = [...result.texts]
   const title = parts[0] === null ? null : out.shift()!
   const text = parts[1] === null ? '' : out.shift()!
   const [translation]: [MentionTranslation] = await sql`
     INSERT INTO mention_translations AS t (workspace_id, mention_id, lang, source_md5, title, body, detected_lang, provider, truncated)
-    VALUES (${workspaceId}, ${mentionId}, ${to}, ${m.digest}, ${title}, ${text}, ${result.from}, ${translator.provider}, ${truncated})
+    VALUES (${workspaceId}, ${mentionId}, ${to}, ${m.digest}, ${title}, ${text}, ${result.from}, ${result.provider}, ${truncated})
     ON CONFLICT (workspace_id, mention_id, lang) DO UPDATE SET source_md5 = excluded.source_md5, title = excluded.title, body = excluded.body,
       detected_lang = excluded.detected_lang, provider = excluded.provider, truncated = excluded.truncated, created_at = now()
     RETURNING ${columns(sql)}`

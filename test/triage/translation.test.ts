@@ -204,6 +204,50 @@ describe('translating a mention', () => {
   })
 })
 
+describe('translating a reply draft', () => {
+  it('puts an agent’s text into another language, keeps nothing, and is for agents', async () => {
+    useDeepL()
+    const seen: Record<string, unknown>[] = []
+    server.use(
+      http.post(DEEPL_FREE, async ({ request }) => {
+        seen.push((await request.json()) as Record<string, unknown>)
+        return HttpResponse.json({ translations: [{ detected_source_language: 'EN', text: 'Ευχαριστούμε, το διορθώνουμε.' }] })
+      }),
+    )
+    const res = await t.call('POST', '/v1/translate', { key: await t.keyFor('agent'), body: { text: 'Thanks, we are fixing it.', to: 'el' } })
+    expect(res.status, JSON.stringify(res.data)).toBe(200)
+    expect(res.data).toEqual({ text: 'Ευχαριστούμε, το διορθώνουμε.', from: 'en', provider: 'deepl' })
+    expect(seen).toEqual([{ text: ['Thanks, we are fixing it.'], target_lang: 'EL' }])
+    expect((await t.call('POST', '/v1/translate', { key: viewer, body: { text: 'hi', to: 'el' } })).status).toBe(403)
+    expect((await t.call('POST', '/v1/translate', { body: { text: '   ', to: 'el' } })).status).toBe(400)
+    expect((await t.call('POST', '/v1/translate', { body: { text: 'hi', to: 'xx' } })).status).toBe(400)
+    expect(seen).toHaveLength(1)
+    t.deps.translator = undefined
+    expect((await t.call('POST', '/v1/translate', { body: { text: 'hi', to: 'el' } })).data.error.code).toBe('translation_not_configured')
+  })
+
+  it('fills the inbox reply form with the draft in the mention’s language, in the page and not in its address', async () => {
+    useLibreTranslate()
+    const asked = libreServer(() => HttpResponse.json({ translatedText: 'Спасибо! <script>x</script> Исправим.', detectedLanguage: { confidence: 80, language: 'en' } }))
+    const githubSource = await seedSource(t.sql, t.workspaceId, 'github', 'github answers')
+    await t.sql`UPDATE sources SET config = ${t.sql.json({ query: 'repo:acme/app', token: 'ghp_write' })} WHERE id = ${githubSource}`
+    const [id] = await seedMentions(t.sql, t.workspaceId, githubSource, [{ text: 'Экспорт не работает', lang: 'ru' }])
+    const session = await webSession(t.app, await t.keyFor('agent'))
+    const page = await (await t.app.request(`/app/inbox?m=${id}`, { headers: { cookie: session.cookie } })).text()
+    expect(page).toContain(`formaction="/app/inbox/${id}/reply-translation"`)
+    expect(page).toContain('Translate the draft into Russian')
+
+    const res = await postForm(t.app, session, `/app/inbox/${id}/reply-translation`, [['text', 'Thanks! We will fix it.'], ['back', `/app/inbox?m=${id}&sort=newest`], ['key', crypto.randomUUID()]])
+    expect(res.status).toBe(200)
+    expect(asked.at(-1)).toMatchObject({ q: ['Thanks! We will fix it.'], target: 'ru' })
+    const html = await res.text()
+    expect(html).toContain('>Спасибо! &lt;script&gt;x&lt;/script&gt; Исправим.</textarea>')
+    expect(html).toContain('Machine-translated into Russian')
+    expect(html).toContain('<option value="newest" selected="">')
+    expect(await storedCount(id)).toBe(0)
+  })
+})
+
 describe('translator settings', () => {
   it('takes one translator, and a LibreTranslate key only with its server', () => {
     expect(() => parseEnv({ EARSHOT_LIBRETRANSLATE_URL: LT, EARSHOT_DEEPL_KEY: 'abcdefgh-key' })).toThrow(/one translator/)

@@ -46,14 +46,17 @@ const ReplyStatus = ({ r }: { r: MentionDetail['replies'][number] }) => {
 /** The current page with one more query parameter, for links that keep the inbox as it is. */
 const withParam = (href: string, key: string, value: string) => `${href}${href.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`
 
-type ReplyChoice = { savedReplies: SavedReply[]; chosenReply?: string }
+/** What fills the reply form: a saved reply chosen by link, or a draft the server translated. */
+type ReplyChoice = { savedReplies: SavedReply[]; chosenReply?: string; draft?: string }
 
 /** Public replies at the source, and the form to post one where the source can. */
-const Replies = ({ m, session, back, canTriage, savedReplies, chosenReply }: { m: MentionDetail; session: WebSession; back: string; canTriage: boolean } & ReplyChoice) => {
+const Replies = ({ m, session, back, canTriage, canTranslate, savedReplies, chosenReply, draft: given }: { m: MentionDetail; session: WebSession; back: string; canTriage: boolean; canTranslate: boolean } & ReplyChoice) => {
   const last = m.replies.at(-1)
   const limit = findConnector(m.kind)?.reply?.maxGraphemes
   const chosen = savedReplies.find((r) => r.id === chosenReply)
-  const draft = chosen ? fillSavedReply(chosen.body, m) : last?.status === 'failed' ? last.text : ''
+  const draft = given ?? (chosen ? fillSavedReply(chosen.body, m) : last?.status === 'failed' ? last.text : '')
+  // Replies are usually drafted in English; an English mention needs no translated draft.
+  const translateInto = canTranslate && m.lang !== 'en' && (TRANSLATION_TARGETS as readonly string[]).includes(m.lang) ? languageName(m.lang) : undefined
   return (
     <>
       <h3>Replies at the source</h3>
@@ -77,7 +80,11 @@ const Replies = ({ m, session, back, canTriage, savedReplies, chosenReply }: { m
           <input type="hidden" name="key" value={crypto.randomUUID()} />
           <label for="reply">Reply publicly as the source's account{limit ? <span class="hint"> (at most {limit} characters on {m.kind})</span> : null}</label>
           <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{draft}</textarea>
-          <button type="submit">Post reply</button>
+          <div class="actions">
+            <button type="submit">Post reply</button>
+            {translateInto ? <button type="submit" formaction={`/app/inbox/${m.id}/reply-translation`}>Translate the draft into {translateInto}</button> : null}
+          </div>
+          {given !== undefined ? <p class="hint" role="status">Machine-translated into {translateInto ?? m.lang}: read it before you post.</p> : null}
           <p class="hint">
             {savedReplies.length ? <>Fill in a saved reply: {inLanguageFirst(savedReplies, m.lang).map((r, i) => <>{i ? ' · ' : ''}<a href={`${withParam(back, 'reply', r.id)}#reply`}><Txt s={r.name} /></a></>)} · </> : null}
             <a href="/app/saved-replies">Manage saved replies</a>
@@ -118,7 +125,7 @@ const Translations = ({ m, session, back, canTranslate }: { m: MentionDetail; se
 )
 
 /** The right-hand pane of the inbox for the selected mention. */
-export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply, canTranslate }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; canTranslate: boolean } & ReplyChoice) {
+export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply, draft, canTranslate }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; canTranslate: boolean } & ReplyChoice) {
   const link = safeHttpUrl(m.url)
   const profile = safeHttpUrl(m.author.profileUrl)
   const canTriage = session.role !== 'viewer'
@@ -242,7 +249,7 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
         </section>
       ) : null}
 
-      <Replies m={m} session={session} back={back} canTriage={canTriage} savedReplies={savedReplies} chosenReply={chosenReply} />
+      <Replies m={m} session={session} back={back} canTriage={canTriage} canTranslate={canTranslate} savedReplies={savedReplies} chosenReply={chosenReply} draft={draft} />
 
       <h3>Notes</h3>
       {m.notes.length ? (

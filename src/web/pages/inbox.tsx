@@ -4,8 +4,9 @@ import { Hono, type Context } from 'hono'
 import { z } from '@hono/zod-openapi'
 import { listCustomers } from '../../customers/customers.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
-import { getMention } from '../../mentions/detail.ts'
-import { translateMention, TranslationInput } from '../../translate/mention-translation.ts'
+import { getMention, loadMention } from '../../mentions/detail.ts'
+import { MAX_TRANSLATED_CHARS, TextTranslationInput, translateMention, TranslationInput } from '../../translate/mention-translation.ts'
+import { runTranslator } from '../../translate/run.ts'
 import { MENTION_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
 import { listSavedReplies } from '../../mentions/saved-replies.ts'
@@ -198,17 +199,21 @@ function countLinks(query: InboxQuery, stats: MentionStats) {
   ]
 }
 
-async function inboxPage(c: Context<WebEnv>) {
+/**
+ * The inbox for `params` (the page's query string). `draft` fills the reply
+ * form: a draft translated on the server comes back in the page itself, never in a URL.
+ */
+async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.req.query(), draft?: string) {
   const { deps, session } = c.var
   const ws = session.workspaceId
-  const viewId = z.uuid().safeParse(c.req.query('view')).data
+  const viewId = z.uuid().safeParse(params.view).data
   const view = viewId ? await getView(deps, ws, viewId) : undefined
-  const query = parseInboxQuery(view ? paramsFromFilter(view.filter, view.sort) : c.req.query())
-  const selectedId = z.uuid().safeParse(c.req.query('m')).data
-  const cursor = c.req.query('cursor') || undefined
+  const query = parseInboxQuery(view ? paramsFromFilter(view.filter, view.sort) : params)
+  const selectedId = z.uuid().safeParse(params.m).data
+  const cursor = params.cursor || undefined
   // Counting every match is O(matches); the first page must not wait for it,
   // so app.js fetches the counts after load (?counts=1 renders them without JS).
-  const withCounts = c.req.query('counts') === '1'
+  const withCounts = params.counts === '1'
   const canReply = selectedId !== undefined && session.role !== 'viewer'
   const [page, stats, sources, detail, tickets, views, savedReplies] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
@@ -259,7 +264,7 @@ async function inboxPage(c: Context<WebEnv>) {
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
         </section>
         <section aria-label="Detail">
-          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={c.req.query('reply')} canTranslate={deps.translator !== undefined} /> : (
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} /> : (
             <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
           )}
         </section>
@@ -281,7 +286,7 @@ function patchFromForm(form: Record<string, string | string[]>) {
 }
 
 export const inboxRouter = new Hono<WebEnv>()
-  .get('/', inboxPage)
+  .get('/', (c) => inboxPage(c))
   .get('/export', (c) => {
     const { deps, session } = c.var
     // The same filter the page shows (open statuses unless chosen otherwise), every matching mention.
@@ -399,6 +404,17 @@ export const inboxRouter = new Hono<WebEnv>()
     if (!input.success) throw badRequest('Choose a language to translate into.')
     await translateMention(deps, session.workspaceId, id, input.data.to)
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'translated'), 303)
+  })
+  .post('/:id/reply-translation', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    const back = backTo(field(form, 'back'), `/app/inbox?m=${id}`)
+    const mention = await loadMention(deps.sql, session.workspaceId, id)
+    const input = TextTranslationInput.safeParse({ text: field(form, 'text'), to: mention.lang })
+    if (!input.success) throw badRequest(`Write a draft of 1–${MAX_TRANSLATED_CHARS} characters to translate into the mention's language.`)
+    const { texts } = await runTranslator(deps.translator, [input.data.text], input.data.to)
+    return inboxPage(c, Object.fromEntries(new URL(back, 'http://x').searchParams), texts[0])
   })
   .post('/:id/replies', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var

@@ -1,0 +1,33 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { requireRole } from '../auth/middleware.ts'
+import { createRouter, ErrorSchema, errorResponses, jsonBody, jsonResponse } from '../http/types.ts'
+import { TextTranslationInput } from '../translate/mention-translation.ts'
+import { runTranslator } from '../translate/run.ts'
+
+const TranslatedText = z
+  .object({
+    text: z.string(),
+    from: z.string().nullable().openapi({ description: 'The source language the translator detected, when it said' }),
+    provider: z.enum(['libretranslate', 'deepl']),
+  })
+  .openapi('TranslatedText')
+
+export const translateRouter = createRouter().openapi(
+  createRoute({
+    method: 'post', path: '/', tags: ['Mentions'],
+    summary: 'Translate a text of your own, such as a reply’s draft into the language of the mention it answers; nothing is kept',
+    middleware: [requireRole('agent')] as const,
+    request: { body: jsonBody(TextTranslationInput) },
+    responses: {
+      200: jsonResponse('The translation', TranslatedText),
+      ...errorResponses,
+      409: jsonResponse('No translator is configured', ErrorSchema),
+      502: jsonResponse('The translator refused or did not answer', ErrorSchema),
+    },
+  }),
+  async (c) => {
+    const { text, to } = c.req.valid('json')
+    const { texts, from, provider } = await runTranslator(c.var.deps.translator, [text], to)
+    return c.json({ text: texts[0], from, provider }, 200)
+  },
+)
