@@ -6,9 +6,11 @@ import type postgres from 'postgres'
 import type { Sql, Tx } from '../db/sql.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
 
-export const MENTION_STATUSES = ['new', 'open', 'in_progress', 'resolved', 'ignored', 'spam'] as const
+export const MENTION_STATUSES = ['new', 'open', 'in_progress', 'snoozed', 'resolved', 'ignored', 'spam'] as const
 export type MentionStatus = (typeof MENTION_STATUSES)[number]
-/** Statuses that still owe someone's attention; resolved, ignored and spam mentions owe nothing. */
+/** Statuses a person or rule sets directly; `snoozed` comes with a time to wake (`snoozedUntil`). */
+export const SETTABLE_STATUSES = ['new', 'open', 'in_progress', 'resolved', 'ignored', 'spam'] as const satisfies readonly MentionStatus[]
+/** Statuses that still owe someone's attention; resolved, ignored and spam mentions owe nothing, and snoozed ones nothing yet. */
 export const OPEN_STATUSES = ['new', 'open', 'in_progress'] as const satisfies readonly MentionStatus[]
 
 /** Query strings carry lists as `a,b`; JSON bodies as arrays. Both parse to an array. */

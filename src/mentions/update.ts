@@ -9,15 +9,25 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { announceMentions } from '../webhooks/announce.ts'
 import { loadMention } from './detail.ts'
-import { MENTION_STATUSES, MentionFilter, mentionFilterSql } from './filter.ts'
+import { MentionFilter, mentionFilterSql, SETTABLE_STATUSES } from './filter.ts'
 import type { Mention } from './shape.ts'
 
 const Assignee = z.string().trim().min(1).max(200).refine((s) => s !== 'unassigned', '`unassigned` is the filter for no assignee; send null')
 const Tag = z.string().trim().min(1).max(100)
 
+/** Longest snooze: past a quarter, a mention wants a decision, not a nap. */
+export const MAX_SNOOZE_DAYS = 90
+const SnoozedUntil = z.coerce
+  .date()
+  .refine((d) => d.getTime() > Date.now() && d.getTime() <= Date.now() + MAX_SNOOZE_DAYS * 86_400_000, `a time in the next ${MAX_SNOOZE_DAYS} days`)
+  .openapi({ type: 'string', format: 'date-time', description: 'Snooze until then: the status becomes `snoozed`, and the mention reopens at that time' })
+const oneOfStatusOrSnooze = (p: { status?: unknown; snoozedUntil?: unknown }) => p.status === undefined || p.snoozedUntil === undefined
+const STATUS_OR_SNOOZE = 'give status or snoozedUntil, not both'
+
 export const MentionPatch = z
   .strictObject({
-    status: z.enum(MENTION_STATUSES).optional(),
+    status: z.enum(SETTABLE_STATUSES).optional(),
+    snoozedUntil: SnoozedUntil.optional(),
     assignee: Assignee.nullable().optional(),
     tags: z.array(Tag).max(50).optional(),
     /** A human label; null hands the decision back to the model. */
@@ -25,21 +35,30 @@ export const MentionPatch = z
     intents: z.array(z.enum(INTENT_LABELS)).max(INTENT_LABELS.length).nullable().optional(),
   })
   .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+  .refine(oneOfStatusOrSnooze, STATUS_OR_SNOOZE)
 export type MentionPatch = z.infer<typeof MentionPatch>
 
-export const BulkAction = z
-  .strictObject({
-    status: z.enum(MENTION_STATUSES).optional(),
-    assignee: Assignee.nullable().optional(),
-    addTags: z.array(Tag).max(50).optional(),
-    removeTags: z.array(Tag).max(50).optional(),
-  })
-  .refine((a) => Object.keys(a).length > 0, 'nothing to change')
-export type BulkAction = z.infer<typeof BulkAction>
+const actionShape = {
+  status: z.enum(SETTABLE_STATUSES).optional(),
+  assignee: Assignee.nullable().optional(),
+  addTags: z.array(Tag).max(50).optional(),
+  removeTags: z.array(Tag).max(50).optional(),
+}
+const someChange = (a: object) => Object.keys(a).length > 0
+
+/** What a rule does to the mentions it matches (a rule has no moment to snooze until). */
+export const RuleAction = z.strictObject(actionShape).refine(someChange, 'nothing to change')
+
+/** What the inbox does to many mentions at once: a rule's action, or a snooze. */
+const InboxAction = z
+  .strictObject({ ...actionShape, snoozedUntil: SnoozedUntil.optional() })
+  .refine(someChange, 'nothing to change')
+  .refine(oneOfStatusOrSnooze, STATUS_OR_SNOOZE)
+export type BulkAction = z.infer<typeof InboxAction>
 
 export const BULK_MAX = 10_000
 export const BulkInput = z
-  .strictObject({ ids: z.array(z.uuid()).min(1).max(1000).optional(), filter: MentionFilter.optional(), action: BulkAction })
+  .strictObject({ ids: z.array(z.uuid()).min(1).max(1000).optional(), filter: MentionFilter.optional(), action: InboxAction })
   .refine((b) => (b.ids === undefined) !== (b.filter === undefined), 'give either ids or filter')
 export type BulkInput = z.infer<typeof BulkInput>
 
@@ -54,10 +73,13 @@ export async function applyAction(tx: Tx, workspaceId: string, actor: Actor, ids
   const setAssignee = a.assignee !== undefined
   const add = uniq(a.addTags ?? [])
   const remove = a.removeTags ?? []
+  const snooze = a.snoozedUntil ?? null
   const rows = await tx`
     WITH target AS (
-      SELECT m.id, m.status AS old_status, m.assignee AS old_assignee, m.tags AS old_tags,
-        coalesce(${a.status ?? null}::text, m.status) AS new_status,
+      SELECT m.id, m.status AS old_status, m.assignee AS old_assignee, m.tags AS old_tags, m.snoozed_until AS old_snoozed_until,
+        CASE WHEN ${snooze}::timestamptz IS NOT NULL THEN 'snoozed' ELSE coalesce(${a.status ?? null}::text, m.status) END AS new_status,
+        CASE WHEN ${snooze}::timestamptz IS NOT NULL THEN ${snooze}::timestamptz
+          WHEN ${a.status ?? null}::text IS NOT NULL THEN NULL ELSE m.snoozed_until END AS new_snoozed_until,
         CASE WHEN ${setAssignee} THEN ${a.assignee ?? null}::text ELSE m.assignee END AS new_assignee,
         coalesce((SELECT array_agg(t ORDER BY first) FROM (
           SELECT t, min(o) AS first FROM unnest(m.tags || ${add}::text[]) WITH ORDINALITY u(t, o)
@@ -70,11 +92,14 @@ export async function applyAction(tx: Tx, workspaceId: string, actor: Actor, ids
         SELECT d.id FROM mentions d WHERE d.workspace_id = ${workspaceId} AND d.duplicate_of = ANY(${ids}::uuid[]))
       FOR UPDATE OF m
     ), upd AS (
-      UPDATE mentions m SET status = t.new_status, assignee = t.new_assignee, tags = t.new_tags, updated_at = now()
+      UPDATE mentions m SET status = t.new_status, snoozed_until = t.new_snoozed_until, assignee = t.new_assignee, tags = t.new_tags, updated_at = now()
       FROM target t
-      WHERE m.id = t.id AND (t.new_status <> t.old_status OR t.new_assignee IS DISTINCT FROM t.old_assignee OR t.new_tags <> t.old_tags)
+      WHERE m.id = t.id AND (t.new_status <> t.old_status OR t.new_snoozed_until IS DISTINCT FROM t.old_snoozed_until
+        OR t.new_assignee IS DISTINCT FROM t.old_assignee OR t.new_tags <> t.old_tags)
       RETURNING m.id, jsonb_strip_nulls(jsonb_build_object(
         'status', CASE WHEN t.new_status <> t.old_status THEN jsonb_build_object('from', t.old_status, 'to', t.new_status) END,
+        'snoozedUntil', CASE WHEN t.new_snoozed_until IS DISTINCT FROM t.old_snoozed_until
+          THEN jsonb_build_object('from', t.old_snoozed_until, 'to', t.new_snoozed_until) END,
         'assignee', CASE WHEN t.new_assignee IS DISTINCT FROM t.old_assignee THEN jsonb_build_object('from', t.old_assignee, 'to', t.new_assignee) END,
         'tags', CASE WHEN t.new_tags <> t.old_tags THEN jsonb_build_object('from', t.old_tags, 'to', t.new_tags) END)) AS changes
     )
@@ -98,6 +123,7 @@ export async function patchMention(deps: Deps, workspaceId: string, id: string, 
     // Status and assignee follow the whole near-duplicate group, or hidden copies would resurface.
     const groupAction: BulkAction = {}
     if (patch.status !== undefined) groupAction.status = patch.status
+    if (patch.snoozedUntil !== undefined) groupAction.snoozedUntil = patch.snoozedUntil
     if (patch.assignee !== undefined) groupAction.assignee = patch.assignee
     const changed = Object.keys(groupAction).length > 0 ? await applyAction(tx, workspaceId, actor, [id], groupAction) : []
 

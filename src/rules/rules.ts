@@ -7,7 +7,7 @@ import { isUniqueViolation, type Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { MentionFilter, mentionFilterSql } from '../mentions/filter.ts'
-import { applyAction, BulkAction, bulkUpdateMentions } from '../mentions/update.ts'
+import { applyAction, bulkUpdateMentions, RuleAction } from '../mentions/update.ts'
 import type { NewRule, Rule, RulePatch } from './schema.ts'
 
 const columns = (deps: Deps) => deps.sql`
@@ -66,7 +66,7 @@ export async function deleteRule(deps: Deps, workspaceId: string, id: string): P
 export async function applyRuleToExisting(deps: Deps, workspaceId: string, id: string): Promise<{ matched: number; updated: number }> {
   const rule = await getRule(deps, workspaceId, id)
   const filter = MentionFilter.safeParse(rule.filter)
-  const action = BulkAction.safeParse(rule.action)
+  const action = RuleAction.safeParse(rule.action)
   if (!filter.success || !action.success) throw badRequest('this rule is no longer valid; save it again with a valid filter and action')
   const result = await bulkUpdateMentions(deps, workspaceId, { filter: filter.data, action: action.data }, { keyId: null, ruleId: id })
   await deps.sql`UPDATE rules SET applied_count = applied_count + ${result.updated} WHERE workspace_id = ${workspaceId} AND id = ${id}`
@@ -81,7 +81,7 @@ export async function applyRules(deps: Deps, tx: Tx, workspaceId: string, mentio
   const changed = new Set<string>()
   for (const rule of rules) {
     const filter = MentionFilter.safeParse(rule.filter)
-    const action = BulkAction.safeParse(rule.action)
+    const action = RuleAction.safeParse(rule.action)
     if (!filter.success || !action.success) {
       deps.logger.warn('rule no longer valid', { ruleId: rule.id })
       continue

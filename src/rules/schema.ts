@@ -1,13 +1,13 @@
 import { z } from '@hono/zod-openapi'
 import { MentionFilter } from '../mentions/filter.ts'
-import { BulkAction } from '../mentions/update.ts'
+import { RuleAction } from '../mentions/update.ts'
 
 const fields = {
   name: z.string().trim().min(1).max(200),
   /** Which new mentions the rule acts on, in the inbox filter language; `{}` is every one. */
   filter: MentionFilter,
   /** What it does to them: the bulk action of the inbox (status, assignee, addTags, removeTags). */
-  action: BulkAction,
+  action: RuleAction,
   enabled: z.boolean(),
 }
 

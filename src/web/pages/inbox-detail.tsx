@@ -31,6 +31,15 @@ const Why = ({ m }: { m: MentionDetail }) => {
 
 export type OpenTicket = { id: string; title: string }
 
+/** How long the inbox's Snooze form puts a mention away: [form value, label, milliseconds]. */
+export const SNOOZE_CHOICES = [
+  ['1h', '1 hour', 3_600_000],
+  ['4h', '4 hours', 14_400_000],
+  ['1d', '1 day', 86_400_000],
+  ['3d', '3 days', 259_200_000],
+  ['7d', '1 week', 604_800_000],
+] as const
+
 /** Longer than any upstream call may take (the HTTP client gives up at 20 s): a reply still `sending` after this never got its answer recorded. */
 const SENDING_STALE_MS = 60_000
 
@@ -145,6 +154,7 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
         <span>lang {m.lang}</span>
         {m.rating != null ? <span>{m.rating}★</span> : null}
         {m.appVersion ? <span>app version <Txt s={m.appVersion} /></span> : null}
+        {m.snoozedUntil ? <span>snoozed until <time datetime={m.snoozedUntil.toISOString()}>{when(m.snoozedUntil)}</time></span> : null}
       </p>
       <p class="text"><Highlight text={m.text} terms={terms} /></p>
       <Translations m={m} session={session} back={back} canTranslate={canTranslate} />
@@ -208,6 +218,16 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
               </form>
             ) : null}
           </div>
+          <form method="post" action={action} class="actions">
+            <CsrfField session={session} />
+            <input type="hidden" name="back" value={back} />
+            <label class="inline" for="snooze-for">{m.snoozedUntil ? 'Snooze again for' : 'Snooze for'}</label>
+            <select id="snooze-for" name="snoozeFor">
+              {SNOOZE_CHOICES.map(([value, label]) => <option value={value} selected={value === '1d'}>{label}</option>)}
+            </select>
+            <button type="submit">Snooze</button>
+            <span class="hint">out of Needs attention until then, when it reopens</span>
+          </form>
           {tickets.length ? (
             <form method="post" action={`/app/inbox/${m.id}/link`} class="actions">
               <CsrfField session={session} />

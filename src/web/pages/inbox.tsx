@@ -7,7 +7,7 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { getMention, loadMention } from '../../mentions/detail.ts'
 import { MAX_TRANSLATED_CHARS, TextTranslationInput, translateMention, TranslationInput } from '../../translate/mention-translation.ts'
 import { runTranslator } from '../../translate/run.ts'
-import { MENTION_STATUSES } from '../../mentions/filter.ts'
+import { MENTION_STATUSES, SETTABLE_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
 import { listSavedReplies } from '../../mentions/saved-replies.ts'
 import { listMentions } from '../../mentions/list.ts'
@@ -27,7 +27,7 @@ import { noticeOf } from '../notices.ts'
 import { stripBidiControls, Txt, when } from '../text.tsx'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
-import { authorOf, Detail, titleOf } from './inbox-detail.tsx'
+import { authorOf, Detail, SNOOZE_CHOICES, titleOf } from './inbox-detail.tsx'
 import { IdParam } from './params.ts'
 
 /** The stars select: single ratings, and the low and high ends reviews are usually triaged by. */
@@ -282,6 +282,10 @@ function patchFromForm(form: Record<string, string | string[]>) {
   if (form.tags !== undefined) patch.tags = field(form, 'tags').split(',').map((t) => t.trim()).filter(Boolean)
   if (form.sentiment !== undefined) patch.sentiment = field(form, 'sentiment') === 'model' ? null : field(form, 'sentiment')
   if (form.intentsForm !== undefined) patch.intents = form.intentsReset !== undefined ? null : fieldList(form, 'intents')
+  if (form.snoozeFor !== undefined) {
+    const choice = SNOOZE_CHOICES.find(([value]) => value === field(form, 'snoozeFor'))
+    patch.snoozedUntil = choice ? new Date(Date.now() + choice[2]) : field(form, 'snoozeFor')
+  }
   return MentionPatch.safeParse(patch)
 }
 
@@ -342,7 +346,7 @@ export const inboxRouter = new Hono<WebEnv>()
     const form = await readForm(c)
     const back = backTo(field(form, 'back'), '/app/inbox')
     const ids = fieldList(form, 'ids')
-    const status = z.enum(MENTION_STATUSES).safeParse(field(form, 'status'))
+    const status = z.enum(SETTABLE_STATUSES).safeParse(field(form, 'status'))
     if (ids.length === 0 || !status.success) return c.redirect(back, 303)
     const parsedIds = z.array(z.uuid()).max(1000).safeParse(ids)
     if (!parsedIds.success) throw badRequest('invalid selection')

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { MENTION_STATUSES } from '../../mentions/filter.ts'
+import { SETTABLE_STATUSES } from '../../mentions/filter.ts'
 import { applyRuleToExisting, createRule, deleteRule, listRules, updateRule } from '../../rules/rules.ts'
 import { NewRule, type Rule } from '../../rules/schema.ts'
 import { listSources } from '../../sources/find-sources.ts'
@@ -85,7 +85,7 @@ async function rulesPage(c: Context<WebEnv>, extra?: { form?: Form; error?: stri
               <label for="rule-status">Set status</label>
               <select id="rule-status" name="status">
                 <option value="">keep</option>
-                {MENTION_STATUSES.map((s) => <option value={s} selected={field(form, 'status') === s}>{s.replace('_', ' ')}</option>)}
+                {SETTABLE_STATUSES.map((s) => <option value={s} selected={field(form, 'status') === s}>{s.replace('_', ' ')}</option>)}
               </select>
               <label for="rule-assignee">Assign to</label>
               <input id="rule-assignee" name="assignee" value={field(form, 'assignee')} maxlength={200} size={30} />

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { wakeSnoozedMentions } from '../../src/mentions/snooze.ts'
+import { createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from '../web/web-session.ts'
+import { seedMentions, seedSource } from './seed.ts'
+
+const t = await createTestApp()
+const agent = await t.keyFor('agent')
+const source = await seedSource(t.sql, t.workspaceId, 'reddit', 'snooze source')
+const HOUR = 3_600_000
+
+const later = (ms: number) => new Date(Date.now() + ms).toISOString()
+async function mention(text = `Waiting on the vendor for ${crypto.randomUUID()}`) {
+  const [id] = await seedMentions(t.sql, t.workspaceId, source, [{ text, status: 'open' }])
+  return id
+}
+const patch = (id: string, body: unknown) => t.call('PATCH', `/v1/mentions/${id}`, { key: agent, body })
+
+describe('snoozing a mention', () => {
+  it('takes it out of what needs attention until its time, then the tick reopens it with a history entry and a webhook', async () => {
+    const hook = await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/snooze', events: ['mention.updated'] } })
+    const id = await mention()
+    const until = later(24 * HOUR)
+    const snoozed = await patch(id, { snoozedUntil: until })
+    expect(snoozed.status, JSON.stringify(snoozed.data)).toBe(200)
+    expect(snoozed.data).toMatchObject({ status: 'snoozed', snoozedUntil: until })
+
+    const attention = await t.call('GET', '/v1/mentions?status=new,open,in_progress&limit=200')
+    expect(attention.data.items.map((m: { id: string }) => m.id)).not.toContain(id)
+    const asleep = await t.call('GET', '/v1/mentions?status=snoozed')
+    expect(asleep.data.items).toEqual([expect.objectContaining({ id, snoozedUntil: until })])
+    expect((await t.call('GET', '/v1/mentions/stats')).data.byStatus.snoozed).toBe(1)
+
+    expect(await wakeSnoozedMentions(t.deps, new Date())).toBe(0)
+    expect(await wakeSnoozedMentions(t.deps, new Date(Date.parse(until) + 1000))).toBe(1)
+    const woken = await t.call('GET', `/v1/mentions/${id}`)
+    expect(woken.data).toMatchObject({ status: 'open', snoozedUntil: null })
+    expect(woken.data.history.map((h: { action: string }) => h.action)).toEqual(['updated', 'snooze_ended'])
+    expect(woken.data.history[0].changes).toEqual({ status: { from: 'open', to: 'snoozed' }, snoozedUntil: { to: expect.any(String) } })
+    const events = await t.sql<{ body: string }[]>`SELECT body FROM webhook_deliveries WHERE webhook_id = ${hook.data.id} ORDER BY id`
+    expect(events.map((e) => JSON.parse(e.body).data.status)).toEqual(['snoozed', 'open'])
+  })
+
+  it('ends when someone sets a status, and snoozes a mention’s copies with it', async () => {
+    const text = `The same complaint posted twice ${crypto.randomUUID()}`
+    const [first] = await seedMentions(t.sql, t.workspaceId, source, [{ text, status: 'open' }])
+    const [copy] = await seedMentions(t.sql, t.workspaceId, source, [{ text, status: 'open' }])
+    await t.sql`UPDATE mentions SET duplicate_of = ${first} WHERE id = ${copy}`
+    expect((await patch(first, { snoozedUntil: later(HOUR) })).status).toBe(200)
+    expect((await t.call('GET', `/v1/mentions/${copy}`)).data.status).toBe('snoozed')
+    const resolved = await patch(first, { status: 'resolved' })
+    expect(resolved.data).toMatchObject({ status: 'resolved', snoozedUntil: null })
+    expect((await t.call('GET', `/v1/mentions/${copy}`)).data).toMatchObject({ status: 'resolved', snoozedUntil: null })
+    expect(await wakeSnoozedMentions(t.deps, new Date(Date.now() + 2 * HOUR))).toBe(0)
+  })
+
+  it('refuses a time in the past or too far ahead, a status with it, and `snoozed` without a time', async () => {
+    const id = await mention()
+    for (const body of [
+      { snoozedUntil: later(-HOUR) },
+      { snoozedUntil: later(91 * 24 * HOUR) },
+      { snoozedUntil: 'next tuesday' },
+      { snoozedUntil: later(HOUR), status: 'open' },
+      { status: 'snoozed' },
+    ]) {
+      const res = await patch(id, body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+    }
+    expect((await t.call('POST', '/v1/rules', { key: agent, body: { name: 'nap', filter: {}, action: { status: 'snoozed' } } })).status).toBe(400)
+    expect((await t.call('POST', '/v1/rules', { key: agent, body: { name: 'nap', filter: {}, action: { snoozedUntil: later(HOUR) } } })).status).toBe(400)
+    expect((await t.call('GET', `/v1/mentions/${id}`)).data.status).toBe('open')
+  })
+
+  it('snoozes many at once from a bulk action', async () => {
+    const ids = [await mention(), await mention()]
+    const res = await t.call('POST', '/v1/mentions/bulk', { key: agent, body: { ids, action: { snoozedUntil: later(3 * HOUR) } } })
+    expect(res.data).toEqual({ matched: 2, updated: 2 })
+    const rows = await t.sql<{ status: string }[]>`SELECT status FROM mentions WHERE id = ANY(${ids}::uuid[])`
+    expect(rows.map((r) => r.status)).toEqual(['snoozed', 'snoozed'])
+  })
+
+  it('has a Snooze form in the inbox, and the default inbox leaves snoozed mentions out', async () => {
+    const id = await mention('Snooze me from the web form please')
+    const session = await webSession(t.app, agent)
+    const res = await postForm(t.app, session, `/app/inbox/${id}/update`, [['snoozeFor', '3d'], ['back', `/app/inbox?m=${id}`]])
+    expect(res.status).toBe(303)
+    const [row] = await t.sql<{ status: string; snoozed_until: Date }[]>`SELECT status, snoozed_until FROM mentions WHERE id = ${id}`
+    expect(row.status).toBe('snoozed')
+    expect(Math.abs(row.snoozed_until.getTime() - (Date.now() + 72 * HOUR))).toBeLessThan(60_000)
+    const detail = await (await t.app.request(`/app/inbox?m=${id}`, { headers: { cookie: session.cookie } })).text()
+    expect(detail).toContain('snoozed until <time')
+    expect(detail).toContain('Snooze again for')
+    const inbox = await (await t.app.request('/app/inbox', { headers: { cookie: session.cookie } })).text()
+    expect(inbox).not.toContain(`data-id="${id}"`)
+    const snoozedView = await (await t.app.request('/app/inbox?status=snoozed', { headers: { cookie: session.cookie } })).text()
+    expect(snoozedView).toContain(`data-id="${id}"`)
+    expect((await postForm(t.app, session, `/app/inbox/${id}/update`, [['snoozeFor', 'forever'], ['back', '/app/inbox']])).status).toBe(400)
+  })
+})
