@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { evaluatePeriodicAlerts } from '../../src/alerts/periodic.ts'
 import type { Deps } from '../../src/deps.ts'
+import { wakeSnoozedMentions } from '../../src/mentions/snooze.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { webSession } from '../web/web-session.ts'
 
@@ -91,6 +92,21 @@ describe('unanswered alerts', () => {
     const alert = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'resolved only', kind: 'unanswered', filter: { status: ['resolved'] }, replyWithin: '5m' } })
     await evaluatePeriodicAlerts(at(now + HOUR))
     expect((await t.call('GET', `/v1/alerts/${alert.data.id}`, { key: ws.key })).data.lastEvaluation).toMatchObject({ waiting: 0 })
+  })
+
+  it('owes nothing for a snoozed mention until it wakes', async () => {
+    const ws = await setup()
+    const now = Date.now()
+    const id = await ws.push('waiting on the vendor', now - 10 * MIN)
+    const alert = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'two hours', kind: 'unanswered', replyWithin: '2h' } })
+    const snoozedUntil = new Date(now + 3 * HOUR)
+    expect((await t.call('PATCH', `/v1/mentions/${id}`, { key: ws.key, body: { snoozedUntil: snoozedUntil.toISOString() } })).status).toBe(200)
+    await evaluatePeriodicAlerts(at(now + 2 * HOUR + 10 * MIN))
+    expect((await t.call('GET', `/v1/alerts/${alert.data.id}`, { key: ws.key })).data.lastEvaluation).toMatchObject({ waiting: 0 })
+    expect(await wakeSnoozedMentions(t.deps, snoozedUntil)).toBe(1)
+    await evaluatePeriodicAlerts(at(now + 3 * HOUR + 2 * MIN))
+    const events = (await t.call('GET', `/v1/alerts/${alert.data.id}/events`, { key: ws.key })).data.items as { mentionId: string }[]
+    expect(events.map((e) => e.mentionId)).toEqual([id])
   })
 
   it('counts the reply time in working hours when told: a Friday-evening post is overdue on Monday morning, not Friday night', async () => {
