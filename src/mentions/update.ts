@@ -9,7 +9,7 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { announceMentions } from '../webhooks/announce.ts'
 import { loadMention } from './detail.ts'
-import { MentionFilter, mentionFilterSql, SETTABLE_STATUSES } from './filter.ts'
+import { MentionFilter, mentionFilterSql, OPEN_STATUSES, SETTABLE_STATUSES } from './filter.ts'
 import type { Mention } from './shape.ts'
 
 const Assignee = z.string().trim().min(1).max(200).refine((s) => s !== 'unassigned', '`unassigned` is the filter for no assignee; send null')
@@ -41,19 +41,29 @@ export type MentionPatch = z.infer<typeof MentionPatch>
 const actionShape = {
   status: z.enum(SETTABLE_STATUSES).optional(),
   assignee: Assignee.nullable().optional(),
+  assignAmong: z
+    .array(Assignee)
+    .min(2)
+    .max(50)
+    .refine((names) => new Set(names).size === names.length, 'names must differ')
+    .optional()
+    .openapi({ description: 'Share the mentions out among these people: each goes to whoever has the fewest open mentions at that moment' }),
   addTags: z.array(Tag).max(50).optional(),
   removeTags: z.array(Tag).max(50).optional(),
 }
 const someChange = (a: object) => Object.keys(a).length > 0
+const oneWayToAssign = (a: { assignee?: unknown; assignAmong?: unknown }) => a.assignee === undefined || a.assignAmong === undefined
+const ASSIGN_ONE_WAY = 'give assignee or assignAmong, not both'
 
 /** What a rule does to the mentions it matches (a rule has no moment to snooze until). */
-export const RuleAction = z.strictObject(actionShape).refine(someChange, 'nothing to change')
+export const RuleAction = z.strictObject(actionShape).refine(someChange, 'nothing to change').refine(oneWayToAssign, ASSIGN_ONE_WAY)
 
 /** What the inbox does to many mentions at once: a rule's action, or a snooze. */
 const InboxAction = z
   .strictObject({ ...actionShape, snoozedUntil: SnoozedUntil.optional() })
   .refine(someChange, 'nothing to change')
   .refine(oneOfStatusOrSnooze, STATUS_OR_SNOOZE)
+  .refine(oneWayToAssign, ASSIGN_ONE_WAY)
 export type BulkAction = z.infer<typeof InboxAction>
 
 export const BULK_MAX = 10_000
@@ -65,11 +75,41 @@ export type BulkInput = z.infer<typeof BulkInput>
 const uniq = (xs: string[]) => [...new Set(xs)]
 
 /**
- * Applies one action to the mentions `ids` and their near-duplicates, in one
- * statement, writing an audit entry for every mention that actually changed.
- * Returns how many changed.
+ * Applies one action to the mentions `ids` and their near-duplicates, writing
+ * an audit entry for every mention that actually changed. Returns those ids.
  */
 export async function applyAction(tx: Tx, workspaceId: string, actor: Actor, ids: string[], a: BulkAction): Promise<string[]> {
+  if (!a.assignAmong) return applyToAll(tx, workspaceId, actor, ids, a)
+  const { assignAmong, ...rest } = a
+  const changed: string[] = []
+  for (const [assignee, share] of await shareOut(tx, workspaceId, assignAmong, ids)) {
+    changed.push(...(await applyToAll(tx, workspaceId, actor, share, { ...rest, assignee })))
+  }
+  return changed
+}
+
+/**
+ * Splits `ids` among `people` so the open work evens out: each mention, in
+ * order, goes to whoever holds the fewest open mentions counting the ones
+ * already handed out (ties to the first listed).
+ */
+async function shareOut(tx: Tx, workspaceId: string, people: string[], ids: string[]): Promise<Map<string, string[]>> {
+  const held = await tx<{ assignee: string; n: number }[]>`
+    SELECT assignee, count(*)::int AS n FROM mentions
+    WHERE workspace_id = ${workspaceId} AND assignee = ANY(${people}::text[]) AND status IN ${tx(OPEN_STATUSES)} AND duplicate_of IS NULL
+    GROUP BY assignee`
+  const load = new Map(people.map((p) => [p, held.find((h) => h.assignee === p)?.n ?? 0]))
+  const shares = new Map<string, string[]>()
+  for (const id of ids) {
+    const next = people.reduce((best, p) => (load.get(p)! < load.get(best)! ? p : best))
+    load.set(next, load.get(next)! + 1)
+    shares.set(next, [...(shares.get(next) ?? []), id])
+  }
+  return shares
+}
+
+/** One action on `ids` and their near-duplicates, in one statement. */
+async function applyToAll(tx: Tx, workspaceId: string, actor: Actor, ids: string[], a: Omit<BulkAction, 'assignAmong'>): Promise<string[]> {
   const setAssignee = a.assignee !== undefined
   const add = uniq(a.addTags ?? [])
   const remove = a.removeTags ?? []

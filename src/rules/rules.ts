@@ -87,7 +87,8 @@ export async function applyRules(deps: Deps, tx: Tx, workspaceId: string, mentio
       continue
     }
     const matched = await tx<{ id: string }[]>`
-      SELECT m.id FROM mentions m WHERE m.id = ANY(${mentionIds}::uuid[]) AND ${mentionFilterSql(tx, workspaceId, filter.data)}`
+      SELECT m.id FROM mentions m WHERE m.id = ANY(${mentionIds}::uuid[]) AND ${mentionFilterSql(tx, workspaceId, filter.data)}
+      ORDER BY m.published_at, m.id`
     if (matched.length === 0) continue
     const ids = matched.map((m) => m.id)
     for (const id of await applyAction(tx, workspaceId, { keyId: null, ruleId: rule.id }, ids, action.data)) changed.add(id)

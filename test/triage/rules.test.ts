@@ -45,6 +45,35 @@ describe('automation rules', () => {
     expect(listed.map((r: { name: string }) => r.name)).toEqual(['Export bugs to the dev desk', 'Giveaway spam', 'Paused'])
   })
 
+  it('share mentions out among a team, each to whoever holds the fewest open ones', async () => {
+    const src = (await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'team push' } })).data.id
+    const [held] = await push(src, ['An older refund question that Dana already has'])
+    expect((await t.call('PATCH', `/v1/mentions/${held.id}`, { body: { assignee: 'dana' } })).status).toBe(200)
+    const [closed] = await push(src, ['A refund question Eli resolved long ago'])
+    expect((await t.call('PATCH', `/v1/mentions/${closed.id}`, { body: { assignee: 'eli', status: 'resolved' } })).status).toBe(200)
+    const rule = await t.call('POST', '/v1/rules', { body: { name: 'Refunds to the team', filter: { q: 'refund' }, action: { assignAmong: ['dana', 'eli', 'sam'], addTags: ['refund'] } } })
+    expect(rule.status, JSON.stringify(rule.data)).toBe(201)
+
+    const first = await push(src, ['refund please', 'where is my refund', 'refund not received', 'refund for order 42', 'refund twice?'])
+    // Dana starts with one open mention; Eli's is resolved and does not count.
+    const count = (ms: { assignee: string }[]) => Object.fromEntries(['dana', 'eli', 'sam'].map((p) => [p, ms.filter((m) => m.assignee === p).length]))
+    expect(count(first)).toEqual({ dana: 1, eli: 2, sam: 2 })
+    expect(first.every((m) => m.tags.includes('refund'))).toBe(true)
+    const [next] = await push(src, ['one more refund'])
+    expect(next.assignee).toBe('dana')
+
+    for (const action of [{ assignAmong: ['dana'] }, { assignAmong: ['dana', 'dana'] }, { assignAmong: ['dana', 'eli'], assignee: 'sam' }]) {
+      expect((await t.call('POST', '/v1/rules', { body: { name: `bad ${JSON.stringify(action)}`, filter: {}, action } })).status, JSON.stringify(action)).toBe(400)
+    }
+    const s = await webSession(t.app, ADMIN_KEY, '/app/rules')
+    const made = await postForm(t.app, s, '/app/rules', [['name', 'Billing to the desk'], ['q', 'invoice'], ['assignee', 'ana, bo']])
+    expect(made.status).toBe(303)
+    const rules = (await t.call('GET', '/v1/rules')).data.items as { name: string; action: unknown }[]
+    expect(rules.find((r) => r.name === 'Billing to the desk')?.action).toEqual({ assignAmong: ['ana', 'bo'] })
+    const page = await (await t.app.request('http://localhost/app/rules', { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain('share out among ana, bo (whoever has the fewest open)')
+  })
+
   it('can be paused, changed, applied to stored mentions and deleted', async () => {
     const src = (await t.call('POST', '/v1/sources', { body: { kind: 'api', name: 'rules push 2' } })).data.id
     const rule = (await t.call('POST', '/v1/rules', { body: { name: 'Billing', filter: { q: 'invoice' }, action: { addTags: ['billing'] } } })).data

@@ -16,10 +16,11 @@ type Form = Record<string, string | string[]>
 
 /** What a rule does, in words. */
 function doing(action: Rule['action']): string {
-  const a = action as { status?: string; assignee?: string | null; addTags?: string[]; removeTags?: string[] }
+  const a = action as { status?: string; assignee?: string | null; assignAmong?: string[]; addTags?: string[]; removeTags?: string[] }
   const parts = [
     a.status ? `mark ${a.status.replace('_', ' ')}` : undefined,
     a.assignee ? `assign to ${a.assignee}` : a.assignee === null ? 'unassign' : undefined,
+    a.assignAmong ? `share out among ${a.assignAmong.join(', ')} (whoever has the fewest open)` : undefined,
     a.addTags?.length ? `tag ${a.addTags.join(', ')}` : undefined,
     a.removeTags?.length ? `untag ${a.removeTags.join(', ')}` : undefined,
   ]
@@ -30,7 +31,9 @@ function doing(action: Rule['action']): string {
 function ruleInput(form: Form) {
   const action: Record<string, unknown> = {}
   if (field(form, 'status')) action.status = field(form, 'status')
-  if (field(form, 'assignee')) action.assignee = field(form, 'assignee')
+  const assignees = field(form, 'assignee').split(/\s*,\s*/).filter(Boolean)
+  if (assignees.length === 1) action.assignee = assignees[0]
+  if (assignees.length > 1) action.assignAmong = assignees
   const tags = field(form, 'addTags').split(/\s*,\s*/).filter(Boolean)
   if (tags.length) action.addTags = tags
   return NewRule.safeParse({ name: field(form, 'name'), filter: filterFromForm(form), action })
@@ -87,8 +90,8 @@ async function rulesPage(c: Context<WebEnv>, extra?: { form?: Form; error?: stri
                 <option value="">keep</option>
                 {SETTABLE_STATUSES.map((s) => <option value={s} selected={field(form, 'status') === s}>{s.replace('_', ' ')}</option>)}
               </select>
-              <label for="rule-assignee">Assign to</label>
-              <input id="rule-assignee" name="assignee" value={field(form, 'assignee')} maxlength={200} size={30} />
+              <label for="rule-assignee">Assign to <span class="hint">(several names, comma-separated: each mention goes to whoever has the fewest open)</span></label>
+              <input id="rule-assignee" name="assignee" value={field(form, 'assignee')} maxlength={1000} size={30} />
               <label for="rule-tags">Add tags <span class="hint">(comma-separated)</span></label>
               <input id="rule-tags" name="addTags" value={field(form, 'addTags')} size={40} />
             </fieldset>
