@@ -16,9 +16,10 @@ export interface Invitation {
  * The invitation: the question and one link per score (one click answers;
  * the page that opens takes a comment), in the survey's language, as HTML and
  * as plain text, with an unsubscribe link and the List-Unsubscribe headers
- * (RFC 8058 one-click) mail clients show as a button.
+ * (RFC 8058 one-click) mail clients show as a button. A reminder is the same
+ * message under a subject that says so.
  */
-export function invitationMessage(survey: SurveyRecord, inv: Invitation, token: string): MailMessage {
+export function invitationMessage(survey: SurveyRecord, inv: Invitation, token: string, opts: { reminder?: boolean } = {}): MailMessage {
   const s = UI_STRINGS[survey.settings.locale]
   const { min, max } = SCALES[survey.kind]
   const key = encodeURIComponent(survey.publicKey)
@@ -49,7 +50,7 @@ ${greeting ? `<p>${escapeHtml(greeting)}</p>\n` : ''}${inv.intro ? `<p>${escapeH
   ].join('\n')
   return {
     to: inv.email,
-    subject: inv.subject ?? survey.question,
+    subject: `${opts.reminder ? `${s.reminder}: ` : ''}${inv.subject ?? survey.question}`,
     html,
     text,
     headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

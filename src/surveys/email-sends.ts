@@ -22,6 +22,8 @@ export const SendRequest = z.strictObject({
   subject: Text(200).min(1).optional(),
   /** A short paragraph above the question. */
   intro: Text(2000).min(1).optional(),
+  /** Days after the invitation to remind, once, those who have not answered (1–14); no reminder when absent. */
+  remindAfterDays: z.number().int().min(1).max(14).optional(),
   /** When to send (ISO 8601, at most 30 days ahead); now when absent. */
   sendAt: z.iso
     .datetime({ offset: true })
@@ -45,6 +47,9 @@ export const SurveySend = z
     sentAt: z.date().nullable(),
     respondedAt: z.date().nullable(),
     responseId: z.uuid().nullable(),
+    remindAt: z.date().nullable().openapi({ description: 'When the reminder is due, while one is' }),
+    remindedAt: z.date().nullable(),
+    reminderError: z.string().nullable().openapi({ description: 'Why no reminder went out (answered, unsubscribed, refused)' }),
   })
   .openapi('SurveySend')
 export type SurveySend = z.infer<typeof SurveySend>
@@ -111,9 +116,9 @@ export async function queueSends(deps: Deps, workspaceId: string, surveyId: stri
   })
   if (rows.length) {
     await sql`
-      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, link_base, subject, intro, next_attempt_at)
+      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, link_base, subject, intro, remind_after_days, next_attempt_at)
       SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, ${linkBase}, ${input.subject ?? null}, ${input.intro ?? null},
-             ${input.sendAt ? new Date(input.sendAt) : deps.clock()}
+             ${input.remindAfterDays ?? null}, ${input.sendAt ? new Date(input.sendAt) : deps.clock()}
       FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(email text, name text, customer_id uuid)`
   }
   return { queued: rows.length, skipped }
@@ -133,6 +138,7 @@ export const SendTotals = z.object({
   sent: z.number().int(),
   failed: z.number().int(),
   responded: z.number().int(),
+  reminded: z.number().int(),
   /** Responded / sent, in %; null before anything was sent. */
   responseRatePct: z.number().nullable(),
 })
@@ -145,7 +151,8 @@ export async function listSends(deps: Deps, workspaceId: string, surveyId: strin
   const [items, [totals]] = await Promise.all([
     sql<SurveySend[]>`
       SELECT id, email, name, customer_id AS "customerId", status, attempts, error, created_at AS "createdAt", sent_at AS "sentAt",
-             responded_at AS "respondedAt", response_id AS "responseId"
+             responded_at AS "respondedAt", response_id AS "responseId", remind_at AS "remindAt", reminded_at AS "remindedAt",
+             reminder_error AS "reminderError"
       FROM survey_sends
       WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId} ${q.status ? sql`AND status = ${q.status}` : sql``}
         ${after ? sql`AND (created_at, id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
@@ -154,7 +161,7 @@ export async function listSends(deps: Deps, workspaceId: string, surveyId: strin
     sql<Omit<z.infer<typeof SendTotals>, 'responseRatePct'>[]>`
       SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued, count(*) FILTER (WHERE status = 'sending')::int AS sending,
              count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*) FILTER (WHERE status = 'failed')::int AS failed,
-             count(responded_at)::int AS responded
+             count(responded_at)::int AS responded, count(reminded_at)::int AS reminded
       FROM survey_sends WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId}`,
   ])
   const page = items.slice(0, q.limit)
@@ -172,11 +179,14 @@ export async function tokenHash(token: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
+/** Invitations whose link carries the token hashed `hash`: the invitation's own or its reminder's. */
+const byToken = (sql: Sql, hash: string) => sql`(token_hash = ${hash} OR reminder_token_hash = ${hash})`
+
 /** The invitation a link token belongs to, for this survey; undefined for a token nobody was sent. */
 export async function findSend(sql: Sql, workspaceId: string, surveyId: string, token: string): Promise<{ id: string; email: string; customerId: string | null } | undefined> {
   const [row]: [{ id: string; email: string; customerId: string | null }?] = await sql`
     SELECT id, email, customer_id AS "customerId" FROM survey_sends
-    WHERE token_hash = ${await tokenHash(token)} AND workspace_id = ${workspaceId} AND survey_id = ${surveyId}`
+    WHERE ${byToken(sql, await tokenHash(token))} AND workspace_id = ${workspaceId} AND survey_id = ${surveyId}`
   return row
 }
 
@@ -192,7 +202,7 @@ export async function unsubscribe(sql: Sql, workspaceId: string, surveyId: strin
   const [row]: [{ email: string }?] = await sql`
     INSERT INTO survey_unsubscribes (workspace_id, email)
     SELECT workspace_id, lower(email) FROM survey_sends
-    WHERE token_hash = ${await tokenHash(token)} AND workspace_id = ${workspaceId} AND survey_id = ${surveyId}
+    WHERE ${byToken(sql, await tokenHash(token))} AND workspace_id = ${workspaceId} AND survey_id = ${surveyId}
     ON CONFLICT (workspace_id, email) DO UPDATE SET at = survey_unsubscribes.at
     RETURNING email`
   return row !== undefined

@@ -14,6 +14,8 @@ export interface UiStrings {
   /** The footer link of an e-mailed survey, and the page it opens. */
   unsubscribe: string
   unsubscribed: string
+  /** Put before the subject of the one reminder to people who have not answered. */
+  reminder: string
 }
 
 export const UI_STRINGS: Record<Locale, UiStrings> = {
@@ -28,6 +30,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: 'This survey is closed.',
     unsubscribe: 'Unsubscribe from these surveys',
     unsubscribed: 'You will not get our surveys by e-mail any more.',
+    reminder: 'Reminder',
   },
   es: {
     low: { nps: 'Nada probable', csat: 'Muy insatisfecho', ces: 'Muy difícil' },
@@ -40,6 +43,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: 'Esta encuesta está cerrada.',
     unsubscribe: 'Darse de baja de estas encuestas',
     unsubscribed: 'Ya no recibirá nuestras encuestas por correo electrónico.',
+    reminder: 'Recordatorio',
   },
   de: {
     low: { nps: 'Überhaupt nicht wahrscheinlich', csat: 'Sehr unzufrieden', ces: 'Sehr schwierig' },
@@ -52,6 +56,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: 'Diese Umfrage ist beendet.',
     unsubscribe: 'Von diesen Umfragen abmelden',
     unsubscribed: 'Sie erhalten unsere Umfragen nicht mehr per E-Mail.',
+    reminder: 'Erinnerung',
   },
   fr: {
     low: { nps: 'Pas du tout probable', csat: 'Très insatisfait', ces: 'Très difficile' },
@@ -64,6 +69,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: 'Cette enquête est close.',
     unsubscribe: 'Se désabonner de ces enquêtes',
     unsubscribed: 'Vous ne recevrez plus nos enquêtes par e-mail.',
+    reminder: 'Rappel',
   },
   pt: {
     low: { nps: 'Nada provável', csat: 'Muito insatisfeito', ces: 'Muito difícil' },
@@ -76,6 +82,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: 'Esta pesquisa está encerrada.',
     unsubscribe: 'Cancelar a inscrição nestas pesquisas',
     unsubscribed: 'Você não receberá mais nossas pesquisas por e-mail.',
+    reminder: 'Lembrete',
   },
   ru: {
     low: { nps: 'Совсем маловероятно', csat: 'Совсем не доволен', ces: 'Очень сложно' },
@@ -88,6 +95,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: 'Этот опрос закрыт.',
     unsubscribe: 'Отписаться от этих опросов',
     unsubscribed: 'Вы больше не будете получать наши опросы по электронной почте.',
+    reminder: 'Напоминание',
   },
   zh: {
     low: { nps: '完全不可能', csat: '非常不满意', ces: '非常困难' },
@@ -100,6 +108,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: '此调查已关闭。',
     unsubscribe: '退订这些调查',
     unsubscribed: '您将不再通过电子邮件收到我们的调查。',
+    reminder: '提醒',
   },
   el: {
     low: { nps: 'Καθόλου πιθανό', csat: 'Πολύ δυσαρεστημένος', ces: 'Πολύ δύσκολο' },
@@ -112,6 +121,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: 'Αυτή η έρευνα έχει κλείσει.',
     unsubscribe: 'Διαγραφή από αυτές τις έρευνες',
     unsubscribed: 'Δεν θα λαμβάνετε πλέον τις έρευνές μας μέσω email.',
+    reminder: 'Υπενθύμιση',
   },
   no: {
     low: { nps: 'Svært lite sannsynlig', csat: 'Svært misfornøyd', ces: 'Svært vanskelig' },
@@ -124,5 +134,6 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     closed: 'Denne undersøkelsen er avsluttet.',
     unsubscribe: 'Meld deg av disse undersøkelsene',
     unsubscribed: 'Du får ikke lenger undersøkelsene våre på e-post.',
+    reminder: 'Påminnelse',
   },
 }

@@ -2,7 +2,7 @@ import { simpleParser, type ParsedMail } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { smtpMailer, type Mailer } from '../../src/mail/mailer.ts'
-import { sendDueInvitations } from '../../src/surveys/send-loop.ts'
+import { sendDueInvitations, sendDueReminders } from '../../src/surveys/send-loop.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { postForm, webSession } from '../web/web-session.ts'
 
@@ -132,7 +132,7 @@ describe('surveys by e-mail', () => {
     expect(byChannel.data.segments.map((g: { value: string; nps: { n: number } }) => [g.value, g.nps.n])).toEqual([['email', 1], ['hosted', 1]])
 
     const list = await t.call('GET', `/v1/surveys/${survey.id}/sends`)
-    expect(list.data.totals).toEqual({ queued: 0, sending: 0, sent: 2, failed: 1, responded: 1, responseRatePct: 50 })
+    expect(list.data.totals).toEqual({ queued: 0, sending: 0, sent: 2, failed: 1, responded: 1, reminded: 0, responseRatePct: 50 })
     const bounced = list.data.items.find((s: { email: string }) => s.email === 'nobody@bounce.test')
     expect(bounced).toMatchObject({ status: 'failed', attempts: 1 })
     expect(bounced.error).toContain('mailbox unavailable')
@@ -144,6 +144,66 @@ describe('surveys by e-mail', () => {
     expect(exported.data.surveyInvitations).toEqual([expect.objectContaining({ surveyId: survey.id, email: 'ANA@acme.test', status: 'sent' })])
     expect((await t.call('DELETE', `/v1/customers/${customer.id}?erase=true`)).status).toBe(200)
     expect(await t.sql`SELECT 1 FROM survey_sends WHERE lower(email) = 'ana@acme.test'`).toHaveLength(0)
+  })
+
+  it('reminds once, after the days asked, only those who have not answered or unsubscribed, with links of its own', async () => {
+    t.deps.mail = mailer
+    const survey = await newSurvey({ name: `reminders ${crypto.randomUUID()}` })
+    const to = (m: ParsedMail) => (m.to && !Array.isArray(m.to) ? m.to.text : '')
+    const linkOf = (m: ParsedMail) => new URL([...(m.text ?? '').matchAll(/^9: (\S+)$/gm)][0][1]).searchParams.get('send')!
+    const answer = (token: string) =>
+      t.app.request(`http://localhost/s/${survey.publicKey}/responses`, {
+        method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://localhost', host: 'localhost' }, body: JSON.stringify({ score: 9, send: token }),
+      })
+    const res = await send(survey.id, {
+      subject: 'How are we doing?',
+      remindAfterDays: 3,
+      recipients: ['linked', 'elsewhere', 'leaving', 'quiet'].map((n) => ({ email: `${n}@remind.test` })),
+    })
+    expect(res.data.queued).toBe(4)
+    expect((await send(survey.id, { remindAfterDays: 30, recipients: [{ email: 'x@remind.test' }] })).status).toBe(400)
+    expect(await sendDueInvitations(t.deps, mailer)).toEqual({ sent: 4, failed: 0 })
+    const due = await t.sql<{ remind_at: Date; sent_at: Date }[]>`SELECT remind_at, sent_at FROM survey_sends WHERE survey_id = ${survey.id}`
+    expect(due.every((d) => d.remind_at.getTime() - d.sent_at.getTime() === 3 * 86_400_000)).toBe(true)
+    expect(await sendDueReminders(t.deps, mailer)).toEqual({ sent: 0, failed: 0 })
+
+    const first = (name: string) => received.find((m) => to(m) === `${name}@remind.test`)!
+    expect((await answer(linkOf(first('linked')))).status).toBe(201)
+    await t.call('POST', `/v1/surveys/${survey.id}/responses`, { body: [{ score: 7, email: 'Elsewhere@remind.test' }] })
+    const leaving = new URL((header(first('leaving'), 'list-unsubscribe') ?? '').slice(1, -1))
+    expect((await t.app.request(leaving.pathname + leaving.search, { method: 'POST' })).status).toBe(200)
+
+    // Three days on.
+    await t.sql`UPDATE survey_sends SET remind_at = now() - interval '1 second' WHERE survey_id = ${survey.id}`
+    expect(await sendDueReminders(t.deps, mailer)).toEqual({ sent: 1, failed: 0 })
+    expect(await sendDueReminders(t.deps, mailer)).toEqual({ sent: 0, failed: 0 })
+    const reminders = received.filter((m) => to(m).endsWith('@remind.test') && m.subject?.startsWith('Reminder'))
+    expect(reminders.map((m) => [to(m), m.subject])).toEqual([['quiet@remind.test', 'Reminder: How are we doing?']])
+    const again = linkOf(reminders[0])
+    expect(again).not.toBe(linkOf(first('quiet')))
+
+    // Both messages' links are the invitee's.
+    const { id } = (await (await answer(again)).json()) as { id: string }
+    expect((await t.sql`SELECT email FROM survey_responses WHERE id = ${id}`)[0].email).toBe('quiet@remind.test')
+    const list = await t.call('GET', `/v1/surveys/${survey.id}/sends`)
+    expect(list.data.totals).toMatchObject({ sent: 4, responded: 2, reminded: 1 })
+    const byEmail = Object.fromEntries(list.data.items.map((s: { email: string }) => [s.email, s]))
+    expect(byEmail['quiet@remind.test']).toMatchObject({ remindAt: null, reminderError: null, responseId: id })
+    for (const n of ['linked', 'elsewhere', 'leaving']) {
+      expect(byEmail[`${n}@remind.test`], n).toMatchObject({ remindAt: null, remindedAt: null, reminderError: 'not needed: answered or unsubscribed' })
+    }
+  })
+
+  it('sends no reminder for a paused survey', async () => {
+    t.deps.mail = mailer
+    const survey = await newSurvey({ name: `paused reminder ${crypto.randomUUID()}` })
+    await send(survey.id, { remindAfterDays: 2, recipients: [{ email: 'paused@remind.test' }] })
+    expect(await sendDueInvitations(t.deps, mailer)).toMatchObject({ sent: 1 })
+    expect((await t.call('PATCH', `/v1/surveys/${survey.id}`, { body: { status: 'paused' } })).status).toBe(200)
+    await t.sql`UPDATE survey_sends SET remind_at = now() WHERE survey_id = ${survey.id}`
+    expect(await sendDueReminders(t.deps, mailer)).toEqual({ sent: 0, failed: 1 })
+    const [row] = (await t.call('GET', `/v1/surveys/${survey.id}/sends`)).data.items
+    expect(row).toMatchObject({ remindedAt: null, remindAt: null, reminderError: 'the survey was paused before the reminder went out' })
   })
 
   it('unsubscribes only when the button is pressed or the mail client posts, and later sends skip the address', async () => {
@@ -219,16 +279,18 @@ describe('surveys by e-mail', () => {
       ['recipients', 'Fay Wong <fay@acme.test>\r\n<img src=x>not-an-address\r\nfay@acme.test'],
       ['subject', ''],
       ['intro', 'Thanks for being with us.'],
+      ['remindAfterDays', '5'],
     ])
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain('Queued 1 invitation. Skipped: &lt;img src=x&gt;not-an-address (not an e-mail address); fay@acme.test (repeated in this request).')
     expect(html).not.toContain('<img src=x>')
-    const [row] = await t.sql`SELECT email, name, intro, subject FROM survey_sends WHERE survey_id = ${survey.id}`
-    expect(row).toEqual({ email: 'fay@acme.test', name: 'Fay Wong', intro: 'Thanks for being with us.', subject: null })
+    const [row] = await t.sql`SELECT email, name, intro, subject, remind_after_days FROM survey_sends WHERE survey_id = ${survey.id}`
+    expect(row).toEqual({ email: 'fay@acme.test', name: 'Fay Wong', intro: 'Thanks for being with us.', subject: null, remind_after_days: 5 })
     await sendDueInvitations(t.deps, mailer)
     const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
-    expect(page).toContain('1 sent, 0 waiting, 0 failed; 0 answered (0% of those sent).')
+    expect(page).toContain('1 sent, 0 waiting, 0 failed, 0 reminded; 0 answered (0% of those sent).')
+    expect(page).toMatch(/<td>due \d{4}-\d\d-\d\d \d\d:\d\d<\/td>/)
     expect(page).toContain('Fay Wong &lt;fay@acme.test&gt;')
     // With EARSHOT_PUBLIC_URL set, links go there whatever Host the caller sent.
     t.deps.config.publicUrl = 'https://nps.acme.test'

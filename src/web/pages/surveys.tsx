@@ -217,6 +217,7 @@ export const surveysRouter = new Hono<WebEnv>()
       recipients: lines(field(form, 'recipients')).map(recipientOf),
       subject: field(form, 'subject') || undefined,
       intro: field(form, 'intro') || undefined,
+      remindAfterDays: field(form, 'remindAfterDays') ? Number(field(form, 'remindAfterDays')) : undefined,
     })
     if (!parsed.success) return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} sendForm={form} error={describeIssues(parsed.error)} />, 400)
     const result = await queueSends(deps, session.workspaceId, id, parsed.data, requestOrigin(c))
@@ -269,19 +270,20 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {} }: {
         <p class="hint">
           {sends.totals.sent + sends.totals.failed + sends.totals.queued + sends.totals.sending === 0
             ? 'No invitations yet.'
-            : `${sends.totals.sent} sent, ${sends.totals.queued + sends.totals.sending} waiting, ${sends.totals.failed} failed; ${sends.totals.responded} answered` +
+            : `${sends.totals.sent} sent, ${sends.totals.queued + sends.totals.sending} waiting, ${sends.totals.failed} failed, ${sends.totals.reminded} reminded; ${sends.totals.responded} answered` +
               (sends.totals.responseRatePct === null ? '.' : ` (${sends.totals.responseRatePct}% of those sent).`)}
         </p>
         {sends.items.length ? (
           <table>
             <caption class="hint">Latest invitations</caption>
-            <thead><tr><th>To</th><th>Status</th><th>Sent</th><th>Answered</th></tr></thead>
+            <thead><tr><th>To</th><th>Status</th><th>Sent</th><th>Reminder</th><th>Answered</th></tr></thead>
             <tbody>
               {sends.items.map((s) => (
                 <tr>
                   <td><Txt s={s.name ? `${s.name} <${s.email}>` : s.email} /></td>
                   <td class={s.status === 'failed' ? 's-negative' : undefined}>{s.status}{s.error ? <span class="hint"> · <Txt s={s.error} /></span> : null}</td>
                   <td>{s.sentAt ? when(s.sentAt) : '–'}</td>
+                  <td>{s.remindedAt ? when(s.remindedAt) : s.remindAt ? `due ${when(s.remindAt)}` : s.reminderError ? <span class="hint"><Txt s={s.reminderError} /></span> : '–'}</td>
                   <td>{s.respondedAt ? when(s.respondedAt) : '–'}</td>
                 </tr>
               ))}
@@ -301,6 +303,10 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {} }: {
             <input id="send-subject" name="subject" maxlength={200} value={field(sendForm, 'subject')} />
             <label for="send-intro">Intro <span class="hint">(optional, above the question)</span></label>
             <textarea id="send-intro" name="intro" rows={2} maxlength={2000}>{field(sendForm, 'intro')}</textarea>
+            <label for="send-remind">Remind those who have not answered</label>
+            <select id="send-remind" name="remindAfterDays">
+              {(['', '2', '3', '5', '7'] as const).map((d) => <option value={d} selected={field(sendForm, 'remindAfterDays') === d}>{d ? `once, after ${d} days` : 'no reminder'}</option>)}
+            </select>
             <p class="hint">People who answered a survey or got this one in the last {survey.settings.fatigueDays} days, and anyone who unsubscribed, are skipped.</p>
             <button type="submit" class="primary">Send invitations</button>
           </form>
