@@ -1,14 +1,23 @@
+import { createHmac } from 'node:crypto'
+import OAuth from 'oauth-1.0a'
 import { z } from 'zod'
+import { permanentError } from '../../src/net/errors.ts'
 import { parseJson } from '../../src/net/parse.ts'
 import { decodeEntities } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { commonConfig, defineConnector, originOf } from '../types.ts'
+import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
 const Config = z.strictObject({
   /** X search syntax, e.g. `acme -is:retweet lang:en`. */
   query: z.string().min(1).max(512),
   /** An app's bearer token: recent search takes no anonymous calls. */
   bearerToken: z.string().min(1),
+  // Replies post as the account whose OAuth 1.0a access token this is (the app's "Keys and tokens" page,
+  // with read and write permission); such tokens do not expire, unlike OAuth 2.0 user tokens.
+  consumerKey: z.string().min(1).optional(),
+  consumerSecret: z.string().min(1).optional(),
+  accessToken: z.string().min(1).optional(),
+  accessTokenSecret: z.string().min(1).optional(),
   ...commonConfig,
 })
 
@@ -36,6 +45,10 @@ const SearchResponse = z.object({
 })
 type Tweet = z.infer<typeof Tweet>
 type User = z.infer<typeof User>
+
+/** What a reply needs of the stored post, and what X answers a new post with. */
+const Answerable = z.object({ id: z.string().regex(/^\d+$/) })
+const Posted = z.object({ data: z.object({ id: z.string() }) })
 
 /** The newest tweet id seen: `since_id` asks only for later ones. */
 const Cursor = z.object({ sinceId: z.string().regex(/^\d+$/) })
@@ -72,7 +85,7 @@ export const xConnector = defineConnector({
   description: 'Posts on X (Twitter) matching a search query from the last seven days (API v2 recent search; needs a bearer token).',
   config: Config,
   cursor: Cursor,
-  secrets: ['bearerToken'],
+  secrets: ['bearerToken', 'consumerSecret', 'accessToken', 'accessTokenSecret'],
   urls: ['baseUrl'],
   async poll(ctx, config, cursor) {
     const origin = originOf(config, 'https://api.x.com')
@@ -98,5 +111,29 @@ export const xConnector = defineConnector({
     const kept = items.slice(0, ctx.maxItems)
     const newest = kept.reduce<string | undefined>((best, m) => (!best || newer(m.externalId, best) ? m.externalId : best), cursor?.sinceId)
     return { items: kept, cursor: newest ? { sinceId: newest } : null }
+  },
+  reply: {
+    requires: ['consumerKey', 'consumerSecret', 'accessToken', 'accessTokenSecret'],
+    // X weighs some characters double (CJK, emoji); a reply it finds too long is refused with its reason.
+    maxGraphemes: 280,
+    async send(ctx, config, target, text) {
+      const replyTo = Answerable.safeParse(target.raw)
+      if (!replyTo.success) throw permanentError('the stored post has no id to reply to')
+      const url = `${originOf(config, 'https://api.x.com')}/2/tweets`
+      const oauth = new OAuth({
+        consumer: { key: config.consumerKey, secret: config.consumerSecret },
+        signature_method: 'HMAC-SHA1',
+        hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
+      })
+      // A JSON body is not part of an OAuth 1.0a signature: only the method, the URL and the oauth_* parameters are.
+      const { Authorization } = oauth.toHeader(oauth.authorize({ url, method: 'POST' }, { key: config.accessToken, secret: config.accessTokenSecret }))
+      const res = await ctx.fetch(url, {
+        method: 'POST',
+        headers: { authorization: Authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ text, reply: { in_reply_to_tweet_id: replyTo.data.id } }),
+      })
+      const { id } = readPosted(res, Posted).data
+      return { externalId: id, url: `https://x.com/i/web/status/${id}` }
+    },
   },
 })

@@ -1,4 +1,5 @@
 import { delay, http, HttpResponse } from 'msw'
+import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { mastodonConnector, addressed } from '../../connectors/mastodon/index.ts'
 import { sendReply } from '../../src/mentions/replies.ts'
@@ -266,6 +267,54 @@ describe('replies at the source', () => {
     const again = await reply(mentionId, 'Hello again')
     expect(again.status).toBe(409)
     expect(again.data.error.message).toContain('erased')
+  })
+})
+
+describe('x replies', () => {
+  const X_KEYS = { consumerKey: 'ck-app', consumerSecret: 'cs-app secret', accessToken: '1500000099-brandtoken', accessTokenSecret: 'ts-brand/secret' }
+  async function xPost(keys: Partial<typeof X_KEYS> = X_KEYS) {
+    server.use(
+      http.get('https://api.x.com/2/tweets/search/recent', ({ request }) =>
+        HttpResponse.json(jsonFixture('x', new URL(request.url).searchParams.get('next_token') ? 'search-empty.json' : 'search-page1.json')),
+      ),
+    )
+    return polledMention('x', { query: 'acme', bearerToken: 'AAAA-bearer', ...keys }, '2028800050590646273')
+  }
+  /** RFC 3986 percent-encoding, as OAuth 1.0a signs with. */
+  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+  it('posts as the brand account with an OAuth 1.0a signature X can check, in reply to the post', async () => {
+    const { mentionId } = await xPost()
+    const seen = recordPosts('https://api.x.com/2/tweets', () => HttpResponse.json(jsonFixture('x', 'create-tweet.json'), { status: 201 }))
+    const res = await reply(mentionId, 'Sorry about that! The export fix ships today.')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: 'https://x.com/i/web/status/2028900011122233344' })
+    expect(seen[0].body).toEqual({ text: 'Sorry about that! The export fix ships today.', reply: { in_reply_to_tweet_id: '2028800050590646273' } })
+
+    const header = seen[0].headers.get('authorization')!
+    expect(header.startsWith('OAuth ')).toBe(true)
+    const params = Object.fromEntries([...header.slice(6).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decodeURIComponent(m[2])]))
+    expect(params).toMatchObject({ oauth_consumer_key: 'ck-app', oauth_token: '1500000099-brandtoken', oauth_signature_method: 'HMAC-SHA1', oauth_version: '1.0' })
+    const { oauth_signature: signature, ...signed } = params
+    const paramString = Object.keys(signed).sort().map((k) => `${enc(k)}=${enc(signed[k])}`).join('&')
+    const base = ['POST', enc('https://api.x.com/2/tweets'), enc(paramString)].join('&')
+    const expected = createHmac('sha1', `${enc(X_KEYS.consumerSecret)}&${enc(X_KEYS.accessTokenSecret)}`).update(base).digest('base64')
+    expect(signature).toBe(expected)
+  })
+
+  it('keeps X’s refusal as the reason, and needs the account’s keys to offer a reply at all', async () => {
+    const { mentionId } = await xPost()
+    recordPosts('https://api.x.com/2/tweets', () => HttpResponse.json(jsonFixture('x', 'error-403-reply.json'), { status: 403 }))
+    const refused = await reply(mentionId, 'Can we help?')
+    expect(refused.status).toBe(502)
+    expect(refused.data.error.message).toContain('not been mentioned or otherwise engaged')
+    const [row] = await t.sql`SELECT status FROM mention_replies WHERE id = ${refused.data.error.details.replyId}`
+    expect(row.status).toBe('failed')
+    expect((await reply(mentionId, 'x'.repeat(281))).status).toBe(400)
+
+    const { mentionId: readOnly } = await xPost({})
+    const detail = await t.call('GET', `/v1/mentions/${readOnly}`)
+    expect(detail.data.replyUnavailable).toContain('consumerKey')
   })
 })
 
