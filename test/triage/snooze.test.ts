@@ -37,7 +37,7 @@ describe('snoozing a mention', () => {
     expect(woken.data).toMatchObject({ status: 'open', snoozedUntil: null })
     expect(woken.data.history.map((h: { action: string }) => h.action)).toEqual(['updated', 'snooze_ended'])
     expect(woken.data.history[0].changes).toEqual({ status: { from: 'open', to: 'snoozed' }, snoozedUntil: { to: expect.any(String) } })
-    const events = await t.sql<{ body: string }[]>`SELECT body FROM webhook_deliveries WHERE webhook_id = ${hook.data.id} ORDER BY id`
+    const events = await t.sql<{ body: string }[]>`SELECT body FROM webhook_deliveries WHERE webhook_id = ${hook.data.id} ORDER BY created_at`
     expect(events.map((e) => JSON.parse(e.body).data.status)).toEqual(['snoozed', 'open'])
   })
 
@@ -95,5 +95,12 @@ describe('snoozing a mention', () => {
     const snoozedView = await (await t.app.request('/app/inbox?status=snoozed', { headers: { cookie: session.cookie } })).text()
     expect(snoozedView).toContain(`data-id="${id}"`)
     expect((await postForm(t.app, session, `/app/inbox/${id}/update`, [['snoozeFor', 'forever'], ['back', '/app/inbox']])).status).toBe(400)
+
+    const many = [await mention(), await mention()]
+    expect(inbox).toContain('<option value="snooze:1h">Snooze 1 hour</option>')
+    const bulk = await postForm(t.app, session, '/app/inbox/bulk', [...many.map((m) => ['ids', m] as [string, string]), ['status', 'snooze:1h'], ['back', '/app/inbox']])
+    expect(bulk.status).toBe(303)
+    const rows = await t.sql<{ status: string; snoozed_until: Date }[]>`SELECT status, snoozed_until FROM mentions WHERE id = ANY(${many}::uuid[])`
+    expect(rows.every((r) => r.status === 'snoozed' && Math.abs(r.snoozed_until.getTime() - Date.now() - HOUR) < 60_000)).toBe(true)
   })
 })

@@ -252,6 +252,9 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
                 <option value="ignored">Ignore</option>
                 <option value="spam">Mark spam</option>
                 <option value="open">Reopen</option>
+                <optgroup label="Snooze">
+                  {SNOOZE_CHOICES.map(([value, label]) => <option value={`snooze:${value}`}>Snooze {label}</option>)}
+                </optgroup>
               </select>
               <button type="submit">Apply to selected</button>
             </form>
@@ -346,11 +349,14 @@ export const inboxRouter = new Hono<WebEnv>()
     const form = await readForm(c)
     const back = backTo(field(form, 'back'), '/app/inbox')
     const ids = fieldList(form, 'ids')
-    const status = z.enum(SETTABLE_STATUSES).safeParse(field(form, 'status'))
-    if (ids.length === 0 || !status.success) return c.redirect(back, 303)
+    const chosen = field(form, 'status')
+    const snooze = SNOOZE_CHOICES.find(([value]) => `snooze:${value}` === chosen)
+    const status = z.enum(SETTABLE_STATUSES).safeParse(chosen)
+    if (ids.length === 0 || !(status.success || snooze)) return c.redirect(back, 303)
     const parsedIds = z.array(z.uuid()).max(1000).safeParse(ids)
     if (!parsedIds.success) throw badRequest('invalid selection')
-    const result = await bulkUpdateMentions(deps, session.workspaceId, { ids: parsedIds.data, action: { status: status.data } }, session.actor)
+    const action = snooze ? { snoozedUntil: new Date(Date.now() + snooze[2]) } : { status: status.data }
+    const result = await bulkUpdateMentions(deps, session.workspaceId, { ids: parsedIds.data, action }, session.actor)
     if (wantsJson(c)) return c.json(result)
     return c.redirect(withNotice(back, 'bulk-done'), 303)
   })
