@@ -79,7 +79,7 @@ function customerTickets(deps: Deps, workspaceId: string, customerId: string) {
 export async function exportCustomer(deps: Deps, workspaceId: string, id: string) {
   const { sql } = deps
   const customer = await loadCustomer(sql, workspaceId, id)
-  const [mentions, responses, tickets, notes, replies, invitations] = await Promise.all([
+  const [mentions, responses, tickets, notes, replies, invitations, responseReplies] = await Promise.all([
     sql<(MentionRow & { raw: unknown })[]>`
       SELECT ${mentionColumns(sql)}, m.raw FROM mentions m WHERE m.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY m.published_at DESC`,
     selectResponses(deps, workspaceId, sql`r.customer_id = ${id}`),
@@ -95,6 +95,10 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
     sql<{ surveyId: string; email: string; name: string | null; status: string; sentAt: Date | null; respondedAt: Date | null }[]>`
       SELECT survey_id AS "surveyId", email, name, status, sent_at AS "sentAt", responded_at AS "respondedAt"
       FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id} ORDER BY created_at`,
+    sql<{ responseId: string; author: string; to: string; subject: string; text: string; status: string; createdAt: Date }[]>`
+      SELECT rr.response_id AS "responseId", rr.author, rr.to_email AS "to", rr.subject, rr.body AS text, rr.status, rr.created_at AS "createdAt"
+      FROM survey_response_replies rr JOIN survey_responses r ON r.id = rr.response_id
+      WHERE rr.workspace_id = ${workspaceId} AND r.customer_id = ${id} ORDER BY rr.created_at`,
   ])
   return {
     exportedAt: deps.clock(),
@@ -105,6 +109,7 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
     notes,
     replies,
     surveyInvitations: invitations,
+    surveyResponseReplies: responseReplies,
   }
 }
 
@@ -128,10 +133,12 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
     await tx`DELETE FROM mention_translations WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
     // A reply addresses its person by name (`@alice …`); what stays public at the source is the source's to remove.
     await tx`DELETE FROM mention_replies WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
-    const responses = await tx`
+    const responses = await tx<{ id: string }[]>`
       UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
       WHERE workspace_id = ${workspaceId} AND customer_id = ${id}
       RETURNING id`
+    // What the team wrote them quotes their answer and holds their address.
+    await tx`DELETE FROM survey_response_replies WHERE workspace_id = ${workspaceId} AND response_id = ANY(${responses.map((r) => r.id)}::uuid[])`
     // Survey invitations hold the address they went to; the unsubscribe stays, so they are not mailed again.
     await tx`DELETE FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id}`
     await tx`DELETE FROM audit_log WHERE workspace_id = ${workspaceId} AND entity = 'customer' AND entity_id = ${id}`

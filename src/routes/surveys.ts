@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { requireRole } from '../auth/middleware.ts'
-import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
+import { createRouter, ErrorSchema, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { importResponses, MAX_IMPORT_ROWS } from '../surveys/import.ts'
 import { exportResponsesCsv, listResponses } from '../surveys/list-responses.ts'
@@ -12,6 +12,7 @@ import { BAND_NAMES, NewSurvey, Survey, SurveyPatch } from '../surveys/schemas.t
 import { createSurvey, deleteSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey } from '../surveys/surveys.ts'
 import { csvDownload } from '../reports/csv.ts'
 import { listSends, queueSends, SendListQuery, SendRequest, SendTotals, SurveySend } from '../surveys/email-sends.ts'
+import { repliesOfResponse, replyToResponse, ResponseReplyInput, ResponseReplySchema } from '../surveys/response-replies.ts'
 import { requestOrigin } from '../web/request-origin.ts'
 
 const baseUrl = (c: Context) => new URL(c.req.url).origin
@@ -31,6 +32,7 @@ const ResultsQuery = z.object({
   segment: z.string().regex(/^(plan|company|channel|attribute:.{1,100})$/, 'plan, company, channel or attribute:NAME').optional(),
   ...Range,
 })
+const ResponseParams = IdParam.extend({ responseId: z.uuid().openapi({ param: { name: 'responseId', in: 'path' } }) })
 const ImportResult = z.object({ inserted: z.number(), rejected: z.array(z.object({ index: z.number(), reason: z.string() })) })
 
 /** `/v1/surveys`: survey management, responses (list, CSV, bulk import) and results. */
@@ -127,6 +129,36 @@ export function surveysRouter(rt: SurveyRuntime) {
         // The JSON schema is an array; the union type only reflects that text/csv is declared too.
         const input = csv ? { csv: await c.req.text() } : { rows: c.req.valid('json') as unknown[] }
         return c.json(await importResponses(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, input), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}/responses/{responseId}/replies', tags: ['Surveys'], summary: 'The e-mails sent to the respondent about this response, oldest first',
+        request: { params: ResponseParams },
+        responses: { 200: jsonResponse('Replies', z.object({ items: z.array(ResponseReplySchema) })), ...errorResponses },
+      }),
+      async (c) => {
+        const { id, responseId } = c.req.valid('param')
+        return c.json({ items: await repliesOfResponse(c.var.deps, c.var.principal.workspaceId, id, responseId) }, 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/{id}/responses/{responseId}/replies', tags: ['Surveys'],
+        summary: 'Close the loop: e-mail the respondent about their answer (at their address, else their customer’s), with it quoted',
+        middleware: [requireRole('agent')] as const,
+        request: { params: ResponseParams, body: jsonBody(ResponseReplyInput) },
+        responses: {
+          201: jsonResponse('Sent', ResponseReplySchema),
+          ...errorResponses,
+          409: jsonResponse('No mail server is configured, or the response has no address', ErrorSchema),
+          502: jsonResponse('The mail server did not take it; kept as a failed reply', ErrorSchema),
+        },
+      }),
+      async (c) => {
+        const { id, responseId } = c.req.valid('param')
+        const { deps, principal } = c.var
+        return c.json(await replyToResponse(deps, principal.workspaceId, id, responseId, c.req.valid('json'), { keyId: principal.keyId }), 201)
       },
     )
     .openapi(

@@ -206,6 +206,58 @@ describe('surveys by e-mail', () => {
     expect(row).toMatchObject({ remindedAt: null, remindAt: null, reminderError: 'the survey was paused before the reminder went out' })
   })
 
+  it('closes the loop: e-mails a respondent about their answer, quoted, keeps it with the response, and forgets it with the person', async () => {
+    const survey = await newSurvey({ name: `loop ${crypto.randomUUID()}` })
+    const customer = await t.call('POST', '/v1/customers', { body: { name: 'Dora', email: 'dora@loop.test' } })
+    const imported = await t.call('POST', `/v1/surveys/${survey.id}/responses`, {
+      body: [{ score: 3, comment: 'Too slow since the update & support is\nquiet', email: 'dora@loop.test' }, { score: 9 }, { score: 2, email: 'nobody@bounce.test' }],
+    })
+    expect(imported.data.inserted).toBe(3)
+    const rows = await t.sql<{ id: string; score: number }[]>`SELECT id, score FROM survey_responses WHERE survey_id = ${survey.id}`
+    const idOf = (score: number) => rows.find((r) => r.score === score)!.id
+    const replyUrl = (id: string) => `/v1/surveys/${survey.id}/responses/${id}/replies`
+    const agent = await t.keyFor('agent')
+
+    t.deps.mail = undefined
+    expect((await t.call('POST', replyUrl(idOf(3)), { key: agent, body: { text: 'Sorry!' } })).data.error.code).toBe('mail_not_configured')
+    t.deps.mail = mailer
+    const res = await t.call('POST', replyUrl(idOf(3)), { key: agent, body: { text: 'Sorry, Dora.\n\nWe fixed the slowness in 4.13; <i>thank you</i>.', replyTo: 'support@acme.test' } })
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ to: 'dora@loop.test', subject: 'Re: How likely are you to recommend Acme?', status: 'sent', replyTo: 'support@acme.test', author: 'test agent' })
+    const mail = received.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'dora@loop.test')!
+    expect(mail.text).toBe('Sorry, Dora.\n\nWe fixed the slowness in 4.13; <i>thank you</i>.\n\n> Too slow since the update & support is\n> quiet\n')
+    expect(String(mail.html)).toContain('<p>We fixed the slowness in 4.13; &lt;i&gt;thank you&lt;/i&gt;.</p>')
+    expect(String(mail.html)).toContain('Too slow since the update &amp; support is<br>quiet</blockquote>')
+    expect(mail.replyTo?.text).toBe('support@acme.test')
+    expect((await t.call('GET', replyUrl(idOf(3)))).data.items).toEqual([res.data])
+
+    const noAddress = await t.call('POST', replyUrl(idOf(9)), { key: agent, body: { text: 'Thanks!' } })
+    expect([noAddress.status, noAddress.data.error.code]).toEqual([409, 'no_address'])
+    const bounced = await t.call('POST', replyUrl(idOf(2)), { key: agent, body: { text: 'Hello' } })
+    expect([bounced.status, bounced.data.error.code]).toEqual([502, 'mail_failed'])
+    expect((await t.call('GET', replyUrl(idOf(2)))).data.items).toMatchObject([{ status: 'failed', error: expect.stringContaining('mailbox unavailable') }])
+    expect((await t.call('POST', replyUrl(idOf(3)), { key: await t.keyFor('viewer'), body: { text: 'x' } })).status).toBe(403)
+    expect((await t.call('POST', replyUrl(idOf(3)), { key: agent, body: { text: '  ' } })).status).toBe(400)
+    const other = await newSurvey({ name: `other ${crypto.randomUUID()}` })
+    expect((await t.call('POST', `/v1/surveys/${other.id}/responses/${idOf(3)}/replies`, { key: agent, body: { text: 'x' } })).status).toBe(404)
+    const tenantB = (await t.call('POST', '/v1/workspaces', { body: { name: `loop-b-${crypto.randomUUID()}` } })).data.key
+    expect((await t.call('POST', replyUrl(idOf(3)), { key: tenantB, body: { text: 'x' } })).status).toBe(404)
+    expect((await t.call('GET', replyUrl(idOf(3)), { key: tenantB })).status).toBe(404)
+
+    // From the survey page.
+    const s = await webSession(t.app, agent, `/app/surveys/${survey.id}`)
+    const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain(`action="/app/surveys/${survey.id}/responses/${idOf(3)}/replies"`)
+    expect(page).toContain('Answered by <bdi>test agent</bdi>')
+    const posted = await postForm(t.app, s, `/app/surveys/${survey.id}/responses/${idOf(3)}/replies`, [['text', 'One more thing'], ['replyTo', '']])
+    expect([posted.status, posted.headers.get('location')]).toEqual([303, `/app/surveys/${survey.id}?notice=response-replied`])
+
+    const exported = await t.call('GET', `/v1/customers/${customer.data.id}/export`)
+    expect(exported.data.surveyResponseReplies.map((r: { text: string }) => r.text)).toEqual(['Sorry, Dora.\n\nWe fixed the slowness in 4.13; <i>thank you</i>.', 'One more thing'])
+    expect((await t.call('DELETE', `/v1/customers/${customer.data.id}?erase=true`)).status).toBe(200)
+    expect((await t.sql`SELECT count(*)::int AS n FROM survey_response_replies WHERE response_id = ${idOf(3)}`)[0].n).toBe(0)
+  })
+
   it('unsubscribes only when the button is pressed or the mail client posts, and later sends skip the address', async () => {
     t.deps.mail = mailer
     const survey = await newSurvey()

@@ -1,12 +1,14 @@
 import type { Context } from 'hono'
 import { listResponses } from '../../surveys/list-responses.ts'
+import { listResponseReplies } from '../../surveys/response-replies.ts'
 import { surveyResults } from '../../surveys/results.ts'
 import type { KindScore } from '../../surveys/scores.ts'
 import { bandOf, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
 import type { SurveyRecord } from '../../surveys/surveys.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
 import type { WebEnv } from '../env.ts'
-import { Txt } from '../text.tsx'
+import { CsrfField } from '../layout.tsx'
+import { Txt, when } from '../text.tsx'
 
 const RECENT_COMMENTS = 20
 const THEMED_SAMPLE = 200
@@ -58,6 +60,9 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
   const main = headline(results)
   const series = (results.series ?? []).map((p) => ({ start: p.start, ...headline(p) })).filter((p) => p.n > 0)
   const commented = recent.items.filter((r) => r.comment)
+  const replies = commented.length ? await listResponseReplies(deps.sql, session.workspaceId, commented.map((r) => r.id)) : []
+  // An address of the respondent's own, or a linked customer who may have one (the server checks).
+  const canReply = deps.mail !== undefined && session.role !== 'viewer'
   return (
     <section aria-labelledby="results-h">
       <h2 id="results-h">Results</h2>
@@ -123,7 +128,26 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
                 <li>
                   <span class={`badge ${BAND_CLASS[r.band]}`}>{r.score} · {r.band}</span>{' '}
                   <span class="text"><Txt s={r.comment} /></span>
-                  <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time></div>
+                  <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time>{r.email ? <> · <Txt s={r.email} /></> : null}</div>
+                  {replies.filter((x) => x.responseId === r.id).map((x) => (
+                    <div class="hint">
+                      {x.status === 'sent' ? 'Answered' : 'Not sent'} by <Txt s={x.author} /> · {when(x.createdAt)}: <Txt s={x.text} />
+                      {x.error ? <> (<Txt s={x.error} />)</> : null}
+                    </div>
+                  ))}
+                  {canReply && (r.email || r.customerId) ? (
+                    <details>
+                      <summary>Reply by e-mail</summary>
+                      <form method="post" action={`/app/surveys/${survey.id}/responses/${r.id}/replies`} class="stack">
+                        <CsrfField session={session} />
+                        <label for={`reply-${r.id}`}>Your answer <span class="hint">(their comment is quoted below it)</span></label>
+                        <textarea id={`reply-${r.id}`} name="text" required maxlength={10000} rows={4}></textarea>
+                        <label for={`reply-to-${r.id}`}>Replies go to <span class="hint">(optional: your team's address)</span></label>
+                        <input id={`reply-to-${r.id}`} name="replyTo" type="email" maxlength={320} />
+                        <button type="submit">Send</button>
+                      </form>
+                    </details>
+                  ) : null}
                 </li>
               ))}
             </ul>

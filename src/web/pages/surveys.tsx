@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { BANDS, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type SurveyKind } from '../../surveys/schemas.ts'
 import { listSends, queueSends, SendRequest } from '../../surveys/email-sends.ts'
+import { replyToResponse, ResponseReplyInput } from '../../surveys/response-replies.ts'
 import { exportResponsesCsv } from '../../surveys/list-responses.ts'
 import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
@@ -11,6 +12,7 @@ import { requestOrigin } from '../request-origin.ts'
 import { requireWebRole } from '../security.ts'
 import { Txt, when } from '../text.tsx'
 import type { WebSession } from '../sessions.ts'
+import { badRequest } from '../../errors.ts'
 import { IdParam } from './params.ts'
 import { SurveyResults } from './survey-results.tsx'
 
@@ -207,6 +209,16 @@ export const surveysRouter = new Hono<WebEnv>()
     const id = IdParam.parse(c.req.param('id'))
     const survey = await getSurvey(deps, session.workspaceId, id)
     return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} notice={noticeOf(c)} />)
+  })
+  .post('/:id/responses/:responseId/replies', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const responseId = IdParam.parse(c.req.param('responseId'))
+    const form = await readForm(c)
+    const input = ResponseReplyInput.safeParse({ text: field(form, 'text'), replyTo: field(form, 'replyTo') || undefined })
+    if (!input.success) throw badRequest(`Could not send: ${describeIssues(input.error)}`)
+    await replyToResponse(deps, session.workspaceId, id, responseId, input.data, session.actor)
+    return c.redirect(`/app/surveys/${id}?notice=response-replied`, 303)
   })
   .post('/:id/sends', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var
