@@ -130,15 +130,18 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
       RETURNING id`
     const mentionIds = mentions.map((m) => m.id)
     await tx`DELETE FROM mention_notes WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
-    await tx`DELETE FROM mention_translations WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
     // A reply addresses its person by name (`@alice …`); what stays public at the source is the source's to remove.
     await tx`DELETE FROM mention_replies WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
     const responses = await tx<{ id: string }[]>`
       UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
       WHERE workspace_id = ${workspaceId} AND customer_id = ${id}
       RETURNING id`
+    const responseIds = responses.map((r) => r.id)
     // What the team wrote them quotes their answer and holds their address.
-    await tx`DELETE FROM survey_response_replies WHERE workspace_id = ${workspaceId} AND response_id = ANY(${responses.map((r) => r.id)}::uuid[])`
+    await tx`DELETE FROM survey_response_replies WHERE workspace_id = ${workspaceId} AND response_id = ANY(${responseIds}::uuid[])`
+    await tx`
+      DELETE FROM translations WHERE workspace_id = ${workspaceId}
+        AND (mention_id = ANY(${mentionIds}::uuid[]) OR response_id = ANY(${responseIds}::uuid[]))`
     // Survey invitations hold the address they went to; the unsubscribe stays, so they are not mailed again.
     await tx`DELETE FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id}`
     await tx`DELETE FROM audit_log WHERE workspace_id = ${workspaceId} AND entity = 'customer' AND entity_id = ${id}`

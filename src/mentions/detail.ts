@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import { listAudit, type AuditRecord } from '../audit/audit.ts'
 import { notFound } from '../errors.ts'
-import { listTranslations, type MentionTranslation } from '../translate/mention-translation.ts'
+import { listTranslations, type Translation } from '../translate/stored.ts'
 import { listReplies, replyBlocker, type Reply } from './replies.ts'
 import { mentionColumns, toMention, type Mention, type MentionRow } from './shape.ts'
 
@@ -23,7 +23,7 @@ export interface MentionDetail extends Mention {
   notes: { id: string; author: string; body: string; createdAt: Date }[]
   replies: Reply[]
   /** Machine translations of its current text, made on request. */
-  translations: MentionTranslation[]
+  translations: Translation[]
   /** Why a reply cannot be posted from earshot, or null when it can. */
   replyUnavailable: string | null
   history: AuditRecord[]
@@ -52,7 +52,7 @@ export async function getMention(deps: Deps, workspaceId: string, id: string): P
       WHERE l.workspace_id = ${workspaceId} AND l.mention_id = ${id} ORDER BY l.created_at`,
     listNotes(sql, workspaceId, id),
     listReplies(sql, workspaceId, id),
-    listTranslations(sql, workspaceId, id),
+    listTranslations(sql, workspaceId, { kind: 'mention' }, [id]).then((byId) => byId.get(id) ?? []),
     listAudit(sql, workspaceId, 'mention', id),
     sql<MentionDetail['duplicates']>`
       SELECT id, source_id AS "sourceId", url, published_at AS "publishedAt" FROM mentions

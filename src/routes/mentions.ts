@@ -14,7 +14,7 @@ import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
 import { MentionSchema } from '../mentions/shape.ts'
 import { ReplyInput, ReplySchema, sendReply, listReplies } from '../mentions/replies.ts'
 import { mentionStats } from '../mentions/stats.ts'
-import { translateMention, TranslationInput, TranslationSchema } from '../translate/mention-translation.ts'
+import { translateStored, TranslationInput, TranslationSchema } from '../translate/stored.ts'
 import { addNote, BulkInput, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../mentions/update.ts'
 
 const ListQuery = MentionFilter.extend({ ...PageQuery.shape, sort: z.enum(MENTION_SORTS).default('priority') })
@@ -181,7 +181,7 @@ export const mentionsRouter = createRouter()
     }),
     async (c) => {
       const { deps, principal } = c.var
-      const { translation, cached } = await translateMention(deps, principal.workspaceId, c.req.valid('param').id, c.req.valid('json').to)
+      const { translation, cached } = await translateStored(deps, principal.workspaceId, { kind: 'mention', id: c.req.valid('param').id }, c.req.valid('json').to)
       return cached ? c.json(translation, 200) : c.json(translation, 201)
     },
   )

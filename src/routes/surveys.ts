@@ -13,6 +13,7 @@ import { createSurvey, deleteSurvey, getSurvey, listSurveys, presentSurvey, upda
 import { csvDownload } from '../reports/csv.ts'
 import { listSends, queueSends, SendListQuery, SendRequest, SendTotals, SurveySend } from '../surveys/email-sends.ts'
 import { repliesOfResponse, replyToResponse, ResponseReplyInput, ResponseReplySchema } from '../surveys/response-replies.ts'
+import { translateStored, TranslationInput, TranslationSchema } from '../translate/stored.ts'
 import { requestOrigin } from '../web/request-origin.ts'
 
 const baseUrl = (c: Context) => new URL(c.req.url).origin
@@ -129,6 +130,26 @@ export function surveysRouter(rt: SurveyRuntime) {
         // The JSON schema is an array; the union type only reflects that text/csv is declared too.
         const input = csv ? { csv: await c.req.text() } : { rows: c.req.valid('json') as unknown[] }
         return c.json(await importResponses(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, input), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/{id}/responses/{responseId}/translation', tags: ['Surveys'],
+        summary: 'Translate the comment (as mentions are translated); kept, so asking again costs no call',
+        request: { params: ResponseParams, body: jsonBody(TranslationInput) },
+        responses: {
+          201: jsonResponse('Translated now', TranslationSchema),
+          200: jsonResponse('Translated before (the comment has not changed since)', TranslationSchema),
+          ...errorResponses,
+          409: jsonResponse('No translator is configured', ErrorSchema),
+          502: jsonResponse('The translator refused or did not answer', ErrorSchema),
+        },
+      }),
+      async (c) => {
+        const { id, responseId } = c.req.valid('param')
+        const subject = { kind: 'response' as const, surveyId: id, id: responseId }
+        const { translation, cached } = await translateStored(c.var.deps, c.var.principal.workspaceId, subject, c.req.valid('json').to)
+        return cached ? c.json(translation, 200) : c.json(translation, 201)
       },
     )
     .openapi(

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireRole } from '../auth/middleware.ts'
 import { createRouter, ErrorSchema, errorResponses, jsonBody, jsonResponse } from '../http/types.ts'
-import { TextTranslationInput } from '../translate/mention-translation.ts'
+import { TextTranslationInput } from '../translate/stored.ts'
 import { runTranslator } from '../translate/run.ts'
 
 const TranslatedText = z

@@ -41,7 +41,7 @@ function libreServer(answer: () => Response | Promise<Response> = () => HttpResp
 }
 
 const translate = (id: string, body: unknown = { to: 'en' }, key?: string) => t.call('POST', `/v1/mentions/${id}/translation`, { body, key })
-const storedCount = async (id: string) => (await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mention_translations WHERE mention_id = ${id}`)[0].n
+const storedCount = async (id: string) => (await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM translations WHERE mention_id = ${id}`)[0].n
 
 describe('translating a mention', () => {
   it('says so when no translator is configured', async () => {
@@ -201,6 +201,52 @@ describe('translating a mention', () => {
     const without = await (await t.app.request(`/app/inbox?m=${id}`, { headers: { cookie: session.cookie } })).text()
     expect(without).not.toContain(`action="/app/inbox/${id}/translation"`)
     expect(without).toContain('&lt;b&gt;Export&lt;/b&gt; crashes')
+  })
+})
+
+describe('translating a survey comment', () => {
+  it('translates a response’s comment, keeps it, shows it on the survey page, and forgets it with the person', async () => {
+    useLibreTranslate()
+    const asked = libreServer(() => HttpResponse.json({ translatedText: ['Too expensive <for> us'], detectedLanguage: [{ confidence: 95, language: 'nb' }] }))
+    const survey = (await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'Would you recommend us?', allowedOrigins: ['https://acme.test'] } })).data
+    const customer = await t.call('POST', '/v1/customers', { body: { name: 'Kari', email: 'kari@translate.test' } })
+    await t.call('POST', `/v1/surveys/${survey.id}/responses`, { body: [{ score: 4, comment: 'For dyrt for oss', email: 'kari@translate.test' }, { score: 10 }] })
+    const rows = await t.sql<{ id: string; score: number }[]>`SELECT id, score FROM survey_responses WHERE survey_id = ${survey.id}`
+    const commented = rows.find((r) => r.score === 4)!.id
+    const url = (id: string, surveyId = survey.id) => `/v1/surveys/${surveyId}/responses/${id}/translation`
+
+    const first = await t.call('POST', url(commented), { key: viewer, body: { to: 'en' } })
+    expect(first.status, JSON.stringify(first.data)).toBe(201)
+    expect(first.data).toMatchObject({ lang: 'en', title: null, text: 'Too expensive <for> us', from: 'no' })
+    expect(asked).toEqual([expect.objectContaining({ q: ['For dyrt for oss'], target: 'en' })])
+    expect((await t.call('POST', url(commented), { body: {} })).status).toBe(200)
+    expect(asked).toHaveLength(1)
+    expect((await t.call('POST', url(rows.find((r) => r.score === 10)!.id), { body: {} })).status).toBe(400)
+    const elsewhere = (await t.call('POST', '/v1/surveys', { body: { kind: 'csat', question: 'Happy?', allowedOrigins: ['https://acme.test'] } })).data
+    expect((await t.call('POST', url(commented, elsewhere.id), { body: {} })).status).toBe(404)
+
+    const session = await webSession(t.app, viewer, `/app/surveys/${survey.id}`)
+    const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: session.cookie } })).text()
+    expect(page).toContain('Machine translation into English from Norwegian Bokmål (libretranslate)')
+    expect(page).toContain('Too expensive &lt;for&gt; us')
+    expect(page).not.toContain(`action="/app/surveys/${survey.id}/responses/${commented}/translation"`)
+
+    expect((await t.call('DELETE', `/v1/customers/${customer.data.id}?erase=true`)).status).toBe(200)
+    expect((await t.sql`SELECT count(*)::int AS n FROM translations WHERE response_id = ${commented}`)[0].n).toBe(0)
+  })
+
+  it('offers a button on the survey page for comments not in English', async () => {
+    useLibreTranslate()
+    libreServer(() => HttpResponse.json({ translatedText: ['Very slow'] }))
+    const survey = (await t.call('POST', '/v1/surveys', { body: { kind: 'csat', question: 'Happy?', allowedOrigins: ['https://acme.test'] } })).data
+    await t.call('POST', `/v1/surveys/${survey.id}/responses`, { body: [{ score: 2, comment: 'Очень медленно работает приложение' }] })
+    const [row] = await t.sql<{ id: string }[]>`SELECT id FROM survey_responses WHERE survey_id = ${survey.id}`
+    const session = await webSession(t.app, viewer, `/app/surveys/${survey.id}`)
+    const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: session.cookie } })).text()
+    expect(page).toContain(`action="/app/surveys/${survey.id}/responses/${row.id}/translation"`)
+    const posted = await postForm(t.app, session, `/app/surveys/${survey.id}/responses/${row.id}/translation`, [['to', 'en']])
+    expect([posted.status, posted.headers.get('location')]).toEqual([303, `/app/surveys/${survey.id}?notice=translated`])
+    expect(await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: session.cookie } })).text()).toContain('Very slow')
   })
 })
 

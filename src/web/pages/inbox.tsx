@@ -5,7 +5,7 @@ import { z } from '@hono/zod-openapi'
 import { listCustomers } from '../../customers/customers.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { getMention, loadMention } from '../../mentions/detail.ts'
-import { MAX_TRANSLATED_CHARS, TextTranslationInput, translateMention, TranslationInput } from '../../translate/mention-translation.ts'
+import { MAX_TRANSLATED_CHARS, TextTranslationInput, translateStored, TranslationInput } from '../../translate/stored.ts'
 import { runTranslator } from '../../translate/run.ts'
 import { MENTION_STATUSES, SETTABLE_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
@@ -412,7 +412,7 @@ export const inboxRouter = new Hono<WebEnv>()
     const form = await readForm(c)
     const input = TranslationInput.safeParse({ to: field(form, 'to') })
     if (!input.success) throw badRequest('Choose a language to translate into.')
-    await translateMention(deps, session.workspaceId, id, input.data.to)
+    await translateStored(deps, session.workspaceId, { kind: 'mention', id }, input.data.to)
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'translated'), 303)
   })
   .post('/:id/reply-translation', requireWebRole('agent'), async (c) => {

@@ -1,6 +1,8 @@
 import type { Context } from 'hono'
 import { listResponses } from '../../surveys/list-responses.ts'
 import { listResponseReplies } from '../../surveys/response-replies.ts'
+import { listTranslations } from '../../translate/stored.ts'
+import { languageName } from '../../translate/translator.ts'
 import { surveyResults } from '../../surveys/results.ts'
 import type { KindScore } from '../../surveys/scores.ts'
 import { bandOf, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
@@ -60,7 +62,11 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
   const main = headline(results)
   const series = (results.series ?? []).map((p) => ({ start: p.start, ...headline(p) })).filter((p) => p.n > 0)
   const commented = recent.items.filter((r) => r.comment)
-  const replies = commented.length ? await listResponseReplies(deps.sql, session.workspaceId, commented.map((r) => r.id)) : []
+  const ids = commented.map((r) => r.id)
+  const [replies, translations] = await Promise.all([
+    listResponseReplies(deps.sql, session.workspaceId, ids),
+    listTranslations(deps.sql, session.workspaceId, { kind: 'response', surveyId: survey.id }, ids),
+  ])
   // An address of the respondent's own, or a linked customer who may have one (the server checks).
   const canReply = deps.mail !== undefined && session.role !== 'viewer'
   return (
@@ -129,6 +135,19 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
                   <span class={`badge ${BAND_CLASS[r.band]}`}>{r.score} · {r.band}</span>{' '}
                   <span class="text"><Txt s={r.comment} /></span>
                   <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time>{r.email ? <> · <Txt s={r.email} /></> : null}</div>
+                  {(translations.get(r.id) ?? []).map((x) => (
+                    <div class="translation">
+                      <p class="hint">Machine translation into {languageName(x.lang)}{x.from ? ` from ${languageName(x.from)}` : ''} ({x.provider})</p>
+                      <p class="text" lang={x.lang}><Txt s={x.text} /></p>
+                    </div>
+                  ))}
+                  {deps.translator && r.lang !== 'en' && !(translations.get(r.id) ?? []).some((x) => x.lang === 'en') ? (
+                    <form method="post" action={`/app/surveys/${survey.id}/responses/${r.id}/translation`} class="actions">
+                      <CsrfField session={session} />
+                      <input type="hidden" name="to" value="en" />
+                      <button type="submit">Translate into English</button>
+                    </form>
+                  ) : null}
                   {replies.filter((x) => x.responseId === r.id).map((x) => (
                     <div class="hint">
                       {x.status === 'sent' ? 'Answered' : 'Not sent'} by <Txt s={x.author} /> · {when(x.createdAt)}: <Txt s={x.text} />

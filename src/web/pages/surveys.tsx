@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { BANDS, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type SurveyKind } from '../../surveys/schemas.ts'
 import { listSends, queueSends, SendRequest } from '../../surveys/email-sends.ts'
 import { replyToResponse, ResponseReplyInput } from '../../surveys/response-replies.ts'
+import { translateStored, TranslationInput } from '../../translate/stored.ts'
 import { exportResponsesCsv } from '../../surveys/list-responses.ts'
 import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
@@ -209,6 +210,15 @@ export const surveysRouter = new Hono<WebEnv>()
     const id = IdParam.parse(c.req.param('id'))
     const survey = await getSurvey(deps, session.workspaceId, id)
     return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} notice={noticeOf(c)} />)
+  })
+  .post('/:id/responses/:responseId/translation', async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const responseId = IdParam.parse(c.req.param('responseId'))
+    const input = TranslationInput.safeParse({ to: field(await readForm(c), 'to') || undefined })
+    if (!input.success) throw badRequest('Choose a language to translate into.')
+    await translateStored(deps, session.workspaceId, { kind: 'response', surveyId: id, id: responseId }, input.data.to)
+    return c.redirect(`/app/surveys/${id}?notice=translated`, 303)
   })
   .post('/:id/responses/:responseId/replies', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var
