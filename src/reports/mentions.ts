@@ -53,6 +53,11 @@ export const MentionReport = z
     kinds: z.array(Share.extend({ kind: z.string() })),
     languages: z.array(Share.extend({ lang: z.string() })),
     intents: z.array(z.object({ intent: z.string(), n: z.number().int() })),
+    /**
+     * By tag, most mentioned first, at most twenty: with rules tagging mentions by brand (yours and your competitors'),
+     * this is share of voice, and the net sentiment of each.
+     */
+    tags: z.array(Share.extend({ tag: z.string(), positive: z.number().int(), netSentiment: z.number().nullable() })),
     /** Answered at the source from earshot: how many of the period's mentions, and how fast after they were posted. */
     replies: z.object({
       mentions: z.number().int(),
@@ -103,12 +108,12 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
 
   // Every query below reads the time index alone (sql/017): the mentions themselves are not visited.
   const [grouped, authors, [previous], sourceNames, replies] = await Promise.all([
-    aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; version: string | null; first: Date; n: number }[]>`
+    aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; version: string | null; tags: string[]; first: Date; n: number }[]>`
       SELECT date_trunc(${interval}, m.published_at, 'UTC') AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
-             m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, m.app_version AS version,
+             m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, m.app_version AS version, m.tags,
              min(m.published_at) AS first, count(*)::int AS n
       FROM mentions m WHERE ${where}
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`),
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`),
     topAuthors(deps, workspaceId, where),
     aggregating(deps.sql, (tx) => tx<{ n: number; average: number | null }[]>`
       SELECT count(*)::int AS n, avg(round(m.rating))::float8 AS average FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
@@ -123,6 +128,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   const totals = { total: 0, positive: 0, neutral: 0, negative: 0 }
   const shares = { source: new Map<string, Share>(), kind: new Map<string, Share>(), lang: new Map<string, Share>() }
   const intents = new Map<string, number>()
+  const tags = new Map<string, Share & { positive: number }>()
   const add = (map: Map<string, Share>, key: string, n: number, negative: number) => {
     const share = map.get(key) ?? map.set(key, { n: 0, negative: 0 }).get(key)!
     share.n += n
@@ -141,6 +147,12 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     add(shares.kind, g.kind, g.n, negative)
     add(shares.lang, g.lang ?? 'und', g.n, negative)
     for (const intent of g.intents ?? []) if (intent !== 'other') intents.set(intent, (intents.get(intent) ?? 0) + g.n)
+    for (const tag of g.tags) {
+      const t = tags.get(tag) ?? tags.set(tag, { n: 0, negative: 0, positive: 0 }).get(tag)!
+      t.n += g.n
+      t.negative += negative
+      if (g.sentiment === 'positive') t.positive += g.n
+    }
     const stars = g.stars !== null && g.stars >= 1 && g.stars <= 5 ? g.stars : null
     if (stars !== null) {
       row.rated += g.n
@@ -161,16 +173,16 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   const rated = distribution.reduce((a, d) => a + d.n, 0)
   const starSum = distribution.reduce((a, d) => a + d.stars * d.n, 0)
   const names = new Map(sourceNames.map((s) => [s.id, s]))
-  const ranked = <K extends string>(map: Map<string, Share>, key: K) =>
-    [...map].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).map(([k, share]) => ({ [key]: k, ...share }) as { [P in K]: string } & Share)
-  const polar = totals.positive + totals.negative
+  const ranked = <K extends string, V extends Share>(map: Map<string, V>, key: K) =>
+    [...map].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).map(([k, share]) => ({ [key]: k, ...share }) as { [P in K]: string } & V)
+  const net = (positive: number, negative: number) => (positive + negative ? Math.round((1000 * (positive - negative)) / (positive + negative)) / 10 : null)
   return {
     since,
     until,
     interval,
     totals: {
       ...totals,
-      netSentiment: polar ? Math.round((1000 * (totals.positive - totals.negative)) / polar) / 10 : null,
+      netSentiment: net(totals.positive, totals.negative),
       previous: previous.n,
       changePct: pct(totals.total - previous.n, previous.n),
     },
@@ -187,6 +199,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     kinds: ranked(shares.kind, 'kind'),
     languages: ranked(shares.lang, 'lang'),
     intents: [...intents].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([intent, n]) => ({ intent, n })),
+    tags: ranked(tags, 'tag').slice(0, 20).map((t) => ({ ...t, netSentiment: net(t.positive, t.negative) })),
     replies: { ...replies, ratePct: pct(replies.mentions, totals.total) },
     authors,
   }

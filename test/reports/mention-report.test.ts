@@ -15,9 +15,9 @@ beforeAll(async () => {
   hn = await seedSource(t.sql, t.workspaceId, 'hackernews', 'Hacker News')
   const outage = 'The sync service has been down for three hours this morning'
   await seedMentions(t.sql, t.workspaceId, reddit, [
-    { text: 'love the new dashboard', sentiment: 'positive', publishedAt: at('2026-11-01T08:00:00Z') },
+    { text: 'love the new dashboard', sentiment: 'positive', tags: ['brand:acme'], publishedAt: at('2026-11-01T08:00:00Z') },
     { text: 'support answered in minutes, great', sentiment: 'positive', publishedAt: at('2026-11-01T09:00:00Z') },
-    { text: outage, sentiment: 'negative', handle: 'bigvoice', followers: 50_000, publishedAt: at('2026-11-01T10:00:00Z') },
+    { text: outage, sentiment: 'negative', handle: 'bigvoice', followers: 50_000, tags: ['brand:acme'], publishedAt: at('2026-11-01T10:00:00Z') },
     // Before the window: the previous period of the same length (Oct 25 – Nov 1).
     { text: 'is there a dark mode?', publishedAt: at('2026-10-26T10:00:00Z') },
     { text: 'pricing went up again', sentiment: 'negative', publishedAt: at('2026-10-31T23:59:00Z') },
@@ -25,12 +25,12 @@ beforeAll(async () => {
     { text: 'new week, new bugs', sentiment: 'negative', publishedAt: at('2026-11-08T00:00:00Z') },
   ])
   await seedMentions(t.sql, t.workspaceId, hn, [
-    { text: 'export crashes on large files', sentiment: 'negative', handle: 'angry', intents: ['bug_report'], publishedAt: at('2026-11-03T10:00:00Z') },
-    { text: 'export crashes again, every time', sentiment: 'negative', handle: 'angry', intents: ['bug_report'], publishedAt: at('2026-11-03T11:00:00Z') },
+    { text: 'export crashes on large files', sentiment: 'negative', handle: 'angry', intents: ['bug_report'], tags: ['brand:acme', 'export'], publishedAt: at('2026-11-03T10:00:00Z') },
+    { text: 'export crashes again, every time', sentiment: 'negative', handle: 'angry', intents: ['bug_report'], tags: ['brand:acme', 'export'], publishedAt: at('2026-11-03T11:00:00Z') },
     { text: 'Der Export stürzt ab', sentiment: 'negative', handle: 'angry', lang: 'de', intents: ['bug_report'], publishedAt: at('2026-11-03T12:00:00Z') },
-    { text: 'they announced something', handle: 'quiet', publishedAt: at('2026-11-07T23:59:00Z') },
+    { text: 'they announced something', handle: 'quiet', tags: ['brand:rival'], publishedAt: at('2026-11-07T23:59:00Z') },
     // A repost of the outage mention, grouped under it (sql/004): counted once.
-    { text: `RT @someone: ${outage.toUpperCase()} https://t.co/abc`, sentiment: 'negative', publishedAt: at('2026-11-02T10:00:00Z') },
+    { text: `RT @someone: ${outage.toUpperCase()} https://t.co/abc`, sentiment: 'negative', tags: ['brand:acme'], publishedAt: at('2026-11-02T10:00:00Z') },
   ])
   const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'report-other' } })
   const otherSource = await seedSource(t.sql, other.data.id, 'reddit')
@@ -54,6 +54,12 @@ describe('GET /v1/reports/mentions', () => {
     expect(r.kinds).toEqual([{ kind: 'hackernews', n: 4, negative: 3 }, { kind: 'reddit', n: 3, negative: 1 }])
     expect(r.languages).toEqual([{ lang: 'en', n: 6, negative: 3 }, { lang: 'de', n: 1, negative: 1 }])
     expect(r.intents).toEqual([{ intent: 'bug_report', n: 3 }])
+    // Share of voice by tag; the repost of the outage counts once.
+    expect(r.tags).toEqual([
+      { tag: 'brand:acme', n: 4, negative: 3, positive: 1, netSentiment: -50 },
+      { tag: 'export', n: 2, negative: 2, positive: 0, netSentiment: -100 },
+      { tag: 'brand:rival', n: 1, negative: 0, positive: 0, netSentiment: null },
+    ])
     expect(r.authors.slice(0, 2)).toEqual([
       expect.objectContaining({ platform: 'hackernews', handle: 'angry', n: 3, negative: 3, lastAt: '2026-11-03T12:00:00.000Z' }),
       expect.objectContaining({ platform: 'reddit', handle: 'bigvoice', n: 1, negative: 1, followers: 50_000 }),
@@ -189,5 +195,17 @@ describe('GET /v1/reports/mentions', () => {
     const page = await (await t.app.request('http://localhost/app/dashboard?days=90', { headers: { cookie: s.cookie } })).text()
     // The 90 days also hold the pricing reply (60 minutes): waits 10, 20, 30, 60, 100.
     expect(page).toMatch(/Answered at the source: 5 \([\d.]+%\); first reply after 30 min \(median\), 84 min \(9 in 10\)\. First replies by agent \(4, median 45 min\), lou@acme\.example \(1, median 20 min\)\./)
+  })
+
+  it('shows share of voice by tag on the dashboard, each tag linking to its mentions', async () => {
+    await seedMentions(t.sql, t.workspaceId, reddit, [
+      { text: 'acme beats the rest', sentiment: 'positive', tags: ['brand:acme'] },
+      { text: 'rival <b>crashed</b> again', sentiment: 'negative', tags: ['brand:<rival>'] },
+    ])
+    const s = await webSession(t.app, ADMIN_KEY, '/app/dashboard')
+    const page = await (await t.app.request('http://localhost/app/dashboard', { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain('Share of voice by tag')
+    expect(page).toContain('href="/app/inbox?status=all&amp;tag=brand%3Aacme&amp;since=30d"')
+    expect(page).toContain('brand:&lt;rival&gt;')
   })
 })

@@ -112,6 +112,25 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
             <BarList title="Mentions by source" rows={mentions.sources.slice(0, 12).map((s, i) => ({ label: `${s.name} (${s.kind})`, value: s.n, colour: colourAt(i) }))} />
           ) : <p class="hint">No mentions yet.</p>}
         </section>
+        {mentions.tags.length ? (
+          <section class="card">
+            <h2>Share of voice by tag</h2>
+            <p class="hint">Rules that tag mentions by brand (yours, your competitors') make this a comparison.</p>
+            <table>
+              <thead><tr><th>Tag</th><th class="num">Mentions</th><th class="num">Share</th><th class="num">Net sentiment</th></tr></thead>
+              <tbody>
+                {mentions.tags.map((t) => (
+                  <tr>
+                    <td><a href={inboxHref({ status: 'all', tag: t.tag, since: `${days}d` })}><Txt s={t.tag} /></a></td>
+                    <td class="num">{t.n}</td>
+                    <td class="num">{mentions.totals.total ? `${Math.round((1000 * t.n) / mentions.totals.total) / 10}%` : '–'}</td>
+                    <td class="num">{t.netSentiment === null ? '–' : t.netSentiment}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ) : null}
         <section class="card">
           <h2>Top intents</h2>
           {mentions.intents.length ? (
