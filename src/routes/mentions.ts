@@ -15,6 +15,7 @@ import { MentionSchema } from '../mentions/shape.ts'
 import { ReplyInput, ReplySchema, sendReply, listReplies } from '../mentions/replies.ts'
 import { mentionStats } from '../mentions/stats.ts'
 import { translateStored, TranslationInput, TranslationSchema } from '../translate/stored.ts'
+import { translationResponses } from './translate.ts'
 import { addNote, BulkInput, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../mentions/update.ts'
 
 const ListQuery = MentionFilter.extend({ ...PageQuery.shape, sort: z.enum(MENTION_SORTS).default('priority') })
@@ -171,13 +172,7 @@ export const mentionsRouter = createRouter()
       summary: 'Translate the title and text (LibreTranslate or DeepL, as configured); kept, so asking again costs no call',
       description: 'Any role may ask. 409 `translation_not_configured` when neither EARSHOT_LIBRETRANSLATE_URL nor EARSHOT_DEEPL_KEY is set; 502 when the translator fails (with `details.retryAt` when it rate-limited).',
       request: { params: IdParam, body: jsonBody(TranslationInput) },
-      responses: {
-        201: jsonResponse('Translated now', TranslationSchema),
-        200: jsonResponse('Translated before (the text has not changed since)', TranslationSchema),
-        ...errorResponses,
-        409: jsonResponse('No translator is configured, or the mention was erased', ErrorSchema),
-        502: jsonResponse('The translator refused or did not answer', ErrorSchema),
-      },
+      responses: translationResponses('text'),
     }),
     async (c) => {
       const { deps, principal } = c.var

@@ -13,7 +13,8 @@ import { createSurvey, deleteSurvey, getSurvey, listSurveys, presentSurvey, upda
 import { csvDownload } from '../reports/csv.ts'
 import { listSends, queueSends, SendListQuery, SendRequest, SendTotals, SurveySend } from '../surveys/email-sends.ts'
 import { repliesOfResponse, replyToResponse, ResponseReplyInput, ResponseReplySchema } from '../surveys/response-replies.ts'
-import { translateStored, TranslationInput, TranslationSchema } from '../translate/stored.ts'
+import { translateStored, TranslationInput } from '../translate/stored.ts'
+import { translationResponses } from './translate.ts'
 import { requestOrigin } from '../web/request-origin.ts'
 
 const baseUrl = (c: Context) => new URL(c.req.url).origin
@@ -137,13 +138,7 @@ export function surveysRouter(rt: SurveyRuntime) {
         method: 'post', path: '/{id}/responses/{responseId}/translation', tags: ['Surveys'],
         summary: 'Translate the comment (as mentions are translated); kept, so asking again costs no call',
         request: { params: ResponseParams, body: jsonBody(TranslationInput) },
-        responses: {
-          201: jsonResponse('Translated now', TranslationSchema),
-          200: jsonResponse('Translated before (the comment has not changed since)', TranslationSchema),
-          ...errorResponses,
-          409: jsonResponse('No translator is configured', ErrorSchema),
-          502: jsonResponse('The translator refused or did not answer', ErrorSchema),
-        },
+        responses: translationResponses('comment'),
       }),
       async (c) => {
         const { id, responseId } = c.req.valid('param')

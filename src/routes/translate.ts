@@ -1,8 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireRole } from '../auth/middleware.ts'
 import { createRouter, ErrorSchema, errorResponses, jsonBody, jsonResponse } from '../http/types.ts'
-import { TextTranslationInput } from '../translate/stored.ts'
+import { TextTranslationInput, TranslationSchema } from '../translate/stored.ts'
 import { runTranslator } from '../translate/run.ts'
+
+/** The answers of a route that translates a kept text (a mention's, a survey comment): 201 made now, 200 made before. */
+export const translationResponses = (what: string) => ({
+  201: jsonResponse('Translated now', TranslationSchema),
+  200: jsonResponse(`Translated before (the ${what} has not changed since)`, TranslationSchema),
+  ...errorResponses,
+  409: jsonResponse('No translator is configured, or the text was erased', ErrorSchema),
+  502: jsonResponse('The translator refused or did not answer', ErrorSchema),
+})
 
 const TranslatedText = z
   .object({

@@ -318,6 +318,41 @@ describe('x replies', () => {
   })
 })
 
+describe('stack exchange replies', () => {
+  const ADD = 'https://api.stackexchange.com/2.3/posts/79500002/comments/add'
+  async function question() {
+    server.use(
+      http.get('https://api.stackexchange.com/2.3/search/advanced', ({ request }) =>
+        HttpResponse.json(new URL(request.url).searchParams.get('page') === '1' ? jsonFixture('stackexchange', 'search-page1.json') : { items: [], has_more: false }),
+      ),
+    )
+    return polledMention('stackexchange', { query: 'acme', site: 'stackoverflow', key: 'app-key((', accessToken: 'user-token' }, '79500002')
+  }
+
+  it('comments on the question with the app key and the user’s token, and links the comment', async () => {
+    const { mentionId } = await question()
+    const seen: URLSearchParams[] = []
+    server.use(http.post(ADD, async ({ request }) => {
+      seen.push(new URLSearchParams(await request.text()))
+      return HttpResponse.json(jsonFixture('stackexchange', 'add-comment.json'))
+    }))
+    const res = await reply(mentionId, 'Thanks for the report: this is fixed in Acme 4.13, released today.')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data.url).toBe('https://stackoverflow.com/questions/79500002/x#comment140000123_79500002')
+    expect(Object.fromEntries(seen[0])).toEqual({
+      body: 'Thanks for the report: this is fixed in Acme 4.13, released today.', site: 'stackoverflow', key: 'app-key((', access_token: 'user-token', preview: 'false',
+    })
+  })
+
+  it('keeps Stack Exchange’s refusal as the reason', async () => {
+    const { mentionId } = await question()
+    server.use(http.post(ADD, () => HttpResponse.json(jsonFixture('stackexchange', 'error-access-denied.json'), { status: 400 })))
+    const res = await reply(mentionId, 'We are looking into this one.')
+    expect(res.status).toBe(502)
+    expect(res.data.error.message).toContain('write_access required')
+  })
+})
+
 describe('bluesky replies', () => {
   const PDS = 'https://bsky.social/xrpc'
   async function blueskyPost() {
