@@ -96,6 +96,10 @@ describe('snoozing a mention', () => {
     expect(snoozedView).toContain(`data-id="${id}"`)
     expect((await postForm(t.app, session, `/app/inbox/${id}/update`, [['snoozeFor', 'forever'], ['back', '/app/inbox']])).status).toBe(400)
 
+    const done = await mention('Already resolved, nothing to put off')
+    await patch(done, { status: 'resolved' })
+    expect(await (await t.app.request(`/app/inbox?m=${done}&status=all`, { headers: { cookie: session.cookie } })).text()).not.toContain('id="snooze-for"')
+
     const many = [await mention(), await mention()]
     expect(inbox).toContain('<option value="snooze:1h">Snooze 1 hour</option>')
     const bulk = await postForm(t.app, session, '/app/inbox/bulk', [...many.map((m) => ['ids', m] as [string, string]), ['status', 'snooze:1h'], ['back', '/app/inbox']])

@@ -5,6 +5,7 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import type { MentionDetail } from '../../mentions/detail.ts'
 import { REPLY_MAX_CHARS } from '../../mentions/replies.ts'
 import { fillSavedReply, inLanguageFirst, type SavedReply } from '../../mentions/saved-replies.ts'
+import { OPEN_STATUSES } from '../../mentions/filter.ts'
 import type { Mention } from '../../mentions/shape.ts'
 import { MAX_TRANSLATED_CHARS } from '../../translate/stored.ts'
 import { languageName, TRANSLATION_TARGETS } from '../../translate/translator.ts'
@@ -218,16 +219,19 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
               </form>
             ) : null}
           </div>
-          <form method="post" action={action} class="actions">
-            <CsrfField session={session} />
-            <input type="hidden" name="back" value={back} />
-            <label class="inline" for="snooze-for">{m.snoozedUntil ? 'Snooze again for' : 'Snooze for'}</label>
-            <select id="snooze-for" name="snoozeFor">
-              {SNOOZE_CHOICES.map(([value, label]) => <option value={value} selected={value === '1d'}>{label}</option>)}
-            </select>
-            <button type="submit">Snooze</button>
-            <span class="hint">out of Needs attention until then, when it reopens</span>
-          </form>
+          {/* Resolved, ignored and spam mentions owe nothing: there is nothing to put off. */}
+          {m.status === 'snoozed' || (OPEN_STATUSES as readonly string[]).includes(m.status) ? (
+            <form method="post" action={action} class="actions">
+              <CsrfField session={session} />
+              <input type="hidden" name="back" value={back} />
+              <label class="inline" for="snooze-for">{m.snoozedUntil ? 'Snooze again for' : 'Snooze for'}</label>
+              <select id="snooze-for" name="snoozeFor">
+                {SNOOZE_CHOICES.map(([value, label]) => <option value={value} selected={value === '1d'}>{label}</option>)}
+              </select>
+              <button type="submit">Snooze</button>
+              <span class="hint">out of Needs attention until then, when it reopens</span>
+            </form>
+          ) : null}
           {tickets.length ? (
             <form method="post" action={`/app/inbox/${m.id}/link`} class="actions">
               <CsrfField session={session} />
