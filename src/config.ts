@@ -24,7 +24,7 @@ export const envSchema = z.object({
   EARSHOT_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** The From of survey invitations, e.g. "Acme <feedback@acme.example>". */
   EARSHOT_MAIL_FROM: z.string().min(3).max(320).optional(),
-  /** A LibreTranslate server (self-hosted or libretranslate.com) that translates mentions on request. */
+  /** A LibreTranslate server (self-hosted or libretranslate.com) that translates mentions and survey comments on request. */
   EARSHOT_LIBRETRANSLATE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Its API key, when the server asks for one. */
   EARSHOT_LIBRETRANSLATE_KEY: z.string().min(1).optional(),

@@ -27,6 +27,6 @@ export interface Deps {
   clientIp?: (c: Context) => string | undefined
   /** Outgoing mail (survey invitations); absent where none is configured (and on Workers). */
   mail?: Mailer
-  /** Machine translation of mentions (LibreTranslate or DeepL); absent where none is configured. */
+  /** Machine translation of mentions, survey comments and reply drafts (LibreTranslate or DeepL); absent where none is configured. */
   translator?: Translator
 }
