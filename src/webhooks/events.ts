@@ -1,5 +1,7 @@
 import type { Sql, Tx } from '../db/sql.ts'
+import type { WebhookFormat } from './schema.ts'
 import { renderSlackMessage } from './slack.ts'
+import { renderTeamsMessage } from './teams.ts'
 
 export const EVENT_TYPES = ['mention.created', 'mention.updated', 'mention.replied', 'alert.fired', 'survey_response.created', 'ticket.updated', 'digest.daily'] as const
 /** What webhooks subscribe to, and `webhook.test`, which goes only to the webhook it tests. */
@@ -22,9 +24,12 @@ export interface EventEnvelope {
 
 interface Target {
   id: string
-  format: 'json' | 'slack'
+  format: WebhookFormat
   events: string[]
 }
+
+/** How a chat channel's webhook wants an event said. */
+const CHAT_RENDERERS = { slack: renderSlackMessage, teams: renderTeamsMessage } satisfies Record<Exclude<WebhookFormat, 'json'>, (e: EventEnvelope) => unknown>
 
 // postgres.js caps a statement at 65,534 parameters; 7 per row.
 const INSERT_CHUNK = 5000
@@ -57,7 +62,7 @@ export async function enqueueEvents(tx: Sql | Tx, workspaceId: string, events: O
         webhook_id: hook.id,
         message_id: messageId,
         event_type: event.type,
-        body: hook.format === 'slack' ? JSON.stringify(renderSlackMessage(envelope)) : json,
+        body: hook.format === 'json' ? json : JSON.stringify(CHAT_RENDERERS[hook.format](envelope)),
         next_attempt_at: at,
       })
     }

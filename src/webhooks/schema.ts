@@ -2,7 +2,9 @@ import { z } from '@hono/zod-openapi'
 import { EVENT_TYPES } from './events.ts'
 import { decodeSecret } from './signing.ts'
 
-export const WEBHOOK_FORMATS = ['json', 'slack'] as const
+/** `json`: the signed Standard Webhooks envelope; `slack` and `teams`: a message a chat channel's webhook can post. */
+export const WEBHOOK_FORMATS = ['json', 'slack', 'teams'] as const
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number]
 
 const Url = z.url({ protocol: /^https?$/ }).max(2000)
 const Events = z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length)

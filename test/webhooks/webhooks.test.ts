@@ -293,6 +293,19 @@ describe('delivery', () => {
     expect(JSON.stringify(msg.blocks)).toContain('<https://example.com/m|Open the mention>')
   })
 
+  it('sends Teams-format webhooks an Adaptive Card a Teams workflow can post', async () => {
+    const ws = await isolated()
+    const hook = await ws.hook({ format: 'teams' })
+    await ws.emit('mention.created', { id: 'm', text: 'crash **now**', url: 'https://example.com/m', author: { handle: 'ann' } })
+    await dispatchDueDeliveries(t.deps)
+    const [got] = receivedBy(hook.secret)
+    const msg = JSON.parse(got.body)
+    expect(msg).toMatchObject({ type: 'message', summary: 'New mention', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }] })
+    const card = JSON.stringify(msg.attachments[0].content)
+    expect(card).toContain('crash \\\\*\\\\*now\\\\*\\\\*')
+    expect(card).toContain('[Open the mention](https://example.com/m)')
+  })
+
   it('runs the dispatcher in a loop until stopped', async () => {
     const ws = await isolated()
     const hook = await ws.hook()

@@ -66,7 +66,7 @@ async function webhooksPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
           <legend>Events</legend>
           {EVENT_TYPES.map((e) => <label class="inline"><input type="checkbox" name="events" value={e} checked={chosen.length ? chosen.includes(e) : e === 'alert.fired'} /> {e}</label>)}
         </fieldset>
-        <label for="hook-format">Format <span class="hint">(slack: a message a chat incoming-webhook can post)</span></label>
+        <label for="hook-format">Format <span class="hint">(slack: a message a Slack incoming webhook can post; teams: a card for a Teams workflow webhook)</span></label>
         <select id="hook-format" name="format">{WEBHOOK_FORMATS.map((f) => <option selected={f === (field(form, 'format') || 'json')}>{f}</option>)}</select>
         <label for="hook-description">Description</label>
         <input id="hook-description" name="description" value={field(form, 'description')} maxlength={500} size={60} />
