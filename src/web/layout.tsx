@@ -4,6 +4,7 @@ import { roleAtLeast, type Role } from '../auth/keys.ts'
 import { assetUrls } from './assets.ts'
 import type { WebSession } from './sessions.ts'
 import { CSRF_FIELD } from './security.ts'
+import { Txt } from './text.tsx'
 
 /** Sections: path, label, and the role a section needs (pages that only admins may open are not offered to others). */
 export const NAV = [
@@ -85,7 +86,7 @@ export const Layout = ({ title, session, section, notice, error, children }: Pag
         ))}
       </nav>
       <div class="who">
-        <span>{session.workspaceName} · {session.role}</span>
+        <span><Txt s={session.name} /> · {session.workspaceName} · {session.role}</span>
         <form method="post" action="/app/sign-out">
           <CsrfField session={session} />
           <button type="submit">Sign out</button>

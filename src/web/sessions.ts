@@ -10,6 +10,8 @@ export interface WebSession {
   workspaceName: string
   role: Role
   actor: SessionActor
+  /** Who is signed in, as assignments name them: the member's e-mail, or the API key's name. */
+  name: string
   csrfToken: string
 }
 
@@ -51,8 +53,10 @@ export const createMemberSession = (deps: Deps, member: { id: string; workspaceI
 export async function findWebSession(deps: Deps, token: string): Promise<WebSession | undefined> {
   const [row]: [(Omit<WebSession, 'actor'> & SessionActor)?] = await deps.sql`
     SELECT s.api_key_id AS "keyId", s.member_id AS "memberId", s.workspace_id AS "workspaceId", w.name AS "workspaceName",
-           s.role, s.csrf_token AS "csrfToken"
+           s.role, s.csrf_token AS "csrfToken", coalesce(m.email, k.name, 'someone') AS name
     FROM web_sessions s JOIN workspaces w ON w.id = s.workspace_id
+    LEFT JOIN sso_members m ON m.id = s.member_id AND m.workspace_id = s.workspace_id
+    LEFT JOIN api_keys k ON k.id = s.api_key_id AND k.workspace_id = s.workspace_id
     WHERE s.id_hash = ${await sha256Hex(token)} AND s.expires_at > ${deps.clock()}`
   if (!row) return undefined
   const { keyId, memberId, ...rest } = row

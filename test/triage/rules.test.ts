@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { insertApiKey } from '../../src/auth/api-keys.ts'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { postForm, webSession } from '../web/web-session.ts'
 
@@ -61,6 +62,17 @@ describe('automation rules', () => {
     expect(first.every((m) => m.tags.includes('refund'))).toBe(true)
     const [next] = await push(src, ['one more refund'])
     expect(next.assignee).toBe('dana')
+
+    // Dana signs in with her own key and finds her share under "Assigned to me".
+    const dana = (await insertApiKey(t.sql, t.workspaceId, 'dana', 'agent')).key
+    const session = await webSession(t.app, dana)
+    const inbox = await (await t.app.request('http://localhost/app/inbox', { headers: { cookie: session.cookie } })).text()
+    expect(inbox).toContain('<bdi>dana</bdi> · default · agent')
+    expect(inbox).toContain('href="/app/inbox?assignee=dana"')
+    const mine = await (await t.app.request('http://localhost/app/inbox?assignee=dana', { headers: { cookie: session.cookie } })).text()
+    for (const m of [held, next, ...first.filter((x) => x.assignee === 'dana')]) expect(mine).toContain(`data-id="${m.id}"`)
+    expect(mine).not.toContain(`data-id="${first.find((x) => x.assignee === 'eli')!.id}"`)
+    expect(mine).toMatch(/aria-current="page"[^>]*>\s*Assigned to me/)
 
     for (const action of [{ assignAmong: ['dana'] }, { assignAmong: ['dana', 'dana'] }, { assignAmong: ['dana', 'eli'], assignee: 'sam' }]) {
       expect((await t.call('POST', '/v1/rules', { body: { name: `bad ${JSON.stringify(action)}`, filter: {}, action } })).status, JSON.stringify(action)).toBe(400)

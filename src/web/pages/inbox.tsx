@@ -149,6 +149,9 @@ function Views({ views, current, session, params, sort }: { views: SavedView[]; 
     <nav aria-label="Saved views" class="counts">
       <span>Views:</span>
       <a href="/app/inbox" aria-current={!current && Object.keys(params).length === 0 ? 'page' : undefined}>Needs attention</a>
+      <a href={inboxHref({ assignee: session.name })} aria-current={!current && Object.keys(params).length === 1 && params.assignee === session.name ? 'page' : undefined}>
+        Assigned to me
+      </a>
       {views.map((v) => (
         <a href={`/app/inbox?view=${v.id}`} aria-current={v.id === current ? 'page' : undefined}><Txt s={v.name} /></a>
       ))}
