@@ -1,6 +1,7 @@
 import type { MailMessage } from '../mail/mailer.ts'
 import { escapeHtml } from '../surveys/html.ts'
 import { safeHttpUrl } from '../web/safe-url.ts'
+import { surveyScore } from '../webhooks/chat-message.ts'
 import type { Digest } from './digest.ts'
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
@@ -22,6 +23,8 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
   ].join(' · ')
   const sources = d.sources.map((s) => `${s.name} ${s.n}`).join(' · ')
   const intents = d.intents.map((i) => `${i.intent.replace(/_/g, ' ')} ${i.n}`).join(' · ')
+  const surveys = d.surveys.results.map((r) => `${r.name}: ${surveyScore(r)} (${r.n} answered)`).join(' · ')
+  const unhappy = d.surveys.unhappy.map((u) => `${u.score} · ${u.survey}: ${clip(u.comment, 300)}`)
   const mentions = d.negative.map((m) => ({
     who: m.author.name || m.author.handle || 'someone',
     where: m.sourceKind,
@@ -34,6 +37,8 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
 <h1 style="font-size:18px">Daily digest, ${escapeHtml(d.day)}</h1>
 <p>${escapeHtml(numbers)}</p>
 ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : ''}${intents ? `<p style="color:#57606a">Intents: ${escapeHtml(intents)}</p>\n` : ''}${
+    surveys ? `<p>Surveys: ${escapeHtml(surveys)}</p>\n` : ''}${
+    unhappy.length ? `<ul style="color:#57606a">\n${unhappy.map((u) => `<li>${escapeHtml(u)}</li>`).join('\n')}\n</ul>\n` : ''}${
     mentions.length
       ? `<h2 style="font-size:16px">Negative mentions to look at</h2>\n<ul>\n${mentions
           .map(
@@ -50,6 +55,7 @@ ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : '
     numbers,
     ...(sources ? [`Sources: ${sources}`] : []),
     ...(intents ? [`Intents: ${intents}`] : []),
+    ...(surveys ? [`Surveys: ${surveys}`, ...unhappy.map((u) => `  > ${u}`)] : []),
     ...(mentions.length ? ['', 'Negative mentions to look at:', ...mentions.map((m) => `- ${m.who} on ${m.where}: ${m.text}${m.inbox ? ` (${m.inbox})` : ''}`)] : []),
     '',
   ].join('\n')

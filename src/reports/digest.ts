@@ -10,12 +10,44 @@ import { mentionFilterSql, OPEN_STATUSES } from '../mentions/filter.ts'
 import type { Mailer } from '../mail/mailer.ts'
 import { digestMessage } from './digest-email.ts'
 import { mentionReport } from './mentions.ts'
+import { surveyResults } from '../surveys/results.ts'
+import { headline } from '../surveys/scores.ts'
+import { bandRange, LOW_BAND, type SurveyKind } from '../surveys/schemas.ts'
 
 const DAY_MS = 86_400_000
 const TOP = 5
+/** Unhappy survey comments quoted in a digest, across its surveys. */
+const UNHAPPY_COMMENTS = 3
 
 /** The UTC day (YYYY-MM-DD) before `now`: the only day whose digest can be due. */
 const dayBefore = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS).toISOString().slice(0, 10)
+
+/**
+ * The surveys answered that day, most answers first: each one's score (NPS, CSAT %, CES mean) and how many answered,
+ * and the lowest-scored comments of the day, lowest first.
+ */
+async function surveysOfDay(deps: Deps, workspaceId: string, since: Date, until: Date) {
+  const answered = await deps.sql<{ id: string; name: string | null; question: string; kind: SurveyKind }[]>`
+    SELECT s.id, s.name, s.question, s.kind FROM surveys s
+    JOIN survey_responses r ON r.survey_id = s.id AND r.workspace_id = s.workspace_id
+    WHERE s.workspace_id = ${workspaceId} AND r.responded_at >= ${since} AND r.responded_at < ${until}
+    GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT ${TOP}`
+  const scored = await Promise.all(answered.map(async (s) => ({ s, score: headline(await surveyResults(deps, workspaceId, s.id, { since, until })) })))
+  const unhappy = answered.length
+    ? await deps.sql<{ survey: string; score: number; comment: string }[]>`
+        SELECT coalesce(s.name, s.question) AS survey, r.score, r.comment FROM survey_responses r
+        JOIN surveys s ON s.id = r.survey_id AND s.workspace_id = r.workspace_id
+        JOIN unnest(${answered.map((s) => s.id)}::uuid[], ${answered.map((s) => bandRange(s.kind, LOW_BAND[s.kind])![1])}::int[]) AS low(survey_id, top)
+          ON low.survey_id = r.survey_id
+        WHERE r.workspace_id = ${workspaceId} AND r.responded_at >= ${since} AND r.responded_at < ${until}
+          AND r.comment IS NOT NULL AND r.score <= low.top
+        ORDER BY r.score, r.responded_at LIMIT ${UNHAPPY_COMMENTS}`
+    : []
+  return {
+    results: scored.map(({ s, score }) => ({ id: s.id, name: s.name ?? s.question, kind: s.kind, score: score.score, n: score.n })),
+    unhappy,
+  }
+}
 
 /** The day's numbers and up to five negative mentions, highest priority first; copies of a post count once. */
 export type Digest = Awaited<ReturnType<typeof buildDigest>>
@@ -23,7 +55,10 @@ export type Digest = Awaited<ReturnType<typeof buildDigest>>
 export async function buildDigest(deps: Deps, workspaceId: string, day: string) {
   const since = new Date(`${day}T00:00:00Z`)
   const until = new Date(since.getTime() + DAY_MS)
-  const report = await mentionReport(deps, workspaceId, { since: since.toISOString(), until: until.toISOString() }, 'day')
+  const [report, surveys] = await Promise.all([
+    mentionReport(deps, workspaceId, { since: since.toISOString(), until: until.toISOString() }, 'day'),
+    surveysOfDay(deps, workspaceId, since, until),
+  ])
   const pressing = { since: since.toISOString(), until: until.toISOString(), sentiment: ['negative' as const], status: [...OPEN_STATUSES] }
   const negative = await deps.sql<{ id: string }[]>`
     SELECT m.id FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, pressing)} AND m.duplicate_of IS NULL
@@ -35,6 +70,7 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string) 
     intents: report.intents.slice(0, TOP),
     ratings: { rated: report.ratings.rated, averageRating: report.ratings.averageRating, previousAverage: report.ratings.previousAverage },
     negative: await loadMentionPayloads(deps.sql, workspaceId, negative.map((n) => n.id)),
+    surveys,
   }
 }
 

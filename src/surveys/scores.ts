@@ -113,6 +113,13 @@ export function scoreCes(dist: Distribution): CesScore {
 
 export type KindScore = { nps: NpsScore } | { csat: ShareScore } | { ces: CesScore }
 
+/** The one number a survey's kind is judged by (NPS, CSAT %, CES mean), with its n and interval. */
+export function headline(score: KindScore): { score: number | null; n: number; ci95: [number, number] | null } {
+  if ('nps' in score) return score.nps
+  if ('csat' in score) return score.csat
+  return score.ces
+}
+
 /** The score object for a survey kind, keyed by the kind so clients read `nps.score`, `csat.score`, `ces.score`. */
 export function scoreFor(kind: SurveyKind, dist: Distribution): KindScore {
   if (kind === 'nps') return { nps: scoreNps(dist) }

@@ -65,7 +65,20 @@ const Digest = z.looseObject({
   intents: z.array(z.looseObject({ intent: z.string(), n: z.number() })),
   ratings: z.looseObject({ rated: z.number(), averageRating: z.number().nullable(), previousAverage: z.number().nullable() }).optional(),
   negative: z.array(Mention),
+  surveys: z
+    .looseObject({
+      results: z.array(z.looseObject({ name: z.string(), kind: z.string(), score: z.number().nullable(), n: z.number() })),
+      unhappy: z.array(z.looseObject({ survey: z.string(), score: z.number(), comment: z.string() })),
+    })
+    .optional(),
 })
+
+/** A survey's headline as people say it: NPS 32, CSAT 87%, CES 5.4. */
+export function surveyScore(r: { kind: string; score: number | null }): string {
+  const label = r.kind.toUpperCase()
+  if (r.score === null) return `${label} –`
+  return r.kind === 'csat' ? `${label} ${r.score}%` : `${label} ${r.score}`
+}
 
 function mentionParts(m: z.infer<typeof Mention>): Part[] {
   const who = m.author?.name || m.author?.handle || 'someone'
@@ -91,7 +104,7 @@ function explainAlert(x: unknown): string | undefined {
 const headingOnly = (heading: string): ChatMessage => ({ summary: heading, parts: [text({ strong: heading })] })
 
 function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
-  const { day, totals, sources, intents, ratings, negative } = d
+  const { day, totals, sources, intents, ratings, negative, surveys } = d
   const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
   const numbers = joined([
     [{ strong: String(totals.total) }, ` mentions${totals.changePct === null ? '' : ` (${signed(totals.changePct)}% on the day before)`}`],
@@ -105,6 +118,10 @@ function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
   const parts = [text({ strong: `Daily digest, ${day}` }), text(...numbers)]
   if (sources.length) parts.push(note(`Sources: ${list(sources.map((s) => ({ label: s.name, n: s.n })))}`))
   if (intents.length) parts.push(note(`Intents: ${list(intents.map((i) => ({ label: i.intent.replace(/_/g, ' '), n: i.n })))}`))
+  if (surveys?.results.length) {
+    parts.push(text(...joined(surveys.results.map((r) => [`${clip(r.name, 80)}: `, { strong: surveyScore(r) }, ` (${r.n} answered)`]))))
+    for (const u of surveys.unhappy) parts.push(quote(`${u.score} · ${clip(u.survey, 80)}: ${u.comment}`))
+  }
   if (negative.length) {
     parts.push(text({ strong: 'Negative mentions to look at' }))
     for (const m of negative.slice(0, DIGEST_MENTIONS)) parts.push(...mentionParts(m))

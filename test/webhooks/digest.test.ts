@@ -106,4 +106,42 @@ describe('the daily digest', () => {
     expect(mailed[0].html).toContain(`href="https://earshot.acme.example/app/inbox?m=${id}"`)
     expect(mailed[0].text).toContain('1 negative')
   })
+
+  it('carries the surveys answered that day, with their scores and the unhappiest comments, to chat and to mail', async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-surveys' } })
+    const key = ws.data.key
+    const chat = await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://chat.example.com/services/T9/B9/x', events: ['digest.daily'], format: 'teams' } })
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { digestEmails: ['pm@acme.example'] } })).status).toBe(200)
+    const survey = async (kind: string, name: string) =>
+      (await t.call('POST', '/v1/surveys', { key, body: { kind, name, question: 'How are we doing?', allowedOrigins: ['https://acme.test'] } })).data.id as string
+    const nps = await survey('nps', 'Product NPS')
+    const csat = await survey('csat', 'Support CSAT')
+    const day = '2026-12-13T'
+    await t.call('POST', `/v1/surveys/${nps}/responses`, { key, body: [
+      { score: 10, respondedAt: `${day}09:00:00Z` },
+      { score: 9, comment: 'Great, thanks', respondedAt: `${day}10:00:00Z` },
+      { score: 3, comment: 'Export <b>broke</b> my report', respondedAt: `${day}11:00:00Z` },
+      { score: 0, comment: 'Not on this day', respondedAt: '2026-12-12T11:00:00Z' },
+    ] })
+    await t.call('POST', `/v1/surveys/${csat}/responses`, { key, body: [{ score: 5, respondedAt: `${day}12:00:00Z` }, { score: 2, comment: 'Slow answers', respondedAt: `${day}13:00:00Z` }] })
+
+    const mailed: MailMessage[] = []
+    t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
+    try {
+      expect(await sendDailyDigests(t.deps, at('2026-12-14T08:30:00Z'))).toMatchObject({ sent: expect.any(Number) })
+    } finally {
+      t.deps.mail = undefined
+    }
+    const [delivery] = await deliveries(ws.data.id)
+    expect(delivery.webhook_id).toBe(chat.data.id)
+    const card = JSON.stringify(JSON.parse(delivery.body).attachments[0].content.body)
+    expect(card).toContain('Product NPS: **NPS 33.33** \\\\(3 answered\\\\) · Support CSAT: **CSAT 50%** \\\\(2 answered\\\\)')
+    expect(card).toContain('2 · Support CSAT: Slow answers')
+    expect(card).toContain('3 · Product NPS: Export broke my report')
+    expect(card).not.toContain('Not on this day')
+    const mail = mailed.find((m) => m.to === 'pm@acme.example')!
+    expect(mail.text).toContain('Surveys: Product NPS: NPS 33.33 (3 answered) · Support CSAT: CSAT 50% (2 answered)')
+    expect(mail.text).toContain('  > 2 · Support CSAT: Slow answers')
+    expect(mail.html).toContain('<li>3 · Product NPS: Export broke my report</li>')
+  })
 })

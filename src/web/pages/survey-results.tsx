@@ -4,7 +4,7 @@ import { listResponseReplies } from '../../surveys/response-replies.ts'
 import { listTranslations } from '../../translate/stored.ts'
 import { languageName } from '../../translate/translator.ts'
 import { surveyResults } from '../../surveys/results.ts'
-import type { KindScore } from '../../surveys/scores.ts'
+import { headline } from '../../surveys/scores.ts'
 import { bandOf, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
 import type { SurveyRecord } from '../../surveys/surveys.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
@@ -32,13 +32,6 @@ const BAND_CLASS: Record<string, string> = {
   detractor: 's-negative', unsatisfied: 's-negative', difficult: 's-negative',
   passive: 's-neutral', neutral: 's-neutral',
   promoter: 's-positive', satisfied: 's-positive', easy: 's-positive',
-}
-
-/** The headline number of any kind: NPS, CSAT % or CES mean, with n and its 95% interval. */
-export function headline(score: KindScore): { score: number | null; n: number; ci95: [number, number] | null } {
-  if ('nps' in score) return score.nps
-  if ('csat' in score) return score.csat
-  return score.ces
 }
 
 /** Every score of the kind's scale, low to high, so the distribution shows the zeros too. */
