@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { relinkCustomers, resolveCustomersForMentions } from './resolve.ts'
 import type { Customer, CustomerInput, IdentityInput } from './schema.ts'
 
-interface CustomerRow {
+export interface CustomerRow {
   id: string
   name: string | null
   email: string | null
@@ -25,13 +25,14 @@ interface CustomerRow {
   updated_at: Date
 }
 
-const columns = (sql: Sql | Tx) => sql`
+/** Columns of `customers c` that `toCustomer` reads. */
+export const customerColumns = (sql: Sql | Tx) => sql`
   c.id, c.name, c.email, c.external_ref, c.company, c.plan, c.value, c.attributes, c.created_at, c.updated_at,
   coalesce((SELECT jsonb_agg(jsonb_build_object('kind', i.kind, 'value', i.value) ORDER BY i.kind, i.value)
             FROM customer_identities i WHERE i.customer_id = c.id), '[]') AS identities,
   (SELECT count(*) FROM mentions m WHERE m.customer_id = c.id)::int AS mention_count`
 
-const toCustomer = (r: CustomerRow): Customer => ({
+export const toCustomer = (r: CustomerRow): Customer => ({
   id: r.id,
   name: r.name,
   email: r.email,
@@ -47,7 +48,7 @@ const toCustomer = (r: CustomerRow): Customer => ({
 })
 
 export async function loadCustomer(sql: Sql | Tx, workspaceId: string, id: string): Promise<Customer> {
-  const [row]: [CustomerRow?] = await sql`SELECT ${columns(sql)} FROM customers c WHERE c.workspace_id = ${workspaceId} AND c.id = ${id}`
+  const [row]: [CustomerRow?] = await sql`SELECT ${customerColumns(sql)} FROM customers c WHERE c.workspace_id = ${workspaceId} AND c.id = ${id}`
   if (!row) throw notFound('customer')
   return toCustomer(row)
 }
@@ -147,7 +148,7 @@ export async function listCustomers(deps: Deps, workspaceId: string, input: { q?
   const c = input.cursor ? decodeCursor(input.cursor, ListCursor) : undefined
   const pattern = input.q ? `%${input.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : undefined
   const rows = await sql<(CustomerRow & { t: string })[]>`
-    SELECT ${columns(sql)}, c.created_at::text AS t FROM customers c
+    SELECT ${customerColumns(sql)}, c.created_at::text AS t FROM customers c
     WHERE c.workspace_id = ${workspaceId}
       ${pattern ? sql`AND (c.name ILIKE ${pattern} OR c.email ILIKE ${pattern} OR c.company ILIKE ${pattern} OR c.external_ref ILIKE ${pattern}
         OR EXISTS (SELECT 1 FROM customer_identities i WHERE i.customer_id = c.id AND i.value ILIKE ${pattern}))` : sql``}

@@ -1,3 +1,4 @@
+import { AtRiskCustomer, AtRiskQuery, customersAtRisk } from '../customers/at-risk.ts'
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireRole } from '../auth/middleware.ts'
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer } from '../customers/customers.ts'
@@ -63,6 +64,15 @@ export const customersRouter = createRouter()
       responses: { 200: jsonResponse('A page of customers', z.object({ items: z.array(CustomerSchema), nextCursor: z.string().nullable() })), ...errorResponses },
     }),
     async (c) => c.json(await listCustomers(c.var.deps, c.var.principal.workspaceId, c.req.valid('query')), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/at-risk', tags: ['Customers'],
+      summary: 'Customers with negative mentions or unhappy survey answers lately, the most valuable first',
+      request: { query: AtRiskQuery },
+      responses: { 200: jsonResponse('Customers at risk', z.object({ items: z.array(AtRiskCustomer) })), ...errorResponses },
+    }),
+    async (c) => c.json({ items: await customersAtRisk(c.var.deps, c.var.principal.workspaceId, c.req.valid('query')) }, 200),
   )
   .openapi(
     createRoute({

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { customersAtRisk } from '../../customers/at-risk.ts'
 import { createCustomer, getCustomer, listCustomers } from '../../customers/customers.ts'
 import { importCustomers, IMPORT_MAX_ROWS, parseCsv, type ImportResult } from '../../customers/import.ts'
 import { customerTimeline } from '../../customers/privacy.ts'
@@ -14,6 +15,8 @@ import { Txt, when } from '../text.tsx'
 import { IdParam } from './params.ts'
 
 const PAGE_SIZE = 50
+const AT_RISK_DAYS = 30
+const AT_RISK_SHOWN = 10
 const TIMELINE_SIZE = 50
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -71,12 +74,38 @@ async function listPage(c: Context<WebEnv>, extra: { result?: ImportResult; erro
   const { deps, session } = c.var
   const q = c.req.query('q')?.trim() || undefined
   const cursor = c.req.query('cursor') || undefined
-  const page = await listCustomers(deps, session.workspaceId, { q, cursor, limit: PAGE_SIZE })
+  // Who is unhappy lately heads the first page; a search or a later page is about finding someone.
+  const [page, atRisk] = await Promise.all([
+    listCustomers(deps, session.workspaceId, { q, cursor, limit: PAGE_SIZE }),
+    q || cursor ? Promise.resolve([]) : customersAtRisk(deps, session.workspaceId, { days: AT_RISK_DAYS, limit: AT_RISK_SHOWN }),
+  ])
   const next = page.nextCursor ? `/app/customers?${new URLSearchParams({ ...(q ? { q } : {}), cursor: page.nextCursor })}` : undefined
   return c.html(
     <Layout title="Customers" session={session} section="customers" notice={noticeOf(c)} error={extra.error}>
       <h1>Customers</h1>
       {extra.result ? <ImportReport result={extra.result} /> : null}
+      {atRisk.length ? (
+        <section class="card" aria-labelledby="at-risk-h">
+          <h2 id="at-risk-h">At risk <span class="hint">(negative mentions or unhappy survey answers in the last {AT_RISK_DAYS} days, the most valuable first)</span></h2>
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th>Customer</th><th class="num">Value</th><th class="num">Negative mentions</th><th class="num">Still open</th><th class="num">Unhappy answers</th><th>Latest</th></tr></thead>
+              <tbody>
+                {atRisk.map((r) => (
+                  <tr>
+                    <td><a href={`/app/customers/${r.customer.id}`}><Txt s={r.customer.name ?? r.customer.email ?? r.customer.externalRef ?? 'unnamed'} /></a></td>
+                    <td class="num">{r.customer.value ?? ''}</td>
+                    <td class="num">{r.negativeMentions}</td>
+                    <td class="num">{r.openNegativeMentions}</td>
+                    <td class="num">{r.unhappyResponses}</td>
+                    <td>{when(r.lastSignalAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
       <form method="get" action="/app/customers" class="filters" role="search">
         <div><label for="q">Search</label><input id="q" name="q" type="search" value={q ?? ''} placeholder="name, email, company, handle" /></div>
         <div><button type="submit" class="primary">Search</button></div>
