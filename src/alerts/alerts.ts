@@ -7,7 +7,7 @@ import type { Alert, AlertEvent, AlertPatch, NewAlert } from './schema.ts'
 
 const columns = (sql: Sql | Tx) => sql`
   id, kind, name, filter, channels, cooldown, enabled, "window", min_count AS "minCount", sensitivity,
-  only_new AS "onlyNew", min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", in_episode AS "inEpisode",
+  only_new AS "onlyNew", min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, in_episode AS "inEpisode",
   last_fired_at AS "lastFiredAt", last_evaluated_at AS "lastEvaluatedAt", last_evaluation AS "lastEvaluation",
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
@@ -19,15 +19,23 @@ async function assertChannels(sql: Sql | Tx, workspaceId: string, channels: stri
   if (missing.length) throw badRequest('channels must be webhook ids of this workspace', { missing })
 }
 
+/** A response alert's survey must be one of the workspace's. */
+async function assertSurvey(sql: Sql | Tx, workspaceId: string, surveyId: string | null | undefined) {
+  if (!surveyId) return
+  const [found] = await sql`SELECT 1 FROM surveys WHERE workspace_id = ${workspaceId} AND id = ${surveyId}`
+  if (!found) throw badRequest('surveyId must be a survey of this workspace')
+}
+
 export async function createAlert(deps: Deps, workspaceId: string, input: NewAlert): Promise<Alert> {
   const channels = [...new Set(input.channels)]
   await assertChannels(deps.sql, workspaceId, channels)
+  await assertSurvey(deps.sql, workspaceId, input.surveyId)
   const [row] = await deps.sql<Alert[]>`
     INSERT INTO alerts (workspace_id, kind, name, filter, channels, cooldown, enabled, "window", min_count, sensitivity, only_new, min_customer_value,
-                        reply_within, below_rating, business_hours)
+                        reply_within, below_rating, business_hours, survey_id, bands)
     VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(input.filter as never)}, ${channels}::uuid[], ${input.cooldown},
             ${input.enabled}, ${input.window}, ${input.minCount}, ${input.sensitivity}, ${input.onlyNew}, ${input.minCustomerValue}, ${input.replyWithin},
-            ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)})
+            ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)}, ${input.surveyId}, ${input.bands})
     RETURNING ${columns(deps.sql)}`
   return row
 }
@@ -57,11 +65,14 @@ export async function updateAlert(deps: Deps, workspaceId: string, id: string, p
   if (patch.replyWithin !== undefined) set.reply_within = patch.replyWithin
   if (patch.belowRating !== undefined) set.below_rating = patch.belowRating
   if (patch.businessHours !== undefined) set.business_hours = patch.businessHours === null ? null : deps.sql.json(patch.businessHours)
+  if (patch.surveyId !== undefined) set.survey_id = patch.surveyId
+  if (patch.bands !== undefined) set.bands = patch.bands
   if ([patch.filter, patch.window, patch.sensitivity, patch.minCount, patch.belowRating].some((v) => v !== undefined)) set.in_episode = false
   return deps.sql.begin(async (tx) => {
     const [current]: [{ kind: string }?] = await tx`SELECT kind FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
     if (!current) throw notFound('alert')
     if (patch.onlyNew && current.kind !== 'match') throw badRequest('onlyNew applies to match alerts')
+    await assertSurvey(tx, workspaceId, patch.surveyId)
     if (patch.channels !== undefined) {
       const channels = [...new Set(patch.channels)]
       await assertChannels(tx, workspaceId, channels)
@@ -91,7 +102,7 @@ export async function listAlertEvents(
   await getAlert(deps, workspaceId, alertId)
   const after = page.cursor ? decodeCursor(page.cursor, EventCursor) : null
   const rows = await deps.sql<AlertEvent[]>`
-    SELECT id, fired_at AS "firedAt", mention_id AS "mentionId", explanation
+    SELECT id, fired_at AS "firedAt", mention_id AS "mentionId", response_id AS "responseId", explanation
     FROM alert_events
     WHERE workspace_id = ${workspaceId} AND alert_id = ${alertId}
       ${after ? deps.sql`AND (fired_at, id) < (${new Date(after.at)}::timestamptz, ${after.id}::uuid)` : deps.sql``}

@@ -19,11 +19,11 @@ export interface FiringAlert {
 export async function fireAlert(
   tx: Tx,
   alert: FiringAlert,
-  occurrence: { dedupKey: string; explanation: Record<string, unknown>; mention?: MentionPayload; at: Date },
+  occurrence: { dedupKey: string; explanation: Record<string, unknown>; mention?: MentionPayload; response?: Record<string, unknown> & { id: string }; at: Date },
 ): Promise<boolean> {
   const [event]: [{ id: string }?] = await tx`
-    INSERT INTO alert_events (workspace_id, alert_id, dedup_key, mention_id, explanation, fired_at)
-    VALUES (${alert.workspaceId}, ${alert.id}, ${occurrence.dedupKey}, ${occurrence.mention?.id ?? null},
+    INSERT INTO alert_events (workspace_id, alert_id, dedup_key, mention_id, response_id, explanation, fired_at)
+    VALUES (${alert.workspaceId}, ${alert.id}, ${occurrence.dedupKey}, ${occurrence.mention?.id ?? null}, ${occurrence.response?.id ?? null},
             ${tx.json(occurrence.explanation as never)}, ${occurrence.at})
     ON CONFLICT (alert_id, dedup_key) DO NOTHING
     RETURNING id`
@@ -39,6 +39,7 @@ export async function fireAlert(
       firedAt: occurrence.at.toISOString(),
       explanation: occurrence.explanation,
       ...(occurrence.mention ? { mention: occurrence.mention } : {}),
+      ...(occurrence.response ? { response: occurrence.response } : {}),
     },
     { at: occurrence.at, webhookIds: alert.channels },
   )

@@ -3,7 +3,9 @@ import type { Deps } from '../deps.ts'
 import { MentionFilter, mentionFilterSql, type Fragment } from '../mentions/filter.ts'
 import { detectLowRating, detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
 import { fireAlert } from './fire.ts'
+import { checkResponses } from './responses.ts'
 import { checkUnanswered } from './unanswered.ts'
+import type { BandName } from '../surveys/schemas.ts'
 import type { BusinessHours } from './business-hours.ts'
 import { durationMs } from './schema.ts'
 
@@ -20,7 +22,7 @@ interface PeriodicAlert {
   id: string
   workspaceId: string
   name: string
-  kind: 'spike' | 'negative_share' | 'unanswered' | 'rating'
+  kind: 'spike' | 'negative_share' | 'unanswered' | 'rating' | 'response'
   channels: string[]
   filter: unknown
   cooldown: string
@@ -31,6 +33,8 @@ interface PeriodicAlert {
   replyWithin: string
   belowRating: number
   businessHours: BusinessHours | null
+  surveyId: string | null
+  bands: BandName[]
   createdAt: Date
   inEpisode: boolean
   lastFiredAt: Date | null
@@ -43,7 +47,7 @@ export interface PeriodicResult {
 }
 
 /**
- * Evaluates every enabled spike, negative_share, unanswered and rating alert that is due. Each
+ * Evaluates every enabled spike, negative_share, unanswered, rating and response alert that is due. Each
  * alert is evaluated under its row lock (SKIP LOCKED), so instances ticking
  * together split the work instead of doubling it.
  */
@@ -70,12 +74,13 @@ export async function evaluatePeriodicAlerts(deps: Deps): Promise<PeriodicResult
 async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore: Date): Promise<'skipped' | 'quiet' | 'fired'> {
   const [alert]: [PeriodicAlert?] = await tx`
     SELECT id, workspace_id AS "workspaceId", name, kind, channels, filter, cooldown, "window", min_count AS "minCount",
-           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", created_at AS "createdAt",
+           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, created_at AS "createdAt",
            in_episode AS "inEpisode", last_fired_at AS "lastFiredAt"
     FROM alerts
     WHERE id = ${id} AND enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= ${dueBefore})
     FOR UPDATE SKIP LOCKED`
   if (!alert) return 'skipped'
+  if (alert.kind === 'response') return checkResponses(tx, alert, now)
   const filter = MentionFilter.safeParse(alert.filter)
   if (!filter.success) return 'skipped'
   if (alert.kind === 'unanswered') return checkUnanswered(tx, alert, (f) => conditions(tx, alert, f), filter.data, now)

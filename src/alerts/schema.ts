@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import { MentionFilter } from '../mentions/filter.ts'
+import { BAND_NAMES, LOW_BAND } from '../surveys/schemas.ts'
 import { BusinessHours } from './business-hours.ts'
 
-export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered', 'rating'] as const
+export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered', 'rating', 'response'] as const
 export const ALERT_WINDOWS = ['15m', '1h', '1d'] as const
 
 const DURATION = /^(\d{1,5})([smhd])$/
@@ -47,6 +48,10 @@ const fields = {
   businessHours: BusinessHours.nullable(),
   /** rating: fire when the window's reviews average fewer stars than this. */
   belowRating: z.number().min(1).max(5),
+  /** response: the survey whose answers count; null counts every survey of the workspace. */
+  surveyId: z.uuid().nullable(),
+  /** response: the bands an answer must fall in (each survey kind has its own: detractor, unsatisfied, difficult, …). */
+  bands: z.array(z.enum(BAND_NAMES)).min(1).max(BAND_NAMES.length),
 }
 
 export const NewAlert = z
@@ -65,6 +70,8 @@ export const NewAlert = z
     replyWithin: fields.replyWithin.default('2h'),
     belowRating: fields.belowRating.default(3),
     businessHours: fields.businessHours.default(null),
+    surveyId: fields.surveyId.default(null),
+    bands: fields.bands.default(Object.values(LOW_BAND)),
   })
   .refine((a) => a.kind === 'match' || !a.onlyNew, { message: 'onlyNew applies to match alerts', path: ['onlyNew'] })
 export type NewAlert = z.infer<typeof NewAlert>
@@ -83,6 +90,8 @@ export const AlertPatch = z.strictObject({
   replyWithin: fields.replyWithin.optional(),
   belowRating: fields.belowRating.optional(),
   businessHours: fields.businessHours.optional(),
+  surveyId: fields.surveyId.optional(),
+  bands: fields.bands.optional(),
 })
 export type AlertPatch = z.infer<typeof AlertPatch>
 
@@ -120,6 +129,8 @@ export const Alert = z
     replyWithin: z.string(),
     belowRating: z.number(),
     businessHours: BusinessHours.nullable(),
+    surveyId: z.uuid().nullable(),
+    bands: z.array(z.enum(BAND_NAMES)),
     inEpisode: z.boolean(),
     lastFiredAt: z.date().nullable(),
     lastEvaluatedAt: z.date().nullable(),
@@ -135,6 +146,7 @@ export const AlertEvent = z
     id: z.uuid(),
     firedAt: z.date(),
     mentionId: z.uuid().nullable(),
+    responseId: z.uuid().nullable(),
     explanation: z.record(z.string(), z.unknown()),
   })
   .openapi('AlertEvent')

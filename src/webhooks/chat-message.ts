@@ -44,10 +44,18 @@ const Mention = z.looseObject({
   sentiment: z.string().nullish(),
   author: z.looseObject({ handle: z.string().nullish(), name: z.string().nullish() }).nullish(),
 })
+const Answer = z.looseObject({
+  survey: z.string(),
+  surveyKind: z.string(),
+  score: z.number(),
+  comment: z.string().nullish(),
+  email: z.string().nullish(),
+})
 const Alert = z.looseObject({
   alert: z.looseObject({ name: z.string(), kind: z.string() }),
   explanation: z.record(z.string(), z.unknown()).nullish(),
   mention: Mention.nullish(),
+  response: Answer.nullish(),
 })
 // What each kind of alert says about why it fired.
 const Anomaly = z.looseObject({ observed: z.number(), expected: z.number(), threshold: z.number() })
@@ -156,6 +164,11 @@ export function chatMessage(event: EventEnvelope): ChatMessage {
     const why = explainAlert(a.data.explanation)
     if (why) parts.push(note(why))
     if (a.data.mention) parts.push(...mentionParts(a.data.mention))
+    const answer = a.data.response
+    if (answer) {
+      parts.push(text(`${clip(answer.survey, 200)}: `, { strong: `${answer.surveyKind.toUpperCase()} ${answer.score}` }, answer.email ? ` from ${answer.email}` : ''))
+      if (answer.comment) parts.push(quote(answer.comment))
+    }
     return { summary: `Alert fired: ${name}`, icon: 'alert', parts }
   }
   if (type === 'survey_response.created') {

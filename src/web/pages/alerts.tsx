@@ -2,6 +2,8 @@ import { Hono, type Context } from 'hono'
 import { createAlert, deleteAlert, getAlert, listAlertEvents, listAlerts, updateAlert } from '../../alerts/alerts.ts'
 import { ALERT_KINDS, ALERT_WINDOWS, NewAlert, type Alert } from '../../alerts/schema.ts'
 import { listSources } from '../../sources/find-sources.ts'
+import { BAND_NAMES, LOW_BAND } from '../../surveys/schemas.ts'
+import { listSurveys } from '../../surveys/surveys.ts'
 import { listWebhooks } from '../../webhooks/webhooks.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, orForm, readForm } from '../form-data.ts'
@@ -20,6 +22,7 @@ const KIND_LABELS: Record<Alert['kind'], string> = {
   match: 'Each matching mention',
   unanswered: 'A mention waits too long for a reply',
   rating: 'Reviews average too few stars',
+  response: 'Each survey answer in chosen bands',
 }
 // Webhook URLs can carry their own credentials (chat incoming hooks), and only admins may read them: agents see the description or the host.
 const channelLabel = (w: { description: string | null; url: string }) => w.description || new URL(w.url).host
@@ -41,12 +44,15 @@ const workingWeek = (h: NonNullable<Alert['businessHours']>) =>
 function kindDetail(a: Alert): string | null {
   if (a.kind === 'unanswered') return `a reply within ${a.replyWithin}${a.businessHours ? ` of working time (${workingWeek(a.businessHours)})` : ''}`
   if (a.kind === 'rating') return `${a.window}, below ${num(a.belowRating)}★, at least ${a.minCount} reviews`
+  if (a.kind === 'response') return `${a.bands.join(', ')} answers${a.surveyId ? ' of one survey' : ' of any survey'}`
   return a.kind === 'match' ? null : `${a.window}, sensitivity ${a.sensitivity}, at least ${a.minCount} mentions`
 }
 
 /** What the alert watches, in words: its filter's parts. */
 function watching(a: Alert, sourceNames: Map<string, string>): string {
-  const parts = [...describeFilter(a.filter, sourceNames), ...(a.minCustomerValue !== null ? [`customers worth ≥ ${a.minCustomerValue}`] : [])]
+  const value = a.minCustomerValue !== null ? [`customers worth ≥ ${a.minCustomerValue}`] : []
+  if (a.kind === 'response') return ['survey answers', ...value].join(', ')
+  const parts = [...describeFilter(a.filter, sourceNames), ...value]
   return parts.length ? parts.join(', ') : 'every mention'
 }
 
@@ -68,6 +74,8 @@ function alertInput(form: Form) {
     minCustomerValue: optionalNumber('minCustomerValue') ?? null,
     replyWithin: field(form, 'replyWithin') || undefined,
     belowRating: optionalNumber('belowRating'),
+    surveyId: field(form, 'surveyId') || null,
+    bands: fieldList(form, 'bands').length ? fieldList(form, 'bands') : undefined,
     businessHours: field(form, 'workingHours') === 'true'
       ? { timeZone: field(form, 'timeZone') || 'UTC', days: fieldList(form, 'workDays').map(Number), start: field(form, 'workStart'), end: field(form, 'workEnd') }
       : undefined,
@@ -77,10 +85,11 @@ function alertInput(form: Form) {
 async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400 }) {
   const { deps, session } = c.var
   const canEdit = session.role !== 'viewer'
-  const [alerts, sources, webhooks] = await Promise.all([
+  const [alerts, sources, webhooks, surveys] = await Promise.all([
     listAlerts(deps, session.workspaceId),
     listSources(deps, session.workspaceId, { limit: 200 }),
     canEdit ? listWebhooks(deps, session.workspaceId) : [],
+    canEdit ? listSurveys(deps, session.workspaceId) : [],
   ])
   const sourceNames = new Map(sources.items.map((s) => [s.id, s.name]))
   const form = extra?.form ?? {}
@@ -163,6 +172,17 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
               </div>
             </fieldset>
             <fieldset>
+              <legend>Survey answers <span class="hint">(each survey answer in chosen bands)</span></legend>
+              <label for="alert-survey">Survey</label>
+              <select id="alert-survey" name="surveyId">
+                <option value="">any survey</option>
+                {surveys.map((s) => <option value={s.id} selected={v('surveyId') === s.id}>{s.name ?? s.question}</option>)}
+              </select>
+              <div>{BAND_NAMES.map((b) => (
+                <label class="inline"><input type="checkbox" name="bands" value={b} checked={form.bands ? checked('bands', b) : (Object.values(LOW_BAND) as string[]).includes(b)} /> {b}</label>
+              ))}</div>
+            </fieldset>
+            <fieldset>
               <legend>Send to <span class="hint">(webhooks; every firing is also listed here)</span></legend>
               {webhooks.length ? (
                 webhooks.map((w) => <label class="inline"><input type="checkbox" name="channels" value={w.id} checked={checked('channels', w.id)} /> <Txt s={channelLabel(w)} /></label>)
@@ -206,12 +226,13 @@ async function detailPage(c: Context<WebEnv>, id: string) {
           <thead><tr><th>When</th><th>What</th></tr></thead>
           <tbody>
             {events.items.map((e) => {
-              const x = e.explanation as { observed?: number; expected?: number; threshold?: number | null }
+              const x = e.explanation as { observed?: number; expected?: number; threshold?: number | null; score?: number; surveyId?: string }
               return (
                 <tr>
                   <td>{when(e.firedAt)}</td>
                   <td>
                     {e.mentionId ? <a href={`/app/inbox?m=${e.mentionId}`}>the mention</a> : null}
+                    {e.responseId && x.surveyId ? <a href={`/app/surveys/${x.surveyId}`}>an answer of {x.score}</a> : null}
                     {typeof x.observed === 'number' && typeof x.expected === 'number'
                       ? `${num(x.observed)} against ${num(x.expected)} expected${typeof x.threshold === 'number' ? ` (threshold ${num(x.threshold)})` : ''}`
                       : null}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { evaluatePeriodicAlerts } from '../../src/alerts/periodic.ts'
+import type { Deps } from '../../src/deps.ts'
+import { createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from '../web/web-session.ts'
+
+const t = await createTestApp()
+const at = (ms: number): Deps => ({ ...t.deps, clock: () => new Date(ms) })
+
+async function workspace() {
+  const ws = await t.call('POST', '/v1/workspaces', { body: { name: `responses-${crypto.randomUUID()}` } })
+  const key = ws.data.key as string
+  const survey = async (kind: string, name: string) =>
+    (await t.call('POST', '/v1/surveys', { key, body: { kind, name, question: 'How are we doing?', allowedOrigins: ['https://acme.test'] } })).data.id as string
+  const answer = (surveyId: string, rows: unknown[]) => t.call('POST', `/v1/surveys/${surveyId}/responses`, { key, body: rows })
+  return { key, workspaceId: ws.data.id as string, survey, answer }
+}
+
+describe('response alerts', () => {
+  it('fire once for each answer in the chosen bands given after they were made, with the answer, to their channels', async () => {
+    const ws = await workspace()
+    const hook = await t.call('POST', '/v1/webhooks', { key: ws.key, body: { url: 'https://chat.example.com/services/T1/B1/detractors', events: ['mention.created'], format: 'slack' } })
+    const nps = await ws.survey('nps', 'Product NPS')
+    const csat = await ws.survey('csat', 'Support CSAT')
+    await ws.answer(nps, [{ score: 1, comment: 'Before the alert existed' }])
+    const alert = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'Unhappy answers', kind: 'response', channels: [hook.data.id] } })
+    expect(alert.status, JSON.stringify(alert.data)).toBe(201)
+    expect(alert.data).toMatchObject({ kind: 'response', surveyId: null, bands: ['detractor', 'unsatisfied', 'difficult'] })
+
+    await ws.answer(nps, [{ score: 3, comment: 'Export <b>keeps</b> failing', email: 'ana@acme.test' }, { score: 9 }, { score: 7 }])
+    await ws.answer(csat, [{ score: 2, comment: 'Slow support' }, { score: 5 }])
+    const events = async (id: string) => (await t.call('GET', `/v1/alerts/${id}/events`, { key: ws.key })).data.items as { responseId: string; explanation: { score: number } }[]
+    await evaluatePeriodicAlerts(at(Date.now() + 1000))
+    const fired = await events(alert.data.id)
+    expect(fired.map((e) => e.explanation.score).sort()).toEqual([2, 3])
+    expect(fired.every((e) => typeof e.responseId === 'string')).toBe(true)
+
+    const sent = await t.sql<{ body: string }[]>`SELECT body FROM webhook_deliveries WHERE webhook_id = ${hook.data.id} ORDER BY created_at`
+    const text = sent.map((d) => JSON.stringify(JSON.parse(d.body).blocks)).join('\n')
+    expect(text).toContain('Product NPS: *NPS 3* from ana@acme.test')
+    expect(text).toContain('Support CSAT: *CSAT 2*')
+    expect(text).toContain('>Export keeps failing')
+    expect(text).not.toContain('Before the alert existed')
+
+    // Each answer fires once.
+    await evaluatePeriodicAlerts(at(Date.now() + 120_000))
+    expect(await events(alert.data.id)).toHaveLength(2)
+
+    const passives = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'NPS passives', kind: 'response', surveyId: nps, bands: ['passive'] } })
+    await ws.answer(nps, [{ score: 8 }, { score: 2 }])
+    await ws.answer(csat, [{ score: 3 }])
+    await evaluatePeriodicAlerts(at(Date.now() + 240_000))
+    expect((await events(passives.data.id)).map((e) => e.explanation.score)).toEqual([8])
+  })
+
+  it('refuses a survey of another workspace and bands that do not exist', async () => {
+    const ws = await workspace()
+    const other = await workspace()
+    const theirs = await other.survey('nps', 'Theirs')
+    const make = (body: Record<string, unknown>) => t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'x', kind: 'response', ...body } })
+    expect((await make({ surveyId: theirs })).status).toBe(400)
+    expect((await make({ bands: ['grumpy'] })).status).toBe(400)
+    expect((await make({ bands: [] })).status).toBe(400)
+  })
+
+  it('is made from the alerts page with a survey and bands', async () => {
+    const ws = await workspace()
+    const nps = await ws.survey('nps', 'Onboarding NPS')
+    const s = await webSession(t.app, ws.key, '/app/alerts')
+    const page = await (await t.app.request('http://localhost/app/alerts', { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain(`<option value="${nps}">Onboarding NPS</option>`)
+    const res = await postForm(t.app, s, '/app/alerts', [['name', 'Onboarding detractors'], ['kind', 'response'], ['surveyId', nps], ['bands', 'detractor']])
+    expect(res.status).toBe(303)
+    const [made] = (await t.call('GET', '/v1/alerts', { key: ws.key })).data.items
+    expect(made).toMatchObject({ kind: 'response', surveyId: nps, bands: ['detractor'] })
+    const listed = await (await t.app.request('http://localhost/app/alerts', { headers: { cookie: s.cookie } })).text()
+    expect(listed).toContain('Each survey answer in chosen bands')
+    expect(listed).toContain('detractor answers of one survey')
+  })
+})
