@@ -107,6 +107,29 @@ export function searchQuerySql(sql: AnySql, q: string): Fragment {
     WHERE t::text <> '')`
 }
 
+// Chinese, Japanese and Korean are written without spaces between words (ー, the long vowel mark, and 々, the
+// repetition mark, belong to no one script but are written among them).
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー々]/u
+
+/** Whether `q` holds Chinese, Japanese or Korean, which the text index cannot split into words. */
+export const searchesCjk = (q: string) => CJK.test(q)
+
+/**
+ * Whether the mention aliased `m` matches `q`: through the text index
+ * (searchQuerySql), or, when `q` holds CJK, which the index keeps as whole
+ * runs (and with neighbouring Latin letters: CSVのエクスポート), by substrings:
+ * each term of `q` must be in the title or text (after a minus, must not),
+ * case aside, so 崩溃 finds 导出功能崩溃了.
+ */
+export function searchMatchSql(sql: AnySql, q: string, alias = 'm'): Fragment {
+  const m = sql(alias)
+  // A scalar subquery is computed once per query, not once per candidate row.
+  if (!searchesCjk(q)) return sql`${m}.search @@ (SELECT ${searchQuerySql(sql, q)})`
+  const text = sql`lower(coalesce(${m}.title, '') || ' ' || ${m}.body)`
+  const terms = q.split(/\s+/).map((w) => ({ absent: w.startsWith('-'), term: w.replace(/^-/, '').replace(/"/g, '').toLowerCase() }))
+  return andAll(sql, terms.filter((t) => /[\p{L}\p{N}]/u.test(t.term)).map((t) => sql`strpos(${text}, ${t.term}) ${t.absent ? sql`=` : sql`>`} 0`))
+}
+
 /** AND of conditions; `true` when there are none. */
 export function andAll(sql: AnySql, conds: Fragment[]): Fragment {
   if (conds.length === 0) return sql`true`
@@ -140,8 +163,7 @@ export function mentionFilterSql(sql: AnySql, workspaceId: string, f: MentionFil
   if (f.minPriority !== undefined) conds.push(sql`${m}.priority >= ${f.minPriority}`)
   if (f.since) conds.push(sql`${m}.published_at >= ${timeBound(sql, f.since)}`)
   if (f.until) conds.push(sql`${m}.published_at < ${timeBound(sql, f.until)}`)
-  // A scalar subquery is computed once per query, not once per candidate row.
-  if (f.q) conds.push(sql`${m}.search @@ (SELECT ${searchQuerySql(sql, f.q)})`)
+  if (f.q) conds.push(searchMatchSql(sql, f.q, alias))
   if (f.followUp !== undefined) {
     const linkedToDone = sql`EXISTS (SELECT 1 FROM ticket_links tl JOIN tickets t ON t.id = tl.ticket_id
       WHERE tl.mention_id = ${m}.id AND t.status = 'done' AND t.workspace_id = ${workspaceId})`

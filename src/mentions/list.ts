@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts'
 import type { Sql } from '../db/sql.ts'
 import { badRequest } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
-import { andAll, mentionFilterSql, searchQuerySql, type Fragment, type MentionFilter } from './filter.ts'
+import { andAll, mentionFilterSql, searchesCjk, searchMatchSql, searchQuerySql, type Fragment, type MentionFilter } from './filter.ts'
 import { MARK_START, MARK_STOP, mentionColumns, mentionJsonSql, toMention, type Mention, type MentionRow } from './shape.ts'
 
 export const MENTION_SORTS = ['priority', 'newest'] as const
@@ -75,9 +75,12 @@ async function pageRows<R extends { id: string | null }>(deps: Deps, workspaceId
   const where = andAll(sql, conds)
   const shown = hideDuplicatesSql(sql, workspaceId, filter)
   const order = sort === 'priority' ? sql`m.priority DESC, m.id DESC` : sql`m.published_at DESC, m.id DESC`
-  const walk = sql`SELECT m.id, m.duplicate_of, m.priority, m.published_at ${q ? sql`, m.search` : sql``} FROM mentions m WHERE ${where} ORDER BY ${order}`
+  // CJK runs are matched in the title and text themselves, which the walk then has to read from the table.
+  const cjk = q !== undefined && searchesCjk(q)
+  const walk = sql`SELECT m.id, m.duplicate_of, m.priority, m.published_at ${q ? sql`, m.search` : sql``} ${cjk ? sql`, m.title, m.body` : sql``}
+    FROM mentions m WHERE ${where} ORDER BY ${order}`
   if (q) {
-    const tsq = sql`(SELECT ${searchQuerySql(sql, q)})`
+    const match = searchMatchSql(sql, q)
     const walkSearch = async () => {
       for (let take = FIRST_WALK; take <= MAX_WALK; ) {
         // The inner LIMIT keeps the planner on the sorted walk; the outer one stops it at the first page of matches.
@@ -86,7 +89,7 @@ async function pageRows<R extends { id: string | null }>(deps: Deps, workspaceId
         const ids = await sql<{ id: string }[]>`
           SELECT m.id FROM (
             SELECT m.id, m.duplicate_of, m.priority, m.published_at FROM (${walk} LIMIT ${take}) m
-            WHERE m.search @@ ${tsq} ORDER BY ${order} OFFSET 0
+            WHERE ${match} ORDER BY ${order} OFFSET 0
           ) m
           WHERE ${shown} ORDER BY ${order} LIMIT ${limit + 1}`
         if (ids.length > limit) return ids
@@ -96,7 +99,7 @@ async function pageRows<R extends { id: string | null }>(deps: Deps, workspaceId
     }
     // A rare word (or a filter with few rows): every match from the full-text index, sorted.
     const ids = (await walkSearch()) ?? await sql<{ id: string }[]>`
-      SELECT m.id FROM mentions m WHERE ${where} AND ${shown} AND m.search @@ ${tsq}
+      SELECT m.id FROM mentions m WHERE ${where} AND ${shown} AND ${match}
       ORDER BY ${sort === 'priority' ? sql`m.priority + 0 DESC, m.id DESC` : sql`m.published_at + interval '0' DESC, m.id DESC`}
       LIMIT ${limit + 1}`
     return sql<R[]>`
@@ -119,6 +122,7 @@ async function pageRows<R extends { id: string | null }>(deps: Deps, workspaceId
 
 const sortKeySql = (sql: Sql, sort: MentionSort) => (sort === 'priority' ? sql`m.priority` : sql`m.published_at::text`)
 
+// Marks the words the text index matched; what a CJK search matched as substrings is not marked.
 const headlineSql = (sql: Sql, q: string) =>
   sql`ts_headline(earshot_ts_config(m.lang), coalesce(m.title || ' — ', '') || m.body, (SELECT ${searchQuerySql(sql, q)}), ${HEADLINE_OPTIONS})`
 
