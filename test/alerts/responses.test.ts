@@ -53,6 +53,18 @@ describe('response alerts', () => {
     expect((await events(passives.data.id)).map((e) => e.explanation.score)).toEqual([8])
   })
 
+  it('can count only the answers of customers worth enough', async () => {
+    const ws = await workspace()
+    const nps = await ws.survey('nps', 'Enterprise NPS')
+    await t.call('POST', '/v1/customers', { key: ws.key, body: { name: 'Big Co', email: 'cto@big.test', value: 50_000 } })
+    await t.call('POST', '/v1/customers', { key: ws.key, body: { name: 'Small Co', email: 'owner@small.test', value: 100 } })
+    const alert = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'Big accounts unhappy', kind: 'response', minCustomerValue: 10_000 } })
+    await ws.answer(nps, [{ score: 2, email: 'cto@big.test' }, { score: 1, email: 'owner@small.test' }, { score: 0 }])
+    await evaluatePeriodicAlerts(at(Date.now() + 1000))
+    const fired = (await t.call('GET', `/v1/alerts/${alert.data.id}/events`, { key: ws.key })).data.items as { explanation: { score: number } }[]
+    expect(fired.map((e) => e.explanation.score)).toEqual([2])
+  })
+
   it('refuses a survey of another workspace and bands that do not exist', async () => {
     const ws = await workspace()
     const other = await workspace()
