@@ -3,6 +3,7 @@ import { evaluatePeriodicAlerts } from '../alerts/periodic.ts'
 import type { Deps } from '../deps.ts'
 import { pollTrackerStatuses } from '../integrations/sync.ts'
 import { wakeSnoozedMentions } from '../mentions/snooze.ts'
+import { translateNewMentions } from '../translate/on-arrival.ts'
 import { createSourceHttpClient, type HttpTuning } from './http.ts'
 import { leaseDueSources } from './lease.ts'
 import { runSource, type SourceRun } from './run-source.ts'
@@ -27,7 +28,7 @@ export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 /** Sources a Node instance polls at once unless told otherwise. */
 export const DEFAULT_POLL_CONCURRENCY = 4
 
-const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDailyDigests, pollTrackerStatuses, pruneDeliveries]
+const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDailyDigests, translateNewMentions, pollTrackerStatuses, pruneDeliveries]
 
 export interface TickResult {
   runs: SourceRun[]

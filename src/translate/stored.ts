@@ -36,6 +36,9 @@ export type Scope = { kind: 'mention' } | { kind: 'response'; surveyId: string }
 /** What is translated: a mention, or a response of a survey. */
 export type Subject = Scope & { id: string }
 
+/** The digest a mention's translations are tied to: of its title and text, as they are now. */
+export const mentionTextDigest = (sql: Sql, alias: string) => sql`md5(coalesce(${sql(alias)}.title, '') || chr(31) || ${sql(alias)}.body)`
+
 /**
  * The subject's table aliased `s` with its texts (`title`, `body`) and the
  * digest translations are tied to, and the translations column naming it.
@@ -46,7 +49,7 @@ function source(sql: Sql, workspaceId: string, scope: Scope) {
   if (scope.kind === 'mention') {
     return {
       column: 'mention_id',
-      select: sql`SELECT s.id, s.title, s.body, s.erased_at IS NOT NULL AS erased, md5(coalesce(s.title, '') || chr(31) || s.body) AS digest
+      select: sql`SELECT s.id, s.title, s.body, s.erased_at IS NOT NULL AS erased, ${mentionTextDigest(sql, 's')} AS digest
         FROM mentions s WHERE s.workspace_id = ${workspaceId}`,
     }
   }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import type { Sql, Tx } from '../db/sql.ts'
 import type postgres from 'postgres'
+import { TRANSLATION_TARGETS } from '../translate/translator.ts'
 
 /** What a workspace decides for itself; stored as jsonb, read with these defaults. */
 export const WorkspaceSettings = z
@@ -11,6 +12,8 @@ export const WorkspaceSettings = z
     digestHour: z.number().int().min(0).max(23).default(8),
     /** Addresses that get the daily digest by e-mail too (the server needs EARSHOT_SMTP_URL). */
     digestEmails: z.array(z.string()).default([]),
+    /** Translate new mentions in other languages into this one as they come in (needs a translator); null: on request only. */
+    translateInto: z.enum(TRANSLATION_TARGETS).nullable().default(null),
   })
   .openapi('WorkspaceSettings')
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>
@@ -20,6 +23,7 @@ export const SettingsPatch = z
     redactPii: z.boolean().optional(),
     digestHour: z.number().int().min(0).max(23).optional(),
     digestEmails: z.array(z.email().max(320)).max(20).optional(),
+    translateInto: z.enum(TRANSLATION_TARGETS).nullable().optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one setting' })
 export type SettingsPatch = z.infer<typeof SettingsPatch>

@@ -4,6 +4,7 @@ import { parseEnv } from '../../src/config.ts'
 import { createHttpClient } from '../../src/net/http-client.ts'
 import { configuredTranslator } from '../../src/translate/configured.ts'
 import { libreTranslate } from '../../src/translate/libretranslate.ts'
+import { translateNewMentions } from '../../src/translate/on-arrival.ts'
 import { jsonFixture, useMockServer } from '../connectors/harness.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { postForm, webSession } from '../web/web-session.ts'
@@ -247,6 +248,48 @@ describe('translating a survey comment', () => {
     const posted = await postForm(t.app, session, `/app/surveys/${survey.id}/responses/${row.id}/translation`, [['to', 'en']])
     expect([posted.status, posted.headers.get('location')]).toEqual([303, `/app/surveys/${survey.id}?notice=translated`])
     expect(await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: session.cookie } })).text()).toContain('Very slow')
+  })
+})
+
+describe('translating mentions as they come in', () => {
+  it('translates the new mentions in other languages of workspaces that ask, and leaves the archive and others alone', async () => {
+    useLibreTranslate()
+    const asked = libreServer(() => HttpResponse.json({ translatedText: ['Export crashes', 'It crashed again'], detectedLanguage: [{ confidence: 90, language: 'ru' }] }))
+    const ws = await t.call('POST', '/v1/workspaces', { body: { name: `arrival-${crypto.randomUUID()}` } })
+    const src = await seedSource(t.sql, ws.data.id, 'reddit', 'arrivals')
+    const [fresh, english, old] = await seedMentions(t.sql, ws.data.id, src, [
+      { title: 'Экспорт падает', text: 'Опять упал', lang: 'ru' },
+      { text: 'Export crashes again', lang: 'en' },
+      { title: 'Старое', text: 'Давно было', lang: 'ru', publishedAt: new Date(Date.now() - 3 * 86_400_000) },
+    ])
+    // Nothing until the workspace asks.
+    await translateNewMentions(t.deps, new Date())
+    expect((await t.sql`SELECT count(*)::int AS n FROM translations WHERE workspace_id = ${ws.data.id}`)[0].n).toBe(0)
+    const settings = await t.call('PATCH', '/v1/workspaces/current/settings', { key: ws.data.key, body: { translateInto: 'en' } })
+    expect([settings.status, settings.data.translateInto]).toEqual([200, 'en'])
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key: ws.data.key, body: { translateInto: 'tlh' } })).status).toBe(400)
+
+    const before = asked.length
+    const done = await translateNewMentions(t.deps, new Date())
+    expect(done.translated).toBeGreaterThanOrEqual(1)
+    const stored = await t.sql<{ mention_id: string }[]>`SELECT mention_id FROM translations WHERE workspace_id = ${ws.data.id}`
+    expect(stored.map((r) => r.mention_id)).toEqual([fresh])
+    expect(asked.slice(before)).toContainEqual(expect.objectContaining({ q: ['Экспорт падает', 'Опять упал'], target: 'en' }))
+    expect(stored.map((r) => r.mention_id)).not.toContain(english)
+    expect(stored.map((r) => r.mention_id)).not.toContain(old)
+    const again = asked.length
+    await translateNewMentions(t.deps, new Date())
+    expect(asked.slice(again).filter((a) => (a.q as string[])[0] === 'Экспорт падает')).toEqual([])
+    expect((await t.call('GET', `/v1/mentions/${fresh}`, { key: ws.data.key })).data.translations).toMatchObject([{ lang: 'en', title: 'Export crashes' }])
+
+    // A translator that refuses is tried again on the next tick, not in a loop.
+    const [late] = await seedMentions(t.sql, ws.data.id, src, [{ text: 'Ещё одна жалоба', lang: 'ru' }])
+    let calls = 0
+    libreServer(() => (++calls, HttpResponse.json({ error: 'Slowdown' }, { status: 429, headers: { 'retry-after': '60' } })))
+    await translateNewMentions(t.deps, new Date())
+    expect((await t.sql`SELECT count(*)::int AS n FROM translations WHERE mention_id = ${late}`)[0].n).toBe(0)
+    t.deps.translator = undefined
+    expect(await translateNewMentions(t.deps, new Date())).toEqual({ translated: 0 })
   })
 })
 

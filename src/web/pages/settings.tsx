@@ -1,3 +1,4 @@
+import { languageName, TRANSLATION_TARGETS } from '../../translate/translator.ts'
 import { Hono, type Context } from 'hono'
 import { createApiKey, deleteApiKey, listApiKeys, NewApiKey } from '../../auth/api-keys.ts'
 import { ROLES } from '../../auth/keys.ts'
@@ -47,6 +48,11 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
         </select>
         <label for="digest-emails">Daily digest by e-mail to <span class="hint">(one address per line; {c.var.deps.mail ? 'up to 20' : 'needs EARSHOT_SMTP_URL on the server'})</span></label>
         <textarea id="digest-emails" name="digestEmails" rows={3}>{settings.digestEmails.join('\n')}</textarea>
+        <label for="translate-into">Translate new mentions into <span class="hint">({c.var.deps.translator ? 'as they come in, those in other languages, up to 20 a minute' : 'needs EARSHOT_LIBRETRANSLATE_URL or EARSHOT_DEEPL_KEY on the server'})</span></label>
+        <select id="translate-into" name="translateInto">
+          <option value="" selected={settings.translateInto === null}>no: translate on request</option>
+          {TRANSLATION_TARGETS.map((l) => <option value={l} selected={settings.translateInto === l}>{languageName(l)}</option>)}
+        </select>
         <div><button class="primary" type="submit">Save settings</button></div>
       </form>
       <h2>Single sign-on</h2>
@@ -173,6 +179,7 @@ export const settingsRouter = new Hono<WebEnv>()
       redactPii: field(form, 'redactPii') === 'true',
       digestHour: Number(field(form, 'digestHour')),
       digestEmails: lines(field(form, 'digestEmails')),
+      translateInto: field(form, 'translateInto') || null,
     })
     if (!patch.success) throw badRequest(describeIssues(patch.error))
     await updateWorkspaceSettings(c.var.deps.sql, c.var.session.workspaceId, patch.data)
