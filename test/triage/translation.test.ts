@@ -288,6 +288,7 @@ describe('translating mentions as they come in', () => {
     libreServer(() => (++calls, HttpResponse.json({ error: 'Slowdown' }, { status: 429, headers: { 'retry-after': '60' } })))
     await translateNewMentions(t.deps, new Date())
     expect((await t.sql`SELECT count(*)::int AS n FROM translations WHERE mention_id = ${late}`)[0].n).toBe(0)
+    expect(calls).toBe(1)
     t.deps.translator = undefined
     expect(await translateNewMentions(t.deps, new Date())).toEqual({ translated: 0 })
   })
