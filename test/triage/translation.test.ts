@@ -281,6 +281,10 @@ describe('translating mentions as they come in', () => {
     await translateNewMentions(t.deps, new Date())
     expect(asked.slice(again).filter((a) => (a.q as string[])[0] === 'Экспорт падает')).toEqual([])
     expect((await t.call('GET', `/v1/mentions/${fresh}`, { key: ws.data.key })).data.translations).toMatchObject([{ lang: 'en', title: 'Export crashes' }])
+    const session = await webSession(t.app, ws.data.key)
+    const inbox = await (await t.app.request('http://localhost/app/inbox', { headers: { cookie: session.cookie } })).text()
+    const row = inbox.slice(inbox.indexOf(`data-id="${fresh}"`), inbox.indexOf('</li>', inbox.indexOf(`data-id="${fresh}"`)))
+    expect(row).toContain('<span class="snippet translated" lang="en"><span class="hint">English: </span><bdi>Export crashes — It crashed again</bdi></span>')
 
     // A translator that refuses is tried again on the next tick, not in a loop.
     const [late] = await seedMentions(t.sql, ws.data.id, src, [{ text: 'Ещё одна жалоба', lang: 'ru' }])

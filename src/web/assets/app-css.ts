@@ -53,6 +53,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 mark{background:var(--mark);color:inherit;padding:0 .1rem}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext}
 .translation{border-left:3px solid var(--line);padding-left:.6rem;margin:.5rem 0}
+.translated{font-style:italic}
 .bidi{unicode-bidi:isolate}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-bottom:.75rem}
 .filters label{margin:0;font-size:.85rem}

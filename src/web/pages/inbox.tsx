@@ -5,7 +5,9 @@ import { z } from '@hono/zod-openapi'
 import { listCustomers } from '../../customers/customers.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import { getMention, loadMention } from '../../mentions/detail.ts'
-import { MAX_TRANSLATED_CHARS, TextTranslationInput, translateStored, TranslationInput } from '../../translate/stored.ts'
+import { listTranslations, MAX_TRANSLATED_CHARS, TextTranslationInput, translateStored, TranslationInput, type Translation } from '../../translate/stored.ts'
+import { languageName } from '../../translate/translator.ts'
+import { workspaceSettings } from '../../workspaces/settings.ts'
 import { runTranslator } from '../../translate/run.ts'
 import { MENTION_STATUSES, SETTABLE_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
@@ -42,13 +44,19 @@ const LINKABLE_TICKETS = 100
 /** After a form post, go back to the page it came from, but only within the inbox. */
 const backTo = (value: string, fallback: string) => (/^\/app\/inbox(\?|$)/.test(value) ? value : fallback)
 
-function MentionRowItem({ m, q, selected }: { m: Mention; q: InboxQuery; selected: boolean }) {
+/** A row of the inbox; `translation`, when the workspace translates new mentions, shows under the original. */
+function MentionRowItem({ m, q, selected, translation }: { m: Mention; q: InboxQuery; selected: boolean; translation?: Translation }) {
   return (
     <li data-id={m.id} class={selected ? 'current' : undefined}>
       <input type="checkbox" name="ids" value={m.id} form="bulk" aria-label={`select: ${titleOf(m)}`} />
       <a class="item" href={inboxHref(q.params, { sort: q.sort === 'priority' ? undefined : q.sort, m: m.id })} aria-current={selected ? 'true' : undefined}>
         {m.title ? <span class="title"><Txt s={m.title} /></span> : null}
         <span class={m.title ? 'snippet' : 'snippet lead'}>{m.snippetHtml ? <Snippet html={m.snippetHtml} /> : <Txt s={m.text.slice(0, 240) || '(no text)'} />}</span>
+        {translation ? (
+          <span class="snippet translated" lang={translation.lang}>
+            <span class="hint">{languageName(translation.lang)}: </span><Txt s={[translation.title, translation.text].filter(Boolean).join(' — ').slice(0, 240)} />
+          </span>
+        ) : null}
         <span class="meta">
           <span data-status>{m.status.replace('_', ' ')}</span>
           <span class={`badge s-${m.sentiment}`}>{m.sentiment}</span>
@@ -218,7 +226,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
   // so app.js fetches the counts after load (?counts=1 renders them without JS).
   const withCounts = params.counts === '1'
   const canReply = selectedId !== undefined && session.role !== 'viewer'
-  const [page, stats, sources, detail, tickets, views, savedReplies] = await Promise.all([
+  const [page, stats, sources, detail, tickets, views, savedReplies, settings] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
     withCounts ? mentionStats(deps, ws, query.filter, c.var.inbox) : Promise.resolve(undefined),
     listSources(deps, ws, { limit: 200 }),
@@ -226,7 +234,13 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
     selectedId && session.role !== 'viewer' ? listTickets(deps, ws, { status: ['open', 'planned', 'in_progress'], limit: LINKABLE_TICKETS }) : Promise.resolve(undefined),
     listViews(deps, ws),
     canReply ? listSavedReplies(deps, ws) : Promise.resolve([]),
+    workspaceSettings(deps.sql, ws),
   ])
+  // Where new mentions are translated as they come in, the list shows the translation under each one that has it.
+  const translations = settings.translateInto
+    ? await listTranslations(deps.sql, ws, { kind: 'mention' }, page.items.map((m) => m.id))
+    : new Map<string, Translation[]>()
+  const translationOf = (m: Mention) => (m.lang === settings.translateInto ? undefined : translations.get(m.id)?.find((t) => t.lang === settings.translateInto))
   const sortParam = query.sort === 'priority' ? undefined : query.sort
   const here = inboxHref(query.params, { sort: sortParam, cursor, m: selectedId })
   const terms = searchTerms(query.filter.q)
@@ -264,7 +278,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
           ) : null}
           <button type="button" id="new-banner" class="banner" hidden aria-live="polite"></button>
           <ul id="mention-list" class="list" data-since={deps.clock().toISOString()} data-poll-ms={POLL_MS}>
-            {page.items.map((m) => <MentionRowItem m={m} q={query} selected={m.id === selectedId} />)}
+            {page.items.map((m) => <MentionRowItem m={m} q={query} selected={m.id === selectedId} translation={translationOf(m)} />)}
           </ul>
           {page.items.length === 0 ? <p id="empty-inbox" class="hint">Nothing here. Inbox zero for this filter.</p> : null}
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
