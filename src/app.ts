@@ -51,10 +51,10 @@ export function createApp(deps: Deps) {
   })
 
   app.onError((err, c) => {
-    if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status)
+    if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status, c.get('cors'))
     if (err instanceof HTTPException) {
       const code = err.status === 400 ? 'bad_request' : err.status === 413 ? 'payload_too_large' : 'http_error'
-      return c.json(errorBody(code, err.message || 'request rejected'), err.status)
+      return c.json(errorBody(code, err.message || 'request rejected'), err.status, c.get('cors'))
     }
     deps.logger.error('unhandled error', { path: c.req.path, err: err instanceof Error ? err.stack : String(err) })
     return c.json(errorBody('internal', 'internal error'), 500)

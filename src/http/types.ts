@@ -6,7 +6,13 @@ import { badRequest } from '../errors.ts'
 
 export interface AppEnv {
   /** `inbox`: inbox pages and counts kept while the workspace's mentions are unchanged (page-cache.ts). */
-  Variables: { deps: Deps; inbox: PageCache; principal: Principal }
+  Variables: {
+    deps: Deps
+    inbox: PageCache
+    principal: Principal
+    /** The CORS headers a public survey endpoint decided on; its error answers carry them too, so the embed can read them. */
+    cors?: Record<string, string>
+  }
 }
 
 /** A router whose validation failures become our 400 error body. */

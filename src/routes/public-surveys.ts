@@ -13,7 +13,7 @@ import type { LiveSurvey } from '../surveys/live-surveys.ts'
 import { UI_STRINGS } from '../surveys/locales.ts'
 import { publicConfig } from '../surveys/public-config.ts'
 import { clientKey } from '../surveys/rate-limiter.ts'
-import { addComment, submitResponse } from '../surveys/responses.ts'
+import { addComment, submitResponse, type Submitted } from '../surveys/responses.ts'
 import type { SurveyRuntime } from '../surveys/runtime.ts'
 import { CommentPatch, PublicResponse, SEND_TOKEN } from '../surveys/schemas.ts'
 
@@ -21,8 +21,18 @@ import { CommentPatch, PublicResponse, SEND_TOKEN } from '../surveys/schemas.ts'
 export const MAX_PUBLIC_BODY = 8 * 1024
 
 interface PublicEnv {
-  Variables: AppEnv['Variables'] & { live: LiveSurvey }
+  Variables: AppEnv['Variables'] & { live: LiveSurvey; cors: Record<string, string> }
 }
+
+/**
+ * The stored answer's 201, with the CORS headers the checks decided on, as a
+ * Response with a plain header record: c.header(), or c.json() given more than
+ * one header, builds a WHATWG Headers object, which on Node cost ~14 µs of an
+ * answer's ~70 µs (each name and value validated, then sorted back out), while
+ * @hono/node-server writes a plain record as it is.
+ */
+const created = (c: Context<PublicEnv>, body: Submitted) =>
+  new Response(JSON.stringify(body), { status: 201, headers: { 'content-type': 'application/json', ...c.get('cors') } })
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } })
 const publicErrors = {
@@ -99,13 +109,11 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     await next()
   })
 
-  const allowOrigin = (c: Context<PublicEnv>, live: LiveSurvey) => {
+  /** The CORS headers of an answer to this request's origin; undefined when the survey doesn't allow that origin. */
+  const corsHeaders = (c: Context<PublicEnv>, live: LiveSurvey): Record<string, string> | undefined => {
     const origin = c.req.header('origin')
-    c.header('vary', 'Origin')
-    if (origin !== undefined && !sameOrigin(c, origin)) {
-      if (!live.origins.has(origin)) throw new AppError(403, 'origin_not_allowed', 'this origin is not allowed to use the survey')
-      c.header('access-control-allow-origin', origin)
-    }
+    if (origin === undefined || sameOrigin(c, origin)) return { vary: 'Origin' }
+    return live.origins.has(origin) ? { vary: 'Origin', 'access-control-allow-origin': origin } : undefined
   }
 
   const requireActive = (live: LiveSurvey) => {
@@ -133,7 +141,9 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
   // middleware is another async step on every response.
   const admit = async (c: Context<PublicEnv>) => {
     const live = await findLive(c)
-    allowOrigin(c, live)
+    const cors = corsHeaders(c, live)
+    c.set('cors', cors ?? { vary: 'Origin' })
+    if (!cors) throw new AppError(403, 'origin_not_allowed', 'this origin is not allowed to use the survey')
     requireActive(live)
     return live
   }
@@ -212,7 +222,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
 
   router.openAPIRegistry.registerPath(answerRoute)
   router.post('/s/:publicKey/responses', guarded, async (c) =>
-    c.json(await submitResponse(c.get('deps'), c.get('live'), await readBody(c, PublicResponse), channelOf(c), rt.writeResponse), 201),
+    created(c, await submitResponse(c.get('deps'), c.get('live'), await readBody(c, PublicResponse), channelOf(c), rt.writeResponse)),
   )
 
   return router
@@ -223,10 +233,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
         request: { params: KeyParam },
         responses: { 200: jsonResponse('Question, scale, prompts, display rules, UI strings', z.record(z.string(), z.unknown())), ...publicErrors },
       }),
-      async (c) => {
-        c.header('cache-control', 'public, max-age=60')
-        return c.json(publicConfig(c.get('live').survey), 200)
-      },
+      async (c) => c.json(publicConfig(c.get('live').survey), 200, { ...c.get('cors'), 'cache-control': 'public, max-age=60' }),
     )
     .openapi(
       createRoute({
@@ -239,7 +246,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
         },
         responses: { 200: jsonResponse('The answer', z.object({ eligible: z.boolean() })), ...publicErrors },
       }),
-      async (c) => c.json(await checkEligibility(c.get('deps'), c.get('live'), c.req.valid('query')), 200),
+      async (c) => c.json(await checkEligibility(c.get('deps'), c.get('live'), c.req.valid('query')), 200, c.get('cors')),
     )
     .openapi(
       createRoute({
@@ -248,6 +255,6 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
         request: { params: KeyParam.extend({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }), body: jsonBody(CommentPatch) },
         responses: { 200: jsonResponse('Comment stored', z.object({ id: z.uuid() })), ...publicErrors },
       }),
-      async (c) => c.json(await addComment(c.get('deps'), c.get('live'), c.req.valid('param').id, c.req.valid('json')), 200),
+      async (c) => c.json(await addComment(c.get('deps'), c.get('live'), c.req.valid('param').id, c.req.valid('json')), 200, c.get('cors')),
     )
 }

@@ -117,7 +117,10 @@ describe('public responses', () => {
 
   it('rejects malformed, out-of-range, oversized, unknown-field and wrong-type bodies with clean 4xx and stores nothing', async () => {
     const s = await newSurvey()
-    expect((await post(s.publicKey, { score: 11 })).status).toBe(400)
+    const outOfRange = await post(s.publicKey, { score: 11 })
+    expect(outOfRange.status).toBe(400)
+    expect(outOfRange.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(outOfRange.headers.get('vary')).toBe('Origin')
     expect((await post(s.publicKey, { score: -1 })).status).toBe(400)
     expect((await post(s.publicKey, { score: 7.5 })).status).toBe(400)
     expect((await post(s.publicKey, { score: '9' })).status).toBe(400)
@@ -198,6 +201,8 @@ describe('public responses', () => {
     expect(accepted + limited.length).toBe(60)
     expect(limited.length).toBeGreaterThan(0)
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    // The embed on the allowed origin can read the refusal.
+    expect(limited[0].headers.get('access-control-allow-origin')).toBe(ORIGIN)
     expect(await count(s.id)).toBe(accepted)
     // another survey has its own budget
     const fresh = await newSurvey()
