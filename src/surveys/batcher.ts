@@ -55,7 +55,9 @@ export function createBatcher<T>(opts: BatcherOptions<T>): Batcher<T> {
       else await Promise.all(group.map((w) => opts.write([w.item]).then(w.resolve, w.reject)))
     } finally {
       inFlight--
-      schedule()
+      // What queued while every slot was busy goes at once: it has had a whole write to gather, and waiting for the
+      // timer (a millisecond on Node) only lengthened every waiting request (bench:surveys, 9 of 10 paired runs faster).
+      if (queue.length) drain()
     }
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { BatcherFull, createBatcher } from '../../src/surveys/batcher.ts'
 import { clientKey, createRateLimiter } from '../../src/surveys/rate-limiter.ts'
 
@@ -16,7 +16,8 @@ function gatedWrite(fail: (items: string[]) => boolean = () => false) {
     while (gates.length) gates.shift()!()
     await new Promise((r) => setTimeout(r, 5))
   }
-  return { groups, write, openAll }
+  const openNext = () => gates.shift()!()
+  return { groups, write, openAll, openNext }
 }
 
 describe('batcher', () => {
@@ -37,6 +38,25 @@ describe('batcher', () => {
     await w.openAll()
     await Promise.all(rest)
     expect(settled).toEqual(['a', 'b', 'c', 'd'])
+  })
+
+  it('sends what queued during a write the moment that write commits, without waiting for a timer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    try {
+      const w = gatedWrite()
+      const b = createBatcher({ write: w.write, maxBatch: 100, maxConcurrent: 1, maxQueued: 1000 })
+      void b.add('a')
+      vi.advanceTimersByTime(1)
+      void b.add('b')
+      void b.add('c')
+      expect(w.groups).toEqual([['a']])
+      w.openNext()
+      // A few microtask turns and no timer: the commit's continuation sends the next group itself.
+      for (let i = 0; i < 5; i++) await Promise.resolve()
+      expect(w.groups).toEqual([['a'], ['b', 'c']])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('retries a failed group item by item so only the bad item fails', async () => {
