@@ -126,8 +126,15 @@ export function searchMatchSql(sql: AnySql, q: string, alias = 'm'): Fragment {
   // A scalar subquery is computed once per query, not once per candidate row.
   if (!searchesCjk(q)) return sql`${m}.search @@ (SELECT ${searchQuerySql(sql, q)})`
   const text = sql`lower(coalesce(${m}.title, '') || ' ' || ${m}.body)`
-  const terms = q.split(/\s+/).map((w) => ({ absent: w.startsWith('-'), term: w.replace(/^-/, '').replace(/"/g, '').toLowerCase() }))
-  return andAll(sql, terms.filter((t) => /[\p{L}\p{N}]/u.test(t.term)).map((t) => sql`strpos(${text}, ${t.term}) ${t.absent ? sql`=` : sql`>`} 0`))
+  return andAll(sql, substringTerms(q).map((t) => sql`strpos(${text}, ${t.term}) ${t.absent ? sql`=` : sql`>`} 0`))
+}
+
+/** The terms of a CJK query, lower-cased, each to be found as a substring (or, after a minus, to be absent). */
+export function substringTerms(q: string): { term: string; absent: boolean }[] {
+  return q
+    .split(/\s+/)
+    .map((w) => ({ absent: w.startsWith('-'), term: w.replace(/^-/, '').replace(/"/g, '').toLowerCase() }))
+    .filter((t) => /[\p{L}\p{N}]/u.test(t.term))
 }
 
 /** AND of conditions; `true` when there are none. */

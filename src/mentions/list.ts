@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts'
 import type { Sql } from '../db/sql.ts'
 import { badRequest } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
-import { andAll, mentionFilterSql, searchesCjk, searchMatchSql, searchQuerySql, type Fragment, type MentionFilter } from './filter.ts'
+import { andAll, mentionFilterSql, searchesCjk, searchMatchSql, searchQuerySql, substringTerms, type Fragment, type MentionFilter } from './filter.ts'
 import { MARK_START, MARK_STOP, mentionColumns, mentionJsonSql, toMention, type Mention, type MentionRow } from './shape.ts'
 
 export const MENTION_SORTS = ['priority', 'newest'] as const
@@ -122,9 +122,29 @@ async function pageRows<R extends { id: string | null }>(deps: Deps, workspaceId
 
 const sortKeySql = (sql: Sql, sort: MentionSort) => (sort === 'priority' ? sql`m.priority` : sql`m.published_at::text`)
 
-// Marks the words the text index matched; what a CJK search matched as substrings is not marked.
-const headlineSql = (sql: Sql, q: string) =>
-  sql`ts_headline(earshot_ts_config(m.lang), coalesce(m.title || ' — ', '') || m.body, (SELECT ${searchQuerySql(sql, q)}), ${HEADLINE_OPTIONS})`
+/** The excerpt a search shows, its matches between MARK_START and MARK_STOP. */
+function headlineSql(sql: Sql, q: string): Fragment {
+  const text = sql`(coalesce(m.title || ' — ', '') || m.body)`
+  if (!searchesCjk(q)) return sql`ts_headline(earshot_ts_config(m.lang), ${text}, (SELECT ${searchQuerySql(sql, q)}), ${HEADLINE_OPTIONS})`
+  return cjkHeadlineSql(sql, text, substringTerms(q).filter((t) => !t.absent).map((t) => t.term))
+}
+
+const CJK_EXCERPT_CHARS = 160
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * ts_headline cannot mark what a CJK search matched (its parser keeps a run of
+ * Han or kana as one word), so the excerpt is cut here: from a little before
+ * the first term found, each term marked wherever it occurs, case aside.
+ */
+function cjkHeadlineSql(sql: Sql, text: Fragment, terms: string[]): Fragment {
+  if (terms.length === 0) return sql`left(${text}, ${CJK_EXCERPT_CHARS})`
+  const start = sql`greatest(1, (SELECT min(nullif(strpos(lower(${text}), t), 0)) FROM unnest(${terms}::text[]) AS t) - 24)`
+  const excerpt = sql`substr(${text}, ${start}, ${CJK_EXCERPT_CHARS})`
+  const marked = sql`regexp_replace(${excerpt}, ${terms.map(escapeRegex).join('|')}, ${`${MARK_START}\\&${MARK_STOP}`}, 'gi')`
+  return sql`CASE WHEN ${start} > 1 THEN '… ' ELSE '' END || ${marked}
+    || CASE WHEN length(${text}) >= ${start} + ${CJK_EXCERPT_CHARS} THEN ' …' ELSE '' END`
+}
 
 function nextCursor<R extends { id: string; sort_key: number | string }>(rows: R[], input: ListMentionsInput): { shown: R[]; nextCursor: string | null } {
   const more = rows.length > input.limit

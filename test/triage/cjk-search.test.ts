@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { searchesCjk } from '../../src/mentions/filter.ts'
-import { createTestApp } from '../helpers/app.ts'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { webSession } from '../web/web-session.ts'
 import { seedMentions, seedSource } from './seed.ts'
 
 const t = await createTestApp()
@@ -42,5 +43,17 @@ describe('search in Chinese, Japanese and Korean', () => {
   it('tells a CJK query from others, the marks written among kana included', () => {
     expect(['崩溃', 'エクスポート', 'ー', '내보내기', 'csv 导出'].map(searchesCjk)).toEqual([true, true, true, true, true])
     expect(['export', 'Ελληνικά', 'экспорт', '"crash" -slow'].map(searchesCjk)).toEqual([false, false, false, false])
+  })
+
+  it('marks what it found in the excerpt, escaped, starting near the first match', async () => {
+    const long = '开头'.repeat(60)
+    const [hostile] = await seedMentions(t.sql, t.workspaceId, source, [{ text: `${long}<b>卡顿</b> & 卡顿了 KaDun`, lang: 'zh', sentiment: 'negative' }])
+    const page = await t.call('GET', `/v1/mentions?limit=50&q=${encodeURIComponent('卡顿 kadun')}`)
+    expect(page.data.items.map((m: { id: string }) => m.id)).toEqual([hostile])
+    const html: string = page.data.items[0].snippetHtml
+    expect(html).toBe(`… 头${'开头'.repeat(10)}&lt;b&gt;<mark>卡顿</mark>&lt;/b&gt; &amp; <mark>卡顿</mark>了 <mark>KaDun</mark>`)
+    const { cookie } = await webSession(t.app, ADMIN_KEY)
+    const inbox = await (await t.app.request(`/app/inbox?q=${encodeURIComponent('卡顿')}`, { headers: { cookie } })).text()
+    expect(inbox).toContain('&lt;b&gt;<mark>卡顿</mark>&lt;/b&gt;')
   })
 })
