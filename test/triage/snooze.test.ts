@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { wakeSnoozedMentions } from '../../src/mentions/snooze.ts'
+import { SNOOZE_CHOICES } from '../../src/web/pages/inbox-detail.tsx'
 import { createTestApp } from '../helpers/app.ts'
 import { postForm, webSession } from '../web/web-session.ts'
 import { seedMentions, seedSource } from './seed.ts'
@@ -89,7 +90,7 @@ describe('snoozing a mention', () => {
     expect(Math.abs(row.snoozed_until.getTime() - (Date.now() + 72 * HOUR))).toBeLessThan(60_000)
     const detail = await (await t.app.request(`/app/inbox?m=${id}`, { headers: { cookie: session.cookie } })).text()
     expect(detail).toContain('snoozed until <time')
-    expect(detail).toContain('Snooze again for')
+    expect(detail).toContain('Snooze again')
     const inbox = await (await t.app.request('/app/inbox', { headers: { cookie: session.cookie } })).text()
     expect(inbox).not.toContain(`data-id="${id}"`)
     const snoozedView = await (await t.app.request('/app/inbox?status=snoozed', { headers: { cookie: session.cookie } })).text()
@@ -101,10 +102,39 @@ describe('snoozing a mention', () => {
     expect(await (await t.app.request(`/app/inbox?m=${done}&status=all`, { headers: { cookie: session.cookie } })).text()).not.toContain('id="snooze-for"')
 
     const many = [await mention(), await mention()]
-    expect(inbox).toContain('<option value="snooze:1h">Snooze 1 hour</option>')
+    expect(inbox).toContain('<option value="snooze:1h">Snooze for 1 hour</option>')
     const bulk = await postForm(t.app, session, '/app/inbox/bulk', [...many.map((m) => ['ids', m] as [string, string]), ['status', 'snooze:1h'], ['back', '/app/inbox']])
     expect(bulk.status).toBe(303)
     const rows = await t.sql<{ status: string; snoozed_until: Date }[]>`SELECT status, snoozed_until FROM mentions WHERE id = ANY(${many}::uuid[])`
     expect(rows.every((r) => r.status === 'snoozed' && Math.abs(r.snoozed_until.getTime() - Date.now() - HOUR) < 60_000)).toBe(true)
+  })
+
+  it('snoozes until 9:00 tomorrow or next Monday where the person is, daylight-saving changes included', () => {
+    const ends = (value: string, now: string, tz: string) => new Date(SNOOZE_CHOICES.find(([v]) => v === value)![2](Date.parse(now), tz)).toISOString()
+    // Saturday 23:30 in Oslo (summer time); Sunday is the day the clocks go back, so 9:00 is 08:00 UTC.
+    expect(ends('tomorrow', '2026-10-24T21:30:00Z', 'Europe/Oslo')).toBe('2026-10-25T08:00:00.000Z')
+    expect(ends('monday', '2026-10-24T21:30:00Z', 'Europe/Oslo')).toBe('2026-10-26T08:00:00.000Z')
+    // Sunday the clocks went forward: Monday 9:00 is 07:00 UTC.
+    expect(ends('monday', '2026-03-29T08:00:00Z', 'Europe/Oslo')).toBe('2026-03-30T07:00:00.000Z')
+    // It is already Monday 00:30 in Shanghai (Sunday in UTC): the next Monday, a week on.
+    expect(ends('monday', '2026-12-06T16:30:00Z', 'Asia/Shanghai')).toBe('2026-12-14T01:00:00.000Z')
+    expect(ends('tomorrow', '2026-12-06T16:30:00Z', 'Asia/Shanghai')).toBe('2026-12-08T01:00:00.000Z')
+    expect(ends('tomorrow', '2026-12-06T16:30:00Z', 'UTC')).toBe('2026-12-07T09:00:00.000Z')
+  })
+
+  it('reads the time zone the page sends for "until tomorrow 9:00", and UTC when it sends none that exists', async () => {
+    const session = await webSession(t.app, agent)
+    const inbox = await (await t.app.request('/app/inbox', { headers: { cookie: session.cookie } })).text()
+    expect(inbox).toContain('<input type="hidden" name="tz" value="UTC" data-local-tz')
+    const local = await mention()
+    expect((await postForm(t.app, session, `/app/inbox/${local}/update`, [['snoozeFor', 'tomorrow'], ['tz', 'Asia/Shanghai'], ['back', '/app/inbox']])).status).toBe(303)
+    const bogus = await mention()
+    await postForm(t.app, session, '/app/inbox/bulk', [['ids', bogus], ['status', 'snooze:tomorrow'], ['tz', 'Mars/Olympus_Mons'], ['back', '/app/inbox']])
+    const until = async (id: string) => (await t.sql<{ snoozed_until: Date }[]>`SELECT snoozed_until FROM mentions WHERE id = ${id}`)[0].snoozed_until
+    const [inShanghai, inUtc] = [await until(local), await until(bogus)]
+    expect([inShanghai.getUTCHours(), inShanghai.getUTCMinutes()]).toEqual([1, 0])
+    expect([inUtc.getUTCHours(), inUtc.getUTCMinutes()]).toEqual([9, 0])
+    for (const d of [inShanghai, inUtc]) expect(d.getTime() - Date.now()).toBeGreaterThan(0)
+    for (const d of [inShanghai, inUtc]) expect(d.getTime() - Date.now()).toBeLessThanOrEqual(33 * HOUR)
   })
 })

@@ -110,6 +110,18 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await screenshot(page, 'inbox-after-bulk')
   })
 
+  it('snoozes the selection until 9:00 tomorrow in the browser\'s time zone', async () => {
+    const [id] = await pushMentions(['snoozeable: the vendor answers tomorrow'], 'snoozeable')
+    const page = await w.signedInPage(ADMIN_KEY, undefined, 'Asia/Shanghai')
+    await page.goto(`${w.base}/app/inbox?q=snoozeable`)
+    await expect(page.locator('#bulk input[name=tz]').inputValue()).resolves.toBe('Asia/Shanghai')
+    await page.check('[data-select-all]')
+    await page.selectOption('#bulk select[name=status]', 'snooze:tomorrow')
+    await Promise.all([page.waitForURL(/notice=bulk-done/), page.click('button:has-text("Apply to selected")')])
+    const until = new Date((await w.call('GET', `/v1/mentions/${id}`)).data.snoozedUntil)
+    expect([until.getUTCHours(), until.getUTCMinutes()]).toEqual([1, 0])
+  })
+
   it('saves the current filter as a shared view and opens it again', async () => {
     await pushMentions(['Terrible update, everything is broken and slow', 'Awful support, nobody answers'], 'views')
     const page = await w.signedInPage(ADMIN_KEY)

@@ -33,9 +33,9 @@ export async function startWebTest() {
     await new Promise<void>((resolve) => server.close(() => resolve()))
   })
 
-  /** A fresh browser context signed in with `key` through the sign-in form. */
-  async function signedInPage(key: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser!.newContext({ viewport })
+  /** A fresh browser context signed in with `key` through the sign-in form (in `timezoneId`, else the machine's zone). */
+  async function signedInPage(key: string, viewport = { width: 1280, height: 900 }, timezoneId?: string): Promise<Page> {
+    const context = await browser!.newContext({ viewport, timezoneId })
     // Every page records CSP violations: one means something inline (markup, style, script) got through.
     await context.addInitScript(() => {
       const w = window as unknown as { __csp: string[] }

@@ -20,6 +20,11 @@ export const APP_JS = `(function () {
     if (msg && !window.confirm(msg)) ev.preventDefault();
   });
 
+  // "Snooze until tomorrow 9:00" means 9:00 where the person is.
+  document.querySelectorAll('input[data-local-tz]').forEach(function (input) {
+    try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (e) { /* UTC stays */ }
+  });
+
   document.querySelectorAll('select[data-autosubmit]').forEach(function (sel) {
     sel.addEventListener('change', function () { sel.form.submit(); });
   });

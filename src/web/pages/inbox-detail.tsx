@@ -1,5 +1,6 @@
 // The inbox's detail pane: one mention with the why behind its labels, its
 // customer and tickets, one-click triage forms, notes and history.
+import { DAY_MS, isoWeekday, localMidnight, TimeZone, wallTimeAfter } from '../../time/wall-clock.ts'
 import { findConnector } from '../../../connectors/registry.ts'
 import { INTENT_LABELS, SENTIMENT_LABELS } from '../../enrich/index.ts'
 import type { MentionDetail } from '../../mentions/detail.ts'
@@ -32,14 +33,29 @@ const Why = ({ m }: { m: MentionDetail }) => {
 
 export type OpenTicket = { id: string; title: string }
 
-/** How long the inbox's Snooze form puts a mention away: [form value, label, milliseconds]. */
-export const SNOOZE_CHOICES = [
-  ['1h', '1 hour', 3_600_000],
-  ['4h', '4 hours', 14_400_000],
-  ['1d', '1 day', 86_400_000],
-  ['3d', '3 days', 259_200_000],
-  ['7d', '1 week', 604_800_000],
-] as const
+const HOUR_MS = 3_600_000
+const NINE_AM = 9 * 60
+
+/**
+ * What the inbox's Snooze forms offer: [form value, label, when the snooze
+ * ends given now and the person's time zone (the browser's, UTC without script)].
+ */
+export const SNOOZE_CHOICES: readonly (readonly [string, string, (now: number, timeZone: string) => number])[] = [
+  ['1h', 'for 1 hour', (now) => now + HOUR_MS],
+  ['4h', 'for 4 hours', (now) => now + 4 * HOUR_MS],
+  ['1d', 'for 1 day', (now) => now + DAY_MS],
+  ['3d', 'for 3 days', (now) => now + 3 * DAY_MS],
+  ['7d', 'for 1 week', (now) => now + 7 * DAY_MS],
+  ['tomorrow', 'until tomorrow 9:00', (now, tz) => wallTimeAfter(now, tz, 1, NINE_AM)],
+  // Never today's Monday: from a Monday, the next one.
+  ['monday', 'until Monday 9:00', (now, tz) => wallTimeAfter(now, tz, 8 - isoWeekday(localMidnight(now, tz)), NINE_AM)],
+]
+
+/** The time zone a form's hidden `tz` field carries (app.js fills it in from the browser), else UTC. */
+export const formTimeZone = (tz: string) => (TimeZone.safeParse(tz).success ? tz : 'UTC')
+
+/** Filled in with the browser's time zone by app.js, for "until tomorrow 9:00". */
+export const LocalTimeZoneField = () => <input type="hidden" name="tz" value="UTC" data-local-tz />
 
 /** Longer than any upstream call may take (the HTTP client gives up at 20 s): a reply still `sending` after this never got its answer recorded. */
 const SENDING_STALE_MS = 60_000
@@ -224,7 +240,8 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
             <form method="post" action={action} class="actions">
               <CsrfField session={session} />
               <input type="hidden" name="back" value={back} />
-              <label class="inline" for="snooze-for">{m.snoozedUntil ? 'Snooze again for' : 'Snooze for'}</label>
+              <LocalTimeZoneField />
+              <label class="inline" for="snooze-for">{m.snoozedUntil ? 'Snooze again' : 'Snooze'}</label>
               <select id="snooze-for" name="snoozeFor">
                 {SNOOZE_CHOICES.map(([value, label]) => <option value={value} selected={value === '1d'}>{label}</option>)}
               </select>

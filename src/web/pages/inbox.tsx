@@ -29,7 +29,7 @@ import { noticeOf } from '../notices.ts'
 import { stripBidiControls, Txt, when } from '../text.tsx'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
-import { authorOf, Detail, SNOOZE_CHOICES, titleOf } from './inbox-detail.tsx'
+import { authorOf, Detail, formTimeZone, LocalTimeZoneField, SNOOZE_CHOICES, titleOf } from './inbox-detail.tsx'
 import { IdParam } from './params.ts'
 
 /** The stars select: single ratings, and the low and high ends reviews are usually triaged by. */
@@ -262,6 +262,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
           {session.role !== 'viewer' ? (
             <form id="bulk" method="post" action="/app/inbox/bulk" class="bulkbar">
               <CsrfField session={session} />
+              <LocalTimeZoneField />
               <input type="hidden" name="back" value={here} />
               <label class="inline"><input type="checkbox" data-select-all /> Select all</label>
               <select name="status" aria-label="Bulk action">
@@ -294,8 +295,8 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
   )
 }
 
-/** Form fields of the triage form → the API's MentionPatch. */
-function patchFromForm(form: Record<string, string | string[]>) {
+/** Form fields of the triage form → the API's MentionPatch; `now` for a snooze's end. */
+function patchFromForm(form: Record<string, string | string[]>, now: number) {
   const patch: Record<string, unknown> = {}
   if (form.status !== undefined) patch.status = field(form, 'status')
   if (form.assignee !== undefined) patch.assignee = field(form, 'assignee') || null
@@ -304,7 +305,7 @@ function patchFromForm(form: Record<string, string | string[]>) {
   if (form.intentsForm !== undefined) patch.intents = form.intentsReset !== undefined ? null : fieldList(form, 'intents')
   if (form.snoozeFor !== undefined) {
     const choice = SNOOZE_CHOICES.find(([value]) => value === field(form, 'snoozeFor'))
-    patch.snoozedUntil = choice ? new Date(Date.now() + choice[2]) : field(form, 'snoozeFor')
+    patch.snoozedUntil = choice ? new Date(choice[2](now, formTimeZone(field(form, 'tz')))) : field(form, 'snoozeFor')
   }
   return MentionPatch.safeParse(patch)
 }
@@ -372,7 +373,7 @@ export const inboxRouter = new Hono<WebEnv>()
     if (ids.length === 0 || !(status.success || snooze)) return c.redirect(back, 303)
     const parsedIds = z.array(z.uuid()).max(1000).safeParse(ids)
     if (!parsedIds.success) throw badRequest('invalid selection')
-    const action = snooze ? { snoozedUntil: new Date(Date.now() + snooze[2]) } : { status: status.data }
+    const action = snooze ? { snoozedUntil: new Date(snooze[2](deps.clock().getTime(), formTimeZone(field(form, 'tz')))) } : { status: status.data }
     const result = await bulkUpdateMentions(deps, session.workspaceId, { ids: parsedIds.data, action }, session.actor)
     if (wantsJson(c)) return c.json(result)
     return c.redirect(withNotice(back, 'bulk-done'), 303)
@@ -381,7 +382,7 @@ export const inboxRouter = new Hono<WebEnv>()
     const { deps, session } = c.var
     const id = IdParam.parse(c.req.param('id'))
     const form = await readForm(c)
-    const patch = patchFromForm(form)
+    const patch = patchFromForm(form, deps.clock().getTime())
     if (!patch.success) throw badRequest(`Could not save: ${describeIssues(patch.error)}`)
     const mention = await patchMention(deps, session.workspaceId, id, patch.data, session.actor)
     if (wantsJson(c)) return c.json({ id: mention.id, status: mention.status, assignee: mention.assignee, sentiment: mention.sentiment })
