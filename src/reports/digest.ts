@@ -1,7 +1,8 @@
-// The daily digest: once a day, after the workspace's digest hour (UTC), the
-// day before in numbers and its most pressing negative mentions go to every
-// webhook subscribed to `digest.daily` (a chat channel, with the slack
-// format). A row per workspace and day claims it, so it goes out once.
+// The daily digest: once a day, after the workspace's digest hour in its time
+// zone, the day before (midnight to midnight there) in numbers and its most
+// pressing negative mentions go to every webhook subscribed to `digest.daily`
+// (a chat channel, with the slack format). A row per workspace and day claims
+// it, so it goes out once.
 import type { Deps } from '../deps.ts'
 import { enqueueEvent } from '../webhooks/events.ts'
 import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
@@ -13,14 +14,14 @@ import { mentionReport } from './mentions.ts'
 import { surveyResults } from '../surveys/results.ts'
 import { headline } from '../surveys/scores.ts'
 import { bandRange, LOW_BAND, type SurveyKind } from '../surveys/schemas.ts'
+import { DAY_MS, instantOf, localMidnight, wallTimeAfter } from '../time/wall-clock.ts'
 
-const DAY_MS = 86_400_000
 const TOP = 5
 /** Unhappy survey comments quoted in a digest, across its surveys. */
 const UNHAPPY_COMMENTS = 3
 
-/** The UTC day (YYYY-MM-DD) before `now`: the only day whose digest can be due. */
-const dayBefore = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS).toISOString().slice(0, 10)
+/** The day (YYYY-MM-DD) before `now`'s date in the zone: the only day whose digest can be due. */
+const dayBefore = (now: Date, timeZone: string) => new Date(localMidnight(now.getTime(), timeZone) - DAY_MS).toISOString().slice(0, 10)
 
 /**
  * The surveys answered that day, most answers first: each one's score (NPS, CSAT %, CES mean) and how many answered,
@@ -52,9 +53,10 @@ async function surveysOfDay(deps: Deps, workspaceId: string, since: Date, until:
 /** The day's numbers and up to five negative mentions, highest priority first; copies of a post count once. */
 export type Digest = Awaited<ReturnType<typeof buildDigest>>
 
-export async function buildDigest(deps: Deps, workspaceId: string, day: string) {
-  const since = new Date(`${day}T00:00:00Z`)
-  const until = new Date(since.getTime() + DAY_MS)
+export async function buildDigest(deps: Deps, workspaceId: string, day: string, timeZone: string) {
+  // Midnight to midnight in the zone: 23 or 25 hours on the days its clocks change.
+  const since = new Date(instantOf(Date.parse(day), 0, timeZone))
+  const until = new Date(instantOf(Date.parse(day) + DAY_MS, 0, timeZone))
   const [report, surveys] = await Promise.all([
     mentionReport(deps, workspaceId, { since: since.toISOString(), until: until.toISOString() }, 'day'),
     surveysOfDay(deps, workspaceId, since, until),
@@ -76,18 +78,19 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string) 
 
 /** A tick job: sends each due digest once. Safe to run on every tick of every instance. */
 export async function sendDailyDigests(deps: Deps, now: Date): Promise<{ sent: number }> {
-  const day = dayBefore(now)
-  // One query a tick finds the workspaces still owed that day's digest; their hour is checked here.
-  const workspaces = await deps.sql<{ id: string; settings: unknown }[]>`
-    SELECT w.id, w.settings FROM workspaces w
-    WHERE (EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND 'digest.daily' = ANY(h.events))
-           ${deps.mail ? deps.sql`OR jsonb_array_length(coalesce(w.settings -> 'digestEmails', '[]')) > 0` : deps.sql``})
-      AND NOT EXISTS (SELECT 1 FROM digests_sent d WHERE d.workspace_id = w.id AND d.day = ${day})`
+  // One query a tick finds the workspaces with someone to send to; their day and hour, in their zone, are checked here.
+  const workspaces = await deps.sql<{ id: string; settings: unknown; lastDay: string | null }[]>`
+    SELECT w.id, w.settings, (SELECT max(d.day)::text FROM digests_sent d WHERE d.workspace_id = w.id) AS "lastDay"
+    FROM workspaces w
+    WHERE EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND 'digest.daily' = ANY(h.events))
+          ${deps.mail ? deps.sql`OR jsonb_array_length(coalesce(w.settings -> 'digestEmails', '[]')) > 0` : deps.sql``}`
   let sent = 0
   for (const ws of workspaces) {
     const settings = WorkspaceSettings.parse(ws.settings)
-    if (now.getUTCHours() < settings.digestHour) continue
-    const digest = await buildDigest(deps, ws.id, day)
+    const day = dayBefore(now, settings.timeZone)
+    if (ws.lastDay !== null && ws.lastDay >= day) continue
+    if (now.getTime() < wallTimeAfter(now.getTime(), settings.timeZone, 0, settings.digestHour * 60)) continue
+    const digest = await buildDigest(deps, ws.id, day, settings.timeZone)
     const claimed = await deps.sql.begin(async (tx) => {
       const claim = await tx`INSERT INTO digests_sent (workspace_id, day) VALUES (${ws.id}, ${day}) ON CONFLICT DO NOTHING`
       if (claim.count === 0) return false

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import type { Sql, Tx } from '../db/sql.ts'
 import type postgres from 'postgres'
+import { TimeZone } from '../time/wall-clock.ts'
 import { TRANSLATION_TARGETS } from '../translate/translator.ts'
 
 /** What a workspace decides for itself; stored as jsonb, read with these defaults. */
@@ -8,7 +9,9 @@ export const WorkspaceSettings = z
   .object({
     /** Replace e-mail addresses, phone, card and IBAN numbers in stored text (they are flagged either way). */
     redactPii: z.boolean().default(true),
-    /** The UTC hour at which webhooks subscribed to `digest.daily` get the day before's digest. */
+    /** The workspace's time zone: its days and its digest hour are read there. */
+    timeZone: TimeZone.default('UTC'),
+    /** The hour (in `timeZone`) at which webhooks subscribed to `digest.daily` get the day before's digest. */
     digestHour: z.number().int().min(0).max(23).default(8),
     /** Addresses that get the daily digest by e-mail too (the server needs EARSHOT_SMTP_URL). */
     digestEmails: z.array(z.string()).default([]),
@@ -21,6 +24,7 @@ export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>
 export const SettingsPatch = z
   .strictObject({
     redactPii: z.boolean().optional(),
+    timeZone: TimeZone.optional(),
     digestHour: z.number().int().min(0).max(23).optional(),
     digestEmails: z.array(z.email().max(320)).max(20).optional(),
     translateInto: z.enum(TRANSLATION_TARGETS).nullable().optional(),

@@ -74,6 +74,32 @@ describe('the daily digest', () => {
     expect(await deliveries(quiet.data.id)).toHaveLength(0)
   })
 
+  it("reads the day and the digest hour in the workspace's time zone", async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-shanghai' } })
+    const key = ws.data.key
+    await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://hooks.example.com/shanghai', events: ['digest.daily'] } })
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { timeZone: 'Mars/Olympus_Mons' } })).status).toBe(400)
+    const set = await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { timeZone: 'Asia/Shanghai' } })
+    expect(set.data).toMatchObject({ timeZone: 'Asia/Shanghai', digestHour: 8 })
+    const source = await seedSource(t.sql, ws.data.id, 'reddit', 'Weibo-ish')
+    await seedMentions(t.sql, ws.data.id, source, [
+      { text: 'Just after midnight in Shanghai, 16 December', sentiment: 'negative', publishedAt: at('2026-12-15T16:30:00Z') },
+      { text: 'Late evening in Shanghai, 16 December', sentiment: 'negative', publishedAt: at('2026-12-16T15:30:00Z') },
+      { text: 'Already 17 December in Shanghai', sentiment: 'negative', publishedAt: at('2026-12-16T16:30:00Z') },
+    ])
+    // 07:59 and 08:01 on 17 December in Shanghai.
+    await sendDailyDigests(t.deps, at('2026-12-16T23:59:00Z'))
+    expect(await deliveries(ws.data.id)).toHaveLength(0)
+    await sendDailyDigests(t.deps, at('2026-12-17T00:01:00Z'))
+    const sent = await deliveries(ws.data.id)
+    expect(sent).toHaveLength(1)
+    const digest = JSON.parse(sent[0].body).data
+    expect(digest).toMatchObject({ day: '2026-12-16', totals: { total: 2, negative: 2 } })
+    expect(digest.negative.map((m: { text: string }) => m.text).sort()).toEqual(['Just after midnight in Shanghai, 16 December', 'Late evening in Shanghai, 16 December'])
+    await sendDailyDigests(t.deps, at('2026-12-17T09:00:00Z'))
+    expect(await deliveries(ws.data.id)).toHaveLength(1)
+  })
+
   it('mails the digest to the workspace\'s addresses once, escaped and linked to the inbox, when a mail server is set', async () => {
     const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-mail' } })
     const key = ws.data.key

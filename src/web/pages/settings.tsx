@@ -42,7 +42,10 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
           <input type="checkbox" name="redactPii" value="true" checked={settings.redactPii} /> Redact personal data in stored text
           <span class="hint">— e-mail addresses, phone, card and IBAN numbers; new surveys start with the same choice</span>
         </label>
-        <label for="digest-hour">Daily digest hour <span class="hint">(UTC; for webhooks subscribed to digest.daily and the addresses below)</span></label>
+        <label for="time-zone">Time zone <span class="hint">(IANA, e.g. Europe/Oslo; the digest's day and hour are read there)</span></label>
+        <input id="time-zone" name="timeZone" value={settings.timeZone} size={24} list="time-zones" />
+        <datalist id="time-zones">{['UTC', ...Intl.supportedValuesOf('timeZone')].map((tz) => <option value={tz} />)}</datalist>
+        <label for="digest-hour">Daily digest hour <span class="hint">(for webhooks subscribed to digest.daily and the addresses below)</span></label>
         <select id="digest-hour" name="digestHour">
           {Array.from({ length: 24 }, (_, h) => <option value={String(h)} selected={h === settings.digestHour}>{`${String(h).padStart(2, '0')}:00`}</option>)}
         </select>
@@ -177,6 +180,7 @@ export const settingsRouter = new Hono<WebEnv>()
     const form = await readForm(c)
     const patch = SettingsPatch.safeParse({
       redactPii: field(form, 'redactPii') === 'true',
+      timeZone: field(form, 'timeZone').trim() || 'UTC',
       digestHour: Number(field(form, 'digestHour')),
       digestEmails: lines(field(form, 'digestEmails')),
       translateInto: field(form, 'translateInto') || null,
