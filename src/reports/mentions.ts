@@ -9,11 +9,11 @@ import { SENTIMENT_LABELS, type SentimentLabel } from '../enrich/index.ts'
 import { badRequest } from '../errors.ts'
 import { mentionFilterSql, MentionFilter, pinTimeBounds, type Fragment } from '../mentions/filter.ts'
 import { toCsv } from './csv.ts'
+import { bucketDate, bucketDateSql, bucketStarts, INTERVALS, type Interval } from '../time/buckets.ts'
+import { DAY_MS } from '../time/wall-clock.ts'
+import { workspaceSettings } from '../workspaces/settings.ts'
 
-export const INTERVALS = ['day', 'week', 'month'] as const
-type Interval = (typeof INTERVALS)[number]
 const MAX_BUCKETS = 400
-const DAY_MS = 86_400_000
 
 export const MentionReportQuery = MentionFilter.extend({
   interval: z.enum(INTERVALS).default('day'),
@@ -73,20 +73,6 @@ export const MentionReport = z
   .openapi('MentionReport')
 export type MentionReport = z.infer<typeof MentionReport>
 
-/** The start of the interval holding `d`, in UTC (weeks start on Monday, as date_trunc does). */
-function truncate(d: Date, interval: Interval): Date {
-  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
-  if (interval === 'day') return new Date(day)
-  if (interval === 'week') return new Date(day - ((d.getUTCDay() + 6) % 7) * DAY_MS)
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1))
-}
-
-function nextStart(d: Date, interval: Interval): Date {
-  if (interval === 'day') return new Date(d.getTime() + DAY_MS)
-  if (interval === 'week') return new Date(d.getTime() + 7 * DAY_MS)
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
-}
-
 const mean = (sum: number, n: number) => (n ? Math.round((100 * sum) / n) / 100 : null)
 const pct = (part: number, whole: number) => (whole ? Math.round((1000 * part) / whole) / 10 : null)
 
@@ -96,11 +82,11 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   const until = pinned.until ? new Date(pinned.until) : now
   const since = pinned.since ? new Date(pinned.since) : new Date(until.getTime() - 30 * DAY_MS)
   if (!(since < until)) throw badRequest('since must be before until')
-  const starts: Date[] = []
-  for (let s = truncate(since, interval); s < until; s = nextStart(s, interval)) {
-    if (starts.push(s) > MAX_BUCKETS) throw badRequest(`more than ${MAX_BUCKETS} ${interval}s between since and until; use a longer interval`)
-  }
   const { sql } = deps
+  // Days, weeks and months as the workspace's time zone has them.
+  const { timeZone } = await workspaceSettings(sql, workspaceId)
+  const starts = bucketStarts(interval, since, new Date(until.getTime() - 1), timeZone, MAX_BUCKETS)
+  if (!starts) throw badRequest(`more than ${MAX_BUCKETS} ${interval}s between since and until; use a longer interval`)
   const inPeriod = (from: Date, to: Date) =>
     sql`${mentionFilterSql(sql, workspaceId, { ...filter, since: from.toISOString(), until: to.toISOString() })} AND m.duplicate_of IS NULL`
   const where = inPeriod(since, until)
@@ -109,7 +95,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   // Every query below reads the time index alone (sql/017): the mentions themselves are not visited.
   const [grouped, authors, [previous], sourceNames, replies] = await Promise.all([
     aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; version: string | null; tags: string[]; first: Date; n: number }[]>`
-      SELECT date_trunc(${interval}, m.published_at, 'UTC') AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
+      SELECT ${bucketDateSql(tx, interval, tx`m.published_at`, timeZone)} AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
              m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, m.app_version AS version, m.tags,
              min(m.published_at) AS first, count(*)::int AS n
       FROM mentions m WHERE ${where}
@@ -121,8 +107,8 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     firstReplies(deps, workspaceId, where, since),
   ])
 
-  const index = new Map(starts.map((s, i) => [s.getTime(), i]))
-  const series = starts.map((start) => ({ start, total: 0, positive: 0, neutral: 0, negative: 0, rated: 0, starSum: 0 }))
+  const index = new Map(starts.map((s, i) => [s.date, i]))
+  const series = starts.map(({ start }) => ({ start, total: 0, positive: 0, neutral: 0, negative: 0, rated: 0, starSum: 0 }))
   const distribution = [1, 2, 3, 4, 5].map((stars) => ({ stars, n: 0 }))
   const versions = new Map<string, Share & { rated: number; starSum: number; firstAt: Date }>()
   const totals = { total: 0, positive: 0, neutral: 0, negative: 0 }
@@ -135,7 +121,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     share.negative += negative
   }
   for (const g of grouped) {
-    const row = series[index.get(g.bucket.getTime())!]
+    const row = series[index.get(bucketDate(g.bucket))!]
     row.total += g.n
     totals.total += g.n
     if (g.sentiment && SENTIMENT_LABELS.includes(g.sentiment)) {

@@ -5,7 +5,7 @@ import { createRouter, ErrorSchema, errorResponses, IdParam, jsonBody, jsonRespo
 import { PageQuery } from '../http/pagination.ts'
 import { importResponses, MAX_IMPORT_ROWS } from '../surveys/import.ts'
 import { exportResponsesCsv, listResponses } from '../surveys/list-responses.ts'
-import { INTERVALS } from '../surveys/buckets.ts'
+import { INTERVALS } from '../time/buckets.ts'
 import { surveyResults } from '../surveys/results.ts'
 import type { SurveyRuntime } from '../surveys/runtime.ts'
 import { BAND_NAMES, NewSurvey, Survey, SurveyPatch } from '../surveys/schemas.ts'

@@ -2,9 +2,14 @@ import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { scoreFor, type Distribution, type KindScore } from './scores.ts'
 import { BANDS, LOW_BAND, type SurveyKind } from './schemas.ts'
-import { bucketStarts, MAX_BUCKETS, type Interval } from './buckets.ts'
+import { bucketDate, bucketDateSql, bucketStarts, type Interval } from '../time/buckets.ts'
+import { instantOf } from '../time/wall-clock.ts'
+import { workspaceSettings } from '../workspaces/settings.ts'
 import { getSurvey } from './surveys.ts'
 import { topThemes, type Theme } from './themes.ts'
+
+/** A series longer than this is a mistake (daily buckets over decades), not a chart. */
+const MAX_BUCKETS = 5000
 
 export interface ResultsQuery {
   since?: Date
@@ -78,15 +83,18 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
   }
 
   if (q.interval) {
-    const rows = await sql<(Counted & { start: Date })[]>`
-      SELECT date_trunc(${q.interval}, r.responded_at, 'UTC') AS start, score, count(*)::int AS n
+    // Days, weeks and months as the workspace's time zone has them.
+    const { timeZone } = await workspaceSettings(sql, workspaceId)
+    const rows = await sql<(Counted & { day: Date })[]>`
+      SELECT ${bucketDateSql(sql, q.interval, sql`r.responded_at`, timeZone)} AS day, score, count(*)::int AS n
       FROM survey_responses r WHERE ${inRange} GROUP BY 1, 2 ORDER BY 1`
-    const byStart = groupBy(rows, (r) => r.start.getTime())
-    const first = since ?? rows[0]?.start
-    const last = until ? new Date(until.getTime() - 1) : rows[rows.length - 1]?.start
-    const starts = first && last ? bucketStarts(q.interval, first, last) : []
+    const byDate = groupBy(rows, (r) => bucketDate(r.day))
+    const dayStart = (day: Date | undefined) => (day === undefined ? undefined : new Date(instantOf(day.getTime(), 0, timeZone)))
+    const first = since ?? dayStart(rows[0]?.day)
+    const last = until ? new Date(until.getTime() - 1) : dayStart(rows[rows.length - 1]?.day)
+    const starts = first && last ? bucketStarts(q.interval, first, last, timeZone, MAX_BUCKETS) : []
     if (!starts) throw badRequest(`more than ${MAX_BUCKETS} ${q.interval}s between since and until`)
-    results.series = starts.map((start) => ({ start, ...scoreFor(survey.kind, distributionOf(byStart.get(start.getTime()) ?? [])) }))
+    results.series = starts.map(({ date, start }) => ({ start, ...scoreFor(survey.kind, distributionOf(byDate.get(date) ?? [])) }))
   }
 
   if (q.segment) {

@@ -79,6 +79,27 @@ describe('GET /v1/reports/mentions', () => {
     expect(monthly.series.map((s: { start: string; total: number }) => [s.start.slice(0, 10), s.total])).toEqual([['2026-10-01', 2], ['2026-11-01', 8]])
   })
 
+  it("counts days, weeks and months as the workspace's time zone has them", async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'report-shanghai' } })
+    const key = ws.data.key
+    await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { timeZone: 'Asia/Shanghai' } })
+    const source = await seedSource(t.sql, ws.data.id, 'reddit', 'Reddit CN')
+    await seedMentions(t.sql, ws.data.id, source, [
+      { text: '23:00 on 1 December in Shanghai', publishedAt: at('2026-12-01T15:00:00Z') },
+      { text: '01:00 on 2 December in Shanghai', publishedAt: at('2026-12-01T17:00:00Z') },
+    ])
+    const report = async (interval: string) =>
+      (await t.call('GET', `/v1/reports/mentions?since=2026-11-30T16:00:00Z&until=2026-12-02T16:00:00Z&interval=${interval}`, { key })).data
+    const daily = await report('day')
+    expect(daily.series.map((s: { start: string; total: number }) => [s.start, s.total])).toEqual([
+      ['2026-11-30T16:00:00.000Z', 1],
+      ['2026-12-01T16:00:00.000Z', 1],
+    ])
+    // Both fall in the week of Monday 30 November and in December, Shanghai time.
+    expect((await report('week')).series.map((s: { start: string; total: number }) => [s.start, s.total])).toEqual([['2026-11-29T16:00:00.000Z', 2]])
+    expect((await report('month')).series.map((s: { start: string; total: number }) => [s.start, s.total])).toEqual([['2026-11-30T16:00:00.000Z', 2]])
+  })
+
   it('exports the series as CSV', async () => {
     const res = await t.call('GET', `/v1/reports/mentions?${WINDOW}&format=csv`)
     expect(res.status).toBe(200)

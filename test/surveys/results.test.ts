@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTestApp } from '../helpers/app.ts'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 
 const t = await createTestApp()
 
@@ -123,6 +123,22 @@ describe('results', () => {
     expect(march9.data.nps.n).toBe(2)
     expect((await t.call('GET', `/v1/surveys/${s.id}/results?segment=country`)).status).toBe(400)
     expect((await t.call('GET', `/v1/surveys/${s.id}/results?interval=hour`)).status).toBe(400)
+  })
+})
+
+describe('results in the workspace time zone', () => {
+  it("puts each answer in the day it was given where the workspace is, clock changes included", async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'results-oslo' } })
+    const key = ws.data.key
+    await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { timeZone: 'Europe/Oslo' } })
+    const s = (await t.call('POST', '/v1/surveys', { key, body: { kind: 'csat', question: 'Q?' } })).data as { id: string }
+    // 23:30 on 28 March and 00:30 on 29 March in Oslo; the clocks go forward at 02:00 that night.
+    await t.call('POST', `/v1/surveys/${s.id}/responses`, { key, body: [{ score: 5, respondedAt: '2026-03-28T22:30:00Z' }, { score: 1, respondedAt: '2026-03-28T23:30:00Z' }] })
+    const daily = await t.call('GET', `/v1/surveys/${s.id}/results?interval=day&since=2026-03-27T23:00:00Z&until=2026-03-29T22:00:00Z`, { key })
+    expect(daily.data.series.map((x: { start: string; csat: { n: number; score: number } }) => [x.start, x.csat.n, x.csat.score])).toEqual([
+      ['2026-03-27T23:00:00.000Z', 1, 100],
+      ['2026-03-28T23:00:00.000Z', 1, 0],
+    ])
   })
 })
 

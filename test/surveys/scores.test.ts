@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { scoreCes, scoreCsat, scoreNps, wilson, type Distribution } from '../../src/surveys/scores.ts'
-import { bucketStarts, truncUtc } from '../../src/surveys/buckets.ts'
+import { bucketStarts } from '../../src/time/buckets.ts'
 import { topThemes } from '../../src/surveys/themes.ts'
 
 const dist = (scores: number[]): Distribution => {
@@ -92,17 +92,25 @@ describe('detractor themes', () => {
 })
 
 describe('time buckets', () => {
-  it('truncates like PostgreSQL date_trunc in UTC: ISO weeks start on Monday, months on the 1st', () => {
+  const dates = (b: { date: string }[] | undefined) => b!.map((x) => x.date)
+  const starts = (b: { start: Date }[] | undefined) => b!.map((x) => x.start.toISOString())
+
+  it('truncates like PostgreSQL date_trunc: ISO weeks start on Monday, months on the 1st', () => {
     const t = new Date('2026-03-08T23:30:00Z') // a Sunday
-    expect(truncUtc('day', t).toISOString()).toBe('2026-03-08T00:00:00.000Z')
-    expect(truncUtc('week', t).toISOString()).toBe('2026-03-02T00:00:00.000Z')
-    expect(truncUtc('month', t).toISOString()).toBe('2026-03-01T00:00:00.000Z')
+    expect(starts(bucketStarts('day', t, t, 'UTC', 10))).toEqual(['2026-03-08T00:00:00.000Z'])
+    expect(starts(bucketStarts('week', t, t, 'UTC', 10))).toEqual(['2026-03-02T00:00:00.000Z'])
+    expect(starts(bucketStarts('month', t, t, 'UTC', 10))).toEqual(['2026-03-01T00:00:00.000Z'])
+    // In Shanghai it is already Monday the 9th.
+    expect(bucketStarts('week', t, t, 'Asia/Shanghai', 10)).toEqual([{ date: '2026-03-09', start: new Date('2026-03-08T16:00:00Z') }])
   })
 
-  it('lists every bucket between two instants, across month lengths, and refuses absurd spans', () => {
-    const months = bucketStarts('month', new Date('2026-01-31T12:00:00Z'), new Date('2026-04-01T00:00:00Z'))!
-    expect(months.map((d) => d.toISOString().slice(0, 10))).toEqual(['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01'])
-    expect(bucketStarts('week', new Date('2026-03-04T00:00:00Z'), new Date('2026-03-16T00:00:00Z'))!.map((d) => d.getUTCDate())).toEqual([2, 9, 16])
-    expect(bucketStarts('day', new Date('1990-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'))).toBeUndefined()
+  it('lists every bucket between two instants, across month lengths and clock changes, and refuses absurd spans', () => {
+    expect(dates(bucketStarts('month', new Date('2026-01-31T12:00:00Z'), new Date('2026-04-01T00:00:00Z'), 'UTC', 10))).toEqual(['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01'])
+    expect(dates(bucketStarts('week', new Date('2026-03-04T00:00:00Z'), new Date('2026-03-16T00:00:00Z'), 'UTC', 10))).toEqual(['2026-03-02', '2026-03-09', '2026-03-16'])
+    // Oslo's clocks go forward on 29 March: that day starts at 23:00 UTC the day before, the next at 22:00 UTC.
+    expect(starts(bucketStarts('day', new Date('2026-03-28T12:00:00Z'), new Date('2026-03-30T12:00:00Z'), 'Europe/Oslo', 10))).toEqual([
+      '2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z',
+    ])
+    expect(bucketStarts('day', new Date('1990-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'), 'UTC', 5000)).toBeUndefined()
   })
 })
