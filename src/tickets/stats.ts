@@ -1,11 +1,16 @@
 // The numbers that make a ticket's case: how many people, worth how much,
 // how they feel, where they said it, and whether it is growing.
+import type postgres from 'postgres'
 import type { Sql, Tx } from '../db/sql.ts'
+import { workspaceSettings } from '../workspaces/settings.ts'
 import type { TicketStats } from './schema.ts'
 
 const SERIES_WEEKS = 26
 
 export async function ticketStats(sql: Sql | Tx, workspaceId: string, ticketId: string): Promise<TicketStats> {
+  // Weeks as the workspace's time zone has them, Monday to Monday there.
+  const { timeZone } = await workspaceSettings(sql, workspaceId)
+  const week = (t: postgres.Fragment) => sql`date_trunc('week', ${t} AT TIME ZONE ${timeZone})`
   const evidence = sql`
     SELECT m.published_at AS at, m.customer_id, m.effective_sentiment AS sentiment, m.source_id, true AS is_mention
     FROM ticket_links l JOIN mentions m ON m.id = l.mention_id
@@ -22,8 +27,8 @@ export async function ticketStats(sql: Sql | Tx, workspaceId: string, ticketId: 
     WITH e AS MATERIALIZED (${evidence}),
     weeks AS (
       SELECT generate_series(
-        greatest(date_trunc('week', (SELECT min(at) FROM e)), date_trunc('week', now()) - ${SERIES_WEEKS - 1} * interval '1 week'),
-        date_trunc('week', greatest(now(), (SELECT max(at) FROM e))), interval '1 week') AS week
+        greatest(${week(sql`(SELECT min(at) FROM e)`)}, ${week(sql`now()`)} - ${SERIES_WEEKS - 1} * interval '1 week'),
+        ${week(sql`greatest(now(), (SELECT max(at) FROM e))`)}, interval '1 week') AS week
     )
     SELECT count(*) FILTER (WHERE is_mention)::int AS mentions, count(*) FILTER (WHERE NOT is_mention)::int AS responses,
       count(DISTINCT customer_id)::int AS customers,
@@ -34,7 +39,7 @@ export async function ticketStats(sql: Sql | Tx, workspaceId: string, ticketId: 
         FROM (SELECT s.id, s.name, s.kind, count(*)::int AS count FROM e JOIN sources s ON s.id = e.source_id GROUP BY s.id) s) AS sources,
       (SELECT coalesce(json_agg(json_build_object('week', w.week, 'count', w.count) ORDER BY w.week), '[]')
         FROM (SELECT to_char(w.week, 'YYYY-MM-DD') AS week, count(e.at)::int AS count
-              FROM weeks w LEFT JOIN e ON date_trunc('week', e.at) = w.week GROUP BY w.week) w) AS weekly
+              FROM weeks w LEFT JOIN e ON ${week(sql`e.at`)} = w.week GROUP BY w.week) w) AS weekly
     FROM e`
   return {
     mentionCount: totals.mentions,

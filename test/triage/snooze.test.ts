@@ -122,7 +122,7 @@ describe('snoozing a mention', () => {
     expect(ends('tomorrow', '2026-12-06T16:30:00Z', 'UTC')).toBe('2026-12-07T09:00:00.000Z')
   })
 
-  it('reads the time zone the page sends for "until tomorrow 9:00", and UTC when it sends none that exists', async () => {
+  it('reads the time zone the page sends for "until tomorrow 9:00" (the workspace\'s without script), and UTC for one that does not exist', async () => {
     const session = await webSession(t.app, agent)
     const inbox = await (await t.app.request('/app/inbox', { headers: { cookie: session.cookie } })).text()
     expect(inbox).toContain('<input type="hidden" name="tz" value="UTC" data-local-tz')
@@ -136,5 +136,10 @@ describe('snoozing a mention', () => {
     expect([inUtc.getUTCHours(), inUtc.getUTCMinutes()]).toEqual([9, 0])
     for (const d of [inShanghai, inUtc]) expect(d.getTime() - Date.now()).toBeGreaterThan(0)
     for (const d of [inShanghai, inUtc]) expect(d.getTime() - Date.now()).toBeLessThanOrEqual(33 * HOUR)
+    // Without script the form carries the workspace's zone.
+    await t.call('PATCH', '/v1/workspaces/current/settings', { body: { timeZone: 'Europe/Oslo' } })
+    const oslo = await (await t.app.request(`/app/inbox?m=${local}&status=all`, { headers: { cookie: session.cookie } })).text()
+    expect(oslo.match(/name="tz" value="Europe\/Oslo" data-local-tz/g)).toHaveLength(2)
+    await t.call('PATCH', '/v1/workspaces/current/settings', { body: { timeZone: 'UTC' } })
   })
 })

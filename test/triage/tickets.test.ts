@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp } from '../helpers/app.ts'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from './seed.ts'
 
 const t = await createTestApp()
@@ -27,6 +27,23 @@ beforeAll(async () => {
 })
 
 describe('tickets', () => {
+  it("counts a ticket's weeks as the workspace's time zone has them", async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'tickets-shanghai' } })
+    const key = ws.data.key
+    await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { timeZone: 'Asia/Shanghai' } })
+    // A Sunday 17:00 UTC a week or more ago: 01:00 on Monday in Shanghai, so in that Monday's week there.
+    const sunday = new Date(Date.now() - 7 * 86_400_000)
+    sunday.setUTCDate(sunday.getUTCDate() - sunday.getUTCDay())
+    sunday.setUTCHours(17, 0, 0, 0)
+    const monday = new Date(sunday.getTime() + 86_400_000).toISOString().slice(0, 10)
+    const source = await seedSource(t.sql, ws.data.id, 'reddit')
+    const [id] = await seedMentions(t.sql, ws.data.id, source, [{ text: 'Export broke overnight', publishedAt: sunday }])
+    const tk = await t.call('POST', '/v1/tickets', { key, body: { title: 'Export broke' } })
+    await t.call('POST', `/v1/tickets/${tk.data.id}/links`, { key, body: { mentionIds: [id] } })
+    const weekly = (await t.call('GET', `/v1/tickets/${tk.data.id}`, { key })).data.weekly as { week: string; count: number }[]
+    expect(weekly.filter((w) => w.count > 0)).toEqual([{ week: monday, count: 1 }])
+  })
+
   it('links mentions and shows counts, customers affected, value, sentiment, sources and a weekly series', async () => {
     const tk = await t.call('POST', '/v1/tickets', { body: { title: 'Export crashes', external: { provider: 'github', key: 'acme/app#42', url: 'https://github.com/acme/app/issues/42' } } })
     expect(tk.status).toBe(201)

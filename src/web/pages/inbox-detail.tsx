@@ -38,7 +38,7 @@ const NINE_AM = 9 * 60
 
 /**
  * What the inbox's Snooze forms offer: [form value, label, when the snooze
- * ends given now and the person's time zone (the browser's, UTC without script)].
+ * ends given now and the person's time zone (the browser's; without script, the workspace's)].
  */
 export const SNOOZE_CHOICES: readonly (readonly [string, string, (now: number, timeZone: string) => number])[] = [
   ['1h', 'for 1 hour', (now) => now + HOUR_MS],
@@ -54,8 +54,8 @@ export const SNOOZE_CHOICES: readonly (readonly [string, string, (now: number, t
 /** The time zone a form's hidden `tz` field carries (app.js fills it in from the browser), else UTC. */
 export const formTimeZone = (tz: string) => (TimeZone.safeParse(tz).success ? tz : 'UTC')
 
-/** Filled in with the browser's time zone by app.js, for "until tomorrow 9:00". */
-export const LocalTimeZoneField = () => <input type="hidden" name="tz" value="UTC" data-local-tz />
+/** The workspace's time zone, replaced with the browser's by app.js, for "until tomorrow 9:00". */
+export const LocalTimeZoneField = ({ zone }: { zone: string }) => <input type="hidden" name="tz" value={zone} data-local-tz />
 
 /** Longer than any upstream call may take (the HTTP client gives up at 20 s): a reply still `sending` after this never got its answer recorded. */
 const SENDING_STALE_MS = 60_000
@@ -151,7 +151,7 @@ const Translations = ({ m, session, back, canTranslate }: { m: MentionDetail; se
 )
 
 /** The right-hand pane of the inbox for the selected mention. */
-export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply, draft, canTranslate }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; canTranslate: boolean } & ReplyChoice) {
+export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply, draft, canTranslate, timeZone }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; canTranslate: boolean; timeZone: string } & ReplyChoice) {
   const link = safeHttpUrl(m.url)
   const profile = safeHttpUrl(m.author.profileUrl)
   const canTriage = session.role !== 'viewer'
@@ -240,7 +240,7 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
             <form method="post" action={action} class="actions">
               <CsrfField session={session} />
               <input type="hidden" name="back" value={back} />
-              <LocalTimeZoneField />
+              <LocalTimeZoneField zone={timeZone} />
               <label class="inline" for="snooze-for">{m.snoozedUntil ? 'Snooze again' : 'Snooze'}</label>
               <select id="snooze-for" name="snoozeFor">
                 {SNOOZE_CHOICES.map(([value, label]) => <option value={value} selected={value === '1d'}>{label}</option>)}

@@ -262,7 +262,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
           {session.role !== 'viewer' ? (
             <form id="bulk" method="post" action="/app/inbox/bulk" class="bulkbar">
               <CsrfField session={session} />
-              <LocalTimeZoneField />
+              <LocalTimeZoneField zone={settings.timeZone} />
               <input type="hidden" name="back" value={here} />
               <label class="inline"><input type="checkbox" data-select-all /> Select all</label>
               <select name="status" aria-label="Bulk action">
@@ -285,7 +285,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
         </section>
         <section aria-label="Detail">
-          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} /> : (
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} timeZone={settings.timeZone} /> : (
             <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
           )}
         </section>
