@@ -2,14 +2,12 @@
 // how they feel, where they said it, and whether it is growing.
 import type postgres from 'postgres'
 import type { Sql, Tx } from '../db/sql.ts'
-import { workspaceSettings } from '../workspaces/settings.ts'
 import type { TicketStats } from './schema.ts'
 
 const SERIES_WEEKS = 26
 
-export async function ticketStats(sql: Sql | Tx, workspaceId: string, ticketId: string): Promise<TicketStats> {
-  // Weeks as the workspace's time zone has them, Monday to Monday there.
-  const { timeZone } = await workspaceSettings(sql, workspaceId)
+/** `timeZone`: the workspace's, whose Mondays start the weekly series. */
+export async function ticketStats(sql: Sql | Tx, workspaceId: string, ticketId: string, timeZone: string): Promise<TicketStats> {
   const week = (t: postgres.Fragment) => sql`date_trunc('week', ${t} AT TIME ZONE ${timeZone})`
   const evidence = sql`
     SELECT m.published_at AS at, m.customer_id, m.effective_sentiment AS sentiment, m.source_id, true AS is_mention

@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { z } from '@hono/zod-openapi'
 import type { LinkInput, NewTicket, Ticket, TicketPatch } from './schema.ts'
 import { ticketStats } from './stats.ts'
+import { workspaceSettings } from '../workspaces/settings.ts'
 
 interface TicketRow {
   id: string
@@ -111,8 +112,9 @@ const LINKS_SHOWN = 500
 
 async function getTicketIn(sql: Sql | Tx, workspaceId: string, id: string) {
   const ticket = await loadTicket(sql, workspaceId, id)
+  const { timeZone } = await workspaceSettings(sql, workspaceId)
   const [stats, links] = await Promise.all([
-    ticketStats(sql, workspaceId, id),
+    ticketStats(sql, workspaceId, id, timeZone),
     sql<{ id: string; mentionId: string | null; responseId: string | null; createdAt: Date }[]>`
       SELECT id, mention_id AS "mentionId", response_id AS "responseId", created_at AS "createdAt"
       FROM ticket_links WHERE workspace_id = ${workspaceId} AND ticket_id = ${id} ORDER BY created_at DESC, id LIMIT ${LINKS_SHOWN}`,

@@ -32,7 +32,7 @@ export function bucketStarts(interval: Interval, from: Date, to: Date, timeZone:
   const last = localMidnight(to.getTime(), timeZone)
   for (let d = truncDate(interval, localMidnight(from.getTime(), timeZone)); d <= last; d = nextDate(interval, d)) {
     if (out.length === max) return undefined
-    out.push({ date: new Date(d).toISOString().slice(0, 10), start: new Date(instantOf(d, 0, timeZone)) })
+    out.push({ date: bucketDate(new Date(d)), start: new Date(instantOf(d, 0, timeZone)) })
   }
   return out
 }

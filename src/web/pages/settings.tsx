@@ -42,7 +42,7 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
           <input type="checkbox" name="redactPii" value="true" checked={settings.redactPii} /> Redact personal data in stored text
           <span class="hint">— e-mail addresses, phone, card and IBAN numbers; new surveys start with the same choice</span>
         </label>
-        <label for="time-zone">Time zone <span class="hint">(IANA, e.g. Europe/Oslo; the digest's day and hour are read there)</span></label>
+        <label for="time-zone">Time zone <span class="hint">(IANA, e.g. Europe/Oslo; the days of reports and charts, and the digest's day and hour, are read there)</span></label>
         <input id="time-zone" name="timeZone" value={settings.timeZone} size={24} list="time-zones" />
         <datalist id="time-zones">{['UTC', ...Intl.supportedValuesOf('timeZone')].map((tz) => <option value={tz} />)}</datalist>
         <label for="digest-hour">Daily digest hour <span class="hint">(for webhooks subscribed to digest.daily and the addresses below)</span></label>

@@ -4,6 +4,8 @@ import { listMentions } from '../../mentions/list.ts'
 import { issueReport, issueReportCsv, REPORT_SORTS, ReportQuery } from '../../reports/issues.ts'
 import { TICKET_STATUSES, NewTicket, PROVIDERS, TicketPatch } from '../../tickets/schema.ts'
 import { ticketStats } from '../../tickets/stats.ts'
+import { bucketStarts } from '../../time/buckets.ts'
+import { workspaceSettings } from '../../workspaces/settings.ts'
 import { suggestTickets, type Suggestion } from '../../tickets/suggestions.ts'
 import { createTicket, getTicket, updateTicket } from '../../tickets/tickets.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS, Sparkline } from '../charts.tsx'
@@ -31,13 +33,9 @@ const SPARK_WEEKS = 8
 const DETAIL_WEEKS = 12
 
 /** The last `weeks` ISO weeks (Mondays, UTC) up to `now`, with zeros where nothing was linked, so a trend reads left to right. */
-function lastWeeks(weekly: { week: string; count: number }[], weeks: number, now: Date): { week: string; count: number }[] {
-  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7)))
+function lastWeeks(weekly: { week: string; count: number }[], weeks: number, now: Date, timeZone: string): { week: string; count: number }[] {
   const counts = new Map(weekly.map((w) => [w.week, w.count]))
-  return Array.from({ length: weeks }, (_, i) => {
-    const week = day(new Date(monday.getTime() - (weeks - 1 - i) * 7 * DAY))
-    return { week, count: counts.get(week) ?? 0 }
-  })
+  return bucketStarts('week', new Date(now.getTime() - (weeks - 1) * 7 * DAY), now, timeZone, weeks)!.map(({ date }) => ({ week: date, count: counts.get(date) ?? 0 }))
 }
 
 /** The report's period and sort from the query string, falling back to 30 days by mentions. */
@@ -83,9 +81,9 @@ export const ticketsRouter = new Hono<WebEnv>()
     const { deps, session } = c.var
     const ws = session.workspaceId
     const { period, sort, status, query } = reportParams(c)
-    const [report, suggestions] = await Promise.all([issueReport(deps, ws, query), suggestTickets(deps, ws, { since: '14d', limit: SUGGESTIONS })])
+    const [report, suggestions, { timeZone }] = await Promise.all([issueReport(deps, ws, query), suggestTickets(deps, ws, { since: '14d', limit: SUGGESTIONS }), workspaceSettings(deps.sql, ws)])
     const [series, quotes] = await Promise.all([
-      Promise.all(report.items.slice(0, SPARKLINE_ROWS).map((r) => ticketStats(deps.sql, ws, r.ticketId).then((s) => lastWeeks(s.weekly, SPARK_WEEKS, report.until).map((w) => w.count)))),
+      Promise.all(report.items.slice(0, SPARKLINE_ROWS).map((r) => ticketStats(deps.sql, ws, r.ticketId, timeZone).then((s) => lastWeeks(s.weekly, SPARK_WEEKS, report.until, timeZone).map((w) => w.count)))),
       Promise.all(suggestions.items.map((s) => Promise.all(s.mentionIds.slice(0, QUOTES).map((id) => loadMention(deps.sql, ws, id).then((m) => (m.title ? `${m.title} — ` : '') + m.text.slice(0, 200)))))),
     ])
     const csvHref = `/app/tickets/report.csv?${new URLSearchParams({ period, sort, ...(status ? { status } : {}) })}`
@@ -161,12 +159,13 @@ export const ticketsRouter = new Hono<WebEnv>()
   .get('/:id', async (c) => {
     const { deps, session } = c.var
     const id = IdParam.parse(c.req.param('id'))
-    const [t, evidence] = await Promise.all([
+    const [t, evidence, { timeZone }] = await Promise.all([
       getTicket(deps, session.workspaceId, id),
       listMentions(deps, session.workspaceId, { filter: { ticket: id }, sort: 'priority', limit: EVIDENCE }),
+      workspaceSettings(deps.sql, session.workspaceId),
     ])
     const external = safeHttpUrl(t.external?.url)
-    const weeks = lastWeeks(t.weekly, DETAIL_WEEKS, deps.clock())
+    const weeks = lastWeeks(t.weekly, DETAIL_WEEKS, deps.clock(), timeZone)
     return c.html(
       <Layout title={t.title} session={session} section="tickets" notice={noticeOf(c)}>
         <h1><Txt s={t.title} /> <span class="hint">{t.status.replace('_', ' ')}</span></h1>
