@@ -8,6 +8,8 @@ import { checkUnanswered } from './unanswered.ts'
 import type { BandName } from '../surveys/schemas.ts'
 import type { BusinessHours } from './business-hours.ts'
 import { durationMs } from './schema.ts'
+import { sameWallTimeBefore } from '../time/wall-clock.ts'
+import { workspaceSettings } from '../workspaces/settings.ts'
 
 // Ticks come every minute; a second instance's tick in the same minute must not re-evaluate.
 const MIN_INTERVAL_MS = 50_000
@@ -110,7 +112,12 @@ async function spikeExplanation(tx: Tx, alert: PeriodicAlert, where: Fragment, n
   // A week counts only when the filter already had mentions before that week's window.
   const weeks = Math.min(SEASONAL_WEEKS, Math.floor((historyS - windowS) / WEEK_S))
   const offsets = [0, ...Array.from({ length: trailingN }, (_, k) => (k + 1) * windowS)]
-  if (weeks >= MIN_SEASONAL_SAMPLES) offsets.push(...Array.from({ length: weeks }, (_, k) => (k + 1) * WEEK_S))
+  if (weeks >= MIN_SEASONAL_SAMPLES) {
+    // The same hour of the week as people there live it: across a clock change that is not a whole 168 hours back.
+    const { timeZone } = await workspaceSettings(tx, alert.workspaceId)
+    const end = now.getTime()
+    offsets.push(...Array.from({ length: weeks }, (_, k) => (end - sameWallTimeBefore(end, timeZone, 7 * (k + 1))) / 1000))
+  }
   const counts = await tx<{ i: number; n: number }[]>`
     SELECT b.i::int AS i, count(m.id)::int AS n
     FROM unnest(${offsets}::float8[]) WITH ORDINALITY AS b(off, i)

@@ -42,3 +42,13 @@ export const isoWeekday = (midnight: number) => ((new Date(midnight).getUTCDay()
 /** The instant of a wall time (`minutes` after midnight) in the zone, `days` dates after the zone's date at `now`. */
 export const wallTimeAfter = (now: number, timeZone: string, days: number, minutes: number) =>
   instantOf(localMidnight(now, timeZone) + days * DAY_MS, minutes, timeZone)
+
+/**
+ * The instant `days` dates before `instant` at the same wall-clock time in the zone: a week before is 167 or
+ * 169 hours earlier when a clock change lies between.
+ */
+export function sameWallTimeBefore(instant: number, timeZone: string, days: number): number {
+  const wall = instant + offsetAt(instant, timeZone)
+  const midnight = Math.floor(wall / DAY_MS) * DAY_MS
+  return instantOf(midnight - days * DAY_MS, (wall - midnight) / 60_000, timeZone)
+}

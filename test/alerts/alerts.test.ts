@@ -189,6 +189,23 @@ describe('spike and negative_share alerts on the tick', () => {
     expect(fired[0].data.explanation).toMatchObject({ observed: 60 })
   })
 
+  it('compares a window with the same local hour of earlier weeks, across a clock change', async () => {
+    const ws = await setup()
+    const [source] = await t.sql<{ id: string }[]>`SELECT id FROM sources WHERE workspace_id = ${ws.workspaceId}`
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key: ws.key, body: { timeZone: 'Europe/Oslo' } })).status).toBe(200)
+    const alert = await ws.alert({ name: 'monday standup', kind: 'spike', filter: { q: 'standup' }, window: '1h', minCount: 3 })
+    // Monday 30 March 2026, 10:00 in Oslo, the day after the clocks went forward: 08:00 UTC, where the Mondays before
+    // were an hour later in UTC terms (10:00 CET = 09:00 UTC). Every Monday 9:00–10:00 local brings 6 mentions.
+    const now = Date.parse('2026-03-30T08:00:00Z')
+    await seed(ws.workspaceId, source.id, now, 6, 'standup notes')
+    for (let week = 1; week <= 5; week++) await seed(ws.workspaceId, source.id, now - week * 168 * HOUR + HOUR, 6, 'standup notes')
+    await evaluatePeriodicAlerts({ ...t.deps, clock: () => new Date(now) })
+    const evaluated = await t.call('GET', `/v1/alerts/${alert.id}`, { key: ws.key })
+    // Whole 168-hour weeks would read 8:00–9:00 local on those Mondays, see nothing, and call a normal Monday a spike.
+    expect(evaluated.data.lastEvaluation).toMatchObject({ observed: 6, expected: 6, baseline: 'seasonal', samples: 4, anomalous: false })
+    expect(await ws.events(alert.id)).toHaveLength(0)
+  })
+
   it('is evaluated by one instance when several tick together', async () => {
     const ws = await setup()
     const [source] = await t.sql<{ id: string }[]>`SELECT id FROM sources WHERE workspace_id = ${ws.workspaceId}`
