@@ -14,6 +14,7 @@ import { FeatureVector, HashedText, hashString, hashTokens, langSeed, project } 
 import { packLinear } from '../src/enrich/linear.ts'
 import { normalizeText } from '../src/enrich/normalize.ts'
 import { lexiconDense, scoreLexicon, scoreTranslated } from '../src/enrich/lexicon.ts'
+import { NEUTRAL_MIN, POLAR_MAX } from '../src/enrich/sentiment.ts'
 import { tokenize } from '../src/enrich/tokenize.ts'
 import { SENTIMENT_LANGS, isHeldOut, loadIntent, loadSentiment, type SentimentRow } from './train-data.ts'
 import { dot, freeze, sigmoid, trainLogistic, type Example } from './train-linear.ts'
@@ -106,6 +107,38 @@ if (args.has('neutral')) {
     const line = [0.5, 0.6, 0.7, 0.8].map((t) => `neu>${t}: recall ${(p.filter((x) => x.r.label === 'neu' && x.p > t).length / p.filter((x) => x.r.label === 'neu').length).toFixed(2)} polar-lost ${(p.filter((x) => x.r.label !== 'neu' && x.p > t).length / p.filter((x) => x.r.label !== 'neu').length).toFixed(2)}`).join('; ')
     console.log(`${lang} ${line}`)
   }
+}
+
+if (args.has('decide')) {
+  // The neutral rule of src/enrich/sentiment.ts (neutral when P(neutral) ≥ neutralMin and |2·P(positive) − 1| <
+  // polarMax) over the out-of-fold scores: each pair's 3-class macro-F1 and binary accuracy (a neutral answer on a
+  // polar text counts wrong), averaged over the languages with a neutral class.
+  const scored = rows.flatMap((r, i) => (neuLangs.has(r.lang) && r.source !== 'reviews' ? [{ r, polar: 2 * sigmoid(polarZ[i] + (biases[r.lang] ?? 0)) - 1, pNeu: neutralP[i] }] : []))
+  const evaluate = (neutralMin: number, polarMax: number) => {
+    const f1s: number[] = []
+    const bins: number[] = []
+    for (const lang of neuLangs) {
+      const items = scored.filter((x) => x.r.lang === lang)
+      const predict = (x: (typeof items)[number]) => (x.pNeu >= neutralMin && Math.abs(x.polar) < polarMax ? 'neu' : x.polar >= 0 ? 'pos' : 'neg')
+      const f1 = (['pos', 'neu', 'neg'] as const).map((c) => {
+        const tp = items.filter((x) => predict(x) === c && x.r.label === c).length
+        const predicted = items.filter((x) => predict(x) === c).length
+        const actual = items.filter((x) => x.r.label === c).length
+        return tp === 0 ? 0 : (2 * tp) / (predicted + actual)
+      })
+      f1s.push(f1.reduce((a, b) => a + b, 0) / 3)
+      const polarItems = items.filter((x) => x.r.label !== 'neu')
+      bins.push(polarItems.filter((x) => predict(x) === x.r.label).length / polarItems.length)
+    }
+    return { f1: f1s.reduce((a, b) => a + b, 0) / f1s.length, bin: bins.reduce((a, b) => a + b, 0) / bins.length }
+  }
+  const results: { neutralMin: number; polarMax: number; f1: number; bin: number }[] = []
+  for (let neutralMin = 0.3; neutralMin <= 0.951; neutralMin += 0.025) for (let polarMax = 0.05; polarMax <= 1.001; polarMax += 0.05) results.push({ neutralMin, polarMax, ...evaluate(neutralMin, polarMax) })
+  const shipped = evaluate(NEUTRAL_MIN, POLAR_MAX)
+  console.log(`shipped rule (${NEUTRAL_MIN}, ${POLAR_MAX}): macro-F1 ${shipped.f1.toFixed(3)}, binary ${(100 * shipped.bin).toFixed(1)}%; never neutral: binary ${(100 * evaluate(2, 0).bin).toFixed(1)}%`)
+  // The trade-off's frontier: no other pair has both a higher macro-F1 and a higher binary accuracy.
+  const frontier = results.filter((x) => !results.some((y) => y.f1 > x.f1 && y.bin > x.bin)).sort((a, b) => b.bin - a.bin)
+  for (const x of frontier) console.log(`neutralMin ${x.neutralMin.toFixed(2)} polarMax ${x.polarMax.toFixed(1)}: macro-F1 ${x.f1.toFixed(3)}, binary ${(100 * x.bin).toFixed(1)}%`)
 }
 
 if (args.has('write')) {
