@@ -12,6 +12,16 @@ export const CUE_LABELS: IntentLabel[] = ['bug_report', 'feature_request', 'ques
 // Matched against lower-cased text without the i/u flags: case-insensitive Unicode regexes are ~10× slower in V8.
 const re = (parts: string[]) => new RegExp(parts.join('|'))
 
+// Asking in so many words, as opposed to only ending on a question mark ("Seriously?").
+const ASKING_PARTS = [
+  String.raw`^(?:how|what|why|when|where|which|who|is|are|can|could|does|do|should|will|would|has|have|any)\b[^.!]*\?`,
+  String.raw`\b(?:how (?:do|can|to|does)|is there (?:a|any) way|does anyone know|anyone know|any idea|what is the|how come|wondering (?:if|how|whether))\b`,
+  String.raw`(?:comment (?:faire|puis|peut|on)|est-ce que|pourquoi|cómo|por qué|como (?:faço|posso)|wie kann|warum|come (?:posso|si)|perché|hoe kan|waarom|hvordan|hvorfor|как (?:сделать|мне|можно)|почему|πώς|γιατί|怎么|怎麼|如何|为什么|為什麼|吗[？?]|嗎[？?])`,
+]
+/** A text that asks in so many words and has a question mark: a question whatever a model says. */
+export const asks = (lower: string) => ASKING.test(lower) && (lower.includes('?') || lower.includes('？') || lower.includes(';'))
+const ASKING = re(ASKING_PARTS)
+
 export const INTENT_CUES: Partial<Record<IntentLabel, RegExp>> = {
   bug_report: re([
     String.raw`\b(?:crash(?:es|ed|ing)?|bug(?:s|gy)?|glitch(?:es|y)?|error(?:s)?|broken|freez(?:e|es|ing)|froze|hangs?|stuck|fails?|failed|failing)\b`,
@@ -26,12 +36,7 @@ export const INTENT_CUES: Partial<Record<IntentLabel, RegExp>> = {
     String.raw`\b(?:agregar|añadir|sería (?:bueno|genial|útil)|ojalá|deberían|adicionar|seria (?:bom|ótimo|legal)|poderiam|wäre (?:schön|toll|gut|super)|bitte .{0,40}hinzufügen|wünsche|sarebbe (?:bello|utile|bene)|aggiungete|zou (?:fijn|mooi) zijn|toevoegen|ønsker|hadde vært fint|legg til)\b`,
     String.raw`(?:добавьте|хотелось бы|было бы (?:неплохо|хорошо|здорово)|θα ήταν καλό|προσθέστε|希望|建议|建議|能不能|可以增加|加个|加個)`,
   ]),
-  question: re([
-    String.raw`\?\s*$`,
-    String.raw`^(?:how|what|why|when|where|which|who|is|are|can|could|does|do|should|will|would|has|have|any)\b[^.!]*\?`,
-    String.raw`\b(?:how (?:do|can|to|does)|is there (?:a|any) way|does anyone know|anyone know|any idea|what is the|how come|wondering (?:if|how|whether))\b`,
-    String.raw`(?:comment (?:faire|puis|peut|on)|est-ce que|pourquoi|cómo|por qué|como (?:faço|posso)|wie kann|warum|come (?:posso|si)|perché|hoe kan|waarom|hvordan|hvorfor|как (?:сделать|мне|можно)|почему|πώς|γιατί|怎么|怎麼|如何|为什么|為什麼|吗[？?]|嗎[？?])`,
-  ]),
+  question: re([String.raw`\?\s*$`, ...ASKING_PARTS]),
   praise: re([
     String.raw`\b(?:love (?:it|this|the|that|how)|loving|awesome|amazing|excellent|fantastic|great (?:app|product|service|job|work|support)|best (?:app|product|service|ever)|thank(?:s| you)|well done|kudos|perfect|brilliant|highly recommend|recommend it|five stars|5 stars)\b`,
     String.raw`(?:j'adore|génial|excellent|parfait|super appli|merci|bravo|top|me encanta|excelente|genial|gracias|adoro|ótimo|obrigad|perfeito|toll|super|hervorragend|danke|klasse|fantastico|ottimo|grazie|geweldig|bedankt|fantastisk|takk|perfekt|отлично|спасибо|супер|люблю|υπέροχο|ευχαριστ|τέλει|很好|非常好|好评|好評|赞|讚|推荐|推薦|谢谢|謝謝)`,

@@ -173,6 +173,15 @@ describe('intent', () => {
     expect(intents('Thank you, this is the best app ever!', 0.9)).toContain('praise')
   })
 
+  it('reads a text that asks in so many words as a question, in the languages the model knows too', () => {
+    expect(intents('How do I connect my Shopify store?')).toContain('question')
+    expect(intents('Where can I find the invoice for last month?')).toContain('question')
+    expect(intents('Comment puis-je exporter mes données ?', 0, undefined, 'fr')).toContain('question')
+    expect(intents('Πώς μπορώ να αλλάξω τον κωδικό μου;', 0, undefined, 'el')).toContain('question')
+    // Ending on a question mark is not asking.
+    expect(intents('Seriously?', -0.5)).not.toContain('question')
+  })
+
   it('gives an issue exactly one of bug / feature / question', () => {
     const labels = intents('How do I configure the proxy?\n\nI could not find it in the docs, is there an option for it?', 0, 'github')
     expect(labels.filter((l) => ['bug_report', 'feature_request', 'question'].includes(l))).toEqual(['question'])
