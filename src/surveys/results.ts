@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
-import { scoreFor, type Distribution, type KindScore } from './scores.ts'
+import { headline, scoreFor, type Distribution, type KindScore } from './scores.ts'
 import { BANDS, LOW_BAND, type SurveyKind } from './schemas.ts'
 import { bucketDate, bucketDateSql, bucketStarts, type Interval } from '../time/buckets.ts'
 import { instantOf } from '../time/wall-clock.ts'
@@ -136,4 +136,16 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     ORDER BY r.responded_at DESC LIMIT 5000`
   results.detractorThemes = topThemes(unhappy.map((u) => u.comment))
   return results
+}
+
+/** Each survey's headline score (NPS, CSAT %, CES mean) and answer count since `since`, for a list of surveys. */
+export async function recentScores(deps: Deps, workspaceId: string, surveys: { id: string; kind: SurveyKind }[], since: Date): Promise<Map<string, { score: number | null; n: number }>> {
+  const rows = await deps.sql<(Counted & { surveyId: string })[]>`
+    SELECT survey_id AS "surveyId", score, count(*)::int AS n FROM survey_responses
+    WHERE workspace_id = ${workspaceId} AND survey_id = ANY(${surveys.map((s) => s.id)}::uuid[]) AND responded_at >= ${since}
+    GROUP BY 1, 2`
+  return new Map(surveys.map((s) => {
+    const { score, n } = headline(scoreFor(s.kind, distributionOf(rows.filter((r) => r.surveyId === s.id))))
+    return [s.id, { score, n }]
+  }))
 }

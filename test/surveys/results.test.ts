@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { recentScores } from '../../src/surveys/results.ts'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 
 const t = await createTestApp()
@@ -164,5 +165,31 @@ describe('listing and export', () => {
     expect(lines[0]).toBe('id,responded_at,score,band,comment,email,respondent,customer_id,sentiment,intents,lang,page,locale,channel')
     expect(lines).toHaveLength(4)
     expect(lines[3]).toContain(`"'=HYPERLINK(""x"")"`)
+  })
+})
+
+describe('recent scores for the survey list', () => {
+  it('gives each survey its own kind of score over the days asked for, and nothing of other workspaces', async () => {
+    const nps = await newSurvey('nps')
+    const ces = await newSurvey('ces')
+    const silent = await newSurvey('csat')
+    const now = Date.now()
+    const day = 86_400_000
+    const answer = (surveyId: string, score: number, daysAgo: number) =>
+      t.call('POST', `/v1/surveys/${surveyId}/responses`, { body: [{ score, respondedAt: new Date(now - daysAgo * day).toISOString() }] })
+    // Two promoters and a detractor this month; an old detractor that no longer counts.
+    for (const [score, daysAgo] of [[10, 1], [9, 3], [2, 10], [0, 45]]) await answer(nps.id, score, daysAgo)
+    for (const [score, daysAgo] of [[7, 2], [4, 5]]) await answer(ces.id, score, daysAgo)
+    const other = await t.call('POST', '/v1/workspaces', { body: { name: 'elsewhere-recent' } })
+    const foreign = await t.call('POST', '/v1/surveys', { key: other.data.key, body: { kind: 'nps', question: 'Q?' } })
+    await t.call('POST', `/v1/surveys/${foreign.data.id}/responses`, { key: other.data.key, body: [{ score: 0 }] })
+
+    const surveys = [{ id: nps.id, kind: 'nps' as const }, { id: ces.id, kind: 'ces' as const }, { id: silent.id, kind: 'csat' as const }, { id: foreign.data.id, kind: 'nps' as const }]
+    const recent = await recentScores(t.deps, t.workspaceId, surveys, new Date(now - 30 * day))
+    expect(recent.get(nps.id)).toEqual({ n: 3, score: 33.33 })
+    expect(recent.get(ces.id)).toEqual({ n: 2, score: 5.5 })
+    expect(recent.get(silent.id)).toEqual({ n: 0, score: null })
+    // Another workspace's survey, asked for by id, counts nothing here.
+    expect(recent.get(foreign.data.id)).toEqual({ n: 0, score: null })
   })
 })

@@ -193,6 +193,10 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download all responses (CSV)')])
     expect(readFileSync((await download.path())!, 'utf8')).toContain('Quick and easy checkout')
     await page.goto(`${w.base}/app/surveys`)
+    // The list gives each survey's last 30 days at a glance.
+    const row = page.locator('tbody tr', { hasText: 'Checkout CSAT' })
+    await expect(row.locator('[data-answers]').textContent()).resolves.toBe('3')
+    await expect(row.locator('[data-score]').textContent()).resolves.toBe('CSAT 66.67%')
     await screenshot(page, 'surveys')
   })
 

@@ -4,6 +4,8 @@ import { listSends, queueSends, SendRequest } from '../../surveys/email-sends.ts
 import { replyToResponse, ResponseReplyInput } from '../../surveys/response-replies.ts'
 import { translateStored, TranslationInput } from '../../translate/stored.ts'
 import { exportResponsesCsv } from '../../surveys/list-responses.ts'
+import { recentScores } from '../../surveys/results.ts'
+import { DAY_MS } from '../../time/wall-clock.ts'
 import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, lines, readForm } from '../form-data.ts'
@@ -20,6 +22,9 @@ import { SurveyResults } from './survey-results.tsx'
 type Form = Record<string, string | string[]>
 
 const RECENT_INVITATIONS = 10
+/** The survey list's answers and score are of this many days, so a list of old and new surveys compares alike. */
+const RECENT_DAYS = 30
+const scoreText = (kind: SurveyKind, score: number) => (kind === 'nps' ? `NPS ${score}` : kind === 'csat' ? `CSAT ${score}%` : `CES ${score}`)
 
 const numberOr = (value: string, fallback: number) => (value === '' ? fallback : Number(value))
 
@@ -141,6 +146,7 @@ export const surveysRouter = new Hono<WebEnv>()
   .get('/', async (c) => {
     const { deps, session } = c.var
     const surveys = await listSurveys(deps, session.workspaceId)
+    const recent = await recentScores(deps, session.workspaceId, surveys, new Date(deps.clock().getTime() - RECENT_DAYS * DAY_MS))
     return c.html(
       <Layout title="Surveys" session={session} section="surveys" notice={noticeOf(c)}>
         <h1>Surveys</h1>
@@ -148,16 +154,21 @@ export const surveysRouter = new Hono<WebEnv>()
         {surveys.length === 0 ? <p class="hint">No surveys yet. Create one to collect NPS, CSAT or CES on your site or by email.</p> : (
           <div class="table-wrap">
             <table>
-              <thead><tr><th>Name</th><th>Kind</th><th>Question</th><th>Status</th></tr></thead>
+              <thead><tr><th>Name</th><th>Kind</th><th>Question</th><th class="num">Answers, {RECENT_DAYS} days</th><th class="num">Score, {RECENT_DAYS} days</th><th>Status</th></tr></thead>
               <tbody>
-                {surveys.map((s) => (
-                  <tr>
-                    <td><a href={`/app/surveys/${s.id}`}>{s.name ?? 'Untitled survey'}</a></td>
-                    <td>{s.kind.toUpperCase()}</td>
-                    <td>{s.question}</td>
-                    <td>{s.status}</td>
-                  </tr>
-                ))}
+                {surveys.map((s) => {
+                  const r = recent.get(s.id)!
+                  return (
+                    <tr>
+                      <td><a href={`/app/surveys/${s.id}`}>{s.name ?? 'Untitled survey'}</a></td>
+                      <td>{s.kind.toUpperCase()}</td>
+                      <td>{s.question}</td>
+                      <td class="num" data-answers>{r.n}</td>
+                      <td class="num" data-score>{r.score === null ? '—' : scoreText(s.kind, r.score)}</td>
+                      <td>{s.status}</td>
+                    </tr>
+                  )
+                })}
               </tbody>
             </table>
           </div>
