@@ -10,7 +10,7 @@ import { lexiconDense, scoreLexicon, scoreTranslated, type Contribution } from '
 import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
-export const SENTIMENT_VERSION = 10
+export const SENTIMENT_VERSION = 11
 
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number]
@@ -28,6 +28,8 @@ export interface SentimentInput {
   lang: string
   /** 1–5 stars (surveys map their scale onto it). */
   rating?: number
+  /** The text asks how, where, whether … in so many words (intent-rules' `asksPlainly`). */
+  asks?: boolean
   kind?: string
 }
 
@@ -108,10 +110,14 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   if (neutralLangs.has(lang)) pNeu = sigmoid(logits[1]) * (1 - Math.min(1, Math.abs(prior) / 1.5))
   else if (!tokens.some((t) => t.kind === 'word' || t.kind === 'emoji' || t.kind === 'emoticon')) pNeu = 1
   const polar = 2 * pPos - 1
-  const neutral = pNeu >= NEUTRAL_MIN && Math.abs(polar) < POLAR_MAX
+  // A plain question ("How do I connect my store?") states no opinion, whatever the models, which learned from tweets,
+  // make of its topic words: without a single sentiment word or a rating it is neutral, as sure as polarity is unsure.
+  // Not in Chinese, where 怎么 is "how" and "how come" alike: 22 of the training side's 23 such reviews were negative.
+  const plainQuestion = input.asks === true && lang !== 'zh' && !prior && lex.hits.length === 0 && translated.hits.length === 0
+  const neutral = plainQuestion || (pNeu >= NEUTRAL_MIN && Math.abs(polar) < POLAR_MAX)
   const label: SentimentLabel = neutral ? 'neutral' : polar >= 0 ? 'positive' : 'negative'
-  const score = polar * (1 - pNeu)
-  const confidence = neutral ? pNeu : Math.abs(polar) * (1 - pNeu / 2)
+  const score = plainQuestion ? 0 : polar * (1 - pNeu)
+  const confidence = plainQuestion ? 1 - Math.abs(polar) : neutral ? pNeu : Math.abs(polar) * (1 - pNeu / 2)
   // The stacked lexicon features' share goes to the lexicon words that pushed the same way, by weight.
   const lexShare = contributions[tokens.length]
   const lexHits = [...lex.hits, ...translated.hits]

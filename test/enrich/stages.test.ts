@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { titleVector, TITLE_DIMS } from '../../src/enrich/embed.ts'
 import { hashTokens, HashedText, headingHashes } from '../../src/enrich/features.ts'
 import { stemGreek } from '../../src/enrich/greek.ts'
+import { enrich } from '../../src/enrich/index.ts'
 import { detectIntents } from '../../src/enrich/intent.ts'
 import { detectLang } from '../../src/enrich/lang.ts'
 import { scoreLexicon, scoreTranslated } from '../../src/enrich/lexicon.ts'
@@ -151,6 +152,21 @@ describe('sentiment', () => {
   it('misses sarcasm (known limitation)', () => {
     expect(sentiment('Oh great, another update that deletes all my data. Just perfect.', 'en').label).not.toBe('negative')
     expect(sentiment('Bravo, encore une mise à jour géniale qui efface tout', 'fr').label).not.toBe('negative')
+  })
+})
+
+describe('plain questions', () => {
+  const read = (text: string, rating?: number) => enrich({ text, rating }).sentiment
+  it('are neutral without a sentiment word, whatever the models make of their topic words', () => {
+    expect(read('How do I connect my Shopify store?')).toMatchObject({ label: 'neutral', score: 0 })
+    expect(read('Where can I find the invoice for last month?')).toMatchObject({ label: 'neutral', score: 0 })
+    expect(read('¿Cómo puedo cambiar mi plan?')).toMatchObject({ label: 'neutral', score: 0 })
+  })
+
+  it('keep their tone when they say why, use an opinion word, or come with stars', () => {
+    expect(read("Why hasn't my order arrived?").label).toBe('negative')
+    expect(read('How do I stop this terrible app from crashing?').label).toBe('negative')
+    expect(read('How do I connect my Shopify store?', 1).label).toBe('negative')
   })
 })
 
