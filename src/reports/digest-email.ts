@@ -25,6 +25,8 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
   const intents = d.intents.map((i) => `${i.intent.replace(/_/g, ' ')} ${i.n}`).join(' · ')
   const surveys = d.surveys.results.map((r) => `${r.name}: ${surveyScore(r)} (${r.n} answered)`).join(' · ')
   const unhappy = d.surveys.unhappy.map((u) => `${u.score} · ${u.survey}: ${clip(u.comment, 300)}`)
+  const waiting = d.openQuestions ? `${d.openQuestions} ${d.openQuestions === 1 ? 'question is' : 'questions are'} waiting for an answer` : ''
+  const questions = publicUrl ? `${publicUrl}/app/inbox?intent=question&answered=false` : undefined
   const mentions = d.negative.map((m) => ({
     who: m.author.name || m.author.handle || 'someone',
     where: m.sourceKind,
@@ -37,6 +39,7 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
 <h1 style="font-size:18px">Daily digest, ${escapeHtml(d.day)}</h1>
 <p>${escapeHtml(numbers)}</p>
 ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : ''}${intents ? `<p style="color:#57606a">Intents: ${escapeHtml(intents)}</p>\n` : ''}${
+    waiting ? `<p><strong>${escapeHtml(waiting)}</strong>${questions ? ` <a href="${escapeHtml(questions)}">Open questions</a>` : ''}</p>\n` : ''}${
     surveys ? `<p>Surveys: ${escapeHtml(surveys)}</p>\n` : ''}${
     unhappy.length ? `<ul style="color:#57606a">\n${unhappy.map((u) => `<li>${escapeHtml(u)}</li>`).join('\n')}\n</ul>\n` : ''}${
     mentions.length
@@ -55,6 +58,7 @@ ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : '
     numbers,
     ...(sources ? [`Sources: ${sources}`] : []),
     ...(intents ? [`Intents: ${intents}`] : []),
+    ...(waiting ? [`${waiting}${questions ? ` (${questions})` : ''}`] : []),
     ...(surveys ? [`Surveys: ${surveys}`, ...unhappy.map((u) => `  > ${u}`)] : []),
     ...(mentions.length ? ['', 'Negative mentions to look at:', ...mentions.map((m) => `- ${m.who} on ${m.where}: ${m.text}${m.inbox ? ` (${m.inbox})` : ''}`)] : []),
     '',

@@ -65,6 +65,10 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
   const negative = await deps.sql<{ id: string }[]>`
     SELECT m.id FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, pressing)} AND m.duplicate_of IS NULL
     ORDER BY m.priority DESC, m.id LIMIT ${TOP}`
+  // Questions of any day still waiting for an answer at their source, as the inbox's Open questions view lists them.
+  const waiting = { until: until.toISOString(), intent: ['question' as const], status: [...OPEN_STATUSES], answered: false }
+  const [{ openQuestions }] = await deps.sql<{ openQuestions: number }[]>`
+    SELECT count(*)::int AS "openQuestions" FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, waiting)} AND m.duplicate_of IS NULL`
   return {
     day,
     totals: report.totals,
@@ -72,6 +76,7 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
     intents: report.intents.slice(0, TOP),
     ratings: { rated: report.ratings.rated, averageRating: report.ratings.averageRating, previousAverage: report.ratings.previousAverage },
     negative: await loadMentionPayloads(deps.sql, workspaceId, negative.map((n) => n.id)),
+    openQuestions,
     surveys,
   }
 }

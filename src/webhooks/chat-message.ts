@@ -73,6 +73,7 @@ const Digest = z.looseObject({
   intents: z.array(z.looseObject({ intent: z.string(), n: z.number() })),
   ratings: z.looseObject({ rated: z.number(), averageRating: z.number().nullable(), previousAverage: z.number().nullable() }).optional(),
   negative: z.array(Mention),
+  openQuestions: z.number().optional(),
   surveys: z
     .looseObject({
       results: z.array(z.looseObject({ name: z.string(), kind: z.string(), score: z.number().nullable(), n: z.number() })),
@@ -112,7 +113,7 @@ function explainAlert(x: unknown): string | undefined {
 const headingOnly = (heading: string): ChatMessage => ({ summary: heading, parts: [text({ strong: heading })] })
 
 function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
-  const { day, totals, sources, intents, ratings, negative, surveys } = d
+  const { day, totals, sources, intents, ratings, negative, openQuestions, surveys } = d
   const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
   const numbers = joined([
     [{ strong: String(totals.total) }, ` mentions${totals.changePct === null ? '' : ` (${signed(totals.changePct)}% on the day before)`}`],
@@ -126,6 +127,7 @@ function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
   const parts = [text({ strong: `Daily digest, ${day}` }), text(...numbers)]
   if (sources.length) parts.push(note(`Sources: ${list(sources.map((s) => ({ label: s.name, n: s.n })))}`))
   if (intents.length) parts.push(note(`Intents: ${list(intents.map((i) => ({ label: i.intent.replace(/_/g, ' '), n: i.n })))}`))
+  if (openQuestions) parts.push(text({ strong: String(openQuestions) }, ` ${openQuestions === 1 ? 'question is' : 'questions are'} waiting for an answer`))
   if (surveys?.results.length) {
     parts.push(text(...joined(surveys.results.map((r) => [`${clip(r.name, 80)}: `, { strong: surveyScore(r) }, ` (${r.n} answered)`]))))
     for (const u of surveys.unhappy) parts.push(quote(`${u.score} · ${clip(u.survey, 80)}: ${u.comment}`))

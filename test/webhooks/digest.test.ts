@@ -133,6 +133,40 @@ describe('the daily digest', () => {
     expect(mailed[0].text).toContain('1 negative')
   })
 
+  it('counts the questions of any day still waiting for an answer, for chat and mail', async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-questions' } })
+    const key = ws.data.key
+    const json = await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://hooks.example.com/q', events: ['digest.daily'] } })
+    const chat = await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://chat.example.com/services/T1/B1/q', events: ['digest.daily'], format: 'slack' } })
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { digestEmails: ['questions@acme.example'] } })).status).toBe(200)
+    const source = await seedSource(t.sql, ws.data.id, 'reddit', 'Reddit')
+    const [, answered] = await seedMentions(t.sql, ws.data.id, source, [
+      { text: 'How do I export to CSV?', intents: ['question'], publishedAt: at('2026-12-01T10:00:00Z') },
+      { text: 'Is there a dark mode?', intents: ['question'], publishedAt: at('2026-12-14T10:00:00Z') },
+      { text: 'Where is my invoice?', intents: ['question'], publishedAt: at('2026-12-14T11:00:00Z') },
+      { text: 'How do I log out?', intents: ['question'], status: 'resolved', publishedAt: at('2026-12-14T12:00:00Z') },
+      { text: 'Can I change my plan?', intents: ['question'], publishedAt: at('2026-12-15T07:00:00Z') },
+    ])
+    await t.sql`INSERT INTO mention_replies (workspace_id, mention_id, author, body, status, sent_at) VALUES (${ws.data.id}, ${answered}, 'cm', 'Settings → Theme', 'sent', now())`
+    const mailed: MailMessage[] = []
+    t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
+    t.deps.config.publicUrl = 'https://earshot.acme.example'
+    try {
+      await sendDailyDigests(t.deps, at('2026-12-15T08:01:00Z'))
+    } finally {
+      t.deps.mail = undefined
+      t.deps.config.publicUrl = undefined
+    }
+    // The old question and the day's unanswered one; not the answered, the resolved, nor today's.
+    const sent = await deliveries(ws.data.id)
+    expect(JSON.parse(sent.find((d) => d.webhook_id === json.data.id)!.body).data.openQuestions).toBe(2)
+    expect(JSON.stringify(JSON.parse(sent.find((d) => d.webhook_id === chat.data.id)!.body).blocks)).toContain('*2* questions are waiting for an answer')
+    // Other workspaces' digests fall due at the same tick.
+    const mine = mailed.find((m) => m.to === 'questions@acme.example')!
+    expect(mine.text).toContain('2 questions are waiting for an answer (https://earshot.acme.example/app/inbox?intent=question&answered=false)')
+    expect(mine.html).toContain('<a href="https://earshot.acme.example/app/inbox?intent=question&amp;answered=false">Open questions</a>')
+  })
+
   it('carries the surveys answered that day, with their scores and the unhappiest comments, to chat and to mail', async () => {
     const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-surveys' } })
     const key = ws.data.key

@@ -6,6 +6,7 @@ import { translateStored, TranslationInput } from '../../translate/stored.ts'
 import { exportResponsesCsv } from '../../surveys/list-responses.ts'
 import { recentScores } from '../../surveys/results.ts'
 import { DAY_MS } from '../../time/wall-clock.ts'
+import { surveyScore } from '../../webhooks/chat-message.ts'
 import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, lines, readForm } from '../form-data.ts'
@@ -24,7 +25,6 @@ type Form = Record<string, string | string[]>
 const RECENT_INVITATIONS = 10
 /** The survey list's answers and score are of this many days, so a list of old and new surveys compares alike. */
 const RECENT_DAYS = 30
-const scoreText = (kind: SurveyKind, score: number) => (kind === 'nps' ? `NPS ${score}` : kind === 'csat' ? `CSAT ${score}%` : `CES ${score}`)
 
 const numberOr = (value: string, fallback: number) => (value === '' ? fallback : Number(value))
 
@@ -164,7 +164,7 @@ export const surveysRouter = new Hono<WebEnv>()
                       <td>{s.kind.toUpperCase()}</td>
                       <td>{s.question}</td>
                       <td class="num" data-answers>{r.n}</td>
-                      <td class="num" data-score>{r.score === null ? '—' : scoreText(s.kind, r.score)}</td>
+                      <td class="num" data-score>{surveyScore({ kind: s.kind, score: r.score })}</td>
                       <td>{s.status}</td>
                     </tr>
                   )
