@@ -18,8 +18,10 @@ const ASKING_PARTS = [
   String.raw`\b(?:how (?:do|can|to|does)|is there (?:a|any) way|does anyone know|anyone know|any idea|what is the|how come|wondering (?:if|how|whether))\b`,
   String.raw`(?:comment (?:faire|puis|peut|on)|est-ce que|pourquoi|cómo|por qué|como (?:faço|posso)|wie kann|warum|come (?:posso|si)|perché|hoe kan|waarom|hvordan|hvorfor|как (?:сделать|мне|можно)|почему|πώς|γιατί|怎么|怎麼|如何|为什么|為什麼|吗[？?]|嗎[？?])`,
 ]
-/** A text that asks in so many words and has a question mark: a question whatever a model says. */
-export const asks = (lower: string) => ASKING.test(lower) && (lower.includes('?') || lower.includes('？') || lower.includes(';'))
+/** A text that asks in so many words and has a question mark (Greek's is ";"): a question whatever a model says. */
+export const asks = (lower: string) =>
+  ASKING.test(lower) && (lower.includes('?') || lower.includes('？') || (lower.includes(';') && GREEK.test(lower)))
+const GREEK = /[\u0370-\u03ff]/
 const ASKING = re(ASKING_PARTS)
 
 // "Why …?" asks for a reason and is mostly a complaint: of the training side's why-questions without a sentiment word,

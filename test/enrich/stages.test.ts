@@ -4,6 +4,7 @@ import { hashTokens, HashedText, headingHashes } from '../../src/enrich/features
 import { stemGreek } from '../../src/enrich/greek.ts'
 import { enrich } from '../../src/enrich/index.ts'
 import { detectIntents } from '../../src/enrich/intent.ts'
+import { asks } from '../../src/enrich/intent-rules.ts'
 import { detectLang } from '../../src/enrich/lang.ts'
 import { scoreLexicon, scoreTranslated } from '../../src/enrich/lexicon.ts'
 import { normalizeText } from '../../src/enrich/normalize.ts'
@@ -194,8 +195,10 @@ describe('intent', () => {
     expect(intents('Where can I find the invoice for last month?')).toContain('question')
     expect(intents('Comment puis-je exporter mes données ?', 0, undefined, 'fr')).toContain('question')
     expect(intents('Πώς μπορώ να αλλάξω τον κωδικό μου;', 0, undefined, 'el')).toContain('question')
-    // Ending on a question mark is not asking.
+    // Ending on a question mark is not asking; a semicolon is a question mark in Greek only.
     expect(intents('Seriously?', -0.5)).not.toContain('question')
+    expect(asks('how to reproduce: open the app; tap export')).toBe(false)
+    expect(asks('πώς μπορώ να αλλάξω τον κωδικό μου;')).toBe(true)
   })
 
   it('gives an issue exactly one of bug / feature / question', () => {
