@@ -4,7 +4,7 @@
 // decoded lazily on first use.
 import { HashedText, hashTokens } from './features.ts'
 import { INTENT_LABELS, INTENT_VERSION, detectIntents, type IntentLabel } from './intent.ts'
-import { asksPlainly } from './intent-rules.ts'
+import { asks, asksWhy } from './intent-rules.ts'
 import { LANG_VERSION, detectLang } from './lang.ts'
 import { NORMALIZE_VERSION, normalizeText } from './normalize.ts'
 import { PII_VERSION, findPii, redactPii, type PiiType } from './pii.ts'
@@ -73,8 +73,10 @@ export function enrich(input: EnrichInput, opts: EnrichOptions = {}): Enrichment
   // Hashed once, projected into every model's table.
   hashTokens(tokens, titleTokens, hashed)
   const { lang, confidence } = detectLang(tokens, hashed, input.lang)
-  const sentiment = scoreSentiment({ tokens, hashed, lang, rating: input.rating, kind: input.kind, asks: asksPlainly(analysed.toLowerCase()) })
-  const intents = detectIntents({ text: analysed, lang, hashed, kind: input.kind, sentimentScore: sentiment.score, rating: input.rating })
+  const lower = analysed.toLowerCase()
+  const asking = asks(lower)
+  const sentiment = scoreSentiment({ tokens, hashed, lang, rating: input.rating, kind: input.kind, asks: asking && !asksWhy(lower) })
+  const intents = detectIntents({ text: analysed, lang, hashed, kind: input.kind, sentimentScore: sentiment.score, rating: input.rating, asks: asking })
   const spam = scoreSpam({ text: analysed, duplicateAuthors: input.duplicateAuthors }).score
   const found = findPii(body)
   const { text, pii } = opts.redactPii && found.length ? redactPii(body, found) : { text: body, pii: found }

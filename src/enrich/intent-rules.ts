@@ -27,8 +27,8 @@ const ASKING = re(ASKING_PARTS)
 // "Why …?" asks for a reason and is mostly a complaint: of the training side's why-questions without a sentiment word,
 // 7 were negative, 2 positive, 2 neutral.
 const WHY = /(?:\bwhy\b|how come|pourquoi|por qu[eé]|warum|perché|waarom|hvorfor|почему|зачем|γιατί|为什么|為什麼|为啥)/
-/** Asks how, where, whether, … but not why: a question that states no opinion of its own. */
-export const asksPlainly = (lower: string) => asks(lower) && !WHY.test(lower)
+/** The text asks why (or how come): for a reason, which is mostly a complaint. */
+export const asksWhy = (lower: string) => WHY.test(lower)
 
 export const INTENT_CUES: Partial<Record<IntentLabel, RegExp>> = {
   bug_report: re([

@@ -5,7 +5,7 @@
 import { INTENT_MODELS, ISSUE_MODELS } from '../../models/intent.ts'
 import { titleVector } from './embed.ts'
 import { FeatureVector, headingHashes, project, type FeatureOptions, type HashedText } from './features.ts'
-import { CUE_LABELS, STRONG_PRICING, asks, intentDense } from './intent-rules.ts'
+import { CUE_LABELS, STRONG_PRICING, intentDense } from './intent-rules.ts'
 import { MultiLinearModel } from './linear.ts'
 
 export const INTENT_VERSION = 8
@@ -27,6 +27,8 @@ export interface IntentInput {
   kind?: string
   sentimentScore: number
   rating?: number
+  /** The text asks in so many words (intent-rules' `asks`). */
+  asks: boolean
 }
 
 const generalLabels = Object.keys(INTENT_MODELS) as IntentLabel[]
@@ -76,9 +78,8 @@ export function detectIntents(input: IntentInput): IntentScore[] {
   // questions (held-out GitHub issues read as plain mentions: question F1 0.641 → 0.678). Issues keep their trio.
   const trusted = MODEL_LANGS.has(input.lang)
   const issue = input.kind !== undefined && ISSUE_KINDS.has(input.kind)
-  const asking = asks(input.text.toLowerCase())
   CUE_LABELS.forEach((label, i) => {
-    const cueDecides = !trusted || (label === 'question' && !issue && asking)
+    const cueDecides = !trusted || (label === 'question' && !issue && input.asks)
     if (!scores.has(label) || (cueDecides && dense[i])) scores.set(label, Math.max(scores.get(label) ?? 0, dense[i] ? 0.75 : 0))
   })
   if (STRONG_PRICING.test(input.text.toLowerCase())) scores.set('pricing', Math.max(0.6, scores.get('pricing') ?? 0))

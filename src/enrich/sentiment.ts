@@ -28,7 +28,7 @@ export interface SentimentInput {
   lang: string
   /** 1–5 stars (surveys map their scale onto it). */
   rating?: number
-  /** The text asks how, where, whether … in so many words (intent-rules' `asksPlainly`). */
+  /** The text asks how, where, whether … in so many words, not why (intent-rules' `asks` and `asksWhy`). */
   asks?: boolean
   kind?: string
 }

@@ -144,8 +144,9 @@ export async function recentScores(deps: Deps, workspaceId: string, surveys: { i
     SELECT survey_id AS "surveyId", score, count(*)::int AS n FROM survey_responses
     WHERE workspace_id = ${workspaceId} AND survey_id = ANY(${surveys.map((s) => s.id)}::uuid[]) AND responded_at >= ${since}
     GROUP BY 1, 2`
+  const bySurvey = groupBy(rows, (r) => r.surveyId)
   return new Map(surveys.map((s) => {
-    const { score, n } = headline(scoreFor(s.kind, distributionOf(rows.filter((r) => r.surveyId === s.id))))
+    const { score, n } = headline(scoreFor(s.kind, distributionOf(bySurvey.get(s.id) ?? [])))
     return [s.id, { score, n }]
   }))
 }

@@ -174,7 +174,7 @@ describe('plain questions', () => {
 describe('intent', () => {
   const intents = (text: string, sentimentScore = 0, kind?: string, language = 'en') => {
     const { hashed } = prepared(text)
-    return detectIntents({ text: normalizeText(text), lang: language, hashed, sentimentScore, kind }).map((i) => i.label)
+    return detectIntents({ text: normalizeText(text), lang: language, hashed, sentimentScore, kind, asks: asks(normalizeText(text).toLowerCase()) }).map((i) => i.label)
   }
 
   it('finds bugs, feature requests, questions, pricing and churn in reviews', () => {

@@ -32,7 +32,7 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—')
 const SPARK_WEEKS = 8
 const DETAIL_WEEKS = 12
 
-/** The last `weeks` ISO weeks (Mondays, UTC) up to `now`, with zeros where nothing was linked, so a trend reads left to right. */
+/** The last `weeks` ISO weeks (from Monday, in the workspace's time zone) up to `now`, with zeros where nothing was linked, so a trend reads left to right. */
 function lastWeeks(weekly: { week: string; count: number }[], weeks: number, now: Date, timeZone: string): { week: string; count: number }[] {
   const counts = new Map(weekly.map((w) => [w.week, w.count]))
   return bucketStarts('week', new Date(now.getTime() - (weeks - 1) * 7 * DAY), now, timeZone, weeks)!.map(({ date }) => ({ week: date, count: counts.get(date) ?? 0 }))
