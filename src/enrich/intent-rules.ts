@@ -63,7 +63,7 @@ export const INTENT_CUES: Partial<Record<IntentLabel, RegExp>> = {
   ]),
   churn_risk: re([
     String.raw`\b(?:cancel(?:l?ing|l?ed)? (?:my |the )?(?:subscription|account|plan|membership|order)|uninstall(?:ed|ing)?|delet(?:e|ed|ing) (?:the app|my account|it)|switch(?:ed|ing)? (?:to|over to)|moving to|going back to|look(?:ing)? for (?:an |another )?alternative|unsubscrib\w*|done with (?:this|you)|last straw|won'?t (?:be )?(?:renew|buy|use)\w*|not renewing|never (?:buy|use|order)\w* (?:again|from)|lost a customer)\b`,
-    String.raw`(?:désinstall|résili|je (?:vais )?passer (?:à|chez)|changer d'appli|desinstal|cancelar (?:mi|a) (?:suscripción|assinatura)|me cambio a|kündig|deinstall|disinstall|disdett|opzeggen|si[eg] opp|avinstaller|отписа|удалил|удаляю|перехожу на|απεγκατ|卸载|卸載|退订|退訂|不会再|不會再)`,
+    String.raw`(?:désinstall|résili(?!en)|je (?:vais )?passer (?:à|chez)|changer d'appli|desinstal|cancel(?:ar|o|é|ei|ando) (?:mi|a|la|minha|meu|o) (?:suscripción|assinatura|cuenta|conta|plano|plan)|me (?:cambio|paso) a|cambiarme a|(?:vou|vamos) (?:mudar|trocar) para|kündig|deinstall|wechsle zu|wechseln zu|disinstall|disdett|disdico|annull(?:o|erò) l'abbonamento|passo a un(?:'altra| altro)|opzeggen|si(?:er|e|g)? opp|avinstaller|bytter til|отписа|удалил|удаляю|перехожу на|отменяю подписку|отменил подписку|ухожу к|απεγκατ|ακυρώνω τη συνδρομή|卸载|卸載|退订|退訂|不会再|不會再)`,
   ]),
 }
 

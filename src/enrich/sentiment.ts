@@ -10,7 +10,7 @@ import { lexiconDense, scoreLexicon, scoreTranslated, type Contribution } from '
 import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
-export const SENTIMENT_VERSION = 13
+export const SENTIMENT_VERSION = 14
 
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number]

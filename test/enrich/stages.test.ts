@@ -4,7 +4,7 @@ import { hashTokens, HashedText, headingHashes } from '../../src/enrich/features
 import { stemGreek } from '../../src/enrich/greek.ts'
 import { enrich } from '../../src/enrich/index.ts'
 import { detectIntents } from '../../src/enrich/intent.ts'
-import { asks } from '../../src/enrich/intent-rules.ts'
+import { asks, INTENT_CUES } from '../../src/enrich/intent-rules.ts'
 import { detectLang } from '../../src/enrich/lang.ts'
 import { scoreLexicon, scoreTranslated } from '../../src/enrich/lexicon.ts'
 import { normalizeText } from '../../src/enrich/normalize.ts'
@@ -177,6 +177,28 @@ describe('plain questions', () => {
     expect(read("Why hasn't my order arrived?").label).toBe('negative')
     expect(read('How do I stop this terrible app from crashing?').label).toBe('negative')
     expect(read('How do I connect my Shopify store?', 1).label).toBe('negative')
+  })
+})
+
+describe('someone leaving', () => {
+  it('is churn risk in every language', () => {
+    for (const text of [
+      'Es demasiado caro, voy a cancelar mi suscripción y cambiarme a otra app.',
+      "Troppo caro, disdico l'abbonamento e passo a un'altra app.",
+      'Muito caro, vou cancelar minha assinatura e mudar para outro app.',
+      'For dyrt, jeg sier opp abonnementet og bytter til en annen app.',
+      'Слишком дорого, отменяю подписку и перехожу на другое приложение.',
+      'Zu teuer, ich kündige mein Abo und wechsle zu einer anderen App.',
+    ]) {
+      expect(enrich({ text }).intents.map((i) => i.label), text).toContain('churn_risk')
+    }
+  })
+
+  it('is not read into words that only look alike', () => {
+    const leaving = INTENT_CUES.churn_risk!
+    expect(leaving.test('la fao travaille à promouvoir la résilience')).toBe(false)
+    expect(leaving.test('il governo fa un passo avanti')).toBe(false)
+    expect(leaving.test('je résilie mon abonnement')).toBe(true)
   })
 })
 
