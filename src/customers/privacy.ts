@@ -1,6 +1,8 @@
 // What a customer said, everything held about them, and erasing it. Erasure
 // keeps rows (so counts and trends stay true) but removes the person: text,
 // author, links, notes and free-form data.
+import type postgres from 'postgres'
+import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { writeAudit, type Actor } from '../audit/audit.ts'
 import { notFound } from '../errors.ts'
@@ -23,6 +25,9 @@ export interface ResponseItem {
 }
 
 export type TimelineItem = { type: 'mention'; at: Date; mention: Mention } | { type: 'response'; at: Date; response: ResponseItem }
+
+/** A condition on the rows of one table, as SQL. */
+type Fragment = postgres.PendingQuery<postgres.Row[]>
 
 const TimelineCursor = z.object({ t: z.string(), id: z.uuid() })
 
@@ -114,6 +119,41 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
 }
 
 /**
+ * Blanks what the mentions `which` picks say and who said them: text, author, links, raw payload and the customer
+ * link go, while what was counted (date, source, sentiment, intents, status, tags) stays. The notes, replies and
+ * translations about them are deleted. Returns their ids.
+ */
+export async function eraseMentions(tx: Tx, workspaceId: string, which: Fragment): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    UPDATE mentions SET body = '', title = NULL, url = NULL, author_handle = NULL, author_name = NULL, author_profile_url = NULL,
+      author_followers = NULL, raw = NULL, pii = '[]', explanation = '{}', customer_id = NULL, customer_match = NULL,
+      erased_at = now(), updated_at = now()
+    WHERE workspace_id = ${workspaceId} AND ${which}
+    RETURNING id`
+  const ids = rows.map((m) => m.id)
+  if (ids.length === 0) return ids
+  await tx`DELETE FROM mention_notes WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${ids}::uuid[])`
+  // A reply addresses its person by name (`@alice …`); what stays public at the source is the source's to remove.
+  await tx`DELETE FROM mention_replies WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${ids}::uuid[])`
+  await tx`DELETE FROM translations WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${ids}::uuid[])`
+  return ids
+}
+
+/** The same for survey responses: the comment, e-mail, user, page and customer link go; the score and its reading stay. */
+export async function eraseResponses(tx: Tx, workspaceId: string, which: Fragment): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
+    WHERE workspace_id = ${workspaceId} AND ${which}
+    RETURNING id`
+  const ids = rows.map((r) => r.id)
+  if (ids.length === 0) return ids
+  // What the team wrote them quotes their answer and holds their address.
+  await tx`DELETE FROM survey_response_replies WHERE workspace_id = ${workspaceId} AND response_id = ANY(${ids}::uuid[])`
+  await tx`DELETE FROM translations WHERE workspace_id = ${workspaceId} AND response_id = ANY(${ids}::uuid[])`
+  return ids
+}
+
+/**
  * Right to erasure: the customer and its identities go; its mentions and
  * survey responses stay as anonymous rows (so ticket counts and trends keep
  * their numbers) with text, author, links and raw payloads removed.
@@ -122,31 +162,13 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
   return deps.sql.begin(async (tx) => {
     const [c]: [{ id: string }?] = await tx`SELECT id FROM customers WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
     if (!c) throw notFound('customer')
-    const mentions = await tx<{ id: string }[]>`
-      UPDATE mentions SET body = '', title = NULL, url = NULL, author_handle = NULL, author_name = NULL, author_profile_url = NULL,
-        author_followers = NULL, raw = NULL, pii = '[]', explanation = '{}', customer_id = NULL, customer_match = NULL,
-        erased_at = now(), updated_at = now()
-      WHERE workspace_id = ${workspaceId} AND customer_id = ${id}
-      RETURNING id`
-    const mentionIds = mentions.map((m) => m.id)
-    await tx`DELETE FROM mention_notes WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
-    // A reply addresses its person by name (`@alice …`); what stays public at the source is the source's to remove.
-    await tx`DELETE FROM mention_replies WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[])`
-    const responses = await tx<{ id: string }[]>`
-      UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
-      WHERE workspace_id = ${workspaceId} AND customer_id = ${id}
-      RETURNING id`
-    const responseIds = responses.map((r) => r.id)
-    // What the team wrote them quotes their answer and holds their address.
-    await tx`DELETE FROM survey_response_replies WHERE workspace_id = ${workspaceId} AND response_id = ANY(${responseIds}::uuid[])`
-    await tx`
-      DELETE FROM translations WHERE workspace_id = ${workspaceId}
-        AND (mention_id = ANY(${mentionIds}::uuid[]) OR response_id = ANY(${responseIds}::uuid[]))`
+    const mentionIds = await eraseMentions(tx, workspaceId, tx`customer_id = ${id}`)
+    const responseIds = await eraseResponses(tx, workspaceId, tx`customer_id = ${id}`)
     // Survey invitations hold the address they went to; the unsubscribe stays, so they are not mailed again.
     await tx`DELETE FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id}`
     await tx`DELETE FROM audit_log WHERE workspace_id = ${workspaceId} AND entity = 'customer' AND entity_id = ${id}`
     await tx`DELETE FROM customers WHERE workspace_id = ${workspaceId} AND id = ${id}`
-    const erased = { mentions: mentionIds.length, surveyResponses: responses.length }
+    const erased = { mentions: mentionIds.length, surveyResponses: responseIds.length }
     await writeAudit(tx, workspaceId, actor, [{ entity: 'customer', entityId: id, action: 'erased', changes: erased }])
     return { erased }
   })

@@ -9,6 +9,7 @@ import { leaseDueSources } from './lease.ts'
 import { runSource, type SourceRun } from './run-source.ts'
 import { pruneDeliveries } from '../webhooks/prune.ts'
 import { sendDailyDigests } from '../reports/digest.ts'
+import { expirePersonalData } from '../workspaces/retention.ts'
 
 export interface TickOptions {
   /** Names this instance in leases; unique per process. */
@@ -28,7 +29,7 @@ export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 /** Sources a Node instance polls at once unless told otherwise. */
 export const DEFAULT_POLL_CONCURRENCY = 4
 
-const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDailyDigests, translateNewMentions, pollTrackerStatuses, pruneDeliveries]
+const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDailyDigests, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
 
 export interface TickResult {
   runs: SourceRun[]

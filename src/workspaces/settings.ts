@@ -4,6 +4,9 @@ import type postgres from 'postgres'
 import { TimeZone } from '../time/wall-clock.ts'
 import { TRANSLATION_TARGETS } from '../translate/translator.ts'
 
+// A week at least: a mention must live long enough to be read and answered.
+const RetentionDays = z.number().int().min(7).max(3650)
+
 /** What a workspace decides for itself; stored as jsonb, read with these defaults. */
 export const WorkspaceSettings = z
   .object({
@@ -17,6 +20,8 @@ export const WorkspaceSettings = z
     digestEmails: z.array(z.string()).default([]),
     /** Translate new mentions in other languages into this one as they come in (needs a translator); null: on request only. */
     translateInto: z.enum(TRANSLATION_TARGETS).nullable().default(null),
+    /** Erase the personal data of mentions, survey answers and invitations this many days old; null keeps them. */
+    retentionDays: RetentionDays.nullable().default(null),
   })
   .openapi('WorkspaceSettings')
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>
@@ -28,6 +33,7 @@ export const SettingsPatch = z
     digestHour: z.number().int().min(0).max(23).optional(),
     digestEmails: z.array(z.email().max(320)).max(20).optional(),
     translateInto: z.enum(TRANSLATION_TARGETS).nullable().optional(),
+    retentionDays: RetentionDays.nullable().optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one setting' })
 export type SettingsPatch = z.infer<typeof SettingsPatch>

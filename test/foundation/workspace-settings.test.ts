@@ -17,18 +17,18 @@ describe('workspace settings', () => {
   it('shows every role the defaults: PII redacted, the digest at 08:00 UTC', async () => {
     const res = await t.call('GET', '/v1/workspaces/current', { key: await t.keyFor('viewer') })
     expect(res.status).toBe(200)
-    expect(res.data).toEqual({ id: t.workspaceId, name: 'default', settings: { redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], translateInto: null } })
+    expect(res.data).toEqual({ id: t.workspaceId, name: 'default', settings: { redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], translateInto: null, retentionDays: null } })
   })
 
   it('lets admins change them, and refuses anything else with the reason', async () => {
     expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key: await t.keyFor('agent'), body: { redactPii: false } })).status).toBe(403)
-    for (const body of [{}, { digestHour: 24 }, { redactPii: 'no' }, { colour: 'blue' }]) {
+    for (const body of [{}, { digestHour: 24 }, { redactPii: 'no' }, { colour: 'blue' }, { retentionDays: 3 }, { retentionDays: 30.5 }]) {
       expect((await t.call('PATCH', '/v1/workspaces/current/settings', { body })).status, JSON.stringify(body)).toBe(400)
     }
     const res = await t.call('PATCH', '/v1/workspaces/current/settings', { body: { digestHour: 6 } })
-    expect(res.data).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 6, digestEmails: [], translateInto: null })
+    expect(res.data).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 6, digestEmails: [], translateInto: null, retentionDays: null })
     const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'settings-other' } })
-    expect((await t.call('GET', '/v1/workspaces/current', { key: other.data.key })).data.settings).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], translateInto: null })
+    expect((await t.call('GET', '/v1/workspaces/current', { key: other.data.key })).data.settings).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], translateInto: null, retentionDays: null })
   })
 
   it('turns PII redaction off and on for new mentions and new surveys', async () => {
@@ -55,15 +55,19 @@ describe('workspace settings', () => {
     expect(page).toContain('name="redactPii" value="true" checked')
     // An unchecked box is not sent: redaction goes off.
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['digestHour', '6']])).status).toBe(303)
-    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: false, timeZone: 'UTC', digestHour: 6, digestEmails: [], translateInto: null })
+    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: false, timeZone: 'UTC', digestHour: 6, digestEmails: [], translateInto: null, retentionDays: null })
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '25']])).status).toBe(400)
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '8'], ['translateInto', 'el']])).status).toBe(303)
     expect((await t.call('GET', '/v1/workspaces/current')).data.settings.translateInto).toBe('el')
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['timeZone', 'Europe/Atlantis'], ['digestHour', '8']])).status).toBe(400)
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['timeZone', 'Europe/Oslo'], ['digestHour', '8']])).status).toBe(303)
     expect((await t.call('GET', '/v1/workspaces/current')).data.settings.timeZone).toBe('Europe/Oslo')
+    expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '8'], ['retentionDays', '365']])).status).toBe(303)
+    expect((await t.call('GET', '/v1/workspaces/current')).data.settings.retentionDays).toBe(365)
+    expect(await (await t.app.request('http://localhost/app/settings', { headers: { cookie: admin.cookie } })).text()).toContain('name="retentionDays" type="number" min="7" max="3650" value="365"')
+    expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '8'], ['retentionDays', '2']])).status).toBe(400)
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '8'], ['translateInto', '']])).status).toBe(303)
-    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], translateInto: null })
+    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], translateInto: null, retentionDays: null })
   })
 
   it('lets admins make an API key on the Settings page, shown once, and revoke it', async () => {

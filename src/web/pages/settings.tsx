@@ -56,6 +56,8 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
           <option value="" selected={settings.translateInto === null}>no: translate on request</option>
           {TRANSLATION_TARGETS.map((l) => <option value={l} selected={settings.translateInto === l}>{languageName(l)}</option>)}
         </select>
+        <label for="retention-days">Keep personal data for <span class="hint">(days, 7–3650; empty keeps it. Older mentions, survey answers and invitations lose their text, author, e-mail and links, keep what was counted, and their notes, replies and translations are deleted)</span></label>
+        <input id="retention-days" name="retentionDays" type="number" min={7} max={3650} value={settings.retentionDays === null ? '' : String(settings.retentionDays)} size={6} />
         <div><button class="primary" type="submit">Save settings</button></div>
       </form>
       <h2>Single sign-on</h2>
@@ -184,6 +186,7 @@ export const settingsRouter = new Hono<WebEnv>()
       digestHour: Number(field(form, 'digestHour')),
       digestEmails: lines(field(form, 'digestEmails')),
       translateInto: field(form, 'translateInto') || null,
+      retentionDays: field(form, 'retentionDays').trim() ? Number(field(form, 'retentionDays')) : null,
     })
     if (!patch.success) throw badRequest(describeIssues(patch.error))
     await updateWorkspaceSettings(c.var.deps.sql, c.var.session.workspaceId, patch.data)

@@ -1,0 +1,50 @@
+// Storage limitation: a workspace that sets `retentionDays` keeps personal data
+// that long. What grew older is erased as a customer's erasure erases it: the
+// rows stay, so reports, trends and scores keep their numbers, and a post seen
+// again at its source is still known and not stored anew.
+import { SYSTEM, writeAudit } from '../audit/audit.ts'
+import { eraseMentions, eraseResponses } from '../customers/privacy.ts'
+import type { Deps } from '../deps.ts'
+
+/** Rows of each kind erased per workspace and tick; a backlog (the day the setting is turned on) drains over ticks. */
+const BATCH = 1000
+
+export interface Expired {
+  mentions: number
+  surveyResponses: number
+  surveyInvitations: number
+}
+
+/**
+ * Tick job: in each workspace with a retention, erases mentions published,
+ * survey answers given and invitations made more than `retentionDays` ago.
+ * Any instance may run it; concurrent ones skip each other's rows.
+ */
+export async function expirePersonalData(deps: Deps, now: Date): Promise<Expired> {
+  const workspaces = await deps.sql<{ id: string; days: number }[]>`
+    SELECT id, (settings ->> 'retentionDays')::int AS days FROM workspaces WHERE settings ->> 'retentionDays' IS NOT NULL`
+  const total: Expired = { mentions: 0, surveyResponses: 0, surveyInvitations: 0 }
+  for (const ws of workspaces) {
+    const before = new Date(now.getTime() - ws.days * 86_400_000)
+    await deps.sql.begin(async (tx) => {
+      const mentions = await eraseMentions(tx, ws.id, tx`id IN (
+        SELECT id FROM mentions WHERE workspace_id = ${ws.id} AND erased_at IS NULL AND published_at < ${before}
+        ORDER BY published_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`)
+      const responses = await eraseResponses(tx, ws.id, tx`id IN (
+        SELECT id FROM survey_responses WHERE workspace_id = ${ws.id} AND responded_at < ${before}
+          AND (comment IS NOT NULL OR email IS NOT NULL OR respondent IS NOT NULL OR page IS NOT NULL OR customer_id IS NOT NULL)
+        ORDER BY responded_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`)
+      // An invitation is its address (one still owed a reminder waits for it); unsubscribes are kept apart, so nobody
+      // who said no is mailed again.
+      const invitations = await tx`
+        DELETE FROM survey_sends WHERE id IN (
+          SELECT id FROM survey_sends WHERE workspace_id = ${ws.id} AND created_at < ${before} AND status IN ('sent', 'failed') AND remind_at IS NULL
+          ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`
+      await writeAudit(tx, ws.id, SYSTEM, mentions.map((id) => ({ entity: 'mention' as const, entityId: id, action: 'retention_erased', changes: { retentionDays: ws.days } })))
+      total.mentions += mentions.length
+      total.surveyResponses += responses.length
+      total.surveyInvitations += invitations.count
+    })
+  }
+  return total
+}
