@@ -47,6 +47,9 @@ function tableFor(lang: string): Map<string, number> {
   return t
 }
 
+/** Whether the curated lexicon of `lang` gives `word` a valence. */
+export const hasValence = (lang: string, word: string) => tableFor(lang).has(lang === 'el' ? stemGreek(word) : word)
+
 /** Languages whose inflection outruns a word list: their stems, and the stemmer that finds a word's. */
 const STEMMERS: Record<string, (word: string) => string> = { ru: (w) => PorterStemmerRu.stem(w) }
 const stemCache = new Map<string, Map<string, number>>()

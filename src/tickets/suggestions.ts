@@ -4,13 +4,14 @@
 // Deterministic: the same mentions always give the same clusters.
 import { TfIdf } from 'natural/lib/natural/tfidf/index.js'
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js'
-import { words as STOPWORDS } from 'natural/lib/natural/util/stopwords.js'
 import type { Deps } from '../deps.ts'
+import { contentWords } from '../enrich/content-words.ts'
 
 const CANDIDATES = 2000
 const SIMILARITY = 0.3
 const MIN_CLUSTER = 2
-const STOP = new Set([...STOPWORDS, 'app', 'just', 'get', 'got', 'really', 'still', 'please', 'thanks', 'can', 'now', 'one', 'also', 'even'])
+// Words every complaint uses, which tell clusters nothing.
+const NOISE = new Set(['app', 'just', 'get', 'got', 'really', 'still', 'please', 'thanks', 'can', 'now', 'one', 'also', 'even'])
 
 export interface SuggestionInput {
   since: string
@@ -37,12 +38,12 @@ interface Candidate {
 
 type Vector = Map<string, number>
 
-/** Words of a text; English ones stemmed so "crash", "crashes", "crashing" are one term. */
+/** Content words of a text, in any of our languages; English ones stemmed so "crash", "crashes", "crashing" are one term. */
 function terms(text: string, lang: string): { term: string; word: string }[] {
   const out: { term: string; word: string }[] = []
-  for (const match of text.toLowerCase().matchAll(/\p{L}[\p{L}\p{N}'-]*/gu)) {
-    const word = match[0].replace(/'s$/, '')
-    if (word.length < 3 || STOP.has(word)) continue
+  for (const found of contentWords(text)) {
+    const word = found?.replace(/'s$/, '')
+    if (!word || NOISE.has(word)) continue
     out.push({ term: lang === 'en' || lang === 'und' ? PorterStemmer.stem(word) : word, word })
   }
   return out

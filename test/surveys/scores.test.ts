@@ -89,6 +89,16 @@ describe('detractor themes', () => {
     expect(themes.map((t) => t.term)).not.toContain('the')
     expect(themes.map((t) => t.term)).not.toContain('export')
   })
+
+  it('leaves out the function words of every language, and reads Chinese by character pairs', () => {
+    const terms = (comments: string[]) => topThemes(comments).map((t) => t.term)
+    expect(terms(['Η εφαρμογή κολλάει συνέχεια μετά την ενημέρωση', 'Κολλάει μετά την ενημέρωση του Μαΐου'])).toEqual(['ενημέρωση', 'κολλάει'])
+    expect(terms(['Приложение вылетает после обновления', 'После обновления вылетает и не открывается'])).toEqual(['вылетает', 'обновления'])
+    expect(terms(['El pago no funciona desde la actualización', 'Desde la actualización el pago falla'])).toEqual(['actualización', 'pago'])
+    // German's stop-word list holds "schlecht" and "nicht"; words with a sentiment or a negation stay.
+    expect(terms(['Synchronisierung funktioniert nicht, schlecht', 'Die Synchronisierung funktioniert nicht mehr'])).toContain('funktioniert nicht')
+    expect(terms(['导出功能在大文件上崩溃了', '一导出就崩溃，太失望了'])).toEqual(['导出', '崩溃'])
+  })
 })
 
 describe('time buckets', () => {
