@@ -9,6 +9,7 @@ import { SENTIMENT_LABELS, type SentimentLabel } from '../enrich/index.ts'
 import { badRequest } from '../errors.ts'
 import { mentionFilterSql, MentionFilter, pinTimeBounds, type Fragment } from '../mentions/filter.ts'
 import { toCsv } from './csv.ts'
+import { topThemes } from '../enrich/themes.ts'
 import { bucketDate, bucketDateSql, bucketStarts, INTERVALS, type Interval } from '../time/buckets.ts'
 import { DAY_MS } from '../time/wall-clock.ts'
 import { workspaceSettings } from '../workspaces/settings.ts'
@@ -67,6 +68,11 @@ export const MentionReport = z
       /** Who gave those first replies: most first, then fastest (the name at the time: key, member or rule). */
       byAuthor: z.array(z.object({ author: z.string(), mentions: z.number().int(), medianMinutes: z.number() })),
     }),
+    /**
+     * What the period's negative mentions talk about: the words and word pairs most of them share, in any language
+     * (function words left out), at most ten; read from the latest 2,000 of them.
+     */
+    themes: z.array(z.object({ term: z.string(), n: z.number().int() })),
     /** Most mentions first, then reach: who talks about you most (handles compared without case or @). */
     authors: z.array(Share.extend({ platform: z.string(), handle: z.string(), name: z.string().nullable(), followers: z.number().int().nullable(), lastAt: z.date() })),
   })
@@ -93,7 +99,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   const previousStart = new Date(since.getTime() - (until.getTime() - since.getTime()))
 
   // Every query below reads the time index alone (sql/017): the mentions themselves are not visited.
-  const [grouped, authors, [previous], sourceNames, replies] = await Promise.all([
+  const [grouped, authors, [previous], sourceNames, replies, themes] = await Promise.all([
     aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; version: string | null; tags: string[]; first: Date; n: number }[]>`
       SELECT ${bucketDateSql(tx, interval, tx`m.published_at`, timeZone)} AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
              m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, m.app_version AS version, m.tags,
@@ -105,6 +111,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
       SELECT count(*)::int AS n, avg(round(m.rating))::float8 AS average FROM mentions m WHERE ${inPeriod(previousStart, since)}`),
     sql<{ id: string; name: string; kind: string }[]>`SELECT id, name, kind FROM sources WHERE workspace_id = ${workspaceId}`,
     firstReplies(deps, workspaceId, where, since),
+    negativeThemes(deps, where),
   ])
 
   const index = new Map(starts.map((s, i) => [s.date, i]))
@@ -187,8 +194,22 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     intents: [...intents].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([intent, n]) => ({ intent, n })),
     tags: ranked(tags, 'tag').slice(0, 20).map((t) => ({ ...t, netSentiment: net(t.positive, t.negative) })),
     replies: { ...replies, ratePct: pct(replies.mentions, totals.total) },
+    themes,
     authors,
   }
+}
+
+/** Negative mentions read for themes: the latest, which say what is going wrong now. */
+const THEME_SAMPLE = 2000
+// A theme is in the first words of a post; a long issue's stack trace would only cost time.
+const THEME_CHARS = 1000
+
+async function negativeThemes(deps: Deps, where: Fragment): Promise<MentionReport['themes']> {
+  const rows = await deps.sql<{ text: string }[]>`
+    SELECT left(coalesce(m.title || ' ', '') || m.body, ${THEME_CHARS}) AS text FROM mentions m
+    WHERE ${where} AND m.effective_sentiment = 'negative' AND m.erased_at IS NULL
+    ORDER BY m.published_at DESC LIMIT ${THEME_SAMPLE}`
+  return topThemes(rows.map((r) => r.text)).map((t) => ({ term: t.term, n: t.count }))
 }
 
 const minutes = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10)

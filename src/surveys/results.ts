@@ -6,7 +6,7 @@ import { bucketDate, bucketDateSql, bucketStarts, type Interval } from '../time/
 import { instantOf } from '../time/wall-clock.ts'
 import { workspaceSettings } from '../workspaces/settings.ts'
 import { getSurvey } from './surveys.ts'
-import { topThemes, type Theme } from './themes.ts'
+import { topThemes, type Theme } from '../enrich/themes.ts'
 
 /** A series longer than this is a mistake (daily buckets over decades), not a chart. */
 const MAX_BUCKETS = 5000

@@ -54,6 +54,8 @@ describe('GET /v1/reports/mentions', () => {
     expect(r.kinds).toEqual([{ kind: 'hackernews', n: 4, negative: 3 }, { kind: 'reddit', n: 3, negative: 1 }])
     expect(r.languages).toEqual([{ lang: 'en', n: 6, negative: 3 }, { lang: 'de', n: 1, negative: 1 }])
     expect(r.intents).toEqual([{ intent: 'bug_report', n: 3 }])
+    // What the negative ones share, across English and German; the pair's "crashes" adds nothing on its own.
+    expect(r.themes).toEqual([{ term: 'export', n: 3 }, { term: 'export crashes', n: 2 }])
     // Share of voice by tag; the repost of the outage counts once.
     expect(r.tags).toEqual([
       { tag: 'brand:acme', n: 4, negative: 3, positive: 1, netSentiment: -50 },
@@ -131,6 +133,22 @@ describe('GET /v1/reports/mentions', () => {
     expect(week).toContain('href="/app/dashboard?days=90"')
     expect(await page('?days=90')).toContain('per week')
     expect(await page('?days=5')).toContain('last 30 days')
+  })
+
+  it('shows on the dashboard what unhappy mentions talk about, each linked to them in the inbox', async () => {
+    const s = await webSession(t.app, await t.keyFor('viewer'))
+    const page = async () => (await t.app.request('http://localhost/app/dashboard?days=7', { headers: { cookie: s.cookie } })).text()
+    expect(await page()).toContain('Nothing negative mentions share yet.')
+    const recently = new Date(Date.now() - 2 * 86_400_000)
+    await seedMentions(t.sql, t.workspaceId, reddit, [
+      { text: 'Login fails after the <b>update</b>', sentiment: 'negative', publishedAt: recently },
+      { text: 'login fails every morning', sentiment: 'negative', publishedAt: recently },
+      { text: 'login fails? no, login works great', sentiment: 'positive', publishedAt: recently },
+    ])
+    const html = await page()
+    expect(html).toContain('<bdi>login fails</bdi></a></td><td class="num">2</td>')
+    expect(html).toMatch(/href="\/app\/inbox\?[^"]*q=%22login(\+|%20)fails%22/)
+    expect(html).not.toContain('<b>update</b>')
   })
 
   it('averages the stars of reviews per interval, with their spread and the period before, and the dashboard shows them', async () => {

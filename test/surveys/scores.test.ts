@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { scoreCes, scoreCsat, scoreNps, wilson, type Distribution } from '../../src/surveys/scores.ts'
 import { bucketStarts } from '../../src/time/buckets.ts'
-import { topThemes } from '../../src/surveys/themes.ts'
+import { topThemes } from '../../src/enrich/themes.ts'
 
 const dist = (scores: number[]): Distribution => {
   const m = new Map<number, number>()

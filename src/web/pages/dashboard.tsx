@@ -131,6 +131,22 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
             </table>
           </section>
         ) : null}
+        <section class="card" id="themes">
+          <h2>What unhappy mentions talk about</h2>
+          {mentions.themes.length ? (
+            <table>
+              <thead><tr><th>Words</th><th class="num">Negative mentions</th></tr></thead>
+              <tbody>
+                {mentions.themes.map((t) => (
+                  <tr>
+                    <td><a href={inboxHref({ status: 'all', sentiment: 'negative', q: `"${t.term}"`, since: `${days}d` })}><Txt s={t.term} /></a></td>
+                    <td class="num">{t.n}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p class="hint">Nothing negative mentions share yet.</p>}
+        </section>
         <section class="card">
           <h2>Top intents</h2>
           {mentions.intents.length ? (

@@ -1,7 +1,7 @@
-// Top themes in unhappy comments: the words and word pairs that the most
-// comments share, after dropping function words in every language. Pure;
+// Top themes in unhappy feedback: the words and word pairs that the most
+// comments or mentions share, after dropping function words in every language. Pure;
 // enough to point a product team at "export crashes" without a topic model.
-import { contentWords } from '../enrich/content-words.ts'
+import { contentWords } from './content-words.ts'
 
 // Words every piece of feedback uses, which point nowhere.
 const NOISE = new Set(
