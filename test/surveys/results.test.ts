@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { recentScores } from '../../src/surveys/results.ts'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
 
@@ -191,5 +192,17 @@ describe('recent scores for the survey list', () => {
     expect(recent.get(silent.id)).toEqual({ n: 0, score: null })
     // Another workspace's survey, asked for by id, counts nothing here.
     expect(recent.get(foreign.data.id)).toEqual({ n: 0, score: null })
+  })
+})
+
+describe('the survey page', () => {
+  it('shows the score with its interval as precisely as the score is read', async () => {
+    const s = await newSurvey('nps')
+    const imported = await t.call('POST', `/v1/surveys/${s.id}/responses`, { body: [0, 2, 4, 6, 8, 10].map((score) => ({ score })) })
+    expect(imported.data.inserted).toBe(6)
+    expect((await t.call('GET', `/v1/surveys/${s.id}/results`)).data.nps).toMatchObject({ score: -50, ci95: [-100, 11.11] })
+    const session = await webSession(t.app, ADMIN_KEY, `/app/surveys/${s.id}`)
+    const page = await (await t.app.request(`/app/surveys/${s.id}`, { headers: { cookie: session.cookie } })).text()
+    expect(page).toContain('n = 6 · 95% interval -100 to 11<')
   })
 })

@@ -39,6 +39,8 @@ const scaleOf = (kind: SurveyKind) => Array.from({ length: SCALES[kind].max - SC
 
 const LABEL = { nps: 'NPS', csat: 'CSAT %', ces: 'CES (mean, 1–7)' } as const
 const RANGE = { nps: [-100, 100], csat: [0, 100], ces: [1, 7] } as const
+// An interval is shown as precisely as the score it bounds is read ("−100 to 11", not "−100 to 11.11").
+const DECIMALS = { nps: 0, csat: 1, ces: 2 } as const
 
 /** Score, trend, distribution and comments for one survey. */
 export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey: SurveyRecord }) {
@@ -71,7 +73,7 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
           <p class="big" data-score>{main.score === null ? '—' : main.score}</p>
           <p class="hint">
             n = {main.n}
-            {main.ci95 ? ` · 95% interval ${main.ci95[0]} to ${main.ci95[1]}` : ''}
+            {main.ci95 ? ` · 95% interval ${main.ci95.map((v) => v.toFixed(DECIMALS[survey.kind])).join(' to ')}` : ''}
           </p>
         </div>
         <div class="card">
