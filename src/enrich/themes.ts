@@ -2,6 +2,7 @@
 // comments or mentions share, after dropping function words in every language. Pure;
 // enough to point a product team at "export crashes" without a topic model.
 import { contentWords } from './content-words.ts'
+import { NEGATORS } from './cues.ts'
 
 // Words every piece of feedback uses, which point nowhere.
 const NOISE = new Set(
@@ -22,7 +23,8 @@ export function topThemes(comments: readonly string[], limit = 10): Theme[] {
     const terms = new Set<string>()
     words.forEach((w, i) => {
       if (w === null) return
-      terms.add(w)
+      // "not" alone names nothing; "funktioniert nicht" does.
+      if (!NEGATORS.has(w)) terms.add(w)
       const next = words[i + 1]
       if (next) terms.add(`${w} ${next}`)
     })

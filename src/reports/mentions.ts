@@ -70,7 +70,7 @@ export const MentionReport = z
     }),
     /**
      * What the period's negative mentions talk about: the words and word pairs most of them share, in any language
-     * (function words left out), at most ten; read from the latest 2,000 of them.
+     * (function words left out), at most ten; read from the latest 1,000 of them.
      */
     themes: z.array(z.object({ term: z.string(), n: z.number().int() })),
     /** Most mentions first, then reach: who talks about you most (handles compared without case or @). */
@@ -200,7 +200,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
 }
 
 /** Negative mentions read for themes: the latest, which say what is going wrong now. */
-const THEME_SAMPLE = 2000
+const THEME_SAMPLE = 1000
 // A theme is in the first words of a post; a long issue's stack trace would only cost time.
 const THEME_CHARS = 1000
 
