@@ -23,6 +23,7 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
   ].join(' · ')
   const sources = d.sources.map((s) => `${s.name} ${s.n}`).join(' · ')
   const intents = d.intents.map((i) => `${i.intent.replace(/_/g, ' ')} ${i.n}`).join(' · ')
+  const themes = d.themes.map((t) => `${t.term} ${t.n}`).join(' · ')
   const surveys = d.surveys.results.map((r) => `${r.name}: ${surveyScore(r)} (${r.n} answered)`).join(' · ')
   const unhappy = d.surveys.unhappy.map((u) => `${u.score} · ${u.survey}: ${clip(u.comment, 300)}`)
   const waiting = d.openQuestions ? `${d.openQuestions} ${d.openQuestions === 1 ? 'question is' : 'questions are'} waiting for an answer` : ''
@@ -39,6 +40,7 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
 <h1 style="font-size:18px">Daily digest, ${escapeHtml(d.day)}</h1>
 <p>${escapeHtml(numbers)}</p>
 ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : ''}${intents ? `<p style="color:#57606a">Intents: ${escapeHtml(intents)}</p>\n` : ''}${
+    themes ? `<p style="color:#57606a">Negative mentions talked about: ${escapeHtml(themes)}</p>\n` : ''}${
     waiting ? `<p><strong>${escapeHtml(waiting)}</strong>${questions ? ` <a href="${escapeHtml(questions)}">Open questions</a>` : ''}</p>\n` : ''}${
     surveys ? `<p>Surveys: ${escapeHtml(surveys)}</p>\n` : ''}${
     unhappy.length ? `<ul style="color:#57606a">\n${unhappy.map((u) => `<li>${escapeHtml(u)}</li>`).join('\n')}\n</ul>\n` : ''}${
@@ -58,6 +60,7 @@ ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : '
     numbers,
     ...(sources ? [`Sources: ${sources}`] : []),
     ...(intents ? [`Intents: ${intents}`] : []),
+    ...(themes ? [`Negative mentions talked about: ${themes}`] : []),
     ...(waiting ? [`${waiting}${questions ? ` (${questions})` : ''}`] : []),
     ...(surveys ? [`Surveys: ${surveys}`, ...unhappy.map((u) => `  > ${u}`)] : []),
     ...(mentions.length ? ['', 'Negative mentions to look at:', ...mentions.map((m) => `- ${m.who} on ${m.where}: ${m.text}${m.inbox ? ` (${m.inbox})` : ''}`)] : []),

@@ -74,6 +74,8 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
     totals: report.totals,
     sources: report.sources.slice(0, TOP).map(({ name, kind, n, negative }) => ({ name, kind, n, negative })),
     intents: report.intents.slice(0, TOP),
+    /** What the day's negative mentions talked about. */
+    themes: report.themes.slice(0, TOP),
     ratings: { rated: report.ratings.rated, averageRating: report.ratings.averageRating, previousAverage: report.ratings.previousAverage },
     negative: await loadMentionPayloads(deps.sql, workspaceId, negative.map((n) => n.id)),
     openQuestions,

@@ -71,6 +71,7 @@ const Digest = z.looseObject({
   totals: z.looseObject({ total: z.number(), negative: z.number(), netSentiment: z.number().nullable(), changePct: z.number().nullable() }),
   sources: z.array(z.looseObject({ name: z.string(), n: z.number() })),
   intents: z.array(z.looseObject({ intent: z.string(), n: z.number() })),
+  themes: z.array(z.looseObject({ term: z.string(), n: z.number() })).optional(),
   ratings: z.looseObject({ rated: z.number(), averageRating: z.number().nullable(), previousAverage: z.number().nullable() }).optional(),
   negative: z.array(Mention),
   openQuestions: z.number().optional(),
@@ -113,7 +114,7 @@ function explainAlert(x: unknown): string | undefined {
 const headingOnly = (heading: string): ChatMessage => ({ summary: heading, parts: [text({ strong: heading })] })
 
 function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
-  const { day, totals, sources, intents, ratings, negative, openQuestions, surveys } = d
+  const { day, totals, sources, intents, themes, ratings, negative, openQuestions, surveys } = d
   const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
   const numbers = joined([
     [{ strong: String(totals.total) }, ` mentions${totals.changePct === null ? '' : ` (${signed(totals.changePct)}% on the day before)`}`],
@@ -127,6 +128,7 @@ function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
   const parts = [text({ strong: `Daily digest, ${day}` }), text(...numbers)]
   if (sources.length) parts.push(note(`Sources: ${list(sources.map((s) => ({ label: s.name, n: s.n })))}`))
   if (intents.length) parts.push(note(`Intents: ${list(intents.map((i) => ({ label: i.intent.replace(/_/g, ' '), n: i.n })))}`))
+  if (themes?.length) parts.push(note(`Negative mentions talked about: ${list(themes.map((t) => ({ label: t.term, n: t.n })))}`))
   if (openQuestions) parts.push(text({ strong: String(openQuestions) }, ` ${openQuestions === 1 ? 'question is' : 'questions are'} waiting for an answer`))
   if (surveys?.results.length) {
     parts.push(text(...joined(surveys.results.map((r) => [`${clip(r.name, 80)}: `, { strong: surveyScore(r) }, ` (${r.n} answered)`]))))

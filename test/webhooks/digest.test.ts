@@ -167,6 +167,35 @@ describe('the daily digest', () => {
     expect(mine.html).toContain('<a href="https://earshot.acme.example/app/inbox?intent=question&amp;answered=false">Open questions</a>')
   })
 
+  it("says what the day's negative mentions talked about, for chat and mail", async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-themes' } })
+    const key = ws.data.key
+    const json = await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://hooks.example.com/themes', events: ['digest.daily'] } })
+    const chat = await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://chat.example.com/services/T3/B3/t', events: ['digest.daily'], format: 'slack' } })
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { digestEmails: ['themes@acme.example'] } })).status).toBe(200)
+    const source = await seedSource(t.sql, ws.data.id, 'reddit', 'Reddit')
+    await seedMentions(t.sql, ws.data.id, source, [
+      { text: 'Login fails after the update', sentiment: 'negative', publishedAt: at('2026-12-17T09:00:00Z') },
+      { text: 'Since this morning login fails <b>again</b>', sentiment: 'negative', publishedAt: at('2026-12-17T10:00:00Z') },
+      { text: 'Login fails? Not for me, it works', sentiment: 'positive', publishedAt: at('2026-12-17T11:00:00Z') },
+      { text: 'login fails, login fails', sentiment: 'negative', publishedAt: at('2026-12-16T11:00:00Z') },
+    ])
+    const mailed: MailMessage[] = []
+    t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
+    try {
+      await sendDailyDigests(t.deps, at('2026-12-18T08:01:00Z'))
+    } finally {
+      t.deps.mail = undefined
+    }
+    const sent = await deliveries(ws.data.id)
+    // The day's two negative mentions; not the positive one, nor the day before's.
+    expect(JSON.parse(sent.find((d) => d.webhook_id === json.data.id)!.body).data.themes).toEqual([{ term: 'login fails', n: 2 }])
+    expect(JSON.stringify(JSON.parse(sent.find((d) => d.webhook_id === chat.data.id)!.body).blocks)).toContain('Negative mentions talked about: login fails 2')
+    const mine = mailed.find((m) => m.to === 'themes@acme.example')!
+    expect(mine.text).toContain('Negative mentions talked about: login fails 2')
+    expect(mine.html).toContain('Negative mentions talked about: login fails 2</p>')
+  })
+
   it('carries the surveys answered that day, with their scores and the unhappiest comments, to chat and to mail', async () => {
     const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-surveys' } })
     const key = ws.data.key
