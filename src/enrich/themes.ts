@@ -1,6 +1,7 @@
 // Top themes in unhappy feedback: the words and word pairs that the most
-// comments or mentions share, after dropping function words in every language. Pure;
-// enough to point a product team at "export crashes" without a topic model.
+// comments or mentions share, after dropping function words in every
+// language. Pure; enough to point a product team at "export crashes" without a
+// topic model.
 import { contentWords } from './content-words.ts'
 import { NEGATORS } from './cues.ts'
 
@@ -12,14 +13,14 @@ const NOISE = new Set(
 
 export interface Theme {
   term: string
-  /** Comments that mention it. */
+  /** Texts that mention it. */
   count: number
 }
 
-export function topThemes(comments: readonly string[], limit = 10): Theme[] {
+export function topThemes(texts: readonly string[], limit = 10): Theme[] {
   const counts = new Map<string, number>()
-  for (const comment of comments) {
-    const words = contentWords(comment).map((w) => (w === null || NOISE.has(w) ? null : w))
+  for (const text of texts) {
+    const words = contentWords(text).map((w) => (w === null || NOISE.has(w) ? null : w))
     const terms = new Set<string>()
     words.forEach((w, i) => {
       if (w === null) return
@@ -30,7 +31,7 @@ export function topThemes(comments: readonly string[], limit = 10): Theme[] {
     })
     for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1)
   }
-  const ranked = [...counts].filter(([, n]) => n >= 2 || comments.length < 2)
+  const ranked = [...counts].filter(([, n]) => n >= 2 || texts.length < 2)
   ranked.sort(([a, x], [b, y]) => y - x || b.split(' ').length - a.split(' ').length || a.localeCompare(b))
   // A word that only ever appears inside a listed pair adds nothing.
   const out: Theme[] = []

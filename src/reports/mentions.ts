@@ -98,7 +98,8 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   const where = inPeriod(since, until)
   const previousStart = new Date(since.getTime() - (until.getTime() - since.getTime()))
 
-  // Every query below reads the time index alone (sql/017): the mentions themselves are not visited.
+  // The aggregates below read the time index alone (sql/017), not the mentions; only the themes read texts, of the
+  // latest negative mentions.
   const [grouped, authors, [previous], sourceNames, replies, themes] = await Promise.all([
     aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; version: string | null; tags: string[]; first: Date; n: number }[]>`
       SELECT ${bucketDateSql(tx, interval, tx`m.published_at`, timeZone)} AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,

@@ -40,7 +40,18 @@ export async function expirePersonalData(deps: Deps, now: Date): Promise<Expired
         DELETE FROM survey_sends WHERE id IN (
           SELECT id FROM survey_sends WHERE workspace_id = ${ws.id} AND created_at < ${before} AND status IN ('sent', 'failed') AND remind_at IS NULL
           ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`
-      await writeAudit(tx, ws.id, SYSTEM, mentions.map((id) => ({ entity: 'mention' as const, entityId: id, action: 'retention_erased', changes: { retentionDays: ws.days } })))
+      // Nobody can act on a mention without its words: one still waiting for attention is set aside (`ignored`), so the
+      // inbox does not fill with empty rows.
+      const setAside = await tx<{ id: string; from: string }[]>`
+        UPDATE mentions m SET status = 'ignored', snoozed_until = NULL
+        FROM (SELECT id, status FROM mentions WHERE id = ANY(${mentions}::uuid[]) AND status IN ('new', 'open', 'in_progress', 'snoozed')) old
+        WHERE m.id = old.id
+        RETURNING m.id, old.status AS from`
+      const was = new Map(setAside.map((r) => [r.id, r.from]))
+      await writeAudit(tx, ws.id, SYSTEM, mentions.map((id) => ({
+        entity: 'mention' as const, entityId: id, action: 'retention_erased',
+        changes: { retentionDays: ws.days, ...(was.has(id) ? { status: { from: was.get(id), to: 'ignored' } } : {}) },
+      })))
       total.mentions += mentions.length
       total.surveyResponses += responses.length
       total.surveyInvitations += invitations.count
