@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { headline, scoreFor, type Distribution, type KindScore } from './scores.ts'
-import { BANDS, LOW_BAND, type SurveyKind } from './schemas.ts'
+import { bandRange, HIGH_BAND, LOW_BAND, type BandName, type SurveyKind } from './schemas.ts'
 import { bucketDate, bucketDateSql, bucketStarts, type Interval } from '../time/buckets.ts'
 import { instantOf } from '../time/wall-clock.ts'
 import { workspaceSettings } from '../workspaces/settings.ts'
@@ -29,6 +29,8 @@ export type Results = KindScore & {
   segments?: ({ segment: string; value: string | null } & KindScore)[]
   comments: { n: number; sentiment: Record<string, number>; intents: Record<string, number> }
   detractorThemes: Theme[]
+  /** What happy respondents (promoters, satisfied, easy) mention most: what to keep. */
+  promoterThemes: Theme[]
 }
 
 type Counted = { score: number; n: number }
@@ -80,6 +82,7 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     distribution: overall,
     comments: { n: 0, sentiment: {}, intents: {} },
     detractorThemes: [],
+    promoterThemes: [],
   }
 
   if (q.interval) {
@@ -128,13 +131,17 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     intents: Object.fromEntries(intents.map((s) => [s.label, s.n])),
   }
 
-  const [lo, hi] = (BANDS[survey.kind] as Record<string, readonly [number, number]>)[LOW_BAND[survey.kind]]
-  // The newest few thousand are what a product team acts on; older themes show up in a since/until query.
-  const unhappy = await sql<{ comment: string }[]>`
-    SELECT comment FROM survey_responses r
-    WHERE ${inRange} AND r.comment IS NOT NULL AND r.score BETWEEN ${lo} AND ${hi}
-    ORDER BY r.responded_at DESC LIMIT 5000`
-  results.detractorThemes = topThemes(unhappy.map((u) => u.comment))
+  // The newest few thousand comments of a band are what a product team acts on; older themes show up in a since/until query.
+  const themesOf = async (band: BandName) => {
+    const [lo, hi] = bandRange(survey.kind, band)!
+    const rows = await sql<{ comment: string }[]>`
+      SELECT comment FROM survey_responses r
+      WHERE ${inRange} AND r.comment IS NOT NULL AND r.score BETWEEN ${lo} AND ${hi}
+      ORDER BY r.responded_at DESC LIMIT 5000`
+    return topThemes(rows.map((u) => u.comment))
+  }
+  results.detractorThemes = await themesOf(LOW_BAND[survey.kind])
+  results.promoterThemes = await themesOf(HIGH_BAND[survey.kind])
   return results
 }
 

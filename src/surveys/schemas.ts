@@ -37,6 +37,8 @@ export function bandOf(kind: SurveyKind, score: number): BandName {
 
 /** The "unhappy" band whose comments feed the detractor themes. */
 export const LOW_BAND: Record<SurveyKind, BandName> = { nps: 'detractor', csat: 'unsatisfied', ces: 'difficult' }
+/** The happy band whose comments feed the promoter themes. */
+export const HIGH_BAND: Record<SurveyKind, BandName> = { nps: 'promoter', csat: 'satisfied', ces: 'easy' }
 
 /** Maps a score onto 1–5 so enrichment's star-rating prior reads every kind alike. */
 export function scoreAsRating(kind: SurveyKind, score: number): number {

@@ -110,6 +110,8 @@ describe('results', () => {
     expect(byRegion.data.segments.map((x: { value: string | null }) => x.value)).toEqual(['eu', 'us', null])
     expect(byRegion.data.comments.n).toBe(3)
     expect(byRegion.data.detractorThemes[0]).toEqual({ term: 'export keeps', count: 2 })
+    // And what the promoter liked, kept apart from what detractors said.
+    expect(byRegion.data.promoterThemes.map((x: { term: string }) => x.term)).toEqual(['fantastic support', 'support team'])
 
     // Empty periods are in the series as gaps; since/until set its span.
     const daily = await t.call('GET', `/v1/surveys/${s.id}/results?interval=day&since=2026-03-01T00:00:00Z&until=2026-03-11T00:00:00Z`)
@@ -204,5 +206,6 @@ describe('the survey page', () => {
     const session = await webSession(t.app, ADMIN_KEY, `/app/surveys/${s.id}`)
     const page = await (await t.app.request(`/app/surveys/${s.id}`, { headers: { cookie: session.cookie } })).text()
     expect(page).toContain('n = 6 · 95% interval -100 to 11<')
+    expect(page).toContain('Not enough happy comments to find themes.')
   })
 })

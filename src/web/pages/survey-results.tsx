@@ -120,6 +120,10 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
             {results.comments.n} comments ·{' '}
             {Object.entries(results.comments.sentiment).map(([k, n]) => `${k} ${n}`).join(' · ')}
           </p>
+          <h3>What happy respondents mention</h3>
+          {results.promoterThemes.length ? (
+            <BarList title="Themes in happy comments" rows={results.promoterThemes.slice(0, THEMES_SHOWN).map((t) => ({ label: t.term, value: t.count, colour: SENTIMENT_COLOURS.positive }))} />
+          ) : <p class="hint">Not enough happy comments to find themes.</p>}
         </div>
         <div class="card">
           <h3>Latest comments</h3>
