@@ -6,6 +6,7 @@ import { limitBody } from './http/body-limit.ts'
 import { createRouter } from './http/types.ts'
 import { alertsRouter } from './routes/alerts.ts'
 import { apiKeysRouter } from './routes/api-keys.ts'
+import { authorsRouter } from './routes/authors.ts'
 import { ssoRouter } from './routes/sso.ts'
 import { rulesRouter } from './routes/rules.ts'
 import { translateRouter } from './routes/translate.ts'
@@ -82,6 +83,7 @@ export function createApp(deps: Deps) {
   app.route('/v1/alerts', alertsRouter)
   app.route('/v1/surveys', surveysRouter(surveys))
   app.route('/v1/customers', customersRouter)
+  app.route('/v1/authors', authorsRouter)
   app.route('/v1/tickets', ticketSyncRouter)
   app.route('/v1/tickets', ticketsRouter)
   app.route('/v1/integrations', integrationsRouter)

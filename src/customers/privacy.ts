@@ -173,3 +173,27 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
     return { erased }
   })
 }
+
+export const AuthorErasure = z
+  .strictObject({
+    /** The platform the author wrote on, as mentions carry it (`reddit`, `x`, `mastodon`, …). */
+    platform: z.string().trim().toLowerCase().min(1).max(50),
+    /** Their handle in any spelling mentions use (`@Alice`, `u/alice`, a profile link). */
+    handle: z.string().trim().min(1).max(300),
+  })
+  .openapi('AuthorErasure')
+export type AuthorErasure = z.infer<typeof AuthorErasure>
+
+/**
+ * Right to erasure for someone who is no customer, as most people who post
+ * about a product are not: everything one author said on one platform is
+ * erased as a customer's words are. Their handle is compared as identities
+ * are (case, @ and profile-link forms alike).
+ */
+export async function eraseAuthor(deps: Deps, workspaceId: string, author: AuthorErasure, actor: Actor) {
+  return deps.sql.begin(async (tx) => {
+    const ids = await eraseMentions(tx, workspaceId, tx`author_kind = ${author.platform} AND author_key = earshot_handle_key(${author.handle})`)
+    await writeAudit(tx, workspaceId, actor, ids.map((id) => ({ entity: 'mention' as const, entityId: id, action: 'author_erased' })))
+    return { erased: { mentions: ids.length } }
+  })
+}

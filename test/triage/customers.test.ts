@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp } from '../helpers/app.ts'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from './seed.ts'
 
 const t = await createTestApp()
@@ -153,6 +153,35 @@ describe('timeline, export and erasure', () => {
     const [{ n }] = await t.sql`SELECT count(*)::int AS n FROM customer_identities WHERE value = 'eve'`
     expect(n).toBe(0)
     expect((await t.call('GET', `/v1/mentions?q=cancelling`)).data.items).toHaveLength(0)
+  })
+
+  it('erases everything one author said on one platform, for someone who is no customer', async () => {
+    const [a, b, c] = await seedMentions(t.sql, t.workspaceId, reddit, [
+      { handle: 'Gina', text: 'my address is 1 Main St, call me' },
+      { handle: 'u/gina', text: 'still waiting, Gina here' },
+      { handle: 'ginamaria', text: 'someone else entirely' },
+    ])
+    const [elsewhere] = await seedMentions(t.sql, t.workspaceId, mastodon, [{ handle: '@gina', text: 'the same name on another platform' }])
+    const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'erase-author-other' } })
+    const otherSource = await seedSource(t.sql, other.data.id, 'reddit')
+    const [theirs] = await seedMentions(t.sql, other.data.id, otherSource, [{ handle: 'gina', text: 'in another workspace' }])
+    await t.call('POST', `/v1/mentions/${a}/notes`, { body: { body: 'Gina called twice' } })
+
+    expect((await t.call('POST', '/v1/authors/erase', { key: await t.keyFor('agent'), body: { platform: 'reddit', handle: 'gina' } })).status).toBe(403)
+    for (const body of [{}, { platform: 'reddit' }, { platform: 'reddit', handle: ' ' }, { platform: 'reddit', handle: 'gina', extra: 1 }]) {
+      expect((await t.call('POST', '/v1/authors/erase', { body })).status, JSON.stringify(body)).toBe(400)
+    }
+    const res = await t.call('POST', '/v1/authors/erase', { body: { platform: 'Reddit', handle: 'https://www.reddit.com/user/GINA/' } })
+    expect(res).toMatchObject({ status: 200, data: { erased: { mentions: 2 } } })
+    for (const id of [a, b]) {
+      const m = (await t.call('GET', `/v1/mentions/${id}`)).data
+      expect(m).toMatchObject({ text: '', author: { handle: null }, erased: true, notes: [] })
+    }
+    expect((await t.call('GET', `/v1/mentions/${c}`)).data.text).toBe('someone else entirely')
+    expect((await t.call('GET', `/v1/mentions/${elsewhere}`)).data.text).toBe('the same name on another platform')
+    expect((await t.call('GET', `/v1/mentions/${theirs}`, { key: other.data.key })).data.text).toBe('in another workspace')
+    const [{ n }] = await t.sql`SELECT count(*)::int AS n FROM audit_log WHERE workspace_id = ${t.workspaceId} AND action = 'author_erased'`
+    expect(n).toBe(2)
   })
 
   it('a plain delete keeps the mentions, unlinked', async () => {
