@@ -7,6 +7,7 @@ const NOTICES: Record<string, string> = {
   'survey-saved': 'Survey saved.',
   'mention-updated': 'Mention updated.',
   'note-added': 'Note added.',
+  'author-erased': 'Everything that author said here is erased.',
   'saved-reply-saved': 'Saved reply saved.',
   'saved-reply-deleted': 'Saved reply deleted.',
   'response-replied': 'E-mail sent to the respondent.',

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from './seed.ts'
+import { postForm, webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
 let reddit: string
@@ -182,6 +183,31 @@ describe('timeline, export and erasure', () => {
     expect((await t.call('GET', `/v1/mentions/${theirs}`, { key: other.data.key })).data.text).toBe('in another workspace')
     const [{ n }] = await t.sql`SELECT count(*)::int AS n FROM audit_log WHERE workspace_id = ${t.workspaceId} AND action = 'author_erased'`
     expect(n).toBe(2)
+  })
+
+  it('erases an author from the inbox, for admins only, once confirmed', async () => {
+    const [m, other] = await seedMentions(t.sql, t.workspaceId, reddit, [
+      { handle: 'hank', text: 'please forget me' },
+      { handle: 'ivy', text: 'keep me' },
+    ])
+    const page = async (key: string) => {
+      const s = await webSession(t.app, key)
+      return { s, html: await (await t.app.request(`/app/inbox?m=${m}`, { headers: { cookie: s.cookie } })).text() }
+    }
+    const agent = await page(await t.keyFor('agent'))
+    expect(agent.html).not.toContain('Erase this author')
+    expect((await postForm(t.app, agent.s, `/app/inbox/${m}/erase-author`, [['confirm', 'yes']])).status).toBe(403)
+    const admin = await page(ADMIN_KEY)
+    expect(admin.html).toContain(`action="/app/inbox/${m}/erase-author"`)
+    expect((await postForm(t.app, admin.s, `/app/inbox/${m}/erase-author`, [])).status).toBe(400)
+    expect((await t.call('GET', `/v1/mentions/${m}`)).data.text).toBe('please forget me')
+    const done = await postForm(t.app, admin.s, `/app/inbox/${m}/erase-author`, [['confirm', 'yes']])
+    expect(done.status).toBe(303)
+    expect(done.headers.get('location')).toContain('notice=author-erased')
+    expect((await t.call('GET', `/v1/mentions/${m}`)).data).toMatchObject({ text: '', erased: true })
+    expect((await t.call('GET', `/v1/mentions/${other}`)).data.text).toBe('keep me')
+    // Erased, it has no author left to erase.
+    expect((await page(ADMIN_KEY)).html.includes(`action="/app/inbox/${m}/erase-author"`)).toBe(false)
   })
 
   it('a plain delete keeps the mentions, unlinked', async () => {

@@ -316,6 +316,21 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
           ))}
         </ul>
       ) : <p class="hint">No changes yet.</p>}
+      {session.role === 'admin' && m.author.handle ? (
+        <details>
+          <summary>Erase this author</summary>
+          <form method="post" action={`/app/inbox/${m.id}/erase-author`} class="stack">
+            <CsrfField session={session} />
+            <input type="hidden" name="back" value={back} />
+            <p class="hint">
+              When <Txt s={m.author.handle} /> asks to be forgotten: everything they said on <Txt s={(m.platform ?? m.kind).toLowerCase()} /> loses
+              its text, author, links, notes and replies, for good. What was counted stays.
+            </p>
+            <label class="inline"><input type="checkbox" name="confirm" value="yes" required /> This cannot be undone</label>
+            <div><button type="submit">Erase everything they said</button></div>
+          </form>
+        </details>
+      ) : null}
     </article>
   )
 }

@@ -19,7 +19,8 @@ import { mentionStats, type MentionStats } from '../../mentions/stats.ts'
 import { addNote, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../../mentions/update.ts'
 import { listSources } from '../../sources/find-sources.ts'
 import { addLinks, listTickets } from '../../tickets/tickets.ts'
-import { AppError, badRequest } from '../../errors.ts'
+import { AppError, badRequest, notFound } from '../../errors.ts'
+import { eraseAuthor } from '../../customers/privacy.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm, wantsJson } from '../form-data.ts'
 import { searchTerms, Snippet } from '../highlight.tsx'
@@ -419,6 +420,17 @@ export const inboxRouter = new Hono<WebEnv>()
     }
     await linkMentionCustomer(deps, session.workspaceId, id, found.items[0].id, actor)
     return c.redirect(withNotice(back, 'mention-updated'), 303)
+  })
+  .post('/:id/erase-author', requireWebRole('admin'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    if (field(form, 'confirm') !== 'yes') throw badRequest('Tick the box to confirm the erasure; it cannot be undone.')
+    const [author]: [{ platform: string; handle: string }?] = await deps.sql`
+      SELECT author_kind AS platform, author_handle AS handle FROM mentions WHERE workspace_id = ${session.workspaceId} AND id = ${id} AND author_handle IS NOT NULL`
+    if (!author) throw notFound('mention with an author')
+    await eraseAuthor(deps, session.workspaceId, author, session.actor)
+    return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'author-erased'), 303)
   })
   .post('/:id/notes', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var
