@@ -1,22 +1,23 @@
 import type { MailMessage } from '../mail/mailer.ts'
 import { escapeHtml } from '../surveys/html.ts'
 import { safeHttpUrl } from '../web/safe-url.ts'
-import { surveyScore } from '../webhooks/chat-message.ts'
+import { digestTitle, surveyScore } from '../webhooks/chat-message.ts'
 import type { Digest } from './digest.ts'
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
 
 /**
- * The daily digest as an e-mail: the day's numbers, where they came from, and
+ * A digest as an e-mail: the period's numbers, where they came from, and
  * the negative mentions to look at, each linked to the inbox when
  * EARSHOT_PUBLIC_URL says where that is. Everything people wrote is escaped,
  * and their links are followed only when they are plain http(s).
  */
 export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<MailMessage, 'to'> {
   const t = d.totals
+  const { title, before } = digestTitle(d)
   const numbers = [
-    `${t.total} mentions${t.changePct === null ? '' : ` (${signed(t.changePct)}% on the day before)`}`,
+    `${t.total} mentions${t.changePct === null ? '' : ` (${signed(t.changePct)}% on ${before})`}`,
     `${t.negative} negative`,
     ...(t.netSentiment === null ? [] : [`net sentiment ${signed(t.netSentiment)}`]),
     ...(d.ratings.rated ? [`${d.ratings.averageRating}★ from ${d.ratings.rated} review${d.ratings.rated === 1 ? '' : 's'}`] : []),
@@ -37,7 +38,7 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
   }))
   const html = `<!doctype html>
 <html lang="en"><body style="margin:0;padding:16px;font:15px/1.5 sans-serif;color:#1b1f24">
-<h1 style="font-size:18px">Daily digest, ${escapeHtml(d.day)}</h1>
+<h1 style="font-size:18px">${escapeHtml(title)}</h1>
 <p>${escapeHtml(numbers)}</p>
 ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : ''}${intents ? `<p style="color:#57606a">Intents: ${escapeHtml(intents)}</p>\n` : ''}${
     themes ? `<p style="color:#57606a">Negative mentions talked about: ${escapeHtml(themes)}</p>\n` : ''}${
@@ -55,7 +56,7 @@ ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : '
   }</body></html>
 `
   const text = [
-    `Daily digest, ${d.day}`,
+    title,
     '',
     numbers,
     ...(sources ? [`Sources: ${sources}`] : []),
@@ -66,5 +67,5 @@ ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : '
     ...(mentions.length ? ['', 'Negative mentions to look at:', ...mentions.map((m) => `- ${m.who} on ${m.where}: ${m.text}${m.inbox ? ` (${m.inbox})` : ''}`)] : []),
     '',
   ].join('\n')
-  return { subject: `Daily digest, ${d.day}: ${t.total} mentions`, html, text, headers: {} }
+  return { subject: `${title}: ${t.total} mentions`, html, text, headers: {} }
 }

@@ -1,10 +1,12 @@
-// The daily digest: once a day, after the workspace's digest hour in its time
-// zone, the day before (midnight to midnight there) in numbers and its most
-// pressing negative mentions go to every webhook subscribed to `digest.daily`
-// (a chat channel, with the slack format). A row per workspace and day claims
-// it, so it goes out once.
+// The digests: once a day, after the workspace's digest hour in its time zone,
+// the day before (midnight to midnight there), and once a week, on its digest
+// weekday, the seven days before, in numbers with their most pressing negative
+// mentions, go to every webhook subscribed to `digest.daily` or
+// `digest.weekly` (a chat channel, with the slack or teams format) and to the
+// addresses the workspace lists. A row per workspace, period and first day
+// claims each, so it goes out once.
 import type { Deps } from '../deps.ts'
-import { enqueueEvent } from '../webhooks/events.ts'
+import { enqueueEvent, type EventType } from '../webhooks/events.ts'
 import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
 import { WorkspaceSettings } from '../workspaces/settings.ts'
 import { mentionFilterSql, OPEN_STATUSES } from '../mentions/filter.ts'
@@ -14,14 +16,32 @@ import { mentionReport } from './mentions.ts'
 import { surveyResults } from '../surveys/results.ts'
 import { headline } from '../surveys/scores.ts'
 import { bandRange, LOW_BAND, type SurveyKind } from '../surveys/schemas.ts'
-import { DAY_MS, instantOf, localMidnight, wallTimeAfter } from '../time/wall-clock.ts'
+import { DAY_MS, instantOf, isoWeekday, localMidnight } from '../time/wall-clock.ts'
 
 const TOP = 5
 /** Unhappy survey comments quoted in a digest, across its surveys. */
 const UNHAPPY_COMMENTS = 3
 
-/** The day (YYYY-MM-DD) before `now`'s date in the zone: the only day whose digest can be due. */
-const dayBefore = (now: Date, timeZone: string) => new Date(localMidnight(now.getTime(), timeZone) - DAY_MS).toISOString().slice(0, 10)
+/** What each digest covers, the event it goes out as, and the addresses it is mailed to. */
+const DIGESTS = [
+  { period: 'day', days: 1, event: 'digest.daily', emails: (s: WorkspaceSettings) => s.digestEmails },
+  { period: 'week', days: 7, event: 'digest.weekly', emails: (s: WorkspaceSettings) => s.weeklyDigestEmails },
+] as const satisfies readonly { period: string; days: number; event: EventType; emails: (s: WorkspaceSettings) => string[] }[]
+
+/**
+ * The first day (YYYY-MM-DD) of the period whose digest is due at `now`, if one is: yesterday once today's digest hour
+ * has passed; the seven days before the latest digest weekday whose hour has passed, so a weekly digest missed while no
+ * instance ran still goes out within its week.
+ */
+function dueFrom(now: Date, s: WorkspaceSettings, days: 1 | 7): string | undefined {
+  const today = localMidnight(now.getTime(), s.timeZone)
+  let sendDay = today - (days === 7 ? (isoWeekday(today) - s.digestWeekday + 7) % 7 : 0) * DAY_MS
+  if (now.getTime() < instantOf(sendDay, s.digestHour * 60, s.timeZone)) {
+    if (days === 1) return undefined
+    sendDay -= 7 * DAY_MS
+  }
+  return new Date(sendDay - days * DAY_MS).toISOString().slice(0, 10)
+}
 
 /**
  * The surveys answered that day, most answers first: each one's score (NPS, CSAT %, CES mean) and how many answered,
@@ -50,13 +70,14 @@ async function surveysOfDay(deps: Deps, workspaceId: string, since: Date, until:
   }
 }
 
-/** The day's numbers and up to five negative mentions, highest priority first; copies of a post count once. */
+/** The period's numbers and up to five negative mentions, highest priority first; copies of a post count once. */
 export type Digest = Awaited<ReturnType<typeof buildDigest>>
 
-export async function buildDigest(deps: Deps, workspaceId: string, day: string, timeZone: string) {
+/** The digest of `days` days from `day` on. */
+export async function buildDigest(deps: Deps, workspaceId: string, day: string, days: number, timeZone: string) {
   // Midnight to midnight in the zone: 23 or 25 hours on the days its clocks change.
   const since = new Date(instantOf(Date.parse(day), 0, timeZone))
-  const until = new Date(instantOf(Date.parse(day) + DAY_MS, 0, timeZone))
+  const until = new Date(instantOf(Date.parse(day) + days * DAY_MS, 0, timeZone))
   const [report, surveys] = await Promise.all([
     mentionReport(deps, workspaceId, { since: since.toISOString(), until: until.toISOString() }, 'day'),
     surveysOfDay(deps, workspaceId, since, until),
@@ -71,6 +92,7 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
     SELECT count(*)::int AS "openQuestions" FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, waiting)} AND m.duplicate_of IS NULL`
   return {
     day,
+    days,
     totals: report.totals,
     sources: report.sources.slice(0, TOP).map(({ name, kind, n, negative }) => ({ name, kind, n, negative })),
     intents: report.intents.slice(0, TOP),
@@ -84,30 +106,38 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
 }
 
 /** A tick job: sends each due digest once. Safe to run on every tick of every instance. */
-export async function sendDailyDigests(deps: Deps, now: Date): Promise<{ sent: number }> {
-  // One query a tick finds the workspaces with someone to send to; their day and hour, in their zone, are checked here.
-  const workspaces = await deps.sql<{ id: string; settings: unknown; lastDay: string | null }[]>`
-    SELECT w.id, w.settings, (SELECT max(d.day)::text FROM digests_sent d WHERE d.workspace_id = w.id) AS "lastDay"
+export async function sendDigests(deps: Deps, now: Date): Promise<{ sent: number }> {
+  // One query a tick finds the workspaces with someone to send to; their days and hours, in their zones, are checked here.
+  const workspaces = await deps.sql<{ id: string; settings: unknown; events: string[]; lastDay: string | null; lastWeek: string | null }[]>`
+    SELECT w.id, w.settings,
+           ARRAY(SELECT DISTINCT e FROM webhooks h, unnest(h.events) e WHERE h.workspace_id = w.id AND h.enabled) AS events,
+           (SELECT max(d.day)::text FROM digests_sent d WHERE d.workspace_id = w.id AND d.period = 'day') AS "lastDay",
+           (SELECT max(d.day)::text FROM digests_sent d WHERE d.workspace_id = w.id AND d.period = 'week') AS "lastWeek"
     FROM workspaces w
-    WHERE EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND 'digest.daily' = ANY(h.events))
-          ${deps.mail ? deps.sql`OR jsonb_array_length(coalesce(w.settings -> 'digestEmails', '[]')) > 0` : deps.sql``}`
+    WHERE EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = w.id AND h.enabled AND h.events && ${DIGESTS.map((d) => d.event)}::text[])
+          ${deps.mail ? deps.sql`OR jsonb_array_length(coalesce(w.settings -> 'digestEmails', '[]')) > 0
+                                 OR jsonb_array_length(coalesce(w.settings -> 'weeklyDigestEmails', '[]')) > 0` : deps.sql``}`
   let sent = 0
   for (const ws of workspaces) {
     const settings = WorkspaceSettings.parse(ws.settings)
-    const day = dayBefore(now, settings.timeZone)
-    if (ws.lastDay !== null && ws.lastDay >= day) continue
-    if (now.getTime() < wallTimeAfter(now.getTime(), settings.timeZone, 0, settings.digestHour * 60)) continue
-    const digest = await buildDigest(deps, ws.id, day, settings.timeZone)
-    const claimed = await deps.sql.begin(async (tx) => {
-      const claim = await tx`INSERT INTO digests_sent (workspace_id, day) VALUES (${ws.id}, ${day}) ON CONFLICT DO NOTHING`
-      if (claim.count === 0) return false
-      await enqueueEvent(tx, ws.id, 'digest.daily', digest, { at: now })
-      return true
-    })
-    if (!claimed) continue
-    sent++
-    // After the claim commits, so a second instance never mails it too; a message that fails is logged, not retried.
-    if (deps.mail) await mailDigest(deps, deps.mail, settings.digestEmails, digest)
+    for (const { period, days, event, emails } of DIGESTS) {
+      const to = deps.mail ? emails(settings) : []
+      if (!ws.events.includes(event) && to.length === 0) continue
+      const day = dueFrom(now, settings, days)
+      const last = period === 'day' ? ws.lastDay : ws.lastWeek
+      if (day === undefined || (last !== null && last >= day)) continue
+      const digest = await buildDigest(deps, ws.id, day, days, settings.timeZone)
+      const claimed = await deps.sql.begin(async (tx) => {
+        const claim = await tx`INSERT INTO digests_sent (workspace_id, period, day) VALUES (${ws.id}, ${period}, ${day}) ON CONFLICT DO NOTHING`
+        if (claim.count === 0) return false
+        await enqueueEvent(tx, ws.id, event, digest, { at: now })
+        return true
+      })
+      if (!claimed) continue
+      sent++
+      // After the claim commits, so a second instance never mails it too; a message that fails is logged, not retried.
+      if (deps.mail) await mailDigest(deps, deps.mail, to, digest)
+    }
   }
   return { sent }
 }
@@ -116,7 +146,7 @@ async function mailDigest(deps: Deps, mailer: Mailer, to: string[], digest: Dige
   const message = digestMessage(digest, deps.config.publicUrl)
   for (const address of to) {
     await mailer.send({ ...message, to: address }).catch((e: unknown) =>
-      deps.logger.warn('daily digest not mailed', { to: address, err: e instanceof Error ? e.message : String(e) }),
+      deps.logger.warn('digest not mailed', { to: address, err: e instanceof Error ? e.message : String(e) }),
     )
   }
 }

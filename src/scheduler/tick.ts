@@ -8,7 +8,7 @@ import { createSourceHttpClient, type HttpTuning } from './http.ts'
 import { leaseDueSources } from './lease.ts'
 import { runSource, type SourceRun } from './run-source.ts'
 import { pruneDeliveries } from '../webhooks/prune.ts'
-import { sendDailyDigests } from '../reports/digest.ts'
+import { sendDigests } from '../reports/digest.ts'
 import { expirePersonalData } from '../workspaces/retention.ts'
 
 export interface TickOptions {
@@ -29,7 +29,7 @@ export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 /** Sources a Node instance polls at once unless told otherwise. */
 export const DEFAULT_POLL_CONCURRENCY = 4
 
-const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDailyDigests, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
+const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDigests, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
 
 export interface TickResult {
   runs: SourceRun[]

@@ -68,6 +68,7 @@ const Response = z.looseObject({ score: z.number(), comment: z.string().nullish(
 const Ticket = z.looseObject({ title: z.string(), status: z.string(), externalUrl: z.string().nullish() })
 const Digest = z.looseObject({
   day: z.string(),
+  days: z.number().optional(),
   totals: z.looseObject({ total: z.number(), negative: z.number(), netSentiment: z.number().nullable(), changePct: z.number().nullable() }),
   sources: z.array(z.looseObject({ name: z.string(), n: z.number() })),
   intents: z.array(z.looseObject({ intent: z.string(), n: z.number() })),
@@ -82,6 +83,13 @@ const Digest = z.looseObject({
     })
     .optional(),
 })
+
+/** A digest's title and what its change is against: "Daily digest, 2026-12-04" or "Weekly digest, 2026-11-30 – 2026-12-06". */
+export function digestTitle(d: { day: string; days?: number }): { title: string; before: string } {
+  if (d.days !== 7) return { title: `Daily digest, ${d.day}`, before: 'the day before' }
+  const last = new Date(Date.parse(d.day) + 6 * 86_400_000).toISOString().slice(0, 10)
+  return { title: `Weekly digest, ${d.day} – ${last}`, before: 'the week before' }
+}
 
 /** A survey's headline as people say it: NPS 32, CSAT 87%, CES 5.4. */
 export function surveyScore(r: { kind: string; score: number | null }): string {
@@ -114,18 +122,19 @@ function explainAlert(x: unknown): string | undefined {
 const headingOnly = (heading: string): ChatMessage => ({ summary: heading, parts: [text({ strong: heading })] })
 
 function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
-  const { day, totals, sources, intents, themes, ratings, negative, openQuestions, surveys } = d
+  const { totals, sources, intents, themes, ratings, negative, openQuestions, surveys } = d
+  const { title, before } = digestTitle(d)
   const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
   const numbers = joined([
-    [{ strong: String(totals.total) }, ` mentions${totals.changePct === null ? '' : ` (${signed(totals.changePct)}% on the day before)`}`],
+    [{ strong: String(totals.total) }, ` mentions${totals.changePct === null ? '' : ` (${signed(totals.changePct)}% on ${before})`}`],
     [`${totals.negative} negative`],
     totals.netSentiment === null ? [] : [`net sentiment ${signed(totals.netSentiment)}`],
     ratings?.rated
-      ? [`${ratings.averageRating}★ from ${ratings.rated} review${ratings.rated === 1 ? '' : 's'}${ratings.previousAverage === null ? '' : ` (${ratings.previousAverage}★ the day before)`}`]
+      ? [`${ratings.averageRating}★ from ${ratings.rated} review${ratings.rated === 1 ? '' : 's'}${ratings.previousAverage === null ? '' : ` (${ratings.previousAverage}★ ${before})`}`]
       : [],
   ])
   const list = (rows: { label: string; n: number }[]) => rows.map((r) => `${clip(r.label, 80)} ${r.n}`).join(' · ')
-  const parts = [text({ strong: `Daily digest, ${day}` }), text(...numbers)]
+  const parts = [text({ strong: title }), text(...numbers)]
   if (sources.length) parts.push(note(`Sources: ${list(sources.map((s) => ({ label: s.name, n: s.n })))}`))
   if (intents.length) parts.push(note(`Intents: ${list(intents.map((i) => ({ label: i.intent.replace(/_/g, ' '), n: i.n })))}`))
   if (themes?.length) parts.push(note(`Negative mentions talked about: ${list(themes.map((t) => ({ label: t.term, n: t.n })))}`))
@@ -138,7 +147,7 @@ function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
     parts.push(text({ strong: 'Negative mentions to look at' }))
     for (const m of negative.slice(0, DIGEST_MENTIONS)) parts.push(...mentionParts(m))
   }
-  return { summary: `Daily digest, ${day}: ${totals.total} mentions`, icon: 'digest', parts }
+  return { summary: `${title}: ${totals.total} mentions`, icon: 'digest', parts }
 }
 
 /** What a chat channel is told about an event. */
@@ -182,9 +191,9 @@ export function chatMessage(event: EventEnvelope): ChatMessage {
     return { summary: heading, parts: [text({ strong: heading }), ...(r.data.comment ? [quote(r.data.comment)] : [])] }
   }
   if (type === 'webhook.test') return { summary: 'earshot test message', icon: 'ok', parts: [text({ strong: 'earshot can post to this channel.' })] }
-  if (type === 'digest.daily') {
+  if (type === 'digest.daily' || type === 'digest.weekly') {
     const d = Digest.safeParse(data)
-    return d.success ? digestMessage(d.data) : headingOnly('Daily digest')
+    return d.success ? digestMessage(d.data) : headingOnly(type === 'digest.daily' ? 'Daily digest' : 'Weekly digest')
   }
   const t = Ticket.safeParse(data)
   if (!t.success) return headingOnly('Ticket updated')

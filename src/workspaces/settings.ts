@@ -18,6 +18,10 @@ export const WorkspaceSettings = z
     digestHour: z.number().int().min(0).max(23).default(8),
     /** Addresses that get the daily digest by e-mail too (the server needs EARSHOT_SMTP_URL). */
     digestEmails: z.array(z.string()).default([]),
+    /** The ISO weekday (1 = Monday … 7 = Sunday) on which the weekly digest covers the seven days before, at `digestHour`. */
+    digestWeekday: z.number().int().min(1).max(7).default(1),
+    /** Addresses that get the weekly digest by e-mail. */
+    weeklyDigestEmails: z.array(z.string()).default([]),
     /** Translate new mentions in other languages into this one as they come in (needs a translator); null: on request only. */
     translateInto: z.enum(TRANSLATION_TARGETS).nullable().default(null),
     /** Erase the personal data of mentions, survey answers and invitations this many days old; null keeps them. */
@@ -32,6 +36,8 @@ export const SettingsPatch = z
     timeZone: TimeZone.optional(),
     digestHour: z.number().int().min(0).max(23).optional(),
     digestEmails: z.array(z.email().max(320)).max(20).optional(),
+    digestWeekday: z.number().int().min(1).max(7).optional(),
+    weeklyDigestEmails: z.array(z.email().max(320)).max(20).optional(),
     translateInto: z.enum(TRANSLATION_TARGETS).nullable().optional(),
     retentionDays: RetentionDays.nullable().optional(),
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MailMessage } from '../../src/mail/mailer.ts'
-import { sendDailyDigests } from '../../src/reports/digest.ts'
+import { sendDigests } from '../../src/reports/digest.ts'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from '../triage/seed.ts'
 
@@ -9,7 +9,7 @@ const at = (iso: string) => new Date(iso)
 
 async function deliveries(workspaceId = t.workspaceId) {
   return t.sql<{ webhook_id: string; body: string }[]>`
-    SELECT webhook_id, body FROM webhook_deliveries WHERE workspace_id = ${workspaceId} AND event_type = 'digest.daily' ORDER BY id`
+    SELECT webhook_id, body FROM webhook_deliveries WHERE workspace_id = ${workspaceId} AND event_type IN ('digest.daily', 'digest.weekly') ORDER BY id`
 }
 
 describe('the daily digest', () => {
@@ -30,9 +30,9 @@ describe('the daily digest', () => {
     await t.sql`UPDATE mentions SET rating = 1 WHERE body LIKE 'Export crashes%' OR body = 'Sync is slow today'`
     await t.sql`UPDATE mentions SET rating = 5 WHERE body IN ('Love the new dashboard', 'The day before that')`
 
-    expect(await sendDailyDigests(t.deps, at('2026-12-05T07:59:00Z'))).toEqual({ sent: 0 })
-    expect(await sendDailyDigests(t.deps, at('2026-12-05T08:01:00Z'))).toEqual({ sent: 1 })
-    expect(await sendDailyDigests(t.deps, at('2026-12-05T09:30:00Z'))).toEqual({ sent: 0 })
+    expect(await sendDigests(t.deps, at('2026-12-05T07:59:00Z'))).toEqual({ sent: 0 })
+    expect(await sendDigests(t.deps, at('2026-12-05T08:01:00Z'))).toEqual({ sent: 1 })
+    expect(await sendDigests(t.deps, at('2026-12-05T09:30:00Z'))).toEqual({ sent: 0 })
     const sent = await deliveries()
     expect(sent.map((d) => d.webhook_id).sort()).toEqual([json.data.id, chat.data.id].sort())
 
@@ -56,7 +56,7 @@ describe('the daily digest', () => {
     expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(text).not.toContain('<script>')
 
-    expect(await sendDailyDigests(t.deps, at('2026-12-06T08:00:00Z'))).toEqual({ sent: 1 })
+    expect(await sendDigests(t.deps, at('2026-12-06T08:00:00Z'))).toEqual({ sent: 1 })
     expect(await deliveries()).toHaveLength(4)
   })
 
@@ -68,7 +68,7 @@ describe('the daily digest', () => {
     const quiet = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-none' } })
     await t.call('POST', '/v1/webhooks', { key: quiet.data.key, body: { url: 'https://hooks.example.com/none', events: ['mention.created'] } })
 
-    await sendDailyDigests(t.deps, at('2026-12-10T05:10:00Z'))
+    await sendDigests(t.deps, at('2026-12-10T05:10:00Z'))
     expect(await deliveries(other.data.id)).toHaveLength(1)
     expect(JSON.parse((await deliveries(other.data.id))[0].body).data).toMatchObject({ day: '2026-12-09', totals: { total: 0, previous: 0, changePct: null }, negative: [] })
     expect(await deliveries(quiet.data.id)).toHaveLength(0)
@@ -88,15 +88,15 @@ describe('the daily digest', () => {
       { text: 'Already 17 December in Shanghai', sentiment: 'negative', publishedAt: at('2026-12-16T16:30:00Z') },
     ])
     // 07:59 and 08:01 on 17 December in Shanghai.
-    await sendDailyDigests(t.deps, at('2026-12-16T23:59:00Z'))
+    await sendDigests(t.deps, at('2026-12-16T23:59:00Z'))
     expect(await deliveries(ws.data.id)).toHaveLength(0)
-    await sendDailyDigests(t.deps, at('2026-12-17T00:01:00Z'))
+    await sendDigests(t.deps, at('2026-12-17T00:01:00Z'))
     const sent = await deliveries(ws.data.id)
     expect(sent).toHaveLength(1)
     const digest = JSON.parse(sent[0].body).data
     expect(digest).toMatchObject({ day: '2026-12-16', totals: { total: 2, negative: 2 } })
     expect(digest.negative.map((m: { text: string }) => m.text).sort()).toEqual(['Just after midnight in Shanghai, 16 December', 'Late evening in Shanghai, 16 December'])
-    await sendDailyDigests(t.deps, at('2026-12-17T09:00:00Z'))
+    await sendDigests(t.deps, at('2026-12-17T09:00:00Z'))
     expect(await deliveries(ws.data.id)).toHaveLength(1)
   })
 
@@ -111,15 +111,15 @@ describe('the daily digest', () => {
     ])
     const claimed = async () => (await t.sql`SELECT day FROM digests_sent WHERE workspace_id = ${ws.data.id}`).length
     // Without a mail server nobody is owed a digest here (no webhook listens).
-    await sendDailyDigests(t.deps, at('2026-12-12T07:30:00Z'))
+    await sendDigests(t.deps, at('2026-12-12T07:30:00Z'))
     expect(await claimed()).toBe(0)
 
     const mailed: MailMessage[] = []
     t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
     t.deps.config.publicUrl = 'https://earshot.acme.example'
     try {
-      await sendDailyDigests(t.deps, at('2026-12-12T07:31:00Z'))
-      await sendDailyDigests(t.deps, at('2026-12-12T07:45:00Z'))
+      await sendDigests(t.deps, at('2026-12-12T07:31:00Z'))
+      await sendDigests(t.deps, at('2026-12-12T07:45:00Z'))
       expect(await claimed()).toBe(1)
     } finally {
       t.deps.mail = undefined
@@ -152,7 +152,7 @@ describe('the daily digest', () => {
     t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
     t.deps.config.publicUrl = 'https://earshot.acme.example'
     try {
-      await sendDailyDigests(t.deps, at('2026-12-15T08:01:00Z'))
+      await sendDigests(t.deps, at('2026-12-15T08:01:00Z'))
     } finally {
       t.deps.mail = undefined
       t.deps.config.publicUrl = undefined
@@ -183,7 +183,7 @@ describe('the daily digest', () => {
     const mailed: MailMessage[] = []
     t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
     try {
-      await sendDailyDigests(t.deps, at('2026-12-18T08:01:00Z'))
+      await sendDigests(t.deps, at('2026-12-18T08:01:00Z'))
     } finally {
       t.deps.mail = undefined
     }
@@ -217,7 +217,7 @@ describe('the daily digest', () => {
     const mailed: MailMessage[] = []
     t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
     try {
-      expect(await sendDailyDigests(t.deps, at('2026-12-14T08:30:00Z'))).toMatchObject({ sent: expect.any(Number) })
+      expect(await sendDigests(t.deps, at('2026-12-14T08:30:00Z'))).toMatchObject({ sent: expect.any(Number) })
     } finally {
       t.deps.mail = undefined
     }
@@ -232,5 +232,70 @@ describe('the daily digest', () => {
     expect(mail.text).toContain('Surveys: Product NPS: NPS 33.33 (3 answered) · Support CSAT: CSAT 50% (2 answered)')
     expect(mail.text).toContain('  > 2 · Support CSAT: Slow answers')
     expect(mail.html).toContain('<li>3 · Product NPS: Export broke my report</li>')
+  })
+})
+
+describe('the weekly digest', () => {
+  it('covers the seven days before the digest weekday, once, to digest.weekly webhooks and the weekly addresses', async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-weekly' } })
+    const key = ws.data.key
+    const weekly = await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://chat.example.com/services/T4/B4/w', events: ['digest.weekly'], format: 'slack' } })
+    const daily = await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://hooks.example.com/daily-only', events: ['digest.daily'] } })
+    expect([weekly.status, daily.status]).toEqual([201, 201])
+    for (const body of [{ digestWeekday: 0 }, { digestWeekday: 8 }, { weeklyDigestEmails: ['nope'] }]) {
+      expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body })).status, JSON.stringify(body)).toBe(400)
+    }
+    // Wednesdays at 09:00 in Oslo; the weekly mail goes to the lead, the daily one to nobody.
+    const set = await t.call('PATCH', '/v1/workspaces/current/settings', {
+      key, body: { timeZone: 'Europe/Oslo', digestHour: 9, digestWeekday: 3, weeklyDigestEmails: ['lead@acme.example'] },
+    })
+    expect(set.data).toMatchObject({ digestWeekday: 3, weeklyDigestEmails: ['lead@acme.example'] })
+    const source = await seedSource(t.sql, ws.data.id, 'reddit', 'Reddit')
+    await seedMentions(t.sql, ws.data.id, source, [
+      // 2026-12-02 is a Wednesday: the week is Wed 25 Nov – Tue 1 Dec, Oslo time.
+      { text: 'Checkout fails with an error', sentiment: 'negative', publishedAt: at('2026-11-24T23:30:00Z') },
+      { text: 'Checkout fails on mobile', sentiment: 'negative', publishedAt: at('2026-11-28T12:00:00Z') },
+      { text: 'Love the new search', sentiment: 'positive', publishedAt: at('2026-12-01T22:30:00Z') },
+      { text: 'Before the week', sentiment: 'negative', publishedAt: at('2026-11-24T22:30:00Z') },
+      { text: 'After the week', sentiment: 'negative', publishedAt: at('2026-12-01T23:30:00Z') },
+    ])
+    const mailed: MailMessage[] = []
+    t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
+    const weeklyOf = async () => (await deliveries(ws.data.id)).filter((d) => d.webhook_id === weekly.data.id)
+    const weekOf = (d: { body: string }) => JSON.parse(d.body).text as string
+    try {
+      // Wednesday 08:59 in Oslo: this week's is not due yet; a new subscriber gets the latest one that is, last week's.
+      await sendDigests(t.deps, at('2026-12-02T07:59:00Z'))
+      expect((await weeklyOf()).map(weekOf)).toEqual(['Weekly digest, 2026-11-18 – 2026-11-24: 1 mentions'])
+      await sendDigests(t.deps, at('2026-12-02T08:01:00Z'))
+      await sendDigests(t.deps, at('2026-12-03T08:01:00Z'))
+    } finally {
+      t.deps.mail = undefined
+    }
+    const sent = await weeklyOf()
+    expect(sent).toHaveLength(2)
+    const slack = JSON.parse(sent.find((d) => weekOf(d).includes('2026-11-25'))!.body)
+    expect(slack.text).toBe('Weekly digest, 2026-11-25 – 2026-12-01: 3 mentions')
+    const blocks = JSON.stringify(slack.blocks)
+    expect(blocks).toContain('on the week before')
+    expect(blocks).toContain('Negative mentions talked about: checkout fails 2')
+    // The daily webhook got its two days, never the week.
+    expect((await deliveries(ws.data.id)).filter((d) => d.webhook_id === daily.data.id).map((d) => JSON.parse(d.body).data.day).sort()).toEqual(['2026-12-01', '2026-12-02'])
+    const mine = mailed.filter((m) => m.to === 'lead@acme.example')
+    expect(mine.map((m) => m.subject)).toEqual(['Weekly digest, 2026-11-18 – 2026-11-24: 1 mentions', 'Weekly digest, 2026-11-25 – 2026-12-01: 3 mentions'])
+  })
+
+  it('goes out late, once, when no instance ran at the hour, and not for a week already sent', async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-weekly-late' } })
+    const hook = await t.call('POST', '/v1/webhooks', { key: ws.data.key, body: { url: 'https://hooks.example.com/weekly', events: ['digest.weekly'] } })
+    const days = async () => (await deliveries(ws.data.id)).filter((d) => d.webhook_id === hook.data.id).map((d) => JSON.parse(d.body).data.day).sort()
+    // Monday 7 December at 08:00 UTC was the hour; the first tick after it comes on Thursday.
+    await sendDigests(t.deps, at('2026-12-10T12:00:00Z'))
+    expect(await days()).toEqual(['2026-11-30'])
+    await sendDigests(t.deps, at('2026-12-13T23:00:00Z'))
+    await sendDigests(t.deps, at('2026-12-14T07:59:00Z'))
+    expect(await days()).toEqual(['2026-11-30'])
+    await sendDigests(t.deps, at('2026-12-14T08:00:00Z'))
+    expect(await days()).toEqual(['2026-11-30', '2026-12-07'])
   })
 })

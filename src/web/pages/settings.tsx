@@ -20,6 +20,8 @@ type Form = Record<string, string | string[]>
 
 const workspaceOf = (c: Context<WebEnv>) => ({ id: c.var.session.workspaceId, name: c.var.session.workspaceName })
 
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
+
 /** The workspace's settings, its single sign-on, and the people who signed in with it. */
 async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400; created?: { name: string; key: string } }) {
   const { deps, session } = c.var
@@ -51,6 +53,12 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
         </select>
         <label for="digest-emails">Daily digest by e-mail to <span class="hint">(one address per line; {c.var.deps.mail ? 'up to 20' : 'needs EARSHOT_SMTP_URL on the server'})</span></label>
         <textarea id="digest-emails" name="digestEmails" rows={3}>{settings.digestEmails.join('\n')}</textarea>
+        <label for="digest-weekday">Weekly digest on <span class="hint">(at the digest hour, the seven days before; for webhooks subscribed to digest.weekly and the addresses below)</span></label>
+        <select id="digest-weekday" name="digestWeekday">
+          {WEEKDAYS.map((name, i) => <option value={String(i + 1)} selected={i + 1 === settings.digestWeekday}>{name}</option>)}
+        </select>
+        <label for="weekly-digest-emails">Weekly digest by e-mail to <span class="hint">(one address per line; {c.var.deps.mail ? 'up to 20' : 'needs EARSHOT_SMTP_URL on the server'})</span></label>
+        <textarea id="weekly-digest-emails" name="weeklyDigestEmails" rows={3}>{settings.weeklyDigestEmails.join('\n')}</textarea>
         <label for="translate-into">Translate new mentions into <span class="hint">({c.var.deps.translator ? 'as they come in, those in other languages, up to 20 a minute' : 'needs EARSHOT_LIBRETRANSLATE_URL or EARSHOT_DEEPL_KEY on the server'})</span></label>
         <select id="translate-into" name="translateInto">
           <option value="" selected={settings.translateInto === null}>no: translate on request</option>
@@ -185,6 +193,8 @@ export const settingsRouter = new Hono<WebEnv>()
       timeZone: field(form, 'timeZone').trim() || 'UTC',
       digestHour: Number(field(form, 'digestHour')),
       digestEmails: lines(field(form, 'digestEmails')),
+      digestWeekday: Number(field(form, 'digestWeekday') || 1),
+      weeklyDigestEmails: lines(field(form, 'weeklyDigestEmails')),
       translateInto: field(form, 'translateInto') || null,
       retentionDays: field(form, 'retentionDays').trim() ? Number(field(form, 'retentionDays')) : null,
     })
