@@ -131,17 +131,19 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     intents: Object.fromEntries(intents.map((s) => [s.label, s.n])),
   }
 
-  // The newest few thousand comments of a band are what a product team acts on; older themes show up in a since/until query.
+  // The newest few thousand comments of a band (their first 1,000 characters) are what a product team acts on; older
+  // themes show up in a since/until query.
   const themesOf = async (band: BandName) => {
     const [lo, hi] = bandRange(survey.kind, band)!
     const rows = await sql<{ comment: string }[]>`
-      SELECT comment FROM survey_responses r
+      SELECT left(comment, 1000) AS comment FROM survey_responses r
       WHERE ${inRange} AND r.comment IS NOT NULL AND r.score BETWEEN ${lo} AND ${hi}
       ORDER BY r.responded_at DESC LIMIT 5000`
     return topThemes(rows.map((u) => u.comment))
   }
-  results.detractorThemes = await themesOf(LOW_BAND[survey.kind])
-  results.promoterThemes = await themesOf(HIGH_BAND[survey.kind])
+  const [detractorThemes, promoterThemes] = await Promise.all([themesOf(LOW_BAND[survey.kind]), themesOf(HIGH_BAND[survey.kind])])
+  results.detractorThemes = detractorThemes
+  results.promoterThemes = promoterThemes
   return results
 }
 
