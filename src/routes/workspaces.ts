@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { requireRole } from '../auth/middleware.ts'
 import { forbidden } from '../errors.ts'
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../http/types.ts'
-import { SettingsPatch, updateWorkspaceSettings, WorkspaceSettings, workspaceSettings } from '../workspaces/settings.ts'
+import { retentionPreview, RetentionCounts } from '../workspaces/retention.ts'
+import { RetentionDays, SettingsPatch, updateWorkspaceSettings, WorkspaceSettings, workspaceSettings } from '../workspaces/settings.ts'
 import { createWorkspace, DEFAULT_WORKSPACE } from '../workspaces/workspaces.ts'
 
 const Workspace = z.object({ id: z.uuid(), name: z.string(), settings: WorkspaceSettings }).openapi('Workspace')
@@ -43,4 +44,14 @@ export const workspacesRouter = createRouter()
       responses: { 200: jsonResponse('The settings', WorkspaceSettings), ...errorResponses },
     }),
     async (c) => c.json(await updateWorkspaceSettings(c.var.deps.sql, c.var.principal.workspaceId, c.req.valid('json')), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/current/retention', tags: ['Workspaces'],
+      summary: 'What a retentionDays of `days` would erase now: mentions, survey answers and invitations older than that still holding personal data (admins)',
+      middleware: [requireRole('admin')] as const,
+      request: { query: z.object({ days: z.coerce.number().pipe(RetentionDays) }) },
+      responses: { 200: jsonResponse('Counts', RetentionCounts), ...errorResponses },
+    }),
+    async (c) => c.json(await retentionPreview(c.var.deps.sql, c.var.principal.workspaceId, c.req.valid('query').days, c.var.deps.clock()), 200),
   )

@@ -2,17 +2,41 @@
 // that long. What grew older is erased as a customer's erasure erases it: the
 // rows stay, so reports, trends and scores keep their numbers, and a post seen
 // again at its source is still known and not stored anew.
+import { z } from '@hono/zod-openapi'
 import { SYSTEM, writeAudit } from '../audit/audit.ts'
 import { eraseMentions, eraseResponses } from '../customers/privacy.ts'
+import type { Sql, Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 
 /** Rows of each kind erased per workspace and tick; a backlog (the day the setting is turned on) drains over ticks. */
 const BATCH = 1000
 
-export interface Expired {
-  mentions: number
-  surveyResponses: number
-  surveyInvitations: number
+export const RetentionCounts = z
+  .object({ mentions: z.number().int(), surveyResponses: z.number().int(), surveyInvitations: z.number().int() })
+  .openapi('RetentionCounts')
+export type RetentionCounts = z.infer<typeof RetentionCounts>
+
+// What is older than `before` and still holds personal data, per kind: the job erases these, the preview counts them.
+const oldMentions = (sql: Sql | Tx, workspaceId: string, before: Date) =>
+  sql`FROM mentions WHERE workspace_id = ${workspaceId} AND erased_at IS NULL AND published_at < ${before}`
+const oldResponses = (sql: Sql | Tx, workspaceId: string, before: Date) => sql`
+  FROM survey_responses WHERE workspace_id = ${workspaceId} AND responded_at < ${before}
+    AND (comment IS NOT NULL OR email IS NOT NULL OR respondent IS NOT NULL OR page IS NOT NULL OR customer_id IS NOT NULL)`
+// An invitation is its address (one still owed a reminder waits for it); unsubscribes are kept apart, so nobody who said
+// no is mailed again.
+const oldInvitations = (sql: Sql | Tx, workspaceId: string, before: Date) => sql`
+  FROM survey_sends WHERE workspace_id = ${workspaceId} AND created_at < ${before} AND status IN ('sent', 'failed') AND remind_at IS NULL`
+
+const cutoff = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000)
+
+/** What a retention of `days` would erase now: shown before anyone turns it on or shortens it. */
+export async function retentionPreview(sql: Sql, workspaceId: string, days: number, now: Date): Promise<RetentionCounts> {
+  const before = cutoff(now, days)
+  const [row] = await sql<RetentionCounts[]>`
+    SELECT (SELECT count(*)::int ${oldMentions(sql, workspaceId, before)}) AS mentions,
+           (SELECT count(*)::int ${oldResponses(sql, workspaceId, before)}) AS "surveyResponses",
+           (SELECT count(*)::int ${oldInvitations(sql, workspaceId, before)}) AS "surveyInvitations"`
+  return row
 }
 
 /**
@@ -20,26 +44,19 @@ export interface Expired {
  * survey answers given and invitations made more than `retentionDays` ago.
  * Any instance may run it; concurrent ones skip each other's rows.
  */
-export async function expirePersonalData(deps: Deps, now: Date): Promise<Expired> {
+export async function expirePersonalData(deps: Deps, now: Date): Promise<RetentionCounts> {
   const workspaces = await deps.sql<{ id: string; days: number }[]>`
     SELECT id, (settings ->> 'retentionDays')::int AS days FROM workspaces WHERE settings ->> 'retentionDays' IS NOT NULL`
-  const total: Expired = { mentions: 0, surveyResponses: 0, surveyInvitations: 0 }
+  const total: RetentionCounts = { mentions: 0, surveyResponses: 0, surveyInvitations: 0 }
   for (const ws of workspaces) {
-    const before = new Date(now.getTime() - ws.days * 86_400_000)
+    const before = cutoff(now, ws.days)
     await deps.sql.begin(async (tx) => {
       const mentions = await eraseMentions(tx, ws.id, tx`id IN (
-        SELECT id FROM mentions WHERE workspace_id = ${ws.id} AND erased_at IS NULL AND published_at < ${before}
-        ORDER BY published_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`)
+        SELECT id ${oldMentions(tx, ws.id, before)} ORDER BY published_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`)
       const responses = await eraseResponses(tx, ws.id, tx`id IN (
-        SELECT id FROM survey_responses WHERE workspace_id = ${ws.id} AND responded_at < ${before}
-          AND (comment IS NOT NULL OR email IS NOT NULL OR respondent IS NOT NULL OR page IS NOT NULL OR customer_id IS NOT NULL)
-        ORDER BY responded_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`)
-      // An invitation is its address (one still owed a reminder waits for it); unsubscribes are kept apart, so nobody
-      // who said no is mailed again.
+        SELECT id ${oldResponses(tx, ws.id, before)} ORDER BY responded_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`)
       const invitations = await tx`
-        DELETE FROM survey_sends WHERE id IN (
-          SELECT id FROM survey_sends WHERE workspace_id = ${ws.id} AND created_at < ${before} AND status IN ('sent', 'failed') AND remind_at IS NULL
-          ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`
+        DELETE FROM survey_sends WHERE id IN (SELECT id ${oldInvitations(tx, ws.id, before)} ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`
       // Nobody can act on a mention without its words: one still waiting for attention is set aside (`ignored`), so the
       // inbox does not fill with empty rows.
       const setAside = await tx<{ id: string; from: string }[]>`

@@ -5,7 +5,7 @@ import { TimeZone } from '../time/wall-clock.ts'
 import { TRANSLATION_TARGETS } from '../translate/translator.ts'
 
 // A week at least: a mention must live long enough to be read and answered.
-const RetentionDays = z.number().int().min(7).max(3650)
+export const RetentionDays = z.number().int().min(7).max(3650)
 
 /** What a workspace decides for itself; stored as jsonb, read with these defaults. */
 export const WorkspaceSettings = z

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { expirePersonalData } from '../../src/workspaces/retention.ts'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from './seed.ts'
+import { webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
 const DAY = 86_400_000
@@ -50,7 +51,17 @@ describe('retention', () => {
     const [elsewhere] = await seedMentions(t.sql, other.data.id, otherSource, [{ handle: 'ola', text: 'an old post of theirs', publishedAt: ago(400) }])
 
     expect(await expirePersonalData(t.deps, new Date())).toEqual({ mentions: 0, surveyResponses: 0, surveyInvitations: 0 })
+    // Before turning it on, an admin sees what it would erase.
+    expect((await t.call('GET', '/v1/workspaces/current/retention?days=30', { key: await t.keyFor('agent') })).status).toBe(403)
+    for (const q of ['', '?days=3', '?days=ten']) expect((await t.call('GET', `/v1/workspaces/current/retention${q}`)).status, q).toBe(400)
+    expect((await t.call('GET', '/v1/workspaces/current/retention?days=30')).data).toEqual({ mentions: 1, surveyResponses: 1, surveyInvitations: 1 })
+    expect((await t.call('GET', '/v1/workspaces/current/retention?days=3650')).data).toEqual({ mentions: 0, surveyResponses: 0, surveyInvitations: 0 })
     expect((await t.call('PATCH', '/v1/workspaces/current/settings', { body: { retentionDays: 30 } })).status).toBe(200)
+    const settingsPage = async () => {
+      const s = await webSession(t.app, ADMIN_KEY)
+      return (await t.app.request('/app/settings', { headers: { cookie: s.cookie } })).text()
+    }
+    expect(await settingsPage()).toContain('Older than 30 days and not yet erased: 1 mentions, 1 survey answers, 1 invitations (erased on the next ticks).')
     expect(await expirePersonalData(t.deps, new Date())).toEqual({ mentions: 1, surveyResponses: 1, surveyInvitations: 1 })
 
     const gone = (await t.call('GET', `/v1/mentions/${old}`)).data
@@ -75,6 +86,7 @@ describe('retention', () => {
     expect((await t.sql`SELECT email FROM survey_sends WHERE survey_id = ${surveyId} ORDER BY email`).map((r) => r.email)).toEqual(['finn@example.com', 'gus@example.com'])
 
     expect(await expirePersonalData(t.deps, new Date())).toEqual({ mentions: 0, surveyResponses: 0, surveyInvitations: 0 })
+    expect(await settingsPage()).toContain('Older than 30 days and not yet erased: 0 mentions, 0 survey answers, 0 invitations.')
   })
 
   it('drains a backlog a batch per tick', async () => {

@@ -7,6 +7,7 @@ import { deleteConnection, findConnection, saveConnection } from '../../sso/conn
 import { listMembers, updateMember } from '../../sso/members.ts'
 import { MemberPatch, SsoInput } from '../../sso/schema.ts'
 import { SettingsPatch, updateWorkspaceSettings, workspaceSettings } from '../../workspaces/settings.ts'
+import { retentionPreview } from '../../workspaces/retention.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, lines, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
@@ -31,6 +32,8 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
     listMembers(deps, session.workspaceId),
     listApiKeys(deps, session.workspaceId),
   ])
+  // With a retention set, what still waits to be erased under it (a backlog drains 1,000 of each kind a tick).
+  const waiting = settings.retentionDays === null ? undefined : await retentionPreview(deps.sql, session.workspaceId, settings.retentionDays, deps.clock())
   const form = extra?.form
   const value = (name: string, saved: string | undefined) => (form ? field(form, name) : saved ?? '')
   const role = value('defaultRole', conn?.defaultRole) || 'viewer'
@@ -66,6 +69,12 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
         </select>
         <label for="retention-days">Keep personal data for <span class="hint">(days, 7–3650; empty keeps it. Older mentions, survey answers and invitations lose their text, author, e-mail and links, keep what was counted, and their notes, replies and translations are deleted)</span></label>
         <input id="retention-days" name="retentionDays" type="number" min={7} max={3650} value={settings.retentionDays === null ? '' : String(settings.retentionDays)} size={6} />
+        {waiting ? (
+          <p class="hint" id="retention-waiting">
+            Older than {settings.retentionDays} days and not yet erased: {waiting.mentions} mentions, {waiting.surveyResponses} survey answers,{' '}
+            {waiting.surveyInvitations} invitations{waiting.mentions + waiting.surveyResponses + waiting.surveyInvitations ? ' (erased on the next ticks)' : ''}.
+          </p>
+        ) : null}
         <div><button class="primary" type="submit">Save settings</button></div>
       </form>
       <h2>Single sign-on</h2>
