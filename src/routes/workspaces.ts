@@ -38,7 +38,7 @@ export const workspacesRouter = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'patch', path: '/current/settings', tags: ['Workspaces'], summary: 'Change PII redaction or the daily digest hour (admins)',
+      method: 'patch', path: '/current/settings', tags: ['Workspaces'], summary: 'Change the workspace settings: PII redaction, time zone, digests, translation, retention (admins)',
       middleware: [requireRole('admin')] as const,
       request: { body: jsonBody(SettingsPatch) },
       responses: { 200: jsonResponse('The settings', WorkspaceSettings), ...errorResponses },
