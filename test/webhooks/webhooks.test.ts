@@ -281,6 +281,21 @@ describe('delivery', () => {
     expect((await ws.deliveries(hook.id)).map((d: { status: string }) => d.status)).toEqual(['pending', 'pending'])
   })
 
+  it("prunes sooner in a workspace that keeps personal data for less than the log's retention", async () => {
+    const short = await isolated()
+    const long = await isolated()
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key: short.key, body: { retentionDays: 7 } })).status).toBe(200)
+    const [a, b] = [await short.hook(), await long.hook()]
+    await short.emit('mention.created', { id: 'short', text: 'their words' })
+    await long.emit('mention.created', { id: 'long', text: 'their words' })
+    await dispatchDueDeliveries(t.deps)
+    await pruneDeliveries(at(6 * 86_400_000))
+    expect(await short.deliveries(a.id)).toHaveLength(1)
+    await pruneDeliveries(at(8 * 86_400_000))
+    expect(await short.deliveries(a.id)).toHaveLength(0)
+    expect(await long.deliveries(b.id)).toHaveLength(1)
+  })
+
   it('sends Slack-format webhooks a signed Slack message', async () => {
     const ws = await isolated()
     const hook = await ws.hook({ format: 'slack' })
