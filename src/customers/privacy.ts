@@ -154,6 +154,15 @@ export async function eraseResponses(tx: Tx, workspaceId: string, which: Fragmen
 }
 
 /**
+ * Drops the finished webhook deliveries that carried these mentions or answers: a delivery's body holds what was said
+ * and by whom. One still pending goes out as it was queued.
+ */
+async function forgetDeliveries(tx: Tx, workspaceId: string, ids: string[]) {
+  if (ids.length === 0) return
+  await tx`DELETE FROM webhook_deliveries WHERE workspace_id = ${workspaceId} AND status <> 'pending' AND body ~ ${ids.join('|')}`
+}
+
+/**
  * Right to erasure: the customer and its identities go; its mentions and
  * survey responses stay as anonymous rows (so ticket counts and trends keep
  * their numbers) with text, author, links and raw payloads removed.
@@ -164,6 +173,7 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
     if (!c) throw notFound('customer')
     const mentionIds = await eraseMentions(tx, workspaceId, tx`customer_id = ${id}`)
     const responseIds = await eraseResponses(tx, workspaceId, tx`customer_id = ${id}`)
+    await forgetDeliveries(tx, workspaceId, [...mentionIds, ...responseIds])
     // Survey invitations hold the address they went to; the unsubscribe stays, so they are not mailed again.
     await tx`DELETE FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id}`
     await tx`DELETE FROM audit_log WHERE workspace_id = ${workspaceId} AND entity = 'customer' AND entity_id = ${id}`
@@ -193,6 +203,7 @@ export type AuthorErasure = z.infer<typeof AuthorErasure>
 export async function eraseAuthor(deps: Deps, workspaceId: string, author: AuthorErasure, actor: Actor) {
   return deps.sql.begin(async (tx) => {
     const ids = await eraseMentions(tx, workspaceId, tx`author_kind = ${author.platform} AND author_key = earshot_handle_key(${author.handle})`)
+    await forgetDeliveries(tx, workspaceId, ids)
     await writeAudit(tx, workspaceId, actor, ids.map((id) => ({ entity: 'mention' as const, entityId: id, action: 'author_erased' })))
     return { erased: { mentions: ids.length } }
   })

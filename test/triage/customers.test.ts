@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from './seed.ts'
 import { postForm, webSession } from '../web/web-session.ts'
+import { enqueueEvent } from '../../src/webhooks/events.ts'
 
 const t = await createTestApp()
 let reddit: string
@@ -167,6 +168,12 @@ describe('timeline, export and erasure', () => {
     const otherSource = await seedSource(t.sql, other.data.id, 'reddit')
     const [theirs] = await seedMentions(t.sql, other.data.id, otherSource, [{ handle: 'gina', text: 'in another workspace' }])
     await t.call('POST', `/v1/mentions/${a}/notes`, { body: { body: 'Gina called twice' } })
+    // What webhooks were sent about her mentions carries her words; a delivery about someone else stays.
+    await t.call('POST', '/v1/webhooks', { body: { url: 'https://hooks.example.com/erase', events: ['mention.created'] } })
+    for (const [id, text] of [[a, 'my address is 1 Main St'], [c, 'someone else entirely']]) await enqueueEvent(t.sql, t.workspaceId, 'mention.created', { id, text })
+    await t.sql`UPDATE webhook_deliveries SET status = 'delivered' WHERE workspace_id = ${t.workspaceId}`
+    const logged = async () => (await t.sql<{ body: string }[]>`SELECT body FROM webhook_deliveries WHERE workspace_id = ${t.workspaceId}`).map((d) => d.body)
+    expect((await logged()).filter((b) => b.includes('1 Main St'))).toHaveLength(1)
 
     expect((await t.call('POST', '/v1/authors/erase', { key: await t.keyFor('agent'), body: { platform: 'reddit', handle: 'gina' } })).status).toBe(403)
     for (const body of [{}, { platform: 'reddit' }, { platform: 'reddit', handle: ' ' }, { platform: 'reddit', handle: 'gina', extra: 1 }]) {
@@ -183,6 +190,8 @@ describe('timeline, export and erasure', () => {
     expect((await t.call('GET', `/v1/mentions/${theirs}`, { key: other.data.key })).data.text).toBe('in another workspace')
     const [{ n }] = await t.sql`SELECT count(*)::int AS n FROM audit_log WHERE workspace_id = ${t.workspaceId} AND action = 'author_erased'`
     expect(n).toBe(2)
+    expect((await logged()).filter((b) => b.includes('1 Main St'))).toHaveLength(0)
+    expect((await logged()).filter((b) => b.includes('someone else entirely'))).toHaveLength(1)
   })
 
   it('erases an author from the inbox, for admins only, once confirmed', async () => {
