@@ -19,7 +19,7 @@ const ASKING_PARTS = [
   String.raw`(?:comment (?:faire|puis|peut|on)|est-ce que|pourquoi|cómo|por qué|como (?:faço|posso)|wie kann|warum|come (?:posso|si)|perché|hoe kan|waarom|hvordan|hvorfor|как (?:сделать|мне|можно)|почему|πώς|γιατί|怎么|怎麼|如何|为什么|為什麼|吗[？?]|嗎[？?])`,
   // The other languages' question words opening the sentence that ends on the question mark, as in English above
   // ("Как подключить магазин?", "¿Dónde está la factura?"); spelled out, since \b knows no letters beyond ASCII.
-  String.raw`^¿?(?:c[oó]mo|d[oó]nde|cu[aá]ndo|qu[eé]|cu[aá]l|hay|se puede|puedo|comment|o[uù]|quand|quel(?:le)?s?|y a-t-il|peut-on|puis-je|wie|wo|wann|was|welche[rsmn]?|gibt es|kann (?:ich|man)|come|dove|quale|c'è|posso|si può|onde|qual|tem como|é possível|hoe|waar|wanneer|welke|hvor|når|hva|hvilken|kan (?:jeg|man)|finnes det|как|где|когда|какой|какая|какое|какие|можно ли|есть ли|подскажите)[\s,][^.!]*[?？]`,
+  String.raw`^¿?(?:c[oó]mo|d[oó]nde|cu[aá]ndo|qu[eé]|cu[aá]l|hay|se puede|puedo|comment|o[uù]|quand|quel(?:le)?s?|y a-t-il|peut-on|puis-je|wie|wo|wann|was|welche[rsmn]?|gibt es|kann (?:ich|man)|come|dove|quale|c'è|posso|si può|onde|qual|tem como|é possível|hoe|waar|wanneer|welke|hvor|når|hva|hvilken|kan (?:jeg|man)|finnes det|как|где|когда|какой|какая|какое|какие|можно ли|есть ли|подскажите|alguien|quelqu'un|jemand|qualcuno|alguém|кто-нибудь|noen)[\s,][^.!]*[?？]`,
   String.raw`^(?:πού|πότε|ποιο|ποια|μπορώ)[\s,][^.!]*[?;]`,
 ]
 /** A text that asks in so many words and has a question mark (Greek's is ";"): a question whatever a model says. */

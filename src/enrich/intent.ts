@@ -8,7 +8,7 @@ import { FeatureVector, headingHashes, project, type FeatureOptions, type Hashed
 import { CUE_LABELS, STRONG_PRICING, intentDense } from './intent-rules.ts'
 import { MultiLinearModel } from './linear.ts'
 
-export const INTENT_VERSION = 10
+export const INTENT_VERSION = 11
 
 export const INTENT_LABELS = ['bug_report', 'feature_request', 'question', 'praise', 'complaint', 'pricing', 'churn_risk', 'other'] as const
 export type IntentLabel = (typeof INTENT_LABELS)[number]

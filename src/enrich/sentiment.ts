@@ -10,7 +10,7 @@ import { lexiconDense, scoreLexicon, scoreTranslated, type Contribution } from '
 import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
-export const SENTIMENT_VERSION = 14
+export const SENTIMENT_VERSION = 15
 
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number]
@@ -50,6 +50,13 @@ const fv = new FeatureVector()
 
 const round = (v: number) => Math.round(v * 1000) / 1000
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
+
+// Asking someone for help is how support questions are put ("Can someone help me reset my password?"), not an opinion,
+// though lexicons score "help", "please", even "alguien" ("someone").
+const ASKING_FOR_HELP = new Set(
+  `help please pls plz kindly someone anyone ayuda ayudar favor alguien aide aider svp quelqu'un hilfe helfen bitte jemand
+  aiuto aiutare qualcuno ajuda ajudar alguém помогите помочь пожалуйста кто-нибудь hjelp hjelpe noen βοήθεια παρακαλώ`.split(/\s+/),
+)
 
 /** Prior from a 1–5 rating: 1 → strongly negative, 3 → none, 5 → strongly positive. Surveys are explicit scores, so they weigh more. */
 export function ratingPrior(rating: number | undefined, kind: string | undefined): number {
@@ -113,7 +120,8 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   // A plain question ("How do I connect my store?") states no opinion, whatever the models, which learned from tweets,
   // make of its topic words: without a single sentiment word or a rating it is neutral, as sure as polarity is unsure.
   // Not in Chinese, where 怎么 is "how" and "how come" alike: 22 of the training side's 23 such reviews were negative.
-  const plainQuestion = input.asks === true && lang !== 'zh' && !prior && lex.hits.length === 0 && translated.hits.length === 0
+  const opinion = (h: Contribution) => !ASKING_FOR_HELP.has(h.token.toLowerCase())
+  const plainQuestion = input.asks === true && lang !== 'zh' && !prior && !lex.hits.some(opinion) && !translated.hits.some(opinion)
   const neutral = plainQuestion || (pNeu >= NEUTRAL_MIN && Math.abs(polar) < POLAR_MAX)
   const label: SentimentLabel = neutral ? 'neutral' : polar >= 0 ? 'positive' : 'negative'
   const score = plainQuestion ? 0 : polar * (1 - pNeu)

@@ -170,6 +170,14 @@ describe('plain questions', () => {
       expect(read(text), text).toMatchObject({ label: 'neutral', score: 0 })
     }
     expect(read('Когда уже починят этот ужасный баг?').label).toBe('negative')
+  })
+
+  it('are neutral when they ask for help, as support questions do, in so many words', () => {
+    // Lexicons score "help" and "please"; asking for help states no opinion.
+    for (const text of ['Can someone help me reset my password?', 'Please, how do I export my data?', '¿Alguien me puede ayudar a cambiar la contraseña?', 'Как мне сменить пароль, помогите пожалуйста?']) {
+      expect(read(text), text).toMatchObject({ label: 'neutral', score: 0 })
+    }
+    expect(read('Can you help me, this app is terrible?').label).toBe('negative')
     expect(read('Как же это ужасно работает').label).toBe('negative')
   })
 
