@@ -153,13 +153,18 @@ export async function eraseResponses(tx: Tx, workspaceId: string, which: Fragmen
   return ids
 }
 
+// Ids per pattern: PostgreSQL refuses a regular expression past a size, and a customer may have said a lot.
+const IDS_PER_PATTERN = 200
+
 /**
- * Drops the finished webhook deliveries that carried these mentions or answers: a delivery's body holds what was said
- * and by whom. One still pending goes out as it was queued.
+ * Drops the finished webhook deliveries that name these mentions or answers (the JSON format carries their ids): a
+ * delivery's body holds what was said and by whom. One still pending goes out as it was queued; chat messages, which
+ * quote without ids, age out with the log.
  */
 async function forgetDeliveries(tx: Tx, workspaceId: string, ids: string[]) {
-  if (ids.length === 0) return
-  await tx`DELETE FROM webhook_deliveries WHERE workspace_id = ${workspaceId} AND status <> 'pending' AND body ~ ${ids.join('|')}`
+  for (let i = 0; i < ids.length; i += IDS_PER_PATTERN) {
+    await tx`DELETE FROM webhook_deliveries WHERE workspace_id = ${workspaceId} AND status <> 'pending' AND body ~ ${ids.slice(i, i + IDS_PER_PATTERN).join('|')}`
+  }
 }
 
 /**
