@@ -10,7 +10,7 @@ import { lexiconDense, scoreLexicon, scoreTranslated, type Contribution } from '
 import { MultiLinearModel } from './linear.ts'
 import type { Token } from './tokenize.ts'
 
-export const SENTIMENT_VERSION = 15
+export const SENTIMENT_VERSION = 16
 
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number]
@@ -122,10 +122,12 @@ export function scoreSentiment(input: SentimentInput): SentimentResult {
   // Not in Chinese, where 怎么 is "how" and "how come" alike: 22 of the training side's 23 such reviews were negative.
   const opinion = (h: Contribution) => !ASKING_FOR_HELP.has(h.token.toLowerCase())
   const plainQuestion = input.asks === true && lang !== 'zh' && !prior && !lex.hits.some(opinion) && !translated.hits.some(opinion)
-  const neutral = plainQuestion || (pNeu >= NEUTRAL_MIN && Math.abs(polar) < POLAR_MAX)
+  // Its words are its topic, not a verdict: there is no word to show as the reason.
+  if (plainQuestion) return { label: 'neutral', score: 0, confidence: round(1 - Math.abs(polar)), explanation: [] }
+  const neutral = pNeu >= NEUTRAL_MIN && Math.abs(polar) < POLAR_MAX
   const label: SentimentLabel = neutral ? 'neutral' : polar >= 0 ? 'positive' : 'negative'
-  const score = plainQuestion ? 0 : polar * (1 - pNeu)
-  const confidence = plainQuestion ? 1 - Math.abs(polar) : neutral ? pNeu : Math.abs(polar) * (1 - pNeu / 2)
+  const score = polar * (1 - pNeu)
+  const confidence = neutral ? pNeu : Math.abs(polar) * (1 - pNeu / 2)
   // The stacked lexicon features' share goes to the lexicon words that pushed the same way, by weight.
   const lexShare = contributions[tokens.length]
   const lexHits = [...lex.hits, ...translated.hits]

@@ -162,6 +162,8 @@ describe('plain questions', () => {
     expect(read('How do I connect my Shopify store?')).toMatchObject({ label: 'neutral', score: 0 })
     expect(read('Where can I find the invoice for last month?')).toMatchObject({ label: 'neutral', score: 0 })
     expect(read('¿Cómo puedo cambiar mi plan?')).toMatchObject({ label: 'neutral', score: 0 })
+    // Nothing is shown as the reason: the words the models weighed are the question's topic.
+    expect(enrich({ text: 'How do I connect my Shopify store?' }).explanation.sentiment).toEqual([])
   })
 
   it('are neutral when they open on a question word in the other languages too', () => {
