@@ -213,3 +213,10 @@ export async function eraseAuthor(deps: Deps, workspaceId: string, author: Autho
     return { erased: { mentions: ids.length } }
   })
 }
+
+/** The same for the author of one mention, as the inbox offers it; undefined when the mention has no author left. */
+export async function eraseAuthorOf(deps: Deps, workspaceId: string, mentionId: string, actor: Actor) {
+  const [author]: [AuthorErasure?] = await deps.sql`
+    SELECT author_kind AS platform, author_handle AS handle FROM mentions WHERE workspace_id = ${workspaceId} AND id = ${mentionId} AND author_handle IS NOT NULL`
+  return author && eraseAuthor(deps, workspaceId, author, actor)
+}

@@ -1,7 +1,7 @@
 import type { MailMessage } from '../mail/mailer.ts'
 import { escapeHtml } from '../surveys/html.ts'
 import { safeHttpUrl } from '../web/safe-url.ts'
-import { digestTitle, surveyScore } from '../webhooks/chat-message.ts'
+import { digestTitle, questionsWaiting, surveyScore } from '../webhooks/chat-message.ts'
 import type { Digest } from './digest.ts'
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
@@ -27,7 +27,7 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
   const themes = d.themes.map((t) => `${t.term} ${t.n}`).join(' · ')
   const surveys = d.surveys.results.map((r) => `${r.name}: ${surveyScore(r)} (${r.n} answered)`).join(' · ')
   const unhappy = d.surveys.unhappy.map((u) => `${u.score} · ${u.survey}: ${clip(u.comment, 300)}`)
-  const waiting = d.openQuestions ? `${d.openQuestions} ${d.openQuestions === 1 ? 'question is' : 'questions are'} waiting for an answer` : ''
+  const waiting = d.openQuestions ? `${d.openQuestions} ${questionsWaiting(d.openQuestions)}` : ''
   const questions = publicUrl ? `${publicUrl}/app/inbox?intent=question&answered=false` : undefined
   const mentions = d.negative.map((m) => ({
     who: m.author.name || m.author.handle || 'someone',

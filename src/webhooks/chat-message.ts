@@ -91,6 +91,9 @@ export function digestTitle(d: { day: string; days?: number }): { title: string;
   return { title: `Weekly digest, ${d.day} – ${last}`, before: 'the week before' }
 }
 
+/** What follows the count of open questions in a digest: "question is …" or "questions are waiting for an answer". */
+export const questionsWaiting = (n: number) => `${n === 1 ? 'question is' : 'questions are'} waiting for an answer`
+
 /** A survey's headline as people say it: NPS 32, CSAT 87%, CES 5.4. */
 export function surveyScore(r: { kind: string; score: number | null }): string {
   const label = r.kind.toUpperCase()
@@ -138,7 +141,7 @@ function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
   if (sources.length) parts.push(note(`Sources: ${list(sources.map((s) => ({ label: s.name, n: s.n })))}`))
   if (intents.length) parts.push(note(`Intents: ${list(intents.map((i) => ({ label: i.intent.replace(/_/g, ' '), n: i.n })))}`))
   if (themes?.length) parts.push(note(`Negative mentions talked about: ${list(themes.map((t) => ({ label: t.term, n: t.n })))}`))
-  if (openQuestions) parts.push(text({ strong: String(openQuestions) }, ` ${openQuestions === 1 ? 'question is' : 'questions are'} waiting for an answer`))
+  if (openQuestions) parts.push(text({ strong: String(openQuestions) }, ` ${questionsWaiting(openQuestions)}`))
   if (surveys?.results.length) {
     parts.push(text(...joined(surveys.results.map((r) => [`${clip(r.name, 80)}: `, { strong: surveyScore(r) }, ` (${r.n} answered)`]))))
     for (const u of surveys.unhappy) parts.push(quote(`${u.score} · ${clip(u.survey, 80)}: ${u.comment}`))

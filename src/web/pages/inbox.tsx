@@ -20,7 +20,7 @@ import { addNote, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMe
 import { listSources } from '../../sources/find-sources.ts'
 import { addLinks, listTickets } from '../../tickets/tickets.ts'
 import { AppError, badRequest, notFound } from '../../errors.ts'
-import { eraseAuthor } from '../../customers/privacy.ts'
+import { eraseAuthorOf } from '../../customers/privacy.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm, wantsJson } from '../form-data.ts'
 import { searchTerms, Snippet } from '../highlight.tsx'
@@ -426,10 +426,7 @@ export const inboxRouter = new Hono<WebEnv>()
     const id = IdParam.parse(c.req.param('id'))
     const form = await readForm(c)
     if (field(form, 'confirm') !== 'yes') throw badRequest('Tick the box to confirm the erasure; it cannot be undone.')
-    const [author]: [{ platform: string; handle: string }?] = await deps.sql`
-      SELECT author_kind AS platform, author_handle AS handle FROM mentions WHERE workspace_id = ${session.workspaceId} AND id = ${id} AND author_handle IS NOT NULL`
-    if (!author) throw notFound('mention with an author')
-    await eraseAuthor(deps, session.workspaceId, author, session.actor)
+    if (!(await eraseAuthorOf(deps, session.workspaceId, id, session.actor))) throw notFound('mention with an author')
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'author-erased'), 303)
   })
   .post('/:id/notes', requireWebRole('agent'), async (c) => {
