@@ -15,7 +15,14 @@ import { announceReply } from '../webhooks/announce.ts'
 import { patchMention } from './update.ts'
 
 export const REPLY_MAX_CHARS = 5000
-export const ReplyInput = z.strictObject({ text: z.string().trim().min(1).max(REPLY_MAX_CHARS) })
+export const ReplyInput = z.strictObject({
+  text: z.string().trim().min(1).max(REPLY_MAX_CHARS),
+  unlessRepliedSince: z.coerce.date().optional().openapi({
+    type: 'string',
+    format: 'date-time',
+    description: 'When you read the mention: if a reply was posted (or is being posted) since then, nothing is posted and the answer is 409 `already_replied` with those replies, so two people do not answer the same post',
+  }),
+})
 
 export const ReplySchema = z
   .object({
@@ -79,6 +86,8 @@ export async function listReplies(sql: Sql | Tx, workspaceId: string, mentionId:
 export interface SendOptions {
   /** A client's key for this reply: a repeat returns the first attempt instead of posting again. */
   idempotencyKey?: string
+  /** When the writer read the mention: a reply recorded after it means they wrote without seeing it. */
+  unlessRepliedSince?: Date
   http?: HttpClient
 }
 
@@ -100,11 +109,15 @@ export async function sendReply(deps: Deps, workspaceId: string, mentionId: stri
   const max = findConnector(target.kind)!.reply!.maxGraphemes
   if (max !== undefined && graphemes(text) > max) throw badRequest(`a ${target.kind} reply takes at most ${max} characters; this one has ${graphemes(text)}`)
 
-  const [started]: [Reply?] = await sql`
-    INSERT INTO mention_replies (workspace_id, mention_id, author, body, idempotency_key)
-    VALUES (${workspaceId}, ${mentionId}, ${actorName(sql, workspaceId, actor)}, ${text}, ${opts.idempotencyKey ?? null})
-    ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
-    RETURNING ${replyColumns(sql)}`
+  const started = await sql.begin(async (tx) => {
+    if (opts.unlessRepliedSince) await refuseIfRepliedSince(tx, workspaceId, mentionId, opts.unlessRepliedSince)
+    const [row]: [Reply?] = await tx`
+      INSERT INTO mention_replies (workspace_id, mention_id, author, body, idempotency_key)
+      VALUES (${workspaceId}, ${mentionId}, ${actorName(tx, workspaceId, actor)}, ${text}, ${opts.idempotencyKey ?? null})
+      ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
+      RETURNING ${replyColumns(tx)}`
+    return row
+  })
   // A concurrent request with the same key won the insert: answer with its attempt.
   if (!started) return { reply: (await findByKey(sql, workspaceId, mentionId, opts.idempotencyKey!))!, repeated: true }
 
@@ -123,6 +136,22 @@ export async function sendReply(deps: Deps, workspaceId: string, mentionId: stri
   })
   if (target.status === 'new') await patchMention(deps, workspaceId, mentionId, { status: 'open' }, actor)
   return { reply, repeated: false }
+}
+
+/**
+ * Two people answering the same post at once is the mistake a shared inbox
+ * must not make: the mention's row is locked while its replies are read, so of
+ * two writers who read it before either posted, the second is refused.
+ */
+async function refuseIfRepliedSince(tx: Tx, workspaceId: string, mentionId: string, since: Date): Promise<void> {
+  await tx`SELECT 1 FROM mentions WHERE workspace_id = ${workspaceId} AND id = ${mentionId} FOR NO KEY UPDATE`
+  const replies = await tx<Reply[]>`
+    SELECT ${replyColumns(tx)} FROM mention_replies
+    WHERE workspace_id = ${workspaceId} AND mention_id = ${mentionId} AND created_at > ${since} AND status <> 'failed'
+    ORDER BY created_at, id`
+  if (!replies.length) return
+  const who = [...new Set(replies.map((r) => r.author))].join(' and ')
+  throw new AppError(409, 'already_replied', `${who} replied after you read this mention, so yours was not posted: read theirs, then post yours if it still needs saying`, { replies })
 }
 
 type Outcome =

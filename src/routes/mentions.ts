@@ -13,6 +13,7 @@ import { listMentionsJson, MENTION_SORTS } from '../mentions/list.ts'
 import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
 import { MentionSchema } from '../mentions/shape.ts'
 import { ReplyInput, ReplySchema, sendReply, listReplies } from '../mentions/replies.ts'
+import { notePresence, PresenceInput, PresentSchema } from '../mentions/presence.ts'
 import { mentionStats } from '../mentions/stats.ts'
 import { translateStored, TranslationInput, TranslationSchema } from '../translate/stored.ts'
 import { translationResponses } from './translate.ts'
@@ -144,7 +145,7 @@ export const mentionsRouter = createRouter()
     createRoute({
       method: 'post', path: '/{id}/replies', tags: ['Mentions'],
       summary: 'Reply publicly at the source (GitHub, Mastodon, Discourse, Bluesky), under the source’s account',
-      description: 'Not retried: an upstream failure answers 502 and is kept as a `failed` reply. Send `Idempotency-Key` to make a retried request safe: a repeat answers 200 with the first attempt.',
+      description: 'Not retried: an upstream failure answers 502 and is kept as a `failed` reply. Send `Idempotency-Key` to make a retried request safe: a repeat answers 200 with the first attempt. Send `unlessRepliedSince` (when you read the mention) so that a colleague’s reply in the meantime stops yours.',
       middleware: [requireRole('agent')] as const,
       request: {
         params: IdParam,
@@ -155,15 +156,29 @@ export const mentionsRouter = createRouter()
         201: jsonResponse('Posted', ReplySchema),
         200: jsonResponse('A repeat of an Idempotency-Key: the first attempt, not posted again', ReplySchema),
         ...errorResponses,
-        409: jsonResponse('This mention cannot be answered from earshot (the message says why)', ErrorSchema),
+        409: jsonResponse('This mention cannot be answered from earshot (the message says why), or `already_replied`: someone replied after `unlessRepliedSince` (`details.replies`)', ErrorSchema),
         502: jsonResponse('The source refused or did not answer; the attempt is kept as a failed reply', ErrorSchema),
       },
     }),
     async (c) => {
       const { deps, principal } = c.var
       const key = c.req.valid('header')['idempotency-key']
-      const { reply, repeated } = await sendReply(deps, principal.workspaceId, c.req.valid('param').id, c.req.valid('json').text, actorOf(c), { idempotencyKey: key })
+      const { text, unlessRepliedSince } = c.req.valid('json')
+      const { reply, repeated } = await sendReply(deps, principal.workspaceId, c.req.valid('param').id, text, actorOf(c), { idempotencyKey: key, unlessRepliedSince })
       return repeated ? c.json(reply, 200) : c.json(reply, 201)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/{id}/presence', tags: ['Mentions'],
+      summary: 'Say you have the mention open (and whether you are writing a reply); answers who else has',
+      description: 'A client showing a mention renews this every 15 s; after 40 s without it a person has left. `gone` leaves at once. The web inbox does this itself.',
+      request: { params: IdParam, body: jsonBody(PresenceInput) },
+      responses: { 200: jsonResponse('Who else has it open, those writing a reply first', z.object({ others: z.array(PresentSchema) })), ...errorResponses },
+    }),
+    async (c) => {
+      const { deps, principal } = c.var
+      return c.json({ others: await notePresence(deps.sql, principal.workspaceId, c.req.valid('param').id, actorOf(c), c.req.valid('json')) }, 200)
     },
   )
   .openapi(

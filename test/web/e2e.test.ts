@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { insertApiKey } from '../../src/auth/api-keys.ts'
 import { ADMIN_KEY } from '../helpers/app.ts'
+import { seedMentions } from '../triage/seed.ts'
 import { cspViolations, hasChromium, screenshot, startWebTest } from './harness.ts'
 
 const FEED_URL = 'https://forum.example.com/latest.rss'
@@ -281,6 +283,25 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     expect(text).toContain('CSV export crashes')
     await expect(page.locator('svg.chart').count()).resolves.toBe(2)
     await screenshot(page, 'dashboard')
+  })
+
+  it('shows who else has a mention open and who is writing a reply, and forgets a closed page at once', async () => {
+    const source = await w.call('POST', '/v1/sources', { body: { kind: 'github', name: 'answerable', config: { query: 'repo:acme/app', token: 'ghp_write_token' } } })
+    const [mentionId] = await seedMentions(w.sql, w.workspaceId, source.data.id, [{ text: 'The export crashes on big files' }])
+    const sam = await w.signedInPage((await insertApiKey(w.sql, w.workspaceId, 'Sam', 'agent')).key)
+    const dana = await w.signedInPage((await insertApiKey(w.sql, w.workspaceId, 'Dana', 'agent')).key)
+    const url = `${w.base}/app/inbox?m=${mentionId}`
+    await sam.goto(url)
+    await Promise.all([sam.waitForResponse((r) => r.url().endsWith('/presence') && r.request().postData() === 'replying=1'), sam.click('#reply')])
+    await sam.keyboard.type('Thanks, a fix is on its way')
+
+    await dana.goto(url)
+    await expect(dana.locator('.presence').textContent()).resolves.toBe('Sam is writing a reply to this.')
+    await screenshot(dana, 'inbox-presence')
+    expect(await cspViolations(dana)).toEqual([])
+
+    await sam.close({ runBeforeUnload: true })
+    await expect.poll(async () => (await w.sql`SELECT name FROM mention_presence WHERE mention_id = ${mentionId}`).map((r) => r.name)).toEqual(['Dana'])
   })
 
   it('works at a phone width with the keyboard alone', async () => {

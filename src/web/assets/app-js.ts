@@ -192,5 +192,32 @@ export const APP_JS = `(function () {
     setInterval(poll, ms);
     window.addEventListener('focus', poll);
   }
+
+  // Presence: this page says it has the mention open (and whether a reply is being written), and shows who else has.
+  var presence = document.querySelector('[data-presence]');
+  if (presence) {
+    var presenceUrl = presence.getAttribute('data-presence');
+    var replyBox = document.getElementById('reply');
+    var replying = function () {
+      return replyBox ? (document.activeElement === replyBox || replyBox.value !== replyBox.defaultValue) : false;
+    };
+    var wasReplying = false;
+    var beat = function () {
+      wasReplying = replying();
+      post(presenceUrl, { replying: wasReplying ? '1' : '0' })
+        .then(function (data) { presence.textContent = data.line; })
+        .catch(function () {});
+    };
+    if (replyBox) {
+      ['focus', 'blur', 'input'].forEach(function (type) {
+        replyBox.addEventListener(type, function () { if (replying() !== wasReplying) beat(); });
+      });
+    }
+    beat();
+    setInterval(beat, Number(presence.getAttribute('data-beat-ms')) || 15000);
+    window.addEventListener('pagehide', function () {
+      if (navigator.sendBeacon) navigator.sendBeacon(presenceUrl, new URLSearchParams({ _csrf: csrf, gone: '1' }));
+    });
+  }
 })();
 `

@@ -7,6 +7,7 @@ import type { MentionDetail } from '../../mentions/detail.ts'
 import { REPLY_MAX_CHARS } from '../../mentions/replies.ts'
 import { fillSavedReply, inLanguageFirst, type SavedReply } from '../../mentions/saved-replies.ts'
 import { OPEN_STATUSES } from '../../mentions/filter.ts'
+import { PRESENCE_BEAT_MS, presenceLine, type Present } from '../../mentions/presence.ts'
 import type { Mention } from '../../mentions/shape.ts'
 import { MAX_TRANSLATED_CHARS } from '../../translate/stored.ts'
 import { languageName, TRANSLATION_TARGETS } from '../../translate/translator.ts'
@@ -72,15 +73,21 @@ const ReplyStatus = ({ r }: { r: MentionDetail['replies'][number] }) => {
 /** The current page with one more query parameter, for links that keep the inbox as it is. */
 const withParam = (href: string, key: string, value: string) => `${href}${href.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`
 
-/** What fills the reply form: a saved reply chosen by link, or a draft the server translated. */
-type ReplyChoice = { savedReplies: SavedReply[]; chosenReply?: string; draft?: string }
+/** A draft the page hands back in the reply form (translated, or not posted), with a word on why. */
+export interface Draft {
+  text: string
+  note: string
+}
+
+/** What fills the reply form: a saved reply chosen by link, or a draft handed back. */
+type ReplyChoice = { savedReplies: SavedReply[]; chosenReply?: string; draft?: Draft }
 
 /** Public replies at the source, and the form to post one where the source can. */
 const Replies = ({ m, session, back, canTriage, canTranslate, savedReplies, chosenReply, draft: given }: { m: MentionDetail; session: WebSession; back: string; canTriage: boolean; canTranslate: boolean } & ReplyChoice) => {
   const last = m.replies.at(-1)
   const limit = findConnector(m.kind)?.reply?.maxGraphemes
   const chosen = savedReplies.find((r) => r.id === chosenReply)
-  const draft = given ?? (chosen ? fillSavedReply(chosen.body, m) : last?.status === 'failed' ? last.text : '')
+  const draft = given?.text ?? (chosen ? fillSavedReply(chosen.body, m) : last?.status === 'failed' ? last.text : '')
   // Replies are usually drafted in English; an English mention needs no translated draft.
   const translateInto = canTranslate && m.lang !== 'en' && (TRANSLATION_TARGETS as readonly string[]).includes(m.lang) ? languageName(m.lang) : undefined
   return (
@@ -104,13 +111,15 @@ const Replies = ({ m, session, back, canTriage, canTranslate, savedReplies, chos
           <input type="hidden" name="back" value={back} />
           {/* One key per rendered form: a double submit or a resent form posts once. */}
           <input type="hidden" name="key" value={crypto.randomUUID()} />
+          {/* A reply someone else sends after this page was read stops this one: the writer never saw it. */}
+          <input type="hidden" name="seen" value={new Date().toISOString()} />
           <label for="reply">Reply publicly as the source's account{limit ? <span class="hint"> (at most {limit} characters on {m.kind})</span> : null}</label>
           <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{draft}</textarea>
           <div class="actions">
             <button type="submit">Post reply</button>
             {translateInto ? <button type="submit" formaction={`/app/inbox/${m.id}/reply-translation`}>Translate the draft into {translateInto}</button> : null}
           </div>
-          {given !== undefined ? <p class="hint" role="status">Machine-translated into {translateInto ?? m.lang}: read it before you post.</p> : null}
+          {given ? <p class="hint" role="status"><Txt s={given.note} /></p> : null}
           <p class="hint">
             {savedReplies.length ? <>Fill in a saved reply: {inLanguageFirst(savedReplies, m.lang).map((r, i) => <>{i ? ' · ' : ''}<a href={`${withParam(back, 'reply', r.id)}#reply`}><Txt s={r.name} /></a></>)} · </> : null}
             <a href="/app/saved-replies">Manage saved replies</a>
@@ -151,7 +160,7 @@ const Translations = ({ m, session, back, canTranslate }: { m: MentionDetail; se
 )
 
 /** The right-hand pane of the inbox for the selected mention. */
-export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply, draft, canTranslate, timeZone }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; canTranslate: boolean; timeZone: string } & ReplyChoice) {
+export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply, draft, canTranslate, timeZone, others }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; canTranslate: boolean; timeZone: string; others: Present[] } & ReplyChoice) {
   const link = safeHttpUrl(m.url)
   const profile = safeHttpUrl(m.author.profileUrl)
   const canTriage = session.role !== 'viewer'
@@ -173,6 +182,8 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
         {m.appVersion ? <span>app version <Txt s={m.appVersion} /></span> : null}
         {m.snoozedUntil ? <span>snoozed until <time datetime={m.snoozedUntil.toISOString()}>{when(m.snoozedUntil)}</time></span> : null}
       </p>
+      {/* app.js renews the viewer's presence and this line every PRESENCE_BEAT_MS. */}
+      <p class="presence" role="status" data-presence={`/app/inbox/${m.id}/presence`} data-beat-ms={PRESENCE_BEAT_MS}>{presenceLine(others)}</p>
       <p class="text"><Highlight text={m.text} terms={terms} /></p>
       <Translations m={m} session={session} back={back} canTranslate={canTranslate} />
       <p>{link ? <a href={link} rel="noopener noreferrer nofollow" target="_blank">Open at the source ↗</a> : <span class="hint">No web link for this mention.</span>}</p>

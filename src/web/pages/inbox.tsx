@@ -11,6 +11,7 @@ import { workspaceSettings } from '../../workspaces/settings.ts'
 import { runTranslator } from '../../translate/run.ts'
 import { MENTION_STATUSES, SETTABLE_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
+import { notePresence, othersPresent, presenceLine } from '../../mentions/presence.ts'
 import { listSavedReplies } from '../../mentions/saved-replies.ts'
 import { listMentions } from '../../mentions/list.ts'
 import { createView, deleteView, getView, listViews, type SavedView } from '../../mentions/views.ts'
@@ -30,7 +31,7 @@ import { noticeOf } from '../notices.ts'
 import { stripBidiControls, Txt, when } from '../text.tsx'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
-import { authorOf, Detail, formTimeZone, LocalTimeZoneField, SNOOZE_CHOICES, titleOf } from './inbox-detail.tsx'
+import { authorOf, Detail, formTimeZone, type Draft, LocalTimeZoneField, SNOOZE_CHOICES, titleOf } from './inbox-detail.tsx'
 import { IdParam } from './params.ts'
 
 /** The stars select: single ratings, and the low and high ends reviews are usually triaged by. */
@@ -220,7 +221,7 @@ function countLinks(query: InboxQuery, stats: MentionStats) {
  * The inbox for `params` (the page's query string). `draft` fills the reply
  * form: a draft translated on the server comes back in the page itself, never in a URL.
  */
-async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.req.query(), draft?: string) {
+async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.req.query(), draft?: Draft) {
   const { deps, session } = c.var
   const ws = session.workspaceId
   const viewId = z.uuid().safeParse(params.view).data
@@ -232,7 +233,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
   // so app.js fetches the counts after load (?counts=1 renders them without JS).
   const withCounts = params.counts === '1'
   const canReply = selectedId !== undefined && session.role !== 'viewer'
-  const [page, stats, sources, detail, tickets, views, savedReplies, settings] = await Promise.all([
+  const [page, stats, sources, detail, tickets, views, savedReplies, settings, others] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
     withCounts ? mentionStats(deps, ws, query.filter, c.var.inbox) : Promise.resolve(undefined),
     listSources(deps, ws, { limit: 200 }),
@@ -241,6 +242,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
     listViews(deps, ws),
     canReply ? listSavedReplies(deps, ws) : Promise.resolve([]),
     workspaceSettings(deps.sql, ws),
+    selectedId ? othersPresent(deps.sql, ws, selectedId, session.actor) : Promise.resolve([]),
   ])
   // Where new mentions are translated as they come in, the list shows the translation under each one that has it.
   const translations = settings.translateInto
@@ -291,7 +293,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
         </section>
         <section aria-label="Detail">
-          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} timeZone={settings.timeZone} /> : (
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} timeZone={settings.timeZone} others={others} /> : (
             <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
           )}
         </section>
@@ -456,24 +458,37 @@ export const inboxRouter = new Hono<WebEnv>()
     const input = TextTranslationInput.safeParse({ text: field(form, 'text'), to: mention.lang })
     if (!input.success) throw badRequest(`Write a draft of 1–${MAX_TRANSLATED_CHARS} characters to translate into the mention's language.`)
     const { texts } = await runTranslator(deps.translator, [input.data.text], input.data.to)
-    return inboxPage(c, Object.fromEntries(new URL(back, 'http://x').searchParams), texts[0])
+    return inboxPage(c, paramsOf(back), { text: texts[0], note: `Machine-translated into ${languageName(mention.lang)}: read it before you post.` })
   })
   .post('/:id/replies', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var
     const id = IdParam.parse(c.req.param('id'))
     const form = await readForm(c)
     const back = backTo(field(form, 'back'), `/app/inbox?m=${id}`)
-    const input = ReplyInput.safeParse({ text: field(form, 'text') })
+    const input = ReplyInput.safeParse({ text: field(form, 'text'), unlessRepliedSince: field(form, 'seen') || undefined })
     if (!input.success) throw badRequest(`A reply needs 1–${REPLY_MAX_CHARS} characters.`)
     const key = z.uuid().safeParse(field(form, 'key'))
+    const { text, unlessRepliedSince } = input.data
     try {
-      await sendReply(deps, session.workspaceId, id, input.data.text, session.actor, { idempotencyKey: key.success ? `web:${key.data}` : undefined })
+      await sendReply(deps, session.workspaceId, id, text, session.actor, { idempotencyKey: key.success ? `web:${key.data}` : undefined, unlessRepliedSince })
     } catch (err) {
       if (err instanceof AppError && err.code === 'upstream_error') return c.redirect(withNotice(back, 'reply-failed'), 303)
+      // The page comes back with their reply listed and this draft in the form: posting it now is a decision, not an accident.
+      if (err instanceof AppError && err.code === 'already_replied') return inboxPage(c, paramsOf(back), { text, note: `${err.message}.` })
       throw err
     }
     return c.redirect(withNotice(back, 'reply-sent'), 303)
   })
+  .post('/:id/presence', async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    const others = await notePresence(deps.sql, session.workspaceId, id, session.actor, { replying: field(form, 'replying') === '1', gone: field(form, 'gone') === '1' })
+    return c.json({ line: presenceLine(others) })
+  })
+
+/** The query of a same-site URL, to render the page a form came from. */
+const paramsOf = (url: string) => Object.fromEntries(new URL(url, 'http://x').searchParams)
 
 /** Adds (or replaces) the notice code of a same-site URL. */
 function withNotice(url: string, notice: string): string {
