@@ -11,6 +11,7 @@ import { mastodonConnector } from './mastodon/index.ts'
 import { redditConnector } from './reddit/index.ts'
 import { rssConnector } from './rss/index.ts'
 import { stackexchangeConnector } from './stackexchange/index.ts'
+import { telegramConnector } from './telegram/index.ts'
 import { trustpilotConnector } from './trustpilot/index.ts'
 import { xConnector } from './x/index.ts'
 import { youtubeConnector } from './youtube/index.ts'
@@ -31,6 +32,7 @@ const connectors: Connector[] = [
   xConnector,
   youtubeConnector,
   discourseConnector,
+  telegramConnector,
   trustpilotConnector,
   zendeskConnector,
   intercomConnector,

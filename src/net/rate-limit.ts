@@ -1,7 +1,8 @@
 // Upstreams say "wait" in different dialects: Retry-After (seconds or an
 // HTTP date), X-RateLimit-Reset as seconds-to-reset (Reddit), an epoch
-// (GitHub, Bluesky) or an ISO timestamp (Mastodon), and Stack Exchange's
-// `backoff` field or throttle_violation error body.
+// (GitHub, Bluesky) or an ISO timestamp (Mastodon), Stack Exchange's
+// `backoff` field or throttle_violation error body, and Telegram's
+// `parameters.retry_after` in its error body.
 
 const RESET_HEADERS = ['x-ratelimit-reset', 'ratelimit-reset', 'x-rate-limit-reset']
 const REMAINING_HEADERS = ['x-ratelimit-remaining', 'ratelimit-remaining', 'x-rate-limit-remaining']
@@ -44,16 +45,20 @@ export function headerWaitMs(headers: Headers, now: number): number | undefined 
   return reset === undefined ? undefined : parseReset(reset, now)
 }
 
-interface StackExchangeSignal {
+interface BodySignal {
   backoffMs?: number
   throttled?: boolean
 }
 
-/** Reads Stack Exchange's in-body signals: `backoff` seconds, and throttle_violation errors with their "available in N seconds". */
-export function bodySignal(text: string): StackExchangeSignal {
-  if (!text.startsWith('{') || !(text.includes('"backoff"') || text.includes('throttle_violation'))) return {}
+/**
+ * Reads the waits some upstreams give only in the body: Stack Exchange's `backoff` seconds and throttle_violation
+ * errors with their "available in N seconds", and the `retry_after` seconds of Telegram's 429.
+ */
+export function bodySignal(text: string): BodySignal {
+  if (!text.startsWith('{') || !(text.includes('"backoff"') || text.includes('throttle_violation') || text.includes('"retry_after"'))) return {}
   try {
-    const body = JSON.parse(text) as { backoff?: unknown; error_name?: unknown; error_message?: unknown }
+    const body = JSON.parse(text) as { backoff?: unknown; error_name?: unknown; error_message?: unknown; parameters?: { retry_after?: unknown } }
+    if (typeof body.parameters?.retry_after === 'number') return { backoffMs: body.parameters.retry_after * 1000 }
     const backoffMs = typeof body.backoff === 'number' ? body.backoff * 1000 : undefined
     if (body.error_name !== 'throttle_violation') return { backoffMs }
     const seconds = /(\d+)\s*seconds?/.exec(String(body.error_message ?? ''))
