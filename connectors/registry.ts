@@ -13,6 +13,7 @@ import { rssConnector } from './rss/index.ts'
 import { stackexchangeConnector } from './stackexchange/index.ts'
 import { telegramConnector } from './telegram/index.ts'
 import { trustpilotConnector } from './trustpilot/index.ts'
+import { vkConnector } from './vk/index.ts'
 import { xConnector } from './x/index.ts'
 import { youtubeConnector } from './youtube/index.ts'
 import { zendeskConnector } from './zendesk/index.ts'
@@ -33,6 +34,7 @@ const connectors: Connector[] = [
   youtubeConnector,
   discourseConnector,
   telegramConnector,
+  vkConnector,
   trustpilotConnector,
   zendeskConnector,
   intercomConnector,
