@@ -1,10 +1,9 @@
 import type { MailMessage } from '../mail/mailer.ts'
+import { clip, mentionLines } from '../mail/mention-lines.ts'
 import { escapeHtml } from '../surveys/html.ts'
-import { safeHttpUrl } from '../web/safe-url.ts'
 import { digestTitle, questionsWaiting, surveyScore } from '../webhooks/chat-message.ts'
 import type { Digest } from './digest.ts'
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
 
 /**
@@ -29,13 +28,7 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
   const unhappy = d.surveys.unhappy.map((u) => `${u.score} · ${u.survey}: ${clip(u.comment, 300)}`)
   const waiting = d.openQuestions ? `${d.openQuestions} ${questionsWaiting(d.openQuestions)}` : ''
   const questions = publicUrl ? `${publicUrl}/app/inbox?intent=question&answered=false` : undefined
-  const mentions = d.negative.map((m) => ({
-    who: m.author.name || m.author.handle || 'someone',
-    where: m.sourceKind,
-    text: clip(m.title ? `${m.title}: ${m.text}` : m.text, 300),
-    inbox: publicUrl ? `${publicUrl}/app/inbox?m=${m.id}` : undefined,
-    source: safeHttpUrl(m.url),
-  }))
+  const mentions = mentionLines(d.negative, publicUrl)
   const html = `<!doctype html>
 <html lang="en"><body style="margin:0;padding:16px;font:15px/1.5 sans-serif;color:#1b1f24">
 <h1 style="font-size:18px">${escapeHtml(title)}</h1>
@@ -45,14 +38,7 @@ ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : '
     waiting ? `<p><strong>${escapeHtml(waiting)}</strong>${questions ? ` <a href="${escapeHtml(questions)}">Open questions</a>` : ''}</p>\n` : ''}${
     surveys ? `<p>Surveys: ${escapeHtml(surveys)}</p>\n` : ''}${
     unhappy.length ? `<ul style="color:#57606a">\n${unhappy.map((u) => `<li>${escapeHtml(u)}</li>`).join('\n')}\n</ul>\n` : ''}${
-    mentions.length
-      ? `<h2 style="font-size:16px">Negative mentions to look at</h2>\n<ul>\n${mentions
-          .map(
-            (m) =>
-              `<li><strong>${escapeHtml(m.who)}</strong> on ${escapeHtml(m.where)}: ${escapeHtml(m.text)}${m.inbox ? ` <a href="${escapeHtml(m.inbox)}">Open in earshot</a>` : ''}${m.source ? ` <a href="${escapeHtml(m.source)}">At the source</a>` : ''}</li>`,
-          )
-          .join('\n')}\n</ul>\n`
-      : ''
+    d.negative.length ? `<h2 style="font-size:16px">Negative mentions to look at</h2>\n<ul>\n${mentions.html}\n</ul>\n` : ''
   }</body></html>
 `
   const text = [
@@ -64,7 +50,7 @@ ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : '
     ...(themes ? [`Negative mentions talked about: ${themes}`] : []),
     ...(waiting ? [`${waiting}${questions ? ` (${questions})` : ''}`] : []),
     ...(surveys ? [`Surveys: ${surveys}`, ...unhappy.map((u) => `  > ${u}`)] : []),
-    ...(mentions.length ? ['', 'Negative mentions to look at:', ...mentions.map((m) => `- ${m.who} on ${m.where}: ${m.text}${m.inbox ? ` (${m.inbox})` : ''}`)] : []),
+    ...(d.negative.length ? ['', 'Negative mentions to look at:', ...mentions.text] : []),
     '',
   ].join('\n')
   return { subject: `${title}: ${t.total} mentions`, html, text, headers: {} }

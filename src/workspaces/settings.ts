@@ -26,6 +26,8 @@ export const WorkspaceSettings = z
     translateInto: z.enum(TRANSLATION_TARGETS).nullable().default(null),
     /** Erase the personal data of mentions, survey answers and invitations this many days old; null keeps them. */
     retentionDays: RetentionDays.nullable().default(null),
+    /** E-mail members (single sign-on) the mentions others assign to them (the server needs EARSHOT_SMTP_URL). */
+    assignmentEmails: z.boolean().default(true),
   })
   .openapi('WorkspaceSettings')
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>
@@ -40,6 +42,7 @@ export const SettingsPatch = z
     weeklyDigestEmails: z.array(z.email().max(320)).max(20).optional(),
     translateInto: z.enum(TRANSLATION_TARGETS).nullable().optional(),
     retentionDays: RetentionDays.nullable().optional(),
+    assignmentEmails: z.boolean().optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one setting' })
 export type SettingsPatch = z.infer<typeof SettingsPatch>

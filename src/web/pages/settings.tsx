@@ -62,6 +62,10 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
         </select>
         <label for="weekly-digest-emails">Weekly digest by e-mail to <span class="hint">(one address per line; {c.var.deps.mail ? 'up to 20' : 'needs EARSHOT_SMTP_URL on the server'})</span></label>
         <textarea id="weekly-digest-emails" name="weeklyDigestEmails" rows={3}>{settings.weeklyDigestEmails.join('\n')}</textarea>
+        <label class="inline">
+          <input type="checkbox" name="assignmentEmails" value="true" checked={settings.assignmentEmails} /> E-mail members the mentions others assign to them
+          <span class="hint">— members who sign in with single sign-on, at most one message a minute each; {c.var.deps.mail ? 'assigning to oneself tells nobody' : 'needs EARSHOT_SMTP_URL on the server'}</span>
+        </label>
         <label for="translate-into">Translate new mentions into <span class="hint">({c.var.deps.translator ? 'as they come in, those in other languages, up to 20 a minute' : 'needs EARSHOT_LIBRETRANSLATE_URL or EARSHOT_DEEPL_KEY on the server'})</span></label>
         <select id="translate-into" name="translateInto">
           <option value="" selected={settings.translateInto === null}>no: translate on request</option>
@@ -206,6 +210,7 @@ export const settingsRouter = new Hono<WebEnv>()
       weeklyDigestEmails: lines(field(form, 'weeklyDigestEmails')),
       translateInto: field(form, 'translateInto') || null,
       retentionDays: field(form, 'retentionDays').trim() ? Number(field(form, 'retentionDays')) : null,
+      assignmentEmails: field(form, 'assignmentEmails') === 'true',
     })
     if (!patch.success) throw badRequest(describeIssues(patch.error))
     await updateWorkspaceSettings(c.var.deps.sql, c.var.session.workspaceId, patch.data)

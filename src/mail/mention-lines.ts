@@ -1,0 +1,42 @@
+import { escapeHtml } from '../surveys/html.ts'
+import { safeHttpUrl } from '../web/safe-url.ts'
+
+/** A mention as an e-mail lists it. */
+export interface MailedMention {
+  id: string
+  title: string | null
+  text: string
+  url: string | null
+  sourceKind: string
+  author: { name?: string | null; handle?: string | null }
+  /** A word after the mention, e.g. who assigned it. */
+  note?: string
+}
+
+export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
+
+/**
+ * Mentions as list items of an e-mail, in HTML and in plain text: who said
+ * what where, linked to the inbox when EARSHOT_PUBLIC_URL says where that is.
+ * Everything people wrote is escaped, and their links are followed only when
+ * they are plain http(s).
+ */
+export function mentionLines(mentions: MailedMention[], publicUrl: string | undefined): { html: string; text: string[] } {
+  const lines = mentions.map((m) => ({
+    who: m.author.name || m.author.handle || 'someone',
+    where: m.sourceKind,
+    text: clip(m.title ? `${m.title}: ${m.text}` : m.text, 300),
+    note: m.note,
+    inbox: publicUrl ? `${publicUrl}/app/inbox?m=${m.id}` : undefined,
+    source: safeHttpUrl(m.url),
+  }))
+  const html = lines
+    .map(
+      (m) =>
+        `<li><strong>${escapeHtml(m.who)}</strong> on ${escapeHtml(m.where)}: ${escapeHtml(m.text)}${m.note ? ` <em>${escapeHtml(m.note)}</em>` : ''}${
+          m.inbox ? ` <a href="${escapeHtml(m.inbox)}">Open in earshot</a>` : ''}${m.source ? ` <a href="${escapeHtml(m.source)}">At the source</a>` : ''}</li>`,
+    )
+    .join('\n')
+  const text = lines.map((m) => `- ${m.who} on ${m.where}: ${m.text}${m.note ? ` (${m.note})` : ''}${m.inbox ? ` (${m.inbox})` : ''}`)
+  return { html, text }
+}
