@@ -44,15 +44,19 @@ export async function notePresence(sql: Sql, workspaceId: string, mentionId: str
       VALUES (${workspaceId}, ${mentionId}, ${person}, ${actorName(sql, workspaceId, actor)}, ${input.replying})
       ON CONFLICT (workspace_id, mention_id, person) DO UPDATE SET name = excluded.name, replying = excluded.replying, seen_at = now()`
   }
-  return othersPresent(sql, workspaceId, mentionId, actor)
+  return (await othersPresent(sql, workspaceId, [mentionId], actor)).get(mentionId) ?? []
 }
 
-/** Who besides `actor` has the mention open now. */
-export function othersPresent(sql: Sql, workspaceId: string, mentionId: string, actor: Actor): Promise<Present[]> {
-  return sql<Present[]>`
-    SELECT name, replying, seen_at AS "seenAt" FROM mention_presence
-    WHERE workspace_id = ${workspaceId} AND mention_id = ${mentionId} AND person <> ${personOf(actor)} AND seen_at > now() - ${PRESENT_FOR}::interval
+/** Who besides `actor` has each of these mentions open now, by mention. */
+export async function othersPresent(sql: Sql, workspaceId: string, mentionIds: string[], actor: Actor): Promise<Map<string, Present[]>> {
+  const rows = await sql<(Present & { mentionId: string })[]>`
+    SELECT mention_id AS "mentionId", name, replying, seen_at AS "seenAt" FROM mention_presence
+    WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${mentionIds}::uuid[]) AND person <> ${personOf(actor)}
+      AND seen_at > now() - ${PRESENT_FOR}::interval
     ORDER BY replying DESC, name`
+  const by = new Map<string, Present[]>()
+  for (const { mentionId, ...p } of rows) by.set(mentionId, [...(by.get(mentionId) ?? []), p])
+  return by
 }
 
 /** The line the detail pane shows: "Dana is writing a reply. Sam also has this open." */

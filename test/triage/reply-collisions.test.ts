@@ -152,14 +152,17 @@ describe('who else has a mention open', () => {
   })
 
   it('says in the detail pane who else is there, escaped, and renews it from the page', async () => {
-    const [mentionId] = await seedMentions(t.sql, t.workspaceId, await seedSource(t.sql, t.workspaceId, 'hackernews'), [{ text: 'hello' }])
+    const source = await seedSource(t.sql, t.workspaceId, 'hackernews')
+    const [mentionId] = await seedMentions(t.sql, t.workspaceId, source, [{ text: 'hello' }])
     const mallory = (await insertApiKey(t.sql, t.workspaceId, '<img src=x onerror=alert(1)>', 'agent')).key
     await presence(mentionId, mallory, { replying: true })
     await presence(mentionId, sam)
     const s = await webSession(t.app, danaKey)
-    const page = await (await t.app.request(`http://localhost/app/inbox?m=${mentionId}`, { headers: { cookie: s.cookie } })).text()
+    const page = await (await t.app.request(`http://localhost/app/inbox?source=${source}&m=${mentionId}`, { headers: { cookie: s.cookie } })).text()
     expect(page).toMatch(/<p class="presence" role="status" data-presence="\/app\/inbox\/[^"]+\/presence" data-beat-ms="15000">&lt;img src=x onerror=alert\(1\)&gt; is writing a reply to this\. Sam also has this open\.<\/p>/)
 
+    // The list says it too, of the row.
+    expect(page).toContain('<span class="presence-tag"><bdi>&lt;img src=x onerror=alert(1)&gt; replying</bdi></span>')
     const beat = await postForm(t.app, s, `/app/inbox/${mentionId}/presence`, [['replying', '1']])
     expect(beat.status).toBe(200)
     expect(await beat.json()).toEqual({ line: '<img src=x onerror=alert(1)> is writing a reply to this. Sam also has this open.' })

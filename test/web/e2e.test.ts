@@ -292,11 +292,13 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     const dana = await w.signedInPage((await insertApiKey(w.sql, w.workspaceId, 'Dana', 'agent')).key)
     const url = `${w.base}/app/inbox?m=${mentionId}`
     await sam.goto(url)
-    await Promise.all([sam.waitForResponse((r) => r.url().endsWith('/presence') && r.request().postData() === 'replying=1'), sam.click('#reply')])
+    // r opens the reply form of the highlighted mention.
+    await Promise.all([sam.waitForResponse((r) => r.url().endsWith('/presence') && r.request().postData() === 'replying=1'), sam.keyboard.press('r')])
     await sam.keyboard.type('Thanks, a fix is on its way')
 
     await dana.goto(url)
     await expect(dana.locator('.presence').textContent()).resolves.toBe('Sam is writing a reply to this.')
+    await expect(dana.locator(`#mention-list li[data-id="${mentionId}"] .presence-tag`).textContent()).resolves.toBe('Sam replying')
     await screenshot(dana, 'inbox-presence')
     expect(await cspViolations(dana)).toEqual([])
 

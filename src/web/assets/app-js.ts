@@ -109,6 +109,7 @@ export const APP_JS = `(function () {
   document.querySelectorAll('[data-open-help]').forEach(function (btn) {
     btn.addEventListener('click', function () { if (help && help.showModal) help.showModal(); });
   });
+  var FIELDS = { a: { id: 'assignee', hash: 'assign' }, r: { id: 'reply', hash: 'reply' } };
   document.addEventListener('keydown', function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var tag = (ev.target.tagName || '').toLowerCase();
@@ -129,14 +130,17 @@ export const APP_JS = `(function () {
         row.classList.add('done');
         move(1);
       }).catch(function (e) { console.error('earshot: resolve failed', e); });
-    } else if (ev.key === 'a' && row) {
+    } else if (Object.prototype.hasOwnProperty.call(FIELDS, ev.key) && row) {
+      // The field of the open mention, or the highlighted one opened at that field.
       ev.preventDefault();
-      var assign = document.getElementById('assignee');
-      if (assign && document.querySelector('.detail[data-id="' + row.getAttribute('data-id') + '"]')) { assign.focus(); }
-      else { var link = row.querySelector('a.item'); if (link) window.location.href = link.href + '#assign'; }
+      var field = document.getElementById(FIELDS[ev.key].id);
+      if (field && document.querySelector('.detail[data-id="' + row.getAttribute('data-id') + '"]')) { field.focus(); }
+      else { var link = row.querySelector('a.item'); if (link) window.location.href = link.href + '#' + FIELDS[ev.key].hash; }
     }
   });
-  if (window.location.hash === '#assign') { var a = document.getElementById('assignee'); if (a) a.focus(); }
+  Object.keys(FIELDS).forEach(function (key) {
+    if (window.location.hash === '#' + FIELDS[key].hash) { var f = document.getElementById(FIELDS[key].id); if (f) f.focus(); }
+  });
 
   var banner = document.getElementById('new-banner');
   var since = list.getAttribute('data-since');

@@ -113,7 +113,7 @@ const Replies = ({ m, session, back, canTriage, canTranslate, savedReplies, chos
           <input type="hidden" name="key" value={crypto.randomUUID()} />
           {/* A reply someone else sends after this page was read stops this one: the writer never saw it. */}
           <input type="hidden" name="seen" value={new Date().toISOString()} />
-          <label for="reply">Reply publicly as the source's account{limit ? <span class="hint"> (at most {limit} characters on {m.kind})</span> : null}</label>
+          <label for="reply">Reply publicly as the source's account <kbd>r</kbd>{limit ? <span class="hint"> (at most {limit} characters on {m.kind})</span> : null}</label>
           <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{draft}</textarea>
           <div class="actions">
             <button type="submit">Post reply</button>

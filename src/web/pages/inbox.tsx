@@ -11,7 +11,7 @@ import { workspaceSettings } from '../../workspaces/settings.ts'
 import { runTranslator } from '../../translate/run.ts'
 import { MENTION_STATUSES, SETTABLE_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
-import { notePresence, othersPresent, presenceLine } from '../../mentions/presence.ts'
+import { notePresence, othersPresent, presenceLine, type Present } from '../../mentions/presence.ts'
 import { listSavedReplies } from '../../mentions/saved-replies.ts'
 import { listMentions } from '../../mentions/list.ts'
 import { createView, deleteView, getView, listViews, type SavedView } from '../../mentions/views.ts'
@@ -47,7 +47,8 @@ const LINKABLE_TICKETS = 100
 const backTo = (value: string, fallback: string) => (/^\/app\/inbox(\?|$)/.test(value) ? value : fallback)
 
 /** A row of the inbox; `translation`, when the workspace translates new mentions, shows under the original. */
-function MentionRowItem({ m, q, selected, translation }: { m: Mention; q: InboxQuery; selected: boolean; translation?: Translation }) {
+function MentionRowItem({ m, q, selected, translation, others }: { m: Mention; q: InboxQuery; selected: boolean; translation?: Translation; others?: Present[] }) {
+  const replying = others?.filter((p) => p.replying) ?? []
   return (
     <li data-id={m.id} class={selected ? 'current' : undefined}>
       <input type="checkbox" name="ids" value={m.id} form="bulk" aria-label={`select: ${titleOf(m)}`} />
@@ -69,6 +70,7 @@ function MentionRowItem({ m, q, selected, translation }: { m: Mention; q: InboxQ
           {m.assignee ? <span>→ <Txt s={m.assignee} /></span> : null}
           {m.tags.map((t) => <span class="badge st">#<Txt s={t} /></span>)}
           {m.duplicateCount ? <span>+{m.duplicateCount} copies</span> : null}
+          {others?.length ? <span class="presence-tag"><Txt s={replying.length ? `${replying.map((p) => p.name).join(', ')} replying` : `${others.map((p) => p.name).join(', ')} here`} /></span> : null}
         </span>
       </a>
     </li>
@@ -197,6 +199,7 @@ const HelpDialog = () => (
       <dt><kbd>Enter</kbd></dt><dd>open it</dd>
       <dt><kbd>e</kbd></dt><dd>resolve it</dd>
       <dt><kbd>a</kbd></dt><dd>assign it</dd>
+      <dt><kbd>r</kbd></dt><dd>reply to it</dd>
       <dt><kbd>/</kbd></dt><dd>search</dd>
       <dt><kbd>?</kbd></dt><dd>this help</dd>
     </dl>
@@ -233,7 +236,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
   // so app.js fetches the counts after load (?counts=1 renders them without JS).
   const withCounts = params.counts === '1'
   const canReply = selectedId !== undefined && session.role !== 'viewer'
-  const [page, stats, sources, detail, tickets, views, savedReplies, settings, others] = await Promise.all([
+  const [page, stats, sources, detail, tickets, views, savedReplies, settings] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
     withCounts ? mentionStats(deps, ws, query.filter, c.var.inbox) : Promise.resolve(undefined),
     listSources(deps, ws, { limit: 200 }),
@@ -242,12 +245,14 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
     listViews(deps, ws),
     canReply ? listSavedReplies(deps, ws) : Promise.resolve([]),
     workspaceSettings(deps.sql, ws),
-    selectedId ? othersPresent(deps.sql, ws, selectedId, session.actor) : Promise.resolve([]),
   ])
-  // Where new mentions are translated as they come in, the list shows the translation under each one that has it.
-  const translations = settings.translateInto
-    ? await listTranslations(deps.sql, ws, { kind: 'mention' }, page.items.map((m) => m.id))
-    : new Map<string, Translation[]>()
+  const ids = page.items.map((m) => m.id)
+  const [translations, present] = await Promise.all([
+    // Where new mentions are translated as they come in, the list shows the translation under each one that has it.
+    settings.translateInto ? listTranslations(deps.sql, ws, { kind: 'mention' }, ids) : new Map<string, Translation[]>(),
+    // Who else is on these mentions right now.
+    othersPresent(deps.sql, ws, selectedId ? [...ids, selectedId] : ids, session.actor),
+  ])
   const translationOf = (m: Mention) => (m.lang === settings.translateInto ? undefined : translations.get(m.id)?.find((t) => t.lang === settings.translateInto))
   const sortParam = query.sort === 'priority' ? undefined : query.sort
   const here = inboxHref(query.params, { sort: sortParam, cursor, m: selectedId })
@@ -287,13 +292,13 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
           ) : null}
           <button type="button" id="new-banner" class="banner" hidden aria-live="polite"></button>
           <ul id="mention-list" class="list" data-since={deps.clock().toISOString()} data-poll-ms={POLL_MS}>
-            {page.items.map((m) => <MentionRowItem m={m} q={query} selected={m.id === selectedId} translation={translationOf(m)} />)}
+            {page.items.map((m) => <MentionRowItem m={m} q={query} selected={m.id === selectedId} translation={translationOf(m)} others={present.get(m.id)} />)}
           </ul>
           {page.items.length === 0 ? <p id="empty-inbox" class="hint">Nothing here. Inbox zero for this filter.</p> : null}
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
         </section>
         <section aria-label="Detail">
-          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} timeZone={settings.timeZone} others={others} /> : (
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} timeZone={settings.timeZone} others={present.get(detail.id) ?? []} /> : (
             <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
           )}
         </section>
