@@ -23,6 +23,7 @@ import { listMentionsJson } from '../src/mentions/list.ts'
 import { mentionStats } from '../src/mentions/stats.ts'
 import { issueReport } from '../src/reports/issues.ts'
 import { mentionReport, MentionReportQuery } from '../src/reports/mentions.ts'
+import { ticketsLike } from '../src/tickets/similar-tickets.ts'
 import { getTicket } from '../src/tickets/tickets.ts'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -178,6 +179,7 @@ async function main() {
       }
       if (u.pathname === '/v1/mentions/stats') return mentionStats(dd, ws.id, MentionFilter.parse(q))
       if (u.pathname.startsWith('/v1/tickets/')) return getTicket(dd, ws.id, u.pathname.slice('/v1/tickets/'.length))
+      if (u.pathname.endsWith('/similar-tickets')) return ticketsLike(dd, ws.id, u.pathname.split('/')[3])
       if (u.pathname === '/v1/reports/mentions') {
         const { interval, format, ...filter } = MentionReportQuery.parse(q)
         if (format !== 'json') throw new Error('the bench calls the report as JSON')
@@ -224,6 +226,7 @@ async function main() {
       { name: 'inbox counts, other filters, while 10 mentions/s are triaged', target: '—', paths: counts.scanned, opts: { writes } },
       { name: 'inbox counts, not answered yet, while 10 mentions/s are triaged', target: '—', paths: counts.unanswered, opts: { writes } },
       { name: 'ticket detail', target: '—', paths: seeded.ticketIds.slice(0, 50).map((id) => `/v1/tickets/${id}`) },
+      { name: 'open tickets like a mention (the inbox detail; 100 of 500 tickets read)', target: '—', paths: writes.mentionIds.map((id) => `/v1/mentions/${id}/similar-tickets`) },
       { name: 'issue report (500 tickets, last 30 days)', target: '≤ 200 ms', paths: ['/v1/reports/issues', '/v1/reports/issues?sort=trend', '/v1/reports/issues?format=csv'] },
       {
         name: 'mentions report (30 days by day; negative by week; 90 days by week)',

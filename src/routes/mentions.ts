@@ -14,6 +14,7 @@ import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
 import { MentionSchema } from '../mentions/shape.ts'
 import { ReplyInput, ReplySchema, sendReply, listReplies } from '../mentions/replies.ts'
 import { notePresence, PresenceInput, PresentSchema } from '../mentions/presence.ts'
+import { ticketsLike } from '../tickets/similar-tickets.ts'
 import { mentionStats } from '../mentions/stats.ts'
 import { translateStored, TranslationInput, TranslationSchema } from '../translate/stored.ts'
 import { translationResponses } from './translate.ts'
@@ -36,6 +37,9 @@ const MentionDetailSchema = MentionSchema.extend({
   priorityComponents: z.record(z.string(), z.unknown()),
   explanation: z.record(z.string(), z.unknown()),
 }).openapi('MentionDetail')
+const SimilarTicket = z
+  .object({ id: z.uuid(), title: z.string(), status: z.string(), links: z.number().int(), similarity: z.number().openapi({ description: 'Cosine of the two TF-IDF term vectors, 0–1' }) })
+  .openapi('SimilarTicket')
 const Stats = z
   .object({
     total: z.number().int(),
@@ -167,6 +171,16 @@ export const mentionsRouter = createRouter()
       const { reply, repeated } = await sendReply(deps, principal.workspaceId, c.req.valid('param').id, text, actorOf(c), { idempotencyKey: key, unlessRepliedSince })
       return repeated ? c.json(reply, 200) : c.json(reply, 201)
     },
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/{id}/similar-tickets', tags: ['Mentions'],
+      summary: 'Open tickets this mention is like, to link it to: up to 3, most alike first',
+      description: 'Each open ticket (open, planned, in progress) not yet linked to the mention is read as its title, description and latest linked mentions, and compared with the mention by TF-IDF cosine; below 0.15 a ticket is not offered.',
+      request: { params: IdParam },
+      responses: { 200: jsonResponse('Tickets like it', z.object({ items: z.array(SimilarTicket) })), ...errorResponses },
+    }),
+    async (c) => c.json({ items: await ticketsLike(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id) }, 200),
   )
   .openapi(
     createRoute({

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi'
 
 export const TICKET_STATUSES = ['open', 'planned', 'in_progress', 'done', 'wont_fix'] as const
+/** Not done, nor decided against: still worth linking to. */
+export const OPEN_TICKET_STATUSES = ['open', 'planned', 'in_progress'] as const satisfies readonly (typeof TICKET_STATUSES)[number][]
 export const PROVIDERS = ['github', 'jira', 'linear', 'other'] as const
 
 export const External = z.strictObject({

@@ -3,15 +3,12 @@
 // so a product manager can turn a cluster into a ticket with one call.
 // Deterministic: the same mentions always give the same clusters.
 import { TfIdf } from 'natural/lib/natural/tfidf/index.js'
-import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js'
 import type { Deps } from '../deps.ts'
-import { contentWords } from '../enrich/content-words.ts'
+import { cosine, norm, terms, type Vector } from './term-vectors.ts'
 
 const CANDIDATES = 2000
 const SIMILARITY = 0.3
 const MIN_CLUSTER = 2
-// Words every complaint uses, which tell clusters nothing.
-const NOISE = new Set(['app', 'just', 'get', 'got', 'really', 'still', 'please', 'thanks', 'can', 'now', 'one', 'also', 'even'])
 
 export interface SuggestionInput {
   since: string
@@ -36,28 +33,6 @@ interface Candidate {
   intents: string[]
 }
 
-type Vector = Map<string, number>
-
-/** Content words of a text, in any of our languages; English ones stemmed so "crash", "crashes", "crashing" are one term. */
-function terms(text: string, lang: string): { term: string; word: string }[] {
-  const out: { term: string; word: string }[] = []
-  for (const found of contentWords(text)) {
-    const word = found?.replace(/'s$/, '')
-    if (!word || NOISE.has(word)) continue
-    out.push({ term: lang === 'en' || lang === 'und' ? PorterStemmer.stem(word) : word, word })
-  }
-  return out
-}
-
-const norm = (v: Vector) => Math.sqrt([...v.values()].reduce((s, x) => s + x * x, 0))
-
-function cosine(a: Vector, b: Vector, na: number, nb: number): number {
-  if (na === 0 || nb === 0) return 0
-  const [small, big] = a.size < b.size ? [a, b] : [b, a]
-  let dot = 0
-  for (const [k, x] of small) dot += x * (big.get(k) ?? 0)
-  return dot / (na * nb)
-}
 
 export async function suggestTickets(deps: Deps, workspaceId: string, input: SuggestionInput): Promise<{ items: Suggestion[] }> {
   const rel = /^(\d+)([hdw])$/.exec(input.since)

@@ -37,6 +37,7 @@ label.inline{display:inline-flex;gap:.3rem;align-items:center;font-weight:400;ma
 .notice{padding:.5rem .75rem;border-radius:4px;background:#dafbe1;border:1px solid #4ac26b;margin:0 0 1rem}
 .presence{padding:.25rem .5rem;border-radius:4px;background:#fff8c5;border:1px solid #d4a72c;font-size:.9rem}
 .presence:empty{display:none}
+.alike{list-style:none;padding:0;margin:0}
 .presence-tag{background:#fff8c5;border-radius:4px;padding:0 .3rem}
 .error{padding:.5rem .75rem;border-radius:4px;background:#ffebe9;border:1px solid #ff8182;color:#82071e;margin:0 0 1rem}
 .card{border:1px solid var(--line);border-radius:6px;padding:1rem;background:#fff}

@@ -8,6 +8,7 @@ import { REPLY_MAX_CHARS } from '../../mentions/replies.ts'
 import { fillSavedReply, inLanguageFirst, type SavedReply } from '../../mentions/saved-replies.ts'
 import { OPEN_STATUSES } from '../../mentions/filter.ts'
 import { PRESENCE_BEAT_MS, presenceLine, type Present } from '../../mentions/presence.ts'
+import type { TicketMatch } from '../../tickets/similar-tickets.ts'
 import type { Mention } from '../../mentions/shape.ts'
 import { MAX_TRANSLATED_CHARS } from '../../translate/stored.ts'
 import { languageName, TRANSLATION_TARGETS } from '../../translate/translator.ts'
@@ -160,7 +161,7 @@ const Translations = ({ m, session, back, canTranslate }: { m: MentionDetail; se
 )
 
 /** The right-hand pane of the inbox for the selected mention. */
-export function Detail({ m, session, back, terms, tickets, savedReplies, chosenReply, draft, canTranslate, timeZone, others }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; canTranslate: boolean; timeZone: string; others: Present[] } & ReplyChoice) {
+export function Detail({ m, session, back, terms, tickets, alike, savedReplies, chosenReply, draft, canTranslate, timeZone, others }: { m: MentionDetail; session: WebSession; back: string; terms: string[]; tickets: OpenTicket[]; alike: TicketMatch[]; canTranslate: boolean; timeZone: string; others: Present[] } & ReplyChoice) {
   const link = safeHttpUrl(m.url)
   const profile = safeHttpUrl(m.author.profileUrl)
   const canTriage = session.role !== 'viewer'
@@ -270,6 +271,22 @@ export function Detail({ m, session, back, terms, tickets, savedReplies, chosenR
               </select>
               <button type="submit" id="link-ticket-button">Link</button>
             </form>
+          ) : null}
+          {alike.length ? (
+            <ul class="alike" aria-label="Open tickets like this mention">
+              {alike.map((t) => (
+                <li>
+                  <form method="post" action={`/app/inbox/${m.id}/link`} class="actions">
+                    <CsrfField session={session} />
+                    <input type="hidden" name="back" value={back} />
+                    <input type="hidden" name="ticketId" value={t.id} />
+                    <span class="hint">Looks like</span> <a href={`/app/tickets/${t.id}`}><Txt s={t.title} /></a>
+                    <span class="hint">({t.status.replace('_', ' ')}, {t.links} linked)</span>
+                    <button type="submit">Link to it</button>
+                  </form>
+                </li>
+              ))}
+            </ul>
           ) : null}
           <form method="post" action={action} class="actions">
             <CsrfField session={session} />

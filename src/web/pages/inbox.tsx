@@ -19,6 +19,8 @@ import type { Mention } from '../../mentions/shape.ts'
 import { mentionStats, type MentionStats } from '../../mentions/stats.ts'
 import { addNote, bulkUpdateMentions, linkMentionCustomer, MentionPatch, patchMention, unlinkMentionCustomer } from '../../mentions/update.ts'
 import { listSources } from '../../sources/find-sources.ts'
+import { OPEN_TICKET_STATUSES } from '../../tickets/schema.ts'
+import { ticketsLike } from '../../tickets/similar-tickets.ts'
 import { addLinks, listTickets } from '../../tickets/tickets.ts'
 import { AppError, badRequest, notFound } from '../../errors.ts'
 import { eraseAuthorOf } from '../../customers/privacy.ts'
@@ -236,15 +238,16 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
   // so app.js fetches the counts after load (?counts=1 renders them without JS).
   const withCounts = params.counts === '1'
   const canReply = selectedId !== undefined && session.role !== 'viewer'
-  const [page, stats, sources, detail, tickets, views, savedReplies, settings] = await Promise.all([
+  const [page, stats, sources, detail, tickets, views, savedReplies, settings, alike] = await Promise.all([
     listMentions(deps, ws, { filter: query.filter, sort: query.sort, cursor, limit: PAGE_SIZE }),
     withCounts ? mentionStats(deps, ws, query.filter, c.var.inbox) : Promise.resolve(undefined),
     listSources(deps, ws, { limit: 200 }),
     selectedId ? getMention(deps, ws, selectedId) : Promise.resolve(undefined),
-    selectedId && session.role !== 'viewer' ? listTickets(deps, ws, { status: ['open', 'planned', 'in_progress'], limit: LINKABLE_TICKETS }) : Promise.resolve(undefined),
+    selectedId && session.role !== 'viewer' ? listTickets(deps, ws, { status: [...OPEN_TICKET_STATUSES], limit: LINKABLE_TICKETS }) : Promise.resolve(undefined),
     listViews(deps, ws),
     canReply ? listSavedReplies(deps, ws) : Promise.resolve([]),
     workspaceSettings(deps.sql, ws),
+    selectedId && session.role !== 'viewer' ? ticketsLike(deps, ws, selectedId) : Promise.resolve([]),
   ])
   const ids = page.items.map((m) => m.id)
   const [translations, present] = await Promise.all([
@@ -298,7 +301,7 @@ async function inboxPage(c: Context<WebEnv>, params: Record<string, string> = c.
           {page.nextCursor ? <p><a href={inboxHref(query.params, { sort: sortParam, cursor: page.nextCursor })}>Next page →</a></p> : null}
         </section>
         <section aria-label="Detail">
-          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} timeZone={settings.timeZone} others={present.get(detail.id) ?? []} /> : (
+          {detail ? <Detail m={detail} session={session} back={here} terms={terms} tickets={tickets?.items ?? []} savedReplies={savedReplies} chosenReply={params.reply} draft={draft} canTranslate={deps.translator !== undefined} timeZone={settings.timeZone} others={present.get(detail.id) ?? []} alike={alike} /> : (
             <div class="detail"><p class="hint">Select a mention to see it here. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens.</p></div>
           )}
         </section>
