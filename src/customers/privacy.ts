@@ -9,6 +9,8 @@ import { notFound } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { z } from '@hono/zod-openapi'
 import { mentionColumns, toMention, type Mention, type MentionRow } from '../mentions/shape.ts'
+import type { ErasureReason } from '../webhooks/erasure.ts'
+import { enqueueEvent } from '../webhooks/events.ts'
 import { loadCustomer } from './customers.ts'
 
 export interface ResponseItem {
@@ -121,9 +123,10 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
 /**
  * Blanks what the mentions `which` picks say and who said them: text, author, links, raw payload and the customer
  * link go, while what was counted (date, source, sentiment, intents, status, tags) stays. The notes, replies and
- * translations about them are deleted. Returns their ids.
+ * translations about them are deleted, and webhooks subscribed to `mention.erased` get their ids, so the systems that
+ * were sent copies can erase theirs. Returns their ids.
  */
-export async function eraseMentions(tx: Tx, workspaceId: string, which: Fragment): Promise<string[]> {
+export async function eraseMentions(tx: Tx, workspaceId: string, which: Fragment, reason: ErasureReason): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
     UPDATE mentions SET body = '', title = NULL, url = NULL, author_handle = NULL, author_name = NULL, author_profile_url = NULL,
       author_followers = NULL, raw = NULL, pii = '[]', explanation = '{}', customer_id = NULL, customer_match = NULL,
@@ -136,11 +139,12 @@ export async function eraseMentions(tx: Tx, workspaceId: string, which: Fragment
   // A reply addresses its person by name (`@alice …`); what stays public at the source is the source's to remove.
   await tx`DELETE FROM mention_replies WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${ids}::uuid[])`
   await tx`DELETE FROM translations WHERE workspace_id = ${workspaceId} AND mention_id = ANY(${ids}::uuid[])`
+  await enqueueEvent(tx, workspaceId, 'mention.erased', { mentionIds: ids, reason })
   return ids
 }
 
 /** The same for survey responses: the comment, e-mail, user, page and customer link go; the score and its reading stay. */
-export async function eraseResponses(tx: Tx, workspaceId: string, which: Fragment): Promise<string[]> {
+export async function eraseResponses(tx: Tx, workspaceId: string, which: Fragment, reason: ErasureReason): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
     UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
     WHERE workspace_id = ${workspaceId} AND ${which}
@@ -150,6 +154,7 @@ export async function eraseResponses(tx: Tx, workspaceId: string, which: Fragmen
   // What the team wrote them quotes their answer and holds their address.
   await tx`DELETE FROM survey_response_replies WHERE workspace_id = ${workspaceId} AND response_id = ANY(${ids}::uuid[])`
   await tx`DELETE FROM translations WHERE workspace_id = ${workspaceId} AND response_id = ANY(${ids}::uuid[])`
+  await enqueueEvent(tx, workspaceId, 'survey_response.erased', { responseIds: ids, reason })
   return ids
 }
 
@@ -176,8 +181,8 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
   return deps.sql.begin(async (tx) => {
     const [c]: [{ id: string }?] = await tx`SELECT id FROM customers WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
     if (!c) throw notFound('customer')
-    const mentionIds = await eraseMentions(tx, workspaceId, tx`customer_id = ${id}`)
-    const responseIds = await eraseResponses(tx, workspaceId, tx`customer_id = ${id}`)
+    const mentionIds = await eraseMentions(tx, workspaceId, tx`customer_id = ${id}`, 'customer')
+    const responseIds = await eraseResponses(tx, workspaceId, tx`customer_id = ${id}`, 'customer')
     await forgetDeliveries(tx, workspaceId, [...mentionIds, ...responseIds])
     // Survey invitations hold the address they went to; the unsubscribe stays, so they are not mailed again.
     await tx`DELETE FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id}`
@@ -207,7 +212,7 @@ export type AuthorErasure = z.infer<typeof AuthorErasure>
  */
 export async function eraseAuthor(deps: Deps, workspaceId: string, author: AuthorErasure, actor: Actor) {
   return deps.sql.begin(async (tx) => {
-    const ids = await eraseMentions(tx, workspaceId, tx`author_kind = ${author.platform} AND author_key = earshot_handle_key(${author.handle})`)
+    const ids = await eraseMentions(tx, workspaceId, tx`author_kind = ${author.platform} AND author_key = earshot_handle_key(${author.handle})`, 'author')
     await forgetDeliveries(tx, workspaceId, ids)
     await writeAudit(tx, workspaceId, actor, ids.map((id) => ({ entity: 'mention' as const, entityId: id, action: 'author_erased' })))
     return { erased: { mentions: ids.length } }

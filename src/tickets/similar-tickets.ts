@@ -31,11 +31,33 @@ const countTerms = (words: string[]) => {
   return v
 }
 
-/** Up to `limit` open tickets the mention is not linked to, most alike first. */
-export async function ticketsLike(deps: Deps, workspaceId: string, mentionId: string, limit = 3): Promise<TicketMatch[]> {
-  const [mention]: [{ text: string; lang: string }?] = await deps.sql`
-    SELECT coalesce(title, '') || ' ' || body AS text, lang FROM mentions WHERE workspace_id = ${workspaceId} AND id = ${mentionId}`
-  if (!mention) throw notFound('mention')
+interface Profiles {
+  /** When the open tickets last changed, and how many there are: a link, an unlink, an edit or a new status moves it. */
+  fingerprint: string
+  builtAt: number
+  tickets: { id: string; title: string; status: string; links: number }[]
+  /** Each ticket's TF-IDF term vector and its norm. */
+  vectors: { v: Vector; norm: number }[]
+  idf: (term: string) => number
+}
+
+/** Workspaces whose ticket profiles are kept in memory, the least recently built dropped first. */
+const KEPT_WORKSPACES = 200
+/** Even unchanged, profiles are rebuilt this often, so the words of an erased linked mention do not linger. */
+const KEEP_MS = 10 * 60_000
+const kept = new Map<string, Profiles>()
+
+/**
+ * The open tickets as term vectors. Building them reads and tokenises a
+ * thousand texts (~40 ms at 500 tickets), so they are kept per workspace and
+ * rebuilt when the open tickets change.
+ */
+async function profiles(deps: Deps, workspaceId: string): Promise<Profiles> {
+  const [{ fingerprint }]: [{ fingerprint: string }] = await deps.sql`
+    SELECT coalesce(max(updated_at)::text, '') || ' ' || count(*) AS fingerprint
+    FROM tickets WHERE workspace_id = ${workspaceId} AND status IN ${deps.sql(OPEN_TICKET_STATUSES)}`
+  const hit = kept.get(workspaceId)
+  if (hit && hit.fingerprint === fingerprint && Date.now() - hit.builtAt < KEEP_MS) return hit
   const tickets = await deps.sql<{ id: string; title: string; status: string; description: string; links: number; texts: { text: string; lang: string }[] }[]>`
     SELECT t.id, t.title, t.status, coalesce(t.description, '') AS description,
            (SELECT count(*)::int FROM ticket_links l WHERE l.workspace_id = t.workspace_id AND l.ticket_id = t.id) AS links,
@@ -46,10 +68,8 @@ export async function ticketsLike(deps: Deps, workspaceId: string, mentionId: st
                            ORDER BY l.created_at DESC LIMIT ${TEXTS}) m), '[]') AS texts
     FROM tickets t
     WHERE t.workspace_id = ${workspaceId} AND t.status IN ${deps.sql(OPEN_TICKET_STATUSES)}
-      AND NOT EXISTS (SELECT 1 FROM ticket_links l WHERE l.workspace_id = t.workspace_id AND l.ticket_id = t.id AND l.mention_id = ${mentionId})
     ORDER BY t.updated_at DESC, t.id
     LIMIT ${TICKETS}`
-  const termsOf = (text: string, lang: string) => terms(text, lang).map((t) => t.term)
   const docs = tickets.map((t) => {
     const title = termsOf(t.title, 'und')
     return countTerms([...title, ...title, ...termsOf(t.description, 'und'), ...t.texts.flatMap((x) => termsOf(x.text, x.lang))])
@@ -57,15 +77,40 @@ export async function ticketsLike(deps: Deps, workspaceId: string, mentionId: st
   const df = new Map<string, number>()
   for (const d of docs) for (const term of d.keys()) df.set(term, (df.get(term) ?? 0) + 1)
   const idf = (term: string) => Math.log((1 + docs.length) / (1 + (df.get(term) ?? 0))) + 1
-  const weigh = (v: Vector) => new Map([...v].map(([term, n]) => [term, n * idf(term)] as const))
-  const asked = weigh(countTerms(termsOf(mention.text, mention.lang)))
+  const built: Profiles = {
+    fingerprint,
+    builtAt: Date.now(),
+    tickets: tickets.map(({ id, title, status, links }) => ({ id, title, status, links })),
+    vectors: docs.map((d) => {
+      const v = weigh(d, idf)
+      return { v, norm: norm(v) }
+    }),
+    idf,
+  }
+  kept.delete(workspaceId)
+  kept.set(workspaceId, built)
+  if (kept.size > KEPT_WORKSPACES) kept.delete(kept.keys().next().value!)
+  return built
+}
+
+const termsOf = (text: string, lang: string) => terms(text, lang).map((t) => t.term)
+const weigh = (v: Vector, idf: (term: string) => number) => new Map([...v].map(([term, n]) => [term, n * idf(term)] as const))
+
+/** Up to `limit` open tickets the mention is not linked to, most alike first. */
+export async function ticketsLike(deps: Deps, workspaceId: string, mentionId: string, limit = 3): Promise<TicketMatch[]> {
+  const [[mention], linked, open] = await Promise.all([
+    deps.sql<{ text: string; lang: string }[]>`
+      SELECT coalesce(title, '') || ' ' || body AS text, lang FROM mentions WHERE workspace_id = ${workspaceId} AND id = ${mentionId}`,
+    deps.sql<{ ticketId: string }[]>`SELECT ticket_id AS "ticketId" FROM ticket_links WHERE workspace_id = ${workspaceId} AND mention_id = ${mentionId}`,
+    profiles(deps, workspaceId),
+  ])
+  if (!mention) throw notFound('mention')
+  const already = new Set(linked.map((l) => l.ticketId))
+  const asked = weigh(countTerms(termsOf(mention.text, mention.lang)), open.idf)
   const askedNorm = norm(asked)
-  return tickets
-    .map((t, i) => {
-      const v = weigh(docs[i])
-      return { id: t.id, title: t.title, status: t.status, links: t.links, similarity: Math.round(cosine(asked, v, askedNorm, norm(v)) * 1000) / 1000 }
-    })
-    .filter((m) => m.similarity >= MIN_SIMILARITY)
+  return open.tickets
+    .map((t, i) => ({ ...t, similarity: Math.round(cosine(asked, open.vectors[i].v, askedNorm, open.vectors[i].norm) * 1000) / 1000 }))
+    .filter((m) => !already.has(m.id) && m.similarity >= MIN_SIMILARITY)
     .sort((a, b) => b.similarity - a.similarity || b.links - a.links)
     .slice(0, limit)
 }

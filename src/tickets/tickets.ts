@@ -167,6 +167,7 @@ export async function removeLink(deps: Deps, workspaceId: string, ticketId: stri
     const [link]: [{ mention_id: string | null; response_id: string | null }?] = await tx`
       DELETE FROM ticket_links WHERE workspace_id = ${workspaceId} AND ticket_id = ${ticketId} AND id = ${linkId} RETURNING mention_id, response_id`
     if (!link) throw notFound('link')
+    await tx`UPDATE tickets SET updated_at = now() WHERE workspace_id = ${workspaceId} AND id = ${ticketId}`
     await writeAudit(tx, workspaceId, actor, [
       { entity: 'ticket', entityId: ticketId, action: 'unlinked', changes: { mentionId: link.mention_id, responseId: link.response_id } },
       ...(link.mention_id ? [{ entity: 'mention' as const, entityId: link.mention_id, action: 'ticket_unlinked', changes: { ticketId } }] : []),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ERASURE_REASONS, type ErasureReason } from './erasure.ts'
 import type { EventEnvelope } from './events.ts'
 
 // What a chat message says about an event, before any chat's markup: the
@@ -153,6 +154,9 @@ function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
   return { summary: `${title}: ${totals.total} mentions`, icon: 'digest', parts }
 }
 
+const Erased = z.object({ mentionIds: z.array(z.string()).optional(), responseIds: z.array(z.string()).optional(), reason: z.enum(ERASURE_REASONS) })
+const ERASED_BECAUSE: Record<ErasureReason, string> = { customer: 'a customer’s request', author: 'their author’s request', retention: 'older than the workspace keeps personal data' }
+
 /** What a chat channel is told about an event. */
 export function chatMessage(event: EventEnvelope): ChatMessage {
   const { type, data } = event
@@ -192,6 +196,13 @@ export function chatMessage(event: EventEnvelope): ChatMessage {
     if (!r.success) return headingOnly('New survey response')
     const heading = `New ${r.data.surveyKind ? `${r.data.surveyKind.toUpperCase()} ` : ''}response: ${r.data.score}`
     return { summary: heading, parts: [text({ strong: heading }), ...(r.data.comment ? [quote(r.data.comment)] : [])] }
+  }
+  if (type === 'mention.erased' || type === 'survey_response.erased') {
+    const e = Erased.safeParse(data)
+    const n = e.success ? (e.data.mentionIds ?? e.data.responseIds ?? []).length : 0
+    const what = type === 'mention.erased' ? (n === 1 ? 'mention' : 'mentions') : n === 1 ? 'survey answer' : 'survey answers'
+    const heading = `${n} ${what} erased`
+    return { summary: heading, parts: [text({ strong: heading }, e.success ? ` (${ERASED_BECAUSE[e.data.reason]})` : '')] }
   }
   if (type === 'webhook.test') return { summary: 'earshot test message', icon: 'ok', parts: [text({ strong: 'earshot can post to this channel.' })] }
   if (type === 'digest.daily' || type === 'digest.weekly') {

@@ -3,7 +3,10 @@ import type { WebhookFormat } from './schema.ts'
 import { renderSlackMessage } from './slack.ts'
 import { renderTeamsMessage } from './teams.ts'
 
-export const EVENT_TYPES = ['mention.created', 'mention.updated', 'mention.replied', 'alert.fired', 'survey_response.created', 'ticket.updated', 'digest.daily', 'digest.weekly'] as const
+export const EVENT_TYPES = [
+  'mention.created', 'mention.updated', 'mention.replied', 'mention.erased', 'alert.fired', 'survey_response.created', 'survey_response.erased',
+  'ticket.updated', 'digest.daily', 'digest.weekly',
+] as const
 /** What webhooks subscribe to, and `webhook.test`, which goes only to the webhook it tests. */
 export type EventType = (typeof EVENT_TYPES)[number] | 'webhook.test'
 

@@ -52,9 +52,9 @@ export async function expirePersonalData(deps: Deps, now: Date): Promise<Retenti
     const before = cutoff(now, ws.days)
     await deps.sql.begin(async (tx) => {
       const mentions = await eraseMentions(tx, ws.id, tx`id IN (
-        SELECT id ${oldMentions(tx, ws.id, before)} ORDER BY published_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`)
+        SELECT id ${oldMentions(tx, ws.id, before)} ORDER BY published_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`, 'retention')
       const responses = await eraseResponses(tx, ws.id, tx`id IN (
-        SELECT id ${oldResponses(tx, ws.id, before)} ORDER BY responded_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`)
+        SELECT id ${oldResponses(tx, ws.id, before)} ORDER BY responded_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`, 'retention')
       const invitations = await tx`
         DELETE FROM survey_sends WHERE id IN (SELECT id ${oldInvitations(tx, ws.id, before)} ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`
       // Nobody can act on a mention without its words: one still waiting for attention is set aside (`ignored`), so the

@@ -49,6 +49,15 @@ describe('open tickets like a mention', () => {
     // A ticket with no linked mention yet is found by its title.
     expect((await ws.similar(login)).data.items[0]).toMatchObject({ id: ws.tickets.login, links: 0 })
 
+    // What tickets hold is read again when one changes: a link makes a ticket about what it was not about before, an
+    // unlink takes it back.
+    const [billing, twice] = await ws.seed([{ text: 'Charged twice on the billing page' }, { text: 'The billing page charged my card twice' }])
+    expect((await ws.similar(billing)).data.items).toEqual([])
+    const link = await t.call('POST', `/v1/tickets/${ws.tickets.login}/links`, { key: ws.key, body: { mentionIds: [twice] } })
+    expect((await ws.similar(billing)).data.items.map((f: { id: string }) => f.id)).toEqual([ws.tickets.login])
+    expect((await t.call('DELETE', `/v1/tickets/${ws.tickets.login}/links/${link.data.items[0].id}`, { key: ws.key })).status).toBe(204)
+    expect((await ws.similar(billing)).data.items).toEqual([])
+
     // Linked, it is not offered again.
     expect((await t.call('POST', `/v1/tickets/${ws.tickets.export}/links`, { key: ws.key, body: { mentionIds: [exporting] } })).status).toBe(201)
     expect((await ws.similar(exporting)).data.items.map((f: { id: string }) => f.id)).not.toContain(ws.tickets.export)
