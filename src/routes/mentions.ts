@@ -14,6 +14,7 @@ import { TIME_GRAIN_MS } from '../mentions/page-cache.ts'
 import { MentionSchema } from '../mentions/shape.ts'
 import { ReplyInput, ReplySchema, sendReply, listReplies } from '../mentions/replies.ts'
 import { notePresence, PresenceInput, PresentSchema } from '../mentions/presence.ts'
+import { SimilarTicket } from '../tickets/schema.ts'
 import { ticketsLike } from '../tickets/similar-tickets.ts'
 import { mentionStats } from '../mentions/stats.ts'
 import { translateStored, TranslationInput, TranslationSchema } from '../translate/stored.ts'
@@ -37,9 +38,6 @@ const MentionDetailSchema = MentionSchema.extend({
   priorityComponents: z.record(z.string(), z.unknown()),
   explanation: z.record(z.string(), z.unknown()),
 }).openapi('MentionDetail')
-const SimilarTicket = z
-  .object({ id: z.uuid(), title: z.string(), status: z.string(), links: z.number().int(), similarity: z.number().openapi({ description: 'Cosine of the two TF-IDF term vectors, 0–1' }) })
-  .openapi('SimilarTicket')
 const Stats = z
   .object({
     total: z.number().int(),

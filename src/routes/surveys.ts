@@ -13,6 +13,8 @@ import { createSurvey, deleteSurvey, getSurvey, listSurveys, presentSurvey, upda
 import { csvDownload } from '../reports/csv.ts'
 import { listSends, queueSends, SendListQuery, SendRequest, SendTotals, SurveySend } from '../surveys/email-sends.ts'
 import { repliesOfResponse, replyToResponse, ResponseReplyInput, ResponseReplySchema } from '../surveys/response-replies.ts'
+import { SimilarTicket } from '../tickets/schema.ts'
+import { ticketsLikeResponse } from '../tickets/similar-tickets.ts'
 import { translateStored, TranslationInput } from '../translate/stored.ts'
 import { translationResponses } from './translate.ts'
 import { requestOrigin } from '../web/request-origin.ts'
@@ -131,6 +133,18 @@ export function surveysRouter(rt: SurveyRuntime) {
         // The JSON schema is an array; the union type only reflects that text/csv is declared too.
         const input = csv ? { csv: await c.req.text() } : { rows: c.req.valid('json') as unknown[] }
         return c.json(await importResponses(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, input), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}/responses/{responseId}/similar-tickets', tags: ['Surveys'],
+        summary: 'Open tickets this answer’s comment is like, to link it to (as for mentions); none without a comment',
+        request: { params: ResponseParams },
+        responses: { 200: jsonResponse('Tickets like it', z.object({ items: z.array(SimilarTicket) })), ...errorResponses },
+      }),
+      async (c) => {
+        const { id, responseId } = c.req.valid('param')
+        return c.json({ items: await ticketsLikeResponse(c.var.deps, c.var.principal.workspaceId, id, responseId) }, 200)
       },
     )
     .openapi(

@@ -70,3 +70,8 @@ export type TicketStats = z.infer<typeof TicketStatsSchema>
 export const LinkSchema = z.object({ id: z.uuid(), mentionId: z.uuid().nullable(), responseId: z.uuid().nullable(), createdAt: z.date() })
 
 export const TicketDetailSchema = TicketSchema.extend({ ...TicketStatsSchema.shape, links: z.array(LinkSchema) }).openapi('TicketDetail')
+
+/** An open ticket offered for a mention or an answer it is like (src/tickets/similar-tickets.ts). */
+export const SimilarTicket = z
+  .object({ id: z.uuid(), title: z.string(), status: z.string(), links: z.number().int(), similarity: z.number().openapi({ description: 'Cosine of the two TF-IDF term vectors, 0–1' }) })
+  .openapi('SimilarTicket')

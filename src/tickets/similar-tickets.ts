@@ -96,21 +96,62 @@ async function profiles(deps: Deps, workspaceId: string): Promise<Profiles> {
 const termsOf = (text: string, lang: string) => terms(text, lang).map((t) => t.term)
 const weigh = (v: Vector, idf: (term: string) => number) => new Map([...v].map(([term, n]) => [term, n * idf(term)] as const))
 
-/** Up to `limit` open tickets the mention is not linked to, most alike first. */
-export async function ticketsLike(deps: Deps, workspaceId: string, mentionId: string, limit = 3): Promise<TicketMatch[]> {
-  const [[mention], linked, open] = await Promise.all([
+/** Ranks the open tickets for a text; `linked` are the tickets it is already linked to, never offered. */
+export type TicketRanker = (text: string, lang: string, linked: Set<string>) => TicketMatch[]
+
+/** A ranker over the workspace's open tickets as they are now: one check (or build) for any number of texts. */
+export async function ticketRanker(deps: Deps, workspaceId: string, limit = 3): Promise<TicketRanker> {
+  const open = await profiles(deps, workspaceId)
+  return (text, lang, linked) => {
+    const asked = weigh(countTerms(termsOf(text, lang)), open.idf)
+    const askedNorm = norm(asked)
+    return open.tickets
+      .map((t, i) => ({ ...t, similarity: Math.round(cosine(asked, open.vectors[i].v, askedNorm, open.vectors[i].norm) * 1000) / 1000 }))
+      .filter((m) => !linked.has(m.id) && m.similarity >= MIN_SIMILARITY)
+      .sort((a, b) => b.similarity - a.similarity || b.links - a.links)
+      .slice(0, limit)
+  }
+}
+
+/** Up to three open tickets the mention is not linked to, most alike first. */
+export async function ticketsLike(deps: Deps, workspaceId: string, mentionId: string): Promise<TicketMatch[]> {
+  const [[mention], linked, rank] = await Promise.all([
     deps.sql<{ text: string; lang: string }[]>`
       SELECT coalesce(title, '') || ' ' || body AS text, lang FROM mentions WHERE workspace_id = ${workspaceId} AND id = ${mentionId}`,
     deps.sql<{ ticketId: string }[]>`SELECT ticket_id AS "ticketId" FROM ticket_links WHERE workspace_id = ${workspaceId} AND mention_id = ${mentionId}`,
-    profiles(deps, workspaceId),
+    ticketRanker(deps, workspaceId),
   ])
   if (!mention) throw notFound('mention')
-  const already = new Set(linked.map((l) => l.ticketId))
-  const asked = weigh(countTerms(termsOf(mention.text, mention.lang)), open.idf)
-  const askedNorm = norm(asked)
-  return open.tickets
-    .map((t, i) => ({ ...t, similarity: Math.round(cosine(asked, open.vectors[i].v, askedNorm, open.vectors[i].norm) * 1000) / 1000 }))
-    .filter((m) => !already.has(m.id) && m.similarity >= MIN_SIMILARITY)
-    .sort((a, b) => b.similarity - a.similarity || b.links - a.links)
-    .slice(0, limit)
+  return rank(mention.text, mention.lang, new Set(linked.map((l) => l.ticketId)))
+}
+
+/** The same for a survey answer's comment; none for an answer without one. */
+export async function ticketsLikeResponse(deps: Deps, workspaceId: string, surveyId: string, responseId: string): Promise<TicketMatch[]> {
+  const [[answer], linked] = await Promise.all([
+    deps.sql<{ comment: string | null; lang: string }[]>`
+      SELECT comment, lang FROM survey_responses WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId} AND id = ${responseId}`,
+    linkedTickets(deps, workspaceId, [responseId]),
+  ])
+  if (!answer) throw notFound('survey response')
+  if (!answer.comment) return []
+  const rank = await ticketRanker(deps, workspaceId)
+  return rank(answer.comment, answer.lang, new Set((linked.get(responseId) ?? []).map((t) => t.id)))
+}
+
+export interface LinkedTicket {
+  id: string
+  title: string
+  status: string
+}
+
+/** The tickets each of these survey answers is linked to. */
+export async function linkedTickets(deps: Deps, workspaceId: string, responseIds: string[]): Promise<Map<string, LinkedTicket[]>> {
+  const rows = await deps.sql<(LinkedTicket & { responseId: string })[]>`
+    SELECT l.response_id AS "responseId", t.id, t.title, t.status
+    FROM ticket_links l JOIN tickets t ON t.workspace_id = l.workspace_id AND t.id = l.ticket_id
+    WHERE l.workspace_id = ${workspaceId} AND l.response_id = ANY(${responseIds}::uuid[])
+    ORDER BY l.created_at`
+  const by = new Map<string, LinkedTicket[]>()
+  for (const { responseId, ...t } of rows) by.set(responseId, [...(by.get(responseId) ?? []), t])
+  return by
 }

@@ -11,6 +11,7 @@ const NOTICES: Record<string, string> = {
   'saved-reply-saved': 'Saved reply saved.',
   'saved-reply-deleted': 'Saved reply deleted.',
   'response-replied': 'E-mail sent to the respondent.',
+  'response-linked': 'Answer linked to the ticket: it counts in the ticket\'s evidence.',
   'translated': 'Translated by machine: the translation is under the text.',
   'reply-sent': 'Reply posted at the source.',
   'reply-failed': 'The source did not take the reply; it is listed under Replies with the reason, and the form holds its text to try again.',

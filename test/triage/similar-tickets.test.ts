@@ -80,4 +80,33 @@ describe('open tickets like a mention', () => {
     expect(linked.status).toBe(303)
     expect((await t.call('GET', `/v1/mentions/${exporting}`, { key: ws.key })).data.tickets.map((x: { id: string }) => x.id)).toEqual([ws.tickets.export])
   })
+
+  it('offers it for an unhappy survey comment too, on the survey page, and links the answer in one click', async () => {
+    const ws = await workspace()
+    const survey = (await t.call('POST', '/v1/surveys', { key: ws.key, body: { kind: 'nps', question: 'How likely?' } })).data
+    const answer = async (score: number, comment: string | null) =>
+      (await t.sql<{ id: string }[]>`
+        INSERT INTO survey_responses (workspace_id, survey_id, score, comment, lang) VALUES (${ws.id}, ${survey.id}, ${score}, ${comment}, 'en') RETURNING id`)[0].id
+    const unhappy = await answer(3, 'The CSV export crashes whenever the file is big')
+    const praise = await answer(10, 'Love the CSV export, never crashes')
+    const bare = await answer(9, null)
+    const similar = (id: string) => t.call('GET', `/v1/surveys/${survey.id}/responses/${id}/similar-tickets`, { key: ws.key })
+    expect((await similar(unhappy)).data.items[0]).toMatchObject({ id: ws.tickets.export })
+    expect((await similar(bare)).data.items).toEqual([])
+    expect((await similar(crypto.randomUUID())).status).toBe(404)
+    expect((await t.call('GET', `/v1/surveys/${survey.id}/responses/${unhappy}/similar-tickets`, { key: agent })).status).toBe(404)
+
+    const s = await webSession(t.app, ws.key)
+    const page = async () => (await t.app.request(`http://localhost/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
+    const before = await page()
+    expect(before).toContain(`action="/app/surveys/${survey.id}/responses/${unhappy}/link"`)
+    // Praise is not offered a ticket it shares words with.
+    expect(before).not.toContain(`/responses/${praise}/link`)
+    const linked = await postForm(t.app, s, `/app/surveys/${survey.id}/responses/${unhappy}/link`, [['ticketId', ws.tickets.export]])
+    expect(linked.headers.get('location')).toBe(`/app/surveys/${survey.id}?notice=response-linked`)
+    const after = await page()
+    expect(after).toContain(`Linked to <a href="/app/tickets/${ws.tickets.export}"><bdi>Export crashes on big files</bdi></a> (open)`)
+    expect(after).not.toContain(`action="/app/surveys/${survey.id}/responses/${unhappy}/link"><input type="hidden" name="_csrf" value="${s.csrf}"/><input type="hidden" name="ticketId" value="${ws.tickets.export}"`)
+    expect((await t.call('GET', `/v1/tickets/${ws.tickets.export}`, { key: ws.key })).data).toMatchObject({ responseCount: 1 })
+  })
 })

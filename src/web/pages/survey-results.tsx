@@ -1,11 +1,12 @@
 import type { Context } from 'hono'
-import { listResponses } from '../../surveys/list-responses.ts'
+import { listResponses, type ResponseView } from '../../surveys/list-responses.ts'
 import { listResponseReplies } from '../../surveys/response-replies.ts'
 import { listTranslations } from '../../translate/stored.ts'
 import { languageName } from '../../translate/translator.ts'
 import { surveyResults } from '../../surveys/results.ts'
 import { headline } from '../../surveys/scores.ts'
-import { bandOf, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
+import { bandOf, HIGH_BAND, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
+import { linkedTickets, ticketRanker } from '../../tickets/similar-tickets.ts'
 import type { SurveyRecord } from '../../surveys/surveys.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
 import type { WebEnv } from '../env.ts'
@@ -58,12 +59,18 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
   const series = (results.series ?? []).map((p) => ({ start: p.start, ...headline(p) })).filter((p) => p.n > 0)
   const commented = recent.items.filter((r) => r.comment)
   const ids = commented.map((r) => r.id)
-  const [replies, translations] = await Promise.all([
+  const canTriage = session.role !== 'viewer'
+  const [replies, translations, tickets, rank] = await Promise.all([
     listResponseReplies(deps.sql, session.workspaceId, ids),
     listTranslations(deps.sql, session.workspaceId, { kind: 'response', surveyId: survey.id }, ids),
+    linkedTickets(deps, session.workspaceId, ids),
+    canTriage ? ticketRanker(deps, session.workspaceId) : undefined,
   ])
+  // Praise shares words with the tickets it does not report ("love the export"): only the other answers are offered one.
+  const alike = (r: ResponseView) =>
+    rank && r.comment && r.band !== HIGH_BAND[survey.kind] ? rank(r.comment, r.lang, new Set((tickets.get(r.id) ?? []).map((t) => t.id))) : []
   // An address of the respondent's own, or a linked customer who may have one (the server checks).
-  const canReply = deps.mail !== undefined && session.role !== 'viewer'
+  const canReply = deps.mail !== undefined && canTriage
   return (
     <section aria-labelledby="results-h">
       <h2 id="results-h">Results</h2>
@@ -147,6 +154,18 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
                       <button type="submit">Translate into English</button>
                     </form>
                   ) : null}
+                  {(tickets.get(r.id) ?? []).length ? (
+                    <p class="hint">Linked to {(tickets.get(r.id) ?? []).map((t, i) => <>{i ? ', ' : ''}<a href={`/app/tickets/${t.id}`}><Txt s={t.title} /></a> ({t.status.replace('_', ' ')})</>)}</p>
+                  ) : null}
+                  {alike(r).map((t) => (
+                    <form method="post" action={`/app/surveys/${survey.id}/responses/${r.id}/link`} class="actions">
+                      <CsrfField session={session} />
+                      <input type="hidden" name="ticketId" value={t.id} />
+                      <span class="hint">Looks like</span> <a href={`/app/tickets/${t.id}`}><Txt s={t.title} /></a>
+                      <span class="hint">({t.status.replace('_', ' ')}, {t.links} linked)</span>
+                      <button type="submit">Link to it</button>
+                    </form>
+                  ))}
                   {replies.filter((x) => x.responseId === r.id).map((x) => (
                     <div class="hint">
                       {x.status === 'sent' ? 'Answered' : 'Not sent'} by <Txt s={x.author} /> · {when(x.createdAt)}: <Txt s={x.text} />

@@ -17,6 +17,7 @@ import { requireWebRole } from '../security.ts'
 import { Txt, when } from '../text.tsx'
 import type { WebSession } from '../sessions.ts'
 import { badRequest } from '../../errors.ts'
+import { addLinks } from '../../tickets/tickets.ts'
 import { IdParam } from './params.ts'
 import { SurveyResults } from './survey-results.tsx'
 
@@ -230,6 +231,14 @@ export const surveysRouter = new Hono<WebEnv>()
     if (!input.success) throw badRequest('Choose a language to translate into.')
     await translateStored(deps, session.workspaceId, { kind: 'response', surveyId: id, id: responseId }, input.data.to)
     return c.redirect(`/app/surveys/${id}?notice=translated`, 303)
+  })
+  .post('/:id/responses/:responseId/link', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const responseId = IdParam.parse(c.req.param('responseId'))
+    const ticketId = IdParam.parse(field(await readForm(c), 'ticketId'))
+    await addLinks(deps, session.workspaceId, ticketId, { responseIds: [responseId] }, session.actor)
+    return c.redirect(`/app/surveys/${id}?notice=response-linked`, 303)
   })
   .post('/:id/responses/:responseId/replies', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var
