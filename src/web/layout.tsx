@@ -24,6 +24,9 @@ export type Section = (typeof NAV)[number][0]
 /** The hidden field every form carries; see verifyCsrf. */
 export const CsrfField = ({ session }: { session: WebSession }) => <input type="hidden" name={CSRF_FIELD} value={session.csrfToken} />
 
+/** Prints the page (or saves it as PDF, as browsers offer); app.js shows it, since printing needs the script. */
+export const PrintButton = () => <button type="button" data-print hidden>Print or save as PDF</button>
+
 /** A record's on/off switch and delete button: they post to `${base}/enabled` and, once `confirm` is accepted, `${base}/delete`. */
 export const SwitchAndDelete = ({ session, base, enabled, turnOn, turnOff, confirm }: {
   session: WebSession

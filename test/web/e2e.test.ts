@@ -283,6 +283,14 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     expect(text).toContain('CSV export crashes')
     await expect(page.locator('svg.chart').count()).resolves.toBe(2)
     await screenshot(page, 'dashboard')
+    // Printed (or saved as PDF), the page is its numbers: no navigation, forms or buttons.
+    await expect(page.locator('button[data-print]').isVisible()).resolves.toBe(true)
+    await page.emulateMedia({ media: 'print' })
+    await expect(page.locator('header.top').isVisible()).resolves.toBe(false)
+    await expect(page.locator('button[data-print]').isVisible()).resolves.toBe(false)
+    await expect(page.locator('svg.chart').first().isVisible()).resolves.toBe(true)
+    const pdf = await page.pdf({ format: 'A4' })
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
   })
 
   it('shows who else has a mention open and who is writing a reply, and forgets a closed page at once', async () => {

@@ -66,6 +66,7 @@ mark{background:var(--mark);color:inherit;padding:0 .1rem}
 .counts a{text-decoration:none}
 .inbox{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.1fr);gap:1rem}
 @media (max-width:900px){.inbox{grid-template-columns:1fr}}
+@media print{header.top,.skip,form,button,.banner,dialog{display:none!important}body{background:#fff}.card{break-inside:avoid;box-shadow:none}a{color:inherit;text-decoration:none}}
 .list{list-style:none;margin:0;padding:0;border:1px solid var(--line);border-radius:6px;min-height:10rem}
 .list li{display:flex;gap:.5rem;padding:.5rem .6rem;border-bottom:1px solid var(--line)}
 .list li:last-child{border-bottom:0}

@@ -35,6 +35,11 @@ export const APP_JS = `(function () {
     });
   });
 
+  document.querySelectorAll('button[data-print]').forEach(function (btn) {
+    btn.hidden = false;
+    btn.addEventListener('click', function () { window.print(); });
+  });
+
   document.querySelectorAll('button[data-copy]').forEach(function (btn) {
     btn.hidden = false;
     btn.addEventListener('click', function () {

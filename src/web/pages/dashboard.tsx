@@ -9,7 +9,7 @@ import { inboxHref } from '../inbox-filter.ts'
 import { Txt } from '../text.tsx'
 import { mentionReport, type MentionReport } from '../../reports/mentions.ts'
 import type { WebEnv } from '../env.ts'
-import { Layout } from '../layout.tsx'
+import { Layout, PrintButton } from '../layout.tsx'
 
 /** Periods the dashboard offers, in days; the first is the default. */
 /** Minutes as a person would say them: 45 min, 3.5 h, 2.1 days. */
@@ -66,7 +66,7 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
   const labels = mentions.series.map((d) => d.start.toISOString().slice(5, 10))
   return c.html(
     <Layout title="Dashboard" session={session} section="dashboard">
-      <h1>Dashboard <span class="hint">last {days} days</span></h1>
+      <h1>Dashboard <span class="hint">last {days} days</span> <PrintButton /></h1>
       <nav class="counts" aria-label="Period">
         {[...PERIODS].sort((a, b) => a - b).map((p) => (p === days ? <strong aria-current="page">{p} days</strong> : <a href={`/app/dashboard?days=${p}`}>{p} days</a>))}
       </nav>

@@ -10,7 +10,7 @@ import { linkedTickets, ticketRanker } from '../../tickets/similar-tickets.ts'
 import type { SurveyRecord } from '../../surveys/surveys.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
 import type { WebEnv } from '../env.ts'
-import { CsrfField } from '../layout.tsx'
+import { CsrfField, PrintButton } from '../layout.tsx'
 import { Txt, when } from '../text.tsx'
 
 const RECENT_COMMENTS = 20
@@ -73,7 +73,7 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
   const canReply = deps.mail !== undefined && canTriage
   return (
     <section aria-labelledby="results-h">
-      <h2 id="results-h">Results</h2>
+      <h2 id="results-h">Results <PrintButton /></h2>
       <div class="grid">
         <div class="card">
           <h3>{LABEL[survey.kind]}</h3>

@@ -12,7 +12,7 @@ import { BarList, LineChart, SENTIMENT_COLOURS, Sparkline } from '../charts.tsx'
 import { badRequest } from '../../errors.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm } from '../form-data.ts'
-import { CsrfField, Layout } from '../layout.tsx'
+import { CsrfField, Layout, PrintButton } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { safeHttpUrl } from '../safe-url.ts'
 import { requireWebRole } from '../security.ts'
@@ -89,7 +89,7 @@ export const ticketsRouter = new Hono<WebEnv>()
     const csvHref = `/app/tickets/report.csv?${new URLSearchParams({ period, sort, ...(status ? { status } : {}) })}`
     return c.html(
       <Layout title="Tickets" session={session} section="tickets" notice={noticeOf(c)}>
-        <h1>Tickets and issue report</h1>
+        <h1>Tickets and issue report <PrintButton /></h1>
         <form method="get" action="/app/tickets" class="filters">
           <div>
             <label for="period">Period</label>
