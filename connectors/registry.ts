@@ -3,6 +3,7 @@ import { appstoreConnector } from './appstore/index.ts'
 import { appstoreconnectConnector } from './appstoreconnect/index.ts'
 import { blueskyConnector } from './bluesky/index.ts'
 import { discourseConnector } from './discourse/index.ts'
+import { facebookConnector } from './facebook/index.ts'
 import { githubConnector } from './github/index.ts'
 import { googleplayConnector } from './googleplay/index.ts'
 import { hackernewsConnector } from './hackernews/index.ts'
@@ -33,6 +34,7 @@ const connectors: Connector[] = [
   xConnector,
   youtubeConnector,
   discourseConnector,
+  facebookConnector,
   telegramConnector,
   vkConnector,
   trustpilotConnector,

@@ -1,0 +1,122 @@
+import { z } from 'zod'
+import { permanentError, UpstreamError } from '../../src/net/errors.ts'
+import type { HttpClient, HttpResponse } from '../../src/net/http-client.ts'
+import { parseJson } from '../../src/net/parse.ts'
+import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { isNew, keptWithMark, Watermark } from '../shared/watermark.ts'
+import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
+
+const GRAPH_VERSION = 'v21.0'
+/** The Page's latest posts whose comments are read each run. */
+const POSTS = 25
+/** Comments read with each post; a post with more new ones pages on. */
+const COMMENTS = 50
+
+const Config = z.strictObject({
+  /** The Page's numeric id (Page → About → Page transparency, or the Graph API Explorer's `me?fields=id` with its token). */
+  pageId: z.string().regex(/^\d{5,20}$/, 'the numeric id of the Page'),
+  /** A Page access token with pages_read_engagement and pages_read_user_content (pages_manage_engagement to reply). */
+  accessToken: z.string().min(20),
+  ...commonConfig,
+})
+type Config = z.infer<typeof Config>
+
+const Comment = z.object({
+  id: z.string(),
+  message: z.string().default(''),
+  created_time: z.string(),
+  // Absent without pages_read_user_content: the comment still counts, nameless.
+  from: z.object({ id: z.string(), name: z.string().optional() }).optional(),
+  permalink_url: z.string().optional(),
+  like_count: z.number().optional(),
+  comment_count: z.number().optional(),
+  parent: z.object({ id: z.string() }).optional(),
+})
+type Comment = z.infer<typeof Comment>
+const Paging = z.object({ next: z.string().optional() }).optional()
+const Comments = z.object({ data: z.array(Comment), paging: Paging })
+const Posts = z.object({
+  data: z.array(z.object({ id: z.string(), permalink_url: z.string().optional(), comments: Comments.optional() })),
+})
+const GraphError = z.object({ error: z.object({ message: z.string(), code: z.number(), error_subcode: z.number().optional() }) })
+
+// Graph API error codes: throttling (app, user, Page, custom-rate), answered with HTTP 400 or 403 like any other error.
+const THROTTLED = new Set([4, 17, 32, 613, 80001])
+const THROTTLE_WAIT_MS = 3_600_000
+
+/** Graph answers throttling with a 400 or 403 that is no reason to stop polling: it is told from the error's code. */
+async function graph(fetch: HttpClient, url: string, token: string, init: { method?: 'POST'; body?: string } = {}): Promise<HttpResponse> {
+  const res = await fetch(url, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    accept: [400, 403],
+  })
+  if (res.status < 400) return res
+  let body: unknown
+  try {
+    body = JSON.parse(res.text)
+  } catch {
+    body = undefined
+  }
+  const failed = GraphError.safeParse(body)
+  const reason = failed.success ? `graph.facebook.com: error ${failed.data.error.code}: ${failed.data.error.message}` : `graph.facebook.com: HTTP ${res.status}`
+  if (failed.success && THROTTLED.has(failed.data.error.code)) throw new UpstreamError(reason, { status: res.status, retryAt: new Date(Date.now() + THROTTLE_WAIT_MS) })
+  throw permanentError(reason, res.status)
+}
+
+function toMention(c: Comment, postUrl: string | undefined): MentionItem {
+  return {
+    externalId: c.id,
+    url: c.permalink_url ?? (postUrl ? `${postUrl}${postUrl.includes('?') ? '&' : '?'}comment_id=${c.id.split('_').at(-1)}` : ''),
+    // Page-scoped ids name nobody outside the Page: the name is what people see.
+    author: { handle: c.from?.id ?? '', ...(c.from?.name ? { name: c.from.name } : {}) },
+    text: c.message,
+    publishedAt: new Date(c.created_time),
+    engagement: { likes: c.like_count, replies: c.comment_count },
+    raw: c,
+  }
+}
+
+const api = (config: Config, path: string) => `${originOf(config, 'https://graph.facebook.com')}/${GRAPH_VERSION}/${path}`
+const COMMENT_FIELDS = 'id,message,created_time,from{id,name},permalink_url,like_count,comment_count,parent{id}'
+
+export const facebookConnector = defineConnector({
+  kind: 'facebook',
+  description: 'Comments people leave on your Facebook Page’s latest posts (Graph API, a Page access token); replies as the Page.',
+  config: Config,
+  cursor: Watermark,
+  secrets: ['accessToken'],
+  urls: ['baseUrl'],
+  async poll(ctx, config, cursor) {
+    // One call reads the latest posts with their newest comments (replies included: filter=stream).
+    const fields = `id,permalink_url,comments.filter(stream).order(reverse_chronological).limit(${COMMENTS}){${COMMENT_FIELDS}}`
+    const posts = parseJson(await graph(ctx.fetch, `${api(config, `${config.pageId}/posts`)}?${new URLSearchParams({ fields, limit: String(POSTS) })}`, config.accessToken), Posts).data
+    const items: MentionItem[] = []
+    for (const post of posts) {
+      let page = post.comments
+      while (page && items.length < ctx.maxItems) {
+        const seen = page.data.map((c) => ({ mention: toMention(c, post.permalink_url), byPage: c.from?.id === config.pageId }))
+        // The Page's own comments are the team's answers.
+        items.push(...seen.filter((s) => !s.byPage && isNew(s.mention, cursor)).map((s) => s.mention))
+        // Newest first: a comment the mark covers means the rest are older still.
+        if (seen.some((s) => !isNew(s.mention, cursor)) || !page.paging?.next) break
+        page = parseJson(await graph(ctx.fetch, page.paging.next, config.accessToken), Comments)
+      }
+    }
+    items.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime())
+    return keptWithMark(items, cursor, ctx.maxItems)
+  },
+  reply: {
+    requires: ['accessToken'],
+    maxGraphemes: 8000,
+    async send(ctx, config, target, text) {
+      const comment = Comment.safeParse(target.raw)
+      if (!comment.success) throw permanentError('the stored comment has no id to answer')
+      // Facebook threads one level deep: an answer to a reply goes under the comment it replied to.
+      const under = comment.data.parent?.id ?? comment.data.id
+      const res = await graph(ctx.fetch, api(config, `${under}/comments`), config.accessToken, { method: 'POST', body: new URLSearchParams({ message: text }).toString() })
+      const { id } = readPosted(res, z.object({ id: z.string() }))
+      return { externalId: id, url: null }
+    },
+  },
+})
