@@ -7,6 +7,7 @@ import { facebookConnector } from './facebook/index.ts'
 import { githubConnector } from './github/index.ts'
 import { googleplayConnector } from './googleplay/index.ts'
 import { hackernewsConnector } from './hackernews/index.ts'
+import { instagramConnector } from './instagram/index.ts'
 import { intercomConnector } from './intercom/index.ts'
 import { mastodonConnector } from './mastodon/index.ts'
 import { redditConnector } from './reddit/index.ts'
@@ -35,6 +36,7 @@ const connectors: Connector[] = [
   youtubeConnector,
   discourseConnector,
   facebookConnector,
+  instagramConnector,
   telegramConnector,
   vkConnector,
   trustpilotConnector,
