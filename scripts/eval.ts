@@ -199,5 +199,23 @@ for (const { set, labels, note, kind } of intentSets) {
   if (labels.length > 1) say(`| ${set} | **macro-F1** | | | | **${f2(mean(f1s))}** |`)
 }
 say()
+
+say('## Urgency')
+say()
+say('No data set here labels urgency, so this is not an accuracy: it shows how often the phrase rules (src/enrich/urgency.ts) fire on held-out items. They should fire rarely, and far more often on complaints and negative texts than on praise.')
+say()
+say('| set | items | flagged urgent among the positives of the set | flagged urgent among the rest |')
+say('|---|---|---|---|')
+const urgentRate = (rows: { text: string; lang: string }[]) => (rows.length ? rows.filter((r) => enrich({ text: r.text, lang: r.lang }).urgent).length / rows.length : NaN)
+for (const { set, label } of [{ set: 'complaints-tweets', label: 'complaint' }, { set: 'minibar-en', label: 'bug_report' }, { set: 'urr-panichella', label: 'complaint' }]) {
+  const rows = loadIntent(set).filter((r) => isHeldOut(r.text))
+  const yes = rows.filter((r) => r.intents.includes(label))
+  say(`| ${set} (${label} vs the rest) | ${rows.length} | ${pct(urgentRate(yes))} of ${yes.length} | ${pct(urgentRate(rows.filter((r) => !r.intents.includes(label))))} |`)
+}
+for (const lang of SENTIMENT_LANGS) {
+  const rows = loadSentiment(lang).filter((r) => isHeldOut(r.text))
+  say(`| sentiment ${lang} (negative vs positive) | ${rows.length} | ${pct(urgentRate(rows.filter((r) => r.label === 'neg')))} | ${pct(urgentRate(rows.filter((r) => r.label === 'pos')))} |`)
+}
+say()
 say(`Eval run took ${((performance.now() - started) / 1000).toFixed(1)} s.`)
 writeFileSync(new URL('../EVAL.md', import.meta.url), out.join('\n') + '\n')

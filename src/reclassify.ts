@@ -65,17 +65,17 @@ async function reclassifyMentions(deps: Deps, workspaceId: string, opts: Reclass
       const body = redactPii && e.pii.length ? e.text : null
       return [
         r.id, e.lang, e.langConfidence, e.sentiment.label, e.sentiment.score, e.sentiment.confidence, JSON.stringify(e.intents), e.spam,
-        JSON.stringify(e.pii), e.priority, JSON.stringify(e.priorityComponents), JSON.stringify(e.explanation), body,
+        JSON.stringify(e.pii), e.urgent, e.priority, JSON.stringify(e.priorityComponents), JSON.stringify(e.explanation), body,
       ]
     })
     await sql`
       UPDATE mentions AS m SET
         lang = v.lang, lang_confidence = v.lang_confidence::real,
         sentiment_label = v.sentiment_label, sentiment_score = v.sentiment_score::real, sentiment_confidence = v.sentiment_confidence::real,
-        intents = v.intents::jsonb, spam_score = v.spam_score::real, pii = v.pii::jsonb, priority = v.priority::real,
+        intents = v.intents::jsonb, spam_score = v.spam_score::real, pii = v.pii::jsonb, urgent = v.urgent::boolean, priority = v.priority::real,
         priority_components = v.priority_components::jsonb, explanation = v.explanation::jsonb,
         body = coalesce(v.body, m.body), enrich_version = ${ENRICH_VERSION}
-      FROM (VALUES ${sql(values as never)}) AS v(id, lang, lang_confidence, sentiment_label, sentiment_score, sentiment_confidence, intents, spam_score, pii, priority, priority_components, explanation, body)
+      FROM (VALUES ${sql(values as never)}) AS v(id, lang, lang_confidence, sentiment_label, sentiment_score, sentiment_confidence, intents, spam_score, pii, urgent, priority, priority_components, explanation, body)
       WHERE m.id = v.id::uuid AND m.workspace_id = ${workspaceId} AND m.enrich_version < ${ENRICH_VERSION}`
     done += rows.length
     after = rows[rows.length - 1].id

@@ -12,6 +12,7 @@ import { PRIORITY_VERSION, scorePriority } from './priority.ts'
 import { SENTIMENT_LABELS, SENTIMENT_VERSION, scoreSentiment, type SentimentLabel } from './sentiment.ts'
 import { SPAM_VERSION, scoreSpam } from './spam.ts'
 import { tokenize } from './tokenize.ts'
+import { URGENCY_VERSION, detectUrgency } from './urgency.ts'
 
 export { INTENT_LABELS, SENTIMENT_LABELS }
 export type { IntentLabel, SentimentLabel }
@@ -43,9 +44,11 @@ export interface Enrichment {
   spam: number
   /** Offsets index into the returned `text` (after redaction when it happened). */
   pii: { type: PiiType; start: number; end: number }[]
+  /** Its words say it cannot wait; `explanation.urgency` holds them. */
+  urgent: boolean
   priority: number
   priorityComponents: Record<string, number>
-  explanation: { sentiment: { token: string; weight: number }[] }
+  explanation: { sentiment: { token: string; weight: number }[]; urgency: string[] }
   version: number
 }
 
@@ -58,7 +61,7 @@ export interface EnrichOptions {
  * Bumped whenever any stage changes, so `earshot reclassify` can find stale rows.
  * The per-stage versions are summed so a bump in any stage raises it.
  */
-export const ENRICH_VERSION = NORMALIZE_VERSION + LANG_VERSION + SENTIMENT_VERSION + INTENT_VERSION + SPAM_VERSION + PII_VERSION + PRIORITY_VERSION
+export const ENRICH_VERSION = NORMALIZE_VERSION + LANG_VERSION + SENTIMENT_VERSION + INTENT_VERSION + SPAM_VERSION + PII_VERSION + URGENCY_VERSION + PRIORITY_VERSION
 
 const round = (v: number) => Math.round(v * 1000) / 1000
 const hashed = new HashedText()
@@ -78,6 +81,7 @@ export function enrich(input: EnrichInput, opts: EnrichOptions = {}): Enrichment
   const sentiment = scoreSentiment({ tokens, hashed, lang, rating: input.rating, kind: input.kind, asks: asking && !asksWhy(lower) })
   const intents = detectIntents({ text: analysed, lang, hashed, kind: input.kind, sentimentScore: sentiment.score, rating: input.rating, asks: asking })
   const spam = scoreSpam({ text: analysed, duplicateAuthors: input.duplicateAuthors }).score
+  const urgency = detectUrgency(analysed, lang)
   const found = findPii(body)
   const { text, pii } = opts.redactPii && found.length ? redactPii(body, found) : { text: body, pii: found }
   const { priority, components } = scorePriority({
@@ -86,6 +90,7 @@ export function enrich(input: EnrichInput, opts: EnrichOptions = {}): Enrichment
     followers: input.followers,
     engagement: input.engagement,
     customerValue: input.customerValue,
+    urgent: urgency.urgent,
     publishedAt: input.publishedAt,
     now: opts.now,
   })
@@ -97,9 +102,10 @@ export function enrich(input: EnrichInput, opts: EnrichOptions = {}): Enrichment
     intents,
     spam,
     pii,
+    urgent: urgency.urgent,
     priority,
     priorityComponents: components,
-    explanation: { sentiment: sentiment.explanation },
+    explanation: { sentiment: sentiment.explanation, urgency: urgency.cues },
     version: ENRICH_VERSION,
   }
 }

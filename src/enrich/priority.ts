@@ -1,9 +1,9 @@
 // Stage 7: priority in [0, 1] = negativity × reach × intent weight × customer
-// value × recency. Each factor is kept in [floor, 1] so no single missing
+// value × recency × urgency. Each factor is kept in [floor, 1] so no single missing
 // signal zeroes an item; the components are returned so the number explains itself.
 import type { IntentLabel } from './intent.ts'
 
-export const PRIORITY_VERSION = 1
+export const PRIORITY_VERSION = 2
 
 const INTENT_WEIGHT: Record<IntentLabel, number> = {
   churn_risk: 1,
@@ -22,13 +22,15 @@ export interface PriorityInput {
   followers?: number
   engagement?: { likes?: number; replies?: number; shares?: number }
   customerValue?: number
+  /** The text says it cannot wait (src/enrich/urgency.ts). */
+  urgent?: boolean
   publishedAt?: Date
   now?: Date
 }
 
 export interface PriorityResult {
   priority: number
-  components: { negativity: number; reach: number; intent: number; customerValue: number; recency: number }
+  components: { negativity: number; reach: number; intent: number; customerValue: number; recency: number; urgency: number }
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000
@@ -45,6 +47,8 @@ export function scorePriority(input: PriorityInput): PriorityResult {
   const customerValue = input.customerValue === undefined ? 0.5 : 0.5 + 0.5 * Math.min(1, Math.log10(1 + Math.max(0, input.customerValue)) / 5)
   const ageHours = input.publishedAt && input.now ? Math.max(0, (input.now.getTime() - input.publishedAt.getTime()) / 3_600_000) : 0
   const recency = 0.3 + 0.7 * Math.exp(-ageHours / 72)
-  const components = { negativity: round(negativity), reach: round(reach), intent: round(intent), customerValue: round(customerValue), recency: round(recency) }
-  return { priority: round(negativity * reach * intent * customerValue * recency), components }
+  // Urgent words lift a mention over its peers without outranking a far more negative, far-reaching one.
+  const urgency = input.urgent ? 1 : 0.75
+  const components = { negativity: round(negativity), reach: round(reach), intent: round(intent), customerValue: round(customerValue), recency: round(recency), urgency }
+  return { priority: round(negativity * reach * intent * customerValue * recency * urgency), components }
 }

@@ -54,6 +54,8 @@ export const MentionFilter = z.strictObject({
   followUp: flag.optional(),
   /** Answered at its source from earshot: a reply that got out (`false`: none yet). */
   answered: flag.optional(),
+  /** Its words say it cannot wait (src/enrich/urgency.ts). */
+  urgent: flag.optional(),
 })
 export type MentionFilter = z.infer<typeof MentionFilter>
 
@@ -168,6 +170,7 @@ export function mentionFilterSql(sql: AnySql, workspaceId: string, f: MentionFil
     conds.push(sql`EXISTS (SELECT 1 FROM ticket_links tl WHERE tl.mention_id = ${m}.id AND tl.ticket_id = ${f.ticket} AND tl.workspace_id = ${workspaceId})`)
   }
   if (f.minPriority !== undefined) conds.push(sql`${m}.priority >= ${f.minPriority}`)
+  if (f.urgent !== undefined) conds.push(sql`${m}.urgent = ${f.urgent}`)
   if (f.since) conds.push(sql`${m}.published_at >= ${timeBound(sql, f.since)}`)
   if (f.until) conds.push(sql`${m}.published_at < ${timeBound(sql, f.until)}`)
   if (f.q) conds.push(searchMatchSql(sql, f.q, alias))

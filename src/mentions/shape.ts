@@ -31,6 +31,7 @@ export const MentionSchema = z
       intents: z.array(z.object({ label: z.string(), score: z.number().optional() })),
     }),
     spamScore: z.number(),
+    urgent: z.boolean().openapi({ description: 'Its words say it cannot wait (“urgent”, “can’t log in”, “срочно”); `explanation.urgency` holds them' }),
     priority: z.number(),
     status: z.enum(MENTION_STATUSES),
     snoozedUntil: z.date().nullable().openapi({ description: 'When a snoozed mention reopens' }),
@@ -76,6 +77,7 @@ export interface MentionRow {
   /** What the inbox filters on: the override, else the model's labels (a generated column). */
   effective_intents: string[]
   spam_score: number
+  urgent: boolean
   priority: number
   status: string
   snoozed_until: Date | null
@@ -96,7 +98,7 @@ export const mentionColumns = (sql: Sql | Tx): Fragment => sql`
   m.id, m.source_id, m.external_id, m.kind, m.platform, m.url, m.author_handle, m.author_name, m.author_profile_url,
   m.author_followers, m.title, m.body, m.lang, m.published_at, m.edited_at, m.rating, m.app_version, m.engagement, m.sentiment_label,
   m.sentiment_score, m.sentiment_confidence, m.sentiment_override, m.intents, m.intents_override, m.effective_intents, m.spam_score,
-  m.priority, m.status, m.snoozed_until, m.assignee, m.tags, m.customer_id, m.customer_match, m.duplicate_of, m.erased_at,
+  m.urgent, m.priority, m.status, m.snoozed_until, m.assignee, m.tags, m.customer_id, m.customer_match, m.duplicate_of, m.erased_at,
   m.created_at, m.updated_at,
   (SELECT count(*) FROM mentions d WHERE d.duplicate_of = m.id)::int AS duplicate_count`
 
@@ -131,7 +133,7 @@ export const mentionJsonSql = (sql: Sql | Tx, snippet?: Fragment): Fragment => s
   'model', json_build_object(
     'sentiment', json_build_object('label', m.sentiment_label, 'score', m.sentiment_score, 'confidence', m.sentiment_confidence),
     'intents', ${modelIntentsSql(sql)}),
-  'spamScore', m.spam_score, 'priority', m.priority, 'status', m.status, 'snoozedUntil', ${isoSql(sql, sql`m.snoozed_until`)}, 'assignee', m.assignee, 'tags', m.tags,
+  'spamScore', m.spam_score, 'urgent', m.urgent, 'priority', m.priority, 'status', m.status, 'snoozedUntil', ${isoSql(sql, sql`m.snoozed_until`)}, 'assignee', m.assignee, 'tags', m.tags,
   'customerId', m.customer_id, 'customerMatch', m.customer_match, 'duplicateOf', m.duplicate_of,
   'duplicateCount', (SELECT count(*) FROM mentions d WHERE d.duplicate_of = m.id),
   'erased', m.erased_at IS NOT NULL,
@@ -191,6 +193,7 @@ export function toMention(r: MentionRow): Mention {
     intentsOverride: r.intents_override as Mention['intentsOverride'],
     model: { sentiment: { label: r.sentiment_label, score: r.sentiment_score, confidence: r.sentiment_confidence }, intents },
     spamScore: r.spam_score,
+    urgent: r.urgent,
     priority: r.priority,
     status: r.status as Mention['status'],
     snoozedUntil: r.snoozed_until,

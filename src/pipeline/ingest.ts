@@ -37,7 +37,7 @@ interface Stored extends NewMention {
 }
 
 const MAX_BODY_CHARS = 20_000
-// 30 columns × 500 rows stays well under PostgreSQL's 65,535 bind parameters, and small
+// 31 columns × 500 rows stays well under PostgreSQL's 65,535 bind parameters, and small
 // chunks let enrichment of the next one overlap the insert of this one.
 const CHUNK = 500
 // Enrichment gives the event loop a turn this often, so the socket can flush the
@@ -48,7 +48,7 @@ const ROWS_PER_TURN = 50
 const COLUMNS = [
   'workspace_id', 'source_id', 'external_id', 'kind', 'platform', 'url', 'author_handle', 'author_name', 'author_profile_url',
   'author_followers', 'title', 'body', 'lang', 'lang_confidence', 'published_at', 'rating', 'app_version', 'engagement', 'raw', 'content_hash',
-  'sentiment_label', 'sentiment_score', 'sentiment_confidence', 'intents', 'spam_score', 'pii', 'priority', 'priority_components',
+  'sentiment_label', 'sentiment_score', 'sentiment_confidence', 'intents', 'spam_score', 'pii', 'urgent', 'priority', 'priority_components',
   'explanation', 'enrich_version',
 ] as const
 
@@ -131,7 +131,7 @@ function upsert(tx: Tx, workspaceId: string, sourceId: string, rows: ReturnType<
         engagement = excluded.engagement, raw = excluded.raw, content_hash = excluded.content_hash,
         sentiment_label = excluded.sentiment_label, sentiment_score = excluded.sentiment_score,
         sentiment_confidence = excluded.sentiment_confidence, intents = excluded.intents, spam_score = excluded.spam_score,
-        pii = excluded.pii, priority = excluded.priority, priority_components = excluded.priority_components,
+        pii = excluded.pii, urgent = excluded.urgent, priority = excluded.priority, priority_components = excluded.priority_components,
         explanation = excluded.explanation, enrich_version = excluded.enrich_version, edited_at = now(), updated_at = now()
       WHERE mentions.erased_at IS NULL
         AND (mentions.content_hash IS DISTINCT FROM excluded.content_hash OR mentions.rating IS DISTINCT FROM excluded.rating)
@@ -204,6 +204,7 @@ function toRow(tx: Tx, workspaceId: string, source: IngestSource, item: MentionI
     intents: tx.json(e.intents),
     spam_score: e.spam,
     pii: tx.json(e.pii),
+    urgent: e.urgent,
     priority: e.priority,
     priority_components: tx.json(e.priorityComponents),
     explanation: tx.json(e.explanation as never),

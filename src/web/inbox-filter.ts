@@ -2,7 +2,7 @@ import { MentionFilter, MENTION_STATUSES, OPEN_STATUSES } from '../mentions/filt
 import { MENTION_SORTS, type MentionSort } from '../mentions/list.ts'
 
 /** Query-string names the inbox understands; everything else in the URL is ignored. */
-export const FILTER_PARAMS = ['status', 'sentiment', 'intent', 'source', 'lang', 'rating', 'version', 'assignee', 'tag', 'q', 'since', 'customer', 'ticket', 'followUp', 'answered'] as const
+export const FILTER_PARAMS = ['status', 'sentiment', 'intent', 'source', 'lang', 'rating', 'version', 'assignee', 'tag', 'q', 'since', 'customer', 'ticket', 'followUp', 'answered', 'urgent'] as const
 
 
 export interface InboxQuery {

@@ -21,7 +21,7 @@ describe('enrich', () => {
     expect(e.sentiment.label).toBe('negative')
     expect(e.intents.map((i) => i.label)).toContain('bug_report')
     expect(e.priority).toBeGreaterThan(0)
-    expect(Object.keys(e.priorityComponents).sort()).toEqual(['customerValue', 'intent', 'negativity', 'reach', 'recency'])
+    expect(Object.keys(e.priorityComponents).sort()).toEqual(['customerValue', 'intent', 'negativity', 'reach', 'recency', 'urgency'])
   })
 
   it('redacts PII in the returned text only when asked', () => {

@@ -215,6 +215,12 @@ export function Detail({ m, session, back, terms, tickets, alike, savedReplies, 
         </dd>
         <dt>Why</dt>
         <dd><Why m={m} /></dd>
+        {m.urgent ? (
+          <>
+            <dt>Urgent</dt>
+            <dd>it says {((m.explanation as { urgency?: string[] }).urgency ?? []).map((cue, i) => <>{i ? ', ' : ''}“<Txt s={cue} />”</>)}</dd>
+          </>
+        ) : null}
         <dt>Intents</dt>
         <dd>{m.intents.length ? m.intents.map((i) => <span class="badge st">{i.replace('_', ' ')}</span>) : 'none'}
           {m.model.intents.length ? <span class="hint"> (model: {m.model.intents.map((i) => `${i.label}${i.score != null ? ` ${i.score.toFixed(2)}` : ''}`).join(', ')})</span> : null}</dd>

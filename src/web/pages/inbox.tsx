@@ -65,6 +65,7 @@ function MentionRowItem({ m, q, selected, translation, others }: { m: Mention; q
         <span class="meta">
           <span data-status>{m.status.replace('_', ' ')}</span>
           <span class={`badge s-${m.sentiment}`}>{m.sentiment}</span>
+          {m.urgent ? <span class="badge s-negative">urgent</span> : null}
           {m.intents.map((i) => <span class="badge st">{i.replace('_', ' ')}</span>)}
           {m.rating != null ? <span aria-label={`${m.rating} of 5 stars`}>{m.rating}★</span> : null}
           <span><Txt s={authorOf(m)} /> · {m.kind}</span>
@@ -141,6 +142,13 @@ function Filters({ q, sources }: { q: InboxQuery; sources: { id: string; name: s
           <option value="">any</option>
           <option value="false" selected={p.answered === 'false'}>not yet</option>
           <option value="true" selected={p.answered === 'true'}>replied</option>
+        </select>
+      </div>
+      <div>
+        <label for="f-urgent">Urgent</label>
+        <select id="f-urgent" name="urgent">
+          <option value="">any</option>
+          <option value="true" selected={p.urgent === 'true'}>urgent only</option>
         </select>
       </div>
       <div>
