@@ -28,9 +28,12 @@ const PHRASES: Record<string, string[]> = {
 }
 const HAN_PHRASES = ['紧急', '无法登录', '登不上', '宕机', '数据丢失', '扣了两次', '被盗']
 
-const LETTER = '\\p{L}'
+// The letters of our alphabets, spelled out: a `u`-flag regular expression (for \\p{L}) runs several times slower in V8.
+const LETTER = '[a-z\\u00c0-\\u024f\\u0370-\\u03ff\\u1f00-\\u1fff\\u0400-\\u04ff]'
+const bounded = (phrases: string[]) => new RegExp(`(?<!${LETTER})(?:${phrases.join('|')})(?!${LETTER})`, 'g')
+// Each language's phrases with English's, in one expression: one pass over the text.
 const PATTERNS: Record<string, RegExp> = Object.fromEntries(
-  Object.entries(PHRASES).map(([lang, phrases]) => [lang, new RegExp(`(?<!${LETTER})(?:${phrases.join('|')})(?!${LETTER})`, 'gu')]),
+  Object.entries(PHRASES).map(([lang, phrases]) => [lang, bounded(lang === 'en' ? phrases : [...phrases, ...PHRASES.en])]),
 )
 const HAN = new RegExp(HAN_PHRASES.join('|'), 'g')
 
@@ -41,12 +44,11 @@ export interface Urgency {
 }
 
 /**
- * Reads the text in its own language, and in English too: people write "asap" and "urgent" in every language, and
- * a language detected wrongly on a short text should not hide them.
+ * Reads the lower-cased text in its own language, and in English too: people write "asap" and "urgent" in every
+ * language, and a language detected wrongly on a short text should not hide them.
  */
-export function detectUrgency(text: string, lang: string): Urgency {
-  const lower = text.toLowerCase().replace(/’/g, "'")
-  const patterns = lang === 'zh' ? [HAN] : [PATTERNS[lang], lang === 'en' ? undefined : PATTERNS.en].filter((p) => p !== undefined)
-  const cues = [...new Set(patterns.flatMap((p) => [...lower.matchAll(p)].map((m) => m[0])))]
+export function detectUrgency(lower: string, lang: string): Urgency {
+  const text = lower.includes('’') ? lower.replace(/’/g, "'") : lower
+  const cues = [...new Set([...text.matchAll(lang === 'zh' ? HAN : (PATTERNS[lang] ?? PATTERNS.en))].map((m) => m[0]))]
   return { urgent: cues.length > 0, cues }
 }

