@@ -9,7 +9,7 @@ import type { MentionSort } from './list.ts'
 
 const HEADER = [
   'id', 'published_at', 'source', 'kind', 'platform', 'url', 'author_handle', 'author_name', 'author_followers', 'title', 'text', 'lang',
-  'rating', 'app_version', 'sentiment', 'intents', 'priority', 'status', 'assignee', 'tags', 'customer_id', 'duplicate_of',
+  'rating', 'app_version', 'sentiment', 'intents', 'urgent', 'priority', 'status', 'assignee', 'tags', 'customer_id', 'duplicate_of',
 ]
 const BATCH = 1000
 
@@ -30,6 +30,7 @@ interface Row {
   app_version: string | null
   sentiment: string | null
   intents: string[] | null
+  urgent: boolean
   priority: number
   status: string
   assignee: string | null
@@ -40,7 +41,7 @@ interface Row {
 
 const cells = (r: Row) => [
   r.id, r.published_at, r.source, r.kind, r.platform, r.url, r.author_handle, r.author_name, r.author_followers, r.title, r.body, r.lang,
-  r.rating, r.app_version, r.sentiment, (r.intents ?? []).join(';'), r.priority, r.status, r.assignee, r.tags.join(';'), r.customer_id, r.duplicate_of,
+  r.rating, r.app_version, r.sentiment, (r.intents ?? []).join(';'), r.urgent, r.priority, r.status, r.assignee, r.tags.join(';'), r.customer_id, r.duplicate_of,
 ]
 
 /** The download's name: the day it was taken. */
@@ -52,7 +53,7 @@ export function exportMentionsCsv(deps: Deps, workspaceId: string, filter: Menti
   const order = sort === 'newest' ? sql`m.published_at DESC, m.id DESC` : sql`m.priority DESC, m.id DESC`
   const query = sql<Row[]>`
     SELECT m.id, m.published_at, s.name AS source, m.kind, m.platform, m.url, m.author_handle, m.author_name, m.author_followers,
-           m.title, m.body, m.lang, m.rating, m.app_version, m.effective_sentiment AS sentiment, m.effective_intents AS intents, m.priority, m.status,
+           m.title, m.body, m.lang, m.rating, m.app_version, m.effective_sentiment AS sentiment, m.effective_intents AS intents, m.urgent, m.priority, m.status,
            m.assignee, m.tags, m.customer_id, m.duplicate_of
     FROM mentions m LEFT JOIN sources s ON s.id = m.source_id AND s.workspace_id = ${workspaceId}
     WHERE ${mentionFilterSql(sql, workspaceId, filter)}

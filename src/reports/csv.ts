@@ -7,7 +7,11 @@ import { stringify } from 'csv-stringify/sync'
  */
 export const escapeFormula = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s)
 
-const CELLS = { record_delimiter: '\r\n', cast: { string: escapeFormula, date: (d: Date) => d.toISOString(), number: (n: number) => String(n) } } as const
+// Booleans as words: csv-stringify's own "1" and "" read as a count and a blank in a spreadsheet.
+const CELLS = {
+  record_delimiter: '\r\n',
+  cast: { string: escapeFormula, date: (d: Date) => d.toISOString(), number: (n: number) => String(n), boolean: (b: boolean) => String(b) },
+} as const
 
 /** RFC 4180: CRLF line ends, quotes doubled, header row; UTF-8 with a BOM so spreadsheets pick the encoding. */
 export const toCsv = (header: string[], rows: unknown[][]): string => stringify(rows, { ...CELLS, bom: true, header: true, columns: header })

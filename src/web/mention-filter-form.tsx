@@ -11,6 +11,7 @@ export function filterFromForm(form: Form): Record<string, unknown> {
   for (const key of ['sentiment', 'intent', 'source', 'rating'] as const) if (fieldList(form, key).length) filter[key] = fieldList(form, key)
   if (field(form, 'q')) filter.q = field(form, 'q')
   if (field(form, 'minPriority')) filter.minPriority = Number(field(form, 'minPriority'))
+  if (field(form, 'urgent') === 'true') filter.urgent = true
   return filter
 }
 
@@ -23,6 +24,7 @@ export function describeFilter(filter: unknown, sourceNames: Map<string, string>
     ...list(f.intent).map((i) => i.replace('_', ' ')),
     ...list(f.source).map((id) => `from ${sourceNames.get(id) ?? 'a deleted source'}`),
     ...(list(f.rating).length ? [`${list(f.rating).join(', ')}★`] : []),
+    ...(f.urgent === true ? ['urgent'] : []),
     ...(f.q ? [`“${String(f.q)}”`] : []),
     ...(f.minPriority !== undefined ? [`priority ≥ ${String(f.minPriority)}`] : []),
   ]
@@ -42,6 +44,7 @@ export const FilterFieldset = ({ form, sources, idPrefix, children }: {
       <div>{SENTIMENT_LABELS.map((s) => <label class="inline"><input type="checkbox" name="sentiment" value={s} checked={checked('sentiment', s)} /> {s}</label>)}</div>
       <div>{INTENT_LABELS.map((i) => <label class="inline"><input type="checkbox" name="intent" value={i} checked={checked('intent', i)} /> {i.replace('_', ' ')}</label>)}</div>
       <div>{[1, 2, 3, 4, 5].map((n) => <label class="inline"><input type="checkbox" name="rating" value={String(n)} checked={checked('rating', String(n))} /> {n}★</label>)}</div>
+      <div><label class="inline"><input type="checkbox" name="urgent" value="true" checked={field(form, 'urgent') === 'true'} /> only urgent ones <span class="hint">(their words say it cannot wait)</span></label></div>
       {sources.length ? (
         <div>{sources.map((s) => <label class="inline"><input type="checkbox" name="source" value={s.id} checked={checked('source', s.id)} /> <Txt s={s.name} /></label>)}</div>
       ) : null}

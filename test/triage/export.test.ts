@@ -47,12 +47,13 @@ describe('GET /v1/mentions/export', () => {
     expect(rows.length).toBeGreaterThan(BULK)
     expect(Object.keys(rows[0])).toEqual([
       'id', 'published_at', 'source', 'kind', 'platform', 'url', 'author_handle', 'author_name', 'author_followers', 'title', 'text', 'lang',
-      'rating', 'app_version', 'sentiment', 'intents', 'priority', 'status', 'assignee', 'tags', 'customer_id', 'duplicate_of',
+      'rating', 'app_version', 'sentiment', 'intents', 'urgent', 'priority', 'status', 'assignee', 'tags', 'customer_id', 'duplicate_of',
     ])
     const times = rows.map((r) => Date.parse(r.published_at))
     expect(times).toEqual([...times].sort((a, b) => b - a))
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length)
     expect(rows.some((r) => r.text.includes('another workspace'))).toBe(false)
+    expect(new Set(rows.map((r) => r.urgent))).toEqual(new Set(['false']))
     const copy = rows.find((r) => r.text.startsWith('RT @someone'))!
     expect(copy.duplicate_of).toBe(special[2])
   })
