@@ -43,6 +43,7 @@ const Mention = z.looseObject({
   text: z.string().nullish(),
   sourceKind: z.string().nullish(),
   sentiment: z.string().nullish(),
+  urgent: z.boolean().nullish(),
   author: z.looseObject({ handle: z.string().nullish(), name: z.string().nullish() }).nullish(),
 })
 const Answer = z.looseObject({
@@ -107,7 +108,7 @@ function mentionParts(m: z.infer<typeof Mention>): Part[] {
   const where = m.sourceKind ? ` on ${m.sourceKind}` : ''
   const parts = [text({ strong: clip(who, 80) }, `${where}${m.title ? `: ${clip(m.title, 200)}` : ''}`)]
   if (m.text) parts.push(quote(m.text))
-  const meta = joined([m.sentiment ? [`sentiment: ${m.sentiment}`] : [], linkTo(m.url, 'Open the mention')])
+  const meta = joined([m.urgent ? ['urgent'] : [], m.sentiment ? [`sentiment: ${m.sentiment}`] : [], linkTo(m.url, 'Open the mention')])
   if (meta.length) parts.push(note(...meta))
   return parts
 }

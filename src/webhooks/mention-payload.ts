@@ -15,6 +15,8 @@ export interface MentionPayload {
   publishedAt: Date
   sentiment: string
   intents: string[]
+  /** Its words say it cannot wait. */
+  urgent: boolean
   priority: number
   status: string
   customerId: string | null
@@ -38,7 +40,7 @@ export async function loadMentionPayloads(sql: Sql | Tx, workspaceId: string, id
              (SELECT array_agg(x) FROM jsonb_array_elements_text(m.intents_override) x),
              (SELECT array_agg(i->>'label') FROM jsonb_array_elements(m.intents) i),
              '{}') AS intents,
-           m.priority, m.status, m.customer_id AS "customerId"
+           m.urgent, m.priority, m.status, m.customer_id AS "customerId"
     FROM mentions m
     WHERE m.workspace_id = ${workspaceId} AND m.id = ANY(${ids}::uuid[])`
   const byId = new Map(rows.map(({ authorHandle, authorName, authorProfileUrl, ...r }) => [r.id, { ...r, author: { handle: authorHandle, name: authorName, profileUrl: authorProfileUrl } }]))

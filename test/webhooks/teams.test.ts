@@ -24,13 +24,14 @@ describe('Teams messages', () => {
         text: '# not a heading\n- not a list <at>everyone</at>',
         sourceKind: 'reddit',
         sentiment: 'negative',
+        urgent: true,
       }),
     )
     expect(texts(msg)).toEqual([
       '**New mention**',
       '**\\*\\*boss\\*\\*** on reddit: \\[click\\]\\(https://evil.example\\)',
       '\\# not a heading\n\\- not a list \\<at\\>everyone\\</at\\>',
-      'sentiment: negative · [Open the mention](https://example.com/post_%281%29?a=1&b=2)',
+      'urgent · sentiment: negative · [Open the mention](https://example.com/post_%281%29?a=1&b=2)',
     ])
     expect(bodyOf(msg)[2]).toMatchObject({ type: 'Container', style: 'emphasis' })
     const js = JSON.stringify(renderTeamsMessage(envelope('mention.created', { url: 'javascript:alert(1)', text: 'x' })))
