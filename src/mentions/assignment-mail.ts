@@ -15,7 +15,6 @@ const LISTED = 20
 
 interface Assigned extends MailedMention {
   email: string
-  memberName: string | null
 }
 
 /** Mails each member what was assigned to them since the last tick; returns how many messages went out. */
@@ -48,7 +47,7 @@ async function claimAssignments(deps: Deps, workspaceId: string, upto: Date): Pr
     const [mark]: [{ through: Date }?] = await tx`SELECT through FROM assignment_notices WHERE workspace_id = ${workspaceId} FOR UPDATE SKIP LOCKED`
     if (!mark || mark.through >= upto) return []
     const rows = await tx<(Omit<Assigned, 'author' | 'note'> & { authorName: string | null; authorHandle: string | null; assignedBy: string })[]>`
-      SELECT DISTINCT ON (s.email, m.id) s.email, s.name AS "memberName", m.id, m.title, m.body AS text, m.url, m.kind AS "sourceKind",
+      SELECT DISTINCT ON (s.email, m.id) s.email, m.id, m.title, m.body AS text, m.url, m.kind AS "sourceKind",
              m.author_name AS "authorName", m.author_handle AS "authorHandle", a.actor AS "assignedBy"
       FROM audit_log a
       JOIN mentions m ON m.workspace_id = a.workspace_id AND m.id = a.entity_id
