@@ -1,7 +1,7 @@
 import type { MailMessage } from '../mail/mailer.ts'
 import { clip, mentionLines } from '../mail/mention-lines.ts'
 import { escapeHtml } from '../surveys/html.ts'
-import { digestTitle, questionsWaiting, surveyScore } from '../webhooks/chat-message.ts'
+import { digestTitle, questionsWaiting, surveyScore, urgentWaiting } from '../webhooks/chat-message.ts'
 import type { Digest } from './digest.ts'
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
@@ -28,6 +28,8 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
   const unhappy = d.surveys.unhappy.map((u) => `${u.score} · ${u.survey}: ${clip(u.comment, 300)}`)
   const waiting = d.openQuestions ? `${d.openQuestions} ${questionsWaiting(d.openQuestions)}` : ''
   const questions = publicUrl ? `${publicUrl}/app/inbox?intent=question&answered=false` : undefined
+  const urgent = d.urgentWaiting ? `${d.urgentWaiting} ${urgentWaiting(d.urgentWaiting)}` : ''
+  const urgentLink = publicUrl ? `${publicUrl}/app/inbox?urgent=true` : undefined
   const mentions = mentionLines(d.negative, publicUrl)
   const html = `<!doctype html>
 <html lang="en"><body style="margin:0;padding:16px;font:15px/1.5 sans-serif;color:#1b1f24">
@@ -35,6 +37,7 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
 <p>${escapeHtml(numbers)}</p>
 ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : ''}${intents ? `<p style="color:#57606a">Intents: ${escapeHtml(intents)}</p>\n` : ''}${
     themes ? `<p style="color:#57606a">Negative mentions talked about: ${escapeHtml(themes)}</p>\n` : ''}${
+    urgent ? `<p><strong>${escapeHtml(urgent)}</strong>${urgentLink ? ` <a href="${escapeHtml(urgentLink)}">Urgent mentions</a>` : ''}</p>\n` : ''}${
     waiting ? `<p><strong>${escapeHtml(waiting)}</strong>${questions ? ` <a href="${escapeHtml(questions)}">Open questions</a>` : ''}</p>\n` : ''}${
     surveys ? `<p>Surveys: ${escapeHtml(surveys)}</p>\n` : ''}${
     unhappy.length ? `<ul style="color:#57606a">\n${unhappy.map((u) => `<li>${escapeHtml(u)}</li>`).join('\n')}\n</ul>\n` : ''}${
@@ -48,6 +51,7 @@ ${sources ? `<p style="color:#57606a">Sources: ${escapeHtml(sources)}</p>\n` : '
     ...(sources ? [`Sources: ${sources}`] : []),
     ...(intents ? [`Intents: ${intents}`] : []),
     ...(themes ? [`Negative mentions talked about: ${themes}`] : []),
+    ...(urgent ? [`${urgent}${urgentLink ? ` (${urgentLink})` : ''}`] : []),
     ...(waiting ? [`${waiting}${questions ? ` (${questions})` : ''}`] : []),
     ...(surveys ? [`Surveys: ${surveys}`, ...unhappy.map((u) => `  > ${u}`)] : []),
     ...(d.negative.length ? ['', 'Negative mentions to look at:', ...mentions.text] : []),

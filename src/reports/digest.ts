@@ -9,7 +9,7 @@ import type { Deps } from '../deps.ts'
 import { enqueueEvent, type EventType } from '../webhooks/events.ts'
 import { loadMentionPayloads } from '../webhooks/mention-payload.ts'
 import { WorkspaceSettings } from '../workspaces/settings.ts'
-import { mentionFilterSql, OPEN_STATUSES } from '../mentions/filter.ts'
+import { mentionFilterSql, OPEN_STATUSES, type MentionFilter } from '../mentions/filter.ts'
 import type { Mailer } from '../mail/mailer.ts'
 import { digestMessage } from './digest-email.ts'
 import { mentionReport } from './mentions.ts'
@@ -87,9 +87,12 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
     SELECT m.id FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, pressing)} AND m.duplicate_of IS NULL
     ORDER BY m.priority DESC, m.id LIMIT ${TOP}`
   // Questions of any day still waiting for an answer at their source, as the inbox's Open questions view lists them.
+  // And, of any day, the urgent mentions nobody has dealt with.
   const waiting = { until: until.toISOString(), intent: ['question' as const], status: [...OPEN_STATUSES], answered: false }
-  const [{ openQuestions }] = await deps.sql<{ openQuestions: number }[]>`
-    SELECT count(*)::int AS "openQuestions" FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, waiting)} AND m.duplicate_of IS NULL`
+  const urgent = { until: until.toISOString(), urgent: true, status: [...OPEN_STATUSES] }
+  const count = (filter: MentionFilter) => deps.sql`(SELECT count(*)::int FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, filter)} AND m.duplicate_of IS NULL)`
+  const [{ openQuestions, urgentWaiting }] = await deps.sql<{ openQuestions: number; urgentWaiting: number }[]>`
+    SELECT ${count(waiting)} AS "openQuestions", ${count(urgent)} AS "urgentWaiting"`
   return {
     day,
     days,
@@ -101,6 +104,7 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
     ratings: { rated: report.ratings.rated, averageRating: report.ratings.averageRating, previousAverage: report.ratings.previousAverage },
     negative: await loadMentionPayloads(deps.sql, workspaceId, negative.map((n) => n.id)),
     openQuestions,
+    urgentWaiting,
     surveys,
   }
 }

@@ -78,6 +78,7 @@ const Digest = z.looseObject({
   ratings: z.looseObject({ rated: z.number(), averageRating: z.number().nullable(), previousAverage: z.number().nullable() }).optional(),
   negative: z.array(Mention),
   openQuestions: z.number().optional(),
+  urgentWaiting: z.number().optional(),
   surveys: z
     .looseObject({
       results: z.array(z.looseObject({ name: z.string(), kind: z.string(), score: z.number().nullable(), n: z.number() })),
@@ -95,6 +96,7 @@ export function digestTitle(d: { day: string; days?: number }): { title: string;
 
 /** What follows the count of open questions in a digest: "question is …" or "questions are waiting for an answer". */
 export const questionsWaiting = (n: number) => `${n === 1 ? 'question is' : 'questions are'} waiting for an answer`
+export const urgentWaiting = (n: number) => `urgent ${n === 1 ? 'mention is' : 'mentions are'} waiting for someone`
 
 /** A survey's headline as people say it: NPS 32, CSAT 87%, CES 5.4. */
 export function surveyScore(r: { kind: string; score: number | null }): string {
@@ -127,7 +129,7 @@ function explainAlert(x: unknown): string | undefined {
 const headingOnly = (heading: string): ChatMessage => ({ summary: heading, parts: [text({ strong: heading })] })
 
 function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
-  const { totals, sources, intents, themes, ratings, negative, openQuestions, surveys } = d
+  const { totals, sources, intents, themes, ratings, negative, openQuestions, urgentWaiting: urgent, surveys } = d
   const { title, before } = digestTitle(d)
   const signed = (n: number) => (n > 0 ? `+${n}` : String(n))
   const numbers = joined([
@@ -143,6 +145,7 @@ function digestMessage(d: z.infer<typeof Digest>): ChatMessage {
   if (sources.length) parts.push(note(`Sources: ${list(sources.map((s) => ({ label: s.name, n: s.n })))}`))
   if (intents.length) parts.push(note(`Intents: ${list(intents.map((i) => ({ label: i.intent.replace(/_/g, ' '), n: i.n })))}`))
   if (themes?.length) parts.push(note(`Negative mentions talked about: ${list(themes.map((t) => ({ label: t.term, n: t.n })))}`))
+  if (urgent) parts.push(text({ strong: String(urgent) }, ` ${urgentWaiting(urgent)}`))
   if (openQuestions) parts.push(text({ strong: String(openQuestions) }, ` ${questionsWaiting(openQuestions)}`))
   if (surveys?.results.length) {
     parts.push(text(...joined(surveys.results.map((r) => [`${clip(r.name, 80)}: `, { strong: surveyScore(r) }, ` (${r.n} answered)`]))))

@@ -133,7 +133,7 @@ describe('the daily digest', () => {
     expect(mailed[0].text).toContain('1 negative')
   })
 
-  it('counts the questions of any day still waiting for an answer, for chat and mail', async () => {
+  it('counts the questions and the urgent mentions of any day still waiting, for chat and mail', async () => {
     const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-questions' } })
     const key = ws.data.key
     const json = await t.call('POST', '/v1/webhooks', { key, body: { url: 'https://hooks.example.com/q', events: ['digest.daily'] } })
@@ -148,6 +148,11 @@ describe('the daily digest', () => {
       { text: 'Can I change my plan?', intents: ['question'], publishedAt: at('2026-12-15T07:00:00Z') },
     ])
     await t.sql`INSERT INTO mention_replies (workspace_id, mention_id, author, body, status, sent_at) VALUES (${ws.data.id}, ${answered}, 'cm', 'Settings → Theme', 'sent', now())`
+    const urgent = await seedMentions(t.sql, ws.data.id, source, [
+      { text: 'Cannot log in, urgent', publishedAt: at('2026-12-10T10:00:00Z') },
+      { text: 'Site is down', status: 'resolved', publishedAt: at('2026-12-14T10:00:00Z') },
+    ])
+    await t.sql`UPDATE mentions SET urgent = true WHERE id = ANY(${urgent}::uuid[])`
     const mailed: MailMessage[] = []
     t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
     t.deps.config.publicUrl = 'https://earshot.acme.example'
@@ -159,12 +164,15 @@ describe('the daily digest', () => {
     }
     // The old question and the day's unanswered one; not the answered, the resolved, nor today's.
     const sent = await deliveries(ws.data.id)
-    expect(JSON.parse(sent.find((d) => d.webhook_id === json.data.id)!.body).data.openQuestions).toBe(2)
-    expect(JSON.stringify(JSON.parse(sent.find((d) => d.webhook_id === chat.data.id)!.body).blocks)).toContain('*2* questions are waiting for an answer')
+    expect(JSON.parse(sent.find((d) => d.webhook_id === json.data.id)!.body).data).toMatchObject({ openQuestions: 2, urgentWaiting: 1 })
+    const blocks = JSON.stringify(JSON.parse(sent.find((d) => d.webhook_id === chat.data.id)!.body).blocks)
+    expect(blocks).toContain('*2* questions are waiting for an answer')
+    expect(blocks).toContain('*1* urgent mention is waiting for someone')
     // Other workspaces' digests fall due at the same tick.
     const mine = mailed.find((m) => m.to === 'questions@acme.example')!
     expect(mine.text).toContain('2 questions are waiting for an answer (https://earshot.acme.example/app/inbox?intent=question&answered=false)')
     expect(mine.html).toContain('<a href="https://earshot.acme.example/app/inbox?intent=question&amp;answered=false">Open questions</a>')
+    expect(mine.text).toContain('1 urgent mention is waiting for someone (https://earshot.acme.example/app/inbox?urgent=true)')
   })
 
   it("says what the day's negative mentions talked about, for chat and mail", async () => {
