@@ -181,7 +181,7 @@ export function surveysRouter(rt: SurveyRuntime) {
         responses: {
           201: jsonResponse('Sent', ResponseReplySchema),
           ...errorResponses,
-          409: jsonResponse('No mail server is configured, or the response has no address', ErrorSchema),
+          409: jsonResponse('No mail server is configured, the response has no address, or `already_replied`: someone e-mailed the person after `unlessRepliedSince` (`details.replies`)', ErrorSchema),
           502: jsonResponse('The mail server did not take it; kept as a failed reply', ErrorSchema),
         },
       }),

@@ -3,7 +3,7 @@
 // server; every attempt is kept with the response.
 import { z } from '@hono/zod-openapi'
 import { actorName, type Actor } from '../audit/audit.ts'
-import type { Sql } from '../db/sql.ts'
+import type { Sql, Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, notFound } from '../errors.ts'
 import type { MailMessage } from '../mail/mailer.ts'
@@ -17,6 +17,11 @@ export const ResponseReplyInput = z.strictObject({
   subject: Text(200).trim().min(1).optional(),
   /** Where the person's answer goes, e.g. the team's support address; the server's From otherwise. */
   replyTo: z.email().max(320).optional(),
+  unlessRepliedSince: z.coerce.date().optional().openapi({
+    type: 'string',
+    format: 'date-time',
+    description: 'When you read the answer: if someone e-mailed the person since then, nothing is sent and the answer is 409 `already_replied` with those e-mails',
+  }),
 })
 export type ResponseReplyInput = z.infer<typeof ResponseReplyInput>
 
@@ -35,7 +40,7 @@ export const ResponseReplySchema = z
   .openapi('SurveyResponseReply')
 export type ResponseReply = z.infer<typeof ResponseReplySchema>
 
-const columns = (sql: Sql) => sql`
+const columns = (sql: Sql | Tx) => sql`
   id, author, to_email AS "to", subject, body AS text, reply_to AS "replyTo", status, error, created_at AS "createdAt"`
 
 /** The e-mail: the team's words, then the person's own answer quoted below them. */
@@ -53,32 +58,50 @@ ${paragraphs}
 
 /**
  * Mails the respondent of `responseId`: at the address they gave, else their
- * linked customer's. 409 without a mail server or an address; a refused or
- * failed send is kept as `failed` and answered 502.
+ * linked customer's. 409 without a mail server or an address, or when someone
+ * else e-mailed them after `unlessRepliedSince` (the answer's row is locked
+ * from that check to the record of this e-mail, so of two people writing at
+ * once the second is refused); a refused or failed send is kept as `failed`
+ * and answered 502.
  */
 export async function replyToResponse(deps: Deps, workspaceId: string, surveyId: string, responseId: string, input: ResponseReplyInput, actor: Actor): Promise<ResponseReply> {
   const { sql, mail } = deps
   const survey = await getSurvey(deps, workspaceId, surveyId)
-  const [answer]: [{ score: number; comment: string | null; email: string | null }?] = await sql`
-    SELECT r.score, r.comment, coalesce(r.email, c.email) AS email FROM survey_responses r
-    LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
-    WHERE r.workspace_id = ${workspaceId} AND r.survey_id = ${surveyId} AND r.id = ${responseId}`
-  if (!answer) throw notFound('response')
-  if (!mail) throw new AppError(409, 'mail_not_configured', 'no mail server is configured (EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM)')
-  if (!answer.email) throw new AppError(409, 'no_address', 'this response has no e-mail address, and no linked customer with one')
-  const subject = input.subject ?? `Re: ${survey.question}`.slice(0, 200)
-  let error: string | null = null
-  try {
-    await mail.send(replyMessage(answer.email, subject, input, answer))
-  } catch (err) {
-    error = (err instanceof Error ? err.message : String(err)).slice(0, 1000)
-  }
-  const [reply]: [ResponseReply] = await sql`
-    INSERT INTO survey_response_replies (workspace_id, response_id, author, to_email, subject, body, reply_to, status, error)
-    VALUES (${workspaceId}, ${responseId}, ${actorName(sql, workspaceId, actor)}, ${answer.email}, ${subject}, ${input.text},
-            ${input.replyTo ?? null}, ${error ? 'failed' : 'sent'}, ${error})
-    RETURNING ${columns(sql)}`
-  if (error) throw new AppError(502, 'mail_failed', `the e-mail was not sent: ${error}`, { replyId: reply.id })
+  const reply = await sql.begin(async (tx) => {
+    const [answer]: [{ score: number; comment: string | null; email: string | null }?] = await tx`
+      SELECT r.score, r.comment, coalesce(r.email, c.email) AS email FROM survey_responses r
+      LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
+      WHERE r.workspace_id = ${workspaceId} AND r.survey_id = ${surveyId} AND r.id = ${responseId}
+      FOR NO KEY UPDATE OF r`
+    if (!answer) throw notFound('response')
+    if (!mail) throw new AppError(409, 'mail_not_configured', 'no mail server is configured (EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM)')
+    if (!answer.email) throw new AppError(409, 'no_address', 'this response has no e-mail address, and no linked customer with one')
+    if (input.unlessRepliedSince) {
+      const replies = await tx<ResponseReply[]>`
+        SELECT ${columns(tx)} FROM survey_response_replies
+        WHERE workspace_id = ${workspaceId} AND response_id = ${responseId} AND status = 'sent' AND created_at > ${input.unlessRepliedSince}
+        ORDER BY created_at, id`
+      if (replies.length) {
+        const who = [...new Set(replies.map((r) => r.author))].join(' and ')
+        throw new AppError(409, 'already_replied', `${who} e-mailed this person after you read their answer, so yours was not sent: read theirs, then send yours if it still needs saying`, { replies })
+      }
+    }
+    const subject = input.subject ?? `Re: ${survey.question}`.slice(0, 200)
+    let error: string | null = null
+    try {
+      await mail.send(replyMessage(answer.email, subject, input, answer))
+    } catch (err) {
+      error = (err instanceof Error ? err.message : String(err)).slice(0, 1000)
+    }
+    const [row]: [ResponseReply] = await tx`
+      INSERT INTO survey_response_replies (workspace_id, response_id, author, to_email, subject, body, reply_to, status, error)
+      VALUES (${workspaceId}, ${responseId}, ${actorName(tx, workspaceId, actor)}, ${answer.email}, ${subject}, ${input.text},
+              ${input.replyTo ?? null}, ${error ? 'failed' : 'sent'}, ${error})
+      RETURNING ${columns(tx)}`
+    return row
+  })
+  // After the commit, so the failed attempt stays on record.
+  if (reply.status === 'failed') throw new AppError(502, 'mail_failed', `the e-mail was not sent: ${reply.error}`, { replyId: reply.id })
   return reply
 }
 

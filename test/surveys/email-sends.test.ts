@@ -258,6 +258,36 @@ describe('surveys by e-mail', () => {
     expect((await t.sql`SELECT count(*)::int AS n FROM survey_response_replies WHERE response_id = ${idOf(3)}`)[0].n).toBe(0)
   })
 
+  it('sends no second e-mail about an answer a colleague answered after the writer read it, and hands the draft back', async () => {
+    t.deps.mail = mailer
+    const survey = await newSurvey({ name: `twice ${crypto.randomUUID()}` })
+    await t.call('POST', `/v1/surveys/${survey.id}/responses`, { body: [{ score: 2, comment: 'Nobody answers my tickets', email: 'ivan@twice.test' }] })
+    const [{ id }] = await t.sql<{ id: string }[]>`SELECT id FROM survey_responses WHERE survey_id = ${survey.id}`
+    const replyUrl = `/v1/surveys/${survey.id}/responses/${id}/replies`
+    const sentTo = () => received.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === 'ivan@twice.test').length
+    const dana = await t.keyFor('agent')
+    const s = await webSession(t.app, dana, `/app/surveys/${survey.id}`)
+    const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
+    const seen = new RegExp(`action="/app/surveys/${survey.id}/responses/${id}/replies"[^]*?name="seen" value="([^"]+)"`).exec(page)![1]
+
+    const read = new Date(Date.now() - 1000).toISOString()
+    expect((await t.call('POST', replyUrl, { key: dana, body: { text: 'Ivan, we are on it.', unlessRepliedSince: read } })).status).toBe(201)
+    const late = await t.call('POST', replyUrl, { key: dana, body: { text: 'Hi Ivan!', unlessRepliedSince: read } })
+    expect(late.status).toBe(409)
+    expect(late.data.error).toMatchObject({ code: 'already_replied', details: { replies: [{ text: 'Ivan, we are on it.', status: 'sent' }] } })
+    await expect.poll(sentTo).toBe(1)
+
+    const handed = await postForm(t.app, s, `/app/surveys/${survey.id}/responses/${id}/replies`, [['text', 'My own <b>take</b>'], ['seen', seen]])
+    expect(handed.status).toBe(200)
+    const html = await handed.text()
+    expect(html).toContain('e-mailed this person after you read their answer, so yours was not sent')
+    expect(html).toMatch(/<details open="">[^]*?<textarea id="reply-[^"]+"[^>]*>My own &lt;b&gt;take&lt;\/b&gt;<\/textarea>/)
+    expect(sentTo()).toBe(1)
+    const fresh = /name="seen" value="([^"]+)"/.exec(html)![1]
+    expect((await postForm(t.app, s, `/app/surveys/${survey.id}/responses/${id}/replies`, [['text', 'My own take'], ['seen', fresh]])).status).toBe(303)
+    await expect.poll(sentTo).toBe(2)
+  })
+
   it('unsubscribes only when the button is pressed or the mail client posts, and later sends skip the address', async () => {
     t.deps.mail = mailer
     const survey = await newSurvey()

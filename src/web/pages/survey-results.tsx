@@ -43,8 +43,15 @@ const RANGE = { nps: [-100, 100], csat: [0, 100], ces: [1, 7] } as const
 // An interval is shown as precisely as the score it bounds is read ("−100 to 11", not "−100 to 11.11").
 const DECIMALS = { nps: 0, csat: 1, ces: 2 } as const
 
+/** An e-mail to a respondent handed back unsent, with a word on why. */
+export interface ResponseDraft {
+  responseId: string
+  text: string
+  note: string
+}
+
 /** Score, trend, distribution and comments for one survey. */
-export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey: SurveyRecord }) {
+export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; survey: SurveyRecord; draft?: ResponseDraft }) {
   const { deps, session } = c.var
   const [results, recent, unhappy] = await Promise.all([
     surveyResults(deps, session.workspaceId, survey.id, { interval: 'week' }),
@@ -173,12 +180,15 @@ export async function SurveyResults({ c, survey }: { c: Context<WebEnv>; survey:
                     </div>
                   ))}
                   {canReply && (r.email || r.customerId) ? (
-                    <details>
+                    <details open={draft?.responseId === r.id}>
                       <summary>Reply by e-mail</summary>
                       <form method="post" action={`/app/surveys/${survey.id}/responses/${r.id}/replies`} class="stack">
                         <CsrfField session={session} />
+                        {/* An e-mail someone else sends after this page was read stops this one: the writer never saw it. */}
+                        <input type="hidden" name="seen" value={new Date().toISOString()} />
+                        {draft?.responseId === r.id ? <p class="error" role="alert"><Txt s={draft.note} /></p> : null}
                         <label for={`reply-${r.id}`}>Your answer <span class="hint">(their comment is quoted below it)</span></label>
-                        <textarea id={`reply-${r.id}`} name="text" required maxlength={10000} rows={4}></textarea>
+                        <textarea id={`reply-${r.id}`} name="text" required maxlength={10000} rows={4}>{draft?.responseId === r.id ? draft.text : ''}</textarea>
                         <label for={`reply-to-${r.id}`}>Replies go to <span class="hint">(optional: your team's address)</span></label>
                         <input id={`reply-to-${r.id}`} name="replyTo" type="email" maxlength={320} />
                         <button type="submit">Send</button>

@@ -16,10 +16,10 @@ import { requestOrigin } from '../request-origin.ts'
 import { requireWebRole } from '../security.ts'
 import { Txt, when } from '../text.tsx'
 import type { WebSession } from '../sessions.ts'
-import { badRequest } from '../../errors.ts'
+import { AppError, badRequest } from '../../errors.ts'
 import { addLinks } from '../../tickets/tickets.ts'
 import { IdParam } from './params.ts'
-import { SurveyResults } from './survey-results.tsx'
+import { SurveyResults, type ResponseDraft } from './survey-results.tsx'
 
 type Form = Record<string, string | string[]>
 
@@ -245,9 +245,16 @@ export const surveysRouter = new Hono<WebEnv>()
     const id = IdParam.parse(c.req.param('id'))
     const responseId = IdParam.parse(c.req.param('responseId'))
     const form = await readForm(c)
-    const input = ResponseReplyInput.safeParse({ text: field(form, 'text'), replyTo: field(form, 'replyTo') || undefined })
+    const input = ResponseReplyInput.safeParse({ text: field(form, 'text'), replyTo: field(form, 'replyTo') || undefined, unlessRepliedSince: field(form, 'seen') || undefined })
     if (!input.success) throw badRequest(`Could not send: ${describeIssues(input.error)}`)
-    await replyToResponse(deps, session.workspaceId, id, responseId, input.data, session.actor)
+    try {
+      await replyToResponse(deps, session.workspaceId, id, responseId, input.data, session.actor)
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'already_replied')) throw err
+      // The page comes back with their e-mail listed and this one still in its form: sending it now is a decision.
+      const survey = await getSurvey(deps, session.workspaceId, id)
+      return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} draft={{ responseId, text: input.data.text, note: `${err.message}.` }} />)
+    }
     return c.redirect(`/app/surveys/${id}?notice=response-replied`, 303)
   })
   .post('/:id/sends', requireWebRole('agent'), async (c) => {
@@ -284,13 +291,14 @@ function recipientOf(line: string): { email: string; name?: string } {
   return named && named[1] ? { email: named[2], name: named[1].replace(/^"|"$/g, '') } : { email: named ? named[2] : line }
 }
 
-async function SurveyPage({ c, survey, values, notice, error, sendForm = {} }: {
+async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, draft }: {
   c: Context<WebEnv>
   survey: SurveyRecord
   values: Form
   notice?: string
   error?: string
   sendForm?: Form
+  draft?: ResponseDraft
 }) {
   const { session, deps } = c.var
   const sends = await listSends(deps, session.workspaceId, survey.id, { limit: RECENT_INVITATIONS })
@@ -354,7 +362,7 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {} }: {
           </form>
         )}
       </section>
-      <SurveyResults c={c} survey={survey} />
+      <SurveyResults c={c} survey={survey} draft={draft} />
       <h2>Edit</h2>
       <div class="grid">
         {session.role !== 'admin' ? <p class="hint">Only admins edit surveys.</p> : (
