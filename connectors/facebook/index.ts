@@ -2,9 +2,9 @@ import { z } from 'zod'
 import { permanentError } from '../../src/net/errors.ts'
 import { parseJson } from '../../src/net/parse.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { graph, GRAPH_VERSION } from '../shared/graph.ts'
+import { graph, graphBase, postGraphComment } from '../shared/graph.ts'
 import { isNew, keptWithMark, Watermark } from '../shared/watermark.ts'
-import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
+import { commonConfig, defineConnector } from '../types.ts'
 
 /** The Page's latest posts whose comments are read each run. */
 const POSTS = 25
@@ -50,7 +50,6 @@ function toMention(c: Comment, postUrl: string | undefined): MentionItem {
   }
 }
 
-const api = (config: Config, path: string) => `${originOf(config, 'https://graph.facebook.com')}/${GRAPH_VERSION}/${path}`
 const COMMENT_FIELDS = 'id,message,created_time,from{id,name},permalink_url,like_count,comment_count,parent{id}'
 
 export const facebookConnector = defineConnector({
@@ -63,7 +62,7 @@ export const facebookConnector = defineConnector({
   async poll(ctx, config, cursor) {
     // One call reads the latest posts with their newest comments (replies included: filter=stream).
     const fields = `id,permalink_url,comments.filter(stream).order(reverse_chronological).limit(${COMMENTS}){${COMMENT_FIELDS}}`
-    const posts = parseJson(await graph(ctx.fetch, `${api(config, `${config.pageId}/posts`)}?${new URLSearchParams({ fields, limit: String(POSTS) })}`, config.accessToken), Posts).data
+    const posts = parseJson(await graph(ctx.fetch, `${graphBase(config)}/${config.pageId}/posts?${new URLSearchParams({ fields, limit: String(POSTS) })}`, config.accessToken), Posts).data
     const items: MentionItem[] = []
     for (const post of posts) {
       let page = post.comments
@@ -86,10 +85,7 @@ export const facebookConnector = defineConnector({
       const comment = Comment.safeParse(target.raw)
       if (!comment.success) throw permanentError('the stored comment has no id to answer')
       // Facebook threads one level deep: an answer to a reply goes under the comment it replied to.
-      const under = comment.data.parent?.id ?? comment.data.id
-      const res = await graph(ctx.fetch, api(config, `${under}/comments`), config.accessToken, { method: 'POST', body: new URLSearchParams({ message: text }).toString() })
-      const { id } = readPosted(res, z.object({ id: z.string() }))
-      return { externalId: id, url: null }
+      return postGraphComment(ctx.fetch, config, `${comment.data.parent?.id ?? comment.data.id}/comments`, text)
     },
   },
 })

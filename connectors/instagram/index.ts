@@ -2,9 +2,9 @@ import { z } from 'zod'
 import { permanentError } from '../../src/net/errors.ts'
 import { parseJson } from '../../src/net/parse.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
-import { graph, GRAPH_VERSION } from '../shared/graph.ts'
+import { graph, graphBase, postGraphComment } from '../shared/graph.ts'
 import { isNew, keptWithMark, Watermark } from '../shared/watermark.ts'
-import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
+import { commonConfig, defineConnector } from '../types.ts'
 
 /** The account's latest posts whose comments are read each run. */
 const MEDIA = 25
@@ -56,9 +56,8 @@ export const instagramConnector = defineConnector({
   secrets: ['accessToken'],
   urls: ['baseUrl'],
   async poll(ctx, config, cursor) {
-    const api = `${originOf(config, 'https://graph.facebook.com')}/${GRAPH_VERSION}`
     const fields = `id,permalink,comments.limit(${COMMENTS}){${REPLY_FIELDS},replies{${REPLY_FIELDS}}}`
-    const media = parseJson(await graph(ctx.fetch, `${api}/${config.igUserId}/media?${new URLSearchParams({ fields, limit: String(MEDIA) })}`, config.accessToken), Media).data
+    const media = parseJson(await graph(ctx.fetch, `${graphBase(config)}/${config.igUserId}/media?${new URLSearchParams({ fields, limit: String(MEDIA) })}`, config.accessToken), Media).data
     const items: MentionItem[] = []
     for (const post of media) {
       let page = post.comments
@@ -82,11 +81,7 @@ export const instagramConnector = defineConnector({
       const comment = Answerable.safeParse(target.raw)
       if (!comment.success) throw permanentError('the stored comment has no id to answer')
       // Instagram threads one level deep: an answer to a reply goes under the comment it replied to.
-      const under = comment.data.parentId ?? comment.data.id
-      const api = `${originOf(config, 'https://graph.facebook.com')}/${GRAPH_VERSION}`
-      const res = await graph(ctx.fetch, `${api}/${under}/replies`, config.accessToken, { method: 'POST', body: new URLSearchParams({ message: text }).toString() })
-      const { id } = readPosted(res, z.object({ id: z.string() }))
-      return { externalId: id, url: null }
+      return postGraphComment(ctx.fetch, config, `${comment.data.parentId ?? comment.data.id}/replies`, text)
     },
   },
 })

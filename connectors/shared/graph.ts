@@ -1,11 +1,16 @@
 // Meta's Graph API, shared by the Facebook and Instagram connectors: the
-// version called, the token as a bearer header, and its errors read from the
-// body, since Graph answers throttling with the same 400 or 403 as a bad token.
+// version called, the token as a bearer header, its errors read from the
+// body (Graph answers throttling with the same 400 or 403 as a bad token), and
+// the comment a reply posts.
 import { z } from 'zod'
 import { permanentError, UpstreamError } from '../../src/net/errors.ts'
 import type { HttpClient, HttpResponse } from '../../src/net/http-client.ts'
+import { originOf, readPosted, type SentReply } from '../types.ts'
 
-export const GRAPH_VERSION = 'v21.0'
+const GRAPH_VERSION = 'v21.0'
+
+/** The Graph API at the version called: the config's baseUrl (a proxy, a test server), else graph.facebook.com. */
+export const graphBase = (config: { baseUrl?: string }) => `${originOf(config, 'https://graph.facebook.com')}/${GRAPH_VERSION}`
 
 const GraphError = z.object({ error: z.object({ message: z.string(), code: z.number(), error_subcode: z.number().optional() }) })
 
@@ -33,3 +38,10 @@ export async function graph(fetch: HttpClient, url: string, token: string, init:
   throw permanentError(reason, res.status)
 }
 
+
+/** Posts `text` as a comment or reply at `path` (under the thing it answers) and answers its id: a connector's reply. */
+export async function postGraphComment(fetch: HttpClient, config: { baseUrl?: string; accessToken: string }, path: string, text: string): Promise<SentReply> {
+  const res = await graph(fetch, `${graphBase(config)}/${path}`, config.accessToken, { method: 'POST', body: new URLSearchParams({ message: text }).toString() })
+  const { id } = readPosted(res, z.object({ id: z.string() }))
+  return { externalId: id, url: null }
+}
