@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { permanentError, UpstreamError } from '../../src/net/errors.ts'
 import type { HttpClient, HttpResponse } from '../../src/net/http-client.ts'
+import { errorBody } from '../../src/net/parse.ts'
 import { originOf, readPosted, type SentReply } from '../types.ts'
 
 const GRAPH_VERSION = 'v21.0'
@@ -26,15 +27,9 @@ export async function graph(fetch: HttpClient, url: string, token: string, init:
     accept: [400, 403],
   })
   if (res.status < 400) return res
-  let body: unknown
-  try {
-    body = JSON.parse(res.text)
-  } catch {
-    body = undefined
-  }
-  const failed = GraphError.safeParse(body)
-  const reason = failed.success ? `graph.facebook.com: error ${failed.data.error.code}: ${failed.data.error.message}` : `graph.facebook.com: HTTP ${res.status}`
-  if (failed.success && THROTTLED.has(failed.data.error.code)) throw new UpstreamError(reason, { status: res.status, retryAt: new Date(Date.now() + THROTTLE_WAIT_MS) })
+  const error = errorBody(res, GraphError)?.error
+  const reason = error ? `graph.facebook.com: error ${error.code}: ${error.message}` : `graph.facebook.com: HTTP ${res.status}`
+  if (error && THROTTLED.has(error.code)) throw new UpstreamError(reason, { status: res.status, retryAt: new Date(Date.now() + THROTTLE_WAIT_MS) })
   throw permanentError(reason, res.status)
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { UpstreamError, permanentError } from '../../src/net/errors.ts'
 import type { HttpResponse } from '../../src/net/http-client.ts'
-import { parseJson } from '../../src/net/parse.ts'
+import { errorBody, parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
@@ -75,15 +75,9 @@ function nextQuotaReset(now: Date): Date {
 
 /** Google answers 403 both for "never" (comments disabled, key not allowed) and for "not today" (quota used up). */
 function forbidden(res: HttpResponse, now: Date): UpstreamError {
-  let body: unknown
-  try {
-    body = JSON.parse(res.text)
-  } catch {
-    body = undefined
-  }
-  const parsed = GoogleError.safeParse(body)
-  const reason = parsed.success ? (parsed.data.error.errors[0]?.reason ?? '') : ''
-  const message = `youtube: HTTP 403 ${reason}${parsed.success && parsed.data.error.message ? `: ${parsed.data.error.message}` : ''}`
+  const error = errorBody(res, GoogleError)?.error
+  const reason = error?.errors[0]?.reason ?? ''
+  const message = `youtube: HTTP 403 ${reason}${error?.message ? `: ${error.message}` : ''}`
   if (reason === 'quotaExceeded' || reason === 'dailyLimitExceeded') return new UpstreamError(message, { status: 403, retryAt: nextQuotaReset(now) })
   if (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded') return new UpstreamError(message, { status: 403 })
   return permanentError(message, 403)

@@ -21,6 +21,18 @@ export function parseJson<T extends z.ZodType>(res: HttpResponse, schema: T): z.
   return parsed.data
 }
 
+/** An error body read against `schema`, or undefined when it is not JSON or not that shape: the status alone then tells. */
+export function errorBody<T extends z.ZodType>(res: HttpResponse, schema: T): z.infer<T> | undefined {
+  let data: unknown
+  try {
+    data = JSON.parse(res.text)
+  } catch {
+    return undefined
+  }
+  const parsed = schema.safeParse(data)
+  return parsed.success ? parsed.data : undefined
+}
+
 const xml = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
