@@ -31,6 +31,9 @@ describe('urgent mentions', () => {
     const page = await (await t.app.request(`http://localhost/app/inbox?source=${src.data.id}&urgent=true&m=${urgentId}`, { headers: { cookie: s.cookie } })).text()
     expect(page).toContain('<span class="badge s-negative">urgent</span>')
     expect(page).toContain('<option value="true" selected="">urgent only</option>')
+    // A view of its own beside Needs attention and Open questions (still needing attention: the default statuses).
+    const urgentView = await (await t.app.request('http://localhost/app/inbox?urgent=true', { headers: { cookie: s.cookie } })).text()
+    expect(urgentView).toContain('<a href="/app/inbox?urgent=true" aria-current="page">Urgent</a>')
     expect(page).toMatch(/<dt>Urgent<\/dt><dd>it says “<bdi>får ikke logget inn<\/bdi>”, “<bdi>haster<\/bdi>”<\/dd>/)
   })
 })
