@@ -30,7 +30,7 @@ const Message = z.object({
   caption: z.string().optional(),
 })
 type Message = z.infer<typeof Message>
-const Updates = z.object({ result: z.array(z.object({ update_id: z.number(), message: Message.optional() })) })
+const Updates = z.object({ result: z.array(z.object({ update_id: z.number(), message: Message.optional(), edited_message: Message.optional() })) })
 const Sent = z.object({ result: z.object({ message_id: z.number(), chat: Chat }) })
 
 /**
@@ -87,12 +87,17 @@ export const telegramConnector = defineConnector({
   cursor: Cursor,
   secrets: ['botToken'],
   urls: ['baseUrl'],
+  edits: true,
   async poll(ctx, config, cursor) {
-    const params = new URLSearchParams({ limit: String(Math.min(100, ctx.maxItems)), timeout: '0', allowed_updates: '["message"]' })
+    const params = new URLSearchParams({ limit: String(Math.min(100, ctx.maxItems)), timeout: '0', allowed_updates: '["message","edited_message"]' })
     if (cursor) params.set('offset', String(cursor.offset))
     const updates = parseJson(await ctx.fetch(`${botUrl(config, 'getUpdates')}?${params}`), Updates).result
     const wanted = inChats(config)
-    const items = updates.flatMap((u) => (u.message && spoken(u.message) && wanted(u.message) ? [toMention(u.message)] : []))
+    // An edit comes as the message again, under its own id: the stored mention takes the new words.
+    const items = updates.flatMap((u) => {
+      const m = u.message ?? u.edited_message
+      return m && spoken(m) && wanted(m) ? [toMention(m)] : []
+    })
     const last = Math.max(cursor ? cursor.offset - 1 : -1, ...updates.map((u) => u.update_id))
     return { items, cursor: last >= 0 ? { offset: last + 1 } : null }
   },

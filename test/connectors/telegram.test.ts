@@ -36,7 +36,7 @@ describe('telegram connector', () => {
     expect(cursor).toEqual({ offset: 734019307 })
     expect(queries).toHaveLength(1)
     expect(queries[0].get('offset')).toBeNull()
-    expect(queries[0].get('allowed_updates')).toBe('["message"]')
+    expect(queries[0].get('allowed_updates')).toBe('["message","edited_message"]')
     expect(queries[0].get('limit')).toBe('100')
   })
 

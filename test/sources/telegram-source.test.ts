@@ -16,7 +16,7 @@ describe('a Telegram source', () => {
       http.get(`${BOT}/getUpdates`, ({ request }) => {
         const offset = new URL(request.url).searchParams.get('offset')
         offsets.push(offset)
-        return HttpResponse.json(jsonFixture('telegram', offset ? 'getupdates-empty.json' : 'getupdates.json'))
+        return HttpResponse.json(jsonFixture('telegram', offset === null ? 'getupdates.json' : offset === '734019307' ? 'getupdates-edited.json' : 'getupdates-empty.json'))
       }),
     )
     const created = await t.call('POST', '/v1/sources', { body: { kind: 'telegram', name: 'Community chat', config: { botToken: TOKEN } } })
@@ -26,13 +26,16 @@ describe('a Telegram source', () => {
     expect(await decryptSecret(t.deps.config.secretKey, stored.config.botToken.sealed, `source:${t.workspaceId}:${created.data.id}:botToken`)).toBe(TOKEN)
 
     expect((await t.call('POST', `/v1/sources/${created.data.id}/run`)).data).toMatchObject({ status: 'ok', inserted: 3 })
-    expect((await t.call('POST', `/v1/sources/${created.data.id}/run`)).data).toMatchObject({ status: 'ok', inserted: 0 })
-    expect(offsets).toEqual([null, '734019307'])
+    // Olga edits her message: the mention takes her new words (and their reading), and nothing is stored twice.
+    expect((await t.call('POST', `/v1/sources/${created.data.id}/run`)).data).toMatchObject({ status: 'ok', inserted: 0, edited: 1 })
+    expect((await t.call('POST', `/v1/sources/${created.data.id}/run`)).data).toMatchObject({ status: 'ok', inserted: 0, edited: 0 })
+    expect(offsets).toEqual([null, '734019307', '734019308'])
 
     const mentions = (await t.call('GET', `/v1/mentions?source=${created.data.id}&sort=newest`)).data.items
     expect(mentions.map((m: { lang: string }) => m.lang)).toEqual(['zh', 'no', 'ru'])
     const olga = (await t.call('GET', `/v1/mentions/${mentions[2].id}`)).data
-    expect(olga).toMatchObject({ sentiment: 'negative', replyUnavailable: null, author: { handle: 'olga_sm' } })
+    expect(olga).toMatchObject({ sentiment: 'negative', urgent: true, replyUnavailable: null, author: { handle: 'olga_sm' }, text: expect.stringContaining('срочно') })
+    expect(olga.history.map((h: { action: string }) => h.action)).toContain('edited_at_source')
 
     const sent: Record<string, unknown>[] = []
     server.use(http.post(`${BOT}/sendMessage`, async ({ request }) => (sent.push((await request.json()) as Record<string, unknown>), HttpResponse.json(jsonFixture('telegram', 'sendmessage.json')))))
