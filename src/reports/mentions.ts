@@ -39,6 +39,8 @@ export const MentionReport = z
       /** Mentions in the period of the same length just before. */
       previous: z.number().int(),
       changePct: z.number().nullable(),
+      /** Mentions whose words say they cannot wait (src/enrich/urgency.ts). */
+      urgent: z.number().int(),
     }),
     /** Per interval; `rated` and `averageRating` count the mentions that carry stars (reviews). */
     series: z.array(Counts.extend({ start: z.date() }).extend(Stars.shape)),
@@ -100,7 +102,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
 
   // The aggregates below read the time index alone (sql/017), not the mentions; only the themes read texts, of the
   // latest negative mentions.
-  const [grouped, authors, [previous], sourceNames, replies, themes] = await Promise.all([
+  const [grouped, authors, [previous], sourceNames, replies, themes, [urgent]] = await Promise.all([
     aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; version: string | null; tags: string[]; first: Date; n: number }[]>`
       SELECT ${bucketDateSql(tx, interval, tx`m.published_at`, timeZone)} AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
              m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, m.app_version AS version, m.tags,
@@ -113,6 +115,8 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     sql<{ id: string; name: string; kind: string }[]>`SELECT id, name, kind FROM sources WHERE workspace_id = ${workspaceId}`,
     firstReplies(deps, workspaceId, where, since),
     negativeThemes(deps, where),
+    // Few mentions are urgent: their partial index (sql/042) finds them without the time index's aggregate.
+    sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions m WHERE ${where} AND m.urgent`,
   ])
 
   const index = new Map(starts.map((s, i) => [s.date, i]))
@@ -179,6 +183,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
       netSentiment: net(totals.positive, totals.negative),
       previous: previous.n,
       changePct: pct(totals.total - previous.n, previous.n),
+      urgent: urgent.n,
     },
     series: series.map(({ starSum, ...row }) => ({ ...row, averageRating: mean(starSum, row.rated) })),
     ratings: { rated, averageRating: mean(starSum, rated), distribution, previousAverage: previous.average === null ? null : Math.round(previous.average * 100) / 100 },

@@ -35,6 +35,8 @@ beforeAll(async () => {
   const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'report-other' } })
   const otherSource = await seedSource(t.sql, other.data.id, 'reddit')
   await seedMentions(t.sql, other.data.id, otherSource, [{ text: 'not yours', sentiment: 'negative', publishedAt: at('2026-11-02T10:00:00Z') }])
+  // Urgent: the outage and its repost (one mention), one outside the window, one of another workspace.
+  await t.sql`UPDATE mentions SET urgent = true WHERE lower(body) LIKE '%down for three hours%' OR body IN ('new week, new bugs', 'not yours')`
 })
 
 describe('GET /v1/reports/mentions', () => {
@@ -42,7 +44,7 @@ describe('GET /v1/reports/mentions', () => {
     const res = await t.call('GET', `/v1/reports/mentions?${WINDOW}`, { key: await t.keyFor('viewer') })
     expect(res.status).toBe(200)
     const r = res.data
-    expect(r.totals).toEqual({ total: 7, positive: 2, neutral: 1, negative: 4, netSentiment: -33.3, previous: 2, changePct: 250 })
+    expect(r.totals).toEqual({ total: 7, positive: 2, neutral: 1, negative: 4, netSentiment: -33.3, previous: 2, changePct: 250, urgent: 1 })
     expect(r.series.map((s: { start: string; total: number }) => [s.start.slice(0, 10), s.total])).toEqual([
       ['2026-11-01', 3], ['2026-11-02', 0], ['2026-11-03', 3], ['2026-11-04', 0], ['2026-11-05', 0], ['2026-11-06', 0], ['2026-11-07', 1],
     ])

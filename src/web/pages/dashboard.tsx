@@ -77,6 +77,7 @@ export const dashboardRouter = new Hono<WebEnv>().get('/', async (c) => {
             {totals.total} mentions
             {totals.changePct !== null ? `, ${totals.changePct > 0 ? '+' : ''}${totals.changePct}% against the ${days} days before` : ''}
             {totals.netSentiment !== null ? `; net sentiment ${totals.netSentiment > 0 ? '+' : ''}${totals.netSentiment}` : ''}
+            {totals.urgent ? <>; <a href={`/app/inbox?urgent=true&status=all&since=${days}d`}>{totals.urgent} urgent</a></> : ''}
           </p>
           <p class="hint" id="reply-rate">{replyLine(mentions.replies)}</p>
           <StackedBars labels={labels} series={series} title={`Mentions per ${days > 31 ? 'week' : 'day'}, stacked by sentiment`} />
