@@ -12,6 +12,11 @@ const Config = z.strictObject({
   botToken: z.string().regex(/^\d+:[A-Za-z0-9_-]{30,}$/, 'a bot token from @BotFather looks like 123456789:AAH…'),
   /** Only these chats: ids (-1001234567890; a private chat's id is its person's) or public usernames (@acme_community). */
   chats: z.array(ChatRef).min(1).max(100).optional(),
+  /**
+   * Push instead of poll: Telegram's webhook for the bot (setWebhook with this as its secret_token) delivers each
+   * message to POST /hooks/telegram/{sourceId} at once, and runs ask Telegram nothing.
+   */
+  webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{24,256}$/, '24–256 letters, digits, _ or -, e.g. `openssl rand -hex 24`').optional(),
   ...commonConfig,
 })
 type Config = z.infer<typeof Config>
@@ -30,7 +35,10 @@ const Message = z.object({
   caption: z.string().optional(),
 })
 type Message = z.infer<typeof Message>
-const Updates = z.object({ result: z.array(z.object({ update_id: z.number(), message: Message.optional(), edited_message: Message.optional() })) })
+/** One update: as getUpdates lists them, and as the webhook delivers each. */
+export const TelegramUpdate = z.object({ update_id: z.number(), message: Message.optional(), edited_message: Message.optional() })
+type TelegramUpdate = z.infer<typeof TelegramUpdate>
+const Updates = z.object({ result: z.array(TelegramUpdate) })
 const Sent = z.object({ result: z.object({ message_id: z.number(), chat: Chat }) })
 
 /**
@@ -75,6 +83,22 @@ function inChats(config: Config) {
   return (m: Message) => refs.has(String(m.chat.id)) || (m.chat.username !== undefined && refs.has(m.chat.username.toLowerCase()))
 }
 
+/**
+ * The mentions in some updates, and how many updates were not for the inbox. An edit comes as the message again,
+ * under its own id: the stored mention takes the new words.
+ */
+export function updatesToMentions(updates: TelegramUpdate[], config: Config): { items: MentionItem[]; ignored: number } {
+  const wanted = inChats(config)
+  const items = updates.flatMap((u) => {
+    const m = u.message ?? u.edited_message
+    return m && spoken(m) && wanted(m) ? [toMention(m)] : []
+  })
+  return { items, ignored: updates.length - items.length }
+}
+
+/** What a pushed update holds, for the source whose stored config is `config`. */
+export const pushedMentions = (update: TelegramUpdate, config: Record<string, unknown>) => updatesToMentions([update], Config.parse(config))
+
 const botUrl = (config: Config, method: string) => `${originOf(config, 'https://api.telegram.org')}/bot${config.botToken}/${method}`
 
 /** What a reply needs of the stored message. */
@@ -85,19 +109,16 @@ export const telegramConnector = defineConnector({
   description: 'What people say in the Telegram groups your bot is in (its privacy mode off), and what they write to it; up to 100 messages a run.',
   config: Config,
   cursor: Cursor,
-  secrets: ['botToken'],
+  secrets: ['botToken', 'webhookSecret'],
   urls: ['baseUrl'],
   edits: true,
   async poll(ctx, config, cursor) {
+    // Telegram refuses getUpdates to a bot with a webhook: what is pushed needs no run.
+    if (config.webhookSecret) return { items: [], cursor }
     const params = new URLSearchParams({ limit: String(Math.min(100, ctx.maxItems)), timeout: '0', allowed_updates: '["message","edited_message"]' })
     if (cursor) params.set('offset', String(cursor.offset))
     const updates = parseJson(await ctx.fetch(`${botUrl(config, 'getUpdates')}?${params}`), Updates).result
-    const wanted = inChats(config)
-    // An edit comes as the message again, under its own id: the stored mention takes the new words.
-    const items = updates.flatMap((u) => {
-      const m = u.message ?? u.edited_message
-      return m && spoken(m) && wanted(m) ? [toMention(m)] : []
-    })
+    const { items } = updatesToMentions(updates, config)
     const last = Math.max(cursor ? cursor.offset - 1 : -1, ...updates.map((u) => u.update_id))
     return { items, cursor: last >= 0 ? { offset: last + 1 } : null }
   },

@@ -2,7 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { limitBody } from '../http/body-limit.ts'
 import { createRouter, ErrorSchema, jsonResponse } from '../http/types.ts'
 import { handleTrackerHook } from '../integrations/sync.ts'
-import { receiveTrustpilotReviews } from '../sources/trustpilot-hook.ts'
+import { pushedMentions, telegramConnector, TelegramUpdate } from '../../connectors/telegram/index.ts'
+import { reviewsOf, trustpilotConnector, TrustpilotWebhook } from '../../connectors/trustpilot/index.ts'
+import { receivePush } from '../sources/push-hook.ts'
 
 const MAX_HOOK_BODY = 1024 * 1024
 
@@ -41,6 +43,9 @@ hooksRouter.openapi(
     return c.json(result, 202)
   },
 )
+const TRUSTPILOT = { connector: trustpilotConnector, body: TrustpilotWebhook, shape: 'a Trustpilot webhook body ({events: [...]})', read: reviewsOf }
+const TELEGRAM = { connector: telegramConnector, body: TelegramUpdate, shape: 'a Telegram update ({update_id, message?})', read: pushedMentions }
+
 hooksRouter.openapi(
   createRoute({
     method: 'post', path: '/trustpilot/{sourceId}', tags: ['Sources'], security: [],
@@ -58,6 +63,23 @@ hooksRouter.openapi(
   }),
   async (c) => {
     const token = c.req.valid('query').token ?? basicPassword(c.req.header('authorization'))
-    return c.json(await receiveTrustpilotReviews(c.var.deps, c.req.valid('param').sourceId, token, await c.req.text()), 202)
+    return c.json(await receivePush(c.var.deps, TRUSTPILOT, c.req.valid('param').sourceId, token, await c.req.text()), 202)
+  },
+)
+hooksRouter.openapi(
+  createRoute({
+    method: 'post', path: '/telegram/{sourceId}', tags: ['Sources'], security: [],
+    summary: "Telegram's webhook for a bot: each update into a telegram source with a webhookSecret (sent by Telegram as X-Telegram-Bot-Api-Secret-Token)",
+    request: { params: z.object({ sourceId: z.uuid().openapi({ param: { name: 'sourceId', in: 'path' } }) }) },
+    responses: {
+      200: jsonResponse('Stored; an update that is no message for the inbox is counted as ignored', z.object({ inserted: z.number().int(), duplicates: z.number().int(), ignored: z.number().int() })),
+      400: jsonResponse('Not a Telegram update', ErrorSchema),
+      401: jsonResponse('No telegram source with this id takes this secret', ErrorSchema),
+      413: jsonResponse('Body over 1 MB', ErrorSchema),
+    },
+  }),
+  async (c) => {
+    const token = c.req.header('x-telegram-bot-api-secret-token')
+    return c.json(await receivePush(c.var.deps, TELEGRAM, c.req.valid('param').sourceId, token, await c.req.text()), 200)
   },
 )

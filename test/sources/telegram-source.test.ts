@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
+import { telegramConnector } from '../../connectors/telegram/index.ts'
 import { decryptSecret } from '../../src/crypto/secret-box.ts'
 import { jsonFixture, useMockServer } from '../connectors/harness.ts'
 import { createTestApp } from '../helpers/app.ts'
@@ -43,5 +44,36 @@ describe('a Telegram source', () => {
     expect(reply.status, JSON.stringify(reply.data)).toBe(201)
     expect(reply.data).toMatchObject({ status: 'sent', url: 'https://t.me/acme_community/5124' })
     expect(sent[0]).toMatchObject({ chat_id: -1001873265410, reply_parameters: { message_id: 5120 } })
+  })
+})
+
+describe('a Telegram source fed by its webhook', () => {
+  it('stores each pushed message at once, with the secret Telegram sends, and asks Telegram nothing on a run', async () => {
+    const secret = 'f3a9c1d2e4b5a6978877665544332211'
+    const created = await t.call('POST', '/v1/sources', { body: { kind: 'telegram', name: 'Support bot', config: { botToken: TOKEN, webhookSecret: secret } } })
+    expect(created.status, JSON.stringify(created.data)).toBe(201)
+    expect(JSON.stringify(created.data)).not.toContain(secret)
+    const updates = jsonFixture('telegram', 'getupdates.json') as { result: unknown[] }
+    const push = (body: unknown, token?: string) =>
+      t.app.request(`/hooks/telegram/${created.data.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { 'x-telegram-bot-api-secret-token': token } : {}) },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      })
+
+    expect((await push(updates.result[0])).status).toBe(401)
+    expect((await push(updates.result[0], 'f3a9c1d2e4b5a6978877665544332212')).status).toBe(401)
+    const first = await push(updates.result[0], secret)
+    expect([first.status, await first.json()]).toEqual([200, { inserted: 1, duplicates: 0, ignored: 0 }])
+    // A bot's message is no mention; the same update delivered again is a duplicate.
+    expect(await (await push(updates.result[1], secret)).json()).toEqual({ inserted: 0, duplicates: 0, ignored: 1 })
+    expect(await (await push(updates.result[0], secret)).json()).toEqual({ inserted: 0, duplicates: 1, ignored: 0 })
+    expect((await push('{"update_id":', secret)).status).toBe(400)
+    expect((await push({ hello: 'world' }, secret)).status).toBe(400)
+    expect((await t.call('GET', `/v1/mentions?source=${created.data.id}`)).data.items).toMatchObject([{ author: { handle: 'olga_sm' }, lang: 'ru' }])
+
+    // No handler answers getUpdates here: a run that asked Telegram would fail the test.
+    expect((await t.call('POST', `/v1/sources/${created.data.id}/run`)).data).toMatchObject({ status: 'ok', inserted: 0 })
+    expect(telegramConnector.config.safeParse({ botToken: TOKEN, webhookSecret: 'short' }).success).toBe(false)
   })
 })
