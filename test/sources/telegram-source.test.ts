@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { telegramConnector } from '../../connectors/telegram/index.ts'
 import { decryptSecret } from '../../src/crypto/secret-box.ts'
 import { jsonFixture, useMockServer } from '../connectors/harness.ts'
-import { createTestApp } from '../helpers/app.ts'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { webSession } from '../web/web-session.ts'
 
 const server = useMockServer()
 const t = await createTestApp()
@@ -75,5 +76,9 @@ describe('a Telegram source fed by its webhook', () => {
     // No handler answers getUpdates here: a run that asked Telegram would fail the test.
     expect((await t.call('POST', `/v1/sources/${created.data.id}/run`)).data).toMatchObject({ status: 'ok', inserted: 0 })
     expect(telegramConnector.config.safeParse({ botToken: TOKEN, webhookSecret: 'short' }).success).toBe(false)
+    const s = await webSession(t.app, ADMIN_KEY, `/app/sources/${created.data.id}`)
+    const page = await (await t.app.request(`http://localhost/app/sources/${created.data.id}`, { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain(`<code>http://localhost/hooks/telegram/${created.data.id}</code>`)
+    expect(page).not.toContain(secret)
   })
 })

@@ -171,6 +171,9 @@ async function detailPage(c: Context<WebEnv>, id: string, extra?: { error?: stri
         {source.kind === 'trustpilot' ? (
           <><dt>Webhook URL</dt><dd><code>{new URL(`/hooks/trustpilot/${id}`, c.req.url).toString()}?token=YOUR_WEBHOOK_SECRET</code> <span class="hint">(add it in Trustpilot Business for new service reviews)</span></dd></>
         ) : null}
+        {source.kind === 'telegram' && source.config.webhookSecret ? (
+          <><dt>Webhook URL</dt><dd><code>{new URL(`/hooks/telegram/${id}`, c.req.url).toString()}</code> <span class="hint">(give it to Telegram with setWebhook, the source's webhook secret as secret_token)</span></dd></>
+        ) : null}
       </dl>
       {session.role === 'admin' ? (
         <div class="actions">
