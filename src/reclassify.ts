@@ -106,13 +106,14 @@ async function reclassifyResponses(deps: Deps, workspaceId: string, opts: Reclas
     if (!rows.length) return done
     const values = rows.map((r) => {
       const c = enrichComment(r.kind, r.score, r.comment, r.redact)
-      return [r.id, c.comment, c.lang, c.sentiment_label, c.sentiment_score, c.sentiment_confidence, JSON.stringify(c.intents), JSON.stringify(c.pii), c.enrich_version]
+      return [r.id, c.comment, c.lang, c.sentiment_label, c.sentiment_score, c.sentiment_confidence, JSON.stringify(c.intents), JSON.stringify(c.pii), c.urgent, c.enrich_version]
     })
     await sql`
       UPDATE survey_responses AS r SET
         comment = v.comment, lang = v.lang, sentiment_label = v.sentiment_label, sentiment_score = v.sentiment_score::real,
-        sentiment_confidence = v.sentiment_confidence::real, intents = v.intents::jsonb, pii = v.pii::jsonb, enrich_version = v.enrich_version::int
-      FROM (VALUES ${sql(values as never)}) AS v(id, comment, lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, enrich_version)
+        sentiment_confidence = v.sentiment_confidence::real, intents = v.intents::jsonb, pii = v.pii::jsonb, urgent = v.urgent::boolean,
+        enrich_version = v.enrich_version::int
+      FROM (VALUES ${sql(values as never)}) AS v(id, comment, lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, urgent, enrich_version)
       WHERE r.id = v.id::uuid AND r.workspace_id = ${workspaceId} AND r.enrich_version < ${ENRICH_VERSION}`
     done += rows.length
     after = rows[rows.length - 1].id

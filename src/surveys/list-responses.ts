@@ -29,6 +29,8 @@ export interface ResponseView {
   lang: string
   sentiment: { label: string; score: number | null } | null
   intents: { label: string; score: number }[]
+  /** The comment says it cannot wait (src/enrich/urgency.ts). */
+  urgent: boolean
   channel: string
   respondedAt: Date
 }
@@ -50,7 +52,7 @@ async function selectResponses(deps: Deps, workspaceId: string, surveyId: string
   const after = q.cursor ? decodeCursor(q.cursor, Cursor) : undefined
   const rows = await sql<Row[]>`
     SELECT id, score, comment, email, respondent, customer_id AS "customerId", customer_match AS "customerMatch", page, locale, lang,
-           sentiment_label AS "sentimentLabel", sentiment_score AS "sentimentScore", intents, channel, responded_at AS "respondedAt"
+           sentiment_label AS "sentimentLabel", sentiment_score AS "sentimentScore", intents, urgent, channel, responded_at AS "respondedAt"
     FROM survey_responses
     WHERE workspace_id = ${workspaceId} AND survey_id = ${survey.id}
       ${range ? sql`AND score BETWEEN ${range[0]} AND ${range[1]}` : sql``}
@@ -82,11 +84,11 @@ export async function listResponses(deps: Deps, workspaceId: string, surveyId: s
 /** RFC 4180 CSV, UTF-8, header row; formula-leading cells are defused (reports/csv.ts). */
 export async function exportResponsesCsv(deps: Deps, workspaceId: string, surveyId: string, q: Omit<ResponsesQuery, 'cursor' | 'limit'>) {
   const { kind, rows } = await selectResponses(deps, workspaceId, surveyId, { ...q, limit: MAX_CSV_ROWS }, MAX_CSV_ROWS)
-  const header = ['id', 'responded_at', 'score', 'band', 'comment', 'email', 'respondent', 'customer_id', 'sentiment', 'intents', 'lang', 'page', 'locale', 'channel']
+  const header = ['id', 'responded_at', 'score', 'band', 'comment', 'email', 'respondent', 'customer_id', 'sentiment', 'intents', 'urgent', 'lang', 'page', 'locale', 'channel']
   const records = rows.map((r) => {
     const v = view(kind, r)
     return [v.id, v.respondedAt.toISOString(), v.score, v.band, v.comment, v.email, v.respondent, v.customerId, v.sentiment?.label ?? null,
-      v.intents.map((i) => i.label).join(';'), v.lang, v.page, v.locale, v.channel]
+      v.intents.map((i) => i.label).join(';'), v.urgent, v.lang, v.page, v.locale, v.channel]
   })
   return toCsv(header, records)
 }

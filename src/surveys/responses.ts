@@ -36,6 +36,7 @@ export interface ResponseInsert {
   sentiment_confidence?: number | null
   intents?: Enrichment['intents']
   pii?: Enrichment['pii']
+  urgent?: boolean
   enrich_version?: number
   /** The respondent's comment token; only its SHA-256 is stored (computed by the INSERT). */
   token?: string | null
@@ -58,14 +59,14 @@ async function insertRows(sql: Sql | Tx, rows: ResponseInsert[], condition: post
   const result = await sql`
     INSERT INTO survey_responses (
       id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
-      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, enrich_version, token_hash, channel, responded_at)
+      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, urgent, enrich_version, token_hash, channel, responded_at)
     SELECT id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
       coalesce(lang, 'und'), sentiment_label, sentiment_score, sentiment_confidence, coalesce(intents, '[]'), coalesce(pii, '[]'),
-      coalesce(enrich_version, 0), encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
+      coalesce(urgent, false), coalesce(enrich_version, 0), encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
     FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(
       id uuid, workspace_id uuid, survey_id uuid, score smallint, comment text, email text, respondent text, customer_id uuid,
       customer_match text, page text, locale text, lang text, sentiment_label text, sentiment_score real, sentiment_confidence real,
-      intents jsonb, pii jsonb, enrich_version integer, token text, channel text, responded_at timestamptz)
+      intents jsonb, pii jsonb, urgent boolean, enrich_version integer, token text, channel text, responded_at timestamptz)
     ${condition}`
   return result.count
 }
@@ -101,13 +102,13 @@ export function checkScore(kind: SurveyKind, score: number): string | undefined 
   return undefined
 }
 
-type CommentColumns = Required<Pick<ResponseInsert, 'comment' | 'lang' | 'sentiment_label' | 'sentiment_score' | 'sentiment_confidence' | 'intents' | 'pii' | 'enrich_version'>>
+type CommentColumns = Required<Pick<ResponseInsert, 'comment' | 'lang' | 'sentiment_label' | 'sentiment_score' | 'sentiment_confidence' | 'intents' | 'pii' | 'urgent' | 'enrich_version'>>
 
 /** Comments go through the same enrichment as every mention; no comment, no classification. */
 export function enrichComment(kind: SurveyKind, score: number, comment: string | undefined, redactPii: boolean): CommentColumns {
   const text = comment?.trim()
   if (!text) {
-    return { comment: null, lang: 'und', sentiment_label: null, sentiment_score: null, sentiment_confidence: null, intents: [], pii: [], enrich_version: 0 }
+    return { comment: null, lang: 'und', sentiment_label: null, sentiment_score: null, sentiment_confidence: null, intents: [], pii: [], urgent: false, enrich_version: 0 }
   }
   const e = enrich({ text, kind: 'survey', rating: scoreAsRating(kind, score) }, { redactPii })
   return {
@@ -118,6 +119,7 @@ export function enrichComment(kind: SurveyKind, score: number, comment: string |
     sentiment_confidence: e.sentiment.confidence,
     intents: e.intents,
     pii: e.pii,
+    urgent: e.urgent,
     enrich_version: e.version,
   }
 }
@@ -193,7 +195,7 @@ export async function addComment(deps: Deps, live: LiveSurvey, id: string, input
       UPDATE survey_responses SET
         comment = ${c.comment}, lang = ${c.lang}, sentiment_label = ${c.sentiment_label}, sentiment_score = ${c.sentiment_score},
         sentiment_confidence = ${c.sentiment_confidence}, intents = ${tx.json(c.intents)}, pii = ${tx.json(c.pii)},
-        enrich_version = ${c.enrich_version}, updated_at = now()
+        urgent = ${c.urgent}, enrich_version = ${c.enrich_version}, updated_at = now()
       WHERE workspace_id = ${survey.workspaceId} AND id = ${id}`
     return { id }
   })

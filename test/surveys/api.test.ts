@@ -168,6 +168,19 @@ describe('public responses', () => {
     expect(await count(s.id)).toBe(0)
   })
 
+  it('reads urgency in comments, given at once or added after the score, and lists it', async () => {
+    const s = await newSurvey()
+    const urgent = await post(s.publicKey, { score: 2, comment: "I can't log in since Monday, urgent" })
+    const calm = await post(s.publicKey, { score: 9 })
+    const patched = await t.call('PATCH', `/s/${s.publicKey}/responses/${calm.data.id}`, { key: null, headers: { origin: ORIGIN }, body: { token: calm.data.token, comment: 'Charged me twice this month' } })
+    expect([urgent.status, calm.status, patched.status]).toEqual([201, 201, 200])
+    const bare = await post(s.publicKey, { score: 5 })
+    const listed = (await t.call('GET', `/v1/surveys/${s.id}/responses`)).data.items as { id: string; urgent: boolean }[]
+    expect(Object.fromEntries(listed.map((r) => [r.id, r.urgent]))).toEqual({ [urgent.data.id]: true, [calm.data.id]: true, [bare.data.id]: false })
+    const csv = (await t.call('GET', `/v1/surveys/${s.id}/responses?format=csv`)).data as string
+    expect(csv.split('\r\n')[0]).toContain(',urgent,')
+  })
+
   it('adds a comment to the score already given with the returned token, once per token and survey', async () => {
     const s = await newSurvey()
     const first = await post(s.publicKey, { score: 4 })

@@ -146,6 +146,7 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
               {commented.map((r) => (
                 <li>
                   <span class={`badge ${BAND_CLASS[r.band]}`}>{r.score} · {r.band}</span>{' '}
+                  {r.urgent ? <><span class="badge s-negative">urgent</span>{' '}</> : null}
                   <span class="text"><Txt s={r.comment} /></span>
                   <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time>{r.email ? <> · <Txt s={r.email} /></> : null}</div>
                   {(translations.get(r.id) ?? []).map((x) => (
