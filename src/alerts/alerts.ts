@@ -7,7 +7,7 @@ import type { Alert, AlertEvent, AlertPatch, NewAlert } from './schema.ts'
 
 const columns = (sql: Sql | Tx) => sql`
   id, kind, name, filter, channels, cooldown, enabled, "window", min_count AS "minCount", sensitivity,
-  only_new AS "onlyNew", min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, in_episode AS "inEpisode",
+  only_new AS "onlyNew", min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", in_episode AS "inEpisode",
   last_fired_at AS "lastFiredAt", last_evaluated_at AS "lastEvaluatedAt", last_evaluation AS "lastEvaluation",
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
@@ -32,10 +32,10 @@ export async function createAlert(deps: Deps, workspaceId: string, input: NewAle
   await assertSurvey(deps.sql, workspaceId, input.surveyId)
   const [row] = await deps.sql<Alert[]>`
     INSERT INTO alerts (workspace_id, kind, name, filter, channels, cooldown, enabled, "window", min_count, sensitivity, only_new, min_customer_value,
-                        reply_within, below_rating, business_hours, survey_id, bands)
+                        reply_within, below_rating, business_hours, survey_id, bands, urgent_answers)
     VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(input.filter as never)}, ${channels}::uuid[], ${input.cooldown},
             ${input.enabled}, ${input.window}, ${input.minCount}, ${input.sensitivity}, ${input.onlyNew}, ${input.minCustomerValue}, ${input.replyWithin},
-            ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)}, ${input.surveyId}, ${input.bands})
+            ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)}, ${input.surveyId}, ${input.bands}, ${input.urgentAnswers})
     RETURNING ${columns(deps.sql)}`
   return row
 }
@@ -67,6 +67,7 @@ export async function updateAlert(deps: Deps, workspaceId: string, id: string, p
   if (patch.businessHours !== undefined) set.business_hours = patch.businessHours === null ? null : deps.sql.json(patch.businessHours)
   if (patch.surveyId !== undefined) set.survey_id = patch.surveyId
   if (patch.bands !== undefined) set.bands = patch.bands
+  if (patch.urgentAnswers !== undefined) set.urgent_answers = patch.urgentAnswers
   if ([patch.filter, patch.window, patch.sensitivity, patch.minCount, patch.belowRating].some((v) => v !== undefined)) set.in_episode = false
   return deps.sql.begin(async (tx) => {
     const [current]: [{ kind: string }?] = await tx`SELECT kind FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`

@@ -1,5 +1,5 @@
 // `response` alerts: each survey answer in the chosen bands (a detractor, an
-// unsatisfied CSAT) fires once, with the answer, so someone can call the person
+// unsatisfied CSAT), or urgent when the alert asks, fires once, with the answer, so someone can call the person
 // while it matters. Answers are picked up on the scheduler tick.
 import type { Tx } from '../db/sql.ts'
 import { BANDS, type BandName, type SurveyKind } from '../surveys/schemas.ts'
@@ -8,6 +8,7 @@ import { fireAlert, type FiringAlert } from './fire.ts'
 export interface ResponseAlert extends FiringAlert {
   surveyId: string | null
   bands: BandName[]
+  urgentAnswers: boolean
   minCustomerValue: number | null
   createdAt: Date
 }
@@ -35,7 +36,7 @@ export async function checkResponses(tx: Tx, alert: ResponseAlert, now: Date): P
     FROM survey_responses r JOIN surveys s ON s.id = r.survey_id AND s.workspace_id = r.workspace_id
     WHERE r.workspace_id = ${alert.workspaceId} AND r.responded_at >= ${since} AND r.responded_at <= ${now}
       ${alert.surveyId ? tx`AND r.survey_id = ${alert.surveyId}` : tx``}
-      AND (${inBands(tx, alert.bands)})
+      AND (${inBands(tx, alert.bands)} ${alert.urgentAnswers ? tx`OR r.urgent` : tx``})
       ${alert.minCustomerValue === null ? tx`` : tx`AND EXISTS (SELECT 1 FROM customers c WHERE c.id = r.customer_id AND c.workspace_id = r.workspace_id AND c.value >= ${alert.minCustomerValue})`}
       AND NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = ${alert.id} AND e.dedup_key = 'response:' || r.id::text)
     ORDER BY r.responded_at, r.id

@@ -52,6 +52,8 @@ const fields = {
   surveyId: z.uuid().nullable(),
   /** response: the bands an answer must fall in (each survey kind has its own: detractor, unsatisfied, difficult, …). */
   bands: z.array(z.enum(BAND_NAMES)).min(1).max(BAND_NAMES.length),
+  /** response: also every answer whose comment says it cannot wait, whatever its band. */
+  urgentAnswers: z.boolean(),
 }
 
 export const NewAlert = z
@@ -72,6 +74,7 @@ export const NewAlert = z
     businessHours: fields.businessHours.default(null),
     surveyId: fields.surveyId.default(null),
     bands: fields.bands.default(Object.values(LOW_BAND)),
+    urgentAnswers: fields.urgentAnswers.default(false),
   })
   .refine((a) => a.kind === 'match' || !a.onlyNew, { message: 'onlyNew applies to match alerts', path: ['onlyNew'] })
 export type NewAlert = z.infer<typeof NewAlert>
@@ -92,6 +95,7 @@ export const AlertPatch = z.strictObject({
   businessHours: fields.businessHours.optional(),
   surveyId: fields.surveyId.optional(),
   bands: fields.bands.optional(),
+  urgentAnswers: fields.urgentAnswers.optional(),
 })
 export type AlertPatch = z.infer<typeof AlertPatch>
 
@@ -131,6 +135,7 @@ export const Alert = z
     businessHours: BusinessHours.nullable(),
     surveyId: z.uuid().nullable(),
     bands: z.array(z.enum(BAND_NAMES)),
+    urgentAnswers: z.boolean(),
     inEpisode: z.boolean(),
     lastFiredAt: z.date().nullable(),
     lastEvaluatedAt: z.date().nullable(),

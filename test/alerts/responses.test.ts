@@ -53,6 +53,20 @@ describe('response alerts', () => {
     expect((await events(passives.data.id)).map((e) => e.explanation.score)).toEqual([8])
   })
 
+  it('fire for every urgent answer too when asked, whatever its score', async () => {
+    const ws = await workspace()
+    const nps = await ws.survey('nps', 'Product NPS')
+    const plain = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'Detractors', kind: 'response' } })
+    const urgent = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'Detractors and urgent', kind: 'response', urgentAnswers: true } })
+    expect([plain.data.urgentAnswers, urgent.data.urgentAnswers]).toEqual([false, true])
+    await ws.answer(nps, [{ score: 9, comment: "Love it, but I can't log in since the update, urgent" }, { score: 10, comment: 'Love it' }, { score: 2, comment: 'Meh' }])
+    await evaluatePeriodicAlerts(at(Date.now() + 1000))
+    const scores = async (id: string) => ((await t.call('GET', `/v1/alerts/${id}/events`, { key: ws.key })).data.items as { explanation: { score: number } }[]).map((e) => e.explanation.score).sort()
+    expect(await scores(plain.data.id)).toEqual([2])
+    expect(await scores(urgent.data.id)).toEqual([2, 9])
+    expect((await t.call('PATCH', `/v1/alerts/${urgent.data.id}`, { key: ws.key, body: { urgentAnswers: false } })).data.urgentAnswers).toBe(false)
+  })
+
   it('can count only the answers of customers worth enough', async () => {
     const ws = await workspace()
     const nps = await ws.survey('nps', 'Enterprise NPS')
@@ -81,12 +95,12 @@ describe('response alerts', () => {
     const s = await webSession(t.app, ws.key, '/app/alerts')
     const page = await (await t.app.request('http://localhost/app/alerts', { headers: { cookie: s.cookie } })).text()
     expect(page).toContain(`<option value="${nps}">Onboarding NPS</option>`)
-    const res = await postForm(t.app, s, '/app/alerts', [['name', 'Onboarding detractors'], ['kind', 'response'], ['surveyId', nps], ['bands', 'detractor']])
+    const res = await postForm(t.app, s, '/app/alerts', [['name', 'Onboarding detractors'], ['kind', 'response'], ['surveyId', nps], ['bands', 'detractor'], ['urgentAnswers', 'true']])
     expect(res.status).toBe(303)
     const [made] = (await t.call('GET', '/v1/alerts', { key: ws.key })).data.items
-    expect(made).toMatchObject({ kind: 'response', surveyId: nps, bands: ['detractor'] })
+    expect(made).toMatchObject({ kind: 'response', surveyId: nps, bands: ['detractor'], urgentAnswers: true })
     const listed = await (await t.app.request('http://localhost/app/alerts', { headers: { cookie: s.cookie } })).text()
     expect(listed).toContain('Each survey answer in chosen bands')
-    expect(listed).toContain('detractor answers of one survey')
+    expect(listed).toContain('detractor and urgent answers of one survey')
   })
 })

@@ -44,7 +44,7 @@ const workingWeek = (h: NonNullable<Alert['businessHours']>) =>
 function kindDetail(a: Alert): string | null {
   if (a.kind === 'unanswered') return `a reply within ${a.replyWithin}${a.businessHours ? ` of working time (${workingWeek(a.businessHours)})` : ''}`
   if (a.kind === 'rating') return `${a.window}, below ${num(a.belowRating)}★, at least ${a.minCount} reviews`
-  if (a.kind === 'response') return `${a.bands.join(', ')} answers${a.surveyId ? ' of one survey' : ' of any survey'}`
+  if (a.kind === 'response') return `${a.bands.join(', ')}${a.urgentAnswers ? ' and urgent' : ''} answers${a.surveyId ? ' of one survey' : ' of any survey'}`
   return a.kind === 'match' ? null : `${a.window}, sensitivity ${a.sensitivity}, at least ${a.minCount} mentions`
 }
 
@@ -76,6 +76,7 @@ function alertInput(form: Form) {
     belowRating: optionalNumber('belowRating'),
     surveyId: field(form, 'surveyId') || null,
     bands: fieldList(form, 'bands').length ? fieldList(form, 'bands') : undefined,
+    urgentAnswers: kind === 'response' ? field(form, 'urgentAnswers') === 'true' : undefined,
     businessHours: field(form, 'workingHours') === 'true'
       ? { timeZone: field(form, 'timeZone') || 'UTC', days: fieldList(form, 'workDays').map(Number), start: field(form, 'workStart'), end: field(form, 'workEnd') }
       : undefined,
@@ -181,6 +182,7 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
               <div>{BAND_NAMES.map((b) => (
                 <label class="inline"><input type="checkbox" name="bands" value={b} checked={form.bands ? checked('bands', b) : (Object.values(LOW_BAND) as string[]).includes(b)} /> {b}</label>
               ))}</div>
+              <label class="inline"><input type="checkbox" name="urgentAnswers" value="true" checked={v('urgentAnswers') === 'true'} /> and every urgent answer, whatever its score <span class="hint">(its comment says it cannot wait)</span></label>
             </fieldset>
             <fieldset>
               <legend>Send to <span class="hint">(webhooks; every firing is also listed here)</span></legend>
