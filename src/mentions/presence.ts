@@ -69,3 +69,9 @@ export function presenceLine(others: Present[]): string {
   if (viewing.length) parts.push(`${names(viewing)} ${replying.length ? 'also ' : ''}${viewing.length === 1 ? 'has' : 'have'} this open.`)
   return parts.join(' ')
 }
+
+/** The word an inbox row carries: who is replying to it, else who has it open. */
+export function presenceTag(others: Present[]): string {
+  const replying = others.filter((p) => p.replying)
+  return replying.length ? `${replying.map((p) => p.name).join(', ')} replying` : `${others.map((p) => p.name).join(', ')} here`
+}

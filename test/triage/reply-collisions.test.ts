@@ -163,6 +163,9 @@ describe('who else has a mention open', () => {
 
     // The list says it too, of the row.
     expect(page).toContain('<span class="presence-tag"><bdi>&lt;img src=x onerror=alert(1)&gt; replying</bdi></span>')
+    // The list's poll renews the words of the rows on screen.
+    const polled = await (await t.app.request(`http://localhost/app/inbox/new?source=${source}&after=${new Date().toISOString()}&ids=${mentionId},not-an-id`, { headers: { cookie: s.cookie, accept: 'application/json' } })).json()
+    expect(polled).toMatchObject({ items: [], present: { [mentionId]: '<img src=x onerror=alert(1)> replying' } })
     const beat = await postForm(t.app, s, `/app/inbox/${mentionId}/presence`, [['replying', '1']])
     expect(beat.status).toBe(200)
     expect(await beat.json()).toEqual({ line: '<img src=x onerror=alert(1)> is writing a reply to this. Sam also has this open.' })

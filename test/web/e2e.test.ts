@@ -310,6 +310,12 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await screenshot(dana, 'inbox-presence')
     expect(await cspViolations(dana)).toEqual([])
 
+    // A third person's inbox list learns it at its next poll (a focus polls at once).
+    const list = await w.signedInPage((await insertApiKey(w.sql, w.workspaceId, 'Eli', 'agent')).key)
+    await list.goto(`${w.base}/app/inbox?source=${source.data.id}`)
+    await list.evaluate(() => window.dispatchEvent(new Event('focus')))
+    await expect.poll(() => list.locator(`#mention-list li[data-id="${mentionId}"] .presence-tag`).textContent()).toBe('Sam replying')
+
     await sam.close({ runBeforeUnload: true })
     await expect.poll(async () => (await w.sql`SELECT name FROM mention_presence WHERE mention_id = ${mentionId}`).map((r) => r.name)).toEqual(['Dana'])
   })

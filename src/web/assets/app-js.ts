@@ -182,13 +182,28 @@ export const APP_JS = `(function () {
   }
   if (banner && since) {
     banner.addEventListener('click', showPending);
+    // Who is on each row on screen, renewed with every poll.
+    var showPresence = function (present) {
+      list.querySelectorAll('li[data-id]').forEach(function (row) {
+        var tag = row.querySelector('.presence-tag');
+        var words = present[row.getAttribute('data-id')];
+        if (!words) { if (tag) tag.remove(); return; }
+        if (!tag) {
+          tag = document.createElement('span'); tag.className = 'presence-tag';
+          var meta = row.querySelector('.meta'); if (meta) meta.appendChild(tag);
+        }
+        tag.textContent = words;
+      });
+    };
     var poll = function () {
       var params = new URLSearchParams(window.location.search);
       params.delete('m'); params.delete('cursor');
       params.set('after', since);
+      params.set('ids', Array.prototype.map.call(list.querySelectorAll('li[data-id]'), function (row) { return row.getAttribute('data-id'); }).join(','));
       fetch('/app/inbox/new?' + params.toString(), { credentials: 'same-origin', headers: { accept: 'application/json' } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {
+          if (data && data.present) showPresence(data.present);
           if (!data || !data.items.length) return;
           since = data.since;
           pending = data.items.concat(pending);

@@ -11,7 +11,7 @@ import { workspaceSettings } from '../../workspaces/settings.ts'
 import { runTranslator } from '../../translate/run.ts'
 import { MENTION_STATUSES, SETTABLE_STATUSES } from '../../mentions/filter.ts'
 import { REPLY_MAX_CHARS, ReplyInput, sendReply } from '../../mentions/replies.ts'
-import { notePresence, othersPresent, presenceLine, type Present } from '../../mentions/presence.ts'
+import { notePresence, othersPresent, presenceLine, presenceTag, type Present } from '../../mentions/presence.ts'
 import { listSavedReplies } from '../../mentions/saved-replies.ts'
 import { listMentions } from '../../mentions/list.ts'
 import { createView, deleteView, getView, listViews, type SavedView } from '../../mentions/views.ts'
@@ -50,7 +50,6 @@ const backTo = (value: string, fallback: string) => (/^\/app\/inbox(\?|$)/.test(
 
 /** A row of the inbox; `translation`, when the workspace translates new mentions, shows under the original. */
 function MentionRowItem({ m, q, selected, translation, others }: { m: Mention; q: InboxQuery; selected: boolean; translation?: Translation; others?: Present[] }) {
-  const replying = others?.filter((p) => p.replying) ?? []
   return (
     <li data-id={m.id} class={selected ? 'current' : undefined}>
       <input type="checkbox" name="ids" value={m.id} form="bulk" aria-label={`select: ${titleOf(m)}`} />
@@ -73,7 +72,7 @@ function MentionRowItem({ m, q, selected, translation, others }: { m: Mention; q
           {m.assignee ? <span>→ <Txt s={m.assignee} /></span> : null}
           {m.tags.map((t) => <span class="badge st">#<Txt s={t} /></span>)}
           {m.duplicateCount ? <span>+{m.duplicateCount} copies</span> : null}
-          {others?.length ? <span class="presence-tag"><Txt s={replying.length ? `${replying.map((p) => p.name).join(', ')} replying` : `${others.map((p) => p.name).join(', ')} here`} /></span> : null}
+          {others?.length ? <span class="presence-tag"><Txt s={presenceTag(others)} /></span> : null}
         </span>
       </a>
     </li>
@@ -355,11 +354,17 @@ export const inboxRouter = new Hono<WebEnv>()
     const after = new Date(c.req.query('after') ?? '')
     if (Number.isNaN(after.getTime())) return c.json({ error: { code: 'bad_request', message: 'after must be an ISO date' } }, 400)
     const query = parseInboxQuery(c.req.query())
-    const page = await listMentions(deps, session.workspaceId, { filter: query.filter, sort: 'newest', limit: NEW_LIMIT })
+    // The rows on screen, whose "who is on it" words are renewed with each poll.
+    const shown = (c.req.query('ids') ?? '').split(',').filter((id) => z.uuid().safeParse(id).success).slice(0, PAGE_SIZE)
+    const [page, present] = await Promise.all([
+      listMentions(deps, session.workspaceId, { filter: query.filter, sort: 'newest', limit: NEW_LIMIT }),
+      othersPresent(deps.sql, session.workspaceId, shown, session.actor),
+    ])
     const fresh = page.items.filter((m) => m.createdAt > after)
     const since = fresh.reduce((max, m) => (m.createdAt > max ? m.createdAt : max), after)
     return c.json({
       since: since.toISOString(),
+      present: Object.fromEntries([...present].map(([id, others]) => [id, stripBidiControls(presenceTag(others))])),
       items: fresh.map((m) => ({
         id: m.id,
         href: inboxHref(query.params, { m: m.id }),
