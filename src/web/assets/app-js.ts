@@ -226,11 +226,18 @@ export const APP_JS = `(function () {
       return replyBox ? (document.activeElement === replyBox || replyBox.value !== replyBox.defaultValue) : false;
     };
     var wasReplying = false;
+    // One beat at a time, each saying the state when it leaves: an earlier one landing late must not undo a later one,
+    // and keystrokes while one waits do not queue more.
+    var beating = Promise.resolve();
+    var waiting = false;
     var beat = function () {
-      wasReplying = replying();
-      post(presenceUrl, { replying: wasReplying ? '1' : '0' })
-        .then(function (data) { presence.textContent = data.line; })
-        .catch(function () {});
+      if (waiting) return;
+      waiting = true;
+      beating = beating.then(function () {
+        waiting = false;
+        wasReplying = replying();
+        return post(presenceUrl, { replying: wasReplying ? '1' : '0' }).then(function (data) { presence.textContent = data.line; });
+      }).catch(function () {});
     };
     if (replyBox) {
       ['focus', 'blur', 'input'].forEach(function (type) {
