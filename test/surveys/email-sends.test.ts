@@ -275,7 +275,7 @@ describe('surveys by e-mail', () => {
     const late = await t.call('POST', replyUrl, { key: dana, body: { text: 'Hi Ivan!', unlessRepliedSince: read } })
     expect(late.status).toBe(409)
     expect(late.data.error).toMatchObject({ code: 'already_replied', details: { replies: [{ text: 'Ivan, we are on it.', status: 'sent' }] } })
-    await expect.poll(sentTo).toBe(1)
+    await expect.poll(sentTo, { timeout: 10_000 }).toBe(1)
 
     const handed = await postForm(t.app, s, `/app/surveys/${survey.id}/responses/${id}/replies`, [['text', 'My own <b>take</b>'], ['seen', seen]])
     expect(handed.status).toBe(200)
@@ -285,7 +285,7 @@ describe('surveys by e-mail', () => {
     expect(sentTo()).toBe(1)
     const fresh = /name="seen" value="([^"]+)"/.exec(html)![1]
     expect((await postForm(t.app, s, `/app/surveys/${survey.id}/responses/${id}/replies`, [['text', 'My own take'], ['seen', fresh]])).status).toBe(303)
-    await expect.poll(sentTo).toBe(2)
+    await expect.poll(sentTo, { timeout: 10_000 }).toBe(2)
   })
 
   it('unsubscribes only when the button is pressed or the mail client posts, and later sends skip the address', async () => {

@@ -314,10 +314,10 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     const list = await w.signedInPage((await insertApiKey(w.sql, w.workspaceId, 'Eli', 'agent')).key)
     await list.goto(`${w.base}/app/inbox?source=${source.data.id}`)
     await list.evaluate(() => window.dispatchEvent(new Event('focus')))
-    await expect.poll(() => list.locator(`#mention-list li[data-id="${mentionId}"] .presence-tag`).textContent()).toBe('Sam replying')
+    await expect.poll(() => list.locator(`#mention-list li[data-id="${mentionId}"] .presence-tag`).textContent(), { timeout: 10_000 }).toBe('Sam replying')
 
     await sam.close({ runBeforeUnload: true })
-    await expect.poll(async () => (await w.sql`SELECT name FROM mention_presence WHERE mention_id = ${mentionId}`).map((r) => r.name)).toEqual(['Dana'])
+    await expect.poll(async () => (await w.sql`SELECT name FROM mention_presence WHERE mention_id = ${mentionId}`).map((r) => r.name), { timeout: 10_000 }).toEqual(['Dana'])
   })
 
   it('works at a phone width with the keyboard alone', async () => {
