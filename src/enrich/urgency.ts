@@ -28,7 +28,8 @@ const PHRASES: Record<string, string[]> = {
 }
 const HAN_PHRASES = ['紧急', '无法登录', '登不上', '宕机', '数据丢失', '扣了两次', '被盗']
 
-// The letters of our alphabets, spelled out: a `u`-flag regular expression (for \\p{L}) runs several times slower in V8.
+// The letters of our alphabets, spelled out, so the expression needs no `u` flag for \\p{L}: the pipeline keeps to
+// plain expressions (BENCHMARKS.md, Enrichment pipeline).
 const LETTER = '[a-z\\u00c0-\\u024f\\u0370-\\u03ff\\u1f00-\\u1fff\\u0400-\\u04ff]'
 const bounded = (phrases: string[]) => new RegExp(`(?<!${LETTER})(?:${phrases.join('|')})(?!${LETTER})`, 'g')
 // Each language's phrases with English's, in one expression: one pass over the text.

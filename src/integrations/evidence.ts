@@ -1,5 +1,6 @@
 import type { Sql, Tx } from '../db/sql.ts'
 import { notFound } from '../errors.ts'
+import { clip } from '../mail/mention-lines.ts'
 import type { NewRemoteIssue } from './tracker.ts'
 
 const QUOTES = 5
@@ -48,7 +49,6 @@ async function loadEvidence(sql: Sql | Tx, workspaceId: string, ticketId: string
   return { ...ticket, ...stats, quotes }
 }
 
-const clip = (text: string) => (text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS - 1)}…` : text)
 const httpUrl = (url: string | null) => (url && /^https?:\/\//i.test(url) ? url : null)
 
 /** Markdown-escapes text from the internet so it can't ping people, embed images or break the layout. */
@@ -73,7 +73,7 @@ function markdown(e: Evidence): string {
     for (const q of e.quotes) {
       const who = q.author ? ` — ${escapeMarkdown(q.author)} on ${escapeMarkdown(q.kind)}` : ` — ${escapeMarkdown(q.kind)}`
       const url = httpUrl(q.url)
-      parts.push(`> ${escapeMarkdown(clip(q.text))}`, `>${who}${url ? ` ([link](<${url.replace(/>/g, '%3E')}>))` : ''}`, '')
+      parts.push(`> ${escapeMarkdown(clip(q.text, QUOTE_CHARS))}`, `>${who}${url ? ` ([link](<${url.replace(/>/g, '%3E')}>))` : ''}`, '')
     }
   }
   return parts.join('\n')
@@ -96,7 +96,7 @@ function adf(e: Evidence): AdfNode {
       const who = `— ${q.author ? `${q.author} on ` : ''}${q.kind}`
       content.push({
         type: 'blockquote',
-        content: [paragraph(text(clip(q.text))), paragraph(text(who), ...(url ? [text(' '), text('link', [{ type: 'link', attrs: { href: url } }])] : []))],
+        content: [paragraph(text(clip(q.text, QUOTE_CHARS))), paragraph(text(who), ...(url ? [text(' '), text('link', [{ type: 'link', attrs: { href: url } }])] : []))],
       })
     }
   }

@@ -13,6 +13,7 @@ export interface MailedMention {
   note?: string
 }
 
+/** At most `max` characters, an ellipsis marking a cut. */
 export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
 /**

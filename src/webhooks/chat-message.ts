@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { clip } from '../mail/mention-lines.ts'
 import { ERASURE_REASONS, type ErasureReason } from './erasure.ts'
 import type { EventEnvelope } from './events.ts'
 
@@ -25,7 +26,6 @@ const MAX_TEXT = 600
 /** Chat messages stay short: the digest shows this many of its negative mentions. */
 const DIGEST_MENTIONS = 3
 
-const clip = (text: string, max = MAX_TEXT) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
 /** A link for http(s) URLs only; nothing for any other scheme. */
 const linkTo = (url: unknown, label: string): Run[] => (typeof url === 'string' && /^https?:\/\//i.test(url) ? [{ url, label }] : [])
@@ -35,7 +35,7 @@ const joined = (items: Run[][]): Run[] => items.filter((i) => i.length).flatMap(
 
 const text = (...runs: Run[]): Part => ({ kind: 'text', runs })
 const note = (...runs: Run[]): Part => ({ kind: 'note', runs })
-const quote = (words: string): Part => ({ kind: 'quote', text: clip(words) })
+const quote = (words: string): Part => ({ kind: 'quote', text: clip(words, MAX_TEXT) })
 
 const Mention = z.looseObject({
   url: z.string().nullish(),
