@@ -133,7 +133,8 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
     ...(withComment && comment.value.trim() ? { comment: comment.value } : {}),
     ...(trap.value ? { website: trap.value } : {}),
     ...extra,
-    locale: navigator.language,
+    // The language the survey was shown in, so results can be read per language.
+    locale: cfg.lang,
   })
 
   function choose(value: number, focus: boolean) {
@@ -251,7 +252,9 @@ async function start(script: HTMLScriptElement, key: string) {
   const page = script.dataset.mode === 'page'
   const user = script.dataset.user
   const signature = script.dataset.userSignature
-  const cfg = await getJson<Config>(`${base}/s/${encodeURIComponent(key)}/config`)
+  // The host page may know the visitor's language better than their browser does (a site switched to Norwegian).
+  const lang = script.dataset.locale
+  const cfg = await getJson<Config>(`${base}/s/${encodeURIComponent(key)}/config${lang ? `?${new URLSearchParams({ lang })}` : ''}`)
   if (!page) {
     const reason = await skipReason(cfg, base, key, user, signature)
     if (reason) return announce(key, 'skipped', reason)

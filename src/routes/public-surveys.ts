@@ -16,6 +16,8 @@ import { clientKey } from '../surveys/rate-limiter.ts'
 import { addComment, submitResponse, type Submitted } from '../surveys/responses.ts'
 import type { SurveyRuntime } from '../surveys/runtime.ts'
 import { CommentPatch, PublicResponse, SEND_TOKEN } from '../surveys/schemas.ts'
+import { acceptedLanguages, languageList, pickLocale, surveyTexts } from '../surveys/survey-language.ts'
+import type { SurveyRecord } from '../surveys/surveys.ts'
 
 /** Public responses are a score and a short comment; anything bigger is abuse. */
 export const MAX_PUBLIC_BODY = 8 * 1024
@@ -43,6 +45,10 @@ const publicErrors = {
   413: err('Body over 8 KB'),
   429: err('Too many responses from this client; see Retry-After'),
 } as const
+
+/** The survey's language for this visitor: `?lang=` (a host page's or an invitation's choice) first, then the browser's. */
+const visitorLocale = (c: Context, survey: SurveyRecord) =>
+  pickLocale(survey, [...languageList(c.req.query('lang')), ...acceptedLanguages(c.req.header('accept-language'))])
 
 const KeyParam = z.object({ publicKey: z.string().min(1).max(100).openapi({ param: { name: 'publicKey', in: 'path' } }) })
 
@@ -191,13 +197,13 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     c.header('x-content-type-options', 'nosniff')
     if (!live) return c.html(renderHostedPage({ publicKey: '', title: 'Not found', lang: 'en', message: 'This survey does not exist.' }), 404)
     const { survey } = live
-    const lang = survey.settings.locale
-    if (survey.status !== 'active') {
-      return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, message: UI_STRINGS[lang].closed }), 410)
-    }
+    const lang = visitorLocale(c, survey)
+    const title = surveyTexts(survey, lang).question
+    c.header('vary', 'Accept-Language')
+    if (survey.status !== 'active') return c.html(renderHostedPage({ publicKey: survey.publicKey, title, lang, message: UI_STRINGS[lang].closed }), 410)
     const sendParam = c.req.query('send')
     const send = sendParam !== undefined && SEND_TOKEN.test(sendParam) ? sendParam : undefined
-    return c.html(renderHostedPage({ publicKey: survey.publicKey, title: survey.question, lang, score, send }))
+    return c.html(renderHostedPage({ publicKey: survey.publicKey, title, lang, score, send }))
   })
 
   // An invitation's unsubscribe link opens a page with a button (link scanners follow links, they do not press
@@ -209,7 +215,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     c.header('x-content-type-options', 'nosniff')
     c.header('referrer-policy', 'no-referrer')
     if (!live || !SEND_TOKEN.test(token)) return c.html(renderMessagePage('Not found', 'en', 'This link is not valid.'), 404)
-    const lang = live.survey.settings.locale
+    const lang = visitorLocale(c, live.survey)
     const s = UI_STRINGS[lang]
     const here = new URL(c.req.url)
     if (!done) return c.html(renderUnsubscribePage(lang, s.unsubscribe, here.pathname + here.search))
@@ -230,10 +236,27 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
       createRoute({
         method: 'get', path: '/s/{publicKey}/config', tags: ['Public surveys'], summary: 'What the embed needs to render the survey',
         security: [], middleware: [open] as const,
-        request: { params: KeyParam },
-        responses: { 200: jsonResponse('Question, scale, prompts, display rules, UI strings', z.record(z.string(), z.unknown())), ...publicErrors },
+        request: {
+          params: KeyParam,
+          query: z.object({
+            lang: z.string().max(200).optional().openapi({
+              description: 'Languages the visitor reads, most wanted first (e.g. `nb-NO,en`); without it, Accept-Language decides',
+            }),
+          }),
+        },
+        responses: {
+          200: jsonResponse('Question, scale, prompts, display rules and UI strings in the first of the survey\'s languages the visitor reads (`lang`)', z.record(z.string(), z.unknown())),
+          ...publicErrors,
+        },
       }),
-      async (c) => c.json(publicConfig(c.get('live').survey), 200, { ...c.get('cors'), 'cache-control': 'public, max-age=60' }),
+      async (c) => {
+        const { survey } = c.get('live')
+        return c.json(publicConfig(survey, visitorLocale(c, survey)), 200, {
+          ...c.get('cors'),
+          vary: 'Origin, Accept-Language',
+          'cache-control': 'public, max-age=60',
+        })
+      },
     )
     .openapi(
       createRoute({

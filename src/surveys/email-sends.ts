@@ -8,14 +8,23 @@ import type { Sql } from '../db/sql.ts'
 import { AppError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { findCustomers } from './customer-lookup.ts'
-import { Text } from './schemas.ts'
+import { LOCALES, Text } from './schemas.ts'
+import { localeFor } from './survey-language.ts'
 import { getSurvey } from './surveys.ts'
 
 const MAX_RECIPIENTS = 5000
 
 export const SendRequest = z.strictObject({
   recipients: z
-    .array(z.object({ email: z.string().max(320), name: Text(200).min(1).optional(), customerRef: Text(200).min(1).optional() }))
+    .array(
+      z.object({
+        email: z.string().max(320),
+        name: Text(200).min(1).optional(),
+        customerRef: Text(200).min(1).optional(),
+        /** The language to write to this person in; the survey's own when it has no text in it. */
+        locale: z.enum(LOCALES).optional(),
+      }),
+    )
     .min(1)
     .max(MAX_RECIPIENTS),
   /** The subject line; the survey's question when absent. */
@@ -40,6 +49,7 @@ export const SurveySend = z
     email: z.string(),
     name: z.string().nullable(),
     customerId: z.uuid().nullable(),
+    locale: z.enum(LOCALES).openapi({ description: 'The language the invitation is written in' }),
     status: z.enum(SEND_STATUSES),
     attempts: z.number().int(),
     error: z.string().nullable(),
@@ -112,14 +122,19 @@ export async function queueSends(deps: Deps, workspaceId: string, surveyId: stri
     if (reason) return skip(reason)
     const refCustomer = r.customerRef ? byRef.get(r.customerRef) : undefined
     if (r.customerRef && !refCustomer) return skip(`no customer with externalRef "${r.customerRef}"`)
-    rows.push({ email: r.email.trim(), name: r.name ?? null, customer_id: refCustomer ?? byEmail.get(email) ?? null })
+    rows.push({
+      email: r.email.trim(),
+      name: r.name ?? null,
+      customer_id: refCustomer ?? byEmail.get(email) ?? null,
+      locale: r.locale ?? null,
+    })
   })
   if (rows.length) {
     await sql`
-      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, link_base, subject, intro, remind_after_days, next_attempt_at)
-      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, ${linkBase}, ${input.subject ?? null}, ${input.intro ?? null},
+      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, locale, link_base, subject, intro, remind_after_days, next_attempt_at)
+      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, r.locale, ${linkBase}, ${input.subject ?? null}, ${input.intro ?? null},
              ${input.remindAfterDays ?? null}, ${input.sendAt ? new Date(input.sendAt) : deps.clock()}
-      FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(email text, name text, customer_id uuid)`
+      FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(email text, name text, customer_id uuid, locale text)`
   }
   return { queued: rows.length, skipped }
 }
@@ -145,12 +160,12 @@ export const SendTotals = z.object({
 
 /** A survey's invitations, newest first, with totals over all of them. */
 export async function listSends(deps: Deps, workspaceId: string, surveyId: string, q: z.infer<typeof SendListQuery>) {
-  await getSurvey(deps, workspaceId, surveyId)
+  const survey = await getSurvey(deps, workspaceId, surveyId)
   const { sql } = deps
   const after = q.cursor ? decodeCursor(q.cursor, SendCursor) : undefined
   const [items, [totals]] = await Promise.all([
-    sql<SurveySend[]>`
-      SELECT id, email, name, customer_id AS "customerId", status, attempts, error, created_at AS "createdAt", sent_at AS "sentAt",
+    sql<(Omit<SurveySend, 'locale'> & { locale: string | null })[]>`
+      SELECT id, email, name, customer_id AS "customerId", locale, status, attempts, error, created_at AS "createdAt", sent_at AS "sentAt",
              responded_at AS "respondedAt", response_id AS "responseId", remind_at AS "remindAt", reminded_at AS "remindedAt",
              reminder_error AS "reminderError"
       FROM survey_sends
@@ -164,7 +179,7 @@ export async function listSends(deps: Deps, workspaceId: string, surveyId: strin
              count(responded_at)::int AS responded, count(reminded_at)::int AS reminded
       FROM survey_sends WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId}`,
   ])
-  const page = items.slice(0, q.limit)
+  const page = items.slice(0, q.limit).map((s): SurveySend => ({ ...s, locale: localeFor(survey, s.locale) }))
   const last = page.at(-1)
   return {
     items: page,

@@ -47,5 +47,5 @@ export function renderHostedPage(p: HostedPage): string {
   if (p.message) return renderMessagePage(p.title, p.lang, p.message)
   const attrs = `${p.score === undefined ? '' : ` data-score="${p.score}"`}${p.send === undefined ? '' : ` data-send="${escapeHtml(p.send)}"`}`
   return page(p.lang, p.title, `<main id="earshot-survey"></main>
-<script src="/embed.js" data-survey="${escapeHtml(p.publicKey)}" data-mode="page" data-target="earshot-survey"${attrs} async></script>`)
+<script src="/embed.js" data-survey="${escapeHtml(p.publicKey)}" data-mode="page" data-target="earshot-survey" data-locale="${escapeHtml(p.lang)}"${attrs} async></script>`)
 }

@@ -1,5 +1,6 @@
 import { UI_STRINGS } from './locales.ts'
-import { BANDS, SCALES, type BandName, type DisplayRules, type SurveyKind } from './schemas.ts'
+import { BANDS, SCALES, type BandName, type DisplayRules, type Locale, type SurveyKind } from './schemas.ts'
+import { surveyTexts } from './survey-language.ts'
 import type { SurveyRecord } from './surveys.ts'
 
 /** What the embed and the hosted page need to render a survey; nothing secret. */
@@ -15,15 +16,16 @@ export interface PublicSurveyConfig {
   strings: { low: string; high: string; send: string; thanks: string; close: string; error: string }
 }
 
-export function publicConfig(survey: SurveyRecord): PublicSurveyConfig {
-  const { locale, followUp, display } = survey.settings
+/** The survey in `locale`, one of its languages. */
+export function publicConfig(survey: SurveyRecord, locale: Locale): PublicSurveyConfig {
+  const { question, followUp } = surveyTexts(survey, locale)
   const s = UI_STRINGS[locale]
   return {
     kind: survey.kind,
-    question: survey.question,
+    question,
     ...SCALES[survey.kind],
     bands: Object.entries(BANDS[survey.kind]).map(([name, [lo, hi]]) => ({ lo, hi, prompt: followUp[name as BandName] ?? s.comment })),
-    display,
+    display: survey.settings.display,
     lang: locale,
     strings: { low: s.low[survey.kind], high: s.high[survey.kind], send: s.send, thanks: s.thanks, close: s.close, error: s.error },
   }

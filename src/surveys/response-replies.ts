@@ -9,6 +9,7 @@ import { AppError, notFound } from '../errors.ts'
 import type { MailMessage } from '../mail/mailer.ts'
 import { escapeHtml } from './html.ts'
 import { Text } from './schemas.ts'
+import { localeFor, surveyTexts } from './survey-language.ts'
 import { getSurvey } from './surveys.ts'
 
 export const ResponseReplyInput = z.strictObject({
@@ -68,8 +69,8 @@ export async function replyToResponse(deps: Deps, workspaceId: string, surveyId:
   const { sql, mail } = deps
   const survey = await getSurvey(deps, workspaceId, surveyId)
   const reply = await sql.begin(async (tx) => {
-    const [answer]: [{ score: number; comment: string | null; email: string | null }?] = await tx`
-      SELECT r.score, r.comment, coalesce(r.email, c.email) AS email FROM survey_responses r
+    const [answer]: [{ score: number; comment: string | null; email: string | null; locale: string | null }?] = await tx`
+      SELECT r.score, r.comment, coalesce(r.email, c.email) AS email, r.locale FROM survey_responses r
       LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
       WHERE r.workspace_id = ${workspaceId} AND r.survey_id = ${surveyId} AND r.id = ${responseId}
       FOR NO KEY UPDATE OF r`
@@ -86,7 +87,8 @@ export async function replyToResponse(deps: Deps, workspaceId: string, surveyId:
         throw new AppError(409, 'already_replied', `${who} e-mailed this person after you read their answer, so yours was not sent: read theirs, then send yours if it still needs saying`, { replies })
       }
     }
-    const subject = input.subject ?? `Re: ${survey.question}`.slice(0, 200)
+    // The question as the person saw it.
+    const subject = input.subject ?? `Re: ${surveyTexts(survey, localeFor(survey, answer.locale)).question}`.slice(0, 200)
     let error: string | null = null
     try {
       await mail.send(replyMessage(answer.email, subject, input, answer))

@@ -52,10 +52,10 @@ function groupBy<K, R extends Counted>(rows: R[], key: (r: R) => K): Map<K, Coun
   return groups
 }
 
-function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'attribute'; attribute: string } {
-  if (segment === 'plan' || segment === 'company' || segment === 'channel') return { kind: segment, attribute: '' }
+function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'locale' | 'attribute'; attribute: string } {
+  if (segment === 'plan' || segment === 'company' || segment === 'channel' || segment === 'locale') return { kind: segment, attribute: '' }
   const m = /^attribute:(.{1,100})$/.exec(segment)
-  if (!m) throw badRequest('segment must be plan, company, channel or attribute:NAME')
+  if (!m) throw badRequest('segment must be plan, company, channel, locale or attribute:NAME')
   return { kind: 'attribute', attribute: m[1] }
 }
 
@@ -107,6 +107,7 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
                -- An answer through an e-mailed invitation's link is the e-mail channel's, whatever page took it.
                WHEN 'channel' THEN CASE WHEN EXISTS (
                  SELECT 1 FROM survey_sends s WHERE s.response_id = r.id AND s.workspace_id = r.workspace_id) THEN 'email' ELSE r.channel END
+               WHEN 'locale' THEN r.locale
                ELSE c.attributes ->> ${seg.attribute} END AS value,
              r.score, count(*)::int AS n
       FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id

@@ -63,12 +63,20 @@ export type DisplayRules = z.infer<typeof DisplayRules>
 
 const FollowUp = z.partialRecord(z.enum(BAND_NAMES), z.string().min(1).max(500))
 
+/** The survey's own texts in another language; a band without a prompt gets that language's built-in one. */
+const Translation = z.strictObject({ question: z.string().min(1).max(500), followUp: FollowUp.default({}) })
+export type Translation = z.infer<typeof Translation>
+/** Texts per language beside the survey's own `locale`; visitors get the one they read, else the survey's. */
+const Translations = z.partialRecord(z.enum(LOCALES), Translation)
+export type Translations = z.infer<typeof Translations>
+
 const SurveyFields = {
   name: z.string().min(1).max(200).nullable(),
   question: z.string().min(1).max(500),
   followUp: FollowUp,
   allowedOrigins: z.array(Origin).max(50),
   locale: z.enum(LOCALES),
+  translations: Translations,
   display: DisplayRules,
   /** A respondent who answered any survey of the workspace in this many days is not shown another. */
   fatigueDays: z.number().int().min(0).max(3650),
@@ -85,6 +93,7 @@ export const NewSurvey = z
     followUp: SurveyFields.followUp.default({}),
     allowedOrigins: SurveyFields.allowedOrigins.default([]),
     locale: SurveyFields.locale.default('en'),
+    translations: SurveyFields.translations.default({}),
     display: DisplayRules.default({ delaySeconds: 0, onceEveryDays: 30, samplePercent: 100 }),
     fatigueDays: SurveyFields.fatigueDays.default(30),
     /** Default: the workspace's `redactPii` setting (on unless turned off). */
@@ -92,7 +101,7 @@ export const NewSurvey = z
     identitySecret: SurveyFields.identitySecret.optional(),
     status: SurveyFields.status.default('active'),
   })
-  .superRefine((s, ctx) => checkFollowUp(s.kind, s.followUp, ctx))
+  .superRefine(checkSurveyTexts)
 export type NewSurvey = z.infer<typeof NewSurvey>
 
 export const SurveyPatch = z.strictObject({
@@ -101,6 +110,8 @@ export const SurveyPatch = z.strictObject({
   followUp: SurveyFields.followUp.optional(),
   allowedOrigins: SurveyFields.allowedOrigins.optional(),
   locale: SurveyFields.locale.optional(),
+  /** Replaces every translation; `{}` removes them all. */
+  translations: SurveyFields.translations.optional(),
   display: DisplayRules.partial().optional(),
   fatigueDays: SurveyFields.fatigueDays.optional(),
   redactPii: SurveyFields.redactPii.optional(),
@@ -109,10 +120,23 @@ export const SurveyPatch = z.strictObject({
 })
 export type SurveyPatch = z.infer<typeof SurveyPatch>
 
-export function checkFollowUp(kind: SurveyKind, followUp: Partial<Record<BandName, string>>, ctx: z.RefinementCtx) {
-  for (const band of Object.keys(followUp) as BandName[]) {
-    if (!bandRange(kind, band)) ctx.addIssue({ code: 'custom', path: ['followUp', band], message: `${band} is not a ${kind} band (${Object.keys(BANDS[kind]).join(', ')})` })
-  }
+/** What is wrong with a survey's follow-ups and translations for its kind and language, each with the path to it. */
+export function surveyTextProblems(kind: SurveyKind, locale: Locale, followUp: Partial<Record<BandName, string>>, translations: Translations) {
+  const bandProblems = (fu: Partial<Record<BandName, string>>, path: (string | number)[]) =>
+    (Object.keys(fu) as BandName[])
+      .filter((band) => !bandRange(kind, band))
+      .map((band) => ({ path: [...path, band], message: `${band} is not a ${kind} band (${Object.keys(BANDS[kind]).join(', ')})` }))
+  return [
+    ...bandProblems(followUp, ['followUp']),
+    ...Object.entries(translations).flatMap(([lang, t]) => [
+      ...(lang === locale ? [{ path: ['translations', lang], message: `${lang} is the survey's own locale: its texts are question and followUp` }] : []),
+      ...bandProblems(t.followUp, ['translations', lang, 'followUp']),
+    ]),
+  ]
+}
+
+function checkSurveyTexts(s: { kind: SurveyKind; locale: Locale; followUp: Partial<Record<BandName, string>>; translations: Translations }, ctx: z.RefinementCtx) {
+  for (const p of surveyTextProblems(s.kind, s.locale, s.followUp, s.translations)) ctx.addIssue({ code: 'custom', ...p })
 }
 
 /** What settings jsonb holds; the columns hold the rest. */
@@ -120,6 +144,7 @@ export const SurveySettings = z.object({
   followUp: FollowUp,
   allowedOrigins: z.array(z.string()),
   locale: z.enum(LOCALES),
+  translations: Translations,
   display: DisplayRules,
   fatigueDays: z.number(),
   redactPii: z.boolean(),
@@ -135,6 +160,7 @@ export const Survey = z
     followUp: FollowUp,
     allowedOrigins: z.array(z.string()),
     locale: z.enum(LOCALES),
+    translations: Translations,
     display: DisplayRules,
     fatigueDays: z.number(),
     redactPii: z.boolean(),

@@ -29,6 +29,7 @@ interface Due {
   subject: string | null
   intro: string | null
   linkBase: string
+  locale: string | null
   attempts: number
 }
 
@@ -47,7 +48,7 @@ export async function sendDueInvitations(deps: Deps, mailer: Mailer): Promise<{ 
       SELECT id FROM survey_sends
       WHERE (status = 'queued' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_expires_at < now())
       ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-    RETURNING id, workspace_id AS "workspaceId", survey_id AS "surveyId", email, name, subject, intro, link_base AS "linkBase", attempts`
+    RETURNING id, workspace_id AS "workspaceId", survey_id AS "surveyId", email, name, subject, intro, link_base AS "linkBase", locale, attempts`
   let sent = 0
   let failed = 0
   const surveyOf = surveyCache(deps)
@@ -96,7 +97,7 @@ export async function sendDueReminders(deps: Deps, mailer: Mailer): Promise<{ se
     WHERE s.id IN (
       SELECT id FROM survey_sends WHERE remind_at <= now() AND status = 'sent'
       ORDER BY remind_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-    RETURNING id, workspace_id AS "workspaceId", survey_id AS "surveyId", email, name, subject, intro, link_base AS "linkBase",
+    RETURNING id, workspace_id AS "workspaceId", survey_id AS "surveyId", email, name, subject, intro, link_base AS "linkBase", locale,
       reminder_attempts AS attempts, sent_at AS "sentAt",
       (responded_at IS NOT NULL
         OR EXISTS (SELECT 1 FROM survey_unsubscribes u WHERE u.workspace_id = s.workspace_id AND u.email = lower(s.email))

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { encryptSecret } from '../crypto/secret-box.ts'
 import { escapeHtml } from './html.ts'
-import { bandRange, type SurveySettings, type BandName, type NewSurvey, type Survey, type SurveyKind, type SurveyPatch } from './schemas.ts'
+import { surveyTextProblems, type SurveySettings, type NewSurvey, type Survey, type SurveyKind, type SurveyPatch } from './schemas.ts'
 
 /** A survey as stored; `identitySecret` is the sealed secret and stays server-side. */
 export interface SurveyRecord {
@@ -47,6 +47,7 @@ export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {
     followUp: settings.followUp,
     allowedOrigins: settings.allowedOrigins,
     locale: settings.locale,
+    translations: settings.translations,
     display: settings.display,
     fatigueDays: settings.fatigueDays,
     redactPii: settings.redactPii,
@@ -65,6 +66,7 @@ export async function createSurvey(deps: Deps, workspaceId: string, input: NewSu
     followUp: input.followUp,
     allowedOrigins: [...new Set(input.allowedOrigins)],
     locale: input.locale,
+    translations: input.translations,
     display: input.display,
     fatigueDays: input.fatigueDays,
     redactPii: input.redactPii ?? (await workspaceSettings(deps.sql, workspaceId)).redactPii,
@@ -104,18 +106,18 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
     const [current]: [SurveyRecord?] = await tx`
       SELECT ${COLUMNS(tx)} FROM surveys WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
     if (!current) throw notFound('survey')
-    for (const band of Object.keys(patch.followUp ?? {}) as BandName[]) {
-      if (!bandRange(current.kind, band)) throw badRequest(`${band} is not a ${current.kind} band`)
-    }
     const s = current.settings
     const settings: SurveySettings = {
       followUp: patch.followUp ?? s.followUp,
       allowedOrigins: patch.allowedOrigins ? [...new Set(patch.allowedOrigins)] : s.allowedOrigins,
       locale: patch.locale ?? s.locale,
+      translations: patch.translations ?? s.translations,
       display: { ...s.display, ...patch.display },
       fatigueDays: patch.fatigueDays ?? s.fatigueDays,
       redactPii: patch.redactPii ?? s.redactPii,
     }
+    const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations)
+    if (problem) throw badRequest(`${problem.path.join('.')}: ${problem.message}`)
     const secret = patch.identitySecret === undefined
       ? current.identitySecret
       : patch.identitySecret && (await encryptSecret(deps.config.secretKey, patch.identitySecret, identitySecretContext(workspaceId, id)))

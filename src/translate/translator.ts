@@ -17,7 +17,14 @@ export interface Translator {
 
 const names = new Intl.DisplayNames(['en'], { type: 'language' })
 /** "Russian" for `ru`, "Norwegian Bokmål" for `no`: for labels in the web app. */
-export const languageName = (code: string) => names.of(code === 'no' ? 'nb' : code) ?? code
+export function languageName(code: string): string {
+  try {
+    return names.of(code === 'no' ? 'nb' : code) ?? code
+  } catch {
+    // Not a language tag (an imported answer's free-text locale): shown as it is.
+    return code
+  }
+}
 
 /** The translator cannot translate into a language (it is not installed there): the caller's choice, not a failure. */
 export class UnsupportedTarget extends Error {}

@@ -24,7 +24,7 @@ const API = `http://127.0.0.1:${listen(app)}`
  * The customer's page: its own styles that would wreck a naive widget, its own button, and the one-line embed
  * (with `twice`, also in <head>, as a careless template or a single-page app would).
  */
-const hostPage = (publicKey: string, twice: boolean) => `<!doctype html>
+const hostPage = (publicKey: string, twice: boolean, locale: string | null) => `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
 ${twice ? `<script src="${API}/embed.js" data-survey="${publicKey}" async></script>` : ''}
 <style>
@@ -37,13 +37,13 @@ ${twice ? `<script src="${API}/embed.js" data-survey="${publicKey}" async></scri
   <h1>Our shop</h1>
   <button id="own">Add to cart</button> <span id="clicks">0</span>
   <script>document.getElementById('own').addEventListener('click', () => { const s = document.getElementById('clicks'); s.textContent = String(Number(s.textContent) + 1) })</script>
-  <script src="${API}/embed.js" data-survey="${publicKey}" async></script>
+  <script src="${API}/embed.js" data-survey="${publicKey}"${locale ? ` data-locale="${locale}"` : ''} async></script>
 </body></html>`
 
 const host: Server = createServer((req, res) => {
   const query = new URL(req.url ?? '/', 'http://x').searchParams
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-  res.end(hostPage(query.get('survey') ?? '', query.has('twice')))
+  res.end(hostPage(query.get('survey') ?? '', query.has('twice'), query.get('locale')))
 })
 await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve))
 const HOST = `http://localhost:${listen(host)}`
@@ -236,6 +236,49 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     expect(await rows(s.id)).toEqual([{ score: 10, comment: 'Très bon service', channel: 'hosted', page: null }])
     expect(errors).toEqual([])
     await context.close()
+  })
+
+  it("speaks the visitor's language where the survey has it, the host page's choice before the browser's", async () => {
+    const s = await newSurvey({
+      translations: {
+        no: { question: 'Hvor sannsynlig er det at du vil anbefale butikken vår?', followUp: { detractor: 'Hva kan vi gjøre bedre?' } },
+        ru: { question: 'Насколько вероятно, что вы порекомендуете наш магазин?' },
+      },
+    })
+    const norwegian = await browser!.newContext({ locale: 'nb-NO' })
+    const { page, errors, decision } = await open(norwegian, `${HOST}/?survey=${s.publicKey}`)
+    expect(await decision()).toMatchObject({ state: 'shown' })
+    const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+    await expect(widget.getByRole('dialog').getAttribute('lang')).resolves.toBe('no')
+    await expect(widget.locator('#q').textContent()).resolves.toBe('Hvor sannsynlig er det at du vil anbefale butikken vår?')
+    await widget.getByRole('radio', { name: '3' }).click()
+    await expect(widget.locator('label').textContent()).resolves.toBe('Hva kan vi gjøre bedre?')
+    await widget.locator('textarea').fill('Leveringen tok tre uker')
+    await widget.getByRole('button', { name: 'Send' }).click()
+    await expect(widget.getByRole('status').textContent()).resolves.toBe('Takk for tilbakemeldingen!')
+    expect(errors).toEqual([])
+    await norwegian.close()
+
+    // The same browser on a page the site has switched to Russian; and a language the survey lacks gets its own (English).
+    const russianPage = await browser!.newContext({ locale: 'nb-NO' })
+    const ru = await open(russianPage, `${HOST}/?survey=${s.publicKey}&locale=ru`)
+    expect(await ru.decision()).toMatchObject({ state: 'shown' })
+    const ruWidget = ru.page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+    await expect(ruWidget.locator('#q').textContent()).resolves.toBe('Насколько вероятно, что вы порекомендуете наш магазин?')
+    await ruWidget.getByRole('radio', { name: '10, Очень вероятно' }).click()
+    await ruWidget.getByRole('button', { name: 'Отправить' }).click()
+    await expect(ruWidget.getByRole('status').textContent()).resolves.toBe('Спасибо за ваш отзыв!')
+    await russianPage.close()
+    const german = await browser!.newContext({ locale: 'de-DE' })
+    const de = await open(german, `${HOST}/?survey=${s.publicKey}`)
+    expect(await de.decision()).toMatchObject({ state: 'shown' })
+    await expect(de.page.locator(`[data-earshot-survey="${s.publicKey}"] #q`).textContent()).resolves.toBe('How likely are you to recommend our shop?')
+    await german.close()
+
+    expect(await t.sql`SELECT score, comment, locale FROM survey_responses WHERE survey_id = ${s.id} ORDER BY created_at`).toEqual([
+      { score: 3, comment: 'Leveringen tok tre uker', locale: 'no' },
+      { score: 10, comment: null, locale: 'ru' },
+    ])
   })
 
   it('ties a one-click score from an e-mailed invitation to the invitee', async () => {

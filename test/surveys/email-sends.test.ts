@@ -101,7 +101,7 @@ describe('surveys by e-mail', () => {
     expect(nine.origin + nine.pathname).toBe(`${HOST}/s/${survey.publicKey}`)
     const token = nine.searchParams.get('send')!
     expect(token).toMatch(/^[0-9a-f]{64}$/)
-    expect(header(toAna, 'list-unsubscribe')).toBe(`<${HOST}/s/${survey.publicKey}/unsubscribe?send=${token}>`)
+    expect(header(toAna, 'list-unsubscribe')).toBe(`<${HOST}/s/${survey.publicKey}/unsubscribe?send=${token}&lang=en>`)
     expect(header(toAna, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click')
 
     // The link opens the hosted page with the score and the invitation for the embed to send.

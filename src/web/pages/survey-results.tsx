@@ -4,6 +4,7 @@ import { listResponseReplies } from '../../surveys/response-replies.ts'
 import { listTranslations } from '../../translate/stored.ts'
 import { languageName } from '../../translate/translator.ts'
 import { surveyResults } from '../../surveys/results.ts'
+import { surveyLocales } from '../../surveys/survey-language.ts'
 import { headline } from '../../surveys/scores.ts'
 import { bandOf, HIGH_BAND, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
 import { linkedTickets, ticketRanker } from '../../tickets/similar-tickets.ts'
@@ -54,7 +55,8 @@ export interface ResponseDraft {
 export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; survey: SurveyRecord; draft?: ResponseDraft }) {
   const { deps, session } = c.var
   const [results, recent, unhappy] = await Promise.all([
-    surveyResults(deps, session.workspaceId, survey.id, { interval: 'week' }),
+    // Per language shown, once the survey speaks more than one.
+    surveyResults(deps, session.workspaceId, survey.id, { interval: 'week', segment: surveyLocales(survey).length > 1 ? 'locale' : undefined }),
     listResponses(deps, session.workspaceId, survey.id, { limit: RECENT_COMMENTS }),
     listResponses(deps, session.workspaceId, survey.id, { band: LOW_BAND[survey.kind], limit: THEMED_SAMPLE }),
   ])
@@ -115,6 +117,22 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
             />
           ) : <p class="hint">No responses yet.</p>}
         </div>
+        {results.segments ? (
+          <div class="card" id="by-language">
+            <h3>By language shown</h3>
+            {results.segments.length ? (
+              <table>
+                <thead><tr><th>Language</th><th class="num">n</th><th class="num">{LABEL[survey.kind]}</th></tr></thead>
+                <tbody>
+                  {results.segments.map((g) => {
+                    const h = headline(g)
+                    return <tr><td>{g.value === null ? 'not recorded' : languageName(g.value)}</td><td class="num">{h.n}</td><td class="num">{h.score ?? '—'}</td></tr>
+                  })}
+                </tbody>
+              </table>
+            ) : <p class="hint">No responses yet.</p>}
+          </div>
+        ) : null}
       </div>
       <div class="grid">
         <div class="card">

@@ -1,5 +1,7 @@
 import { Hono, type Context } from 'hono'
-import { BANDS, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type SurveyKind } from '../../surveys/schemas.ts'
+import { BANDS, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type Locale, type SurveyKind } from '../../surveys/schemas.ts'
+import { surveyLocales } from '../../surveys/survey-language.ts'
+import { languageName } from '../../translate/translator.ts'
 import { listSends, queueSends, SendRequest } from '../../surveys/email-sends.ts'
 import { replyToResponse, ResponseReplyInput } from '../../surveys/response-replies.ts'
 import { translateStored, TranslationInput } from '../../translate/stored.ts'
@@ -29,17 +31,30 @@ const RECENT_DAYS = 30
 
 const numberOr = (value: string, fallback: number) => (value === '' ? fallback : Number(value))
 
+/** The follow-up fields named `prefix.band` that are filled in. */
+const followUpOf = (form: Form, kind: SurveyKind, prefix: string) =>
+  Object.fromEntries(Object.keys(BANDS[kind]).map((b) => [b, field(form, `${prefix}.${b}`)]).filter(([, v]) => v))
+
+/** The other languages' fields (`tr.ru.question`, `tr.ru.followUp.detractor`); a language left empty has no translation. */
+function translationsOf(form: Form, kind: SurveyKind) {
+  return Object.fromEntries(
+    LOCALES.flatMap((l) => {
+      const question = field(form, `tr.${l}.question`)
+      const followUp = followUpOf(form, kind, `tr.${l}.followUp`)
+      return question || Object.keys(followUp).length ? [[l, { question, followUp }]] : []
+    }),
+  )
+}
+
 /** Form fields → the survey API's own input shape, so the same zod schema validates both. */
 function surveyInput(form: Form, kind: SurveyKind) {
-  const followUp = Object.fromEntries(
-    Object.keys(BANDS[kind]).map((b) => [b, field(form, `followUp.${b}`)]).filter(([, v]) => v),
-  )
   return {
     name: field(form, 'name') || null,
     question: field(form, 'question'),
-    followUp,
+    followUp: followUpOf(form, kind, 'followUp'),
     allowedOrigins: lines(field(form, 'allowedOrigins')),
     locale: field(form, 'locale') || 'en',
+    translations: translationsOf(form, kind),
     status: field(form, 'status') || 'active',
     display: {
       delaySeconds: numberOr(field(form, 'delaySeconds'), 0),
@@ -55,9 +70,25 @@ const DEFAULT_QUESTION: Record<SurveyKind, string> = {
   ces: 'How easy was it to get what you needed?',
 }
 
+/** The question and follow-ups in one more language; open when it has text, so a survey's languages show at a glance. */
+const TranslationFields = ({ kind, locale, v }: { kind: SurveyKind; locale: Locale; v: (name: string) => string }) => (
+  <details open={v(`tr.${locale}.question`) !== '' || undefined} data-translation={locale}>
+    <summary>{languageName(locale)}</summary>
+    <label for={`tr-${locale}-q`}>Question in {languageName(locale)}</label>
+    <input id={`tr-${locale}-q`} name={`tr.${locale}.question`} value={v(`tr.${locale}.question`)} maxlength={500} size={60} lang={locale} />
+    {Object.keys(BANDS[kind]).map((band) => (
+      <>
+        <label for={`tr-${locale}-${band}`}>{band} <span class="hint">(optional)</span></label>
+        <input id={`tr-${locale}-${band}`} name={`tr.${locale}.followUp.${band}`} value={v(`tr.${locale}.followUp.${band}`)} maxlength={500} size={60} lang={locale} />
+      </>
+    ))}
+  </details>
+)
+
 function SurveyForm({ session, survey, values, action }: { session: WebSession; survey?: SurveyRecord; values: Form; action: string }) {
   const kind = (survey?.kind ?? (field(values, 'kind') || 'nps')) as SurveyKind
   const v = (name: string) => field(values, name)
+  const own = (v('locale') || 'en') as Locale
   return (
     <form method="post" action={action} data-survey-form class="stack">
       <CsrfField session={session} />
@@ -75,12 +106,16 @@ function SurveyForm({ session, survey, values, action }: { session: WebSession; 
           </>
         ))}
       </fieldset>
+      <fieldset>
+        <legend>Other languages <span class="hint">(each visitor gets the first of these their browser, the embed's data-locale or their invitation asks for; everyone else the language below)</span></legend>
+        {LOCALES.filter((l) => l !== own).map((l) => <TranslationFields kind={kind} locale={l} v={v} />)}
+      </fieldset>
       <label for="allowedOrigins">Sites allowed to embed it <span class="hint">one origin per line, e.g. https://www.example.com</span></label>
       <textarea id="allowedOrigins" name="allowedOrigins">{v('allowedOrigins')}</textarea>
       <div class="grid">
         <div>
-          <label for="locale">Language of the built-in texts</label>
-          <select id="locale" name="locale">{LOCALES.map((l) => <option selected={l === (v('locale') || 'en')}>{l}</option>)}</select>
+          <label for="locale">Language of the question above</label>
+          <select id="locale" name="locale">{LOCALES.map((l) => <option value={l} selected={l === own}>{languageName(l)}</option>)}</select>
         </div>
         <div>
           <label for="status">Status</label>
@@ -140,6 +175,12 @@ function formValues(s: SurveyRecord): Form {
     onceEveryDays: String(st.display.onceEveryDays),
     samplePercent: String(st.display.samplePercent),
     ...Object.fromEntries(Object.entries(st.followUp).map(([b, t]) => [`followUp.${b}`, t ?? ''])),
+    ...Object.fromEntries(
+      Object.entries(st.translations).flatMap(([l, t]) => [
+        [`tr.${l}.question`, t.question],
+        ...Object.entries(t.followUp).map(([b, text]) => [`tr.${l}.followUp.${b}`, text ?? '']),
+      ]),
+    ),
   }
 }
 
@@ -262,8 +303,9 @@ export const surveysRouter = new Hono<WebEnv>()
     const id = IdParam.parse(c.req.param('id'))
     const survey = await getSurvey(deps, session.workspaceId, id)
     const form = await readForm(c)
+    const locale = field(form, 'locale') || undefined
     const parsed = SendRequest.safeParse({
-      recipients: lines(field(form, 'recipients')).map(recipientOf),
+      recipients: lines(field(form, 'recipients')).map((line) => ({ ...recipientOf(line), locale })),
       subject: field(form, 'subject') || undefined,
       intro: field(form, 'intro') || undefined,
       remindAfterDays: field(form, 'remindAfterDays') ? Number(field(form, 'remindAfterDays')) : undefined,
@@ -304,6 +346,7 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
   const sends = await listSends(deps, session.workspaceId, survey.id, { limit: RECENT_INVITATIONS })
   const view = presentSurvey(survey, requestOrigin(c))
   const title = survey.name ?? 'Untitled survey'
+  const multilingual = surveyLocales(survey).length > 1
   return (
     <Layout title={title} session={session} section="surveys" notice={notice} error={error}>
       <h1>{title} <span class="hint">{survey.kind.toUpperCase()} · {survey.status}</span></h1>
@@ -326,11 +369,12 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
         {sends.items.length ? (
           <table>
             <caption class="hint">Latest invitations</caption>
-            <thead><tr><th>To</th><th>Status</th><th>Sent</th><th>Reminder</th><th>Answered</th></tr></thead>
+            <thead><tr><th>To</th>{multilingual ? <th>Language</th> : null}<th>Status</th><th>Sent</th><th>Reminder</th><th>Answered</th></tr></thead>
             <tbody>
               {sends.items.map((s) => (
                 <tr>
                   <td><Txt s={s.name ? `${s.name} <${s.email}>` : s.email} /></td>
+                  {multilingual ? <td>{languageName(s.locale)}</td> : null}
                   <td class={s.status === 'failed' ? 's-negative' : undefined}>{s.status}{s.error ? <span class="hint"> · <Txt s={s.error} /></span> : null}</td>
                   <td>{s.sentAt ? when(s.sentAt) : '–'}</td>
                   <td>{s.remindedAt ? when(s.remindedAt) : s.remindAt ? `due ${when(s.remindAt)}` : s.reminderError ? <span class="hint"><Txt s={s.reminderError} /></span> : '–'}</td>
@@ -349,6 +393,14 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
             <CsrfField session={session} />
             <label for="send-recipients">Recipients <span class="hint">(one per line: address, or Name &lt;address&gt;; up to 5,000)</span></label>
             <textarea id="send-recipients" name="recipients" rows={5} required>{field(sendForm, 'recipients')}</textarea>
+            {multilingual ? (
+              <>
+                <label for="send-locale">Language <span class="hint">(of the message and the page its links open; one batch per language)</span></label>
+                <select id="send-locale" name="locale">
+                  {surveyLocales(survey).map((l) => <option value={l} selected={(field(sendForm, 'locale') || survey.settings.locale) === l}>{languageName(l)}</option>)}
+                </select>
+              </>
+            ) : null}
             <label for="send-subject">Subject <span class="hint">(default: the question)</span></label>
             <input id="send-subject" name="subject" maxlength={200} value={field(sendForm, 'subject')} />
             <label for="send-intro">Intro <span class="hint">(optional, above the question)</span></label>

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest'
+import type { MailMessage, Mailer } from '../../src/mail/mailer.ts'
+import { sendDueInvitations } from '../../src/surveys/send-loop.ts'
+import { createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from '../web/web-session.ts'
+
+const t = await createTestApp()
+const ORIGIN = 'https://shop.example'
+
+const NORWEGIAN = { question: 'Hvor sannsynlig er det at du vil anbefale oss?', followUp: { detractor: 'Hva kan vi gjøre bedre?' } }
+const RUSSIAN = { question: 'Насколько вероятно, что вы порекомендуете нас?' }
+
+async function newSurvey(body: Record<string, unknown> = {}) {
+  const res = await t.call('POST', '/v1/surveys', {
+    body: { kind: 'nps', question: 'How likely are you to recommend us?', allowedOrigins: [ORIGIN], translations: { no: NORWEGIAN, ru: RUSSIAN }, ...body },
+  })
+  expect(res.status, JSON.stringify(res.data)).toBe(201)
+  return res.data as { id: string; publicKey: string; translations: Record<string, unknown> }
+}
+
+const config = (key: string, headers: Record<string, string>, query = '') =>
+  t.call('GET', `/s/${key}/config${query}`, { key: null, headers: { origin: ORIGIN, ...headers } })
+
+describe('a survey in several languages', () => {
+  it('keeps texts per language and refuses ones that cannot be shown', async () => {
+    const s = await newSurvey()
+    expect(s.translations).toEqual({ no: NORWEGIAN, ru: { ...RUSSIAN, followUp: {} } })
+    expect((await t.call('GET', `/v1/surveys/${s.id}`)).data.translations).toEqual(s.translations)
+
+    const refused = async (body: Record<string, unknown>) => {
+      const res = await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'Q?', ...body } })
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      return JSON.stringify(res.data)
+    }
+    expect(await refused({ locale: 'ru', translations: { ru: RUSSIAN } })).toContain("the survey's own locale")
+    expect(await refused({ translations: { de: { question: 'Wie?', followUp: { unsatisfied: 'Warum?' } } } })).toContain('unsatisfied is not a nps band')
+    await refused({ translations: { xx: { question: 'Q?' } } })
+    await refused({ translations: { de: { question: '' } } })
+    await refused({ translations: { de: { question: 'Wie?', extra: 1 } } })
+
+    // Switching the survey's own language to one it has a translation for would leave two texts for it.
+    const clash = await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { locale: 'no' } })
+    expect(clash.status).toBe(400)
+    expect(clash.data.error.message).toContain('translations.no')
+    const patched = await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { translations: { el: { question: 'Πόσο πιθανό είναι να μας προτείνετε;' } } } })
+    expect(patched.status).toBe(200)
+    expect(Object.keys(patched.data.translations)).toEqual(['el'])
+    expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { locale: 'no' } })).data.locale).toBe('no')
+  })
+
+  it("gives the embed the first of the survey's languages the visitor reads, else its own", async () => {
+    const s = await newSurvey()
+    const nb = await config(s.publicKey, { 'accept-language': 'nb-NO,nb;q=0.9,en;q=0.5' })
+    expect(nb.status).toBe(200)
+    expect(nb.data).toMatchObject({ lang: 'no', question: NORWEGIAN.question, strings: { send: 'Send', thanks: 'Takk for tilbakemeldingen!' } })
+    // A band the translation has no prompt for gets the language's built-in one, never the English follow-up.
+    expect(nb.data.bands.map((b: { prompt: string }) => b.prompt)).toEqual([
+      'Hva kan vi gjøre bedre?', 'Hva er hovedgrunnen til vurderingen din? (valgfritt)', 'Hva er hovedgrunnen til vurderingen din? (valgfritt)',
+    ])
+    expect(nb.headers.get('vary')).toBe('Origin, Accept-Language')
+    expect(nb.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+
+    // q-values order the wishes; a language the survey lacks is passed over.
+    expect((await config(s.publicKey, { 'accept-language': 'de;q=1, en;q=0.3, ru;q=0.8' })).data.lang).toBe('ru')
+    expect((await config(s.publicKey, { 'accept-language': 'de-DE, ja' })).data).toMatchObject({ lang: 'en', question: 'How likely are you to recommend us?' })
+    expect((await config(s.publicKey, {})).data.lang).toBe('en')
+    // The host page's data-locale (?lang=) comes before the browser's.
+    expect((await config(s.publicKey, { 'accept-language': 'nb-NO' }, '?lang=ru')).data).toMatchObject({ lang: 'ru', question: RUSSIAN.question })
+    expect((await config(s.publicKey, { 'accept-language': 'ru' }, '?lang=pt-BR,no')).data.lang).toBe('no')
+    expect((await config(s.publicKey, {}, `?lang=${'x'.repeat(201)}`)).status).toBe(400)
+  })
+
+  it('opens the hosted page in the language of the link, else of the browser', async () => {
+    const s = await newSurvey()
+    const page = async (query: string, lang?: string) => {
+      const res = await t.app.request(`/s/${s.publicKey}${query}`, { headers: lang ? { 'accept-language': lang } : {} })
+      expect(res.headers.get('vary')).toBe('Accept-Language')
+      return res.text()
+    }
+    const ru = await page('', 'ru-RU,ru;q=0.9')
+    expect(ru).toContain('<html lang="ru">')
+    expect(ru).toContain(`<title>${RUSSIAN.question}</title>`)
+    expect(ru).toContain('data-locale="ru"')
+    const fromLink = await page('?score=9&lang=no', 'ru')
+    expect(fromLink).toContain('data-locale="no"')
+    expect(fromLink).toContain('data-score="9"')
+    expect(await page('', 'fr')).toContain('data-locale="en"')
+  })
+
+  it('writes each invitation in its language, with links that keep it, and says which', async () => {
+    const sent: MailMessage[] = []
+    const mailer: Mailer = { send: async (m) => void sent.push(m), close: () => {} }
+    t.deps.mail = mailer
+    try {
+      const s = await newSurvey()
+      const res = await t.call('POST', `/v1/surveys/${s.id}/sends`, {
+        body: { recipients: [{ email: 'olga@shop.example', locale: 'ru' }, { email: 'kari@shop.example', locale: 'no' }, { email: 'hans@shop.example', locale: 'de' }, { email: 'ann@shop.example' }] },
+      })
+      expect(res.status, JSON.stringify(res.data)).toBe(202)
+      expect(await sendDueInvitations(t.deps, mailer)).toEqual({ sent: 4, failed: 0 })
+      const to = (email: string) => sent.find((m) => m.to === email)!
+      expect(to('olga@shop.example').subject).toBe(RUSSIAN.question)
+      expect(to('olga@shop.example').html).toContain('<html lang="ru">')
+      expect(to('olga@shop.example').text).toContain('Отписаться от этих опросов')
+      expect(to('olga@shop.example').text).toMatch(/^10: \S+&lang=ru$/m)
+      expect(to('kari@shop.example').text).toContain(`0 = Svært lite sannsynlig`)
+      // German is not one of the survey's languages: the survey's own.
+      expect(to('hans@shop.example').subject).toBe('How likely are you to recommend us?')
+      expect(to('ann@shop.example').headers['List-Unsubscribe']).toContain('lang=en')
+
+      const list = await t.call('GET', `/v1/surveys/${s.id}/sends`)
+      expect(Object.fromEntries(list.data.items.map((i: { email: string; locale: string }) => [i.email, i.locale]))).toEqual({
+        'olga@shop.example': 'ru', 'kari@shop.example': 'no', 'hans@shop.example': 'en', 'ann@shop.example': 'en',
+      })
+      expect((await t.call('POST', `/v1/surveys/${s.id}/sends`, { body: { recipients: [{ email: 'a@shop.example', locale: 'klingon' }] } })).status).toBe(400)
+    } finally {
+      delete t.deps.mail
+    }
+  })
+
+  it('reads results per language shown and answers in the language the question was asked in', async () => {
+    const sent: MailMessage[] = []
+    t.deps.mail = { send: async (m) => void sent.push(m), close: () => {} }
+    try {
+      const s = await newSurvey()
+      const answer = async (score: number, locale: string) =>
+        (await t.call('POST', `/s/${s.publicKey}/responses`, { key: null, body: { score, locale, email: `${locale}${score}@shop.example` }, headers: { origin: ORIGIN, 'x-forwarded-for': `10.0.0.${score}` } })).data.id as string
+      const ruLow = await answer(2, 'ru')
+      await answer(10, 'ru')
+      await answer(9, 'no')
+      await answer(5, 'en')
+      const res = await t.call('GET', `/v1/surveys/${s.id}/results?segment=locale`)
+      expect(res.status).toBe(200)
+      expect(res.data.segments.map((g: { value: string; nps: { n: number; score: number } }) => [g.value, g.nps.n, g.nps.score])).toEqual([
+        ['en', 1, -100], ['no', 1, 100], ['ru', 2, 0],
+      ])
+      const reply = await t.call('POST', `/v1/surveys/${s.id}/responses/${ruLow}/replies`, { body: { text: 'Спасибо, мы разберёмся.' } })
+      expect(reply.status, JSON.stringify(reply.data)).toBe(201)
+      expect(sent.at(-1)!.subject).toBe(`Re: ${RUSSIAN.question}`)
+    } finally {
+      delete t.deps.mail
+    }
+  })
+
+  it('edits translations in the web form, and shows results by language', async () => {
+    const s = await newSurvey({ translations: { ru: RUSSIAN } })
+    const web = await webSession(t.app, await t.keyFor('admin'), `/app/surveys/${s.id}`)
+    const edit = await (await t.app.request(`http://localhost/app/surveys/${s.id}`, { headers: { cookie: web.cookie } })).text()
+    expect(edit).toMatch(/<details open="" data-translation="ru">/)
+    expect(edit).toContain(`value="${RUSSIAN.question}"`)
+    expect(edit).toMatch(/<details data-translation="no">/)
+    expect(edit).toContain('id="by-language"')
+
+    const fields = (extra: [string, string][]): [string, string][] => [
+      ['question', 'How likely are you to recommend us?'], ['locale', 'en'], ['status', 'active'], ['allowedOrigins', ORIGIN], ...extra,
+    ]
+    const saved = await postForm(t.app, web, `/app/surveys/${s.id}`, fields([
+      ['tr.no.question', NORWEGIAN.question], ['tr.no.followUp.detractor', NORWEGIAN.followUp.detractor], ['tr.ru.question', ''],
+    ]))
+    expect(saved.status).toBe(303)
+    expect((await t.call('GET', `/v1/surveys/${s.id}`)).data.translations).toEqual({ no: NORWEGIAN })
+
+    // A prompt without its question is named, and nothing is saved.
+    const half = await postForm(t.app, web, `/app/surveys/${s.id}`, fields([['tr.de.followUp.promoter', 'Was gefällt Ihnen?']]))
+    expect(half.status).toBe(400)
+    expect(await half.text()).toContain('translations.de.question')
+    expect((await t.call('GET', `/v1/surveys/${s.id}`)).data.translations).toEqual({ no: NORWEGIAN })
+  })
+})
