@@ -38,7 +38,8 @@ type Message = z.infer<typeof Message>
 /** One update: as getUpdates lists them, and as the webhook delivers each. */
 export const TelegramUpdate = z.object({ update_id: z.number(), message: Message.optional(), edited_message: Message.optional() })
 type TelegramUpdate = z.infer<typeof TelegramUpdate>
-const Updates = z.object({ result: z.array(TelegramUpdate) })
+/** A page of updates, each read on its own: one Telegram shapes in a way we did not expect must not hold up the rest. */
+const Updates = z.object({ result: z.array(z.looseObject({ update_id: z.number() })) })
 const Sent = z.object({ result: z.object({ message_id: z.number(), chat: Chat }) })
 
 /**
@@ -85,15 +86,24 @@ function inChats(config: Config) {
 
 /**
  * The mentions in some updates, and how many updates were not for the inbox. An edit comes as the message again,
- * under its own id: the stored mention takes the new words.
+ * under its own id: the stored mention takes the new words, and of a message and its edits in one page the last
+ * counts (ingestion keeps one item per id).
  */
 export function updatesToMentions(updates: TelegramUpdate[], config: Config): { items: MentionItem[]; ignored: number } {
   const wanted = inChats(config)
-  const items = updates.flatMap((u) => {
+  const latest = new Map<string, MentionItem>()
+  let ignored = 0
+  for (const u of updates) {
     const m = u.message ?? u.edited_message
-    return m && spoken(m) && wanted(m) ? [toMention(m)] : []
-  })
-  return { items, ignored: updates.length - items.length }
+    if (!m || !spoken(m) || !wanted(m)) {
+      ignored++
+      continue
+    }
+    const mention = toMention(m)
+    latest.delete(mention.externalId)
+    latest.set(mention.externalId, mention)
+  }
+  return { items: [...latest.values()], ignored }
 }
 
 /** What a pushed update holds, for the source whose stored config is `config`. */
@@ -118,7 +128,12 @@ export const telegramConnector = defineConnector({
     const params = new URLSearchParams({ limit: String(Math.min(100, ctx.maxItems)), timeout: '0', allowed_updates: '["message","edited_message"]' })
     if (cursor) params.set('offset', String(cursor.offset))
     const updates = parseJson(await ctx.fetch(`${botUrl(config, 'getUpdates')}?${params}`), Updates).result
-    const { items } = updatesToMentions(updates, config)
+    const readable = updates.flatMap((u) => {
+      const parsed = TelegramUpdate.safeParse(u)
+      return parsed.success ? [parsed.data] : []
+    })
+    const { items } = updatesToMentions(readable, config)
+    // The cursor moves past the unreadable ones too: Telegram would only send them again.
     const last = Math.max(cursor ? cursor.offset - 1 : -1, ...updates.map((u) => u.update_id))
     return { items, cursor: last >= 0 ? { offset: last + 1 } : null }
   },

@@ -6,6 +6,8 @@ import { pushedMentions, telegramConnector, TelegramUpdate } from '../../connect
 import { reviewsOf, trustpilotConnector, TrustpilotWebhook } from '../../connectors/trustpilot/index.ts'
 import { receivePush } from '../sources/push-hook.ts'
 
+const PushResult = z.object({ inserted: z.number().int(), duplicates: z.number().int(), edited: z.number().int(), ignored: z.number().int() })
+
 const MAX_HOOK_BODY = 1024 * 1024
 
 /** The password of an HTTP Basic `authorization` header, for webhook URLs written as https://user:secret@host/…. */
@@ -55,7 +57,7 @@ hooksRouter.openapi(
       query: z.object({ token: z.string().min(1).max(200).optional() }),
     },
     responses: {
-      202: jsonResponse('Stored; events that were not new reviews are counted as ignored', z.object({ inserted: z.number().int(), duplicates: z.number().int(), ignored: z.number().int() })),
+      202: jsonResponse('Stored; events that were not new reviews are counted as ignored', PushResult),
       400: jsonResponse('Not a Trustpilot webhook body', ErrorSchema),
       401: jsonResponse('No trustpilot source with this id takes this secret', ErrorSchema),
       413: jsonResponse('Body over 1 MB', ErrorSchema),
@@ -72,7 +74,7 @@ hooksRouter.openapi(
     summary: "Telegram's webhook for a bot: each update into a telegram source with a webhookSecret (sent by Telegram as X-Telegram-Bot-Api-Secret-Token)",
     request: { params: z.object({ sourceId: z.uuid().openapi({ param: { name: 'sourceId', in: 'path' } }) }) },
     responses: {
-      200: jsonResponse('Stored; an update that is no message for the inbox is counted as ignored', z.object({ inserted: z.number().int(), duplicates: z.number().int(), ignored: z.number().int() })),
+      200: jsonResponse('Stored; an update that is no message for the inbox is counted as ignored', PushResult),
       400: jsonResponse('Not a Telegram update', ErrorSchema),
       401: jsonResponse('No telegram source with this id takes this secret', ErrorSchema),
       413: jsonResponse('Body over 1 MB', ErrorSchema),

@@ -15,6 +15,8 @@ import type { SourceRow } from './source.ts'
 export interface PushDelivery {
   inserted: number
   duplicates: number
+  /** Mentions already stored whose words the delivery changed (an edited message). */
+  edited: number
   /** What the delivery held that was not for the inbox (other events, unreadable ones, other chats). */
   ignored: number
 }
@@ -48,6 +50,10 @@ export async function receivePush<Body extends z.ZodType>(deps: Deps, reader: Pu
   const parsed = reader.body.safeParse(json)
   if (!parsed.success) throw badRequest(`not ${reader.shape}`)
   const { items, ignored } = reader.read(parsed.data, config)
-  const { inserted, duplicates } = await deps.sql.begin((tx) => ingestMentions(deps, tx, row.workspace_id, { id: row.id, kind: row.kind }, items))
-  return { inserted, duplicates, ignored }
+  // A paused source takes nothing in; the delivery is still answered 2xx, or the upstream would send it again and again.
+  if (!row.enabled) return { inserted: 0, duplicates: 0, edited: 0, ignored: ignored + items.length }
+  const { inserted, duplicates, edited } = await deps.sql.begin((tx) =>
+    ingestMentions(deps, tx, row.workspace_id, { id: row.id, kind: row.kind, edits: connector.edits }, items),
+  )
+  return { inserted, duplicates, edited, ignored }
 }

@@ -76,6 +76,17 @@ describe('telegram connector', () => {
     expect((webhook as Error).message).not.toContain(TOKEN)
   })
 
+  it('keeps the last words of a message edited within one page, and reads past an update of a shape it does not know', async () => {
+    const page = jsonFixture('telegram', 'getupdates.json') as { ok: boolean; result: Record<string, unknown>[] }
+    const edit = (jsonFixture('telegram', 'getupdates-edited.json') as { result: Record<string, unknown>[] }).result[0]
+    const odd = { update_id: 734019308, message: { message_id: 5130, chat: { id: -1001873265410 }, date: 'yesterday' } }
+    server.use(http.get(GET_UPDATES, () => HttpResponse.json({ ...page, result: [...page.result, edit, odd] })))
+    const { items, cursor } = await poll(telegramConnector, config)
+    expect(items.map((i) => i.externalId)).toEqual(['642255001:88', '-1002210458877:731', '-1001873265410:5120'])
+    expect(items[2].text).toBe((edit.edited_message as { text: string }).text)
+    expect(cursor).toEqual({ offset: 734019309 })
+  })
+
   it('fails the run on a body that is not a list of updates, and on a server error', async () => {
     server.use(http.get(GET_UPDATES, () => HttpResponse.json({ ok: true, result: [{ update_id: 'x' }] })))
     expect(await poll(telegramConnector, config).catch((x: UpstreamError) => x)).toBeInstanceOf(UpstreamError)

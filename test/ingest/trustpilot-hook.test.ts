@@ -31,9 +31,9 @@ describe('POST /hooks/trustpilot/:sourceId', () => {
     const first = await deliver(source.id, { token: SECRET })
     expect(first.status).toBe(202)
     // The update event and the unreadable review (9 stars, no text) are counted, not stored.
-    expect(first.data).toEqual({ inserted: 2, duplicates: 0, ignored: 2 })
+    expect(first.data).toEqual({ inserted: 2, duplicates: 0, edited: 0, ignored: 2 })
     const again = await deliver(source.id, { token: SECRET })
-    expect(again.data).toEqual({ inserted: 0, duplicates: 2, ignored: 2 })
+    expect(again.data).toEqual({ inserted: 0, duplicates: 2, edited: 0, ignored: 2 })
 
     const rows = await t.sql`
       SELECT external_id, url, author_handle, author_name, title, body, rating, lang, platform, sentiment_label

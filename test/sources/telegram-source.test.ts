@@ -65,13 +65,23 @@ describe('a Telegram source fed by its webhook', () => {
     expect((await push(updates.result[0])).status).toBe(401)
     expect((await push(updates.result[0], 'f3a9c1d2e4b5a6978877665544332212')).status).toBe(401)
     const first = await push(updates.result[0], secret)
-    expect([first.status, await first.json()]).toEqual([200, { inserted: 1, duplicates: 0, ignored: 0 }])
+    expect([first.status, await first.json()]).toEqual([200, { inserted: 1, duplicates: 0, edited: 0, ignored: 0 }])
     // A bot's message is no mention; the same update delivered again is a duplicate.
-    expect(await (await push(updates.result[1], secret)).json()).toEqual({ inserted: 0, duplicates: 0, ignored: 1 })
-    expect(await (await push(updates.result[0], secret)).json()).toEqual({ inserted: 0, duplicates: 1, ignored: 0 })
+    expect(await (await push(updates.result[1], secret)).json()).toEqual({ inserted: 0, duplicates: 0, edited: 0, ignored: 1 })
+    expect(await (await push(updates.result[0], secret)).json()).toEqual({ inserted: 0, duplicates: 1, edited: 0, ignored: 0 })
+    // An edit pushed later takes the mention's new words.
+    const edit = (jsonFixture('telegram', 'getupdates-edited.json') as { result: { edited_message: { text: string } }[] }).result[0]
+    expect(await (await push(edit, secret)).json()).toEqual({ inserted: 0, duplicates: 0, edited: 1, ignored: 0 })
+    expect((await t.call('GET', `/v1/mentions?source=${created.data.id}`)).data.items[0].text).toBe(edit.edited_message.text)
     expect((await push('{"update_id":', secret)).status).toBe(400)
     expect((await push({ hello: 'world' }, secret)).status).toBe(400)
     expect((await t.call('GET', `/v1/mentions?source=${created.data.id}`)).data.items).toMatchObject([{ author: { handle: 'olga_sm' }, lang: 'ru' }])
+
+    // A paused source takes nothing in, and says so with a 2xx so Telegram does not deliver it again.
+    expect((await t.call('PATCH', `/v1/sources/${created.data.id}`, { body: { enabled: false } })).status).toBe(200)
+    expect(await (await push(updates.result[2], secret)).json()).toEqual({ inserted: 0, duplicates: 0, edited: 0, ignored: 1 })
+    expect((await t.call('GET', `/v1/mentions?source=${created.data.id}`)).data.items).toHaveLength(1)
+    expect((await t.call('PATCH', `/v1/sources/${created.data.id}`, { body: { enabled: true } })).status).toBe(200)
 
     // No handler answers getUpdates here: a run that asked Telegram would fail the test.
     expect((await t.call('POST', `/v1/sources/${created.data.id}/run`)).data).toMatchObject({ status: 'ok', inserted: 0 })
