@@ -110,7 +110,7 @@ export async function sendReply(deps: Deps, workspaceId: string, mentionId: stri
   if (max !== undefined && graphemes(text) > max) throw badRequest(`a ${target.kind} reply takes at most ${max} characters; this one has ${graphemes(text)}`)
 
   const started = await sql.begin(async (tx) => {
-    if (opts.unlessRepliedSince) await refuseIfRepliedSince(tx, workspaceId, mentionId, opts.unlessRepliedSince)
+    if (opts.unlessRepliedSince) await refuseIfRepliedSince(tx, workspaceId, mentionId, opts.unlessRepliedSince, opts.idempotencyKey)
     const [row]: [Reply?] = await tx`
       INSERT INTO mention_replies (workspace_id, mention_id, author, body, idempotency_key)
       VALUES (${workspaceId}, ${mentionId}, ${actorName(tx, workspaceId, actor)}, ${text}, ${opts.idempotencyKey ?? null})
@@ -143,11 +143,13 @@ export async function sendReply(deps: Deps, workspaceId: string, mentionId: stri
  * must not make: the mention's row is locked while its replies are read, so of
  * two writers who read it before either posted, the second is refused.
  */
-async function refuseIfRepliedSince(tx: Tx, workspaceId: string, mentionId: string, since: Date): Promise<void> {
+async function refuseIfRepliedSince(tx: Tx, workspaceId: string, mentionId: string, since: Date, key: string | undefined): Promise<void> {
   await tx`SELECT 1 FROM mentions WHERE workspace_id = ${workspaceId} AND id = ${mentionId} FOR NO KEY UPDATE`
+  // This very request sent twice (a double click, a client's retry) is no colleague: the insert below answers it as a repeat.
   const replies = await tx<Reply[]>`
     SELECT ${replyColumns(tx)} FROM mention_replies
     WHERE workspace_id = ${workspaceId} AND mention_id = ${mentionId} AND created_at > ${since} AND status <> 'failed'
+      ${key ? tx`AND idempotency_key IS DISTINCT FROM ${key}` : tx``}
     ORDER BY created_at, id`
   if (!replies.length) return
   const who = [...new Set(replies.map((r) => r.author))].join(' and ')

@@ -34,7 +34,7 @@ export const ResponseReplySchema = z
     subject: z.string(),
     text: z.string(),
     replyTo: z.string().nullable(),
-    status: z.enum(['sent', 'failed']),
+    status: z.enum(['sending', 'sent', 'failed']),
     error: z.string().nullable(),
     createdAt: z.date(),
   })
@@ -61,14 +61,14 @@ ${paragraphs}
  * Mails the respondent of `responseId`: at the address they gave, else their
  * linked customer's. 409 without a mail server or an address, or when someone
  * else e-mailed them after `unlessRepliedSince` (the answer's row is locked
- * from that check to the record of this e-mail, so of two people writing at
- * once the second is refused); a refused or failed send is kept as `failed`
- * and answered 502.
+ * from that check to the `sending` record of this e-mail, so of two people
+ * writing at once the second is refused); a refused or failed send is kept as
+ * `failed` and answered 502.
  */
 export async function replyToResponse(deps: Deps, workspaceId: string, surveyId: string, responseId: string, input: ResponseReplyInput, actor: Actor): Promise<ResponseReply> {
   const { sql, mail } = deps
   const survey = await getSurvey(deps, workspaceId, surveyId)
-  const reply = await sql.begin(async (tx) => {
+  const started = await sql.begin(async (tx) => {
     const [answer]: [{ score: number; comment: string | null; email: string | null; locale: string | null }?] = await tx`
       SELECT r.score, r.comment, coalesce(r.email, c.email) AS email, r.locale FROM survey_responses r
       LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
@@ -78,9 +78,10 @@ export async function replyToResponse(deps: Deps, workspaceId: string, surveyId:
     if (!mail) throw new AppError(409, 'mail_not_configured', 'no mail server is configured (EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM)')
     if (!answer.email) throw new AppError(409, 'no_address', 'this response has no e-mail address, and no linked customer with one')
     if (input.unlessRepliedSince) {
+      // An e-mail still on its way counts: its writer got there first.
       const replies = await tx<ResponseReply[]>`
         SELECT ${columns(tx)} FROM survey_response_replies
-        WHERE workspace_id = ${workspaceId} AND response_id = ${responseId} AND status = 'sent' AND created_at > ${input.unlessRepliedSince}
+        WHERE workspace_id = ${workspaceId} AND response_id = ${responseId} AND status <> 'failed' AND created_at > ${input.unlessRepliedSince}
         ORDER BY created_at, id`
       if (replies.length) {
         const who = [...new Set(replies.map((r) => r.author))].join(' and ')
@@ -89,20 +90,24 @@ export async function replyToResponse(deps: Deps, workspaceId: string, surveyId:
     }
     // The question as the person saw it.
     const subject = input.subject ?? `Re: ${surveyTexts(survey, localeFor(survey, answer.locale)).question}`.slice(0, 200)
-    let error: string | null = null
-    try {
-      await mail.send(replyMessage(answer.email, subject, input, answer))
-    } catch (err) {
-      error = (err instanceof Error ? err.message : String(err)).slice(0, 1000)
-    }
     const [row]: [ResponseReply] = await tx`
-      INSERT INTO survey_response_replies (workspace_id, response_id, author, to_email, subject, body, reply_to, status, error)
+      INSERT INTO survey_response_replies (workspace_id, response_id, author, to_email, subject, body, reply_to, status)
       VALUES (${workspaceId}, ${responseId}, ${actorName(tx, workspaceId, actor)}, ${answer.email}, ${subject}, ${input.text},
-              ${input.replyTo ?? null}, ${error ? 'failed' : 'sent'}, ${error})
+              ${input.replyTo ?? null}, 'sending')
       RETURNING ${columns(tx)}`
-    return row
+    return { row, answer, to: answer.email, mailer: mail }
   })
-  // After the commit, so the failed attempt stays on record.
+  // Outside the transaction: the mail server may take seconds, and nothing should wait on the answer's row meanwhile.
+  let error: string | null = null
+  try {
+    await started.mailer.send(replyMessage(started.to, started.row.subject, input, started.answer))
+  } catch (err) {
+    error = (err instanceof Error ? err.message : String(err)).slice(0, 1000)
+  }
+  const [reply]: [ResponseReply] = await sql`
+    UPDATE survey_response_replies SET status = ${error ? 'failed' : 'sent'}, error = ${error}
+    WHERE workspace_id = ${workspaceId} AND id = ${started.row.id}
+    RETURNING ${columns(sql)}`
   if (reply.status === 'failed') throw new AppError(502, 'mail_failed', `the e-mail was not sent: ${reply.error}`, { replyId: reply.id })
   return reply
 }

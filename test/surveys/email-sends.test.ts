@@ -288,6 +288,25 @@ describe('surveys by e-mail', () => {
     await expect.poll(sentTo, { timeout: 10_000 }).toBe(2)
   })
 
+  it('counts an e-mail still on its way to the mail server, without holding the answer while it waits', async () => {
+    let release!: () => void
+    const slow: Mailer = { send: () => new Promise<void>((resolve) => (release = resolve)), close: () => {} }
+    t.deps.mail = slow
+    const survey = await newSurvey({ name: `slow ${crypto.randomUUID()}` })
+    await t.call('POST', `/v1/surveys/${survey.id}/responses`, { body: [{ score: 1, comment: 'Broken again', email: 'lea@slow.test' }] })
+    const [{ id }] = await t.sql<{ id: string }[]>`SELECT id FROM survey_responses WHERE survey_id = ${survey.id}`
+    const replyUrl = `/v1/surveys/${survey.id}/responses/${id}/replies`
+    const read = new Date(Date.now() - 1000).toISOString()
+    const first = t.call('POST', replyUrl, { body: { text: 'Lea, we are on it.', unlessRepliedSince: read } })
+    await expect.poll(async () => (await t.sql`SELECT status FROM survey_response_replies WHERE response_id = ${id}`).map((r) => r.status)).toEqual(['sending'])
+    // The answer's row is free while the mail server thinks: a second writer is refused at once, not kept waiting.
+    const second = await t.call('POST', replyUrl, { body: { text: 'Hi Lea', unlessRepliedSince: read } })
+    expect(second.status).toBe(409)
+    expect(second.data.error.details.replies).toMatchObject([{ text: 'Lea, we are on it.', status: 'sending' }])
+    release()
+    expect(await first).toMatchObject({ status: 201, data: { status: 'sent' } })
+  })
+
   it('unsubscribes only when the button is pressed or the mail client posts, and later sends skip the address', async () => {
     t.deps.mail = mailer
     const survey = await newSurvey()

@@ -76,6 +76,28 @@ describe('two people answering the same mention', () => {
     expect((await reply(mentionId, danaKey, 'x', 'yesterday-ish')).status).toBe(400)
   })
 
+  it('answers a double-submitted reply (same Idempotency-Key) as the repeat it is, not as a colleague’s', async () => {
+    const mentionId = await githubIssue()
+    const posted = githubComments()
+    const read = new Date().toISOString()
+    let second: Promise<Awaited<ReturnType<typeof reply>>> | undefined
+    // The test plays the first click's request being recorded (the mention locked) while the second click's arrives.
+    await t.sql.begin(async (tx) => {
+      await tx`SELECT 1 FROM mentions WHERE id = ${mentionId} FOR NO KEY UPDATE`
+      second = t.call('POST', `/v1/mentions/${mentionId}/replies`, {
+        key: sam, body: { text: 'Fixed in 2.1.', unlessRepliedSince: read }, headers: { 'idempotency-key': 'double-click-1' },
+      })
+      await delay(300)
+      await tx`
+        INSERT INTO mention_replies (workspace_id, mention_id, author, body, idempotency_key)
+        VALUES (${t.workspaceId}, ${mentionId}, 'Sam', 'Fixed in 2.1.', 'double-click-1')`
+    })
+    const again = await second!
+    expect(again.status, JSON.stringify(again.data)).toBe(200)
+    expect(again.data).toMatchObject({ text: 'Fixed in 2.1.', status: 'sending' })
+    expect(posted).toEqual([])
+  })
+
   it('waits for a colleague whose reply is being recorded at that moment, then refuses', async () => {
     const mentionId = await githubIssue()
     const posted = githubComments()

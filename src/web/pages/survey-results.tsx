@@ -194,7 +194,7 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
                   ))}
                   {replies.filter((x) => x.responseId === r.id).map((x) => (
                     <div class="hint">
-                      {x.status === 'sent' ? 'Answered' : 'Not sent'} by <Txt s={x.author} /> · {when(x.createdAt)}: <Txt s={x.text} />
+                      {x.status === 'sent' ? 'Answered' : x.status === 'sending' ? 'Being sent' : 'Not sent'} by <Txt s={x.author} /> · {when(x.createdAt)}: <Txt s={x.text} />
                       {x.error ? <> (<Txt s={x.error} />)</> : null}
                     </div>
                   ))}
