@@ -1,9 +1,12 @@
 // Stage 7: priority in [0, 1] = negativity × reach × intent weight × customer
-// value × recency × urgency. Each factor is kept in [floor, 1] so no single missing
-// signal zeroes an item; the components are returned so the number explains itself.
+// value × recency × urgency, capped at 1. Each factor but urgency is kept in
+// [floor, 1] so no single missing signal zeroes an item; urgency is a lift
+// (1 or 4/3) so the scores of the many mentions without urgent words, and every
+// `minPriority` threshold set on them, mean what they meant before it existed.
+// The components are returned so the number explains itself.
 import type { IntentLabel } from './intent.ts'
 
-export const PRIORITY_VERSION = 2
+export const PRIORITY_VERSION = 3
 
 const INTENT_WEIGHT: Record<IntentLabel, number> = {
   churn_risk: 1,
@@ -48,7 +51,7 @@ export function scorePriority(input: PriorityInput): PriorityResult {
   const ageHours = input.publishedAt && input.now ? Math.max(0, (input.now.getTime() - input.publishedAt.getTime()) / 3_600_000) : 0
   const recency = 0.3 + 0.7 * Math.exp(-ageHours / 72)
   // Urgent words lift a mention over its peers without outranking a far more negative, far-reaching one.
-  const urgency = input.urgent ? 1 : 0.75
-  const components = { negativity: round(negativity), reach: round(reach), intent: round(intent), customerValue: round(customerValue), recency: round(recency), urgency }
-  return { priority: round(negativity * reach * intent * customerValue * recency * urgency), components }
+  const urgency = input.urgent ? 4 / 3 : 1
+  const components = { negativity: round(negativity), reach: round(reach), intent: round(intent), customerValue: round(customerValue), recency: round(recency), urgency: round(urgency) }
+  return { priority: round(Math.min(1, negativity * reach * intent * customerValue * recency * urgency)), components }
 }

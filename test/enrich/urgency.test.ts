@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { enrich } from '../../src/enrich/index.ts'
 import { detectUrgency } from '../../src/enrich/urgency.ts'
+import { scorePriority } from '../../src/enrich/priority.ts'
 
 describe('urgency', () => {
   it('hears "it cannot wait" in every language the pipeline reads, and says which words', () => {
@@ -47,8 +48,10 @@ describe('urgency', () => {
   it('lifts an urgent mention over the same mention without the words, and explains it', () => {
     const calm = enrich({ text: 'The export to CSV fails on big files', kind: 'reddit' })
     const urgent = enrich({ text: 'The export to CSV fails on big files, we lost all our data, urgent', kind: 'reddit' })
-    expect(calm).toMatchObject({ urgent: false, explanation: { urgency: [] }, priorityComponents: { urgency: 0.75 } })
-    expect(urgent).toMatchObject({ urgent: true, explanation: { urgency: ['lost all our data', 'urgent'] }, priorityComponents: { urgency: 1 } })
+    expect(calm).toMatchObject({ urgent: false, explanation: { urgency: [] }, priorityComponents: { urgency: 1 } })
+    expect(urgent).toMatchObject({ urgent: true, explanation: { urgency: ['lost all our data', 'urgent'] }, priorityComponents: { urgency: 1.333 } })
     expect(urgent.priority).toBeGreaterThan(calm.priority)
+    // Never above 1, however much else pushes it.
+    expect(scorePriority({ sentimentScore: -1, intents: [{ label: 'churn_risk', score: 1 }], followers: 1e7, customerValue: 1e6, urgent: true }).priority).toBe(1)
   })
 })
