@@ -71,7 +71,9 @@ export const instagramConnector = defineConnector({
     }
     // The account's own comments are the team's answers.
     const fresh = items.filter((m) => (m.raw as Reply).from?.id !== config.igUserId && isNew(m, cursor))
-    fresh.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime())
+    // Every new comment was read, so past the first run the oldest go first: the mark moves only past what a run
+    // keeps, and the next run takes the rest. The first run keeps the latest.
+    fresh.sort((a, b) => (cursor ? 1 : -1) * (a.publishedAt.getTime() - b.publishedAt.getTime()))
     return keptWithMark(fresh, cursor, ctx.maxItems)
   },
   reply: {

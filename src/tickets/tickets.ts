@@ -153,7 +153,7 @@ export async function addLinks(deps: Deps, workspaceId: string, ticketId: string
   return deps.sql.begin(async (tx) => {
     await loadTicket(tx, workspaceId, ticketId, true)
     const links = await insertLinks(tx, workspaceId, ticketId, input)
-    await tx`UPDATE tickets SET updated_at = now() WHERE id = ${ticketId}`
+    await tx`UPDATE tickets SET updated_at = now() WHERE workspace_id = ${workspaceId} AND id = ${ticketId}`
     await writeAudit(tx, workspaceId, actor, [
       { entity: 'ticket', entityId: ticketId, action: 'linked', changes: { mentionIds: links.flatMap((l) => (l.mentionId ? [l.mentionId] : [])), responseIds: links.flatMap((l) => (l.responseId ? [l.responseId] : [])) } },
       ...links.flatMap((l) => (l.mentionId ? [{ entity: 'mention' as const, entityId: l.mentionId, action: 'ticket_linked', changes: { ticketId } }] : [])),

@@ -41,7 +41,17 @@ describe('instagram connector', () => {
   it('keeps only what is newer than its mark, whatever order Instagram gives', async () => {
     graph()
     const { items } = await poll(instagramConnector, config, { since: '2026-03-03T10:05:00.000Z', ids: ['17873440459141099'] })
-    expect(items.map((i) => i.externalId)).toEqual(['17870913679157000', '17870913679156914'])
+    expect(items.map((i) => i.externalId)).toEqual(['17870913679156914', '17870913679157000'])
+  })
+
+  it('loses none of more new comments than a run keeps: the next run takes the rest', async () => {
+    graph()
+    const mark = { since: '2026-03-03T09:00:00.000Z', ids: [] }
+    const first = await poll(instagramConnector, config, mark, { maxItems: 2 })
+    expect(first.items.map((i) => i.externalId)).toEqual(['17873440459141021', '17873440459141099'])
+    const second = await poll(instagramConnector, config, first.cursor, { maxItems: 2 })
+    expect(second.items.map((i) => i.externalId)).toEqual(['17870913679156914', '17870913679157000'])
+    expect((await poll(instagramConnector, config, second.cursor, { maxItems: 2 })).items).toEqual([])
   })
 
   it('waits out Graph’s throttling and stops on a bad token', async () => {
