@@ -1,9 +1,14 @@
+import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
+import { parseEnv } from '../../src/config.ts'
 import type { MailMessage, Mailer } from '../../src/mail/mailer.ts'
+import { configuredTranslator } from '../../src/translate/configured.ts'
+import { jsonFixture, useMockServer } from '../connectors/harness.ts'
 import { sendDueInvitations } from '../../src/surveys/send-loop.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { postForm, webSession } from '../web/web-session.ts'
 
+const server = useMockServer()
 const t = await createTestApp()
 const ORIGIN = 'https://shop.example'
 
@@ -165,5 +170,51 @@ describe('a survey in several languages', () => {
     expect(half.status).toBe(400)
     expect(await half.text()).toContain('translations.de.question')
     expect((await t.call('GET', `/v1/surveys/${s.id}`)).data.translations).toEqual({ no: NORWEGIAN })
+  })
+
+  it('fills a language in by machine translation for a person to read, saving nothing until they do', async () => {
+    const LT = 'http://translate.internal:5000'
+    const asked: { q: string[]; target: string }[] = []
+    server.use(
+      http.get(`${LT}/languages`, () => HttpResponse.json(jsonFixture('libretranslate', 'languages.json'))),
+      http.post(`${LT}/translate`, async ({ request }) => {
+        const body = (await request.json()) as { q: string[]; target: string }
+        asked.push(body)
+        const words: Record<string, string> = { 'How likely are you to recommend us?': 'Hvor sannsynlig er det at du anbefaler oss?', 'What went <wrong>?': 'Hva gikk <galt>?' }
+        return HttpResponse.json({ translatedText: body.q.map((q) => words[q]), detectedLanguage: body.q.map(() => ({ confidence: 90, language: 'en' })) })
+      }),
+    )
+    const s = await newSurvey({ translations: {}, followUp: { detractor: 'What went <wrong>?' } })
+    const web = await webSession(t.app, await t.keyFor('admin'), `/app/surveys/${s.id}`)
+    const editPage = async () => (await t.app.request(`http://localhost/app/surveys/${s.id}`, { headers: { cookie: web.cookie } })).text()
+    expect(await editPage()).not.toContain('Fill in by machine translation')
+
+    t.deps.translator = configuredTranslator(parseEnv({ EARSHOT_LIBRETRANSLATE_URL: LT }), 'test')
+    try {
+      expect(await editPage()).toContain(`formaction="/app/surveys/${s.id}/fill"`)
+      const form: [string, string][] = [
+        ['question', 'How likely are you to recommend us?'], ['followUp.detractor', 'What went <wrong>?'], ['locale', 'en'], ['status', 'active'], ['fill', 'no'],
+      ]
+      const filled = await postForm(t.app, web, `/app/surveys/${s.id}/fill`, form)
+      expect(filled.status).toBe(200)
+      const html = await filled.text()
+      expect(asked).toEqual([expect.objectContaining({ q: ['How likely are you to recommend us?', 'What went <wrong>?'], target: 'nb' })])
+      expect(html).toContain('Machine-translated into Norwegian Bokmål: read it, then save the survey.')
+      expect(html).toContain('<details open="" data-translation="no">')
+      expect(html).toContain('name="tr.no.question" value="Hvor sannsynlig er det at du anbefaler oss?"')
+      expect(html).toContain('name="tr.no.followUp.detractor" value="Hva gikk &lt;galt&gt;?"')
+      expect((await t.call('GET', `/v1/surveys/${s.id}`)).data.translations).toEqual({})
+
+      // The translator lacks Greek: the page says so and keeps what was typed.
+      const greek = await postForm(t.app, web, `/app/surveys/${s.id}/fill`, form.map(([k, v]) => [k, k === 'fill' ? 'el' : v]))
+      expect(greek.status).toBe(200)
+      expect(await greek.text()).toContain('value="How likely are you to recommend us?"')
+
+      // On a new survey too.
+      const fresh = await postForm(t.app, web, '/app/surveys/new/fill', [['kind', 'nps'], ['question', 'How likely are you to recommend us?'], ['fill', 'no']])
+      expect(await fresh.text()).toContain('name="tr.no.question" value="Hvor sannsynlig er det at du anbefaler oss?"')
+    } finally {
+      t.deps.translator = undefined
+    }
   })
 })

@@ -4,6 +4,7 @@ import { surveyLocales } from '../../surveys/survey-language.ts'
 import { languageName } from '../../translate/translator.ts'
 import { listSends, queueSends, SendRequest } from '../../surveys/email-sends.ts'
 import { replyToResponse, ResponseReplyInput } from '../../surveys/response-replies.ts'
+import { runTranslator } from '../../translate/run.ts'
 import { translateStored, TranslationInput } from '../../translate/stored.ts'
 import { exportResponsesCsv } from '../../surveys/list-responses.ts'
 import { recentScores } from '../../surveys/results.ts'
@@ -70,10 +71,16 @@ const DEFAULT_QUESTION: Record<SurveyKind, string> = {
   ces: 'How easy was it to get what you needed?',
 }
 
-/** The question and follow-ups in one more language; open when it has text, so a survey's languages show at a glance. */
-const TranslationFields = ({ kind, locale, v }: { kind: SurveyKind; locale: Locale; v: (name: string) => string }) => (
+/**
+ * The question and follow-ups in one more language; open when it has text, so a survey's languages show at a glance.
+ * With a translator configured, a button fills them in from the survey's own texts, for a person to read before saving.
+ */
+const TranslationFields = ({ kind, locale, v, fillAction }: { kind: SurveyKind; locale: Locale; v: (name: string) => string; fillAction?: string }) => (
   <details open={v(`tr.${locale}.question`) !== '' || undefined} data-translation={locale}>
     <summary>{languageName(locale)}</summary>
+    {fillAction ? (
+      <p><button type="submit" name="fill" value={locale} formaction={fillAction} formnovalidate>Fill in by machine translation</button></p>
+    ) : null}
     <label for={`tr-${locale}-q`}>Question in {languageName(locale)}</label>
     <input id={`tr-${locale}-q`} name={`tr.${locale}.question`} value={v(`tr.${locale}.question`)} maxlength={500} size={60} lang={locale} />
     {Object.keys(BANDS[kind]).map((band) => (
@@ -85,7 +92,7 @@ const TranslationFields = ({ kind, locale, v }: { kind: SurveyKind; locale: Loca
   </details>
 )
 
-function SurveyForm({ session, survey, values, action }: { session: WebSession; survey?: SurveyRecord; values: Form; action: string }) {
+function SurveyForm({ session, survey, values, action, canTranslate }: { session: WebSession; survey?: SurveyRecord; values: Form; action: string; canTranslate: boolean }) {
   const kind = (survey?.kind ?? (field(values, 'kind') || 'nps')) as SurveyKind
   const v = (name: string) => field(values, name)
   const own = (v('locale') || 'en') as Locale
@@ -108,7 +115,7 @@ function SurveyForm({ session, survey, values, action }: { session: WebSession; 
       </fieldset>
       <fieldset>
         <legend>Other languages <span class="hint">(each visitor gets the first of these their browser, the embed's data-locale or their invitation asks for; everyone else the language below)</span></legend>
-        {LOCALES.filter((l) => l !== own).map((l) => <TranslationFields kind={kind} locale={l} v={v} />)}
+        {LOCALES.filter((l) => l !== own).map((l) => <TranslationFields kind={kind} locale={l} v={v} fillAction={canTranslate ? `${action === '/app/surveys' ? '/app/surveys/new' : action}/fill` : undefined} />)}
       </fieldset>
       <label for="allowedOrigins">Sites allowed to embed it <span class="hint">one origin per line, e.g. https://www.example.com</span></label>
       <textarea id="allowedOrigins" name="allowedOrigins">{v('allowedOrigins')}</textarea>
@@ -220,34 +227,20 @@ export const surveysRouter = new Hono<WebEnv>()
   })
   .get('/new', requireWebRole('admin'), (c) => {
     const kind = (SURVEY_KINDS as readonly string[]).includes(c.req.query('kind') ?? '') ? (c.req.query('kind') as SurveyKind) : 'nps'
-    return c.html(
-      <Layout title="New survey" session={c.var.session} section="surveys">
-        <h1>New survey</h1>
-        <KindChooser kind={kind} />
-        <div class="grid">
-          <SurveyForm session={c.var.session} action="/app/surveys" values={{ kind, question: DEFAULT_QUESTION[kind] }} />
-          <Preview kind={kind} question={DEFAULT_QUESTION[kind]} />
-        </div>
-      </Layout>,
-    )
+    return c.html(<NewSurveyPage c={c} kind={kind} values={{ kind, question: DEFAULT_QUESTION[kind] }} chooser />)
+  })
+  .post('/new/fill', requireWebRole('admin'), async (c) => {
+    const form = await readForm(c)
+    const kind = kindOf(form)
+    const filled = await fillTranslation(c, form, kind)
+    return c.html(<NewSurveyPage c={c} kind={kind} values={filled.values} notice={filled.notice} error={filled.error} />)
   })
   .post('/', requireWebRole('admin'), async (c) => {
     const { deps, session } = c.var
     const form = await readForm(c)
-    const kind = (SURVEY_KINDS as readonly string[]).includes(field(form, 'kind')) ? (field(form, 'kind') as SurveyKind) : 'nps'
+    const kind = kindOf(form)
     const parsed = NewSurvey.safeParse({ kind, ...surveyInput(form, kind) })
-    if (!parsed.success) {
-      return c.html(
-        <Layout title="New survey" session={session} section="surveys" error={describeIssues(parsed.error)}>
-          <h1>New survey</h1>
-          <div class="grid">
-            <SurveyForm session={session} action="/app/surveys" values={form} />
-            <Preview kind={kind} question={field(form, 'question')} />
-          </div>
-        </Layout>,
-        400,
-      )
-    }
+    if (!parsed.success) return c.html(<NewSurveyPage c={c} kind={kind} values={form} error={describeIssues(parsed.error)} />, 400)
     const survey = await createSurvey(deps, session.workspaceId, parsed.data)
     return c.redirect(`/app/surveys/${survey.id}?notice=survey-created`, 303)
   })
@@ -316,6 +309,12 @@ export const surveysRouter = new Hono<WebEnv>()
     const notice = `Queued ${result.queued} invitation${result.queued === 1 ? '' : 's'}.${skipped ? ` Skipped: ${skipped}.` : ''}`
     return c.html(<SurveyPage c={c} survey={survey} values={formValues(survey)} notice={notice} />)
   })
+  .post('/:id/fill', requireWebRole('admin'), async (c) => {
+    const { deps, session } = c.var
+    const survey = await getSurvey(deps, session.workspaceId, IdParam.parse(c.req.param('id')))
+    const filled = await fillTranslation(c, await readForm(c), survey.kind)
+    return c.html(<SurveyPage c={c} survey={survey} values={filled.values} notice={filled.notice} error={filled.error} />)
+  })
   .post('/:id', requireWebRole('admin'), async (c) => {
     const { deps, session } = c.var
     const id = IdParam.parse(c.req.param('id'))
@@ -326,6 +325,43 @@ export const surveysRouter = new Hono<WebEnv>()
     await updateSurvey(deps, session.workspaceId, id, parsed.data)
     return c.redirect(`/app/surveys/${id}?notice=survey-saved`, 303)
   })
+
+const kindOf = (form: Form): SurveyKind => ((SURVEY_KINDS as readonly string[]).includes(field(form, 'kind')) ? (field(form, 'kind') as SurveyKind) : 'nps')
+
+function NewSurveyPage({ c, kind, values, notice, error, chooser }: { c: Context<WebEnv>; kind: SurveyKind; values: Form; notice?: string; error?: string; chooser?: boolean }) {
+  const { session, deps } = c.var
+  return (
+    <Layout title="New survey" session={session} section="surveys" notice={notice} error={error}>
+      <h1>New survey</h1>
+      {chooser ? <KindChooser kind={kind} /> : null}
+      <div class="grid">
+        <SurveyForm session={session} action="/app/surveys" values={values} canTranslate={deps.translator !== undefined} />
+        <Preview kind={kind} question={field(values, 'question')} />
+      </div>
+    </Layout>
+  )
+}
+
+/**
+ * The form as it was, with the language its `fill` button names filled in by the translator from the survey's own
+ * question and prompts. Nothing is saved: a person reads it first.
+ */
+async function fillTranslation(c: Context<WebEnv>, form: Form, kind: SurveyKind): Promise<{ values: Form; notice?: string; error?: string }> {
+  const to = field(form, 'fill') as Locale
+  if (!(LOCALES as readonly string[]).includes(to)) throw badRequest('Choose a language to fill in.')
+  const bands = Object.keys(BANDS[kind]).filter((b) => field(form, `followUp.${b}`))
+  const sources = [field(form, 'question'), ...bands.map((b) => field(form, `followUp.${b}`))]
+  if (!sources[0]) return { values: form, error: 'Write the question first: it is what gets translated.' }
+  try {
+    const { texts } = await runTranslator(c.var.deps.translator, sources, to)
+    const values: Form = { ...form, [`tr.${to}.question`]: texts[0] }
+    bands.forEach((b, i) => (values[`tr.${to}.followUp.${b}`] = texts[i + 1]))
+    return { values, notice: `Machine-translated into ${languageName(to)}: read it, then save the survey.` }
+  } catch (err) {
+    if (err instanceof AppError) return { values: form, error: err.message }
+    throw err
+  }
+}
 
 /** A line of the recipients box: `Name <address>` or a bare address. */
 function recipientOf(line: string): { email: string; name?: string } {
@@ -418,7 +454,7 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
       <h2>Edit</h2>
       <div class="grid">
         {session.role !== 'admin' ? <p class="hint">Only admins edit surveys.</p> : (
-          <SurveyForm session={session} survey={survey} action={`/app/surveys/${survey.id}`} values={values} />
+          <SurveyForm session={session} survey={survey} action={`/app/surveys/${survey.id}`} values={values} canTranslate={deps.translator !== undefined} />
         )}
         <Preview kind={survey.kind} question={field(values, 'question') || survey.question} />
       </div>
