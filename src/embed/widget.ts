@@ -220,7 +220,7 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
 }
 
 /** Tells the host page what the embed decided, as an `earshot:survey` event on window. */
-function announce(survey: string | undefined, state: 'shown' | 'skipped' | 'failed', reason?: string) {
+function announce(survey: string | undefined, state: 'waiting' | 'shown' | 'skipped' | 'failed', reason?: string) {
   try {
     window.dispatchEvent(new CustomEvent('earshot:survey', { detail: { survey, state, reason } }))
   } catch {
@@ -247,6 +247,18 @@ async function skipReason(cfg: Config, base: string, key: string, user?: string,
   return undefined
 }
 
+/** Resolves when the host page asks for this survey: `window.dispatchEvent(new CustomEvent('earshot:show', {detail: {survey: KEY}}))`. */
+const asked = (key: string) =>
+  new Promise<void>((resolve) => {
+    const listener = (e: Event) => {
+      const wanted = (e as CustomEvent<{ survey?: string } | null>).detail?.survey
+      if (wanted !== undefined && wanted !== key) return
+      window.removeEventListener('earshot:show', listener)
+      resolve()
+    }
+    window.addEventListener('earshot:show', listener)
+  })
+
 async function start(script: HTMLScriptElement, key: string) {
   const base = new URL(script.src).origin
   const page = script.dataset.mode === 'page'
@@ -254,7 +266,13 @@ async function start(script: HTMLScriptElement, key: string) {
   const signature = script.dataset.userSignature
   // The host page may know the visitor's language better than their browser does (a site switched to Norwegian).
   const lang = script.dataset.locale
+  // A moment the page chooses (an order placed, a task done in a single-page app) rather than the page load.
+  const shown = script.dataset.trigger === 'manual' ? asked(key) : undefined
   const cfg = await getJson<Config>(`${base}/s/${encodeURIComponent(key)}/config${lang ? `?${new URLSearchParams({ lang })}` : ''}`)
+  if (shown) {
+    announce(key, 'waiting')
+    await shown
+  }
   if (!page) {
     const reason = await skipReason(cfg, base, key, user, signature)
     if (reason) return announce(key, 'skipped', reason)

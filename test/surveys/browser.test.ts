@@ -24,7 +24,7 @@ const API = `http://127.0.0.1:${listen(app)}`
  * The customer's page: its own styles that would wreck a naive widget, its own button, and the one-line embed
  * (with `twice`, also in <head>, as a careless template or a single-page app would).
  */
-const hostPage = (publicKey: string, twice: boolean, locale: string | null) => `<!doctype html>
+const hostPage = (publicKey: string, twice: boolean, locale: string | null, trigger: string | null) => `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
 ${twice ? `<script src="${API}/embed.js" data-survey="${publicKey}" async></script>` : ''}
 <style>
@@ -37,13 +37,13 @@ ${twice ? `<script src="${API}/embed.js" data-survey="${publicKey}" async></scri
   <h1>Our shop</h1>
   <button id="own">Add to cart</button> <span id="clicks">0</span>
   <script>document.getElementById('own').addEventListener('click', () => { const s = document.getElementById('clicks'); s.textContent = String(Number(s.textContent) + 1) })</script>
-  <script src="${API}/embed.js" data-survey="${publicKey}"${locale ? ` data-locale="${locale}"` : ''} async></script>
+  <script src="${API}/embed.js" data-survey="${publicKey}"${locale ? ` data-locale="${locale}"` : ''}${trigger ? ` data-trigger="${trigger}"` : ''} async></script>
 </body></html>`
 
 const host: Server = createServer((req, res) => {
   const query = new URL(req.url ?? '/', 'http://x').searchParams
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-  res.end(hostPage(query.get('survey') ?? '', query.has('twice'), query.get('locale')))
+  res.end(hostPage(query.get('survey') ?? '', query.has('twice'), query.get('locale'), query.get('trigger')))
 })
 await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve))
 const HOST = `http://localhost:${listen(host)}`
@@ -234,6 +234,27 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await expect(widget.getByRole('status').textContent()).resolves.toBe('Merci pour votre avis !')
     await page.screenshot({ path: `${SHOTS}/hosted-page.png` })
     expect(await rows(s.id)).toEqual([{ score: 10, comment: 'Très bon service', channel: 'hosted', page: null }])
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('waits, with data-trigger="manual", until the page asks for this survey', async () => {
+    const s = await newSurvey()
+    const context = await browser!.newContext()
+    const { page, errors, decision } = await open(context, `${HOST}/?survey=${s.publicKey}&trigger=manual`)
+    expect(await decision()).toMatchObject({ state: 'waiting' })
+    const all = () => page.evaluate(() => (window as unknown as { __earshotAll: { state: string }[] }).__earshotAll.map((d) => d.state))
+    const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+    // Another survey's moment is not this one's.
+    await page.evaluate(() => window.dispatchEvent(new CustomEvent('earshot:show', { detail: { survey: 'sv_someone_else' } })))
+    await page.locator('#own').click()
+    expect(await widget.count()).toBe(0)
+    expect(await all()).toEqual(['waiting'])
+    await page.evaluate((key) => window.dispatchEvent(new CustomEvent('earshot:show', { detail: { survey: key } })), s.publicKey)
+    await expect.poll(all).toEqual(['waiting', 'shown'])
+    await widget.getByRole('radio', { name: '8' }).click()
+    await widget.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(async () => (await rows(s.id)).length).toBe(1)
     expect(errors).toEqual([])
     await context.close()
   })
