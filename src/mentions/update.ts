@@ -9,6 +9,7 @@ import { INTENT_LABELS, SENTIMENT_LABELS } from '../enrich/index.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { announceMentions } from '../webhooks/announce.ts'
 import { loadMention } from './detail.ts'
+import { recordNoteMentions } from './note-mentions.ts'
 import { MentionFilter, mentionFilterSql, OPEN_STATUSES, SETTABLE_STATUSES } from './filter.ts'
 import type { Mention } from './shape.ts'
 
@@ -213,6 +214,7 @@ export async function bulkUpdateMentions(deps: Deps, workspaceId: string, input:
   })
 }
 
+/** Adds a note; the colleagues it names (@dana) are told by e-mail when a mail server is configured. */
 export async function addNote(deps: Deps, workspaceId: string, mentionId: string, body: string, actor: Actor) {
   return deps.sql.begin(async (tx) => {
     await loadMention(tx, workspaceId, mentionId)
@@ -220,8 +222,9 @@ export async function addNote(deps: Deps, workspaceId: string, mentionId: string
       INSERT INTO mention_notes (workspace_id, mention_id, author, body)
       VALUES (${workspaceId}, ${mentionId}, ${actorName(tx, workspaceId, actor)}, ${body})
       RETURNING id, author, body, created_at AS "createdAt"`
+    const named = deps.mail ? await recordNoteMentions(tx, workspaceId, note.id, body, actor.memberId ?? null) : []
     await writeAudit(tx, workspaceId, actor, [{ entity: 'mention', entityId: mentionId, action: 'note_added', changes: { noteId: note.id } }])
-    return note
+    return { ...note, notifies: named.map(({ email, name }) => ({ email, name })) }
   })
 }
 

@@ -126,7 +126,13 @@ export const mentionsRouter = createRouter()
       method: 'post', path: '/{id}/notes', tags: ['Mentions'], summary: 'Add an internal note',
       middleware: [requireRole('agent')] as const,
       request: { params: IdParam, body: jsonBody(z.strictObject({ body: z.string().trim().min(1).max(10_000) })) },
-      responses: { 201: jsonResponse('The note', Note), ...errorResponses },
+      responses: {
+        201: jsonResponse(
+          'The note, and the colleagues it names (`@dana`: the only member whose e-mail starts `dana@`, or `@dana@acme.com`) who are told by e-mail',
+          Note.extend({ notifies: z.array(z.object({ email: z.string(), name: z.string().nullable() })) }),
+        ),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await addNote(c.var.deps, c.var.principal.workspaceId, c.req.valid('param').id, c.req.valid('json').body, actorOf(c)), 201),
   )

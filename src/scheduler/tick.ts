@@ -3,6 +3,7 @@ import { evaluatePeriodicAlerts } from '../alerts/periodic.ts'
 import type { Deps } from '../deps.ts'
 import { pollTrackerStatuses } from '../integrations/sync.ts'
 import { mailAssignments } from '../mentions/assignment-mail.ts'
+import { mailNoteMentions } from '../mentions/note-mentions.ts'
 import { wakeSnoozedMentions } from '../mentions/snooze.ts'
 import { translateNewMentions } from '../translate/on-arrival.ts'
 import { createSourceHttpClient, type HttpTuning } from './http.ts'
@@ -30,7 +31,7 @@ export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 /** Sources a Node instance polls at once unless told otherwise. */
 export const DEFAULT_POLL_CONCURRENCY = 4
 
-const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDigests, mailAssignments, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
+const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDigests, mailAssignments, mailNoteMentions, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
 
 export interface TickResult {
   runs: SourceRun[]

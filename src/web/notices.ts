@@ -7,6 +7,7 @@ const NOTICES: Record<string, string> = {
   'survey-saved': 'Survey saved.',
   'mention-updated': 'Mention updated.',
   'note-added': 'Note added.',
+  'note-added-told': 'Note added; the colleagues it names are told by e-mail.',
   'author-erased': 'Everything that author said here is erased.',
   'saved-reply-saved': 'Saved reply saved.',
   'saved-reply-deleted': 'Saved reply deleted.',

@@ -334,7 +334,7 @@ export function Detail({ m, session, back, terms, tickets, alike, savedReplies, 
         <form method="post" action={`/app/inbox/${m.id}/notes`} class="stack">
           <CsrfField session={session} />
           <input type="hidden" name="back" value={back} />
-          <label for="note">Add a note</label>
+          <label for="note">Add a note <span class="hint">(@dana, the start of a colleague's sign-in e-mail, e-mails it to them)</span></label>
           <textarea id="note" name="body" required maxlength={5000}></textarea>
           <button type="submit">Add note</button>
         </form>

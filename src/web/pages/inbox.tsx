@@ -460,8 +460,8 @@ export const inboxRouter = new Hono<WebEnv>()
     const form = await readForm(c)
     const body = field(form, 'body')
     if (!body || body.length > 5000) throw badRequest('A note needs 1–5000 characters.')
-    await addNote(deps, session.workspaceId, id, body, session.actor)
-    return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'note-added'), 303)
+    const note = await addNote(deps, session.workspaceId, id, body, session.actor)
+    return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), note.notifies.length ? 'note-added-told' : 'note-added'), 303)
   })
   .post('/:id/translation', async (c) => {
     const { deps, session } = c.var
