@@ -213,6 +213,8 @@ export type AuthorErasure = z.infer<typeof AuthorErasure>
 export async function eraseAuthor(deps: Deps, workspaceId: string, author: AuthorErasure, actor: Actor) {
   return deps.sql.begin(async (tx) => {
     const ids = await eraseMentions(tx, workspaceId, tx`author_kind = ${author.platform} AND author_key = earshot_handle_key(${author.handle})`, 'author')
+    // A block names them too.
+    await tx`DELETE FROM blocked_authors WHERE workspace_id = ${workspaceId} AND author_kind = ${author.platform} AND author_key = earshot_handle_key(${author.handle})`
     await forgetDeliveries(tx, workspaceId, ids)
     await writeAudit(tx, workspaceId, actor, ids.map((id) => ({ entity: 'mention' as const, entityId: id, action: 'author_erased' })))
     return { erased: { mentions: ids.length } }

@@ -1,4 +1,5 @@
 import { afterMentionsStored } from '../alerts/on-ingest.ts'
+import { filterSpam } from '../mentions/spam-filter.ts'
 import { linkNewMentions, type NewMention } from '../customers/resolve.ts'
 import { SYSTEM, writeAudit } from '../audit/audit.ts'
 import type { Tx } from '../db/sql.ts'
@@ -71,7 +72,7 @@ export async function ingestMentions(
   items: MentionItem[],
 ): Promise<IngestResult> {
   if (items.length === 0) return { inserted: 0, duplicates: 0, edited: 0, ids: [] }
-  const { redactPii } = await workspaceSettings(tx, workspaceId)
+  const { redactPii, spamThreshold } = await workspaceSettings(tx, workspaceId)
   const now = deps.clock()
   const unique = uniqueByExternalId(items)
   const rowsOf = async (start: number) => {
@@ -102,7 +103,8 @@ export async function ingestMentions(
   const added = stored.filter((m) => !m.edited)
   const ids = added.map((m) => m.id)
   await linkNewMentions(tx, workspaceId, added)
-  await afterMentionsStored(deps, tx, workspaceId, ids)
+  const spam = await filterSpam(tx, workspaceId, ids, spamThreshold)
+  await afterMentionsStored(deps, tx, workspaceId, ids.filter((id) => !spam.has(id)))
   const edited = stored.filter((m) => m.edited)
   await recordEdits(tx, workspaceId, edited, now)
   await recordOwnerReplies(tx, workspaceId, source.id, unique)

@@ -9,6 +9,8 @@ const NOTICES: Record<string, string> = {
   'note-added': 'Note added.',
   'note-added-told': 'Note added; the colleagues it names are told by e-mail.',
   'author-erased': 'Everything that author said here is erased.',
+  'author-blocked': 'Author blocked: what they had waiting is spam now, and so is what they post from now on.',
+  'author-unblocked': 'Author unblocked: what they post from now on comes in as anyone\'s.',
   'saved-reply-saved': 'Saved reply saved.',
   'saved-reply-deleted': 'Saved reply deleted.',
   'response-replied': 'E-mail sent to the respondent.',

@@ -7,6 +7,10 @@ import { TRANSLATION_TARGETS } from '../translate/translator.ts'
 // A week at least: a mention must live long enough to be read and answered.
 export const RetentionDays = z.number().int().min(7).max(3650)
 
+const SpamThreshold = z.number().min(0.5).max(1)
+/** Only what several strong signals agree on (two promotional phrases, a post copied by ten authors): few false alarms. */
+export const DEFAULT_SPAM_THRESHOLD = 0.9
+
 /** What a workspace decides for itself; stored as jsonb, read with these defaults. */
 export const WorkspaceSettings = z
   .object({
@@ -28,6 +32,8 @@ export const WorkspaceSettings = z
     retentionDays: RetentionDays.nullable().default(null),
     /** E-mail members (single sign-on) the mentions others assign to them (the server needs EARSHOT_SMTP_URL). */
     assignmentEmails: z.boolean().default(true),
+    /** New mentions whose spam score is at least this come in as spam; null: only blocked authors' do. */
+    spamThreshold: SpamThreshold.nullable().default(DEFAULT_SPAM_THRESHOLD),
   })
   .openapi('WorkspaceSettings')
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>
@@ -43,6 +49,7 @@ export const SettingsPatch = z
     translateInto: z.enum(TRANSLATION_TARGETS).nullable().optional(),
     retentionDays: RetentionDays.nullable().optional(),
     assignmentEmails: z.boolean().optional(),
+    spamThreshold: SpamThreshold.nullable().optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one setting' })
 export type SettingsPatch = z.infer<typeof SettingsPatch>

@@ -17,7 +17,7 @@ describe('workspace settings', () => {
   it('shows every role the defaults: PII redacted, the digest at 08:00 UTC', async () => {
     const res = await t.call('GET', '/v1/workspaces/current', { key: await t.keyFor('viewer') })
     expect(res.status).toBe(200)
-    expect(res.data).toEqual({ id: t.workspaceId, name: 'default', settings: { redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: true } })
+    expect(res.data).toEqual({ id: t.workspaceId, name: 'default', settings: { redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: true, spamThreshold: 0.9 } })
   })
 
   it('lets admins change them, and refuses anything else with the reason', async () => {
@@ -26,9 +26,9 @@ describe('workspace settings', () => {
       expect((await t.call('PATCH', '/v1/workspaces/current/settings', { body })).status, JSON.stringify(body)).toBe(400)
     }
     const res = await t.call('PATCH', '/v1/workspaces/current/settings', { body: { digestHour: 6 } })
-    expect(res.data).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 6, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: true })
+    expect(res.data).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 6, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: true, spamThreshold: 0.9 })
     const other = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'settings-other' } })
-    expect((await t.call('GET', '/v1/workspaces/current', { key: other.data.key })).data.settings).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: true })
+    expect((await t.call('GET', '/v1/workspaces/current', { key: other.data.key })).data.settings).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: true, spamThreshold: 0.9 })
   })
 
   it('turns PII redaction off and on for new mentions and new surveys', async () => {
@@ -56,7 +56,7 @@ describe('workspace settings', () => {
     expect(page).toContain('name="assignmentEmails" value="true" checked')
     // An unchecked box is not sent: redaction and assignment e-mails go off.
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['digestHour', '6']])).status).toBe(303)
-    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: false, timeZone: 'UTC', digestHour: 6, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: false })
+    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: false, timeZone: 'UTC', digestHour: 6, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: false, spamThreshold: 0.9 })
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '25']])).status).toBe(400)
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['digestHour', '8'], ['translateInto', 'el']])).status).toBe(303)
     expect((await t.call('GET', '/v1/workspaces/current')).data.settings.translateInto).toBe('el')
@@ -72,7 +72,7 @@ describe('workspace settings', () => {
     expect(await (await t.app.request('http://localhost/app/settings', { headers: { cookie: admin.cookie } })).text()).toContain('<option value="5" selected="">Friday</option>')
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['digestHour', '8'], ['digestWeekday', '9']])).status).toBe(400)
     expect((await postForm(t.app, admin, '/app/settings/workspace', [['redactPii', 'true'], ['assignmentEmails', 'true'], ['digestHour', '8'], ['translateInto', '']])).status).toBe(303)
-    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: true })
+    expect((await t.call('GET', '/v1/workspaces/current')).data.settings).toEqual({ redactPii: true, timeZone: 'UTC', digestHour: 8, digestEmails: [], digestWeekday: 1, weeklyDigestEmails: [], translateInto: null, retentionDays: null, assignmentEmails: true, spamThreshold: 0.9 })
   })
 
   it('lets admins make an API key on the Settings page, shown once, and revoke it', async () => {

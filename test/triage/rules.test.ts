@@ -23,12 +23,12 @@ describe('automation rules', () => {
       body: { name: 'Export bugs to the dev desk', filter: { q: 'export' }, action: { assignee: 'dev-desk', addTags: ['export', 'bug'] } },
     })
     expect(exportRule.status).toBe(201)
-    await t.call('POST', '/v1/rules', { body: { name: 'Giveaway spam', filter: { q: '"crypto giveaway"' }, action: { status: 'spam', addTags: ['spam'] } } })
+    await t.call('POST', '/v1/rules', { body: { name: 'Giveaway spam', filter: { q: '"claim your bonus"' }, action: { status: 'spam', addTags: ['spam'] } } })
     await t.call('POST', '/v1/rules', { body: { name: 'Paused', filter: {}, action: { addTags: ['never'] }, enabled: false } })
 
     const [bug, spam, other] = await push(src, [
       'The CSV export crashes every time on large files',
-      'Free crypto giveaway, click now to claim your export bonus',
+      'The giveaway ends today: claim your bonus with every export',
       'Love the new dashboard',
     ])
     expect(bug).toMatchObject({ assignee: 'dev-desk', tags: ['export', 'bug'], status: 'new' })

@@ -350,6 +350,14 @@ export function Detail({ m, session, back, terms, tickets, alike, savedReplies, 
           ))}
         </ul>
       ) : <p class="hint">No changes yet.</p>}
+      {canTriage && m.author.handle ? (
+        <form method="post" action={`/app/inbox/${m.id}/block-author`} class="inline">
+          <CsrfField session={session} />
+          <input type="hidden" name="back" value={back} />
+          <button type="submit">Block this author</button>
+          <span class="hint"> Their mentions on <Txt s={(m.platform ?? m.kind).toLowerCase()} /> go to spam, these and the ones to come (admins unblock in Settings).</span>
+        </form>
+      ) : null}
       {session.role === 'admin' && m.author.handle ? (
         <details>
           <summary>Erase this author</summary>

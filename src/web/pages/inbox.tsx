@@ -24,6 +24,7 @@ import { ticketsLike } from '../../tickets/similar-tickets.ts'
 import { addLinks, listTickets } from '../../tickets/tickets.ts'
 import { AppError, badRequest, notFound } from '../../errors.ts'
 import { eraseAuthorOf } from '../../customers/privacy.ts'
+import { blockAuthorOf } from '../../mentions/spam-filter.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, readForm, wantsJson } from '../form-data.ts'
 import { searchTerms, Snippet } from '../highlight.tsx'
@@ -453,6 +454,13 @@ export const inboxRouter = new Hono<WebEnv>()
     if (field(form, 'confirm') !== 'yes') throw badRequest('Tick the box to confirm the erasure; it cannot be undone.')
     if (!(await eraseAuthorOf(deps, session.workspaceId, id, session.actor))) throw notFound('mention with an author')
     return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'author-erased'), 303)
+  })
+  .post('/:id/block-author', requireWebRole('agent'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const form = await readForm(c)
+    if (!(await blockAuthorOf(deps, session.workspaceId, id, session.actor))) throw notFound('mention with an author')
+    return c.redirect(withNotice(backTo(field(form, 'back'), `/app/inbox?m=${id}`), 'author-blocked'), 303)
   })
   .post('/:id/notes', requireWebRole('agent'), async (c) => {
     const { deps, session } = c.var

@@ -8,6 +8,7 @@ import { listMembers, updateMember } from '../../sso/members.ts'
 import { MemberPatch, SsoInput } from '../../sso/schema.ts'
 import { SettingsPatch, updateWorkspaceSettings, workspaceSettings } from '../../workspaces/settings.ts'
 import { retentionPreview } from '../../workspaces/retention.ts'
+import { listBlockedAuthors, unblockAuthor } from '../../mentions/spam-filter.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, lines, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
@@ -21,16 +22,27 @@ type Form = Record<string, string | string[]>
 
 const workspaceOf = (c: Context<WebEnv>) => ({ id: c.var.session.workspaceId, name: c.var.session.workspaceName })
 
+const SPAM_CHOICES: [number | null, string][] = [
+  [0.9, 'when signals agree (0.9, the default: few false alarms)'],
+  [0.8, 'when one signal is strong (0.8)'],
+  [0.7, 'readily (0.7: check the spam view now and then)'],
+  [null, 'never by score: only blocked authors'],
+]
+
+/** The select's value: a number, `off`, or nothing when the form had no such field (then the setting stays). */
+const spamThresholdOf = (v: string) => (v === 'off' ? null : v ? Number(v) : undefined)
+
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
 
 /** The workspace's settings, its single sign-on, and the people who signed in with it. */
 async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: string; status?: 200 | 400; created?: { name: string; key: string } }) {
   const { deps, session } = c.var
-  const [settings, conn, members, keys] = await Promise.all([
+  const [settings, conn, members, keys, blocked] = await Promise.all([
     workspaceSettings(deps.sql, session.workspaceId),
     findConnection(deps, workspaceOf(c), requestOrigin(c)),
     listMembers(deps, session.workspaceId),
     listApiKeys(deps, session.workspaceId),
+    listBlockedAuthors(deps.sql, session.workspaceId),
   ])
   // With a retention set, what still waits to be erased under it (a backlog drains 1,000 of each kind a tick).
   const waiting = settings.retentionDays === null ? undefined : await retentionPreview(deps.sql, session.workspaceId, settings.retentionDays, deps.clock())
@@ -66,6 +78,10 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
           <input type="checkbox" name="assignmentEmails" value="true" checked={settings.assignmentEmails} /> E-mail members the mentions others assign to them
           <span class="hint">— members who sign in with single sign-on, at most one message a minute each; {c.var.deps.mail ? 'assigning to oneself tells nobody' : 'needs EARSHOT_SMTP_URL on the server'}</span>
         </label>
+        <label for="spam-threshold">Send to spam <span class="hint">(new mentions whose spam score reaches this: links, promotional phrases, tag stuffing, gibberish, one text from many authors; blocked authors' always)</span></label>
+        <select id="spam-threshold" name="spamThreshold">
+          {[...SPAM_CHOICES, ...(SPAM_CHOICES.some(([v]) => v === settings.spamThreshold) ? [] : [[settings.spamThreshold, `from ${settings.spamThreshold} (set through the API)`] as const])].map(([v, label]) => <option value={v === null ? 'off' : String(v)} selected={settings.spamThreshold === v}>{label}</option>)}
+        </select>
         <label for="translate-into">Translate new mentions into <span class="hint">({c.var.deps.translator ? 'as they come in, those in other languages, up to 20 a minute' : 'needs EARSHOT_LIBRETRANSLATE_URL or EARSHOT_DEEPL_KEY on the server'})</span></label>
         <select id="translate-into" name="translateInto">
           <option value="" selected={settings.translateInto === null}>no: translate on request</option>
@@ -81,6 +97,28 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
         ) : null}
         <div><button class="primary" type="submit">Save settings</button></div>
       </form>
+      <h2>Blocked authors</h2>
+      {blocked.length ? (
+        <table>
+          <thead><tr><th>Author</th><th>On</th><th>Blocked by</th><th>Since</th><th></th></tr></thead>
+          <tbody>
+            {blocked.map((b) => (
+              <tr>
+                <td><Txt s={b.handle} /></td>
+                <td><Txt s={b.platform} /></td>
+                <td><Txt s={b.blockedBy} /></td>
+                <td>{when(b.createdAt)}</td>
+                <td>
+                  <form method="post" action={`/app/settings/blocked/${b.id}/delete`}>
+                    <CsrfField session={session} />
+                    <button type="submit">Unblock</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : <p class="hint">Nobody. Block an author from a mention of theirs in the inbox: their mentions go to spam.</p>}
       <h2>Single sign-on</h2>
       <p class="hint">
         People sign in through your OpenID Connect provider instead of pasting an API key. Register{' '}
@@ -211,10 +249,15 @@ export const settingsRouter = new Hono<WebEnv>()
       translateInto: field(form, 'translateInto') || null,
       retentionDays: field(form, 'retentionDays').trim() ? Number(field(form, 'retentionDays')) : null,
       assignmentEmails: field(form, 'assignmentEmails') === 'true',
+      spamThreshold: spamThresholdOf(field(form, 'spamThreshold')),
     })
     if (!patch.success) throw badRequest(describeIssues(patch.error))
     await updateWorkspaceSettings(c.var.deps.sql, c.var.session.workspaceId, patch.data)
     return c.redirect('/app/settings?notice=settings-saved', 303)
+  })
+  .post('/blocked/:id/delete', async (c) => {
+    await unblockAuthor(c.var.deps.sql, c.var.session.workspaceId, IdParam.parse(c.req.param('id')))
+    return c.redirect('/app/settings?notice=author-unblocked', 303)
   })
   .post('/sso', async (c) => {
     const form = await readForm(c)

@@ -1,0 +1,101 @@
+// Spam protection: a new mention whose spam score reaches the workspace's
+// `spamThreshold`, or whose author the workspace blocked on that platform,
+// is stored as `spam`: out of the inbox, past rules, alerts and webhooks,
+// in the Spam view for anyone who wants to look. Blocking an author also
+// moves what they still have waiting there.
+import { z } from '@hono/zod-openapi'
+import { actorName, SYSTEM, writeAudit, type Actor } from '../audit/audit.ts'
+import type { Sql, Tx } from '../db/sql.ts'
+import type { Deps } from '../deps.ts'
+import { notFound } from '../errors.ts'
+import { announceMentions } from '../webhooks/announce.ts'
+import { OPEN_STATUSES } from './filter.ts'
+import { applyAction } from './update.ts'
+
+/**
+ * Marks the new mentions `ids` spam where their score reaches `threshold`
+ * (null: scores decide nothing) or their author is blocked; returns the ids
+ * it marked. In the ingesting transaction, before rules and alerts see them.
+ */
+export async function filterSpam(tx: Tx, workspaceId: string, ids: string[], threshold: number | null): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const marked = await tx<{ id: string; spamScore: number; blocked: boolean }[]>`
+    WITH caught AS (
+      SELECT m.id, m.spam_score, EXISTS (
+               SELECT 1 FROM blocked_authors b
+               WHERE b.workspace_id = m.workspace_id AND b.author_kind = m.author_kind AND b.author_key = m.author_key) AS blocked
+      FROM mentions m WHERE m.workspace_id = ${workspaceId} AND m.id = ANY(${ids}::uuid[]))
+    UPDATE mentions m SET status = 'spam', updated_at = now()
+    FROM caught c
+    WHERE m.workspace_id = ${workspaceId} AND m.id = c.id AND (c.blocked ${threshold === null ? tx`` : tx`OR c.spam_score >= ${threshold}`})
+    RETURNING m.id, c.spam_score AS "spamScore", c.blocked`
+  if (marked.length === 0) return new Set()
+  await writeAudit(tx, workspaceId, SYSTEM, marked.map((m) => ({
+    entity: 'mention' as const,
+    entityId: m.id,
+    action: 'filtered_as_spam',
+    changes: { status: { from: 'new', to: 'spam' }, ...(m.blocked ? { blockedAuthor: true } : { spamScore: m.spamScore }) },
+  })))
+  return new Set(marked.map((m) => m.id))
+}
+
+export const AuthorBlock = z
+  .strictObject({
+    /** The platform the author writes on, as mentions carry it (`reddit`, `x`, `telegram`, …). */
+    platform: z.string().trim().toLowerCase().min(1).max(50),
+    /** Their handle in any spelling mentions use (`@Alice`, `u/alice`, a profile link). */
+    handle: z.string().trim().min(1).max(300),
+  })
+  .openapi('AuthorBlock')
+export type AuthorBlock = z.infer<typeof AuthorBlock>
+
+export const BlockedAuthor = z
+  .object({ id: z.uuid(), platform: z.string(), handle: z.string(), blockedBy: z.string(), createdAt: z.date() })
+  .openapi('BlockedAuthor')
+export type BlockedAuthor = z.infer<typeof BlockedAuthor>
+
+const columns = (sql: Sql | Tx) => sql`id, author_kind AS platform, handle, blocked_by AS "blockedBy", created_at AS "createdAt"`
+
+/**
+ * Blocks an author on a platform: their new mentions come in as spam, and
+ * what they have waiting in the inbox (new, open, in progress, snoozed)
+ * becomes spam now, with `mention.updated` to webhooks. Blocking again is
+ * harmless.
+ */
+export async function blockAuthor(deps: Deps, workspaceId: string, author: AuthorBlock, actor: Actor): Promise<{ author: BlockedAuthor; marked: number }> {
+  return deps.sql.begin(async (tx) => {
+    await tx`
+      INSERT INTO blocked_authors (workspace_id, author_kind, author_key, handle, blocked_by)
+      VALUES (${workspaceId}, ${author.platform}, earshot_handle_key(${author.handle}), ${author.handle}, ${actorName(tx, workspaceId, actor)})
+      ON CONFLICT (workspace_id, author_kind, author_key) DO NOTHING`
+    const [row]: [BlockedAuthor] = await tx`
+      SELECT ${columns(tx)} FROM blocked_authors
+      WHERE workspace_id = ${workspaceId} AND author_kind = ${author.platform} AND author_key = earshot_handle_key(${author.handle})`
+    const waiting = await tx<{ id: string }[]>`
+      SELECT id FROM mentions
+      WHERE workspace_id = ${workspaceId} AND author_kind = ${author.platform} AND author_key = earshot_handle_key(${author.handle})
+        AND status IN ${tx([...OPEN_STATUSES, 'snoozed'])} AND duplicate_of IS NULL`
+    const updated = waiting.length ? await applyAction(tx, workspaceId, actor, waiting.map((m) => m.id), { status: 'spam' }) : []
+    await announceMentions(tx, workspaceId, 'mention.updated', updated)
+    return { author: row, marked: updated.length }
+  })
+}
+
+/** The author of one mention, as the inbox offers it; undefined when the mention has no author left. */
+export async function blockAuthorOf(deps: Deps, workspaceId: string, mentionId: string, actor: Actor) {
+  const [author]: [AuthorBlock?] = await deps.sql`
+    SELECT author_kind AS platform, author_handle AS handle FROM mentions
+    WHERE workspace_id = ${workspaceId} AND id = ${mentionId} AND author_handle IS NOT NULL AND author_kind IS NOT NULL`
+  return author && blockAuthor(deps, workspaceId, author, actor)
+}
+
+export async function listBlockedAuthors(sql: Sql, workspaceId: string): Promise<BlockedAuthor[]> {
+  return sql<BlockedAuthor[]>`SELECT ${columns(sql)} FROM blocked_authors WHERE workspace_id = ${workspaceId} ORDER BY created_at DESC, id`
+}
+
+/** Their new mentions come in as any other's again; what was marked spam stays so until someone says otherwise. */
+export async function unblockAuthor(sql: Sql, workspaceId: string, id: string): Promise<BlockedAuthor> {
+  const [row]: [BlockedAuthor?] = await sql`DELETE FROM blocked_authors WHERE workspace_id = ${workspaceId} AND id = ${id} RETURNING ${columns(sql)}`
+  if (!row) throw notFound('blocked author')
+  return row
+}
