@@ -1,6 +1,6 @@
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
-import { MentionFilter, mentionFilterSql, type Fragment } from '../mentions/filter.ts'
+import { MentionFilter, mentionFilterSql, withoutSpam, type Fragment } from '../mentions/filter.ts'
 import { detectLowRating, detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
 import { fireAlert } from './fire.ts'
 import { checkResponses } from './responses.ts'
@@ -101,7 +101,7 @@ async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore:
 }
 
 function conditions(tx: Tx, alert: PeriodicAlert, filter: MentionFilter): Fragment {
-  const base = mentionFilterSql(tx, alert.workspaceId, filter)
+  const base = tx`${mentionFilterSql(tx, alert.workspaceId, filter)} AND ${withoutSpam(tx, filter)}`
   if (alert.minCustomerValue === null) return base
   return tx`${base} AND EXISTS (SELECT 1 FROM customers c WHERE c.id = m.customer_id AND c.workspace_id = ${alert.workspaceId} AND c.value >= ${alert.minCustomerValue})`
 }

@@ -151,6 +151,12 @@ export function andAll(sql: AnySql, conds: Fragment[]): Fragment {
  * Always scoped to the workspace; sentiment and intent match the effective
  * (human override, else model) values.
  */
+/**
+ * What people said rather than what went to spam: counts that describe the conversation (reports, digests, spikes)
+ * leave spam out unless the filter names statuses itself.
+ */
+export const withoutSpam = (sql: AnySql, f: MentionFilter, alias = 'm'): Fragment => (f.status ? sql`true` : sql`${sql(alias)}.status <> 'spam'`)
+
 export function mentionFilterSql(sql: AnySql, workspaceId: string, f: MentionFilter, alias = 'm'): Fragment {
   const m = sql(alias)
   const conds: Fragment[] = [sql`${m}.workspace_id = ${workspaceId}`]

@@ -7,7 +7,7 @@ import { aggregating } from '../db/aggregate.ts'
 import type { Deps } from '../deps.ts'
 import { SENTIMENT_LABELS, type SentimentLabel } from '../enrich/index.ts'
 import { badRequest } from '../errors.ts'
-import { mentionFilterSql, MentionFilter, pinTimeBounds, type Fragment } from '../mentions/filter.ts'
+import { mentionFilterSql, MentionFilter, pinTimeBounds, withoutSpam, type Fragment } from '../mentions/filter.ts'
 import { toCsv } from './csv.ts'
 import { topThemes } from '../enrich/themes.ts'
 import { bucketDate, bucketDateSql, bucketStarts, INTERVALS, type Interval } from '../time/buckets.ts'
@@ -96,7 +96,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
   const starts = bucketStarts(interval, since, new Date(until.getTime() - 1), timeZone, MAX_BUCKETS)
   if (!starts) throw badRequest(`more than ${MAX_BUCKETS} ${interval}s between since and until; use a longer interval`)
   const inPeriod = (from: Date, to: Date) =>
-    sql`${mentionFilterSql(sql, workspaceId, { ...filter, since: from.toISOString(), until: to.toISOString() })} AND m.duplicate_of IS NULL`
+    sql`${mentionFilterSql(sql, workspaceId, { ...filter, since: from.toISOString(), until: to.toISOString() })} AND m.duplicate_of IS NULL AND ${withoutSpam(sql, filter)}`
   const where = inPeriod(since, until)
   const previousStart = new Date(since.getTime() - (until.getTime() - since.getTime()))
 

@@ -39,6 +39,9 @@ describe('spam protection', () => {
     expect(detail.history).toMatchObject([{ action: 'filtered_as_spam', changes: { spamScore: expect.any(Number) } }])
     expect(detail.spamScore).toBeGreaterThanOrEqual(0.9)
     expect((await w.call('GET', '/v1/mentions?status=spam')).data.items.map((m: { id: string }) => m.id)).toEqual([spam.id])
+    // Reports count what people said: spam only when asked for.
+    expect((await w.call('GET', '/v1/reports/mentions')).data.totals.total).toBe(1)
+    expect((await w.call('GET', '/v1/reports/mentions?status=spam')).data.totals.total).toBe(1)
 
     // Turned off, scores decide nothing; a threshold below 0.5 is refused.
     expect((await w.call('PATCH', '/v1/workspaces/current/settings', { spamThreshold: 0.3 })).status).toBe(400)
