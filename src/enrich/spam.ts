@@ -8,7 +8,39 @@
 export const SPAM_VERSION = 3
 
 const PROMO_RE =
-  /\b(?:free (?:followers|gift|money|iphone|trial)|giveaway|promo ?code|coupon|discount code|\d+% off|click (?:here|the link|link in bio)|link in (?:my )?bio|dm (?:me|us) (?:for|to)|follow (?:me|back|for follow)|f4f|sub4sub|check out my|subscribe to my|earn \$?\d+|make money|work from home|passive income|crypto (?:giveaway|signals)|free (?:bitcoin|btc|crypto)|forex signals|nft drop|onlyfans|casino|betting tips|viagra|cialis|buy now|limited (?:time )?offer|act now|whatsapp \+?\d|telegram @|cheap (?:followers|likes)|100% guaranteed)\b/g
+  /\b(?:free (?:followers|gift|money|iphone|trial)|giveaway|promo ?code|coupon|discount code|\d+% off|click (?:here|the link|link in bio)|link in (?:my )?bio|dm (?:me|us) (?:for|to)|follow (?:me|back|for follow)|f4f|sub4sub|check out my|subscribe to my|earn \$?\d+|make money|work from home|passive income|crypto (?:giveaway|signals)|free (?:bitcoin|btc|crypto)|forex signals|nft drop|onlyfans|casino|betting tips|viagra|cialis|buy now|limited (?:time )?offer|act now|whatsapp \+?\d|telegram @|cheap (?:followers|likes)|100% guaranteed|free likes|visit my (?:profile|page)|flash sale|shop now|you(?:'ve| have)? won|claim (?:it|your \w+) now|message me)\b/g
+
+// The same pitches in the pipeline's other languages. No \b: it knows only ASCII word characters. Words that also
+// say ordinary things are left out or pinned down (Russian заработало is "it started working"; Chinese 赚钱 is how
+// reviews say a company only wants money).
+const PROMO_OTHER_RE = new RegExp(
+  [
+    // es
+    'gana(?:r)? (?:dinero|\\d+)', 'desde casa', 'seguidores gratis', 'likes gratis', '(?:link|enlace) en (?:mi )?bio', 'sígueme y te sigo',
+    'por tiempo limitado', '\\d+ ?% de descuento', 'compra (?:ya|ahora)', 'has ganado', 'reclama tu (?:premio|regalo)', 'escríbeme',
+    'info por (?:dm|privado|whatsapp)', 'duplica tu dinero', 'solo hoy', 'entra(?:ndo)? a mi perfil',
+    // pt
+    'ganh(?:e|ar) (?:dinheiro|seguidores|\\d+)', 'seguidores grátis', 'curtidas grátis', 'link (?:na|da) bio', 'renda extra',
+    'trabalha(?:ndo|r) de casa', 'chama no (?:whats|zap|direct|privado)', '\\d+ ?% de desconto', 'compre (?:já|agora)',
+    'você foi sorteado', 'resgate seu prêmio', 'sigo de volta',
+    // de
+    'geld verdienen', 'von zu hause', 'gratis follower', 'kostenlose (?:follower|likes)', 'link (?:in (?:der |meiner )?bio|im profil)',
+    'schreib mir', 'sie haben gewonnen', 'holen sie ihren preis',
+    // no
+    'tjen (?:penger|\\d+)', 'hjemmefra', 'gratis følgere', 'lenke i bio', 'send (?:meg en )?(?:melding|dm)',
+    // ru
+    'заработок', 'заработать (?:деньги|от|в интернете)', 'доход от \\d+', 'без вложений', 'пиши(?:те)? в (?:личку|лс|директ|телеграм)',
+    'взаимн(?:ая|ую) подписк', 'ссылк[аеуи] в (?:профиле|био|шапке)', 'по ссылке в био', 'скидк[аи] (?:до )?\\d+ ?%', 'только сегодня',
+    'успей(?:те)? купить', 'вы (?:выиграли|стали победителем)', 'забер(?:и|ите) (?:приз|подарок)', 'ставки на спорт', 'работа на дому',
+    'накрутк', 'раскрутк', 'бесплатные подписчики', 'розыгрыш',
+    // el
+    'κέρδισε', 'κερδίστε', 'από το σπίτι', 'δωρεάν ακόλουθοι', 'στείλε μου', 'πάρε το δώρο', 'βγάλε λεφτά',
+    // zh
+    '兼职', '日赚', '日结', '加微信', '加v', '加qq', '私聊', '私信我', '刷单', '免费领取', '点击链接', '限时优惠', '立即购买',
+    '低价出售', '清仓', '在家.{0,4}赚钱', '轻松赚钱', '送礼品', '点赞关注', '链接在主页', '全场.折',
+  ].join('|'),
+  'g',
+)
 
 export interface SpamInput {
   text: string
@@ -40,7 +72,7 @@ export function scoreSpam(input: SpamInput): { score: number; signals: Record<st
   const links = new Set((lower.match(URL_RE) ?? []).map((u) => u.replace(/^https?:\/\//, '').split(/[/?#]/)[0])).size
   if (links >= 2) signals.links = Math.min(0.8, 0.2 * links)
   // Different phrases: a word said again is one pitch, not two.
-  const promo = new Set(lower.match(PROMO_RE) ?? []).size
+  const promo = new Set([...(lower.match(PROMO_RE) ?? []), ...(lower.match(PROMO_OTHER_RE) ?? [])]).size
   if (promo) signals.promo = Math.min(0.9, 0.45 * promo)
   const tags = (text.match(/(?:^|\s)[#@]\w/g) ?? []).length
   if (tags >= 5) signals.tags = Math.min(0.6, 0.08 * tags)

@@ -284,6 +284,15 @@ describe('spam and priority', () => {
     expect(scoreSpam({ text: 'nice post', duplicateAuthors: 40 }).score).toBeGreaterThan(0.7)
     expect(scoreSpam({ text: 'xkqzvbn wrtplkjh qqqqqqqqqq zzxcvbnm' }).score).toBeGreaterThan(0.5)
     expect(scoreSpam({ text: 'Die Synchronisierung dauert seit gestern ewig.' }).score).toBe(0)
+    // The same pitches in other languages; the ordinary words they share with reviews are not pitches.
+    expect(scoreSpam({ text: 'Лёгкий заработок без вложений, пишите в личку' }).score).toBeGreaterThanOrEqual(0.9)
+    expect(scoreSpam({ text: '兼职日结，加微信详聊' }).score).toBeGreaterThanOrEqual(0.9)
+    expect(scoreSpam({ text: 'После обновления наконец заработало, спасибо' }).score).toBe(0)
+    expect(scoreSpam({ text: '这个公司就知道赚钱，客服不理人' }).score).toBe(0)
+    // One site's screenshots, a word said twice, a Markdown rule, a shortened link: none of them spam.
+    expect(scoreSpam({ text: 'Crash on start ![a](https://github.com/x/1.png) ![b](https://github.com/x/2.png) ![c](https://github.com/x/3.png)' }).score).toBe(0)
+    expect(scoreSpam({ text: 'Bitcoin Core: signing with bitcoin keys fails\n\n--------\nSteps' }).score).toBe(0)
+    expect(scoreSpam({ text: 'Ну и денёк https://t.co/FVbCAbbfZd' }).score).toBe(0)
   })
 
   it('ranks an angry bug report from a big account above quiet praise, with components', () => {
