@@ -12,31 +12,43 @@ import { announceMentions } from '../webhooks/announce.ts'
 import { OPEN_STATUSES } from './filter.ts'
 import { applyAction } from './update.ts'
 
+/** A mention just stored, as ingestion knows it. */
+export interface StoredMention {
+  id: string
+  author_kind: string | null
+  author_key: string | null
+  spam_score: number
+}
+
 /**
- * Marks the new mentions `ids` spam where their score reaches `threshold`
- * (null: scores decide nothing) or their author is blocked; returns the ids
- * it marked. In the ingesting transaction, before rules and alerts see them.
+ * Marks the new mentions spam where their score reaches `threshold` (null:
+ * scores decide nothing) or their author is blocked; returns the ids it
+ * marked. In the ingesting transaction, before rules and alerts see them.
+ * Most batches hold neither: then it costs one look-up of blocked authors.
  */
-export async function filterSpam(tx: Tx, workspaceId: string, ids: string[], threshold: number | null): Promise<Set<string>> {
-  if (ids.length === 0) return new Set()
-  const marked = await tx<{ id: string; spamScore: number; blocked: boolean }[]>`
-    WITH caught AS (
-      SELECT m.id, m.spam_score, EXISTS (
-               SELECT 1 FROM blocked_authors b
-               WHERE b.workspace_id = m.workspace_id AND b.author_kind = m.author_kind AND b.author_key = m.author_key) AS blocked
-      FROM mentions m WHERE m.workspace_id = ${workspaceId} AND m.id = ANY(${ids}::uuid[]))
-    UPDATE mentions m SET status = 'spam', updated_at = now()
-    FROM caught c
-    WHERE m.workspace_id = ${workspaceId} AND m.id = c.id AND (c.blocked ${threshold === null ? tx`` : tx`OR c.spam_score >= ${threshold}`})
-    RETURNING m.id, c.spam_score AS "spamScore", c.blocked`
-  if (marked.length === 0) return new Set()
-  await writeAudit(tx, workspaceId, SYSTEM, marked.map((m) => ({
+export async function filterSpam(tx: Tx, workspaceId: string, mentions: StoredMention[], threshold: number | null): Promise<Set<string>> {
+  const authored = mentions.filter((m) => m.author_kind !== null && m.author_key !== null)
+  const blocked = authored.length
+    ? await tx<{ kind: string; key: string }[]>`
+        SELECT author_kind AS kind, author_key AS key FROM blocked_authors
+        WHERE workspace_id = ${workspaceId}
+          AND (author_kind, author_key) IN (SELECT * FROM unnest(${authored.map((m) => m.author_kind!)}::text[], ${authored.map((m) => m.author_key!)}::text[]))`
+    : []
+  const isBlocked = new Set(blocked.map((b) => `${b.kind}\u0000${b.key}`))
+  const caught = mentions.flatMap((m) => {
+    const byAuthor = isBlocked.has(`${m.author_kind}\u0000${m.author_key}`)
+    return byAuthor || (threshold !== null && m.spam_score >= threshold) ? [{ id: m.id, byAuthor, score: m.spam_score }] : []
+  })
+  if (caught.length === 0) return new Set()
+  const ids = caught.map((m) => m.id)
+  await tx`UPDATE mentions SET status = 'spam', updated_at = now() WHERE workspace_id = ${workspaceId} AND id = ANY(${ids}::uuid[])`
+  await writeAudit(tx, workspaceId, SYSTEM, caught.map((m) => ({
     entity: 'mention' as const,
     entityId: m.id,
     action: 'filtered_as_spam',
-    changes: { status: { from: 'new', to: 'spam' }, ...(m.blocked ? { blockedAuthor: true } : { spamScore: m.spamScore }) },
+    changes: { status: { from: 'new', to: 'spam' }, ...(m.byAuthor ? { blockedAuthor: true } : { spamScore: m.score }) },
   })))
-  return new Set(marked.map((m) => m.id))
+  return new Set(ids)
 }
 
 export const AuthorBlock = z

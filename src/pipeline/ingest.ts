@@ -30,6 +30,7 @@ export interface IngestResult {
 
 /** A row the insert touched: new, or an earlier version replaced by an edit (with its stars and reading before and after). */
 interface Stored extends NewMention {
+  spam_score: number
   edited: boolean
   old_rating?: number | null
   old_sentiment?: string | null
@@ -92,7 +93,7 @@ export async function ingestMentions(
       inserts.push((source.edits ? upsert(tx, workspaceId, source.id, rows) : tx<Stored[]>`
         INSERT INTO mentions ${tx(rows, COLUMNS)}
         ON CONFLICT (source_id, external_id) DO NOTHING
-        RETURNING id, author_kind, author_key, false AS edited`).execute())
+        RETURNING id, author_kind, author_key, spam_score, false AS edited`).execute())
     }
   } finally {
     // Every statement sent is settled before the transaction goes on or is rolled back.
@@ -103,7 +104,7 @@ export async function ingestMentions(
   const added = stored.filter((m) => !m.edited)
   const ids = added.map((m) => m.id)
   await linkNewMentions(tx, workspaceId, added)
-  const spam = await filterSpam(tx, workspaceId, ids, spamThreshold)
+  const spam = await filterSpam(tx, workspaceId, added, spamThreshold)
   await afterMentionsStored(deps, tx, workspaceId, ids.filter((id) => !spam.has(id)))
   const edited = stored.filter((m) => m.edited)
   await recordEdits(tx, workspaceId, edited, now)
@@ -137,7 +138,7 @@ function upsert(tx: Tx, workspaceId: string, sourceId: string, rows: ReturnType<
         explanation = excluded.explanation, enrich_version = excluded.enrich_version, edited_at = now(), updated_at = now()
       WHERE mentions.erased_at IS NULL
         AND (mentions.content_hash IS DISTINCT FROM excluded.content_hash OR mentions.rating IS DISTINCT FROM excluded.rating)
-      RETURNING id, author_kind, author_key, xmax <> 0 AS edited, rating, sentiment_label
+      RETURNING id, author_kind, author_key, spam_score, xmax <> 0 AS edited, rating, sentiment_label
     )
     SELECT w.*, b.rating AS old_rating, b.sentiment_label AS old_sentiment FROM written w LEFT JOIN before b USING (id)`
 }
