@@ -33,7 +33,7 @@ const ResponsesQuery = PageQuery.extend({
 })
 const ResultsQuery = z.object({
   interval: z.enum(INTERVALS).optional(),
-  segment: z.string().regex(/^(plan|company|channel|locale|attribute:.{1,100})$/, 'plan, company, channel, locale or attribute:NAME').optional(),
+  segment: z.string().regex(/^(plan|company|channel|locale|page|attribute:.{1,100})$/, 'plan, company, channel, locale, page or attribute:NAME').optional(),
   ...Range,
 })
 const ResponseParams = IdParam.extend({ responseId: z.uuid().openapi({ param: { name: 'responseId', in: 'path' } }) })

@@ -52,10 +52,10 @@ function groupBy<K, R extends Counted>(rows: R[], key: (r: R) => K): Map<K, Coun
   return groups
 }
 
-function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'locale' | 'attribute'; attribute: string } {
-  if (segment === 'plan' || segment === 'company' || segment === 'channel' || segment === 'locale') return { kind: segment, attribute: '' }
+function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'locale' | 'page' | 'attribute'; attribute: string } {
+  if (segment === 'plan' || segment === 'company' || segment === 'channel' || segment === 'locale' || segment === 'page') return { kind: segment, attribute: '' }
   const m = /^attribute:(.{1,100})$/.exec(segment)
-  if (!m) throw badRequest('segment must be plan, company, channel, locale or attribute:NAME')
+  if (!m) throw badRequest('segment must be plan, company, channel, locale, page or attribute:NAME')
   return { kind: 'attribute', attribute: m[1] }
 }
 
@@ -108,6 +108,8 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
                WHEN 'channel' THEN CASE WHEN EXISTS (
                  SELECT 1 FROM survey_sends s WHERE s.response_id = r.id AND s.workspace_id = r.workspace_id) THEN 'email' ELSE r.channel END
                WHEN 'locale' THEN r.locale
+               -- The page without its query and fragment: one page, however it was reached.
+               WHEN 'page' THEN regexp_replace(r.page, '[?#].*$', '')
                ELSE c.attributes ->> ${seg.attribute} END AS value,
              r.score, count(*)::int AS n
       FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id

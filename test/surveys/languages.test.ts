@@ -139,6 +139,15 @@ describe('a survey in several languages', () => {
       expect(res.data.segments.map((g: { value: string; nps: { n: number; score: number } }) => [g.value, g.nps.n, g.nps.score])).toEqual([
         ['en', 1, -100], ['no', 1, 100], ['ru', 2, 0],
       ])
+      // And per page the embed was answered on, however the page was reached.
+      for (const [score, page] of [[3, 'https://shop.example/checkout?step=2'], [9, 'https://shop.example/checkout#pay'], [10, 'https://shop.example/']] as const) {
+        const res = await t.call('POST', `/s/${s.publicKey}/responses`, { key: null, body: { score, page }, headers: { origin: ORIGIN, 'x-forwarded-for': `10.0.1.${score}` } })
+        expect(res.status).toBe(201)
+      }
+      const byPage = await t.call('GET', `/v1/surveys/${s.id}/results?segment=page`)
+      expect(byPage.data.segments.map((g: { value: string | null; nps: { n: number } }) => [g.value, g.nps.n])).toEqual([
+        ['https://shop.example/', 1], ['https://shop.example/checkout', 2], [null, 4],
+      ])
       const reply = await t.call('POST', `/v1/surveys/${s.id}/responses/${ruLow}/replies`, { body: { text: 'Спасибо, мы разберёмся.' } })
       expect(reply.status, JSON.stringify(reply.data)).toBe(201)
       expect(sent.at(-1)!.subject).toBe(`Re: ${RUSSIAN.question}`)
