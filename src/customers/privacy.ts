@@ -194,15 +194,16 @@ export async function eraseCustomer(deps: Deps, workspaceId: string, id: string,
   })
 }
 
-export const AuthorErasure = z
-  .strictObject({
-    /** The platform the author wrote on, as mentions carry it (`reddit`, `x`, `mastodon`, …). */
-    platform: z.string().trim().toLowerCase().min(1).max(50),
-    /** Their handle in any spelling mentions use (`@Alice`, `u/alice`, a profile link). */
-    handle: z.string().trim().min(1).max(300),
-  })
-  .openapi('AuthorErasure')
-export type AuthorErasure = z.infer<typeof AuthorErasure>
+/** One author on one platform, as erasing or blocking them names them. */
+export const AuthorOnPlatform = z.strictObject({
+  /** The platform the author writes on, as mentions carry it (`reddit`, `x`, `mastodon`, …). */
+  platform: z.string().trim().toLowerCase().min(1).max(50),
+  /** Their handle in any spelling mentions use (`@Alice`, `u/alice`, a profile link). */
+  handle: z.string().trim().min(1).max(300),
+})
+export type AuthorOnPlatform = z.infer<typeof AuthorOnPlatform>
+export const AuthorErasure = AuthorOnPlatform.openapi('AuthorErasure')
+export type AuthorErasure = AuthorOnPlatform
 
 /**
  * Right to erasure for someone who is no customer, as most people who post

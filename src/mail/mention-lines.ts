@@ -1,4 +1,5 @@
 import { escapeHtml } from '../surveys/html.ts'
+import type { MailMessage } from './mailer.ts'
 import { safeHttpUrl } from '../web/safe-url.ts'
 
 /** A mention as an e-mail lists it. */
@@ -40,4 +41,26 @@ export function mentionLines(mentions: MailedMention[], publicUrl: string | unde
     .join('\n')
   const text = lines.map((m) => `- ${m.who} on ${m.where}: ${m.text}${m.note ? ` (${m.note})` : ''}${m.inbox ? ` (${m.inbox})` : ''}`)
   return { html, text }
+}
+
+/** What closes a list of mentions: how many more there are, and a link to all of them. */
+export interface ListFoot {
+  more?: string
+  link?: { label: string; url: string }
+}
+
+/** A message telling a member about some mentions: a heading, the list, and what closes it; the subject says the heading. */
+export function mentionListMessage(title: string, mentions: MailedMention[], publicUrl: string | undefined, foot: ListFoot = {}): Omit<MailMessage, 'to'> {
+  const lines = mentionLines(mentions, publicUrl)
+  const { more, link } = foot
+  const html = `<!doctype html>
+<html lang="en"><body style="margin:0;padding:16px;font:15px/1.5 sans-serif;color:#1b1f24">
+<h1 style="font-size:18px">${escapeHtml(title)}</h1>
+<ul>
+${lines.html}
+</ul>
+${more || link ? `<p>${escapeHtml(more ?? '')}${link ? ` <a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a>` : ''}</p>\n` : ''}</body></html>
+`
+  const text = [title, '', ...lines.text, ...(more ? [more] : []), ...(link ? ['', `${link.label}: ${link.url}`] : []), ''].join('\n')
+  return { subject: `earshot: ${title.toLowerCase()}`, html, text, headers: {} }
 }

@@ -4,8 +4,7 @@
 // wait for them to open the inbox. Assigning to oneself tells nobody.
 import type { Deps } from '../deps.ts'
 import type { Mailer, MailMessage } from '../mail/mailer.ts'
-import { mentionLines, type MailedMention } from '../mail/mention-lines.ts'
-import { escapeHtml } from '../surveys/html.ts'
+import { mentionListMessage, type MailedMention } from '../mail/mention-lines.ts'
 import { OPEN_STATUSES } from './filter.ts'
 
 /** Assignments this young wait for the next tick, so a bulk action or a rule's run is told in one message. */
@@ -77,17 +76,8 @@ async function mail(deps: Deps, mailer: Mailer, email: string, assigned: Assigne
 export function assignmentMessage(assigned: Assigned[], email: string, publicUrl: string | undefined): Omit<MailMessage, 'to'> {
   const n = assigned.length
   const title = n === 1 ? 'A mention was assigned to you' : `${n} mentions were assigned to you`
-  const lines = mentionLines(assigned.slice(0, LISTED), publicUrl)
-  const all = publicUrl ? `${publicUrl}/app/inbox?assignee=${encodeURIComponent(email)}` : undefined
-  const more = n > LISTED ? `and ${n - LISTED} more` : ''
-  const html = `<!doctype html>
-<html lang="en"><body style="margin:0;padding:16px;font:15px/1.5 sans-serif;color:#1b1f24">
-<h1 style="font-size:18px">${escapeHtml(title)}</h1>
-<ul>
-${lines.html}
-</ul>
-${more || all ? `<p>${escapeHtml(more)}${all ? ` <a href="${escapeHtml(all)}">Everything assigned to you</a>` : ''}</p>\n` : ''}</body></html>
-`
-  const text = [title, '', ...lines.text, ...(more ? [more] : []), ...(all ? ['', `Everything assigned to you: ${all}`] : []), ''].join('\n')
-  return { subject: `earshot: ${title.toLowerCase()}`, html, text, headers: {} }
+  return mentionListMessage(title, assigned.slice(0, LISTED), publicUrl, {
+    more: n > LISTED ? `and ${n - LISTED} more` : undefined,
+    link: publicUrl ? { label: 'Everything assigned to you', url: `${publicUrl}/app/inbox?assignee=${encodeURIComponent(email)}` } : undefined,
+  })
 }

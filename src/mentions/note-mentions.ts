@@ -6,8 +6,7 @@
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import type { Mailer, MailMessage } from '../mail/mailer.ts'
-import { clip, mentionLines, type MailedMention } from '../mail/mention-lines.ts'
-import { escapeHtml } from '../surveys/html.ts'
+import { clip, mentionListMessage, type MailedMention } from '../mail/mention-lines.ts'
 
 /** Notes told a tick; the rest wait for the next. */
 const PER_TICK = 200
@@ -89,16 +88,5 @@ async function send(deps: Deps, mailer: Mailer, email: string, notes: Told[]): P
   }
 }
 
-export function noteMentionMessage(notes: Told[], publicUrl: string | undefined): Omit<MailMessage, 'to'> {
-  const title = notes.length === 1 ? 'You were named in a note' : `You were named in ${notes.length} notes`
-  const lines = mentionLines(notes, publicUrl)
-  const html = `<!doctype html>
-<html lang="en"><body style="margin:0;padding:16px;font:15px/1.5 sans-serif;color:#1b1f24">
-<h1 style="font-size:18px">${escapeHtml(title)}</h1>
-<ul>
-${lines.html}
-</ul>
-</body></html>
-`
-  return { subject: `earshot: ${title.toLowerCase()}`, html, text: [title, '', ...lines.text, ''].join('\n'), headers: {} }
-}
+export const noteMentionMessage = (notes: Told[], publicUrl: string | undefined): Omit<MailMessage, 'to'> =>
+  mentionListMessage(notes.length === 1 ? 'You were named in a note' : `You were named in ${notes.length} notes`, notes, publicUrl)

@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi'
 import { actorName, SYSTEM, writeAudit, type Actor } from '../audit/audit.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
+import { AuthorOnPlatform } from '../customers/privacy.ts'
 import { notFound } from '../errors.ts'
 import { announceMentions } from '../webhooks/announce.ts'
 import { OPEN_STATUSES } from './filter.ts'
@@ -51,15 +52,8 @@ export async function filterSpam(tx: Tx, workspaceId: string, mentions: StoredMe
   return new Set(ids)
 }
 
-export const AuthorBlock = z
-  .strictObject({
-    /** The platform the author writes on, as mentions carry it (`reddit`, `x`, `telegram`, …). */
-    platform: z.string().trim().toLowerCase().min(1).max(50),
-    /** Their handle in any spelling mentions use (`@Alice`, `u/alice`, a profile link). */
-    handle: z.string().trim().min(1).max(300),
-  })
-  .openapi('AuthorBlock')
-export type AuthorBlock = z.infer<typeof AuthorBlock>
+export const AuthorBlock = AuthorOnPlatform.openapi('AuthorBlock')
+export type AuthorBlock = AuthorOnPlatform
 
 export const BlockedAuthor = z
   .object({ id: z.uuid(), platform: z.string(), handle: z.string(), blockedBy: z.string(), createdAt: z.date() })

@@ -1,4 +1,5 @@
 import { delay, http, HttpResponse } from 'msw'
+import type postgres from 'postgres'
 import { describe, expect, it } from 'vitest'
 import { insertApiKey } from '../../src/auth/api-keys.ts'
 import { jsonFixture, useMockServer } from '../connectors/harness.ts'
@@ -38,6 +39,21 @@ function githubComments(ms = 0) {
 
 const reply = (mentionId: string, key: string, text: string, unlessRepliedSince?: string) =>
   t.call('POST', `/v1/mentions/${mentionId}/replies`, { key, body: unlessRepliedSince === undefined ? { text } : { text, unlessRepliedSince } })
+
+/**
+ * Plays a request of someone else's in the middle of its check: the mention locked while `during` starts this test's
+ * request, then `recorded` written and committed.
+ */
+async function whileLocked<T>(mentionId: string, during: () => Promise<T>, recorded: (tx: postgres.TransactionSql) => Promise<unknown>): Promise<T> {
+  let pending: Promise<T> | undefined
+  await t.sql.begin(async (tx) => {
+    await tx`SELECT 1 FROM mentions WHERE id = ${mentionId} FOR NO KEY UPDATE`
+    pending = during()
+    await delay(300)
+    await recorded(tx)
+  })
+  return pending!
+}
 
 const countReplies = async (mentionId: string) => (await t.sql`SELECT count(*)::int AS n FROM mention_replies WHERE mention_id = ${mentionId}`)[0].n as number
 
@@ -80,19 +96,14 @@ describe('two people answering the same mention', () => {
     const mentionId = await githubIssue()
     const posted = githubComments()
     const read = new Date().toISOString()
-    let second: Promise<Awaited<ReturnType<typeof reply>>> | undefined
-    // The test plays the first click's request being recorded (the mention locked) while the second click's arrives.
-    await t.sql.begin(async (tx) => {
-      await tx`SELECT 1 FROM mentions WHERE id = ${mentionId} FOR NO KEY UPDATE`
-      second = t.call('POST', `/v1/mentions/${mentionId}/replies`, {
-        key: sam, body: { text: 'Fixed in 2.1.', unlessRepliedSince: read }, headers: { 'idempotency-key': 'double-click-1' },
-      })
-      await delay(300)
-      await tx`
+    // The first click's request is being recorded while the second click's arrives.
+    const again = await whileLocked(
+      mentionId,
+      () => t.call('POST', `/v1/mentions/${mentionId}/replies`, { key: sam, body: { text: 'Fixed in 2.1.', unlessRepliedSince: read }, headers: { 'idempotency-key': 'double-click-1' } }),
+      (tx) => tx`
         INSERT INTO mention_replies (workspace_id, mention_id, author, body, idempotency_key)
-        VALUES (${t.workspaceId}, ${mentionId}, 'Sam', 'Fixed in 2.1.', 'double-click-1')`
-    })
-    const again = await second!
+        VALUES (${t.workspaceId}, ${mentionId}, 'Sam', 'Fixed in 2.1.', 'double-click-1')`,
+    )
     expect(again.status, JSON.stringify(again.data)).toBe(200)
     expect(again.data).toMatchObject({ text: 'Fixed in 2.1.', status: 'sending' })
     expect(posted).toEqual([])
@@ -102,15 +113,12 @@ describe('two people answering the same mention', () => {
     const mentionId = await githubIssue()
     const posted = githubComments()
     const read = new Date().toISOString()
-    let pending: Promise<Awaited<ReturnType<typeof reply>>> | undefined
-    // The test plays Sam's request in the middle of its check: the mention locked, his reply not yet committed.
-    await t.sql.begin(async (tx) => {
-      await tx`SELECT 1 FROM mentions WHERE id = ${mentionId} FOR NO KEY UPDATE`
-      pending = reply(mentionId, danaKey, 'From Dana', read)
-      await delay(300)
-      await tx`INSERT INTO mention_replies (workspace_id, mention_id, author, body) VALUES (${t.workspaceId}, ${mentionId}, 'Sam', 'From Sam')`
-    })
-    const refused = await pending!
+    // Sam's request is in the middle of its check: the mention locked, his reply not yet committed.
+    const refused = await whileLocked(
+      mentionId,
+      () => reply(mentionId, danaKey, 'From Dana', read),
+      (tx) => tx`INSERT INTO mention_replies (workspace_id, mention_id, author, body) VALUES (${t.workspaceId}, ${mentionId}, 'Sam', 'From Sam')`,
+    )
     expect(refused.status).toBe(409)
     expect(refused.data.error.details.replies).toMatchObject([{ author: 'Sam', text: 'From Sam', status: 'sending' }])
     expect(posted).toEqual([])
