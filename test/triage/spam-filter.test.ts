@@ -86,6 +86,7 @@ describe('spam protection', () => {
     const web = await webSession(t.app, w.key, `/app/inbox?m=${m.id}`)
     const page = await (await t.app.request(`http://localhost/app/inbox?m=${m.id}`, { headers: { cookie: web.cookie } })).text()
     expect(page).toContain(`action="/app/inbox/${m.id}/block-author"`)
+    expect(page).toContain('href="/app/inbox?status=spam">Spam</a>')
     const blocked = await postForm(t.app, web, `/app/inbox/${m.id}/block-author`, [])
     expect(blocked.headers.get('location')).toContain('notice=author-blocked')
     expect((await t.sql`SELECT status FROM mentions WHERE id = ${m.id}`)[0].status).toBe('spam')

@@ -169,6 +169,8 @@ function Filters({ q, sources }: { q: InboxQuery; sources: { id: string; name: s
 /** Questions that still need attention and have no answer sent at their source: people waiting on a reply. */
 const OPEN_QUESTIONS = { intent: 'question', answered: 'false' }
 const URGENT = { urgent: 'true' }
+/** What the spam filter and blocked authors set aside, for a look now and then (README: Spam). */
+const SPAM = { status: 'spam' }
 const sameParams = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([k, v]) => a[k] === v)
 
 function Views({ views, current, session, params, sort }: { views: SavedView[]; current?: string; session: WebSession; params: Record<string, string>; sort: string }) {
@@ -181,6 +183,7 @@ function Views({ views, current, session, params, sort }: { views: SavedView[]; 
       </a>
       <a href={inboxHref(OPEN_QUESTIONS)} aria-current={!current && sameParams(params, OPEN_QUESTIONS) ? 'page' : undefined}>Open questions</a>
       <a href={inboxHref(URGENT)} aria-current={!current && sameParams(params, URGENT) ? 'page' : undefined}>Urgent</a>
+      <a href={inboxHref(SPAM)} aria-current={!current && sameParams(params, SPAM) ? 'page' : undefined}>Spam</a>
       {views.map((v) => (
         <a href={`/app/inbox?view=${v.id}`} aria-current={v.id === current ? 'page' : undefined}><Txt s={v.name} /></a>
       ))}
