@@ -11,4 +11,11 @@ export const stripBidiControls = (s: string) => s.replace(BIDI_CONTROLS, '')
 export const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
 
 /** Untrusted text in its own bidi context; hono/jsx escapes it. */
+/**
+ * What a reply form says its writer saw, for `unlessRepliedSince`: just past the newest reply the page shows (the
+ * database keeps microseconds, dates here milliseconds), or the epoch when it shows none. Read off the database's own
+ * times rather than this server's clock, so a clock running ahead cannot hide a colleague's reply.
+ */
+export const seenMark = (shown: { createdAt: Date }[]) => new Date(shown.reduce((max, r) => Math.max(max, r.createdAt.getTime() + 1), 0)).toISOString()
+
 export const Txt = ({ s }: { s: string | null | undefined }) => <bdi>{stripBidiControls(s ?? '')}</bdi>

@@ -131,7 +131,11 @@ describe('two people answering the same mention', () => {
     const page = await (await t.app.request(`http://localhost/app/inbox?m=${mentionId}`, { headers: { cookie: s.cookie } })).text()
     const seen = /name="seen" value="([^"]+)"/.exec(page)![1]
     const key = /name="key" value="([^"]+)"/.exec(page)![1]
+    // The page showed no reply; what it says it saw is the database's, not a server clock that may run ahead of it.
+    expect(seen).toBe('1970-01-01T00:00:00.000Z')
     expect((await reply(mentionId, sam, 'Sam <b>got</b> it')).status).toBe(201)
+    // Sam's reply stored by a database whose clock is behind this server's: still a reply Dana never saw.
+    await t.sql`UPDATE mention_replies SET created_at = now() - interval '1 minute' WHERE mention_id = ${mentionId}`
 
     const back = `/app/inbox?m=${mentionId}`
     const handed = await postForm(t.app, s, `/app/inbox/${mentionId}/replies`, [['text', 'Dana’s take'], ['key', key], ['seen', seen], ['back', back]])
@@ -142,6 +146,8 @@ describe('two people answering the same mention', () => {
     expect(html).toContain('Sam replied after you read this mention, so yours was not posted')
     expect(posted).toEqual(['Sam <b>got</b> it'])
 
+    const [sams] = await t.sql<{ created_at: Date }[]>`SELECT created_at FROM mention_replies WHERE mention_id = ${mentionId}`
+    expect(/name="seen" value="([^"]+)"/.exec(html)![1]).toBe(new Date(sams.created_at.getTime() + 1).toISOString())
     const again = await postForm(t.app, s, `/app/inbox/${mentionId}/replies`, [
       ['text', 'Dana’s take'],
       ['key', /name="key" value="([^"]+)"/.exec(html)![1]],

@@ -16,7 +16,7 @@ import { Highlight } from '../highlight.tsx'
 import { CsrfField } from '../layout.tsx'
 import { safeHttpUrl } from '../safe-url.ts'
 import type { WebSession } from '../sessions.ts'
-import { stripBidiControls, Txt, when } from '../text.tsx'
+import { seenMark, stripBidiControls, Txt, when } from '../text.tsx'
 
 export const titleOf = (m: Mention) => m.title || m.text.slice(0, 90) || '(no text)'
 export const authorOf = (m: Mention) => m.author.name || m.author.handle || 'unknown author'
@@ -113,7 +113,7 @@ const Replies = ({ m, session, back, canTriage, canTranslate, savedReplies, chos
           {/* One key per rendered form: a double submit or a resent form posts once. */}
           <input type="hidden" name="key" value={crypto.randomUUID()} />
           {/* A reply someone else sends after this page was read stops this one: the writer never saw it. */}
-          <input type="hidden" name="seen" value={new Date().toISOString()} />
+          <input type="hidden" name="seen" value={seenMark(m.replies)} />
           <label for="reply">Reply publicly as the source's account <kbd>r</kbd>{limit ? <span class="hint"> (at most {limit} characters on {m.kind})</span> : null}</label>
           <textarea id="reply" name="text" required maxlength={REPLY_MAX_CHARS}>{draft}</textarea>
           <div class="actions">

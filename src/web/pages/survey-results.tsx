@@ -12,7 +12,7 @@ import type { SurveyRecord } from '../../surveys/surveys.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
 import type { WebEnv } from '../env.ts'
 import { CsrfField, PrintButton } from '../layout.tsx'
-import { Txt, when } from '../text.tsx'
+import { seenMark, Txt, when } from '../text.tsx'
 
 const RECENT_COMMENTS = 20
 const THEMED_SAMPLE = 200
@@ -204,7 +204,7 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
                       <form method="post" action={`/app/surveys/${survey.id}/responses/${r.id}/replies`} class="stack">
                         <CsrfField session={session} />
                         {/* An e-mail someone else sends after this page was read stops this one: the writer never saw it. */}
-                        <input type="hidden" name="seen" value={new Date().toISOString()} />
+                        <input type="hidden" name="seen" value={seenMark(replies.filter((x) => x.responseId === r.id))} />
                         {draft?.responseId === r.id ? <p class="error" role="alert"><Txt s={draft.note} /></p> : null}
                         <label for={`reply-${r.id}`}>Your answer <span class="hint">(their comment is quoted below it)</span></label>
                         <textarea id={`reply-${r.id}`} name="text" required maxlength={10000} rows={4}>{draft?.responseId === r.id ? draft.text : ''}</textarea>
