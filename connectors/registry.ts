@@ -5,6 +5,7 @@ import { blueskyConnector } from './bluesky/index.ts'
 import { discourseConnector } from './discourse/index.ts'
 import { facebookConnector } from './facebook/index.ts'
 import { githubConnector } from './github/index.ts'
+import { googlebusinessConnector } from './googlebusiness/index.ts'
 import { googleplayConnector } from './googleplay/index.ts'
 import { hackernewsConnector } from './hackernews/index.ts'
 import { instagramConnector } from './instagram/index.ts'
@@ -29,6 +30,7 @@ const connectors: Connector[] = [
   appstoreConnector,
   appstoreconnectConnector,
   googleplayConnector,
+  googlebusinessConnector,
   rssConnector,
   githubConnector,
   stackexchangeConnector,

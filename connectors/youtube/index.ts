@@ -4,6 +4,7 @@ import type { HttpResponse } from '../../src/net/http-client.ts'
 import { errorBody, parseJson } from '../../src/net/parse.ts'
 import { htmlToText } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { googleAuthorization } from '../shared/google-oauth.ts'
 import { keptWithMark, takeNew, Watermark } from '../shared/watermark.ts'
 import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
@@ -47,7 +48,6 @@ const Thread = z.object({
 const ThreadList = z.object({ items: z.array(Thread), nextPageToken: z.string().optional() })
 type Thread = z.infer<typeof Thread>
 
-const Token = z.object({ access_token: z.string().min(1) })
 const Posted = z.object({ id: z.string() })
 
 const GoogleError = z.object({ error: z.object({ message: z.string().default(''), errors: z.array(z.object({ reason: z.string().optional() })).default([]) }) })
@@ -113,14 +113,11 @@ export const youtubeConnector = defineConnector({
     requires: ['clientId', 'clientSecret', 'refreshToken'],
     maxGraphemes: 10_000,
     async send(ctx, config, target, text) {
-      const token = await ctx.fetch('https://oauth2.googleapis.com/token', {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: config.clientId, client_secret: config.clientSecret, refresh_token: config.refreshToken }).toString(),
-      })
+      const { clientId, clientSecret, refreshToken } = config
+      const authorization = await googleAuthorization(ctx.fetch, { clientId: clientId!, clientSecret: clientSecret!, refreshToken: refreshToken! }, 'youtube', 'youtube.force-ssl')
       const res = await ctx.fetch(`${originOf(config, 'https://www.googleapis.com')}/youtube/v3/comments?part=snippet`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${parseJson(token, Token).access_token}`, 'content-type': 'application/json' },
+        headers: { ...authorization, 'content-type': 'application/json' },
         body: JSON.stringify({ snippet: { parentId: target.externalId, textOriginal: text } }),
         accept: [403],
       })
