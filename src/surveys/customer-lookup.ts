@@ -22,3 +22,22 @@ export async function findCustomers(sql: Sql, workspaceId: string, refs: string[
   }
   return { byRef, byEmail }
 }
+
+/**
+ * The language each customer is best written to in: what their record says
+ * (`attributes.locale` or `attributes.language`), else the language of the
+ * latest survey comment or mention of theirs the pipeline could read.
+ */
+export async function customerLanguages(sql: Sql, workspaceId: string, customerIds: string[]): Promise<Map<string, string>> {
+  if (customerIds.length === 0) return new Map()
+  const rows = await sql<{ id: string; lang: string | null }[]>`
+    SELECT c.id, coalesce(c.attributes ->> 'locale', c.attributes ->> 'language',
+      (SELECT r.lang FROM survey_responses r
+       WHERE r.workspace_id = c.workspace_id AND r.customer_id = c.id AND r.comment IS NOT NULL AND r.lang <> 'und'
+       ORDER BY r.responded_at DESC LIMIT 1),
+      (SELECT m.lang FROM mentions m
+       WHERE m.workspace_id = c.workspace_id AND m.customer_id = c.id AND m.lang IS NOT NULL AND m.lang <> 'und'
+       ORDER BY m.published_at DESC LIMIT 1)) AS lang
+    FROM customers c WHERE c.workspace_id = ${workspaceId} AND c.id = ANY(${customerIds}::uuid[])`
+  return new Map(rows.flatMap((r) => (r.lang ? [[r.id, r.lang] as const] : [])))
+}

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts'
 import type { Sql } from '../db/sql.ts'
 import { AppError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
-import { findCustomers } from './customer-lookup.ts'
+import { customerLanguages, findCustomers } from './customer-lookup.ts'
 import { LOCALES, Text } from './schemas.ts'
 import { localeFor } from './survey-language.ts'
 import { getSurvey } from './surveys.ts'
@@ -129,6 +129,9 @@ export async function queueSends(deps: Deps, workspaceId: string, surveyId: stri
       locale: r.locale ?? null,
     })
   })
+  // Without a language asked for, a customer's own.
+  const spoken = await customerLanguages(sql, workspaceId, rows.flatMap((r) => (r.locale === null && r.customer_id ? [r.customer_id] : [])))
+  for (const r of rows) if (r.locale === null && r.customer_id) r.locale = spoken.get(r.customer_id) ?? null
   if (rows.length) {
     await sql`
       INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, locale, link_base, subject, intro, remind_after_days, next_attempt_at)

@@ -118,6 +118,19 @@ describe('a survey in several languages', () => {
         'olga@shop.example': 'ru', 'kari@shop.example': 'no', 'hans@shop.example': 'en', 'ann@shop.example': 'en',
       })
       expect((await t.call('POST', `/v1/surveys/${s.id}/sends`, { body: { recipients: [{ email: 'a@shop.example', locale: 'klingon' }] } })).status).toBe(400)
+
+      // Without a language asked for, a customer gets their own: what their record says, else what they last wrote in.
+      await t.sql`INSERT INTO customers (workspace_id, external_ref, email, attributes) VALUES
+        (${t.workspaceId}, 'lang-ru', 'ivan@shop.example', '{"locale": "ru-RU"}'), (${t.workspaceId}, 'lang-no', 'ola@shop.example', '{}')`
+      const other = await newSurvey({ translations: {} })
+      const imported = await t.call('POST', `/v1/surveys/${other.id}/responses`, {
+        body: [{ score: 6, customerRef: 'lang-no', comment: 'Appen er treg og jeg får ikke lastet ned fakturaen min', respondedAt: '2026-01-05T10:00:00Z' }],
+      })
+      expect(imported.data.inserted).toBe(1)
+      sent.length = 0
+      expect((await t.call('POST', `/v1/surveys/${s.id}/sends`, { body: { recipients: [{ email: 'x@shop.example', customerRef: 'lang-ru' }, { email: 'ola@shop.example' }] } })).status).toBe(202)
+      await sendDueInvitations(t.deps, mailer)
+      expect(Object.fromEntries(sent.map((m) => [m.to, m.subject]))).toEqual({ 'x@shop.example': RUSSIAN.question, 'ola@shop.example': NORWEGIAN.question })
     } finally {
       delete t.deps.mail
     }
