@@ -296,6 +296,32 @@ describe('translating mentions as they come in', () => {
     t.deps.translator = undefined
     expect(await translateNewMentions(t.deps, new Date())).toEqual({ translated: 0 })
   })
+
+  it('translates new survey comments in other languages too, and shows them on the survey page', async () => {
+    useLibreTranslate()
+    libreServer(() => HttpResponse.json({ translatedText: ['Support never answers'], detectedLanguage: [{ confidence: 90, language: 'ru' }] }))
+    const ws = await t.call('POST', '/v1/workspaces', { body: { name: `arrival-survey-${crypto.randomUUID()}` } })
+    await t.call('PATCH', '/v1/workspaces/current/settings', { key: ws.data.key, body: { translateInto: 'en' } })
+    const survey = await t.call('POST', '/v1/surveys', { key: ws.data.key, body: { kind: 'nps', question: 'How likely are you to recommend us?' } })
+    const imported = await t.call('POST', `/v1/surveys/${survey.data.id}/responses`, {
+      key: ws.data.key,
+      body: [
+        { score: 2, comment: 'Поддержка никогда не отвечает на письма' },
+        { score: 9, comment: 'Great product, the team is very helpful' },
+        { score: 3, comment: 'Поддержка ужасная, никто не помогает', respondedAt: new Date(Date.now() - 3 * 86_400_000).toISOString() },
+      ],
+    })
+    expect(imported.data.inserted).toBe(3)
+    // (The workspace of the test before may still have a mention its refusing translator left.)
+    expect((await translateNewMentions(t.deps, new Date())).translated).toBeGreaterThanOrEqual(1)
+    const kept = await t.sql<{ comment: string; body: string }[]>`
+      SELECT r.comment, t.body FROM translations t JOIN survey_responses r ON r.id = t.response_id WHERE t.workspace_id = ${ws.data.id}`
+    expect(kept).toEqual([{ comment: 'Поддержка никогда не отвечает на письма', body: 'Support never answers' }])
+    expect(await translateNewMentions(t.deps, new Date())).toEqual({ translated: 0 })
+    const session = await webSession(t.app, ws.data.key)
+    expect(await (await t.app.request(`/app/surveys/${survey.data.id}`, { headers: { cookie: session.cookie } })).text()).toContain('Support never answers')
+    t.deps.translator = undefined
+  })
 })
 
 describe('translating a reply draft', () => {
