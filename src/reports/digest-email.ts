@@ -25,12 +25,13 @@ export function digestMessage(d: Digest, publicUrl: string | undefined): Omit<Ma
   const intents = d.intents.map((i) => `${i.intent.replace(/_/g, ' ')} ${i.n}`).join(' · ')
   const themes = d.themes.map((t) => `${t.term} ${t.n}`).join(' · ')
   const surveys = d.surveys.results.map((r) => `${r.name}: ${surveyScore(r)} (${r.n} answered)`).join(' · ')
-  const unhappy = d.surveys.unhappy.map((u) => `${u.score} · ${u.survey}: ${clip(u.comment, 300)}`)
+  const unhappy = d.surveys.unhappy.map((u) => `${u.score} · ${u.survey}: ${clip(u.comment, 300)}${u.translation ? ` (${clip(u.translation, 300)})` : ''}`)
   const waiting = d.openQuestions ? `${d.openQuestions} ${questionsWaiting(d.openQuestions)}` : ''
   const questions = publicUrl ? `${publicUrl}/app/inbox?intent=question&answered=false` : undefined
   const urgent = d.urgentWaiting ? `${d.urgentWaiting} ${urgentWaiting(d.urgentWaiting)}` : ''
   const urgentLink = publicUrl ? `${publicUrl}/app/inbox?urgent=true` : undefined
-  const mentions = mentionLines(d.negative, publicUrl)
+  // Translated on arrival into the workspace's language: quoted after the words as written.
+  const mentions = mentionLines(d.negative.map((m) => (m.translation ? { ...m, note: clip(m.translation, 300) } : m)), publicUrl)
   const html = `<!doctype html>
 <html lang="en"><body style="margin:0;padding:16px;font:15px/1.5 sans-serif;color:#1b1f24">
 <h1 style="font-size:18px">${escapeHtml(title)}</h1>

@@ -17,6 +17,8 @@ import { surveyResults } from '../surveys/results.ts'
 import { headline } from '../surveys/scores.ts'
 import { bandRange, LOW_BAND, type SurveyKind } from '../surveys/schemas.ts'
 import { DAY_MS, instantOf, isoWeekday, localMidnight } from '../time/wall-clock.ts'
+import { listTranslations, type Translation } from '../translate/stored.ts'
+import type { TargetLang } from '../translate/translator.ts'
 
 const TOP = 5
 /** Unhappy survey comments quoted in a digest, across its surveys. */
@@ -55,8 +57,8 @@ async function surveysOfDay(deps: Deps, workspaceId: string, since: Date, until:
     GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT ${TOP}`
   const scored = await Promise.all(answered.map(async (s) => ({ s, score: headline(await surveyResults(deps, workspaceId, s.id, { since, until })) })))
   const unhappy = answered.length
-    ? await deps.sql<{ survey: string; score: number; comment: string }[]>`
-        SELECT coalesce(s.name, s.question) AS survey, r.score, r.comment FROM survey_responses r
+    ? await deps.sql<{ id: string; surveyId: string; survey: string; score: number; comment: string }[]>`
+        SELECT r.id, r.survey_id AS "surveyId", coalesce(s.name, s.question) AS survey, r.score, r.comment FROM survey_responses r
         JOIN surveys s ON s.id = r.survey_id AND s.workspace_id = r.workspace_id
         JOIN unnest(${answered.map((s) => s.id)}::uuid[], ${answered.map((s) => bandRange(s.kind, LOW_BAND[s.kind])![1])}::int[]) AS low(survey_id, top)
           ON low.survey_id = r.survey_id
@@ -70,11 +72,26 @@ async function surveysOfDay(deps: Deps, workspaceId: string, since: Date, until:
   }
 }
 
+/**
+ * The kept translations into the workspace's `translateInto` of what a digest quotes (those made on arrival), by
+ * id: a digest read in one language shows every complaint in it too.
+ */
+async function quotedTranslations(deps: Deps, workspaceId: string, to: TargetLang | null, mentionIds: string[], answers: { id: string; surveyId: string }[]) {
+  if (!to) return new Map<string, string>()
+  const pick = (kept: Map<string, Translation[]>) => [...kept].flatMap(([id, ts]) => ts.filter((t) => t.lang === to).map((t) => [id, [t.title, t.text].filter(Boolean).join(' — ')] as const))
+  const [mentions, ...comments] = await Promise.all([
+    listTranslations(deps.sql, workspaceId, { kind: 'mention' }, mentionIds),
+    ...answers.map((a) => listTranslations(deps.sql, workspaceId, { kind: 'response', surveyId: a.surveyId }, [a.id])),
+  ])
+  return new Map([...pick(mentions), ...comments.flatMap(pick)])
+}
+
 /** The period's numbers and up to five negative mentions, highest priority first; copies of a post count once. */
 export type Digest = Awaited<ReturnType<typeof buildDigest>>
 
-/** The digest of `days` days from `day` on. */
-export async function buildDigest(deps: Deps, workspaceId: string, day: string, days: number, timeZone: string) {
+/** The digest of `days` days from `day` on, quoting translations into `translateInto` where they were made. */
+export async function buildDigest(deps: Deps, workspaceId: string, day: string, days: number, settings: Pick<WorkspaceSettings, 'timeZone' | 'translateInto'>) {
+  const { timeZone } = settings
   // Midnight to midnight in the zone: 23 or 25 hours on the days its clocks change.
   const since = new Date(instantOf(Date.parse(day), 0, timeZone))
   const until = new Date(instantOf(Date.parse(day) + days * DAY_MS, 0, timeZone))
@@ -93,6 +110,8 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
   const count = (filter: MentionFilter) => deps.sql`(SELECT count(*)::int FROM mentions m WHERE ${mentionFilterSql(deps.sql, workspaceId, filter)} AND m.duplicate_of IS NULL)`
   const [{ openQuestions, urgentWaiting }] = await deps.sql<{ openQuestions: number; urgentWaiting: number }[]>`
     SELECT ${count(waiting)} AS "openQuestions", ${count(urgent)} AS "urgentWaiting"`
+  const negativePayloads = await loadMentionPayloads(deps.sql, workspaceId, negative.map((n) => n.id))
+  const translations = await quotedTranslations(deps, workspaceId, settings.translateInto, negativePayloads.map((m) => m.id), surveys.unhappy)
   return {
     day,
     days,
@@ -102,10 +121,10 @@ export async function buildDigest(deps: Deps, workspaceId: string, day: string, 
     /** What the day's negative mentions talked about. */
     themes: report.themes.slice(0, TOP),
     ratings: { rated: report.ratings.rated, averageRating: report.ratings.averageRating, previousAverage: report.ratings.previousAverage },
-    negative: await loadMentionPayloads(deps.sql, workspaceId, negative.map((n) => n.id)),
+    negative: negativePayloads.map((m) => ({ ...m, translation: translations.get(m.id) ?? null })),
     openQuestions,
     urgentWaiting,
-    surveys,
+    surveys: { ...surveys, unhappy: surveys.unhappy.map((u) => ({ ...u, translation: translations.get(u.id) ?? null })) },
   }
 }
 
@@ -130,7 +149,7 @@ export async function sendDigests(deps: Deps, now: Date): Promise<{ sent: number
       const day = dueFrom(now, settings, days)
       const last = period === 'day' ? ws.lastDay : ws.lastWeek
       if (day === undefined || (last !== null && last >= day)) continue
-      const digest = await buildDigest(deps, ws.id, day, days, settings.timeZone)
+      const digest = await buildDigest(deps, ws.id, day, days, settings)
       const claimed = await deps.sql.begin(async (tx) => {
         const claim = await tx`INSERT INTO digests_sent (workspace_id, period, day) VALUES (${ws.id}, ${period}, ${day}) ON CONFLICT DO NOTHING`
         if (claim.count === 0) return false

@@ -204,6 +204,40 @@ describe('the daily digest', () => {
     expect(mine.html).toContain('Negative mentions talked about: login fails 2</p>')
   })
 
+  it("quotes the translations made on arrival into the workspace's language next to the words as written", async () => {
+    const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-translated' } })
+    const key = ws.data.key
+    expect((await t.call('PATCH', '/v1/workspaces/current/settings', { key, body: { digestEmails: ['translated@acme.example'], translateInto: 'en' } })).status).toBe(200)
+    const source = await seedSource(t.sql, ws.data.id, 'vk', 'VK')
+    const [ru, es] = await seedMentions(t.sql, ws.data.id, source, [
+      { text: 'Экспорт опять падает', lang: 'ru', sentiment: 'negative', priority: 0.9, publishedAt: at('2026-12-20T09:00:00Z') },
+      { text: 'La app no abre', lang: 'es', sentiment: 'negative', priority: 0.8, publishedAt: at('2026-12-20T10:00:00Z') },
+    ])
+    const survey = (await t.call('POST', '/v1/surveys', { key, body: { kind: 'nps', question: 'How likely…?', allowedOrigins: [] } })).data.id as string
+    await t.call('POST', `/v1/surveys/${survey}/responses`, { key, body: [{ score: 1, comment: 'Поддержка не отвечает', respondedAt: '2026-12-20T12:00:00Z' }] })
+    const [answer] = await t.sql<{ id: string }[]>`SELECT id FROM survey_responses WHERE survey_id = ${survey}`
+    // As the tick's translation on arrival keeps them (the Spanish one was not translated yet).
+    await t.sql`
+      INSERT INTO translations (workspace_id, mention_id, lang, source_md5, title, body, provider)
+      SELECT ${ws.data.id}, id, 'en', md5(coalesce(title, '') || chr(31) || body), NULL, 'Export <b>crashes</b> again', 'libretranslate' FROM mentions WHERE id = ${ru}`
+    await t.sql`
+      INSERT INTO translations (workspace_id, response_id, lang, source_md5, title, body, provider)
+      SELECT ${ws.data.id}, id, 'en', md5(comment), NULL, 'Support does not answer', 'libretranslate' FROM survey_responses WHERE id = ${answer.id}`
+    const mailed: MailMessage[] = []
+    t.deps.mail = { send: async (m) => void mailed.push(m), close: () => {} }
+    try {
+      await sendDigests(t.deps, at('2026-12-21T08:01:00Z'))
+    } finally {
+      t.deps.mail = undefined
+    }
+    const mine = mailed.find((m) => m.to === 'translated@acme.example')!
+    expect(mine.html).toContain('Экспорт опять падает <em>Export &lt;b&gt;crashes&lt;/b&gt; again</em>')
+    expect(mine.text).toContain('Поддержка не отвечает (Support does not answer)')
+    // Not translated yet: the words as written alone.
+    expect(mine.html).toMatch(/La app no abre <a href=/)
+    expect(es).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
   it('carries the surveys answered that day, with their scores and the unhappiest comments, to chat and to mail', async () => {
     const ws = await t.call('POST', '/v1/workspaces', { key: ADMIN_KEY, body: { name: 'digest-surveys' } })
     const key = ws.data.key
