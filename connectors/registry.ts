@@ -2,6 +2,7 @@ import { apiConnector } from './api/index.ts'
 import { appstoreConnector } from './appstore/index.ts'
 import { appstoreconnectConnector } from './appstoreconnect/index.ts'
 import { blueskyConnector } from './bluesky/index.ts'
+import { discordConnector } from './discord/index.ts'
 import { discourseConnector } from './discourse/index.ts'
 import { facebookConnector } from './facebook/index.ts'
 import { githubConnector } from './github/index.ts'
@@ -40,6 +41,7 @@ const connectors: Connector[] = [
   facebookConnector,
   instagramConnector,
   telegramConnector,
+  discordConnector,
   vkConnector,
   trustpilotConnector,
   zendeskConnector,

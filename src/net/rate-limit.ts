@@ -52,13 +52,15 @@ interface BodySignal {
 
 /**
  * Reads the waits some upstreams give only in the body: Stack Exchange's `backoff` seconds and throttle_violation
- * errors with their "available in N seconds", and the `retry_after` seconds of Telegram's 429.
+ * errors with their "available in N seconds", and the `retry_after` seconds of Telegram's 429 (under `parameters`)
+ * and of Discord's (at the top).
  */
 export function bodySignal(text: string): BodySignal {
   if (!text.startsWith('{') || !(text.includes('"backoff"') || text.includes('throttle_violation') || text.includes('"retry_after"'))) return {}
   try {
-    const body = JSON.parse(text) as { backoff?: unknown; error_name?: unknown; error_message?: unknown; parameters?: { retry_after?: unknown } }
-    if (typeof body.parameters?.retry_after === 'number') return { backoffMs: body.parameters.retry_after * 1000 }
+    const body = JSON.parse(text) as { backoff?: unknown; error_name?: unknown; error_message?: unknown; retry_after?: unknown; parameters?: { retry_after?: unknown } }
+    const retryAfter = body.parameters?.retry_after ?? body.retry_after
+    if (typeof retryAfter === 'number') return { backoffMs: retryAfter * 1000 }
     const backoffMs = typeof body.backoff === 'number' ? body.backoff * 1000 : undefined
     if (body.error_name !== 'throttle_violation') return { backoffMs }
     const seconds = /(\d+)\s*seconds?/.exec(String(body.error_message ?? ''))
