@@ -2,21 +2,11 @@ import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { googlebusinessConnector, originalWords } from '../../connectors/googlebusiness/index.ts'
 import { UpstreamError } from '../../src/net/errors.ts'
+import { BEARER, config, INGRID, LOCATION, REVIEWS, TOKEN } from './google-business.ts'
 import { jsonFixture, poll, testClient, useMockServer } from './harness.ts'
 
 const server = useMockServer()
-const LOCATION = 'accounts/106859472358204/locations/1449937412354389921'
-const REVIEWS = `https://mybusiness.googleapis.com/v4/${LOCATION}/reviews`
-const TOKEN = 'https://oauth2.googleapis.com/token'
-const BEARER = 'Bearer ya29.a0AfB_byExampleBusinessProfileAccessTokenForTests'
-const config = {
-  location: LOCATION,
-  clientId: '684312795021-k3v9q0example.apps.googleusercontent.com',
-  clientSecret: 'GOCSPX-bUsInEsS-cLiEnT-sEcReT',
-  refreshToken: '1//09refresh-token-for-business-manage',
-}
 
-const INGRID = 'AbFvOqnFyW3p2kVb8xQmT1hZc0rLd5sEaGuJ'
 const OLE = 'AbFvOqkT7cN0aRz4YpWm2LxQe9sBd6vHfKoI'
 const ALEKSEY = 'AbFvOqm2HsXb5uTq8ZcVn3RgLk0pYe7wDjAi'
 const LUCIA = 'AbFvOqlR8eJ1cWx5UbNo4MyTf2qAh9zGiSkP'

@@ -1,22 +1,12 @@
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { decryptSecret } from '../../src/crypto/secret-box.ts'
+import { BEARER, config, INGRID, LOCATION, REVIEWS, TOKEN } from '../connectors/google-business.ts'
 import { jsonFixture, useMockServer } from '../connectors/harness.ts'
 import { createTestApp } from '../helpers/app.ts'
 
 const server = useMockServer()
 const t = await createTestApp()
-const LOCATION = 'accounts/106859472358204/locations/1449937412354389921'
-const REVIEWS = `https://mybusiness.googleapis.com/v4/${LOCATION}/reviews`
-const TOKEN = 'https://oauth2.googleapis.com/token'
-const BEARER = 'Bearer ya29.a0AfB_byExampleBusinessProfileAccessTokenForTests'
-const config = {
-  location: LOCATION,
-  clientId: '684312795021-k3v9q0example.apps.googleusercontent.com',
-  clientSecret: 'GOCSPX-bUsInEsS-cLiEnT-sEcReT',
-  refreshToken: '1//09refresh-token-for-business-manage',
-}
-const INGRID = 'AbFvOqnFyW3p2kVb8xQmT1hZc0rLd5sEaGuJ'
 
 type Page = { reviews: { reviewId: string; comment?: string; starRating: string; updateTime: string }[] }
 
