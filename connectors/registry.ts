@@ -14,6 +14,7 @@ import { intercomConnector } from './intercom/index.ts'
 import { mastodonConnector } from './mastodon/index.ts'
 import { redditConnector } from './reddit/index.ts'
 import { rssConnector } from './rss/index.ts'
+import { slackConnector } from './slack/index.ts'
 import { stackexchangeConnector } from './stackexchange/index.ts'
 import { telegramConnector } from './telegram/index.ts'
 import { trustpilotConnector } from './trustpilot/index.ts'
@@ -42,6 +43,7 @@ const connectors: Connector[] = [
   instagramConnector,
   telegramConnector,
   discordConnector,
+  slackConnector,
   vkConnector,
   trustpilotConnector,
   zendeskConnector,
