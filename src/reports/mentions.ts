@@ -43,7 +43,7 @@ export const MentionReport = z
       urgent: z.number().int(),
     }),
     /** Per interval; `rated` and `averageRating` count the mentions that carry stars (reviews). */
-    series: z.array(Counts.extend({ start: z.date() }).extend(Stars.shape)),
+    series: z.array(Counts.extend({ start: z.date(), urgent: z.number().int() }).extend(Stars.shape)),
     /** The stars of the period's reviews (app stores, Trustpilot): how many, their mean, how they spread, and the mean of the period before. */
     ratings: Stars.extend({
       distribution: z.array(z.object({ stars: z.number().int(), n: z.number().int() })),
@@ -102,7 +102,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
 
   // The aggregates below read the time index alone (sql/017), not the mentions; only the themes read texts, of the
   // latest negative mentions.
-  const [grouped, authors, [previous], sourceNames, replies, themes, [urgent]] = await Promise.all([
+  const [grouped, authors, [previous], sourceNames, replies, themes, urgentByBucket] = await Promise.all([
     aggregating(deps.sql, (tx) => tx<{ bucket: Date; sentiment: SentimentLabel | null; source: string | null; kind: string; lang: string | null; intents: string[] | null; stars: number | null; version: string | null; tags: string[]; first: Date; n: number }[]>`
       SELECT ${bucketDateSql(tx, interval, tx`m.published_at`, timeZone)} AS bucket, m.effective_sentiment AS sentiment, m.source_id AS source,
              m.kind, m.lang, m.effective_intents AS intents, round(m.rating)::int AS stars, m.app_version AS version, m.tags,
@@ -116,11 +116,14 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
     firstReplies(deps, workspaceId, where, since),
     negativeThemes(deps, where),
     // Few mentions are urgent: their partial index (sql/042) finds them without the time index's aggregate.
-    sql<{ n: number }[]>`SELECT count(*)::int AS n FROM mentions m WHERE ${where} AND m.urgent`,
+    sql<{ bucket: Date; n: number }[]>`
+      SELECT ${bucketDateSql(sql, interval, sql`m.published_at`, timeZone)} AS bucket, count(*)::int AS n
+      FROM mentions m WHERE ${where} AND m.urgent GROUP BY 1`,
   ])
 
   const index = new Map(starts.map((s, i) => [s.date, i]))
-  const series = starts.map(({ start }) => ({ start, total: 0, positive: 0, neutral: 0, negative: 0, rated: 0, starSum: 0 }))
+  const series = starts.map(({ start }) => ({ start, total: 0, positive: 0, neutral: 0, negative: 0, urgent: 0, rated: 0, starSum: 0 }))
+  for (const u of urgentByBucket) series[index.get(bucketDate(u.bucket))!].urgent = u.n
   const distribution = [1, 2, 3, 4, 5].map((stars) => ({ stars, n: 0 }))
   const versions = new Map<string, Share & { rated: number; starSum: number; firstAt: Date }>()
   const totals = { total: 0, positive: 0, neutral: 0, negative: 0 }
@@ -183,7 +186,7 @@ export async function mentionReport(deps: Deps, workspaceId: string, filter: Men
       netSentiment: net(totals.positive, totals.negative),
       previous: previous.n,
       changePct: pct(totals.total - previous.n, previous.n),
-      urgent: urgent.n,
+      urgent: urgentByBucket.reduce((sum, u) => sum + u.n, 0),
     },
     series: series.map(({ starSum, ...row }) => ({ ...row, averageRating: mean(starSum, row.rated) })),
     ratings: { rated, averageRating: mean(starSum, rated), distribution, previousAverage: previous.average === null ? null : Math.round(previous.average * 100) / 100 },
@@ -270,6 +273,6 @@ function topAuthors(deps: Deps, workspaceId: string, where: Fragment): Promise<M
 
 export const mentionReportCsv = (r: MentionReport) =>
   toCsv(
-    ['start', 'total', 'positive', 'neutral', 'negative', 'rated', 'average_rating'],
-    r.series.map((s) => [s.start, s.total, s.positive, s.neutral, s.negative, s.rated, s.averageRating ?? '']),
+    ['start', 'total', 'positive', 'neutral', 'negative', 'urgent', 'rated', 'average_rating'],
+    r.series.map((s) => [s.start, s.total, s.positive, s.neutral, s.negative, s.urgent, s.rated, s.averageRating ?? '']),
   )

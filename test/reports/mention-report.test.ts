@@ -48,7 +48,9 @@ describe('GET /v1/reports/mentions', () => {
     expect(r.series.map((s: { start: string; total: number }) => [s.start.slice(0, 10), s.total])).toEqual([
       ['2026-11-01', 3], ['2026-11-02', 0], ['2026-11-03', 3], ['2026-11-04', 0], ['2026-11-05', 0], ['2026-11-06', 0], ['2026-11-07', 1],
     ])
-    expect(r.series[0]).toMatchObject({ positive: 2, neutral: 0, negative: 1 })
+    expect(r.series[0]).toMatchObject({ positive: 2, neutral: 0, negative: 1, urgent: 1 })
+    // The urgent count per interval adds up to the period's.
+    expect(r.series.map((s: { urgent: number }) => s.urgent)).toEqual([1, 0, 0, 0, 0, 0, 0])
     expect(r.sources).toEqual([
       { id: hn, name: 'Hacker News', kind: 'hackernews', n: 4, negative: 3 },
       { id: reddit, name: 'Reddit r/acme', kind: 'reddit', n: 3, negative: 1 },
@@ -110,7 +112,7 @@ describe('GET /v1/reports/mentions', () => {
     expect(res.headers.get('content-type')).toContain('text/csv')
     const rows = parse(res.data as string, { bom: true, columns: true }) as Record<string, string>[]
     expect(rows).toHaveLength(7)
-    expect(rows[0]).toEqual({ start: '2026-11-01T00:00:00.000Z', total: '3', positive: '2', neutral: '0', negative: '1', rated: '0', average_rating: '' })
+    expect(rows[0]).toEqual({ start: '2026-11-01T00:00:00.000Z', total: '3', positive: '2', neutral: '0', negative: '1', urgent: '1', rated: '0', average_rating: '' })
   })
 
   it('says what is wrong with a bad period or interval, and shows another workspace nothing', async () => {
