@@ -3,6 +3,7 @@ import { permanentError, type UpstreamError } from '../../src/net/errors.ts'
 import type { HttpResponse } from '../../src/net/http-client.ts'
 import { errorBody, parseJson } from '../../src/net/parse.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { readChannels } from '../shared/channels.ts'
 import { commonConfig, defineConnector, originOf, readPosted, type ConnectorContext } from '../types.ts'
 
 /** Discord's ids are 64-bit snowflakes, sent as digit strings: a JS number would round them, so they stay text and are compared as BigInt. */
@@ -65,7 +66,6 @@ const DiscordError = z.object({ message: z.string(), code: z.number() })
  * moves past messages a run took (kept or left out), never past ones a run's budget left for the next.
  */
 const Cursor = z.record(Snowflake, Snowflake)
-type Cursor = z.infer<typeof Cursor>
 
 const compareIds = (a: Row, b: Row) => {
   const x = BigInt(a.id)
@@ -160,19 +160,11 @@ export const discordConnector = defineConnector({
   // Not `edits`: a run reads only messages past its mark, so a message edited after it was stored never comes back.
   // One edited before its first read arrives with its new words, as a new mention.
   async poll(ctx, config, cursor) {
-    const next: Cursor = {}
     const items: MentionItem[] = []
-    let budget = ctx.maxItems
     let blanks = 0
     let worded = 0
-    for (const [i, channel] of config.channels.entries()) {
-      const after = cursor?.[channel]
-      // An even share of what is left, so a busy channel first in the list cannot starve the others run after run.
-      const share = Math.ceil(budget / (config.channels.length - i))
-      const rows = share > 0 ? await readChannel(ctx, config, channel, after, share) : []
-      budget -= rows.length
-      const newest = rows.length ? rows[rows.length - 1].id : after
-      if (newest !== undefined) next[channel] = newest
+    const run = await readChannels(config.channels, cursor, ctx.maxItems, (channel, after, share) => readChannel(ctx, config, channel, after, share), (row) => row.id)
+    for (const { rows } of run.read) {
       // Newest first, as Discord lists them. Unreadable ones are skipped, and the mark still moves past them.
       for (const row of [...rows].reverse()) {
         const parsed = Message.safeParse(row)
@@ -188,7 +180,7 @@ export const discordConnector = defineConnector({
     if (blanks > 0 && worded === 0) {
       ctx.logger.warn('discord: messages came without their words; turn on the Message Content intent (Developer Portal → your application → Bot → Privileged Gateway Intents)', { blanks })
     }
-    return { items, cursor: Object.keys(next).length ? next : null }
+    return { items, cursor: run.cursor }
   },
   reply: {
     requires: ['botToken'],

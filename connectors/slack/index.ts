@@ -3,6 +3,7 @@ import { permanentError, UpstreamError } from '../../src/net/errors.ts'
 import type { HttpResponse } from '../../src/net/http-client.ts'
 import { errorBody, parseJson } from '../../src/net/parse.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
+import { readChannels } from '../shared/channels.ts'
 import { commonConfig, defineConnector, originOf, readPosted, type ConnectorContext } from '../types.ts'
 
 /** A channel id as Slack shows it (C… for channels, G… for older private ones): names change, ids do not. */
@@ -86,7 +87,6 @@ const Answerable = z.object({ ts: Ts, thread_ts: Ts.optional() })
  * moves past messages a run took (kept or left out), never past ones its budget left for the next run.
  */
 const Cursor = z.record(ChannelId, Ts)
-type Cursor = z.infer<typeof Cursor>
 
 /** The ts as an exact integer of microseconds: "999999999.999999" < "1000000000.000001", which text comparison gets wrong. */
 const micros = (ts: string) => BigInt(ts.replace('.', ''))
@@ -258,17 +258,9 @@ export const slackConnector = defineConnector({
   urls: ['baseUrl'],
   // Not `edits`: a run reads only messages past its mark, so a message edited after it was stored never comes back.
   async poll(ctx, config, cursor) {
-    const next: Cursor = {}
     const taken: { channel: string; message: Message & { user: string; text: string } }[] = []
-    let budget = ctx.maxItems
-    for (const [i, channel] of config.channels.entries()) {
-      const mark = cursor?.[channel]
-      // An even share of what is left, so a busy channel first in the list cannot starve the others run after run.
-      const share = Math.ceil(budget / (config.channels.length - i))
-      const rows = share > 0 ? await readChannel(ctx, config, channel, mark, share) : []
-      budget -= rows.length
-      const newest = rows.length ? rows[rows.length - 1].ts : mark
-      if (newest !== undefined) next[channel] = newest
+    const run = await readChannels(config.channels, cursor, ctx.maxItems, (channel, mark, share) => readChannel(ctx, config, channel, mark, share), (row) => row.ts)
+    for (const { channel, rows } of run.read) {
       // Newest first, as Slack lists them. Unreadable ones are skipped, and the mark still moves past them.
       for (const row of [...rows].reverse()) {
         const parsed = Message.safeParse(row)
@@ -278,7 +270,7 @@ export const slackConnector = defineConnector({
     const ids = new Set(taken.flatMap(({ message }) => [message.user, ...mentionedIds(message.text)]))
     const people = ids.size ? await lookUpPeople(ctx, config, ids) : new Map<string, Person | undefined>()
     const items = taken.map(({ channel, message }) => toMention(config, channel, message, people))
-    return { items, cursor: Object.keys(next).length ? next : null }
+    return { items, cursor: run.cursor }
   },
   reply: {
     requires: ['botToken'],
