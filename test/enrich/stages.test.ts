@@ -8,6 +8,7 @@ import { asks, INTENT_CUES } from '../../src/enrich/intent-rules.ts'
 import { detectLang } from '../../src/enrich/lang.ts'
 import { scoreLexicon, scoreTranslated } from '../../src/enrich/lexicon.ts'
 import { normalizeText } from '../../src/enrich/normalize.ts'
+import { findPhrases } from '../../src/enrich/phrases.ts'
 import { scorePriority } from '../../src/enrich/priority.ts'
 import { ratingPrior, scoreSentiment } from '../../src/enrich/sentiment.ts'
 import { scoreSpam } from '../../src/enrich/spam.ts'
@@ -153,6 +154,52 @@ describe('sentiment', () => {
   it('misses sarcasm (known limitation)', () => {
     expect(sentiment('Oh great, another update that deletes all my data. Just perfect.', 'en').label).not.toBe('negative')
     expect(sentiment('Bravo, encore une mise à jour géniale qui efface tout', 'fr').label).not.toBe('negative')
+  })
+})
+
+describe('set phrases', () => {
+  const phrases = (text: string, lang: string) => findPhrases(tokenize(normalizeText(text)), lang).map((p) => [p.text, p.valence])
+  const label = (text: string, lang: string) => enrich({ text, lang }).sentiment.label
+
+  it('read praise whose words say otherwise, and flip it when negated before, inside or after', () => {
+    expect(phrases('Sin duda vale la pena.', 'es')).toEqual([['vale la pena', 1]])
+    expect(phrases('No vale la pena.', 'es')).toEqual([['vale la pena', -1]])
+    expect(phrases('Ça ne vaut pas le coup.', 'fr')).toEqual([['vaut le coup', -1]])
+    expect(phrases('Vale muito a pena.', 'pt')).toEqual([['Vale a pena', 1]])
+    expect(phrases('Das Abo lohnt sich überhaupt nicht.', 'de')).toEqual([['lohnt sich', -1]])
+    expect(phrases('Оно того не стоит.', 'ru')).toEqual([['того стоит', -1]])
+    expect(phrases('Ikke verdt pengene.', 'no')).toEqual([['verdt pengene', -1]])
+    expect(phrases('Δεν αξίζει τα λεφτά του.', 'el')).toEqual([['αξίζει', -1]])
+    for (const [text, lang] of [['Sin duda vale la pena.', 'es'], ['Das Upgrade lohnt sich.', 'de'], ['Оно того стоит.', 'ru'], ['Appen er verdt pengene.', 'no'], ['Ça vaut la peine.', 'fr']])
+      expect(label(text, lang), text).toBe('positive')
+    for (const [text, lang] of [['No vale la pena.', 'es'], ['Lohnt sich nicht.', 'de'], ['Не стоит своих денег.', 'ru'], ['Ikke verdt pengene.', 'no'], ['Not worth it.', 'en']])
+      expect(label(text, lang), text).toBe('negative')
+  })
+
+  it('take a denied fault as praise, whatever negation it holds, but not "pas mal de" ("quite a few")', () => {
+    expect(phrases('Совсем не плохо.', 'ru')).toEqual([['не плохо', 1]])
+    expect(phrases('Har brukt den uten problemer.', 'no')).toEqual([['uten problemer', 1]])
+    expect(phrases('用了半年，完全没问题。', 'zh')).toEqual([['没问题', 1]])
+    expect(phrases('Pas mal de bugs depuis la mise à jour.', 'fr')).toEqual([])
+    for (const [text, lang] of [['No está mal.', 'es'], ['Nicht schlecht.', 'de'], ['Ikke dårlig.', 'no'], ['Not bad at all.', 'en'], ['Καθόλου άσχημο.', 'el']])
+      expect(label(text, lang), text).toBe('positive')
+  })
+
+  it('weigh half before a "but", and nothing when asked about: a question is neutral', () => {
+    expect(phrases('服务没问题，但是不好吃', 'zh')).toEqual([['没问题', 0.5]])
+    expect(phrases('¿Vale la pena la versión premium?', 'es')).toEqual([['Vale la pena', 0]])
+    expect(phrases('Стоит ли покупать премиум?', 'ru')).toEqual([['Стоит ли', 0]])
+    expect(phrases('Αξίζει η συνδρομή;', 'el')).toEqual([['Αξίζει', 0]])
+    expect(label('服务没问题，但是不好吃…', 'zh')).toBe('negative')
+    for (const [text, lang] of [['¿Vale la pena la versión premium?', 'es'], ['Lohnt sich das Jahresabo?', 'de'], ['Is the pro plan worth it?', 'en'], ['Er premium verdt det?', 'no']])
+      expect(label(text, lang), text).toBe('neutral')
+  })
+
+  it('explain the result by the phrase, not by its misleading words', () => {
+    const words = enrich({ text: 'Das Upgrade lohnt sich.', lang: 'de' }).explanation.sentiment.map((c) => c.token)
+    expect(words).toContain('lohnt sich')
+    expect(words).not.toContain('lohnt')
+    expect(enrich({ text: 'Δεν αξίζει τα λεφτά του.', lang: 'el' }).explanation.sentiment[0]).toEqual({ token: 'αξίζει', weight: -1 })
   })
 })
 
