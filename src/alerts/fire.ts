@@ -11,37 +11,63 @@ export interface FiringAlert {
   channels: string[]
 }
 
+type Answer = Record<string, unknown> & { id: string }
+
+/** One thing an alert fires for. */
+export interface Occurrence {
+  dedupKey: string
+  explanation: Record<string, unknown>
+  mention?: MentionPayload
+  response?: Answer
+}
+
 /**
- * Records one firing and queues `alert.fired` for the alert's channels, in
- * the caller's transaction. The dedup key makes firing the same occurrence
- * twice (two instances, a retried transaction) a no-op; returns whether it fired.
+ * Records the occurrences in one statement, in the caller's transaction. The
+ * dedup key makes recording one twice (two instances, a retried transaction) a
+ * no-op; returns the newly recorded ones, with their events' ids, in order.
  */
-export async function fireAlert(
-  tx: Tx,
-  alert: FiringAlert,
-  occurrence: { dedupKey: string; explanation: Record<string, unknown>; mention?: MentionPayload; response?: Record<string, unknown> & { id: string }; at: Date },
-): Promise<boolean> {
-  const [event]: [{ id: string }?] = await tx`
+async function record<O extends Occurrence>(tx: Tx, alert: FiringAlert, occurrences: O[], at: Date): Promise<(O & { eventId: string })[]> {
+  const rows = occurrences.map((o) => ({ dedupKey: o.dedupKey, mentionId: o.mention?.id ?? null, responseId: o.response?.id ?? null, explanation: o.explanation }))
+  const recorded = await tx<{ id: string; dedupKey: string }[]>`
     INSERT INTO alert_events (workspace_id, alert_id, dedup_key, mention_id, response_id, explanation, fired_at)
-    VALUES (${alert.workspaceId}, ${alert.id}, ${occurrence.dedupKey}, ${occurrence.mention?.id ?? null}, ${occurrence.response?.id ?? null},
-            ${tx.json(occurrence.explanation as never)}, ${occurrence.at})
+    SELECT ${alert.workspaceId}, ${alert.id}, o."dedupKey", o."mentionId", o."responseId", o.explanation, ${at}
+    FROM jsonb_to_recordset(${tx.json(rows as never)}) AS o("dedupKey" text, "mentionId" uuid, "responseId" uuid, explanation jsonb)
     ON CONFLICT (alert_id, dedup_key) DO NOTHING
-    RETURNING id`
-  if (!event) return false
-  await tx`UPDATE alerts SET last_fired_at = ${occurrence.at} WHERE id = ${alert.id}`
+    RETURNING id, dedup_key AS "dedupKey"`
+  const ids = new Map(recorded.map((r) => [r.dedupKey, r.id]))
+  return occurrences.flatMap((o) => (ids.has(o.dedupKey) ? [{ ...o, eventId: ids.get(o.dedupKey)! }] : []))
+}
+
+/** Queues `alert.fired` for the alert's channels. */
+async function announce(tx: Tx, alert: FiringAlert, eventId: string, at: Date, what: Record<string, unknown>) {
+  await tx`UPDATE alerts SET last_fired_at = ${at} WHERE id = ${alert.id}`
   await enqueueEvent(
     tx,
     alert.workspaceId,
     'alert.fired',
-    {
-      alert: { id: alert.id, name: alert.name, kind: alert.kind },
-      eventId: event.id,
-      firedAt: occurrence.at.toISOString(),
-      explanation: occurrence.explanation,
-      ...(occurrence.mention ? { mention: occurrence.mention } : {}),
-      ...(occurrence.response ? { response: occurrence.response } : {}),
-    },
-    { at: occurrence.at, webhookIds: alert.channels },
+    { alert: { id: alert.id, name: alert.name, kind: alert.kind }, eventId, firedAt: at.toISOString(), ...what },
+    { at, webhookIds: alert.channels },
   )
+}
+
+/** Records one occurrence and queues `alert.fired` with it; returns whether it fired (false when it had fired before). */
+export async function fireAlert(tx: Tx, alert: FiringAlert, occurrence: Occurrence & { at: Date }): Promise<boolean> {
+  const [fired] = await record(tx, alert, [occurrence], occurrence.at)
+  if (!fired) return false
+  const { explanation, mention, response } = fired
+  await announce(tx, alert, fired.eventId, occurrence.at, { explanation, ...(mention ? { mention } : {}), ...(response ? { response } : {}) })
+  return true
+}
+
+/**
+ * Records several survey answers at once and queues one `alert.fired` listing
+ * them (`responses`), so a burst (an e-mail campaign's answers) is one message,
+ * not one a person. Each answer is still recorded, so none fires again.
+ */
+export async function fireAlertForAnswers(tx: Tx, alert: FiringAlert, occurrences: (Occurrence & { response: Answer })[], at: Date): Promise<boolean> {
+  const fired = await record(tx, alert, occurrences, at)
+  if (fired.length === 0) return false
+  const responses = fired.map((o) => o.response)
+  await announce(tx, alert, fired[0].eventId, at, { explanation: { answers: responses.length, responseIds: responses.map((r) => r.id) }, responses })
   return true
 }

@@ -3,7 +3,7 @@
 // while it matters. Answers are picked up on the scheduler tick.
 import type { Tx } from '../db/sql.ts'
 import { BANDS, type BandName, type SurveyKind } from '../surveys/schemas.ts'
-import { fireAlert, type FiringAlert } from './fire.ts'
+import { fireAlert, fireAlertForAnswers, type FiringAlert } from './fire.ts'
 
 export interface ResponseAlert extends FiringAlert {
   surveyId: string | null
@@ -13,8 +13,10 @@ export interface ResponseAlert extends FiringAlert {
   createdAt: Date
 }
 
-/** Answers fired for per check; more wait for the next tick rather than flood a channel at once. */
-const PER_CHECK = 20
+/** Answers fired for per check; more wait for the next tick. */
+const PER_CHECK = 50
+/** Up to this many answers found in one check fire one message each; more go out as one message listing them all. */
+const ONE_BY_ONE = 3
 /** Answers older than this are not news any more (a late import, a restored backup). */
 const LOOK_BACK_MS = 86_400_000
 
@@ -42,11 +44,13 @@ export async function checkResponses(tx: Tx, alert: ResponseAlert, now: Date): P
     ORDER BY r.responded_at, r.id
     LIMIT ${PER_CHECK}`
   await tx`UPDATE alerts SET last_evaluated_at = ${now} WHERE id = ${alert.id}`
+  const occurrences = answers.map(({ id, kind, ...rest }) => ({
+    dedupKey: `response:${id}`,
+    explanation: { responseId: id, surveyId: rest.surveyId, score: rest.score },
+    response: { id, ...rest, surveyKind: kind, respondedAt: rest.respondedAt.toISOString() },
+  }))
+  if (occurrences.length > ONE_BY_ONE) return (await fireAlertForAnswers(tx, alert, occurrences, now)) ? 'fired' : 'quiet'
   let fired = false
-  for (const a of answers) {
-    const { id, kind, ...rest } = a
-    const response = { id, ...rest, surveyKind: kind, respondedAt: a.respondedAt.toISOString() }
-    fired = (await fireAlert(tx, alert, { dedupKey: `response:${id}`, explanation: { responseId: id, surveyId: a.surveyId, score: a.score }, response, at: now })) || fired
-  }
+  for (const o of occurrences) fired = (await fireAlert(tx, alert, { ...o, at: now })) || fired
   return fired ? 'fired' : 'quiet'
 }

@@ -25,6 +25,8 @@ export interface ChatMessage {
 const MAX_TEXT = 600
 /** Chat messages stay short: the digest shows this many of its negative mentions. */
 const DIGEST_MENTIONS = 3
+/** And an alert that fired for many survey answers at once shows this many of them. */
+const ALERT_ANSWERS = 10
 
 
 /** A link for http(s) URLs only; nothing for any other scheme. */
@@ -58,6 +60,7 @@ const Alert = z.looseObject({
   explanation: z.record(z.string(), z.unknown()).nullish(),
   mention: Mention.nullish(),
   response: Answer.nullish(),
+  responses: z.array(Answer).nullish(),
 })
 // What each kind of alert says about why it fired.
 const Anomaly = z.looseObject({ observed: z.number(), expected: z.number(), threshold: z.number() })
@@ -112,6 +115,12 @@ function mentionParts(m: z.infer<typeof Mention>): Part[] {
   if (m.text) parts.push(quote(m.text))
   const meta = joined([m.urgent ? ['urgent'] : [], m.sentiment ? [`sentiment: ${m.sentiment}`] : [], linkTo(m.url, 'Open the mention')])
   if (meta.length) parts.push(note(...meta))
+  return parts
+}
+
+function answerParts(answer: z.infer<typeof Answer>): Part[] {
+  const parts = [text(`${clip(answer.survey, 200)}: `, { strong: `${answer.surveyKind.toUpperCase()} ${answer.score}` }, answer.email ? ` from ${answer.email}` : '')]
+  if (answer.comment) parts.push(quote(answer.comment))
   return parts
 }
 
@@ -188,10 +197,12 @@ export function chatMessage(event: EventEnvelope): ChatMessage {
     const why = explainAlert(a.data.explanation)
     if (why) parts.push(note(why))
     if (a.data.mention) parts.push(...mentionParts(a.data.mention))
-    const answer = a.data.response
-    if (answer) {
-      parts.push(text(`${clip(answer.survey, 200)}: `, { strong: `${answer.surveyKind.toUpperCase()} ${answer.score}` }, answer.email ? ` from ${answer.email}` : ''))
-      if (answer.comment) parts.push(quote(answer.comment))
+    if (a.data.response) parts.push(...answerParts(a.data.response))
+    const many = a.data.responses ?? []
+    if (many.length) {
+      parts.push(text({ strong: `${many.length} answers` }))
+      for (const answer of many.slice(0, ALERT_ANSWERS)) parts.push(...answerParts(answer))
+      if (many.length > ALERT_ANSWERS) parts.push(note(`and ${many.length - ALERT_ANSWERS} more: see the alert's events or the surveys' responses`))
     }
     return { summary: `Alert fired: ${name}`, icon: 'alert', parts }
   }

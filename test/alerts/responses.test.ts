@@ -67,6 +67,40 @@ describe('response alerts', () => {
     expect((await t.call('PATCH', `/v1/alerts/${urgent.data.id}`, { key: ws.key, body: { urgentAnswers: false } })).data.urgentAnswers).toBe(false)
   })
 
+  it('send a burst of answers as one message listing them, each answer still firing once', async () => {
+    const ws = await workspace()
+    const hook = await t.call('POST', '/v1/webhooks', { key: ws.key, body: { url: 'https://chat.example.com/services/T1/B1/burst', events: ['mention.created'], format: 'slack' } })
+    const nps = await ws.survey('nps', 'Campaign NPS')
+    const alert = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'Campaign detractors', kind: 'response', channels: [hook.data.id] } })
+    const burst = Array.from({ length: 12 }, (_, i) => ({ score: i % 7, comment: `Reason <i>${i}</i>`, email: `p${i}@acme.test` }))
+    await ws.answer(nps, [...burst, { score: 10 }])
+    await evaluatePeriodicAlerts(at(Date.now() + 1000))
+    const events = async () => (await t.call('GET', `/v1/alerts/${alert.data.id}/events`, { key: ws.key })).data.items as { responseId: string }[]
+    const fired = await events()
+    expect(fired).toHaveLength(12)
+    expect(new Set(fired.map((e) => e.responseId)).size).toBe(12)
+
+    const deliveries = async () => (await t.sql<{ body: string }[]>`SELECT body FROM webhook_deliveries WHERE webhook_id = ${hook.data.id} ORDER BY created_at`).map((d) => JSON.parse(d.body))
+    const [message, ...others] = await deliveries()
+    expect(others).toHaveLength(0)
+    const blocks = JSON.stringify(message.blocks)
+    expect(blocks).toContain('*12 answers*')
+    expect(blocks).toContain('Campaign NPS: *NPS 0* from p0@acme.test')
+    expect(blocks).toContain('>Reason 9')
+    expect(blocks).not.toContain('Reason 10')
+    expect(blocks).toContain('and 2 more')
+
+    // Nothing fires twice; one more answer later goes out on its own.
+    await evaluatePeriodicAlerts(at(Date.now() + 120_000))
+    expect(await events()).toHaveLength(12)
+    await ws.answer(nps, [{ score: 4, comment: 'Late reply' }])
+    await evaluatePeriodicAlerts(at(Date.now() + 240_000))
+    const all = await deliveries()
+    expect(all).toHaveLength(2)
+    expect(JSON.stringify(all[1].blocks)).toContain('Campaign NPS: *NPS 4*')
+    expect(JSON.stringify(all[1].blocks)).not.toContain('answers*')
+  })
+
   it('can count only the answers of customers worth enough', async () => {
     const ws = await workspace()
     const nps = await ws.survey('nps', 'Enterprise NPS')
