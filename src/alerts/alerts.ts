@@ -3,11 +3,13 @@ import type { Deps } from '../deps.ts'
 import type { Sql, Tx } from '../db/sql.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
-import type { Alert, AlertEvent, AlertPatch, NewAlert } from './schema.ts'
+import { SCORE_RANGES, type SurveyKind } from '../surveys/schemas.ts'
+import { WEEK_WINDOW_KINDS, type Alert, type AlertEvent, type AlertPatch, type NewAlert } from './schema.ts'
 
 const columns = (sql: Sql | Tx) => sql`
   id, kind, name, filter, channels, cooldown, enabled, "window", min_count AS "minCount", sensitivity,
-  only_new AS "onlyNew", min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", in_episode AS "inEpisode",
+  only_new AS "onlyNew", min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", below_score AS "belowScore",
+  in_episode AS "inEpisode",
   last_fired_at AS "lastFiredAt", last_evaluated_at AS "lastEvaluatedAt", last_evaluation AS "lastEvaluation",
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
@@ -19,23 +21,33 @@ async function assertChannels(sql: Sql | Tx, workspaceId: string, channels: stri
   if (missing.length) throw badRequest('channels must be webhook ids of this workspace', { missing })
 }
 
-/** A response alert's survey must be one of the workspace's. */
-async function assertSurvey(sql: Sql | Tx, workspaceId: string, surveyId: string | null | undefined) {
-  if (!surveyId) return
-  const [found] = await sql`SELECT 1 FROM surveys WHERE workspace_id = ${workspaceId} AND id = ${surveyId}`
-  if (!found) throw badRequest('surveyId must be a survey of this workspace')
+type Fit = Pick<Alert, 'kind' | 'window' | 'surveyId' | 'belowScore'>
+
+/**
+ * What a kind needs of the other fields: a survey of the workspace (response, survey_score), a score on that survey's
+ * scale (survey_score), a window it can compare (a week's only where the level is compared with the week before).
+ */
+async function assertFits(sql: Sql | Tx, workspaceId: string, a: Fit) {
+  if (a.window === '7d' && !WEEK_WINDOW_KINDS.includes(a.kind)) throw badRequest(`window 7d is for ${WEEK_WINDOW_KINDS.join(' and ')} alerts`)
+  if (a.kind === 'survey_score' && (!a.surveyId || a.belowScore === null)) throw badRequest('a survey_score alert needs surveyId and belowScore')
+  if (!a.surveyId) return
+  const [survey]: [{ kind: SurveyKind }?] = await sql`SELECT kind FROM surveys WHERE workspace_id = ${workspaceId} AND id = ${a.surveyId}`
+  if (!survey) throw badRequest('surveyId must be a survey of this workspace')
+  const range = SCORE_RANGES[survey.kind]
+  if (a.kind === 'survey_score' && (a.belowScore! < range.min || a.belowScore! > range.max))
+    throw badRequest(`belowScore must be between ${range.min} and ${range.max} for a ${survey.kind.toUpperCase()} survey`)
 }
 
 export async function createAlert(deps: Deps, workspaceId: string, input: NewAlert): Promise<Alert> {
   const channels = [...new Set(input.channels)]
   await assertChannels(deps.sql, workspaceId, channels)
-  await assertSurvey(deps.sql, workspaceId, input.surveyId)
+  await assertFits(deps.sql, workspaceId, input)
   const [row] = await deps.sql<Alert[]>`
     INSERT INTO alerts (workspace_id, kind, name, filter, channels, cooldown, enabled, "window", min_count, sensitivity, only_new, min_customer_value,
-                        reply_within, below_rating, business_hours, survey_id, bands, urgent_answers)
+                        reply_within, below_rating, business_hours, survey_id, bands, urgent_answers, below_score)
     VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(input.filter as never)}, ${channels}::uuid[], ${input.cooldown},
             ${input.enabled}, ${input.window}, ${input.minCount}, ${input.sensitivity}, ${input.onlyNew}, ${input.minCustomerValue}, ${input.replyWithin},
-            ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)}, ${input.surveyId}, ${input.bands}, ${input.urgentAnswers})
+            ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)}, ${input.surveyId}, ${input.bands}, ${input.urgentAnswers}, ${input.belowScore})
     RETURNING ${columns(deps.sql)}`
   return row
 }
@@ -68,12 +80,15 @@ export async function updateAlert(deps: Deps, workspaceId: string, id: string, p
   if (patch.surveyId !== undefined) set.survey_id = patch.surveyId
   if (patch.bands !== undefined) set.bands = patch.bands
   if (patch.urgentAnswers !== undefined) set.urgent_answers = patch.urgentAnswers
-  if ([patch.filter, patch.window, patch.sensitivity, patch.minCount, patch.belowRating].some((v) => v !== undefined)) set.in_episode = false
+  if (patch.belowScore !== undefined) set.below_score = patch.belowScore
+  if ([patch.filter, patch.window, patch.sensitivity, patch.minCount, patch.belowRating, patch.surveyId, patch.belowScore].some((v) => v !== undefined)) set.in_episode = false
   return deps.sql.begin(async (tx) => {
-    const [current]: [{ kind: string }?] = await tx`SELECT kind FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
+    const [current]: [Fit?] = await tx`
+      SELECT kind, "window", survey_id AS "surveyId", below_score AS "belowScore" FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
     if (!current) throw notFound('alert')
     if (patch.onlyNew && current.kind !== 'match') throw badRequest('onlyNew applies to match alerts')
-    await assertSurvey(tx, workspaceId, patch.surveyId)
+    const { window = current.window, surveyId = current.surveyId, belowScore = current.belowScore } = patch
+    await assertFits(tx, workspaceId, { kind: current.kind, window, surveyId, belowScore })
     if (patch.channels !== undefined) {
       const channels = [...new Set(patch.channels)]
       await assertChannels(tx, workspaceId, channels)

@@ -149,39 +149,42 @@ export interface EpisodeState {
 /**
  * One abnormal stretch fires once: the first abnormal evaluation opens an
  * episode (firing unless the cooldown is still running), later ones inside
- * it stay quiet, and it closes only when the level falls back below halfway
- * between normal and the threshold, so hovering at the line doesn't re-fire.
+ * it stay quiet, and it closes only when the level is back past halfway
+ * between the threshold and normal, so hovering at the line doesn't re-fire.
+ * `low` alerts (rating, survey_score) are abnormal below their threshold, so
+ * they come back from below.
  */
-export function stepEpisode(state: EpisodeState, x: Explanation, now: Date, cooldownMs: number): { fire: boolean; inEpisode: boolean } {
+export function stepEpisode(state: EpisodeState, x: Explanation, now: Date, cooldownMs: number, low = false): { fire: boolean; inEpisode: boolean } {
   if (x.anomalous) {
     if (state.inEpisode) return { fire: false, inEpisode: true }
     const cooled = !state.lastFiredAt || now.getTime() - state.lastFiredAt.getTime() >= cooldownMs
     return { fire: cooled, inEpisode: true }
   }
-  const stillHigh = Number.isFinite(x.threshold) && x.observed > (x.expected + x.threshold) / 2
-  return { fire: false, inEpisode: state.inEpisode && stillHigh }
+  const halfway = (x.expected + (x.threshold ?? NaN)) / 2
+  const stillAbnormal = low ? x.observed < halfway : x.observed > halfway
+  return { fire: false, inEpisode: state.inEpisode && stillAbnormal }
 }
 
-export interface LowRatingInput {
-  /** Reviews with stars in the window, and their mean. */
-  rated: number
-  average: number | null
-  /** The mean of the week before the window; null without reviews then. */
+export interface BelowInput {
+  /** How many counted in the window (reviews with stars, survey answers), and their measure (mean stars, the survey's score). */
+  n: number
+  value: number | null
+  /** The same measure over the week before the window; null without anything then. */
   before: number | null
   below: number
   minCount: number
 }
 
-/** A rating alert's decision: enough reviews in the window, averaging fewer stars than `below`. */
-export function detectLowRating(x: LowRatingInput): Explanation {
+/** A rating or survey_score alert's decision: enough in the window, measuring below `below`. */
+export function detectBelow(x: BelowInput): Explanation {
   const round = (v: number) => Math.round(v * 100) / 100
-  const observed = x.average === null ? 0 : round(x.average)
+  const observed = x.value === null ? 0 : round(x.value)
   return {
     observed,
     expected: x.before === null ? observed : round(x.before),
     threshold: x.below,
-    anomalous: x.rated >= x.minCount && x.average !== null && x.average < x.below,
+    anomalous: x.n >= x.minCount && x.value !== null && x.value < x.below,
     baseline: x.before === null ? 'none' : 'trailing',
-    samples: x.rated,
+    samples: x.n,
   }
 }

@@ -1,11 +1,12 @@
 import type { Tx } from '../db/sql.ts'
 import type { Deps } from '../deps.ts'
 import { MentionFilter, mentionFilterSql, withoutSpam, type Fragment } from '../mentions/filter.ts'
-import { detectLowRating, detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
+import { detectBelow, detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
 import { fireAlert } from './fire.ts'
 import { checkResponses } from './responses.ts'
 import { checkUnanswered } from './unanswered.ts'
-import type { BandName } from '../surveys/schemas.ts'
+import type { BandName, SurveyKind } from '../surveys/schemas.ts'
+import { headline, scoreFor } from '../surveys/scores.ts'
 import type { BusinessHours } from './business-hours.ts'
 import { durationMs } from './schema.ts'
 import { sameWallTimeBefore } from '../time/wall-clock.ts'
@@ -24,7 +25,7 @@ interface PeriodicAlert {
   id: string
   workspaceId: string
   name: string
-  kind: 'spike' | 'negative_share' | 'unanswered' | 'rating' | 'response'
+  kind: 'spike' | 'negative_share' | 'unanswered' | 'rating' | 'response' | 'survey_score'
   channels: string[]
   filter: unknown
   cooldown: string
@@ -38,6 +39,7 @@ interface PeriodicAlert {
   surveyId: string | null
   bands: BandName[]
   urgentAnswers: boolean
+  belowScore: number | null
   createdAt: Date
   inEpisode: boolean
   lastFiredAt: Date | null
@@ -77,26 +79,35 @@ export async function evaluatePeriodicAlerts(deps: Deps): Promise<PeriodicResult
 async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore: Date): Promise<'skipped' | 'quiet' | 'fired'> {
   const [alert]: [PeriodicAlert?] = await tx`
     SELECT id, workspace_id AS "workspaceId", name, kind, channels, filter, cooldown, "window", min_count AS "minCount",
-           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", created_at AS "createdAt",
+           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", below_score AS "belowScore", created_at AS "createdAt",
            in_episode AS "inEpisode", last_fired_at AS "lastFiredAt"
     FROM alerts
     WHERE id = ${id} AND enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= ${dueBefore})
     FOR UPDATE SKIP LOCKED`
   if (!alert) return 'skipped'
   if (alert.kind === 'response') return checkResponses(tx, alert, now)
+  const windowS = durationMs(alert.window) / 1000
+  if (alert.kind === 'survey_score') {
+    const { survey, ...x } = await surveyScoreExplanation(tx, alert, now, windowS)
+    return stepAndFire(tx, alert, x, now, { survey })
+  }
   const filter = MentionFilter.safeParse(alert.filter)
   if (!filter.success) return 'skipped'
   if (alert.kind === 'unanswered') return checkUnanswered(tx, alert, (f) => conditions(tx, alert, f), filter.data, now)
   const where = conditions(tx, alert, filter.data)
-  const windowS = durationMs(alert.window) / 1000
   const explain = { spike: spikeExplanation, negative_share: shareExplanation, rating: ratingExplanation }[alert.kind]
-  const x = await explain(tx, alert, where, now, windowS)
-  const step = stepEpisode({ inEpisode: alert.inEpisode, lastFiredAt: alert.lastFiredAt }, x, now, durationMs(alert.cooldown))
+  return stepAndFire(tx, alert, await explain(tx, alert, where, now, windowS), now)
+}
+
+/** Moves the alert's episode on by this evaluation, and fires when a new one opens. */
+async function stepAndFire(tx: Tx, alert: PeriodicAlert, x: Explanation, now: Date, about: Record<string, unknown> = {}): Promise<'quiet' | 'fired'> {
+  const low = alert.kind === 'rating' || alert.kind === 'survey_score'
+  const step = stepEpisode({ inEpisode: alert.inEpisode, lastFiredAt: alert.lastFiredAt }, x, now, durationMs(alert.cooldown), low)
   await tx`
     UPDATE alerts SET in_episode = ${step.inEpisode}, last_evaluated_at = ${now}, last_evaluation = ${tx.json(x as never)}
     WHERE id = ${alert.id}`
   if (!step.fire) return 'quiet'
-  const fired = await fireAlert(tx, alert, { dedupKey: `episode:${now.toISOString()}`, explanation: { ...x, window: alert.window }, at: now })
+  const fired = await fireAlert(tx, alert, { dedupKey: `episode:${now.toISOString()}`, explanation: { ...x, window: alert.window, ...about }, at: now })
   return fired ? 'fired' : 'quiet'
 }
 
@@ -161,5 +172,27 @@ async function ratingExplanation(tx: Tx, alert: PeriodicAlert, where: Fragment, 
            avg(round(m.rating)) FILTER (WHERE m.published_at <= ${windowStart})::float8 AS before
     FROM mentions m
     WHERE ${where} AND m.rating IS NOT NULL AND m.published_at > ${baselineStart} AND m.published_at <= ${now}`
-  return detectLowRating({ ...c, below: alert.belowRating, minCount: alert.minCount })
+  return detectBelow({ n: c.rated, value: c.average, before: c.before, below: alert.belowRating, minCount: alert.minCount })
+}
+
+/**
+ * The survey's score (NPS, CSAT %, CES mean, as its results page counts it) over the window against the week before
+ * it, with the survey's name and kind for the message.
+ */
+async function surveyScoreExplanation(tx: Tx, alert: PeriodicAlert, now: Date, windowS: number) {
+  const windowStart = new Date(now.getTime() - windowS * 1000)
+  const baselineStart = new Date(windowStart.getTime() - SHARE_BASELINE_S * 1000)
+  const [survey] = await tx<{ name: string; kind: SurveyKind }[]>`
+    SELECT coalesce(name, question) AS name, kind FROM surveys WHERE workspace_id = ${alert.workspaceId} AND id = ${alert.surveyId}`
+  const counts = await tx<{ score: number; inWindow: number; before: number }[]>`
+    SELECT score, count(*) FILTER (WHERE responded_at > ${windowStart})::int AS "inWindow",
+           count(*) FILTER (WHERE responded_at <= ${windowStart})::int AS before
+    FROM survey_responses
+    WHERE workspace_id = ${alert.workspaceId} AND survey_id = ${alert.surveyId} AND responded_at > ${baselineStart} AND responded_at <= ${now}
+    GROUP BY score`
+  const scored = (pick: (c: (typeof counts)[number]) => number) => headline(scoreFor(survey.kind, new Map(counts.map((c) => [c.score, pick(c)]))))
+  const inWindow = scored((c) => c.inWindow)
+  const before = scored((c) => c.before)
+  const x = detectBelow({ n: inWindow.n, value: inWindow.score, before: before.score, below: alert.belowScore!, minCount: alert.minCount })
+  return { ...x, survey: { id: alert.surveyId, name: survey.name, kind: survey.kind } }
 }

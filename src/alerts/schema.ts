@@ -3,8 +3,10 @@ import { MentionFilter } from '../mentions/filter.ts'
 import { BAND_NAMES, LOW_BAND } from '../surveys/schemas.ts'
 import { BusinessHours } from './business-hours.ts'
 
-export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered', 'rating', 'response'] as const
-export const ALERT_WINDOWS = ['15m', '1h', '1d'] as const
+export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered', 'rating', 'response', 'survey_score'] as const
+export const ALERT_WINDOWS = ['15m', '1h', '1d', '7d'] as const
+/** Kinds that take a week's window: they compare a level with the week before, where a spike needs many windows of history. */
+export const WEEK_WINDOW_KINDS: readonly string[] = ['rating', 'survey_score']
 
 const DURATION = /^(\d{1,5})([smhd])$/
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -29,9 +31,9 @@ const fields = {
   channels: z.array(z.uuid()).max(20),
   cooldown: Cooldown,
   enabled: z.boolean(),
-  /** spike / negative_share / rating: the window counted against the baseline. */
+  /** spike / negative_share / rating / survey_score: the window counted against the baseline (`7d`: rating and survey_score only). */
   window: z.enum(ALERT_WINDOWS),
-  /** spike / negative_share / rating: never fire on fewer mentions (rating: reviews with stars) than this in the window. */
+  /** spike / negative_share / rating / survey_score: never fire on fewer mentions (rating: reviews with stars; survey_score: answers) than this in the window. */
   minCount: z.number().int().min(1).max(1_000_000),
   /** spike / negative_share: how far above normal is abnormal, in standard deviations (lower fires more). */
   sensitivity: z.number().min(1).max(10),
@@ -48,12 +50,14 @@ const fields = {
   businessHours: BusinessHours.nullable(),
   /** rating: fire when the window's reviews average fewer stars than this. */
   belowRating: z.number().min(1).max(5),
-  /** response: the survey whose answers count; null counts every survey of the workspace. */
+  /** response: the survey whose answers count; null counts every survey of the workspace. survey_score: the survey (required). */
   surveyId: z.uuid().nullable(),
   /** response: the bands an answer must fall in (each survey kind has its own: detractor, unsatisfied, difficult, …). */
   bands: z.array(z.enum(BAND_NAMES)).min(1).max(BAND_NAMES.length),
   /** response: also every answer whose comment says it cannot wait, whatever its band. */
   urgentAnswers: z.boolean(),
+  /** survey_score: fire when the survey's score over the window is below this (NPS −100…100, CSAT % 0…100, CES mean 1…7). */
+  belowScore: z.number().min(-100).max(100).nullable(),
 }
 
 export const NewAlert = z
@@ -75,6 +79,7 @@ export const NewAlert = z
     surveyId: fields.surveyId.default(null),
     bands: fields.bands.default(Object.values(LOW_BAND)),
     urgentAnswers: fields.urgentAnswers.default(false),
+    belowScore: fields.belowScore.default(null),
   })
   .refine((a) => a.kind === 'match' || !a.onlyNew, { message: 'onlyNew applies to match alerts', path: ['onlyNew'] })
 export type NewAlert = z.infer<typeof NewAlert>
@@ -96,6 +101,7 @@ export const AlertPatch = z.strictObject({
   surveyId: fields.surveyId.optional(),
   bands: fields.bands.optional(),
   urgentAnswers: fields.urgentAnswers.optional(),
+  belowScore: fields.belowScore.optional(),
 })
 export type AlertPatch = z.infer<typeof AlertPatch>
 
@@ -136,6 +142,7 @@ export const Alert = z
     surveyId: z.uuid().nullable(),
     bands: z.array(z.enum(BAND_NAMES)),
     urgentAnswers: z.boolean(),
+    belowScore: z.number().nullable(),
     inEpisode: z.boolean(),
     lastFiredAt: z.date().nullable(),
     lastEvaluatedAt: z.date().nullable(),

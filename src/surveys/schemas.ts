@@ -13,6 +13,13 @@ export const SCALES: Record<SurveyKind, { min: number; max: number }> = {
   ces: { min: 1, max: 7 },
 }
 
+/** What a survey's headline score can be: NPS −100…100, CSAT a percentage, CES a mean of the scale. */
+export const SCORE_RANGES: Record<SurveyKind, { min: number; max: number }> = {
+  nps: { min: -100, max: 100 },
+  csat: { min: 0, max: 100 },
+  ces: SCALES.ces,
+}
+
 /**
  * Score bands per kind, low to high. NPS uses the standard names; CSAT and CES
  * have their own so a band name always means one range.

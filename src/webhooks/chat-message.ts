@@ -64,6 +64,14 @@ const Alert = z.looseObject({
 })
 // What each kind of alert says about why it fired.
 const Anomaly = z.looseObject({ observed: z.number(), expected: z.number(), threshold: z.number() })
+const LowScore = z.looseObject({
+  observed: z.number(),
+  expected: z.number(),
+  threshold: z.number(),
+  samples: z.number(),
+  window: z.string(),
+  survey: z.looseObject({ name: z.string(), kind: z.string() }),
+})
 const Overdue = z.looseObject({ waiting: z.number(), replyWithin: z.string(), oldestMinutes: z.number().nullable() })
 const Replied = z.looseObject({
   reply: z.looseObject({ author: z.string(), text: z.string(), url: z.string().nullish() }),
@@ -127,6 +135,12 @@ function answerParts(answer: z.infer<typeof Answer>): Part[] {
 const round = (n: number) => Math.round(n * 100) / 100
 
 function explainAlert(x: unknown): string | undefined {
+  const low = LowScore.safeParse(x)
+  if (low.success) {
+    const { survey, observed, expected, threshold, samples, window } = low.data
+    const score = (v: number) => surveyScore({ kind: survey.kind, score: round(v) })
+    return `${clip(survey.name, 200)}: ${score(observed)} over ${window} from ${samples} answers · ${score(expected)} the week before · alert below ${round(threshold)}`
+  }
   const anomaly = Anomaly.safeParse(x)
   if (anomaly.success) return `observed ${round(anomaly.data.observed)} · expected ${round(anomaly.data.expected)} · threshold ${round(anomaly.data.threshold)}`
   const overdue = Overdue.safeParse(x)

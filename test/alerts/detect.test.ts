@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { detectNegativeShare, detectSpike, stepEpisode, type EpisodeState } from '../../src/alerts/detect.ts'
+import { detectBelow, detectNegativeShare, detectSpike, stepEpisode, type EpisodeState } from '../../src/alerts/detect.ts'
 
 const HOUR = 3600_000
 const WEEK = 168
@@ -142,5 +142,26 @@ describe('negative share', () => {
       if (detectNegativeShare({ ...base, negative, total }).anomalous) fired++
     }
     expect(fired).toBe(0)
+  })
+})
+
+describe('low episodes (rating, survey_score)', () => {
+  it('fire once per stretch below the line, stay quiet while it hovers there, and fire again after a recovery', () => {
+    let state: EpisodeState = { inEpisode: false, lastFiredAt: null }
+    const fired: number[] = []
+    // Hours: a drop, hovering just above the line and below it, a recovery, a new drop.
+    ;[2.6, 3.2, 2.8, 3.3, 4.4, 4.5, 2.5].forEach((value, h) => {
+      const x = detectBelow({ n: 10, value, before: 4.6, below: 3, minCount: 5 })
+      const now = new Date(h * HOUR)
+      const step = stepEpisode(state, x, now, HOUR, true)
+      if (step.fire) fired.push(h)
+      state = { inEpisode: step.inEpisode, lastFiredAt: step.fire ? now : state.lastFiredAt }
+    })
+    expect(fired).toEqual([0, 6])
+  })
+
+  it('do not fire on too few, and say what they compared', () => {
+    expect(detectBelow({ n: 4, value: 10, before: 40, below: 30, minCount: 5 }).anomalous).toBe(false)
+    expect(detectBelow({ n: 5, value: -12.5, before: null, below: 30, minCount: 5 })).toEqual({ observed: -12.5, expected: -12.5, threshold: 30, anomalous: true, baseline: 'none', samples: 5 })
   })
 })

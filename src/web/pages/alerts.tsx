@@ -23,6 +23,7 @@ const KIND_LABELS: Record<Alert['kind'], string> = {
   unanswered: 'A mention waits too long for a reply',
   rating: 'Reviews average too few stars',
   response: 'Each survey answer in chosen bands',
+  survey_score: "A survey's score falls too low",
 }
 // Webhook URLs can carry their own credentials (chat incoming hooks), and only admins may read them: agents see the description or the host.
 const channelLabel = (w: { description: string | null; url: string }) => w.description || new URL(w.url).host
@@ -45,6 +46,7 @@ function kindDetail(a: Alert): string | null {
   if (a.kind === 'unanswered') return `a reply within ${a.replyWithin}${a.businessHours ? ` of working time (${workingWeek(a.businessHours)})` : ''}`
   if (a.kind === 'rating') return `${a.window}, below ${num(a.belowRating)}★, at least ${a.minCount} reviews`
   if (a.kind === 'response') return `${a.bands.join(', ')}${a.urgentAnswers ? ' and urgent' : ''} answers${a.surveyId ? ' of one survey' : ' of any survey'}`
+  if (a.kind === 'survey_score') return `${a.window}, below ${num(a.belowScore ?? 0)}, at least ${a.minCount} answers`
   return a.kind === 'match' ? null : `${a.window}, sensitivity ${a.sensitivity}, at least ${a.minCount} mentions`
 }
 
@@ -52,6 +54,7 @@ function kindDetail(a: Alert): string | null {
 function watching(a: Alert, sourceNames: Map<string, string>): string {
   const value = a.minCustomerValue !== null ? [`customers worth ≥ ${a.minCustomerValue}`] : []
   if (a.kind === 'response') return ['survey answers', ...value].join(', ')
+  if (a.kind === 'survey_score') return "one survey's answers"
   const parts = [...describeFilter(a.filter, sourceNames), ...value]
   return parts.length ? parts.join(', ') : 'every mention'
 }
@@ -77,6 +80,7 @@ function alertInput(form: Form) {
     surveyId: field(form, 'surveyId') || null,
     bands: fieldList(form, 'bands').length ? fieldList(form, 'bands') : undefined,
     urgentAnswers: kind === 'response' ? field(form, 'urgentAnswers') === 'true' : undefined,
+    belowScore: optionalNumber('belowScore'),
     businessHours: field(form, 'workingHours') === 'true'
       ? { timeZone: field(form, 'timeZone') || 'UTC', days: fieldList(form, 'workDays').map(Number), start: field(form, 'workStart'), end: field(form, 'workEnd') }
       : undefined,
@@ -136,7 +140,7 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
             </FilterFieldset>
             <div class="grid">
               <div>
-                <label for="alert-window">Window <span class="hint">(spike, negative share, stars)</span></label>
+                <label for="alert-window">Window <span class="hint">(spike, negative share, stars, survey score; 7d: stars and survey score)</span></label>
                 <select id="alert-window" name="window">{ALERT_WINDOWS.map((w) => <option selected={w === (v('window') || '1h')}>{w}</option>)}</select>
               </div>
               <div>
@@ -173,16 +177,18 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
               </div>
             </fieldset>
             <fieldset>
-              <legend>Survey answers <span class="hint">(each survey answer in chosen bands)</span></legend>
+              <legend>Surveys <span class="hint">(each survey answer in chosen bands; a survey's score)</span></legend>
               <label for="alert-survey">Survey</label>
               <select id="alert-survey" name="surveyId">
-                <option value="">any survey</option>
+                <option value="">any survey (answers in bands only)</option>
                 {surveys.map((s) => <option value={s.id} selected={v('surveyId') === s.id}>{s.name ?? s.question}</option>)}
               </select>
               <div>{BAND_NAMES.map((b) => (
                 <label class="inline"><input type="checkbox" name="bands" value={b} checked={form.bands ? checked('bands', b) : (Object.values(LOW_BAND) as string[]).includes(b)} /> {b}</label>
               ))}</div>
               <label class="inline"><input type="checkbox" name="urgentAnswers" value="true" checked={v('urgentAnswers') === 'true'} /> and every urgent answer, whatever its score <span class="hint">(its comment says it cannot wait)</span></label>
+              <label for="alert-below-score">Score below <span class="hint">(survey score: NPS −100…100, CSAT %, CES mean 1–7; over the window, with at least that many answers)</span></label>
+              <input id="alert-below-score" name="belowScore" type="number" min={-100} max={100} step="0.1" value={v('belowScore')} />
             </fieldset>
             <fieldset>
               <legend>Send to <span class="hint">(webhooks; every firing is also listed here)</span></legend>
