@@ -77,6 +77,18 @@ export type Translation = z.infer<typeof Translation>
 const Translations = z.partialRecord(z.enum(LOCALES), Translation)
 export type Translations = z.infer<typeof Translations>
 
+/**
+ * Surveys by e-mail on repeat: every customer with an address gets an invitation `firstAfterDays` after their record
+ * was made, then every `everyDays`, as `POST …/sends` would send it (fatigue and unsubscribes hold).
+ */
+export const Recurring = z.strictObject({
+  everyDays: z.number().int().min(7).max(730),
+  firstAfterDays: z.number().int().min(0).max(365).default(0),
+  /** Remind, once, those who have not answered this many days after an invitation. */
+  remindAfterDays: z.number().int().min(1).max(14).nullable().default(null),
+})
+export type Recurring = z.infer<typeof Recurring>
+
 const SurveyFields = {
   name: z.string().min(1).max(200).nullable(),
   question: z.string().min(1).max(500),
@@ -90,6 +102,7 @@ const SurveyFields = {
   redactPii: z.boolean(),
   identitySecret: z.string().min(16).max(200).nullable(),
   status: z.enum(['active', 'paused']),
+  recurring: Recurring.nullable(),
 }
 
 export const NewSurvey = z
@@ -107,6 +120,7 @@ export const NewSurvey = z
     redactPii: SurveyFields.redactPii.optional(),
     identitySecret: SurveyFields.identitySecret.optional(),
     status: SurveyFields.status.default('active'),
+    recurring: SurveyFields.recurring.default(null),
   })
   .superRefine(checkSurveyTexts)
 export type NewSurvey = z.infer<typeof NewSurvey>
@@ -124,6 +138,8 @@ export const SurveyPatch = z.strictObject({
   redactPii: SurveyFields.redactPii.optional(),
   identitySecret: SurveyFields.identitySecret.optional(),
   status: SurveyFields.status.optional(),
+  /** Replaces the schedule; null stops it. */
+  recurring: SurveyFields.recurring.optional(),
 })
 export type SurveyPatch = z.infer<typeof SurveyPatch>
 
@@ -155,6 +171,8 @@ export const SurveySettings = z.object({
   display: DisplayRules,
   fatigueDays: z.number(),
   redactPii: z.boolean(),
+  /** Absent on surveys made before schedules existed. */
+  recurring: Recurring.nullable().optional(),
 })
 export type SurveySettings = z.infer<typeof SurveySettings>
 
@@ -173,6 +191,7 @@ export const Survey = z
     redactPii: z.boolean(),
     hasIdentitySecret: z.boolean(),
     status: z.enum(['active', 'paused']),
+    recurring: Recurring.nullable(),
     publicKey: z.string(),
     embedSnippet: z.string(),
     hostedUrl: z.string(),

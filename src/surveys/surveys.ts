@@ -1,10 +1,10 @@
 import type { Sql, Tx } from '../db/sql.ts'
 import { workspaceSettings } from '../workspaces/settings.ts'
 import type { Deps } from '../deps.ts'
-import { badRequest, notFound } from '../errors.ts'
+import { AppError, badRequest, notFound } from '../errors.ts'
 import { encryptSecret } from '../crypto/secret-box.ts'
 import { escapeHtml } from './html.ts'
-import { surveyTextProblems, type SurveySettings, type NewSurvey, type Survey, type SurveyKind, type SurveyPatch } from './schemas.ts'
+import { surveyTextProblems, type NewSurvey, type Recurring, type Survey, type SurveyKind, type SurveyPatch, type SurveySettings } from './schemas.ts'
 
 /** A survey as stored; `identitySecret` is the sealed secret and stays server-side. */
 export interface SurveyRecord {
@@ -53,12 +53,20 @@ export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {
     redactPii: settings.redactPii,
     hasIdentitySecret: s.identitySecret !== null,
     status: s.status,
+    recurring: settings.recurring ?? null,
     publicKey: s.publicKey,
     embedSnippet: `<script src="${escapeHtml(baseUrl)}/embed.js" data-survey="${escapeHtml(s.publicKey)}" async></script>`,
     hostedUrl: `${baseUrl}/s/${s.publicKey}`,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   }
+}
+
+/** A schedule mails people from the tick, with no request to take links from: it needs mail and EARSHOT_PUBLIC_URL. */
+function assertCanRecur(deps: Deps, recurring: Recurring | null | undefined) {
+  if (!recurring) return
+  if (!deps.mail) throw new AppError(409, 'mail_not_configured', 'no mail server is configured (EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM)')
+  if (!deps.config.publicUrl) throw new AppError(409, 'public_url_not_configured', 'sending on repeat needs EARSHOT_PUBLIC_URL for the links in the invitations')
 }
 
 export async function createSurvey(deps: Deps, workspaceId: string, input: NewSurvey): Promise<SurveyRecord> {
@@ -70,7 +78,9 @@ export async function createSurvey(deps: Deps, workspaceId: string, input: NewSu
     display: input.display,
     fatigueDays: input.fatigueDays,
     redactPii: input.redactPii ?? (await workspaceSettings(deps.sql, workspaceId)).redactPii,
+    recurring: input.recurring,
   }
+  assertCanRecur(deps, settings.recurring)
   const { sql } = deps
   const id = crypto.randomUUID()
   const sealed = input.identitySecret ? await encryptSecret(deps.config.secretKey, input.identitySecret, identitySecretContext(workspaceId, id)) : null
@@ -115,7 +125,9 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
       display: { ...s.display, ...patch.display },
       fatigueDays: patch.fatigueDays ?? s.fatigueDays,
       redactPii: patch.redactPii ?? s.redactPii,
+      recurring: patch.recurring === undefined ? (s.recurring ?? null) : patch.recurring,
     }
+    if (patch.recurring) assertCanRecur(deps, patch.recurring)
     const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations)
     if (problem) throw badRequest(`${problem.path.join('.')}: ${problem.message}`)
     const secret = patch.identitySecret === undefined

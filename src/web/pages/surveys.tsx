@@ -12,7 +12,7 @@ import { DAY_MS } from '../../time/wall-clock.ts'
 import { surveyScore } from '../../webhooks/chat-message.ts'
 import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
-import { describeIssues, field, lines, readForm } from '../form-data.ts'
+import { describeIssues, field, lines, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requestOrigin } from '../request-origin.ts'
@@ -62,6 +62,13 @@ function surveyInput(form: Form, kind: SurveyKind) {
       onceEveryDays: numberOr(field(form, 'onceEveryDays'), 30),
       samplePercent: numberOr(field(form, 'samplePercent'), 100),
     },
+    recurring: field(form, 'recurring') === 'on'
+      ? {
+          everyDays: numberOr(field(form, 'everyDays'), 90),
+          firstAfterDays: numberOr(field(form, 'firstAfterDays'), 0),
+          remindAfterDays: field(form, 'recurringRemind') ? Number(field(form, 'recurringRemind')) : null,
+        }
+      : null,
   }
 }
 
@@ -141,6 +148,28 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
           <input id="samplePercent" name="samplePercent" type="number" min={0} max={100} value={v('samplePercent') || '100'} />
         </div>
       </div>
+      <fieldset>
+        <legend>
+          <label class="inline"><input type="checkbox" name="recurring" value="on" checked={v('recurring') === 'on'} /> Send by e-mail on repeat</label>
+          <span class="hint"> to every customer with an address (needs a mail server and EARSHOT_PUBLIC_URL)</span>
+        </legend>
+        <div class="grid">
+          <div>
+            <label for="everyDays">Every (days)</label>
+            <input id="everyDays" name="everyDays" type="number" min={7} max={730} value={v('everyDays') || '90'} />
+          </div>
+          <div>
+            <label for="firstAfterDays">First, days after they are added</label>
+            <input id="firstAfterDays" name="firstAfterDays" type="number" min={0} max={365} value={v('firstAfterDays') || '14'} />
+          </div>
+          <div>
+            <label for="recurringRemind">Remind those who have not answered</label>
+            <select id="recurringRemind" name="recurringRemind">
+              {(['', '2', '3', '5', '7'] as const).map((d) => <option value={d} selected={v('recurringRemind') === d}>{d ? `once, after ${d} days` : 'no reminder'}</option>)}
+            </select>
+          </div>
+        </div>
+      </fieldset>
       <div><button class="primary" type="submit">{survey ? 'Save survey' : 'Create survey'}</button></div>
     </form>
   )
@@ -181,6 +210,9 @@ function formValues(s: SurveyRecord): Form {
     delaySeconds: String(st.display.delaySeconds),
     onceEveryDays: String(st.display.onceEveryDays),
     samplePercent: String(st.display.samplePercent),
+    ...(st.recurring
+      ? { recurring: 'on', everyDays: String(st.recurring.everyDays), firstAfterDays: String(st.recurring.firstAfterDays), recurringRemind: String(st.recurring.remindAfterDays ?? '') }
+      : {}),
     ...Object.fromEntries(Object.entries(st.followUp).map(([b, t]) => [`followUp.${b}`, t ?? ''])),
     ...Object.fromEntries(
       Object.entries(st.translations).flatMap(([l, t]) => [
@@ -241,7 +273,11 @@ export const surveysRouter = new Hono<WebEnv>()
     const kind = kindOf(form)
     const parsed = NewSurvey.safeParse({ kind, ...surveyInput(form, kind) })
     if (!parsed.success) return c.html(<NewSurveyPage c={c} kind={kind} values={form} error={describeIssues(parsed.error)} />, 400)
-    const survey = await createSurvey(deps, session.workspaceId, parsed.data)
+    const survey = await orForm(
+      () => createSurvey(deps, session.workspaceId, parsed.data),
+      (error) => c.html(<NewSurveyPage c={c} kind={kind} values={form} error={error} />, 400),
+    )
+    if (survey instanceof Response) return survey
     return c.redirect(`/app/surveys/${survey.id}?notice=survey-created`, 303)
   })
   .get('/:id/responses.csv', async (c) => {
@@ -322,7 +358,11 @@ export const surveysRouter = new Hono<WebEnv>()
     const form = await readForm(c)
     const parsed = SurveyPatch.safeParse(surveyInput(form, current.kind))
     if (!parsed.success) return c.html(<SurveyPage c={c} survey={current} values={form} error={describeIssues(parsed.error)} />, 400)
-    await updateSurvey(deps, session.workspaceId, id, parsed.data)
+    const saved = await orForm(
+      () => updateSurvey(deps, session.workspaceId, id, parsed.data),
+      (error) => c.html(<SurveyPage c={c} survey={current} values={form} error={error} />, 400),
+    )
+    if (saved instanceof Response) return saved
     return c.redirect(`/app/surveys/${id}?notice=survey-saved`, 303)
   })
 
@@ -446,6 +486,12 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
               {(['', '2', '3', '5', '7'] as const).map((d) => <option value={d} selected={field(sendForm, 'remindAfterDays') === d}>{d ? `once, after ${d} days` : 'no reminder'}</option>)}
             </select>
             <p class="hint">People who answered a survey or got this one in the last {survey.settings.fatigueDays} days, and anyone who unsubscribed, are skipped.</p>
+            {survey.settings.recurring ? (
+              <p class="hint">
+                On repeat: every customer with an address gets it every {survey.settings.recurring.everyDays} days, the first time{' '}
+                {survey.settings.recurring.firstAfterDays} days after they are added (Edit, below).
+              </p>
+            ) : null}
             <button type="submit" class="primary">Send invitations</button>
           </form>
         )}
