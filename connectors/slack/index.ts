@@ -37,6 +37,13 @@ type Config = z.infer<typeof Config>
 const PAGE = 200
 /** A later run reads every page since its mark (see readChannel); this bounds a run after a very long pause. */
 const MAX_PAGES = 50
+/**
+ * Threads are followed while their parent is among a channel's THREADS latest messages of the last THREAD_DAYS
+ * days: the parents older than a channel's mark are seen again on one page of history a run (lookBack), which
+ * costs a call per channel instead of one per thread, and keeps the state to at most THREADS threads a channel.
+ */
+const THREADS = 100
+const THREAD_DAYS = 14
 
 /** What Slack answers when it refuses a call, mostly with HTTP 200. */
 const SlackError = z.object({ ok: z.literal(false), error: z.string(), needed: z.string().optional() })
@@ -54,10 +61,15 @@ const Message = z.looseObject({
   /** On a thread's parent (equal to ts) and on its replies (the parent's ts), broadcast ones included. */
   thread_ts: Ts.optional(),
   reply_count: z.number().int().min(0).optional(),
+  /** On a thread's parent: its newest reply's ts. */
+  latest_reply: Ts.optional(),
   reactions: z.array(z.looseObject({ name: z.string(), count: z.number().int().min(0) })).optional(),
 })
 type Message = z.infer<typeof Message>
-/** A page of history, each message read on its own: one Slack shapes in a way we did not expect must not hold up the rest. */
+/**
+ * A page of history or of a thread's replies, each message read on its own: one Slack shapes in a way we did not
+ * expect must not hold up the rest.
+ */
 const History = z.looseObject({
   ok: z.literal(true),
   messages: z.array(z.looseObject({ ts: Ts })),
@@ -86,23 +98,33 @@ const Answerable = z.object({ ts: Ts, thread_ts: Ts.optional() })
  * Per channel, the ts of the newest message read. `oldest` excludes it, so it asks for exactly what is new; it only
  * moves past messages a run took (kept or left out), never past ones its budget left for the next run.
  */
-const Cursor = z.record(ChannelId, Ts)
+const Marks = z.record(ChannelId, Ts)
+/** Per channel, the threads followed: the parent's ts → the newest reply read (the parent's own ts before any). */
+const Threads = z.record(ChannelId, z.record(Ts, Ts))
+const Current = z.strictObject({ channels: Marks, threads: Threads })
+const Cursor = z.union([
+  Current,
+  // What runs saved before threads were read: the channels' marks alone.
+  Marks.transform((channels): z.infer<typeof Current> => ({ channels, threads: {} })),
+])
+type Threads = z.infer<typeof Threads>
 
 /** The ts as an exact integer of microseconds: "999999999.999999" < "1000000000.000001", which text comparison gets wrong. */
 const micros = (ts: string) => BigInt(ts.replace('.', ''))
-const oldestFirst = (rows: Row[]) => [...rows].sort((a, b) => (micros(a.ts) < micros(b.ts) ? -1 : micros(a.ts) > micros(b.ts) ? 1 : 0))
+const oldestFirst = <T extends { ts: string }>(rows: T[]) => [...rows].sort((a, b) => (micros(a.ts) < micros(b.ts) ? -1 : micros(a.ts) > micros(b.ts) ? 1 : 0))
 const dateOf = (ts: string) => {
   const [seconds, fraction] = ts.split('.')
   return new Date(Number(seconds) * 1000 + Number(fraction.slice(0, 3)))
 }
 
 const workspaceOf = (config: Config) => new URL(config.workspaceUrl).origin
-const messageUrl = (config: Config, channel: string, ts: string) => `${workspaceOf(config)}/archives/${channel}/p${ts.replace('.', '')}`
+/** A message's link; a reply's opens its thread, as Slack's own permalinks do. */
+const messageUrl = (config: Config, channel: string, ts: string, thread?: string) =>
+  `${workspaceOf(config)}/archives/${channel}/p${ts.replace('.', '')}${thread && thread !== ts ? `?thread_ts=${thread}&cid=${channel}` : ''}`
 
 /**
  * A person talking: no subtype (those are joins, bot posts, topic changes…) except a thread reply also sent to the
- * channel, not an app's message, and with words. Thread replies that stay in their thread are not in the channel's
- * history at all: reading them would take a conversations.replies call per thread, so they are not read.
+ * channel, not an app's message, and with words.
  */
 const byPerson = (m: Message): m is Message & { user: string; text: string } =>
   (m.subtype === undefined || m.subtype === 'thread_broadcast') && !m.bot_id && m.user !== undefined && (m.text ?? '').trim() !== ''
@@ -141,7 +163,7 @@ export function toMention(config: Config, channel: string, m: Message & { user: 
   const likes = m.reactions?.reduce((sum, r) => sum + r.count, 0)
   return {
     externalId: `${channel}:${m.ts}`,
-    url: messageUrl(config, channel, m.ts),
+    url: messageUrl(config, channel, m.ts, m.thread_ts),
     author: {
       // A person Slack could not tell us about (deleted, another org's in a shared channel) is their id.
       handle: author?.handle ?? m.user,
@@ -228,6 +250,67 @@ async function readChannel(ctx: ConnectorContext, config: Config, channel: strin
   return oldestFirst(rows).slice(0, max)
 }
 
+/**
+ * A channel's latest messages up to its mark (inclusive: the mark's own message was read by the run before and may
+ * have been answered since), within THREAD_DAYS: where the replies to parents older than the mark show.
+ */
+async function lookBack(ctx: ConnectorContext, config: Config, channel: string, mark: string): Promise<Row[]> {
+  const oldest = `${Math.floor(ctx.now.getTime() / 1000) - THREAD_DAYS * 86_400}.000000`
+  return (await history(ctx, config, { channel, latest: mark, inclusive: 'true', oldest, limit: String(THREADS) })).messages
+}
+
+interface FollowedThread {
+  channel: string
+  /** The parent's ts, the thread's id. */
+  ts: string
+  /** The newest reply read; undefined for a thread not followed before. */
+  read: string | undefined
+  latest: string | undefined
+}
+
+/** A channel's threads worth following: parents with replies from the last THREAD_DAYS, the THREADS newest. */
+function followThreads(channel: string, rows: Row[], known: Record<string, string> | undefined, now: Date): FollowedThread[] {
+  const since = now.getTime() - THREAD_DAYS * 86_400_000
+  const parents = rows.flatMap((row) => {
+    const parsed = Message.safeParse(row)
+    return parsed.success && parsed.data.thread_ts === parsed.data.ts && (parsed.data.reply_count ?? 0) > 0 && dateOf(parsed.data.ts).getTime() >= since ? [parsed.data] : []
+  })
+  const unique = new Map(parents.map((m) => [m.ts, m]))
+  return oldestFirst([...unique.values()])
+    .slice(-THREADS)
+    .map((m) => ({ channel, ts: m.ts, read: known?.[m.ts], latest: m.latest_reply }))
+}
+
+/** Whether a thread may have replies not read yet: Slack's latest_reply is past the one read (or either is unknown). */
+const hasNewReplies = (t: FollowedThread) => t.read === undefined || t.latest === undefined || micros(t.latest) > micros(t.read)
+
+/**
+ * A thread's replies after `mark`, oldest first, at most `max`; undefined when the thread is gone (its parent
+ * deleted). Slack lists a thread oldest first, with the parent on top of every page, so a run that stops at `max`
+ * leaves only newer replies for the next.
+ */
+async function readThread(ctx: ConnectorContext, config: Config, channel: string, thread: string, mark: string, max: number): Promise<Row[] | undefined> {
+  const floor = micros(mark)
+  const rows: Row[] = []
+  const seen = new Set<string>()
+  let cursor: string | undefined
+  for (let pages = 0; pages < MAX_PAGES && rows.length < max; pages++) {
+    const params = { channel, ts: thread, oldest: mark, limit: String(PAGE), ...(cursor ? { cursor } : {}) }
+    const page = await callSlack(ctx, config, 'conversations.replies', params, History, { channel, absent: ['thread_not_found'] })
+    if (!page) return undefined
+    for (const row of page.messages) {
+      if (row.ts !== thread && micros(row.ts) > floor && !seen.has(row.ts)) {
+        seen.add(row.ts)
+        rows.push(row)
+      }
+    }
+    const next = page.response_metadata?.next_cursor
+    if (!page.has_more || !next || next === cursor) break
+    cursor = next
+  }
+  return oldestFirst(rows).slice(0, max)
+}
+
 /** The people a run's messages name, each asked of users.info once; undefined for one Slack does not know. */
 async function lookUpPeople(ctx: ConnectorContext, config: Config, ids: Set<string>): Promise<Map<string, Person | undefined>> {
   const people = new Map<string, Person | undefined>()
@@ -247,30 +330,74 @@ async function lookUpPeople(ctx: ConnectorContext, config: Config, ids: Set<stri
   return people
 }
 
+type Said = Message & { user: string; text: string }
+
+/**
+ * What people said in rows read, newest first. Unreadable rows are skipped (the marks still move past them); in a
+ * thread, replies also sent to the channel are skipped too: the channel's history has them, and one run must not
+ * return a message twice.
+ */
+function saidIn(channel: string, rows: Row[], where: 'channel' | 'thread'): { channel: string; message: Said }[] {
+  return [...rows].reverse().flatMap((row) => {
+    const parsed = Message.safeParse(row)
+    if (!parsed.success || !byPerson(parsed.data) || (where === 'thread' && parsed.data.subtype !== undefined)) return []
+    return [{ channel, message: parsed.data }]
+  })
+}
+
+/**
+ * The replies of followed threads that Slack says have new ones, under what the channels left of the run's budget.
+ * Followed: the parents with replies just read in the channels and, for a channel read before, those of its
+ * lookBack page. A thread Slack no longer has is skipped and dropped; the others keep their newest reply read.
+ */
+async function readThreads(ctx: ConnectorContext, config: Config, channels: { channel: string; rows: Row[] }[], cursor: z.infer<typeof Current> | null, budget: number) {
+  const followed: FollowedThread[] = []
+  for (const { channel, rows } of channels) {
+    const mark = cursor?.channels[channel]
+    const older = mark === undefined ? [] : await lookBack(ctx, config, channel, mark)
+    followed.push(...followThreads(channel, [...rows, ...older], cursor?.threads[channel], ctx.now))
+  }
+  const keyOf = (t: FollowedThread) => `${t.channel}/${t.ts}`
+  const due = new Map(followed.filter(hasNewReplies).map((t) => [keyOf(t), t]))
+  const gone = new Set<string>()
+  const run = await readChannels(
+    [...due.keys()],
+    Object.fromEntries([...due].map(([key, t]) => [key, t.read ?? t.ts])),
+    budget,
+    async (key, mark, share) => {
+      const t = due.get(key)!
+      const rows = await readThread(ctx, config, t.channel, t.ts, mark ?? t.ts, share)
+      if (rows === undefined) gone.add(key)
+      return rows ?? []
+    },
+    (row) => row.ts,
+  )
+  const state: Threads = {}
+  for (const t of followed) {
+    if (!gone.has(keyOf(t))) (state[t.channel] ??= {})[t.ts] = run.cursor?.[keyOf(t)] ?? t.read ?? t.ts
+  }
+  return { read: run.read.map(({ channel: key, rows }) => ({ channel: due.get(key)!.channel, rows })), followed: state }
+}
+
 const mentionedIds = (text: string) => [...text.matchAll(/<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>/g)].map((m) => m[1])
 
 export const slackConnector = defineConnector({
   kind: 'slack',
-  description: 'What people say in chosen channels of a Slack workspace, read by your Slack app (Web API conversations.history): new messages after the last run, per channel.',
+  description: 'What people say in chosen channels of a Slack workspace, read by your Slack app (Web API conversations.history and conversations.replies): new messages and thread replies after the last run, per channel.',
   config: Config,
   cursor: Cursor,
   secrets: ['botToken'],
   urls: ['baseUrl'],
   // Not `edits`: a run reads only messages past its mark, so a message edited after it was stored never comes back.
   async poll(ctx, config, cursor) {
-    const taken: { channel: string; message: Message & { user: string; text: string } }[] = []
-    const run = await readChannels(config.channels, cursor, ctx.maxItems, (channel, mark, share) => readChannel(ctx, config, channel, mark, share), (row) => row.ts)
-    for (const { channel, rows } of run.read) {
-      // Newest first, as Slack lists them. Unreadable ones are skipped, and the mark still moves past them.
-      for (const row of [...rows].reverse()) {
-        const parsed = Message.safeParse(row)
-        if (parsed.success && byPerson(parsed.data)) taken.push({ channel, message: parsed.data })
-      }
-    }
+    const channels = await readChannels(config.channels, cursor?.channels ?? null, ctx.maxItems, (channel, mark, share) => readChannel(ctx, config, channel, mark, share), (row) => row.ts)
+    const used = channels.read.reduce((sum, { rows }) => sum + rows.length, 0)
+    const threads = await readThreads(ctx, config, channels.read, cursor, ctx.maxItems - used)
+    const taken = [...channels.read.flatMap(({ channel, rows }) => saidIn(channel, rows, 'channel')), ...threads.read.flatMap(({ channel, rows }) => saidIn(channel, rows, 'thread'))]
     const ids = new Set(taken.flatMap(({ message }) => [message.user, ...mentionedIds(message.text)]))
     const people = ids.size ? await lookUpPeople(ctx, config, ids) : new Map<string, Person | undefined>()
     const items = taken.map(({ channel, message }) => toMention(config, channel, message, people))
-    return { items, cursor: run.cursor }
+    return { items, cursor: channels.cursor && { channels: channels.cursor, threads: threads.followed } }
   },
   reply: {
     requires: ['botToken'],
@@ -292,7 +419,7 @@ export const slackConnector = defineConnector({
       const error = errorBody(res, SlackError)
       if (error) throw refused(res, error, channel, 'reply')
       const sent = readPosted(res, Posted)
-      return { externalId: `${sent.channel}:${sent.ts}`, url: `${messageUrl(config, sent.channel, sent.ts)}?thread_ts=${thread}&cid=${sent.channel}` }
+      return { externalId: `${sent.channel}:${sent.ts}`, url: messageUrl(config, sent.channel, sent.ts, thread) }
     },
   },
 })

@@ -12,6 +12,10 @@ const GUILD = '1021379872334807040'
 const GENERAL = '1021379872334807043'
 const SOPORTE = '1147920512660123688'
 const config = { botToken: TOKEN, guildId: GUILD, channels: [GENERAL, SOPORTE] }
+const FORUM = '1198210379214983168'
+const POST = '1478319041364885583'
+const SYNC_THREAD = '1478347846582403079'
+const WEBHOOKS_THREAD = '1475884477317120079'
 
 type Msg = { id: string; channel_id: string } & Record<string, unknown>
 const messages = (name: string) => jsonFixture('discord', name) as Msg[]
@@ -30,6 +34,8 @@ interface Call {
  */
 function serveChannels(all: Msg[]) {
   const calls: Call[] = []
+  // No threads unless a test serves some after.
+  serveThreads([])
   server.use(
     http.get(`${API}/channels/:channel/messages`, ({ request, params }) => {
       const query = new URL(request.url).searchParams
@@ -42,6 +48,34 @@ function serveChannels(all: Msg[]) {
     }),
   )
   return calls
+}
+
+type Thread = { id: string; parent_id: string; type: number; last_message_id?: string; thread_metadata: { archived: boolean; archive_timestamp: string } } & Record<string, unknown>
+const threadList = (name: string) => (jsonFixture('discord', name) as { threads: Thread[] }).threads
+
+/**
+ * Threads as Discord lists them: the server's active ones at once, a channel's archived public ones newest archived
+ * first, `before` an ISO time, with has_more. Records the listings asked for.
+ */
+function serveThreads(threads: Thread[]) {
+  const listings: string[] = []
+  server.use(
+    http.get(`${API}/guilds/:guild/threads/active`, ({ params }) => {
+      listings.push(`active ${String(params.guild)}`)
+      return HttpResponse.json({ threads: threads.filter((t) => !t.thread_metadata.archived), members: [] })
+    }),
+    http.get(`${API}/channels/:channel/threads/archived/public`, ({ request, params }) => {
+      const q = new URL(request.url).searchParams
+      listings.push(`archived ${String(params.channel)}`)
+      const before = q.get('before')
+      const limit = Number(q.get('limit') ?? 50)
+      const archived = threads
+        .filter((t) => t.parent_id === params.channel && t.thread_metadata.archived && (before === null || t.thread_metadata.archive_timestamp < before))
+        .sort((a, b) => b.thread_metadata.archive_timestamp.localeCompare(a.thread_metadata.archive_timestamp))
+      return HttpResponse.json({ threads: archived.slice(0, limit), members: [], has_more: archived.length > limit })
+    }),
+  )
+  return listings
 }
 
 /** `n` messages by one person in one channel, with consecutive ids from `first`. */
@@ -164,7 +198,120 @@ describe('discord connector', () => {
     expect(new Set([...first.items, ...second.items].map((i) => i.externalId)).size).toBe(250)
   })
 
+  it('reads the public threads and forum posts of chosen channels, active or archived within 14 days, each message once across runs', async () => {
+    const threads = [...threadList('threads-active.json'), ...threadList('threads-archived.json')]
+    const all = [...messages('messages-latest.json'), ...messages('messages-threads.json')]
+    const withThreads = { ...config, channels: [GENERAL, FORUM] }
+    const calls = serveChannels(all)
+    const listings = serveThreads(threads)
+    const first = await poll(discordConnector, withThreads, null, { maxItems: 5000 })
+    expect(listings).toEqual([`active ${GUILD}`, `archived ${GENERAL}`, `archived ${FORUM}`])
+    // A thread is read like a channel, from its first message; the private one, one under a channel not chosen and
+    // one archived before the 14 days are not.
+    expect(calls.map((c) => [c.channel, c.after])).toEqual([
+      [GENERAL, null],
+      [FORUM, null],
+      [SYNC_THREAD, String(BigInt(SYNC_THREAD) - 1n)],
+      [WEBHOOKS_THREAD, String(BigInt(WEBHOOKS_THREAD) - 1n)],
+      [POST, String(BigInt(POST) - 1n)],
+    ])
+    const inThreads = first.items.filter((i) => [POST, SYNC_THREAD, WEBHOOKS_THREAD].some((t) => i.externalId.startsWith(`${t}:`)))
+    expect(inThreads.map((i) => [i.externalId, i.title])).toEqual([
+      // "Started a thread" is a notice, left out.
+      [`${SYNC_THREAD}:1478354199832952911`, undefined],
+      [`${SYNC_THREAD}:1478351277732659279`, undefined],
+      [`${WEBHOOKS_THREAD}:1475885565361520719`, undefined],
+      [`${POST}:1478326250614292559`, undefined],
+      // A forum post's first message is the post: its title is the thread's name.
+      [`${POST}:${POST}`, 'Export to PDF cuts off the last page'],
+    ])
+    expect(inThreads[4]).toMatchObject({ url: `https://discord.com/channels/${GUILD}/${POST}/${POST}`, author: { handle: 'li.wei' }, text: expect.stringContaining('cuts off the last page') })
+    expect(first.cursor).toEqual({ [GENERAL]: '1478358638526595079', [POST]: '1478326250614292559', [SYNC_THREAD]: '1478354199832952911', [WEBHOOKS_THREAD]: '1475885565361520719' })
+
+    // Nothing new: threads whose last message was read are not asked for.
+    calls.length = 0
+    const second = await poll(discordConnector, withThreads, first.cursor, { maxItems: 5000 })
+    expect(second.items).toEqual([])
+    expect(calls.map((c) => c.channel)).toEqual([GENERAL, FORUM])
+    expect(second.cursor).toEqual(first.cursor)
+
+    // A new message in a thread whose parent's mark is past it: read from the thread's own mark.
+    const followUp = { ...messages('messages-threads.json').find((m) => m.id === '1478351277732659279')!, id: '1478362111410307099', content: 'Still 99% after 4.2.1 :(' }
+    const again = serveChannels([...all, followUp])
+    serveThreads(threads.map((t) => (t.id === SYNC_THREAD ? { ...t, last_message_id: followUp.id } : t)))
+    const third = await poll(discordConnector, withThreads, second.cursor, { maxItems: 5000 })
+    expect(again.map((c) => [c.channel, c.after])).toEqual([
+      [GENERAL, '1478358638526595079'],
+      [FORUM, null],
+      [SYNC_THREAD, '1478354199832952911'],
+    ])
+    expect(third.items.map((i) => i.externalId)).toEqual([`${SYNC_THREAD}:${followUp.id}`])
+  })
+
+  it('follows at most the 100 most recently active threads of a channel, forgets those no longer listed, and skips and forgets a deleted one', async () => {
+    const [model] = threadList('threads-active.json').filter((t) => t.parent_id === GENERAL)
+    const [said] = messages('messages-threads.json').filter((m) => m.channel_id === SYNC_THREAD && m.type === 0)
+    // 130 threads an hour apart back from 11:00, one message each.
+    const at = (ms: number) => String(((BigInt(ms) - 1_420_070_400_000n) << 22n) + 7n)
+    const threads = Array.from({ length: 130 }, (_, i) => {
+      const id = at(NOW.getTime() - 3_600_000 * (i + 1))
+      return { ...model, id, last_message_id: String(BigInt(id) + 1n), name: `question ${i}` }
+    })
+    const all = threads.map((t) => ({ ...said, id: t.last_message_id!, channel_id: t.id }))
+    const one = { ...config, channels: [GENERAL] }
+    const calls = serveChannels(all)
+    serveThreads(threads)
+    const stale = '1470328366694400079'
+    const client = () => testClient({ perHost: { concurrency: 1, intervalCap: 1000, interval: 1000 } })
+    const first = await poll(discordConnector, one, { [GENERAL]: '1478358638526595079', [stale]: '1470690754560000079' }, { maxItems: 5000, client: client() })
+    expect(calls).toHaveLength(101)
+    expect(first.items).toHaveLength(100)
+    expect(Object.keys(first.cursor ?? {})).toHaveLength(101)
+    expect(first.cursor).toHaveProperty(threads[99].id)
+    expect(first.cursor).not.toHaveProperty(threads[100].id)
+    expect(first.cursor).not.toHaveProperty(stale)
+
+    // New messages in two threads, one of which was deleted since it was listed: it is skipped and forgotten.
+    const [gone, kept] = threads
+    const newer = (t: (typeof threads)[number]) => ({ ...t, last_message_id: String(BigInt(t.id) + 2n) })
+    const again = serveChannels([...all, { ...said, id: String(BigInt(kept.id) + 2n), channel_id: kept.id }])
+    serveThreads([newer(gone), newer(kept), ...threads.slice(2)])
+    server.use(http.get(`${API}/channels/${gone.id}/messages`, () => HttpResponse.json(jsonFixture('discord', 'error-404-unknown-channel.json'), { status: 404 })))
+    const second = await poll(discordConnector, one, first.cursor, { maxItems: 5000, client: client() })
+    expect(again.map((c) => c.channel)).toEqual([GENERAL, kept.id])
+    expect(second.items.map((i) => i.externalId)).toEqual([`${kept.id}:${BigInt(kept.id) + 2n}`])
+    expect(second.cursor).not.toHaveProperty(gone.id)
+    expect(Object.keys(second.cursor ?? {})).toHaveLength(100)
+  })
+
+  it('waits out a 429 on the thread listings and on a thread, as for a channel', async () => {
+    serveChannels([...messages('messages-latest.json'), ...messages('messages-threads.json')])
+    serveThreads(threadList('threads-active.json'))
+    let listed = 0
+    let read = 0
+    server.use(
+      http.get(`${API}/guilds/:guild/threads/active`, () => (listed++ === 0 ? HttpResponse.json(jsonFixture('discord', 'error-429.json'), { status: 429 }) : undefined)),
+      http.get(`${API}/channels/${POST}/messages`, () => (read++ === 0 ? HttpResponse.json(jsonFixture('discord', 'error-429.json'), { status: 429, headers: { 'retry-after': '3' } }) : undefined)),
+    )
+    const client = testClient()
+    const { items } = await poll(discordConnector, { ...config, channels: [GENERAL, FORUM] }, null, { client, maxItems: 5000 })
+    expect(client.waits).toEqual([1_500, 3_000])
+    expect(items.map((i) => i.externalId)).toContain(`${POST}:${POST}`)
+  })
+
+  it('stops for good when the bot may not list a channel’s archived threads, as when it may not read the channel', async () => {
+    serveChannels(messages('messages-latest.json'))
+    server.use(http.get(`${API}/channels/:channel/threads/archived/public`, () => HttpResponse.json(jsonFixture('discord', 'error-403-missing-access.json'), { status: 403 })))
+    const forbidden = await poll(discordConnector, config).catch((x: UpstreamError) => x)
+    expect(forbidden).toMatchObject({ permanent: true, status: 403, message: expect.stringContaining(`channel ${GENERAL}: Missing Access (code 50001)`) })
+    // A chosen channel that is itself a thread has no threads to list: Discord says so, and it is read as a channel.
+    serveChannels(messages('messages-latest.json'))
+    server.use(http.get(`${API}/channels/:channel/threads/archived/public`, () => HttpResponse.json({ message: 'Cannot execute action on this channel type', code: 50024 }, { status: 400 })))
+    expect((await poll(discordConnector, config)).items).toHaveLength(5)
+  })
+
   it('waits out a 429 for its Retry-After, and waits for a bucket Discord says is used up', async () => {
+    serveThreads([])
     let n = 0
     server.use(
       http.get(`${API}/channels/:channel/messages`, () =>
@@ -204,6 +351,7 @@ describe('discord connector', () => {
   })
 
   it('stops for good on a refused token, a channel it may not read and a channel that does not exist, saying what to fix and never the token', async () => {
+    serveThreads([])
     const refuse = (channel: string, fixture: string, status: number) =>
       server.use(
         http.get(`${API}/channels/:channel/messages`, ({ params }) => (params.channel === channel ? HttpResponse.json(jsonFixture('discord', fixture), { status }) : HttpResponse.json([]))),
@@ -228,6 +376,7 @@ describe('discord connector', () => {
   })
 
   it('fails the run on a body that is not a list of messages, retries a server error, and reads past one message of a shape it does not know', async () => {
+    serveThreads([])
     server.use(http.get(`${API}/channels/:channel/messages`, () => HttpResponse.json({ messages: [] })))
     expect(await poll(discordConnector, config).catch((x: UpstreamError) => x)).toMatchObject({ permanent: false, message: expect.stringContaining('unexpected response shape') })
     server.use(http.get(`${API}/channels/:channel/messages`, () => new HttpResponse('<html>upstream connect error</html>', { status: 200 })))
@@ -302,6 +451,12 @@ describe('discord connector', () => {
       body: { content: text, message_reference: { message_id: '1478347846582403079', fail_if_not_exists: false }, allowed_mentions: { parse: [], replied_user: true } },
     })
     expect(discordConnector.reply!.maxGraphemes).toBe(2000)
+
+    // A message read in a thread is answered in that thread (a channel of its own).
+    const olga = messages('messages-threads.json').find((m) => m.id === '1478351277732659279')!
+    await discordConnector.reply!.send({ fetch, idempotencyKey: 'k1' }, config, { externalId: `${SYNC_THREAD}:${olga.id}`, url: null, authorHandle: 'olga_sm', raw: olga }, 'Спасибо, Ольга!')
+    expect(posts[1]).toMatchObject({ channel: SYNC_THREAD, body: { message_reference: { message_id: olga.id, fail_if_not_exists: false } } })
+    posts.length = 1
 
     refuse = true
     const refused = await discordConnector.reply!.send({ fetch, idempotencyKey: 'k2' }, config, target, 'Hola').catch((x: UpstreamError) => x)

@@ -26,6 +26,9 @@ describe('a Discord source', () => {
         const mine = said.filter((m) => m.channel_id === params.channel && (after === null || BigInt(m.id) > BigInt(after)))
         return HttpResponse.json(mine)
       }),
+      // A server without threads.
+      http.get(`${API}/guilds/:guild/threads/active`, () => HttpResponse.json({ threads: [], members: [] })),
+      http.get(`${API}/channels/:channel/threads/archived/public`, () => HttpResponse.json({ threads: [], members: [], has_more: false })),
     )
     const created = await t.call('POST', '/v1/sources', { body: { kind: 'discord', name: 'Acme community', config: { botToken: TOKEN, guildId: GUILD, channels: [GENERAL, SOPORTE] } } })
     expect(created.status, JSON.stringify(created.data)).toBe(201)
