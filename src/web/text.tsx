@@ -8,7 +8,12 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g
 export const stripBidiControls = (s: string) => s.replace(BIDI_CONTROLS, '')
 
 /** A time as the pages show it, minutes in UTC (`2026-03-03 11:45`); `—` for never. */
-export const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—')
+/**
+ * A moment as a page shows it: in UTC from the server; app.js rewrites it into the reader's own time zone and keeps UTC
+ * in the title, so a team spread over the world each reads their own clock.
+ */
+export const When = ({ d }: { d: Date | null | undefined }) =>
+  d ? <time datetime={d.toISOString()} data-local>{d.toISOString().slice(0, 16).replace('T', ' ')}</time> : <>—</>
 
 /** Untrusted text in its own bidi context; hono/jsx escapes it. */
 /**

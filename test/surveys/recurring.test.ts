@@ -83,25 +83,27 @@ describe('surveys by e-mail on repeat', () => {
     expect(await look(now + 300 * DAY)).toBe(0)
   })
 
-  it('are set, shown and stopped from the survey form; without a mail server the form says why', async () => {
+  it("are set, shown and stopped on the survey's page; without a mail server the form says why", async () => {
     const admin = await t.keyFor('admin')
     const s = await webSession(t.app, admin, '/app/surveys')
-    const fields: [string, string][] = [['kind', 'csat'], ['question', 'How satisfied are you with Acme?'], ['recurring', 'on'], ['everyDays', '60'], ['firstAfterDays', '7'], ['recurringRemind', '3']]
-    t.deps.mail = undefined
-    const refused = await postForm(t.app, s, '/app/surveys', fields)
-    expect(refused.status).toBe(400)
-    expect(await refused.text()).toContain('no mail server is configured')
+    const survey = await newSurvey()
+    const fields: [string, string][] = [['recurring', 'on'], ['everyDays', '60'], ['firstAfterDays', '7'], ['recurringRemind', '3']]
     t.deps.mail = mailer
+    t.deps.config.publicUrl = undefined
+    const refused = await postForm(t.app, s, `/app/surveys/${survey.id}/recurring`, fields)
+    expect(refused.status).toBe(400)
+    expect(await refused.text()).toContain('sending on repeat needs EARSHOT_PUBLIC_URL')
     t.deps.config.publicUrl = 'https://nps.acme.test'
-    const made = await postForm(t.app, s, '/app/surveys', fields)
-    expect(made.status).toBe(303)
-    const id = /\/app\/surveys\/([0-9a-f-]{36})/.exec(made.headers.get('location')!)![1]
-    expect((await t.call('GET', `/v1/surveys/${id}`)).data.recurring).toEqual({ everyDays: 60, firstAfterDays: 7, remindAfterDays: 3 })
-    const page = await (await t.app.request(`http://localhost/app/surveys/${id}`, { headers: { cookie: s.cookie } })).text()
-    expect(page).toContain('every 60 days, the first time 7 days after they are added')
+    const set = await postForm(t.app, s, `/app/surveys/${survey.id}/recurring`, fields)
+    expect(set.status).toBe(303)
+    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data.recurring).toEqual({ everyDays: 60, firstAfterDays: 7, remindAfterDays: 3 })
+    const page = await (await t.app.request(`http://localhost/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
+    expect(page).toContain('gets this survey every 60 days, the first time 7 days after they are added, with a reminder after 3 days')
     expect(page).toMatch(/name="recurring" value="on" checked/)
-    const stopped = await postForm(t.app, s, `/app/surveys/${id}`, [['question', 'How satisfied are you with Acme?'], ['everyDays', '60']])
-    expect(stopped.status).toBe(303)
-    expect((await t.call('GET', `/v1/surveys/${id}`)).data.recurring).toBeNull()
+    // Saving the survey itself leaves the schedule alone; unchecking stops it.
+    expect((await postForm(t.app, s, `/app/surveys/${survey.id}`, [['question', 'How likely are you to recommend Acme?']])).status).toBe(303)
+    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data.recurring).toEqual({ everyDays: 60, firstAfterDays: 7, remindAfterDays: 3 })
+    expect((await postForm(t.app, s, `/app/surveys/${survey.id}/recurring`, [['everyDays', '60']])).status).toBe(303)
+    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data.recurring).toBeNull()
   })
 })

@@ -122,6 +122,11 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await Promise.all([page.waitForURL(/notice=bulk-done/), page.click('button:has-text("Apply to selected")')])
     const until = new Date((await w.call('GET', `/v1/mentions/${id}`)).data.snoozedUntil)
     expect([until.getUTCHours(), until.getUTCMinutes()]).toEqual([1, 0])
+    // And the pane says so on the reader's clock, UTC in the title.
+    await page.goto(`${w.base}/app/inbox?m=${id}&status=all`)
+    const shown = page.locator('span:has-text("snoozed until") time')
+    await expect(shown.textContent()).resolves.toMatch(/ 09:00$/)
+    await expect(shown.getAttribute('title')).resolves.toMatch(/ 01:00 UTC$/)
   })
 
   it('saves the current filter as a shared view and opens it again', async () => {

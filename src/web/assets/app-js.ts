@@ -25,6 +25,15 @@ export const APP_JS = `(function () {
     try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (e) { /* UTC stays */ }
   });
 
+  // Pages say when in UTC; each person reads their own clock, with UTC kept in the title.
+  document.querySelectorAll('time[data-local]').forEach(function (t) {
+    var d = new Date(t.getAttribute('datetime'));
+    if (isNaN(d.getTime())) return;
+    var two = function (n) { return (n < 10 ? '0' : '') + n; };
+    t.title = t.textContent + ' UTC';
+    t.textContent = d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + two(d.getHours()) + ':' + two(d.getMinutes());
+  });
+
   document.querySelectorAll('select[data-autosubmit]').forEach(function (sel) {
     sel.addEventListener('change', function () { sel.form.submit(); });
   });

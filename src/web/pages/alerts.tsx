@@ -10,7 +10,7 @@ import { describeIssues, field, fieldList, orForm, readForm } from '../form-data
 import { CsrfField, Layout, SwitchAndDelete } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requireWebRole } from '../security.ts'
-import { Txt, when } from '../text.tsx'
+import { Txt, When } from '../text.tsx'
 import { describeFilter, FilterFieldset, filterFromForm } from '../mention-filter-form.tsx'
 import { IdParam } from './params.ts'
 
@@ -113,7 +113,7 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
                 <td>{KIND_LABELS[a.kind]}{kindDetail(a) ? <span class="hint"> · {kindDetail(a)}</span> : null}</td>
                 <td><Txt s={watching(a, sourceNames)} /></td>
                 <td>{!a.enabled ? 'paused' : a.inEpisode ? <span class="badge s-negative">firing</span> : 'on'}</td>
-                <td>{when(a.lastFiredAt)}</td>
+                <td><When d={a.lastFiredAt} /></td>
                 <td class="hint">{lastCheck(a)}</td>
               </tr>
             ))}
@@ -221,7 +221,7 @@ async function detailPage(c: Context<WebEnv>, id: string) {
         {kindDetail(alert) ? <><dt>{alert.kind === 'unanswered' ? 'Promise' : 'Window'}</dt><dd>{kindDetail(alert)}</dd></> : null}
         <dt>Quiet for</dt><dd>{alert.cooldown}</dd>
         <dt>Status</dt><dd>{alert.enabled ? (alert.inEpisode ? 'firing' : 'on') : 'paused'}</dd>
-        <dt>Last check</dt><dd>{when(alert.lastEvaluatedAt)}{alert.lastEvaluation ? ` — ${lastCheck(alert)}` : ''}</dd>
+        <dt>Last check</dt><dd><When d={alert.lastEvaluatedAt} />{alert.lastEvaluation ? ` — ${lastCheck(alert)}` : ''}</dd>
       </dl>
       {session.role === 'viewer' ? null : (
         <div class="actions">
@@ -237,7 +237,7 @@ async function detailPage(c: Context<WebEnv>, id: string) {
               const x = e.explanation as { observed?: number; expected?: number; threshold?: number | null; score?: number; surveyId?: string }
               return (
                 <tr>
-                  <td>{when(e.firedAt)}</td>
+                  <td><When d={e.firedAt} /></td>
                   <td>
                     {e.mentionId ? <a href={`/app/inbox?m=${e.mentionId}`}>the mention</a> : null}
                     {e.responseId && x.surveyId ? <a href={`/app/surveys/${x.surveyId}`}>an answer of {x.score}</a> : null}

@@ -11,7 +11,7 @@ import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
-import { Txt, when } from '../text.tsx'
+import { Txt, When } from '../text.tsx'
 import { IdParam } from './params.ts'
 
 const PAGE_SIZE = 50
@@ -98,7 +98,7 @@ async function listPage(c: Context<WebEnv>, extra: { result?: ImportResult; erro
                     <td class="num">{r.negativeMentions}</td>
                     <td class="num">{r.openNegativeMentions}</td>
                     <td class="num">{r.unhappyResponses}</td>
-                    <td>{when(r.lastSignalAt)}</td>
+                    <td><When d={r.lastSignalAt} /></td>
                   </tr>
                 ))}
               </tbody>
@@ -211,13 +211,13 @@ export const customersRouter = new Hono<WebEnv>()
                 <li>
                   <span class={`badge s-${item.mention.sentiment}`}>{item.mention.sentiment}</span>{' '}
                   <a href={`/app/inbox?m=${item.mention.id}&status=all`}><Txt s={item.mention.title || item.mention.text.slice(0, 120) || '(no text)'} /></a>
-                  <div class="meta">{item.mention.kind} · {when(item.at)}</div>
+                  <div class="meta">{item.mention.kind} · <When d={item.at} /></div>
                 </li>
               ) : (
                 <li>
                   <span class="badge st">{item.response.surveyKind.toUpperCase()} {item.response.score}</span>{' '}
                   <a href={`/app/surveys/${item.response.surveyId}`}>survey response</a> <span class="text"><Txt s={item.response.comment ?? ''} /></span>
-                  <div class="meta">{when(item.at)}</div>
+                  <div class="meta"><When d={item.at} /></div>
                 </li>
               ),
             )}

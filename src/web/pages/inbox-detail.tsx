@@ -16,7 +16,7 @@ import { Highlight } from '../highlight.tsx'
 import { CsrfField } from '../layout.tsx'
 import { safeHttpUrl } from '../safe-url.ts'
 import type { WebSession } from '../sessions.ts'
-import { seenMark, stripBidiControls, Txt, when } from '../text.tsx'
+import { seenMark, stripBidiControls, Txt, When } from '../text.tsx'
 
 export const titleOf = (m: Mention) => m.title || m.text.slice(0, 90) || '(no text)'
 export const authorOf = (m: Mention) => m.author.name || m.author.handle || 'unknown author'
@@ -98,7 +98,7 @@ const Replies = ({ m, session, back, canTriage, canTranslate, savedReplies, chos
         <ul class="timeline">
           {m.replies.map((r) => (
             <li><span class="text"><Txt s={r.text} /></span>
-              <div class="meta"><Txt s={r.author} /> · {when(r.createdAt)} · <ReplyStatus r={r} /></div>
+              <div class="meta"><Txt s={r.author} /> · <When d={r.createdAt} /> · <ReplyStatus r={r} /></div>
               {r.error ? <div class="hint"><Txt s={r.error} /></div> : null}
             </li>
           ))}
@@ -176,12 +176,12 @@ export function Detail({ m, session, back, terms, tickets, alike, savedReplies, 
           {m.author.followers != null ? ` · ${m.author.followers} followers` : ''}
         </span>
         <span>{m.kind}{m.platform && m.platform !== m.kind ? ` / ${m.platform}` : ''}</span>
-        <time datetime={m.publishedAt.toISOString()}>{when(m.publishedAt)}</time>
-        {m.editedAt ? <span>edited at the source <time datetime={m.editedAt.toISOString()}>{when(m.editedAt)}</time></span> : null}
+        <When d={m.publishedAt} />
+        {m.editedAt ? <span>edited at the source <When d={m.editedAt} /></span> : null}
         <span>lang {m.lang}</span>
         {m.rating != null ? <span>{m.rating}★</span> : null}
         {m.appVersion ? <span>app version <Txt s={m.appVersion} /></span> : null}
-        {m.snoozedUntil ? <span>snoozed until <time datetime={m.snoozedUntil.toISOString()}>{when(m.snoozedUntil)}</time></span> : null}
+        {m.snoozedUntil ? <span>snoozed until <When d={m.snoozedUntil} /></span> : null}
       </p>
       {/* app.js renews the viewer's presence and this line every PRESENCE_BEAT_MS. */}
       <p class="presence" role="status" data-presence={`/app/inbox/${m.id}/presence`} data-beat-ms={PRESENCE_BEAT_MS}>{presenceLine(others)}</p>
@@ -328,7 +328,7 @@ export function Detail({ m, session, back, terms, tickets, alike, savedReplies, 
 
       <h3>Notes</h3>
       {m.notes.length ? (
-        <ul class="timeline">{m.notes.map((n) => <li><span class="text"><Txt s={n.body} /></span><div class="meta"><Txt s={n.author} /> · {when(n.createdAt)}</div></li>)}</ul>
+        <ul class="timeline">{m.notes.map((n) => <li><span class="text"><Txt s={n.body} /></span><div class="meta"><Txt s={n.author} /> · <When d={n.createdAt} /></div></li>)}</ul>
       ) : <p class="hint">No notes.</p>}
       {canTriage ? (
         <form method="post" action={`/app/inbox/${m.id}/notes`} class="stack">
@@ -344,7 +344,7 @@ export function Detail({ m, session, back, terms, tickets, alike, savedReplies, 
       {m.history.length ? (
         <ul class="timeline">
           {m.history.map((h) => (
-            <li>{h.action === 'edited_at_source' ? 'edited by its author at the source' : <>{h.action.replace('_', ' ')} by <Txt s={h.actor} /></>} · {when(h.at)}
+            <li>{h.action === 'edited_at_source' ? 'edited by its author at the source' : <>{h.action.replace('_', ' ')} by <Txt s={h.actor} /></>} · <When d={h.at} />
               <div class="hint"><Txt s={Object.entries(h.changes).map(([k, v]) => describeChange(k, v)).join('; ')} /></div>
             </li>
           ))}

@@ -31,7 +31,7 @@ import { searchTerms, Snippet } from '../highlight.tsx'
 import { inboxHref, paramsFromFilter, parseInboxQuery, STATUS_CHOICES, type InboxQuery } from '../inbox-filter.ts'
 import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
-import { stripBidiControls, Txt, when } from '../text.tsx'
+import { stripBidiControls, Txt, When } from '../text.tsx'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
 import { authorOf, Detail, formTimeZone, type Draft, LocalTimeZoneField, SNOOZE_CHOICES, titleOf } from './inbox-detail.tsx'
@@ -69,7 +69,7 @@ function MentionRowItem({ m, q, selected, translation, others }: { m: Mention; q
           {m.intents.map((i) => <span class="badge st">{i.replace('_', ' ')}</span>)}
           {m.rating != null ? <span aria-label={`${m.rating} of 5 stars`}>{m.rating}★</span> : null}
           <span><Txt s={authorOf(m)} /> · {m.kind}</span>
-          <time datetime={m.publishedAt.toISOString()}>{when(m.publishedAt)}</time>
+          <When d={m.publishedAt} />
           {m.assignee ? <span>→ <Txt s={m.assignee} /></span> : null}
           {m.tags.map((t) => <span class="badge st">#<Txt s={t} /></span>)}
           {m.duplicateCount ? <span>+{m.duplicateCount} copies</span> : null}

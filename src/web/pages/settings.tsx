@@ -15,7 +15,7 @@ import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requestOrigin } from '../request-origin.ts'
 import { requireWebRole } from '../security.ts'
-import { Txt, when } from '../text.tsx'
+import { Txt, When } from '../text.tsx'
 import { IdParam } from './params.ts'
 
 type Form = Record<string, string | string[]>
@@ -107,7 +107,7 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
                 <td><Txt s={b.handle} /></td>
                 <td><Txt s={b.platform} /></td>
                 <td><Txt s={b.blockedBy} /></td>
-                <td>{when(b.createdAt)}</td>
+                <td><When d={b.createdAt} /></td>
                 <td>
                   <form method="post" action={`/app/settings/blocked/${b.id}/delete`}>
                     <CsrfField session={session} />
@@ -174,7 +174,7 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
                     <button type="submit">Save</button>
                   </form>
                 </td>
-                <td>{when(m.lastSignedIn)}</td>
+                <td><When d={m.lastSignedIn} /></td>
                 <td class="actions">
                   <form method="post" action={`/app/settings/members/${m.id}`}>
                     <CsrfField session={session} />
@@ -204,8 +204,8 @@ async function settingsPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
                 <td><Txt s={k.name} /></td>
                 <td>{k.role}</td>
                 <td><code>{k.prefix}…</code></td>
-                <td>{when(k.createdAt)}</td>
-                <td>{k.lastUsedAt ? when(k.lastUsedAt) : 'never'}</td>
+                <td><When d={k.createdAt} /></td>
+                <td>{k.lastUsedAt ? <When d={k.lastUsedAt} /> : 'never'}</td>
                 <td class="actions">
                   <form method="post" action={`/app/settings/keys/${k.id}/delete`} data-confirm="Revoke this key? Everything using it stops working, browser sessions signed in with it included.">
                     <CsrfField session={session} />

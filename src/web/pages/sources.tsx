@@ -15,7 +15,7 @@ import { safeHttpUrl } from '../safe-url.ts'
 import { configFromForm, configValuesFromForm, SchemaFields, type JsonSchema } from '../schema-form.tsx'
 import { requireWebRole } from '../security.ts'
 import type { WebSession } from '../sessions.ts'
-import { Txt, when } from '../text.tsx'
+import { Txt, When } from '../text.tsx'
 import { IdParam } from './params.ts'
 
 const connectorOf = (kind: string): ConnectorInfo | undefined => describeConnectors().find((c) => c.kind === kind)
@@ -38,7 +38,7 @@ function Preview({ result }: { result: DryRunResult }) {
               <li>
                 <strong><Txt s={i.title ?? i.text.slice(0, 100)} /></strong>
                 <div class="text"><Txt s={i.text.slice(0, 300)} /></div>
-                <div class="meta"><Txt s={i.author.name ?? i.author.handle} /> · {when(i.publishedAt)} {href ? <a href={href} rel="noopener noreferrer nofollow" target="_blank">open ↗</a> : null}</div>
+                <div class="meta"><Txt s={i.author.name ?? i.author.handle} /> · <When d={i.publishedAt} /> {href ? <a href={href} rel="noopener noreferrer nofollow" target="_blank">open ↗</a> : null}</div>
               </li>
             )
           })}
@@ -100,8 +100,8 @@ async function listPage(c: Context<WebEnv>, extra?: { kind?: string; error?: str
                 <td><a href={`/app/sources/${s.id}`}><Txt s={s.name} /></a></td>
                 <td>{s.kind}</td>
                 <td><Health s={s} /></td>
-                <td>{when(s.lastRunAt)}</td>
-                <td>{s.enabled ? when(s.nextRunAt) : '—'}</td>
+                <td><When d={s.lastRunAt} /></td>
+                <td>{s.enabled ? <When d={s.nextRunAt} /> : '—'}</td>
                 <td class="hint"><Txt s={s.disabledReason ?? s.lastError ?? ''} /></td>
               </tr>
             ))}
@@ -163,8 +163,8 @@ async function detailPage(c: Context<WebEnv>, id: string, extra?: { error?: stri
       <h1><Txt s={source.name} /> <span class="hint">{source.kind}</span> <Health s={source} /></h1>
       <dl class="kv card">
         <dt>Status</dt><dd>{source.status}{source.disabledReason ? <> — <Txt s={source.disabledReason} /></> : null}</dd>
-        <dt>Last run</dt><dd>{when(source.lastRunAt)}</dd>
-        <dt>Next run</dt><dd>{source.enabled ? when(source.nextRunAt) : 'not scheduled (disabled)'}</dd>
+        <dt>Last run</dt><dd><When d={source.lastRunAt} /></dd>
+        <dt>Next run</dt><dd>{source.enabled ? <When d={source.nextRunAt} /> : 'not scheduled (disabled)'}</dd>
         <dt>Failures in a row</dt><dd>{source.consecutiveFailures}{source.consecutiveFailures > 0 ? ' (backing off)' : ''}</dd>
         <dt>Last error</dt><dd><Txt s={source.lastError ?? 'none'} /></dd>
         <dt>Schedule</dt><dd>{source.schedule ?? (source.status === 'push' ? 'push only' : 'every 15 minutes')}</dd>
@@ -191,7 +191,7 @@ async function detailPage(c: Context<WebEnv>, id: string, extra?: { error?: stri
           <tbody>
             {runs.map((r) => (
               <tr>
-                <td>{when(r.startedAt)}</td>
+                <td><When d={r.startedAt} /></td>
                 <td class={r.status === 'ok' ? 's-positive' : 's-negative'}>{r.status}</td>
                 <td class="num">{r.fetched}</td><td class="num">{r.inserted}</td><td class="num">{r.duplicates}</td><td class="num">{r.edited}</td>
                 <td class="hint"><Txt s={r.error ?? ''} /></td>

@@ -12,7 +12,7 @@ import type { SurveyRecord } from '../../surveys/surveys.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
 import type { WebEnv } from '../env.ts'
 import { CsrfField, PrintButton } from '../layout.tsx'
-import { seenMark, Txt, when } from '../text.tsx'
+import { seenMark, Txt, When } from '../text.tsx'
 
 const RECENT_COMMENTS = 20
 const THEMED_SAMPLE = 200
@@ -194,7 +194,7 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
                   ))}
                   {replies.filter((x) => x.responseId === r.id).map((x) => (
                     <div class="hint">
-                      {x.status === 'sent' ? 'Answered' : x.status === 'sending' ? 'Being sent' : 'Not sent'} by <Txt s={x.author} /> · {when(x.createdAt)}: <Txt s={x.text} />
+                      {x.status === 'sent' ? 'Answered' : x.status === 'sending' ? 'Being sent' : 'Not sent'} by <Txt s={x.author} /> · <When d={x.createdAt} />: <Txt s={x.text} />
                       {x.error ? <> (<Txt s={x.error} />)</> : null}
                     </div>
                   ))}

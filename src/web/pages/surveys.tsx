@@ -17,7 +17,7 @@ import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requestOrigin } from '../request-origin.ts'
 import { requireWebRole } from '../security.ts'
-import { Txt, when } from '../text.tsx'
+import { Txt, When } from '../text.tsx'
 import type { WebSession } from '../sessions.ts'
 import { AppError, badRequest } from '../../errors.ts'
 import { addLinks } from '../../tickets/tickets.ts'
@@ -62,15 +62,18 @@ function surveyInput(form: Form, kind: SurveyKind) {
       onceEveryDays: numberOr(field(form, 'onceEveryDays'), 30),
       samplePercent: numberOr(field(form, 'samplePercent'), 100),
     },
-    recurring: field(form, 'recurring') === 'on'
-      ? {
-          everyDays: numberOr(field(form, 'everyDays'), 90),
-          firstAfterDays: numberOr(field(form, 'firstAfterDays'), 0),
-          remindAfterDays: field(form, 'recurringRemind') ? Number(field(form, 'recurringRemind')) : null,
-        }
-      : null,
   }
 }
+
+/** The "on repeat" form as a schedule; unchecked stops it. */
+const recurringInput = (form: Form) =>
+  field(form, 'recurring') === 'on'
+    ? {
+        everyDays: numberOr(field(form, 'everyDays'), 90),
+        firstAfterDays: numberOr(field(form, 'firstAfterDays'), 0),
+        remindAfterDays: field(form, 'recurringRemind') ? Number(field(form, 'recurringRemind')) : null,
+      }
+    : null
 
 const DEFAULT_QUESTION: Record<SurveyKind, string> = {
   nps: 'How likely are you to recommend us to a friend or colleague?',
@@ -148,30 +151,46 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
           <input id="samplePercent" name="samplePercent" type="number" min={0} max={100} value={v('samplePercent') || '100'} />
         </div>
       </div>
-      <fieldset>
-        <legend>
-          <label class="inline"><input type="checkbox" name="recurring" value="on" checked={v('recurring') === 'on'} /> Send by e-mail on repeat</label>
-          <span class="hint"> to every customer with an address (needs a mail server and EARSHOT_PUBLIC_URL)</span>
-        </legend>
-        <div class="grid">
-          <div>
-            <label for="everyDays">Every (days)</label>
-            <input id="everyDays" name="everyDays" type="number" min={7} max={730} value={v('everyDays') || '90'} />
-          </div>
-          <div>
-            <label for="firstAfterDays">First, days after they are added</label>
-            <input id="firstAfterDays" name="firstAfterDays" type="number" min={0} max={365} value={v('firstAfterDays') || '14'} />
-          </div>
-          <div>
-            <label for="recurringRemind">Remind those who have not answered</label>
-            <select id="recurringRemind" name="recurringRemind">
-              {(['', '2', '3', '5', '7'] as const).map((d) => <option value={d} selected={v('recurringRemind') === d}>{d ? `once, after ${d} days` : 'no reminder'}</option>)}
-            </select>
-          </div>
-        </div>
-      </fieldset>
       <div><button class="primary" type="submit">{survey ? 'Save survey' : 'Create survey'}</button></div>
     </form>
+  )
+}
+
+/** Surveys by e-mail on repeat: what is set, and for admins the form that sets or stops it. */
+function OnRepeat({ session, survey }: { session: WebSession; survey: SurveyRecord }) {
+  const r = survey.settings.recurring
+  return (
+    <section class="card" id="on-repeat">
+      <h2>On repeat</h2>
+      <p class="hint">
+        {r
+          ? `Every customer with an e-mail address gets this survey every ${r.everyDays} days, the first time ${r.firstAfterDays} days after they are added${r.remindAfterDays ? `, with a reminder after ${r.remindAfterDays} days` : ''}.`
+          : 'Off: invitations go only when someone sends them.'}
+      </p>
+      {session.role !== 'admin' ? null : (
+        <form method="post" action={`/app/surveys/${survey.id}/recurring`}>
+          <CsrfField session={session} />
+          <label class="inline"><input type="checkbox" name="recurring" value="on" checked={r !== null && r !== undefined} /> Send to every customer with an address, on repeat</label>
+          <div class="grid">
+            <div>
+              <label for="everyDays">Every (days)</label>
+              <input id="everyDays" name="everyDays" type="number" min={7} max={730} value={String(r?.everyDays ?? 90)} />
+            </div>
+            <div>
+              <label for="firstAfterDays">First, days after they are added</label>
+              <input id="firstAfterDays" name="firstAfterDays" type="number" min={0} max={365} value={String(r?.firstAfterDays ?? 14)} />
+            </div>
+            <div>
+              <label for="recurringRemind">Remind those who have not answered</label>
+              <select id="recurringRemind" name="recurringRemind">
+                {(['', '2', '3', '5', '7'] as const).map((d) => <option value={d} selected={String(r?.remindAfterDays ?? '') === d}>{d ? `once, after ${d} days` : 'no reminder'}</option>)}
+              </select>
+            </div>
+          </div>
+          <button type="submit">Save schedule</button>
+        </form>
+      )}
+    </section>
   )
 }
 
@@ -210,9 +229,6 @@ function formValues(s: SurveyRecord): Form {
     delaySeconds: String(st.display.delaySeconds),
     onceEveryDays: String(st.display.onceEveryDays),
     samplePercent: String(st.display.samplePercent),
-    ...(st.recurring
-      ? { recurring: 'on', everyDays: String(st.recurring.everyDays), firstAfterDays: String(st.recurring.firstAfterDays), recurringRemind: String(st.recurring.remindAfterDays ?? '') }
-      : {}),
     ...Object.fromEntries(Object.entries(st.followUp).map(([b, t]) => [`followUp.${b}`, t ?? ''])),
     ...Object.fromEntries(
       Object.entries(st.translations).flatMap(([l, t]) => [
@@ -351,6 +367,20 @@ export const surveysRouter = new Hono<WebEnv>()
     const filled = await fillTranslation(c, await readForm(c), survey.kind)
     return c.html(<SurveyPage c={c} survey={survey} values={filled.values} notice={filled.notice} error={filled.error} />)
   })
+  .post('/:id/recurring', requireWebRole('admin'), async (c) => {
+    const { deps, session } = c.var
+    const id = IdParam.parse(c.req.param('id'))
+    const current = await getSurvey(deps, session.workspaceId, id)
+    const form = await readForm(c)
+    const parsed = SurveyPatch.safeParse({ recurring: recurringInput(form) })
+    if (!parsed.success) return c.html(<SurveyPage c={c} survey={current} values={formValues(current)} error={describeIssues(parsed.error)} />, 400)
+    const saved = await orForm(
+      () => updateSurvey(deps, session.workspaceId, id, parsed.data),
+      (error) => c.html(<SurveyPage c={c} survey={current} values={formValues(current)} error={error} />, 400),
+    )
+    if (saved instanceof Response) return saved
+    return c.redirect(`/app/surveys/${id}?notice=survey-saved#on-repeat`, 303)
+  })
   .post('/:id', requireWebRole('admin'), async (c) => {
     const { deps, session } = c.var
     const id = IdParam.parse(c.req.param('id'))
@@ -452,9 +482,9 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
                   <td><Txt s={s.name ? `${s.name} <${s.email}>` : s.email} /></td>
                   {multilingual ? <td>{languageName(s.locale)}</td> : null}
                   <td class={s.status === 'failed' ? 's-negative' : undefined}>{s.status}{s.error ? <span class="hint"> · <Txt s={s.error} /></span> : null}</td>
-                  <td>{s.sentAt ? when(s.sentAt) : '–'}</td>
-                  <td>{s.remindedAt ? when(s.remindedAt) : s.remindAt ? `due ${when(s.remindAt)}` : s.reminderError ? <span class="hint"><Txt s={s.reminderError} /></span> : '–'}</td>
-                  <td>{s.respondedAt ? when(s.respondedAt) : '–'}</td>
+                  <td>{s.sentAt ? <When d={s.sentAt} /> : '–'}</td>
+                  <td>{s.remindedAt ? <When d={s.remindedAt} /> : s.remindAt ? <>due <When d={s.remindAt} /></> : s.reminderError ? <span class="hint"><Txt s={s.reminderError} /></span> : '–'}</td>
+                  <td>{s.respondedAt ? <When d={s.respondedAt} /> : '–'}</td>
                 </tr>
               ))}
             </tbody>
@@ -486,16 +516,12 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
               {(['', '2', '3', '5', '7'] as const).map((d) => <option value={d} selected={field(sendForm, 'remindAfterDays') === d}>{d ? `once, after ${d} days` : 'no reminder'}</option>)}
             </select>
             <p class="hint">People who answered a survey or got this one in the last {survey.settings.fatigueDays} days, and anyone who unsubscribed, are skipped.</p>
-            {survey.settings.recurring ? (
-              <p class="hint">
-                On repeat: every customer with an address gets it every {survey.settings.recurring.everyDays} days, the first time{' '}
-                {survey.settings.recurring.firstAfterDays} days after they are added (Edit, below).
-              </p>
-            ) : null}
+
             <button type="submit" class="primary">Send invitations</button>
           </form>
         )}
       </section>
+      {deps.mail ? <OnRepeat session={session} survey={survey} /> : null}
       <SurveyResults c={c} survey={survey} draft={draft} />
       <h2>Edit</h2>
       <div class="grid">

@@ -7,7 +7,7 @@ import { describeIssues, field, fieldList, orForm, readForm } from '../form-data
 import { CsrfField, Layout, SwitchAndDelete } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requireWebRole } from '../security.ts'
-import { Txt, when } from '../text.tsx'
+import { Txt, When } from '../text.tsx'
 import { IdParam } from './params.ts'
 
 type Form = Record<string, string | string[]>
@@ -41,7 +41,7 @@ async function webhooksPage(c: Context<WebEnv>, extra?: { form?: Form; error?: s
                 <td>
                   {w.disabledReason ? <span class="badge s-negative">stopped: <Txt s={w.disabledReason} /></span> : w.enabled ? (w.consecutiveFailures ? `failing (${w.consecutiveFailures} in a row)` : 'on') : 'paused'}
                 </td>
-                <td>{when(w.createdAt)}</td>
+                <td><When d={w.createdAt} /></td>
                 <td class="actions">
                   {w.enabled ? (
                     <form method="post" action={`/app/webhooks/${w.id}/test`}>
