@@ -7,7 +7,7 @@ import { SCORE_RANGES, type SurveyKind } from '../surveys/schemas.ts'
 import { WEEK_WINDOW_KINDS, type Alert, type AlertEvent, type AlertPatch, type NewAlert } from './schema.ts'
 
 const columns = (sql: Sql | Tx) => sql`
-  id, kind, name, filter, channels, cooldown, enabled, "window", min_count AS "minCount", sensitivity,
+  id, kind, name, filter, channels, emails, cooldown, enabled, "window", min_count AS "minCount", sensitivity,
   only_new AS "onlyNew", min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", below_score AS "belowScore",
   in_episode AS "inEpisode",
   last_fired_at AS "lastFiredAt", last_evaluated_at AS "lastEvaluatedAt", last_evaluation AS "lastEvaluation",
@@ -20,6 +20,9 @@ async function assertChannels(sql: Sql | Tx, workspaceId: string, channels: stri
   const missing = channels.filter((c) => !found.some((f) => f.id === c))
   if (missing.length) throw badRequest('channels must be webhook ids of this workspace', { missing })
 }
+
+/** Each address once, however it was written. */
+const emailsOf = (emails: string[]) => [...new Map(emails.map((e) => [e.toLowerCase(), e])).values()]
 
 type Fit = Pick<Alert, 'kind' | 'window' | 'surveyId' | 'belowScore'>
 
@@ -43,9 +46,9 @@ export async function createAlert(deps: Deps, workspaceId: string, input: NewAle
   await assertChannels(deps.sql, workspaceId, channels)
   await assertFits(deps.sql, workspaceId, input)
   const [row] = await deps.sql<Alert[]>`
-    INSERT INTO alerts (workspace_id, kind, name, filter, channels, cooldown, enabled, "window", min_count, sensitivity, only_new, min_customer_value,
+    INSERT INTO alerts (workspace_id, kind, name, filter, channels, emails, cooldown, enabled, "window", min_count, sensitivity, only_new, min_customer_value,
                         reply_within, below_rating, business_hours, survey_id, bands, urgent_answers, below_score)
-    VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(input.filter as never)}, ${channels}::uuid[], ${input.cooldown},
+    VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(input.filter as never)}, ${channels}::uuid[], ${emailsOf(input.emails)}::text[], ${input.cooldown},
             ${input.enabled}, ${input.window}, ${input.minCount}, ${input.sensitivity}, ${input.onlyNew}, ${input.minCustomerValue}, ${input.replyWithin},
             ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)}, ${input.surveyId}, ${input.bands}, ${input.urgentAnswers}, ${input.belowScore})
     RETURNING ${columns(deps.sql)}`
@@ -67,6 +70,7 @@ export async function updateAlert(deps: Deps, workspaceId: string, id: string, p
   const set: Record<string, unknown> = { updated_at: deps.clock() }
   if (patch.name !== undefined) set.name = patch.name
   if (patch.filter !== undefined) set.filter = deps.sql.json(patch.filter as never)
+  if (patch.emails !== undefined) set.emails = emailsOf(patch.emails)
   if (patch.cooldown !== undefined) set.cooldown = patch.cooldown
   if (patch.enabled !== undefined) set.enabled = patch.enabled
   if (patch.window !== undefined) set.window = patch.window

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/sql.ts'
 import type { MentionPayload } from '../webhooks/mention-payload.ts'
-import { enqueueEvent } from '../webhooks/events.ts'
+import { enqueueEvent, type EventEnvelope } from '../webhooks/events.ts'
 
 /** What firing needs to know about an alert; read under the alert's row lock. */
 export interface FiringAlert {
@@ -9,6 +9,8 @@ export interface FiringAlert {
   name: string
   kind: string
   channels: string[]
+  /** Addresses that get each firing by e-mail. */
+  emails: string[]
 }
 
 type Answer = Record<string, unknown> & { id: string }
@@ -38,16 +40,17 @@ async function record<O extends Occurrence>(tx: Tx, alert: FiringAlert, occurren
   return occurrences.flatMap((o) => (ids.has(o.dedupKey) ? [{ ...o, eventId: ids.get(o.dedupKey)! }] : []))
 }
 
-/** Queues `alert.fired` for the alert's channels. */
+/** Queues `alert.fired` for the alert's channels, and its e-mails (mailed by the tick once this commits). */
 async function announce(tx: Tx, alert: FiringAlert, eventId: string, at: Date, what: Record<string, unknown>) {
   await tx`UPDATE alerts SET last_fired_at = ${at} WHERE id = ${alert.id}`
-  await enqueueEvent(
-    tx,
-    alert.workspaceId,
-    'alert.fired',
-    { alert: { id: alert.id, name: alert.name, kind: alert.kind }, eventId, firedAt: at.toISOString(), ...what },
-    { at, webhookIds: alert.channels },
-  )
+  const data = { alert: { id: alert.id, name: alert.name, kind: alert.kind }, eventId, firedAt: at.toISOString(), ...what }
+  await enqueueEvent(tx, alert.workspaceId, 'alert.fired', data, { at, webhookIds: alert.channels })
+  if (alert.emails.length) {
+    const envelope: EventEnvelope = { type: 'alert.fired', timestamp: at.toISOString(), data }
+    await tx`
+      INSERT INTO alert_mails (workspace_id, alert_id, email, payload)
+      SELECT ${alert.workspaceId}, ${alert.id}, e, ${tx.json(envelope as never)} FROM unnest(${alert.emails}::text[]) AS e`
+  }
 }
 
 /** Records one occurrence and queues `alert.fired` with it; returns whether it fired (false when it had fired before). */

@@ -11,6 +11,7 @@ interface MatchAlert {
   name: string
   kind: string
   channels: string[]
+  emails: string[]
   filter: unknown
   cooldown: string
   onlyNew: boolean
@@ -28,7 +29,7 @@ interface MatchAlert {
 export async function evaluateMatchAlerts(deps: Deps, tx: Tx, workspaceId: string, mentionIds: string[]): Promise<number> {
   if (mentionIds.length === 0) return 0
   const alerts = await tx<MatchAlert[]>`
-    SELECT id, workspace_id AS "workspaceId", name, kind, channels, filter, cooldown, only_new AS "onlyNew",
+    SELECT id, workspace_id AS "workspaceId", name, kind, channels, emails, filter, cooldown, only_new AS "onlyNew",
            min_customer_value AS "minCustomerValue", created_at AS "createdAt", last_fired_at AS "lastFiredAt"
     FROM alerts WHERE workspace_id = ${workspaceId} AND kind = 'match' AND enabled`
   let fired = 0

@@ -27,6 +27,7 @@ interface PeriodicAlert {
   name: string
   kind: 'spike' | 'negative_share' | 'unanswered' | 'rating' | 'response' | 'survey_score'
   channels: string[]
+  emails: string[]
   filter: unknown
   cooldown: string
   window: string
@@ -78,7 +79,7 @@ export async function evaluatePeriodicAlerts(deps: Deps): Promise<PeriodicResult
 
 async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore: Date): Promise<'skipped' | 'quiet' | 'fired'> {
   const [alert]: [PeriodicAlert?] = await tx`
-    SELECT id, workspace_id AS "workspaceId", name, kind, channels, filter, cooldown, "window", min_count AS "minCount",
+    SELECT id, workspace_id AS "workspaceId", name, kind, channels, emails, filter, cooldown, "window", min_count AS "minCount",
            sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", below_score AS "belowScore", created_at AS "createdAt",
            in_episode AS "inEpisode", last_fired_at AS "lastFiredAt"
     FROM alerts

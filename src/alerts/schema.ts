@@ -29,6 +29,8 @@ const fields = {
   filter: MentionFilter,
   /** Webhook ids that receive `alert.fired`. */
   channels: z.array(z.uuid()).max(20),
+  /** Addresses that get each firing by e-mail (needs EARSHOT_SMTP_URL). */
+  emails: z.array(z.email().max(320)).max(20),
   cooldown: Cooldown,
   enabled: z.boolean(),
   /** spike / negative_share / rating / survey_score: the window counted against the baseline (`7d`: rating and survey_score only). */
@@ -66,6 +68,7 @@ export const NewAlert = z
     name: fields.name,
     filter: fields.filter.default({}),
     channels: fields.channels.default([]),
+    emails: fields.emails.default([]),
     cooldown: fields.cooldown.default('1h'),
     enabled: fields.enabled.default(true),
     window: fields.window.default('1h'),
@@ -88,6 +91,7 @@ export const AlertPatch = z.strictObject({
   name: fields.name.optional(),
   filter: fields.filter.optional(),
   channels: fields.channels.optional(),
+  emails: fields.emails.optional(),
   cooldown: fields.cooldown.optional(),
   enabled: fields.enabled.optional(),
   window: fields.window.optional(),
@@ -129,6 +133,7 @@ export const Alert = z
     name: z.string(),
     filter: z.record(z.string(), z.unknown()),
     channels: z.array(z.uuid()),
+    emails: z.array(z.string()),
     cooldown: z.string(),
     enabled: z.boolean(),
     window: z.enum(ALERT_WINDOWS),

@@ -1,4 +1,5 @@
 import PQueue from 'p-queue'
+import { mailAlerts } from '../alerts/alert-mail.ts'
 import { evaluatePeriodicAlerts } from '../alerts/periodic.ts'
 import type { Deps } from '../deps.ts'
 import { pollTrackerStatuses } from '../integrations/sync.ts'
@@ -32,7 +33,7 @@ export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 /** Sources a Node instance polls at once unless told otherwise. */
 export const DEFAULT_POLL_CONCURRENCY = 4
 
-const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, sendDigests, mailAssignments, mailNoteMentions, queueRecurringSends, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
+const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, mailAlerts, sendDigests, mailAssignments, mailNoteMentions, queueRecurringSends, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
 
 export interface TickResult {
   runs: SourceRun[]

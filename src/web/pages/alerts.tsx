@@ -6,7 +6,7 @@ import { BAND_NAMES, LOW_BAND } from '../../surveys/schemas.ts'
 import { listSurveys } from '../../surveys/surveys.ts'
 import { listWebhooks } from '../../webhooks/webhooks.ts'
 import type { WebEnv } from '../env.ts'
-import { describeIssues, field, fieldList, orForm, readForm } from '../form-data.ts'
+import { describeIssues, field, fieldList, lines, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout, SwitchAndDelete } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requireWebRole } from '../security.ts'
@@ -69,6 +69,7 @@ function alertInput(form: Form) {
     name: field(form, 'name'),
     filter,
     channels: fieldList(form, 'channels'),
+    emails: lines(field(form, 'emails')),
     cooldown: field(form, 'cooldown') || undefined,
     window: field(form, 'window') || undefined,
     minCount: optionalNumber('minCount'),
@@ -195,6 +196,8 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
               {webhooks.length ? (
                 webhooks.map((w) => <label class="inline"><input type="checkbox" name="channels" value={w.id} checked={checked('channels', w.id)} /> <Txt s={channelLabel(w)} /></label>)
               ) : <p class="hint">No webhooks yet: an admin adds them on the Webhooks page.</p>}
+              <label for="alert-emails">And by e-mail to <span class="hint">(one address per line, up to 20{deps.mail ? '' : '; needs EARSHOT_SMTP_URL on the server'})</span></label>
+              <textarea id="alert-emails" name="emails" rows={2}>{v('emails')}</textarea>
             </fieldset>
             <div><button class="primary" type="submit">Create alert</button></div>
           </form>
@@ -220,6 +223,7 @@ async function detailPage(c: Context<WebEnv>, id: string) {
         <dt>Watching</dt><dd><Txt s={watching(alert, new Map(sources.items.map((s) => [s.id, s.name])))} /></dd>
         {kindDetail(alert) ? <><dt>{alert.kind === 'unanswered' ? 'Promise' : 'Window'}</dt><dd>{kindDetail(alert)}</dd></> : null}
         <dt>Quiet for</dt><dd>{alert.cooldown}</dd>
+        {alert.emails.length ? <><dt>By e-mail to</dt><dd><Txt s={alert.emails.join(', ')} /></dd></> : null}
         <dt>Status</dt><dd>{alert.enabled ? (alert.inEpisode ? 'firing' : 'on') : 'paused'}</dd>
         <dt>Last check</dt><dd><When d={alert.lastEvaluatedAt} />{alert.lastEvaluation ? ` — ${lastCheck(alert)}` : ''}</dd>
       </dl>
