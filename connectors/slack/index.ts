@@ -216,6 +216,39 @@ async function callSlack<T extends z.ZodType>(
 const history = async (ctx: ConnectorContext, config: Config, params: Record<string, string> & { channel: string }) =>
   (await callSlack(ctx, config, 'conversations.history', params, History, { channel: params.channel }))!
 
+type Page = z.infer<typeof History>
+
+/**
+ * Slack's pages past `mark`, followed by their cursor, oldest first: each message once, `skip` (a thread's parent,
+ * on top of every page of its replies) left out. Stops at `enough` messages when the pages come oldest first, and at
+ * MAX_PAGES in any case (`onCap`). Undefined when the conversation is gone.
+ */
+async function readPast(mark: string, page: (cursor: string | undefined) => Promise<Page | undefined>, opts: { skip?: string; enough?: number; onCap?: () => void }): Promise<Row[] | undefined> {
+  const floor = micros(mark)
+  const rows: Row[] = []
+  const seen = new Set<string>()
+  let cursor: string | undefined
+  for (let pages = 0; rows.length < (opts.enough ?? Infinity); pages++) {
+    if (pages === MAX_PAGES) {
+      opts.onCap?.()
+      break
+    }
+    const got = await page(cursor)
+    if (!got) return undefined
+    // A server that ignored `oldest` would hand back old messages: only what is past the mark counts, each once.
+    for (const row of got.messages) {
+      if (row.ts !== opts.skip && micros(row.ts) > floor && !seen.has(row.ts)) {
+        seen.add(row.ts)
+        rows.push(row)
+      }
+    }
+    const next = got.response_metadata?.next_cursor
+    if (!got.has_more || !next || next === cursor) break
+    cursor = next
+  }
+  return oldestFirst(rows)
+}
+
 /**
  * A channel's messages this run takes, oldest first, at most `max`: on its first run the latest page (a bounded
  * backfill), else everything after `mark`. Slack pages from the newest back, so what a run can take (the oldest
@@ -226,28 +259,9 @@ async function readChannel(ctx: ConnectorContext, config: Config, channel: strin
     const page = await history(ctx, config, { channel, limit: String(Math.min(PAGE, max)) })
     return oldestFirst(page.messages).slice(-max)
   }
-  const floor = micros(mark)
-  const rows: Row[] = []
-  const seen = new Set<string>()
-  let cursor: string | undefined
-  for (let pages = 0; ; pages++) {
-    if (pages === MAX_PAGES) {
-      ctx.logger.warn('slack: more new messages in a channel than a run reads; the oldest of them may be skipped', { channel, read: rows.length })
-      break
-    }
-    const page = await history(ctx, config, { channel, limit: String(PAGE), oldest: mark, ...(cursor ? { cursor } : {}) })
-    // A server that ignored `oldest` would hand back old messages: only what is past the mark counts, each once.
-    for (const row of page.messages) {
-      if (micros(row.ts) > floor && !seen.has(row.ts)) {
-        seen.add(row.ts)
-        rows.push(row)
-      }
-    }
-    const next = page.response_metadata?.next_cursor
-    if (!page.has_more || !next || next === cursor) break
-    cursor = next
-  }
-  return oldestFirst(rows).slice(0, max)
+  const onCap = () => ctx.logger.warn('slack: more new messages in a channel than a run reads; the oldest of them may be skipped', { channel })
+  const rows = await readPast(mark, (cursor) => history(ctx, config, { channel, limit: String(PAGE), oldest: mark, ...(cursor ? { cursor } : {}) }), { onCap })
+  return rows!.slice(0, max)
 }
 
 /**
@@ -290,25 +304,9 @@ const hasNewReplies = (t: FollowedThread) => t.read === undefined || t.latest ==
  * leaves only newer replies for the next.
  */
 async function readThread(ctx: ConnectorContext, config: Config, channel: string, thread: string, mark: string, max: number): Promise<Row[] | undefined> {
-  const floor = micros(mark)
-  const rows: Row[] = []
-  const seen = new Set<string>()
-  let cursor: string | undefined
-  for (let pages = 0; pages < MAX_PAGES && rows.length < max; pages++) {
-    const params = { channel, ts: thread, oldest: mark, limit: String(PAGE), ...(cursor ? { cursor } : {}) }
-    const page = await callSlack(ctx, config, 'conversations.replies', params, History, { channel, absent: ['thread_not_found'] })
-    if (!page) return undefined
-    for (const row of page.messages) {
-      if (row.ts !== thread && micros(row.ts) > floor && !seen.has(row.ts)) {
-        seen.add(row.ts)
-        rows.push(row)
-      }
-    }
-    const next = page.response_metadata?.next_cursor
-    if (!page.has_more || !next || next === cursor) break
-    cursor = next
-  }
-  return oldestFirst(rows).slice(0, max)
+  const page = (cursor: string | undefined) =>
+    callSlack(ctx, config, 'conversations.replies', { channel, ts: thread, oldest: mark, limit: String(PAGE), ...(cursor ? { cursor } : {}) }, History, { channel, absent: ['thread_not_found'] })
+  return (await readPast(mark, page, { skip: thread, enough: max }))?.slice(0, max)
 }
 
 /** The people a run's messages name, each asked of users.info once; undefined for one Slack does not know. */

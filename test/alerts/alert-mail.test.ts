@@ -1,39 +1,11 @@
-import { simpleParser, type ParsedMail } from 'mailparser'
-import { SMTPServer } from 'smtp-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mailAlerts } from '../../src/alerts/alert-mail.ts'
-import { smtpMailer, type Mailer } from '../../src/mail/mailer.ts'
 import { createTestApp } from '../helpers/app.ts'
+import { startSmtp } from '../helpers/smtp.ts'
 import { postForm, webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
-const received: ParsedMail[] = []
-// A real SMTP server on loopback; addresses at bounce.test are refused for good (550).
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  onRcptTo(address, _session, done) {
-    if (address.address.endsWith('@bounce.test')) return done(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }))
-    done()
-  },
-  onData(stream, _session, done) {
-    simpleParser(stream).then((m) => {
-      received.push(m)
-      done()
-    }, done)
-  },
-})
-let mailer: Mailer
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
-  mailer = smtpMailer(`smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`, 'earshot <alerts@acme.test>')
-})
-afterAll(async () => {
-  mailer.close()
-  await new Promise<void>((resolve) => smtp.close(resolve))
-})
+const { received, mailer } = await startSmtp('earshot <alerts@acme.test>')
 
 async function push(sourceId: string, text: string) {
   const n = crypto.randomUUID()

@@ -1,41 +1,13 @@
-import { simpleParser, type ParsedMail } from 'mailparser'
-import { SMTPServer } from 'smtp-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ParsedMail } from 'mailparser'
+import { describe, expect, it } from 'vitest'
 import { smtpMailer, type Mailer } from '../../src/mail/mailer.ts'
 import { sendDueInvitations, sendDueReminders } from '../../src/surveys/send-loop.ts'
 import { createTestApp } from '../helpers/app.ts'
+import { startSmtp } from '../helpers/smtp.ts'
 import { postForm, webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
-const received: ParsedMail[] = []
-// A real SMTP server on loopback; addresses at bounce.test are refused for good (550), as a mailbox that does not exist.
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  onRcptTo(address, _session, done) {
-    if (address.address.endsWith('@bounce.test')) return done(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }))
-    done()
-  },
-  onData(stream, _session, done) {
-    simpleParser(stream).then((m) => {
-      received.push(m)
-      done()
-    }, done)
-  },
-})
-let mailer: Mailer
-let port = 0
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
-  port = (smtp.server.address() as { port: number }).port
-  mailer = smtpMailer(`smtp://127.0.0.1:${port}`, 'Acme <nps@acme.test>')
-})
-afterAll(async () => {
-  mailer.close()
-  await new Promise<void>((resolve) => smtp.close(resolve))
-})
+const { received, mailer } = await startSmtp('Acme <nps@acme.test>')
 
 const HOST = 'https://feedback.acme.test'
 /** A header as the message carried it (mailparser reads List-* headers into structures of its own). */
@@ -391,7 +363,7 @@ describe('surveys by e-mail', () => {
     await sendDueInvitations(t.deps, mailer)
     const page = await (await t.app.request(`/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
     expect(page).toContain('1 sent, 0 waiting, 0 failed, 0 reminded; 0 answered (0% of those sent).')
-    expect(page).toMatch(/<td>due \d{4}-\d\d-\d\d \d\d:\d\d<\/td>/)
+    expect(page).toMatch(/<td>due <time datetime="[^"]+" data-local="true">\d{4}-\d\d-\d\d \d\d:\d\d<\/time><\/td>/)
     expect(page).toContain('Fay Wong &lt;fay@acme.test&gt;')
     // With EARSHOT_PUBLIC_URL set, links go there whatever Host the caller sent.
     t.deps.config.publicUrl = 'https://nps.acme.test'
