@@ -2,7 +2,8 @@
 // (fire.ts); the tick mails them, one message an address, in the words its chat
 // message has, so a mail reads like the Slack or Teams post of the same firing.
 import type { Deps } from '../deps.ts'
-import { MailRefused, type MailMessage } from '../mail/mailer.ts'
+import type { MailMessage } from '../mail/mailer.ts'
+import { MailRefused } from '../mail/refused.ts'
 import { escapeHtml } from '../surveys/html.ts'
 import { chatMessage, type Part, type Run } from '../webhooks/chat-message.ts'
 import type { EventEnvelope } from '../webhooks/events.ts'

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer'
+import { MailRefused } from './refused.ts'
 
 export interface MailMessage {
   to: string
@@ -13,9 +14,6 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>
   close(): void
 }
-
-/** The mail server answered 5xx: this recipient or message will not be taken, so retrying is pointless. */
-export class MailRefused extends Error {}
 
 /** An SMTP mailer (nodemailer) for `smtp://` or `smtps://user:password@host:port` URLs. */
 export function smtpMailer(url: string, from: string): Mailer {

@@ -8,11 +8,19 @@ import type { Sql } from '../db/sql.ts'
 import { AppError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { customerLanguages, findCustomers } from './customer-lookup.ts'
-import { LOCALES, Text } from './schemas.ts'
+import { LOCALES, Text, type Locale } from './schemas.ts'
 import { localeFor } from './survey-language.ts'
 import { getSurvey } from './surveys.ts'
 
 const MAX_RECIPIENTS = 5000
+
+/** A text, or one per language (`{"en": "…", "ru": "…"}`): a batch to people of several languages says each theirs. */
+const Localized = (max: number) => z.union([Text(max).min(1), z.partialRecord(z.enum(LOCALES), Text(max).min(1)).refine((m) => Object.keys(m).length > 0, 'give at least one language')])
+type Localized = z.infer<ReturnType<typeof Localized>>
+
+/** The text for an invitation in `locale`: that language's, else the survey's own language's, else none. */
+const textIn = (text: Localized | undefined, locale: Locale, own: Locale): string | null =>
+  text === undefined ? null : typeof text === 'string' ? text : (text[locale] ?? text[own] ?? null)
 
 export const SendRequest = z.strictObject({
   recipients: z
@@ -27,10 +35,10 @@ export const SendRequest = z.strictObject({
     )
     .min(1)
     .max(MAX_RECIPIENTS),
-  /** The subject line; the survey's question when absent. */
-  subject: Text(200).min(1).optional(),
-  /** A short paragraph above the question. */
-  intro: Text(2000).min(1).optional(),
+  /** The subject line, or one per language: each invitation takes its own language's; the question when absent. */
+  subject: Localized(200).optional(),
+  /** A short paragraph above the question, or one per language like `subject`. */
+  intro: Localized(2000).optional(),
   /** Days after the invitation to remind, once, those who have not answered (1–14); no reminder when absent. */
   remindAfterDays: z.number().int().min(1).max(14).optional(),
   /** When to send (ISO 8601, at most 30 days ahead); now when absent. */
@@ -131,13 +139,19 @@ export async function queueSends(deps: Deps, workspaceId: string, surveyId: stri
   })
   // Without a language asked for, a customer's own.
   const spoken = await customerLanguages(sql, workspaceId, rows.flatMap((r) => (r.locale === null && r.customer_id ? [r.customer_id] : [])))
-  for (const r of rows) if (r.locale === null && r.customer_id) r.locale = spoken.get(r.customer_id) ?? null
+  const own = survey.settings.locale
+  for (const r of rows) {
+    if (r.locale === null && r.customer_id) r.locale = spoken.get(r.customer_id) ?? null
+    const writtenIn = localeFor(survey, r.locale)
+    r.subject = textIn(input.subject, writtenIn, own)
+    r.intro = textIn(input.intro, writtenIn, own)
+  }
   if (rows.length) {
     await sql`
       INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, locale, link_base, subject, intro, remind_after_days, next_attempt_at)
-      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, r.locale, ${linkBase}, ${input.subject ?? null}, ${input.intro ?? null},
+      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, r.locale, ${linkBase}, r.subject, r.intro,
              ${input.remindAfterDays ?? null}, ${input.sendAt ? new Date(input.sendAt) : deps.clock()}
-      FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(email text, name text, customer_id uuid, locale text)`
+      FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(email text, name text, customer_id uuid, locale text, subject text, intro text)`
   }
   return { queued: rows.length, skipped }
 }

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue'
 import type { Deps } from '../deps.ts'
-import { MailRefused, type Mailer } from '../mail/mailer.ts'
+import type { Mailer } from '../mail/mailer.ts'
+import { MailRefused } from '../mail/refused.ts'
 import { repeat } from '../scheduler/repeat.ts'
 import { invitationMessage } from './email-message.ts'
 import { tokenHash } from './email-sends.ts'

@@ -131,6 +131,25 @@ describe('a survey in several languages', () => {
       expect((await t.call('POST', `/v1/surveys/${s.id}/sends`, { body: { recipients: [{ email: 'x@shop.example', customerRef: 'lang-ru' }, { email: 'ola@shop.example' }] } })).status).toBe(202)
       await sendDueInvitations(t.deps, mailer)
       expect(Object.fromEntries(sent.map((m) => [m.to, m.subject]))).toEqual({ 'x@shop.example': RUSSIAN.question, 'ola@shop.example': NORWEGIAN.question })
+
+      // One batch to people of several languages: a subject and intro per language, each their own, else the survey's.
+      sent.length = 0
+      const batch = await t.call('POST', `/v1/surveys/${s.id}/sends`, {
+        body: {
+          recipients: [{ email: 'pyotr@shop.example', locale: 'ru' }, { email: 'sam@shop.example', locale: 'en' }, { email: 'nils@shop.example', locale: 'no' }],
+          subject: { ru: 'Пара секунд вашего времени?', en: 'A few seconds of your time?' },
+          intro: { ru: 'Спасибо, что выбрали нас.', en: 'Thank you for choosing us.' },
+        },
+      })
+      expect(batch.status, JSON.stringify(batch.data)).toBe(202)
+      await sendDueInvitations(t.deps, mailer)
+      expect(Object.fromEntries(sent.map((m) => [m.to, m.subject]))).toEqual({
+        'pyotr@shop.example': 'Пара секунд вашего времени?', 'sam@shop.example': 'A few seconds of your time?', 'nils@shop.example': 'A few seconds of your time?',
+      })
+      expect(sent.find((m) => m.to === 'pyotr@shop.example')!.text).toContain('Спасибо, что выбрали нас.')
+      expect(sent.find((m) => m.to === 'nils@shop.example')!.text).toContain('Thank you for choosing us.')
+      expect((await t.call('POST', `/v1/surveys/${s.id}/sends`, { body: { recipients: [{ email: 'a@shop.example' }], subject: {} } })).status).toBe(400)
+      expect((await t.call('POST', `/v1/surveys/${s.id}/sends`, { body: { recipients: [{ email: 'a@shop.example' }], subject: { xx: 'Hi' } } })).status).toBe(400)
     } finally {
       delete t.deps.mail
     }
