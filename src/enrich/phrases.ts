@@ -2,7 +2,7 @@
 // "pena" is sorrow, "lohnt sich" was learned from complaints, "not bad" and "没问题" praise with
 // a negative word. A matched phrase speaks for its words: the sentiment stage replaces their
 // share of the score with the phrase's. Negated ("no vale la pena", "lohnt sich nicht") it flips;
-// asked ("¿Vale la pena?", "值得买吗") it is the question's topic, not a verdict, and weighs nothing.
+// asked ("¿Vale la pena?", "Стоит ли…?") it is the question's topic, not a verdict, and weighs nothing.
 import { CONTRAST, INTENSIFIERS, NEGATORS } from './cues.ts'
 import type { Token } from './tokenize.ts'
 
