@@ -11,7 +11,9 @@ interface Config {
   bands: { lo: number; hi: number; prompt: string }[]
   display: { delaySeconds: number; onceEveryDays: number; samplePercent: number }
   lang: string
-  strings: { low: string; high: string; send: string; thanks: string; close: string; error: string }
+  strings: { low: string; high: string; send: string; thanks: string; close: string; error: string; reviewAsk: string; reviewLink: string }
+  /** Happy answers (from `from` up) are asked for a public review at `url`. */
+  review?: { url: string; from: number }
 }
 
 const DAY = 86_400_000
@@ -92,6 +94,8 @@ textarea{width:100%;min-height:64px;border:1px solid #8c959f;border-radius:6px;p
 .hp{position:absolute;left:-9999px;width:1px;height:1px;opacity:0}
 .status{margin:8px 0 0}
 .status:empty{display:none}
+.review{margin:8px 0 0}
+.review a{display:inline-block;margin-top:6px;padding:8px 16px;border-radius:6px;background:#1a7f37;color:#fff;text-decoration:none}
 `
 
 function render(cfg: Config, base: string, key: string, page: boolean, target: Element, preset: number | undefined, extra: Record<string, string>) {
@@ -173,7 +177,13 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
     form.remove()
     status.textContent = s.thanks
     status.focus()
-    if (!page) setTimeout(() => host.remove(), 4000)
+    // A happy answer is asked to say so in public; the card then stays until closed, to leave time to click.
+    const review = cfg.review && score !== undefined && score >= cfg.review.from ? cfg.review : undefined
+    if (review) {
+      const ask = el('p', { class: 'review' }, s.reviewAsk)
+      ask.append(el('br'), el('a', { href: review.url, target: '_blank', rel: 'noopener noreferrer' }, s.reviewLink))
+      status.after(ask)
+    } else if (!page) setTimeout(() => host.remove(), 4000)
   }
 
   form.addEventListener('submit', (e) => {

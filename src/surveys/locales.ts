@@ -16,6 +16,9 @@ export interface UiStrings {
   unsubscribed: string
   /** Put before the subject of the one reminder to people who have not answered. */
   reminder: string
+  /** After a happy answer, when the survey has a review link: the ask, and the link's words. */
+  reviewAsk: string
+  reviewLink: string
 }
 
 export const UI_STRINGS: Record<Locale, UiStrings> = {
@@ -31,6 +34,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: 'Unsubscribe from these surveys',
     unsubscribed: 'You will not get our surveys by e-mail any more.',
     reminder: 'Reminder',
+    reviewAsk: 'Glad to hear it! Would you say so in a public review?',
+    reviewLink: 'Write a review',
   },
   es: {
     low: { nps: 'Nada probable', csat: 'Muy insatisfecho', ces: 'Muy difícil' },
@@ -44,6 +49,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: 'Darse de baja de estas encuestas',
     unsubscribed: 'Ya no recibirá nuestras encuestas por correo electrónico.',
     reminder: 'Recordatorio',
+    reviewAsk: '¡Nos alegra saberlo! ¿Lo contaría en una reseña pública?',
+    reviewLink: 'Escribir una reseña',
   },
   de: {
     low: { nps: 'Überhaupt nicht wahrscheinlich', csat: 'Sehr unzufrieden', ces: 'Sehr schwierig' },
@@ -57,6 +64,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: 'Von diesen Umfragen abmelden',
     unsubscribed: 'Sie erhalten unsere Umfragen nicht mehr per E-Mail.',
     reminder: 'Erinnerung',
+    reviewAsk: 'Das freut uns! Würden Sie das in einer öffentlichen Bewertung sagen?',
+    reviewLink: 'Bewertung schreiben',
   },
   fr: {
     low: { nps: 'Pas du tout probable', csat: 'Très insatisfait', ces: 'Très difficile' },
@@ -70,6 +79,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: 'Se désabonner de ces enquêtes',
     unsubscribed: 'Vous ne recevrez plus nos enquêtes par e-mail.',
     reminder: 'Rappel',
+    reviewAsk: "Ravis de l'entendre ! Le diriez-vous dans un avis public ?",
+    reviewLink: 'Écrire un avis',
   },
   pt: {
     low: { nps: 'Nada provável', csat: 'Muito insatisfeito', ces: 'Muito difícil' },
@@ -83,6 +94,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: 'Cancelar a inscrição nestas pesquisas',
     unsubscribed: 'Você não receberá mais nossas pesquisas por e-mail.',
     reminder: 'Lembrete',
+    reviewAsk: 'Que bom saber! Diria isso numa avaliação pública?',
+    reviewLink: 'Escrever uma avaliação',
   },
   ru: {
     low: { nps: 'Совсем маловероятно', csat: 'Совсем не доволен', ces: 'Очень сложно' },
@@ -96,6 +109,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: 'Отписаться от этих опросов',
     unsubscribed: 'Вы больше не будете получать наши опросы по электронной почте.',
     reminder: 'Напоминание',
+    reviewAsk: 'Рады это слышать! Расскажете об этом в публичном отзыве?',
+    reviewLink: 'Написать отзыв',
   },
   zh: {
     low: { nps: '完全不可能', csat: '非常不满意', ces: '非常困难' },
@@ -109,6 +124,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: '退订这些调查',
     unsubscribed: '您将不再通过电子邮件收到我们的调查。',
     reminder: '提醒',
+    reviewAsk: '很高兴听到这些！愿意写一条公开评价吗？',
+    reviewLink: '写评价',
   },
   el: {
     low: { nps: 'Καθόλου πιθανό', csat: 'Πολύ δυσαρεστημένος', ces: 'Πολύ δύσκολο' },
@@ -122,6 +139,8 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: 'Διαγραφή από αυτές τις έρευνες',
     unsubscribed: 'Δεν θα λαμβάνετε πλέον τις έρευνές μας μέσω email.',
     reminder: 'Υπενθύμιση',
+    reviewAsk: 'Χαιρόμαστε πολύ! Θα το λέγατε σε μια δημόσια κριτική;',
+    reviewLink: 'Γράψτε μια κριτική',
   },
   no: {
     low: { nps: 'Svært lite sannsynlig', csat: 'Svært misfornøyd', ces: 'Svært vanskelig' },
@@ -135,5 +154,7 @@ export const UI_STRINGS: Record<Locale, UiStrings> = {
     unsubscribe: 'Meld deg av disse undersøkelsene',
     unsubscribed: 'Du får ikke lenger undersøkelsene våre på e-post.',
     reminder: 'Påminnelse',
+    reviewAsk: 'Så hyggelig å høre! Vil du si det i en offentlig anmeldelse?',
+    reviewLink: 'Skriv en anmeldelse',
   },
 }

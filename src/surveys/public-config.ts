@@ -1,5 +1,5 @@
 import { UI_STRINGS } from './locales.ts'
-import { BANDS, SCALES, type BandName, type DisplayRules, type Locale, type SurveyKind } from './schemas.ts'
+import { BANDS, bandRange, HIGH_BAND, SCALES, type BandName, type DisplayRules, type Locale, type SurveyKind } from './schemas.ts'
 import { surveyTexts } from './survey-language.ts'
 import type { SurveyRecord } from './surveys.ts'
 
@@ -13,7 +13,9 @@ export interface PublicSurveyConfig {
   bands: { lo: number; hi: number; prompt: string }[]
   display: DisplayRules
   lang: string
-  strings: { low: string; high: string; send: string; thanks: string; close: string; error: string }
+  strings: { low: string; high: string; send: string; thanks: string; close: string; error: string; reviewAsk: string; reviewLink: string }
+  /** Answers from `from` up (the happy band) are asked for a public review at `url`. */
+  review?: { url: string; from: number }
 }
 
 /** The survey in `locale`, one of its languages. */
@@ -27,6 +29,7 @@ export function publicConfig(survey: SurveyRecord, locale: Locale): PublicSurvey
     bands: Object.entries(BANDS[survey.kind]).map(([name, [lo, hi]]) => ({ lo, hi, prompt: followUp[name as BandName] ?? s.comment })),
     display: survey.settings.display,
     lang: locale,
-    strings: { low: s.low[survey.kind], high: s.high[survey.kind], send: s.send, thanks: s.thanks, close: s.close, error: s.error },
+    strings: { low: s.low[survey.kind], high: s.high[survey.kind], send: s.send, thanks: s.thanks, close: s.close, error: s.error, reviewAsk: s.reviewAsk, reviewLink: s.reviewLink },
+    ...(survey.settings.reviewLink ? { review: { url: survey.settings.reviewLink, from: bandRange(survey.kind, HIGH_BAND[survey.kind])![0] } } : {}),
   }
 }

@@ -89,6 +89,9 @@ export const Recurring = z.strictObject({
 })
 export type Recurring = z.infer<typeof Recurring>
 
+/** Where happy respondents are asked to say it in public (a Google, Trustpilot, G2 or app store review page): https only. */
+const ReviewLink = z.url({ protocol: /^https$/ }).max(2000)
+
 const SurveyFields = {
   name: z.string().min(1).max(200).nullable(),
   question: z.string().min(1).max(500),
@@ -103,6 +106,7 @@ const SurveyFields = {
   identitySecret: z.string().min(16).max(200).nullable(),
   status: z.enum(['active', 'paused']),
   recurring: Recurring.nullable(),
+  reviewLink: ReviewLink.nullable(),
 }
 
 export const NewSurvey = z
@@ -121,6 +125,7 @@ export const NewSurvey = z
     identitySecret: SurveyFields.identitySecret.optional(),
     status: SurveyFields.status.default('active'),
     recurring: SurveyFields.recurring.default(null),
+    reviewLink: SurveyFields.reviewLink.default(null),
   })
   .superRefine(checkSurveyTexts)
 export type NewSurvey = z.infer<typeof NewSurvey>
@@ -140,6 +145,7 @@ export const SurveyPatch = z.strictObject({
   status: SurveyFields.status.optional(),
   /** Replaces the schedule; null stops it. */
   recurring: SurveyFields.recurring.optional(),
+  reviewLink: SurveyFields.reviewLink.optional(),
 })
 export type SurveyPatch = z.infer<typeof SurveyPatch>
 
@@ -173,6 +179,8 @@ export const SurveySettings = z.object({
   redactPii: z.boolean(),
   /** Absent on surveys made before schedules existed. */
   recurring: Recurring.nullable().optional(),
+  /** Absent on surveys made before review links existed. */
+  reviewLink: z.string().nullable().optional(),
 })
 export type SurveySettings = z.infer<typeof SurveySettings>
 
@@ -192,6 +200,7 @@ export const Survey = z
     hasIdentitySecret: z.boolean(),
     status: z.enum(['active', 'paused']),
     recurring: Recurring.nullable(),
+    reviewLink: z.string().nullable().openapi({ description: 'Shown after a happy answer (promoter, satisfied, easy) as a link to leave a public review' }),
     publicKey: z.string(),
     embedSnippet: z.string(),
     hostedUrl: z.string(),

@@ -54,6 +54,7 @@ export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {
     hasIdentitySecret: s.identitySecret !== null,
     status: s.status,
     recurring: settings.recurring ?? null,
+    reviewLink: settings.reviewLink ?? null,
     publicKey: s.publicKey,
     embedSnippet: `<script src="${escapeHtml(baseUrl)}/embed.js" data-survey="${escapeHtml(s.publicKey)}" async></script>`,
     hostedUrl: `${baseUrl}/s/${s.publicKey}`,
@@ -79,6 +80,7 @@ export async function createSurvey(deps: Deps, workspaceId: string, input: NewSu
     fatigueDays: input.fatigueDays,
     redactPii: input.redactPii ?? (await workspaceSettings(deps.sql, workspaceId)).redactPii,
     recurring: input.recurring,
+    reviewLink: input.reviewLink,
   }
   assertCanRecur(deps, settings.recurring)
   const { sql } = deps
@@ -126,6 +128,7 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
       fatigueDays: patch.fatigueDays ?? s.fatigueDays,
       redactPii: patch.redactPii ?? s.redactPii,
       recurring: patch.recurring === undefined ? (s.recurring ?? null) : patch.recurring,
+      reviewLink: patch.reviewLink === undefined ? (s.reviewLink ?? null) : patch.reviewLink,
     }
     if (patch.recurring) assertCanRecur(deps, patch.recurring)
     const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations)

@@ -252,4 +252,18 @@ describe('embed assets', () => {
     expect(JSON.stringify(cfg.data)).not.toMatch(/identity|workspace/i)
     expect((await t.call('GET', `/s/${s.publicKey}/config`, { key: null, headers: { origin: 'https://evil.example' } })).status).toBe(403)
   })
+
+  it('asks happy respondents for a public review at the survey\'s https review link, in their language', async () => {
+    const s = await newSurvey()
+    expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { reviewLink: 'http://g.page/r/acme/review' } })).status).toBe(400)
+    expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { reviewLink: 'javascript:alert(1)' } })).status).toBe(400)
+    const set = await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { reviewLink: 'https://g.page/r/acme/review' } })
+    expect(set.data.reviewLink).toBe('https://g.page/r/acme/review')
+    const cfg = await t.call('GET', `/s/${s.publicKey}/config?lang=no`, { key: null, headers: { origin: ORIGIN } })
+    expect(cfg.data.review).toEqual({ url: 'https://g.page/r/acme/review', from: 9 })
+    const csat = await newSurvey({ kind: 'csat', question: 'Happy?', reviewLink: 'https://www.trustpilot.com/evaluate/acme.example' })
+    expect((await t.call('GET', `/s/${csat.publicKey}/config`, { key: null, headers: { origin: ORIGIN } })).data.review).toEqual({ url: 'https://www.trustpilot.com/evaluate/acme.example', from: 4 })
+    expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { reviewLink: null } })).data.reviewLink).toBeNull()
+    expect((await t.call('GET', `/s/${s.publicKey}/config`, { key: null, headers: { origin: ORIGIN } })).data.review).toBeUndefined()
+  })
 })

@@ -238,6 +238,27 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await context.close()
   })
 
+  it('asks a promoter for a public review and leaves a detractor alone', async () => {
+    const s = await newSurvey({ reviewLink: 'https://g.page/r/acme-shop/review' })
+    for (const [score, asked] of [[10, true], [3, false]] as const) {
+      const context = await browser!.newContext()
+      const { page, errors } = await open(context, `${HOST}/?survey=${s.publicKey}`)
+      const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+      await widget.getByRole('radio', { name: new RegExp(`^${score}`) }).click()
+      await widget.getByRole('button', { name: 'Send' }).click()
+      await expect(widget.getByRole('status').textContent()).resolves.toBe('Thank you for your feedback!')
+      const link = widget.getByRole('link', { name: 'Write a review' })
+      await expect(link.count()).resolves.toBe(asked ? 1 : 0)
+      if (asked) {
+        await expect(link.getAttribute('href')).resolves.toBe('https://g.page/r/acme-shop/review')
+        await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer')
+        await page.screenshot({ path: `${SHOTS}/embed-review.png` })
+      }
+      expect(errors).toEqual([])
+      await context.close()
+    }
+  })
+
   it('waits, with data-trigger="manual", until the page asks for this survey', async () => {
     const s = await newSurvey()
     const context = await browser!.newContext()

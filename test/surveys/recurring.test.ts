@@ -83,7 +83,7 @@ describe('surveys by e-mail on repeat', () => {
     expect(await look(now + 300 * DAY)).toBe(0)
   })
 
-  it("are set, shown and stopped on the survey's page; without a mail server the form says why", async () => {
+  it("are set, shown and stopped on the survey's page; without EARSHOT_PUBLIC_URL the form says why", async () => {
     const admin = await t.keyFor('admin')
     const s = await webSession(t.app, admin, '/app/surveys')
     const survey = await newSurvey()
@@ -100,9 +100,12 @@ describe('surveys by e-mail on repeat', () => {
     const page = await (await t.app.request(`http://localhost/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
     expect(page).toContain('gets this survey every 60 days, the first time 7 days after they are added, with a reminder after 3 days')
     expect(page).toMatch(/name="recurring" value="on" checked/)
-    // Saving the survey itself leaves the schedule alone; unchecking stops it.
-    expect((await postForm(t.app, s, `/app/surveys/${survey.id}`, [['question', 'How likely are you to recommend Acme?']])).status).toBe(303)
-    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data.recurring).toEqual({ everyDays: 60, firstAfterDays: 7, remindAfterDays: 3 })
+    // Saving the survey itself (here with a review link) leaves the schedule alone; unchecking stops it.
+    const fields2: [string, string][] = [['question', 'How likely are you to recommend Acme?'], ['reviewLink', 'https://g.page/r/acme/review']]
+    expect((await postForm(t.app, s, `/app/surveys/${survey.id}`, fields2)).status).toBe(303)
+    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data).toMatchObject({ reviewLink: 'https://g.page/r/acme/review', recurring: { everyDays: 60, firstAfterDays: 7, remindAfterDays: 3 } })
+    const edit = await (await t.app.request(`http://localhost/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
+    expect(edit).toContain('name="reviewLink" type="url" value="https://g.page/r/acme/review"')
     expect((await postForm(t.app, s, `/app/surveys/${survey.id}/recurring`, [['everyDays', '60']])).status).toBe(303)
     expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data.recurring).toBeNull()
   })

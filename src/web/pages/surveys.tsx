@@ -54,6 +54,7 @@ function surveyInput(form: Form, kind: SurveyKind) {
     question: field(form, 'question'),
     followUp: followUpOf(form, kind, 'followUp'),
     allowedOrigins: lines(field(form, 'allowedOrigins')),
+    reviewLink: field(form, 'reviewLink') || null,
     locale: field(form, 'locale') || 'en',
     translations: translationsOf(form, kind),
     status: field(form, 'status') || 'active',
@@ -129,6 +130,8 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
       </fieldset>
       <label for="allowedOrigins">Sites allowed to embed it <span class="hint">one origin per line, e.g. https://www.example.com</span></label>
       <textarea id="allowedOrigins" name="allowedOrigins">{v('allowedOrigins')}</textarea>
+      <label for="reviewLink">Review link <span class="hint">happy respondents are asked to say it in public there, e.g. your Google or Trustpilot review page (https)</span></label>
+      <input id="reviewLink" name="reviewLink" type="url" value={v('reviewLink')} maxlength={2000} size={60} placeholder="https://" />
       <div class="grid">
         <div>
           <label for="locale">Language of the question above</label>
@@ -224,6 +227,7 @@ function formValues(s: SurveyRecord): Form {
     name: s.name ?? '',
     question: s.question,
     allowedOrigins: st.allowedOrigins.join('\n'),
+    reviewLink: st.reviewLink ?? '',
     locale: st.locale,
     status: s.status,
     delaySeconds: String(st.display.delaySeconds),
