@@ -4,7 +4,7 @@
 // the one reported in producthunt/producthunt-api#336. In post-page1.json, comment 4123445 has a null body.
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
-import { producthuntConnector } from '../../connectors/producthunt/index.ts'
+import { producthuntConnector, toMention } from '../../connectors/producthunt/index.ts'
 import { silentLogger } from '../../src/logger.ts'
 import { UpstreamError } from '../../src/net/errors.ts'
 import { jsonFixture, NOW, poll, testClient, useMockServer } from './harness.ts'
@@ -62,6 +62,11 @@ describe('producthunt connector', () => {
     expect(thread.title).toBeUndefined()
     expect(thread.author.name).toBeUndefined()
     expect(JSON.stringify(thread.raw)).not.toContain('4123470')
+    // Hidden either way the API has sent it: a `[REDACTED]` username, or user id 0.
+    const comment = { id: '1', body: 'hi', createdAt: '2026-03-03T11:00:00Z', url: 'https://www.producthunt.com/posts/x?comment=1' }
+    const post = { slug: 'x', name: 'X' }
+    expect(toMention({ comment: { ...comment, user: { id: '42', username: '[REDACTED]', name: '[REDACTED]' } }, post }).author).toEqual({ handle: '' })
+    expect(toMention({ comment: { ...comment, user: { id: '0', username: 'someone', name: 'Some One' } }, post }).author).toEqual({ handle: '' })
     // The token owner's own reply keeps its author.
     const [reply] = items.filter((i) => i.externalId === 'ph:comment:4123470')
     expect(reply).toMatchObject({
