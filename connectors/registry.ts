@@ -12,6 +12,7 @@ import { hackernewsConnector } from './hackernews/index.ts'
 import { instagramConnector } from './instagram/index.ts'
 import { intercomConnector } from './intercom/index.ts'
 import { mastodonConnector } from './mastodon/index.ts'
+import { producthuntConnector } from './producthunt/index.ts'
 import { redditConnector } from './reddit/index.ts'
 import { rssConnector } from './rss/index.ts'
 import { slackConnector } from './slack/index.ts'
@@ -39,6 +40,7 @@ const connectors: Connector[] = [
   xConnector,
   youtubeConnector,
   discourseConnector,
+  producthuntConnector,
   facebookConnector,
   instagramConnector,
   telegramConnector,
