@@ -5,6 +5,7 @@ import { blueskyConnector } from './bluesky/index.ts'
 import { discordConnector } from './discord/index.ts'
 import { discourseConnector } from './discourse/index.ts'
 import { facebookConnector } from './facebook/index.ts'
+import { freshdeskConnector } from './freshdesk/index.ts'
 import { githubConnector } from './github/index.ts'
 import { googlebusinessConnector } from './googlebusiness/index.ts'
 import { googleplayConnector } from './googleplay/index.ts'
@@ -50,6 +51,7 @@ const connectors: Connector[] = [
   trustpilotConnector,
   zendeskConnector,
   intercomConnector,
+  freshdeskConnector,
   apiConnector,
 ]
 

@@ -529,6 +529,25 @@ describe('bluesky replies', () => {
     expect(closed.data.error.message).toContain('422')
   })
 
+  it('answers a Freshdesk ticket with a public reply as the key’s agent, and keeps a deleted ticket’s refusal', async () => {
+    server.use(http.get('https://acme.freshdesk.com/api/v2/tickets', () => HttpResponse.json(jsonFixture('freshdesk', 'tickets-page2.json'))))
+    const { mentionId } = await polledMention('freshdesk', { domain: 'acme', apiKey: 'fd-key-123' }, 'freshdesk:ticket:106')
+    let answer = () => HttpResponse.json(jsonFixture('freshdesk', 'reply-created.json'), { status: 201 })
+    const seen = recordPosts('https://acme.freshdesk.com/api/v2/tickets/106/reply', () => answer())
+    const res = await reply(mentionId, 'Hei Olga!\nSynkroniseringen virker igjen.')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: 'https://acme.freshdesk.com/a/tickets/106' })
+    expect(seen[0].headers.get('authorization')).toBe(`Basic ${btoa('fd-key-123:X')}`)
+    expect(seen[0].body).toEqual({ body: 'Hei Olga!<br>Synkroniseringen virker igjen.' })
+    answer = () => new HttpResponse(null, { status: 404 })
+    const gone = await reply(mentionId, 'Again')
+    expect(gone.status).toBe(502)
+    expect(gone.data.error.message).toContain('ticket 106 is no longer in Freshdesk')
+    const rows = await t.sql`SELECT status, error FROM mention_replies WHERE mention_id = ${mentionId} ORDER BY created_at`
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'failed'])
+    expect(rows[1].error).toContain('deleted, or merged into another')
+  })
+
   it('replies in an Intercom conversation as the configured teammate, and says which field is missing without one', async () => {
     server.use(http.post('https://api.intercom.io/conversations/search', () => HttpResponse.json(jsonFixture('intercom', 'search-page2.json'))))
     const { mentionId, sourceId } = await polledMention('intercom', { accessToken: 'ic-token', workspaceId: 'abc123de' }, '215470002')
