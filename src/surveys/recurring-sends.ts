@@ -12,11 +12,12 @@ const CHECK_EVERY_MS = 10 * 60_000
 const PER_CHECK = 1000
 
 /**
- * Queues the invitations that active surveys on a schedule owe: to each customer with an e-mail address whose record
- * is `firstAfterDays` old, not invited to this survey in the last `everyDays` or fatigue days, whichever is longer (a
- * failed invitation counts too, so a dead address is not retried every look), not unsubscribed, and with no answer to any survey of the workspace within
- * the survey's fatigue days. Longest without an invitation first. Each survey is claimed per look, so instances
- * ticking together queue once. Without mail or EARSHOT_PUBLIC_URL (Workers, a server without SMTP) it does nothing.
+ * Queues the invitations that active surveys on a schedule owe: to each customer with an e-mail address (on one of
+ * its `plans`, when it names some) whose record is `firstAfterDays` old, not invited to this survey in the last
+ * `everyDays` or fatigue days, whichever is longer (a failed invitation counts too, so a dead address is not retried
+ * every look), not unsubscribed, and with no answer to any survey of the workspace within the survey's fatigue days.
+ * Longest without an invitation first. Each survey is claimed per look, so instances ticking together queue once.
+ * Without mail or EARSHOT_PUBLIC_URL (Workers, a server without SMTP) it does nothing.
  */
 export async function queueRecurringSends(deps: Deps, now: Date): Promise<number> {
   const linkBase = deps.config.publicUrl
@@ -29,7 +30,7 @@ export async function queueRecurringSends(deps: Deps, now: Date): Promise<number
     RETURNING id, workspace_id AS "workspaceId", settings->'recurring' AS recurring, (settings->>'fatigueDays')::int AS "fatigueDays"`
   let queued = 0
   for (const survey of due) {
-    const { everyDays, firstAfterDays, remindAfterDays } = survey.recurring
+    const { everyDays, firstAfterDays, remindAfterDays, plans } = survey.recurring
     // queueSends refuses anyone sent this survey within its fatigue days: asking for them would only be refused.
     const every = Math.max(everyDays, survey.fatigueDays)
     const ago = (days: number) => new Date(now.getTime() - days * DAY_MS)
@@ -40,6 +41,7 @@ export async function queueRecurringSends(deps: Deps, now: Date): Promise<number
         WHERE s.workspace_id = c.workspace_id AND lower(s.email) = lower(c.email) AND s.survey_id = ${survey.id}
       ) last ON true
       WHERE c.workspace_id = ${survey.workspaceId} AND c.email IS NOT NULL AND c.created_at <= ${ago(firstAfterDays)}
+        ${plans ? sql`AND c.plan = ANY(${plans}::text[])` : sql``}
         AND (last.at IS NULL OR last.at <= ${ago(every)})
         AND NOT EXISTS (SELECT 1 FROM survey_unsubscribes u WHERE u.workspace_id = c.workspace_id AND u.email = lower(c.email))
         AND NOT EXISTS (

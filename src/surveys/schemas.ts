@@ -86,6 +86,8 @@ export const Recurring = z.strictObject({
   firstAfterDays: z.number().int().min(0).max(365).default(0),
   /** Remind, once, those who have not answered this many days after an invitation. */
   remindAfterDays: z.number().int().min(1).max(14).nullable().default(null),
+  /** Only customers on these plans (their record's `plan`); everyone with an address when absent. */
+  plans: z.array(z.string().trim().min(1).max(100)).min(1).max(20).optional(),
 })
 export type Recurring = z.infer<typeof Recurring>
 

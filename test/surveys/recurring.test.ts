@@ -83,11 +83,24 @@ describe('surveys by e-mail on repeat', () => {
     expect(await look(now + 300 * DAY)).toBe(0)
   })
 
+  it('can keep to customers on some plans', async () => {
+    t.deps.mail = mailer
+    t.deps.config.publicUrl = 'https://nps.acme.test'
+    const survey = await newSurvey({ recurring: { everyDays: 30, plans: ['Pro', 'Enterprise'] } })
+    await t.sql`INSERT INTO customers (workspace_id, email, plan, created_at) VALUES
+      (${t.workspaceId}, 'pro@plans.test', 'Pro', now() - interval '40 days'), (${t.workspaceId}, 'free@plans.test', 'Free', now() - interval '40 days'),
+      (${t.workspaceId}, 'none@plans.test', NULL, now() - interval '40 days'), (${t.workspaceId}, 'big@plans.test', 'Enterprise', now() - interval '40 days')`
+    const at = Date.now() + 400 * DAY
+    await queueRecurringSends({ ...t.deps, clock: () => new Date(at) }, new Date(at))
+    expect((await invitedTo(survey.id)).map((s) => s.email).filter((e) => e.endsWith('@plans.test')).sort()).toEqual(['big@plans.test', 'pro@plans.test'])
+    expect((await t.call('PATCH', `/v1/surveys/${survey.id}`, { body: { recurring: { everyDays: 30, plans: [] } } })).status).toBe(400)
+  })
+
   it("are set, shown and stopped on the survey's page; without EARSHOT_PUBLIC_URL the form says why", async () => {
     const admin = await t.keyFor('admin')
     const s = await webSession(t.app, admin, '/app/surveys')
     const survey = await newSurvey()
-    const fields: [string, string][] = [['recurring', 'on'], ['everyDays', '60'], ['firstAfterDays', '7'], ['recurringRemind', '3']]
+    const fields: [string, string][] = [['recurring', 'on'], ['everyDays', '60'], ['firstAfterDays', '7'], ['recurringRemind', '3'], ['plans', ' pro,, enterprise ']]
     t.deps.mail = mailer
     t.deps.config.publicUrl = undefined
     const refused = await postForm(t.app, s, `/app/surveys/${survey.id}/recurring`, fields)
@@ -96,14 +109,14 @@ describe('surveys by e-mail on repeat', () => {
     t.deps.config.publicUrl = 'https://nps.acme.test'
     const set = await postForm(t.app, s, `/app/surveys/${survey.id}/recurring`, fields)
     expect(set.status).toBe(303)
-    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data.recurring).toEqual({ everyDays: 60, firstAfterDays: 7, remindAfterDays: 3 })
+    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data.recurring).toEqual({ everyDays: 60, firstAfterDays: 7, remindAfterDays: 3, plans: ['pro', 'enterprise'] })
     const page = await (await t.app.request(`http://localhost/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
-    expect(page).toContain('gets this survey every 60 days, the first time 7 days after they are added, with a reminder after 3 days')
+    expect(page).toContain('with an e-mail address on pro, enterprise gets this survey every 60 days, the first time 7 days after they are added, with a reminder after 3 days')
     expect(page).toMatch(/name="recurring" value="on" checked/)
     // Saving the survey itself (here with a review link) leaves the schedule alone; unchecking stops it.
     const fields2: [string, string][] = [['question', 'How likely are you to recommend Acme?'], ['reviewLink', 'https://g.page/r/acme/review']]
     expect((await postForm(t.app, s, `/app/surveys/${survey.id}`, fields2)).status).toBe(303)
-    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data).toMatchObject({ reviewLink: 'https://g.page/r/acme/review', recurring: { everyDays: 60, firstAfterDays: 7, remindAfterDays: 3 } })
+    expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data).toMatchObject({ reviewLink: 'https://g.page/r/acme/review', recurring: { everyDays: 60, firstAfterDays: 7, remindAfterDays: 3, plans: ['pro', 'enterprise'] } })
     const edit = await (await t.app.request(`http://localhost/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
     expect(edit).toContain('name="reviewLink" type="url" value="https://g.page/r/acme/review"')
     expect((await postForm(t.app, s, `/app/surveys/${survey.id}/recurring`, [['everyDays', '60']])).status).toBe(303)

@@ -67,14 +67,17 @@ function surveyInput(form: Form, kind: SurveyKind) {
 }
 
 /** The "on repeat" form as a schedule; unchecked stops it. */
-const recurringInput = (form: Form) =>
-  field(form, 'recurring') === 'on'
-    ? {
-        everyDays: numberOr(field(form, 'everyDays'), 90),
-        firstAfterDays: numberOr(field(form, 'firstAfterDays'), 0),
-        remindAfterDays: field(form, 'recurringRemind') ? Number(field(form, 'recurringRemind')) : null,
-      }
-    : null
+function recurringInput(form: Form) {
+  if (field(form, 'recurring') !== 'on') return null
+  const plans = field(form, 'plans').split(',').map((p) => p.trim()).filter(Boolean)
+  return {
+    everyDays: numberOr(field(form, 'everyDays'), 90),
+    firstAfterDays: numberOr(field(form, 'firstAfterDays'), 0),
+    remindAfterDays: field(form, 'recurringRemind') ? Number(field(form, 'recurringRemind')) : null,
+    ...(plans.length ? { plans } : {}),
+  }
+}
+
 
 const DEFAULT_QUESTION: Record<SurveyKind, string> = {
   nps: 'How likely are you to recommend us to a friend or colleague?',
@@ -167,7 +170,7 @@ function OnRepeat({ session, survey }: { session: WebSession; survey: SurveyReco
       <h2>On repeat</h2>
       <p class="hint">
         {r
-          ? `Every customer with an e-mail address gets this survey every ${r.everyDays} days, the first time ${r.firstAfterDays} days after they are added${r.remindAfterDays ? `, with a reminder after ${r.remindAfterDays} days` : ''}.`
+          ? `Every customer with an e-mail address${r.plans ? ` on ${r.plans.join(', ')}` : ''} gets this survey every ${r.everyDays} days, the first time ${r.firstAfterDays} days after they are added${r.remindAfterDays ? `, with a reminder after ${r.remindAfterDays} days` : ''}.`
           : 'Off: invitations go only when someone sends them.'}
       </p>
       {session.role !== 'admin' ? null : (
@@ -188,6 +191,10 @@ function OnRepeat({ session, survey }: { session: WebSession; survey: SurveyReco
               <select id="recurringRemind" name="recurringRemind">
                 {(['', '2', '3', '5', '7'] as const).map((d) => <option value={d} selected={String(r?.remindAfterDays ?? '') === d}>{d ? `once, after ${d} days` : 'no reminder'}</option>)}
               </select>
+            </div>
+            <div>
+              <label for="plans">Only customers on plans <span class="hint">(comma-separated; all when empty)</span></label>
+              <input id="plans" name="plans" value={r?.plans?.join(', ') ?? ''} placeholder="pro, enterprise" />
             </div>
           </div>
           <button type="submit">Save schedule</button>
