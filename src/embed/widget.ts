@@ -181,7 +181,9 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
     const review = cfg.review && score !== undefined && score >= cfg.review.from ? cfg.review : undefined
     if (review) {
       const ask = el('p', { class: 'review' }, s.reviewAsk)
-      ask.append(el('br'), el('a', { href: review.url, target: '_blank', rel: 'noopener noreferrer' }, s.reviewLink))
+      // Through earshot, which counts the answer as followed and sends the browser on to the review page.
+      const href = saved ? `${base}/s/${encodeURIComponent(key)}/review?response=${encodeURIComponent(saved.id)}` : review.url
+      ask.append(el('br'), el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, s.reviewLink))
       status.after(ask)
     } else if (!page) setTimeout(() => host.remove(), 4000)
   }
@@ -196,7 +198,7 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
         ? comment.value.trim()
           ? send(`${url}/${saved.id}`, 'PATCH', { token: saved.token, comment: comment.value })
           : undefined
-        : send(url, 'POST', body(true)),
+        : send(url, 'POST', body(true)).then((r) => void (saved = { id: r.id, token: r.token })),
     )
     request.then(finish, (err) => {
       warn(err)

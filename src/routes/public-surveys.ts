@@ -223,6 +223,21 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     if (!(await unsubscribe(c.get('deps').sql, live.survey.workspaceId, live.survey.id, token))) return c.html(renderMessagePage('Not found', lang, 'This link is not valid.'), 404)
     return c.html(renderMessagePage(s.unsubscribe, lang, s.unsubscribed))
   }
+  // A happy respondent on their way to the survey's review page: the answer counts as followed (once), then the
+  // browser is sent on. Only ever to the survey's own link, so the address cannot be made to point anywhere else.
+  router.get('/s/:publicKey/review', async (c) => {
+    const live = await rt.live.get(c.req.param('publicKey'))
+    const link = live?.survey.settings.reviewLink
+    if (!live || !link) throw notFound('review link')
+    const response = c.req.query('response') ?? ''
+    if (z.uuid().safeParse(response).success) {
+      await c.get('deps').sql`
+        UPDATE survey_responses SET review_clicked_at = now()
+        WHERE id = ${response} AND workspace_id = ${live.survey.workspaceId} AND survey_id = ${live.survey.id} AND review_clicked_at IS NULL`
+    }
+    c.header('referrer-policy', 'no-referrer')
+    return c.redirect(link, 302)
+  })
   router.get('/s/:publicKey/unsubscribe', (c) => unsubscribePage(c, false))
   router.post('/s/:publicKey/unsubscribe', (c) => unsubscribePage(c, true))
 

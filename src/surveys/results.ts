@@ -31,6 +31,8 @@ export type Results = KindScore & {
   detractorThemes: Theme[]
   /** What happy respondents (promoters, satisfied, easy) mention most: what to keep. */
   promoterThemes: Theme[]
+  /** With a review link: the happy answers, and how many of them followed it to write a review (zero without one). */
+  reviews: { asked: number; followed: number }
 }
 
 type Counted = { score: number; n: number }
@@ -83,6 +85,7 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     comments: { n: 0, sentiment: {}, intents: {} },
     detractorThemes: [],
     promoterThemes: [],
+    reviews: { asked: 0, followed: 0 },
   }
 
   if (q.interval) {
@@ -128,6 +131,12 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     WHERE ${inRange} AND r.comment IS NOT NULL GROUP BY 1 ORDER BY 2 DESC`
   const [{ n: commented }] = await sql<{ n: number }[]>`
     SELECT count(*)::int AS n FROM survey_responses r WHERE ${inRange} AND r.comment IS NOT NULL`
+  if (survey.settings.reviewLink) {
+    const [happy] = bandRange(survey.kind, HIGH_BAND[survey.kind])!
+    const [reviews] = await sql<{ asked: number; followed: number }[]>`
+      SELECT count(*)::int AS asked, count(r.review_clicked_at)::int AS followed FROM survey_responses r WHERE ${inRange} AND r.score >= ${happy}`
+    results.reviews = reviews
+  }
   results.comments = {
     n: commented,
     sentiment: Object.fromEntries(sentiment.map((s) => [s.label, s.n])),

@@ -263,7 +263,25 @@ describe('embed assets', () => {
     expect(cfg.data.review).toEqual({ url: 'https://g.page/r/acme/review', from: 9 })
     const csat = await newSurvey({ kind: 'csat', question: 'Happy?', reviewLink: 'https://www.trustpilot.com/evaluate/acme.example' })
     expect((await t.call('GET', `/s/${csat.publicKey}/config`, { key: null, headers: { origin: ORIGIN } })).data.review).toEqual({ url: 'https://www.trustpilot.com/evaluate/acme.example', from: 4 })
+
+    // The embed's link goes through earshot, which counts the answer as followed once and sends the browser on.
+    const answers = await t.call('POST', `/v1/surveys/${s.id}/responses`, { body: [{ score: 10 }, { score: 9 }, { score: 3 }] })
+    expect(answers.data.inserted).toBe(3)
+    const [promoter] = await t.sql<{ id: string }[]>`SELECT id FROM survey_responses WHERE survey_id = ${s.id} AND score = 10`
+    for (let i = 0; i < 2; i++) {
+      const res = await t.app.request(`/s/${s.publicKey}/review?response=${promoter.id}`)
+      expect([res.status, res.headers.get('location')]).toEqual([302, 'https://g.page/r/acme/review'])
+    }
+    const other = await newSurvey()
+    const [theirs] = await t.sql<{ id: string }[]>`SELECT id FROM survey_responses WHERE survey_id = ${s.id} AND score = 9`
+    // Neither another survey's address nor an odd id moves a count; a survey without a link has no such address.
+    expect((await t.app.request(`/s/${s.publicKey}/review?response=not-an-id`)).status).toBe(302)
+    expect((await t.app.request(`/s/${other.publicKey}/review?response=${theirs.id}`)).status).toBe(404)
+    const results = await t.call('GET', `/v1/surveys/${s.id}/results`)
+    expect(results.data.reviews).toEqual({ asked: 2, followed: 1 })
+
     expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { reviewLink: null } })).data.reviewLink).toBeNull()
     expect((await t.call('GET', `/s/${s.publicKey}/config`, { key: null, headers: { origin: ORIGIN } })).data.review).toBeUndefined()
+    expect((await t.app.request(`/s/${s.publicKey}/review?response=${promoter.id}`)).status).toBe(404)
   })
 })

@@ -250,7 +250,11 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
       const link = widget.getByRole('link', { name: 'Write a review' })
       await expect(link.count()).resolves.toBe(asked ? 1 : 0)
       if (asked) {
-        await expect(link.getAttribute('href')).resolves.toBe('https://g.page/r/acme-shop/review')
+        // Through earshot, which counts it: the href names this answer, and following it lands on the review page.
+        const [answer] = await t.sql<{ id: string }[]>`SELECT id FROM survey_responses WHERE survey_id = ${s.id} AND score = 10`
+        await expect(link.getAttribute('href')).resolves.toBe(`${API}/s/${s.publicKey}/review?response=${answer.id}`)
+        const res = await fetch((await link.getAttribute('href'))!, { redirect: 'manual' })
+        expect(res.headers.get('location')).toBe('https://g.page/r/acme-shop/review')
         await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer')
         await page.screenshot({ path: `${SHOTS}/embed-review.png` })
       }

@@ -119,6 +119,7 @@ describe('surveys by e-mail on repeat', () => {
     expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data).toMatchObject({ reviewLink: 'https://g.page/r/acme/review', recurring: { everyDays: 60, firstAfterDays: 7, remindAfterDays: 3, plans: ['pro', 'enterprise'] } })
     const edit = await (await t.app.request(`http://localhost/app/surveys/${survey.id}`, { headers: { cookie: s.cookie } })).text()
     expect(edit).toContain('name="reviewLink" type="url" value="https://g.page/r/acme/review"')
+    expect(edit).toContain('0 of 0 happy respondents followed the review link')
     expect((await postForm(t.app, s, `/app/surveys/${survey.id}/recurring`, [['everyDays', '60']])).status).toBe(303)
     expect((await t.call('GET', `/v1/surveys/${survey.id}`)).data.recurring).toBeNull()
   })

@@ -91,6 +91,9 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
             n = {main.n}
             {main.ci95 ? ` · 95% interval ${main.ci95.map((v) => v.toFixed(DECIMALS[survey.kind])).join(' to ')}` : ''}
           </p>
+          {survey.settings.reviewLink ? (
+            <p class="hint" data-reviews>{results.reviews.followed} of {results.reviews.asked} happy respondents followed the review link</p>
+          ) : null}
         </div>
         <div class="card">
           <h3>Over time (weekly)</h3>
