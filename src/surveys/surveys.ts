@@ -130,7 +130,7 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
       recurring: patch.recurring === undefined ? (s.recurring ?? null) : patch.recurring,
       reviewLink: patch.reviewLink === undefined ? (s.reviewLink ?? null) : patch.reviewLink,
     }
-    if (patch.recurring) assertCanRecur(deps, patch.recurring)
+    assertCanRecur(deps, patch.recurring)
     const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations)
     if (problem) throw badRequest(`${problem.path.join('.')}: ${problem.message}`)
     const secret = patch.identitySecret === undefined
