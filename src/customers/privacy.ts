@@ -23,6 +23,8 @@ export interface ResponseItem {
   respondent: string | null
   lang: string
   sentiment: string | null
+  page: string | null
+  properties: Record<string, string>
   respondedAt: Date
 }
 
@@ -67,7 +69,7 @@ export async function customerTimeline(deps: Deps, workspaceId: string, id: stri
 function selectResponses(deps: Deps, workspaceId: string, where: ReturnType<Deps['sql']>) {
   return deps.sql<ResponseItem[]>`
     SELECT r.id, r.survey_id AS "surveyId", s.kind AS "surveyKind", r.score, r.comment, r.email, r.respondent, r.lang,
-           r.sentiment_label AS sentiment, r.responded_at AS "respondedAt"
+           r.sentiment_label AS sentiment, r.page, coalesce(r.properties, '{}') AS properties, r.responded_at AS "respondedAt"
     FROM survey_responses r JOIN surveys s ON s.id = r.survey_id
     WHERE r.workspace_id = ${workspaceId} AND ${where} ORDER BY r.responded_at DESC, r.id DESC`
 }
@@ -99,8 +101,8 @@ export async function exportCustomer(deps: Deps, workspaceId: string, id: string
       SELECT r.mention_id AS "mentionId", r.author, r.body AS text, r.status, r.url, r.created_at AS "createdAt"
       FROM mention_replies r JOIN mentions m ON m.id = r.mention_id
       WHERE r.workspace_id = ${workspaceId} AND m.customer_id = ${id} ORDER BY r.created_at`,
-    sql<{ surveyId: string; email: string; name: string | null; status: string; sentAt: Date | null; respondedAt: Date | null }[]>`
-      SELECT survey_id AS "surveyId", email, name, status, sent_at AS "sentAt", responded_at AS "respondedAt"
+    sql<{ surveyId: string; email: string; name: string | null; properties: Record<string, string> | null; status: string; sentAt: Date | null; respondedAt: Date | null }[]>`
+      SELECT survey_id AS "surveyId", email, name, properties, status, sent_at AS "sentAt", responded_at AS "respondedAt"
       FROM survey_sends WHERE workspace_id = ${workspaceId} AND customer_id = ${id} ORDER BY created_at`,
     sql<{ responseId: string; author: string; to: string; subject: string; text: string; status: string; createdAt: Date }[]>`
       SELECT rr.response_id AS "responseId", rr.author, rr.to_email AS "to", rr.subject, rr.body AS text, rr.status, rr.created_at AS "createdAt"
@@ -143,10 +145,10 @@ export async function eraseMentions(tx: Tx, workspaceId: string, which: Fragment
   return ids
 }
 
-/** The same for survey responses: the comment, e-mail, user, page and customer link go; the score and its reading stay. */
+/** The same for survey responses: the comment, e-mail, user, page, properties and customer link go; the score and its reading stay. */
 export async function eraseResponses(tx: Tx, workspaceId: string, which: Fragment, reason: ErasureReason): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
-    UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, pii = '[]', customer_id = NULL
+    UPDATE survey_responses SET comment = NULL, email = NULL, respondent = NULL, page = NULL, properties = NULL, pii = '[]', customer_id = NULL
     WHERE workspace_id = ${workspaceId} AND ${which}
     RETURNING id`
   const ids = rows.map((r) => r.id)

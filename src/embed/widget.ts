@@ -98,7 +98,7 @@ textarea{width:100%;min-height:64px;border:1px solid #8c959f;border-radius:6px;p
 .review a{display:inline-block;margin-top:6px;padding:8px 16px;border-radius:6px;background:#1a7f37;color:#fff;text-decoration:none}
 `
 
-function render(cfg: Config, base: string, key: string, page: boolean, target: Element, preset: number | undefined, extra: Record<string, string>) {
+function render(cfg: Config, base: string, key: string, page: boolean, target: Element, preset: number | undefined, extra: Record<string, unknown>) {
   const host = el('div', { 'data-earshot-survey': key })
   const root = host.attachShadow({ mode: 'open' })
   const s = cfg.strings
@@ -259,14 +259,54 @@ async function skipReason(cfg: Config, base: string, key: string, user?: string,
   return undefined
 }
 
-/** Resolves when the host page asks for this survey: `window.dispatchEvent(new CustomEvent('earshot:show', {detail: {survey: KEY}}))`. */
+const PROPERTY_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_ .-]{0,39}$/u
+
+/**
+ * The host page's properties for the answer, as the endpoint takes them. One it would refuse is left out with a
+ * warning rather than sent: a typo in the page's markup must not cost the visitor's answer.
+ */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function properties(given: unknown): Record<string, string | number | boolean> {
+  const kept: Record<string, string | number | boolean> = {}
+  if (given === undefined) return kept
+  if (!isRecord(given)) {
+    warn('properties must be an object of name: value')
+    return kept
+  }
+  for (const [name, value] of Object.entries(given)) {
+    const ok =
+      PROPERTY_NAME.test(name) &&
+      ((typeof value === 'string' && value.trim() !== '' && value.length <= 200) || typeof value === 'boolean' || (typeof value === 'number' && isFinite(value)))
+    if (ok && Object.keys(kept).length < 20) kept[name] = value
+    else warn(`property ${name} left out (at most 20; names of 1–40 letters, digits, _ - . or spaces; values up to 200 characters)`)
+  }
+  return kept
+}
+
+/** `data-properties='{"plan": "pro"}'` on the script tag. */
+function propertiesAttribute(script: HTMLScriptElement): unknown {
+  const text = script.dataset.properties
+  if (text === undefined) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    warn('data-properties is not JSON')
+    return undefined
+  }
+}
+
+/**
+ * Resolves, with the properties the page gives then, when the host page asks for this survey:
+ * `window.dispatchEvent(new CustomEvent('earshot:show', {detail: {survey: KEY, properties: {…}}}))`.
+ */
 const asked = (key: string) =>
-  new Promise<void>((resolve) => {
+  new Promise<unknown>((resolve) => {
     const listener = (e: Event) => {
-      const wanted = (e as CustomEvent<{ survey?: string } | null>).detail?.survey
-      if (wanted !== undefined && wanted !== key) return
+      const detail = (e as CustomEvent<{ survey?: string; properties?: unknown } | null>).detail
+      if (detail?.survey !== undefined && detail.survey !== key) return
       window.removeEventListener('earshot:show', listener)
-      resolve()
+      resolve(detail?.properties)
     }
     window.addEventListener('earshot:show', listener)
   })
@@ -281,9 +321,12 @@ async function start(script: HTMLScriptElement, key: string) {
   // A moment the page chooses (an order placed, a task done in a single-page app) rather than the page load.
   const shown = script.dataset.trigger === 'manual' ? asked(key) : undefined
   const cfg = await getJson<Config>(`${base}/s/${encodeURIComponent(key)}/config${lang ? `?${new URLSearchParams({ lang })}` : ''}`)
+  let given = propertiesAttribute(script)
   if (shown) {
     announce(key, 'waiting')
-    await shown
+    const atShow = await shown
+    // What the page knows at that moment (the order just placed) joins what its markup said.
+    if (atShow !== undefined) given = isRecord(given) && isRecord(atShow) ? { ...given, ...atShow } : atShow
   }
   if (!page) {
     const reason = await skipReason(cfg, base, key, user, signature)
@@ -291,7 +334,9 @@ async function start(script: HTMLScriptElement, key: string) {
     if (cfg.display.delaySeconds > 0) await sleep(cfg.display.delaySeconds * 1000)
     markShown(`earshot:${key}`)
   }
-  const extra: Record<string, string> = {}
+  const extra: Record<string, unknown> = {}
+  const props = properties(given)
+  if (Object.keys(props).length) extra.properties = props
   if (user) extra.user = user
   if (signature) extra.signature = signature
   if (!page) extra.page = location.href.slice(0, 2000)

@@ -8,7 +8,7 @@ import { exportResponsesCsv, listResponses } from '../surveys/list-responses.ts'
 import { INTERVALS } from '../time/buckets.ts'
 import { surveyResults } from '../surveys/results.ts'
 import type { SurveyRuntime } from '../surveys/runtime.ts'
-import { BAND_NAMES, NewSurvey, Survey, SurveyPatch } from '../surveys/schemas.ts'
+import { BAND_NAMES, NewSurvey, PROPERTY_NAME, Survey, SurveyPatch } from '../surveys/schemas.ts'
 import { createSurvey, deleteSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey } from '../surveys/surveys.ts'
 import { csvDownload } from '../reports/csv.ts'
 import { listSends, queueSends, SendListQuery, SendRequest, SendTotals, SurveySend } from '../surveys/email-sends.ts'
@@ -25,15 +25,33 @@ const Range = {
   since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   until: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
 }
+/** `property=plan:pro`: the property's name, a colon, its value. */
+const PropertyFilter = z
+  .string()
+  .max(300)
+  .transform((s, ctx) => {
+    const at = s.indexOf(':')
+    const name = s.slice(0, at)
+    if (at < 1 || !PROPERTY_NAME.test(name)) {
+      ctx.addIssue({ code: 'custom', message: 'NAME:VALUE, e.g. plan:pro' })
+      return z.NEVER
+    }
+    return { name, value: s.slice(at + 1) }
+  })
+  .openapi({ description: 'Only answers whose property NAME is VALUE: `plan:pro`', example: 'plan:pro' })
 const ResponsesQuery = PageQuery.extend({
   band: z.enum(BAND_NAMES).optional(),
   sentiment: z.enum(['positive', 'neutral', 'negative']).optional(),
+  property: PropertyFilter.optional(),
   format: z.enum(['json', 'csv']).default('json'),
   ...Range,
 })
 const ResultsQuery = z.object({
   interval: z.enum(INTERVALS).optional(),
-  segment: z.string().regex(/^(plan|company|channel|locale|page|attribute:.{1,100})$/, 'plan, company, channel, locale, page or attribute:NAME').optional(),
+  segment: z
+    .string()
+    .regex(/^(plan|company|channel|locale|page|attribute:.{1,100}|property:.{1,40})$/, 'plan, company, channel, locale, page, attribute:NAME or property:NAME')
+    .optional(),
   ...Range,
 })
 const ResponseParams = IdParam.extend({ responseId: z.uuid().openapi({ param: { name: 'responseId', in: 'path' } }) })
@@ -120,7 +138,7 @@ export function surveysRouter(rt: SurveyRuntime) {
     .openapi(
       createRoute({
         method: 'post', path: '/{id}/responses', tags: ['Surveys'],
-        summary: `Import responses: a JSON array [{score, comment?, email?, customerRef?, respondedAt?}] or CSV with those headers (≤ ${MAX_IMPORT_ROWS} rows)`,
+        summary: `Import responses: a JSON array [{score, comment?, email?, customerRef?, respondedAt?, locale?, properties?}] or CSV with those headers (a column properties.NAME per property; ≤ ${MAX_IMPORT_ROWS} rows)`,
         middleware: [requireRole('agent')] as const,
         request: {
           params: IdParam,

@@ -8,7 +8,7 @@ import type { Sql } from '../db/sql.ts'
 import { AppError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
 import { customerLanguages, findCustomers } from './customer-lookup.ts'
-import { LOCALES, Text, type Locale } from './schemas.ts'
+import { LOCALES, Properties, propertiesOf, Text, type Locale } from './schemas.ts'
 import { localeFor } from './survey-language.ts'
 import { getSurvey } from './surveys.ts'
 
@@ -31,6 +31,8 @@ export const SendRequest = z.strictObject({
         customerRef: Text(200).min(1).optional(),
         /** The language to write to this person in; the survey's own when it has no text in it. */
         locale: z.enum(LOCALES).optional(),
+        /** Go onto their answer (an order, a plan), to segment results by. */
+        properties: Properties.optional(),
       }),
     )
     .min(1)
@@ -87,6 +89,16 @@ const isEmail = (s: string) => EmailAddress.safeParse(s).success
  * and unknown customer references. Links point at EARSHOT_PUBLIC_URL when it
  * is set (a caller cannot move them elsewhere), else at `requestOrigin`.
  */
+interface QueuedRow {
+  email: string
+  name: string | null
+  customer_id: string | null
+  locale: string | null
+  subject?: string | null
+  intro?: string | null
+  properties: Properties | null
+}
+
 export async function queueSends(deps: Deps, workspaceId: string, surveyId: string, input: SendRequest, requestOrigin: string): Promise<QueueResult> {
   const linkBase = deps.config.publicUrl ?? requestOrigin
   if (!deps.mail) throw new AppError(409, 'mail_not_configured', 'no mail server is configured (EARSHOT_SMTP_URL and EARSHOT_MAIL_FROM)')
@@ -119,7 +131,7 @@ export async function queueSends(deps: Deps, workspaceId: string, surveyId: stri
   ])
   const skipped: QueueResult['skipped'] = []
   const seen = new Set<string>()
-  const rows: Record<string, string | null>[] = []
+  const rows: QueuedRow[] = []
   input.recipients.forEach((r, index) => {
     const email = lower[index]
     const skip = (reason: string) => skipped.push({ index, email: r.email, reason })
@@ -135,6 +147,7 @@ export async function queueSends(deps: Deps, workspaceId: string, surveyId: stri
       name: r.name ?? null,
       customer_id: refCustomer ?? byEmail.get(email) ?? null,
       locale: r.locale ?? null,
+      properties: propertiesOf(r.properties),
     })
   })
   // Without a language asked for, a customer's own.
@@ -148,10 +161,12 @@ export async function queueSends(deps: Deps, workspaceId: string, surveyId: stri
   }
   if (rows.length) {
     await sql`
-      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, locale, link_base, subject, intro, remind_after_days, next_attempt_at)
-      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, r.locale, ${linkBase}, r.subject, r.intro,
+      INSERT INTO survey_sends (workspace_id, survey_id, email, name, customer_id, locale, link_base, subject, intro, properties, remind_after_days,
+        next_attempt_at)
+      SELECT ${workspaceId}, ${surveyId}, r.email, r.name, r.customer_id, r.locale, ${linkBase}, r.subject, r.intro, r.properties,
              ${input.remindAfterDays ?? null}, ${input.sendAt ? new Date(input.sendAt) : deps.clock()}
-      FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(email text, name text, customer_id uuid, locale text, subject text, intro text)`
+      FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(
+        email text, name text, customer_id uuid, locale text, subject text, intro text, properties jsonb)`
   }
   return { queued: rows.length, skipped }
 }
@@ -214,10 +229,17 @@ export async function tokenHash(token: string): Promise<string> {
 /** Invitations whose link carries the token hashed `hash`: the invitation's own or its reminder's. */
 const byToken = (sql: Sql, hash: string) => sql`(token_hash = ${hash} OR reminder_token_hash = ${hash})`
 
+interface Invitation {
+  id: string
+  email: string
+  customerId: string | null
+  properties: Properties | null
+}
+
 /** The invitation a link token belongs to, for this survey; undefined for a token nobody was sent. */
-export async function findSend(sql: Sql, workspaceId: string, surveyId: string, token: string): Promise<{ id: string; email: string; customerId: string | null } | undefined> {
-  const [row]: [{ id: string; email: string; customerId: string | null }?] = await sql`
-    SELECT id, email, customer_id AS "customerId" FROM survey_sends
+export async function findSend(sql: Sql, workspaceId: string, surveyId: string, token: string): Promise<Invitation | undefined> {
+  const [row]: [Invitation?] = await sql`
+    SELECT id, email, customer_id AS "customerId", properties FROM survey_sends
     WHERE ${byToken(sql, await tokenHash(token))} AND workspace_id = ${workspaceId} AND survey_id = ${surveyId}`
   return row
 }

@@ -4,7 +4,7 @@ import { findCustomers } from './customer-lookup.ts'
 import { badRequest } from '../errors.ts'
 import { checkScore, enrichComment, storeResponses, type ResponseInsert } from './responses.ts'
 import { newResponseId } from './response-id.ts'
-import { ImportRow } from './schemas.ts'
+import { ImportRow, PROPERTY_COLUMN, propertiesOf } from './schemas.ts'
 import { getSurvey } from './surveys.ts'
 
 export const MAX_IMPORT_ROWS = 10_000
@@ -43,7 +43,14 @@ function rowsFromCsv(text: string): unknown[] {
   }
   return records.map((r) => {
     const row: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(r)) if (v !== '') row[k] = k === 'score' && /^-?\d+$/.test(v) ? Number(v) : v
+    const properties: Record<string, string> = {}
+    for (const [k, v] of Object.entries(r)) {
+      if (v === '') continue
+      // A column `properties.plan` is the property `plan` (a cell left empty: that answer has none).
+      if (k.startsWith(PROPERTY_COLUMN)) properties[k.slice(PROPERTY_COLUMN.length)] = v
+      else row[k] = k === 'score' && /^-?\d+$/.test(v) ? Number(v) : v
+    }
+    if (Object.keys(properties).length) row.properties = properties
     return row
   })
 }
@@ -98,6 +105,7 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
       customer_match: refCustomer ? 'import_ref' : customerId ? 'import_email' : null,
       page: null,
       locale: row.locale ?? null,
+      properties: propertiesOf(row.properties),
       token: null,
       channel: 'import',
       responded_at: row.respondedAt ? new Date(row.respondedAt).toISOString() : now.toISOString(),

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
-import { bandOf, bandRange, type BandName, type SurveyKind } from './schemas.ts'
+import { bandOf, bandRange, PROPERTY_COLUMN, type BandName, type Properties, type SurveyKind } from './schemas.ts'
 import { getSurvey } from './surveys.ts'
 import { toCsv } from '../reports/csv.ts'
 
@@ -11,6 +11,8 @@ export interface ResponsesQuery {
   sentiment?: 'positive' | 'neutral' | 'negative'
   since?: Date
   until?: Date
+  /** Only answers whose property `name` is `value`. */
+  property?: { name: string; value: string }
   cursor?: string
   limit: number
 }
@@ -31,11 +33,14 @@ export interface ResponseView {
   intents: { label: string; score: number }[]
   /** The comment says it cannot wait (src/enrich/urgency.ts). */
   urgent: boolean
+  /** What the page, invitation or import said of the answer; `{}` when nothing. */
+  properties: Properties
   channel: string
   respondedAt: Date
 }
 
-interface Row extends Omit<ResponseView, 'band' | 'sentiment'> {
+interface Row extends Omit<ResponseView, 'band' | 'sentiment' | 'properties'> {
+  properties: Properties | null
   sentimentLabel: string | null
   sentimentScore: number | null
 }
@@ -52,13 +57,15 @@ async function selectResponses(deps: Deps, workspaceId: string, surveyId: string
   const after = q.cursor ? decodeCursor(q.cursor, Cursor) : undefined
   const rows = await sql<Row[]>`
     SELECT id, score, comment, email, respondent, customer_id AS "customerId", customer_match AS "customerMatch", page, locale, lang,
-           sentiment_label AS "sentimentLabel", sentiment_score AS "sentimentScore", intents, urgent, channel, responded_at AS "respondedAt"
+           sentiment_label AS "sentimentLabel", sentiment_score AS "sentimentScore", intents, urgent, properties, channel,
+           responded_at AS "respondedAt"
     FROM survey_responses
     WHERE workspace_id = ${workspaceId} AND survey_id = ${survey.id}
       ${range ? sql`AND score BETWEEN ${range[0]} AND ${range[1]}` : sql``}
       ${q.sentiment ? sql`AND sentiment_label = ${q.sentiment}` : sql``}
       ${q.since ? sql`AND responded_at >= ${q.since}` : sql``}
       ${q.until ? sql`AND responded_at < ${q.until}` : sql``}
+      ${q.property ? sql`AND properties ->> ${q.property.name} = ${q.property.value}` : sql``}
       ${after ? sql`AND (responded_at, id) < (${new Date(after.at)}, ${after.id})` : sql``}
     ORDER BY responded_at DESC, id DESC
     LIMIT ${limit}`
@@ -66,8 +73,8 @@ async function selectResponses(deps: Deps, workspaceId: string, surveyId: string
 }
 
 function view(kind: SurveyKind, r: Row): ResponseView {
-  const { sentimentLabel, sentimentScore, ...rest } = r
-  return { ...rest, band: bandOf(kind, r.score), sentiment: sentimentLabel ? { label: sentimentLabel, score: sentimentScore } : null }
+  const { sentimentLabel, sentimentScore, properties, ...rest } = r
+  return { ...rest, band: bandOf(kind, r.score), sentiment: sentimentLabel ? { label: sentimentLabel, score: sentimentScore } : null, properties: properties ?? {} }
 }
 
 /** A page of a survey's responses, newest first. */
@@ -84,11 +91,14 @@ export async function listResponses(deps: Deps, workspaceId: string, surveyId: s
 /** RFC 4180 CSV, UTF-8, header row; formula-leading cells are defused (reports/csv.ts). */
 export async function exportResponsesCsv(deps: Deps, workspaceId: string, surveyId: string, q: Omit<ResponsesQuery, 'cursor' | 'limit'>) {
   const { kind, rows } = await selectResponses(deps, workspaceId, surveyId, { ...q, limit: MAX_CSV_ROWS }, MAX_CSV_ROWS)
-  const header = ['id', 'responded_at', 'score', 'band', 'comment', 'email', 'respondent', 'customer_id', 'sentiment', 'intents', 'urgent', 'lang', 'page', 'locale', 'channel']
+  // A column per property any exported answer has, named as an import reads it back.
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.properties ?? {})))].sort()
+  const header = ['id', 'responded_at', 'score', 'band', 'comment', 'email', 'respondent', 'customer_id', 'sentiment', 'intents', 'urgent', 'lang', 'page', 'locale', 'channel',
+    ...names.map((n) => PROPERTY_COLUMN + n)]
   const records = rows.map((r) => {
     const v = view(kind, r)
     return [v.id, v.respondedAt.toISOString(), v.score, v.band, v.comment, v.email, v.respondent, v.customerId, v.sentiment?.label ?? null,
-      v.intents.map((i) => i.label).join(';'), v.urgent, v.lang, v.page, v.locale, v.channel]
+      v.intents.map((i) => i.label).join(';'), v.urgent, v.lang, v.page, v.locale, v.channel, ...names.map((n) => v.properties[n] ?? null)]
   })
   return toCsv(header, records)
 }

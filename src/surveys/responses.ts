@@ -10,7 +10,7 @@ import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
 import { newRespondentToken } from './respondent-token.ts'
 import { newResponseId } from './response-id.ts'
-import { SCALES, scoreAsRating, type PublicResponse, type SurveyKind } from './schemas.ts'
+import { propertiesOf, SCALES, scoreAsRating, type Properties, type PublicResponse, type SurveyKind } from './schemas.ts'
 
 /**
  * A survey_responses row as inserted; keys are the column names insertRows
@@ -38,6 +38,8 @@ export interface ResponseInsert {
   pii?: Enrichment['pii']
   urgent?: boolean
   enrich_version?: number
+  /** null or absent when there are none. */
+  properties?: Properties | null
   /** The respondent's comment token; only its SHA-256 is stored (computed by the INSERT). */
   token?: string | null
   channel: 'embed' | 'hosted' | 'import'
@@ -59,14 +61,15 @@ async function insertRows(sql: Sql | Tx, rows: ResponseInsert[], condition: post
   const result = await sql`
     INSERT INTO survey_responses (
       id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
-      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, urgent, enrich_version, token_hash, channel, responded_at)
+      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, urgent, enrich_version, properties, token_hash, channel,
+      responded_at)
     SELECT id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
       coalesce(lang, 'und'), sentiment_label, sentiment_score, sentiment_confidence, coalesce(intents, '[]'), coalesce(pii, '[]'),
-      coalesce(urgent, false), coalesce(enrich_version, 0), encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
+      coalesce(urgent, false), coalesce(enrich_version, 0), properties, encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
     FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(
       id uuid, workspace_id uuid, survey_id uuid, score smallint, comment text, email text, respondent text, customer_id uuid,
       customer_match text, page text, locale text, lang text, sentiment_label text, sentiment_score real, sentiment_confidence real,
-      intents jsonb, pii jsonb, urgent boolean, enrich_version integer, token text, channel text, responded_at timestamptz)
+      intents jsonb, pii jsonb, urgent boolean, enrich_version integer, properties jsonb, token text, channel text, responded_at timestamptz)
     ${condition}`
   return result.count
 }
@@ -174,6 +177,9 @@ export async function submitResponse(
   if (invitation && input.email === undefined) row.email = invitation.email
   if (input.page !== undefined) row.page = input.page
   if (input.locale !== undefined) row.locale = input.locale
+  // What the invitation said of its invitee, and what the page says now, which knows the moment better.
+  const properties = propertiesOf({ ...invitation?.properties, ...input.properties })
+  if (properties) row.properties = properties
   await write(row)
   if (invitation) await markResponded(deps.sql, survey.workspaceId, invitation.id, id)
   return { id, token }

@@ -1,7 +1,8 @@
+import type postgres from 'postgres'
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { headline, scoreFor, type Distribution, type KindScore } from './scores.ts'
-import { bandRange, HIGH_BAND, LOW_BAND, type BandName, type SurveyKind } from './schemas.ts'
+import { bandRange, HIGH_BAND, LOW_BAND, MAX_PROPERTIES, type BandName, type SurveyKind } from './schemas.ts'
 import { bucketDate, bucketDateSql, bucketStarts, type Interval } from '../time/buckets.ts'
 import { instantOf } from '../time/wall-clock.ts'
 import { workspaceSettings } from '../workspaces/settings.ts'
@@ -15,7 +16,7 @@ export interface ResultsQuery {
   since?: Date
   until?: Date
   interval?: Interval
-  /** `plan`, `company` or `attribute:NAME` (a key of the customer's attributes). */
+  /** `plan`, `company`, `channel`, `locale`, `page`, `attribute:NAME` (a key of the customer's attributes) or `property:NAME` (of the answer's). */
   segment?: string
 }
 
@@ -26,7 +27,7 @@ export type Results = KindScore & {
   until: Date | null
   distribution: { score: number; n: number }[]
   series?: ({ start: Date } & KindScore)[]
-  segments?: ({ segment: string; value: string | null } & KindScore)[]
+  segments?: Segmented[]
   comments: { n: number; sentiment: Record<string, number>; intents: Record<string, number> }
   detractorThemes: Theme[]
   /** What happy respondents (promoters, satisfied, easy) mention most: what to keep. */
@@ -36,6 +37,7 @@ export type Results = KindScore & {
 }
 
 type Counted = { score: number; n: number }
+type Fragment = postgres.PendingQuery<postgres.Row[]>
 
 function distributionOf(rows: Counted[]): Distribution {
   const dist = new Map<number, number>()
@@ -54,11 +56,53 @@ function groupBy<K, R extends Counted>(rows: R[], key: (r: R) => K): Map<K, Coun
   return groups
 }
 
-function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'locale' | 'page' | 'attribute'; attribute: string } {
-  if (segment === 'plan' || segment === 'company' || segment === 'channel' || segment === 'locale' || segment === 'page') return { kind: segment, attribute: '' }
-  const m = /^attribute:(.{1,100})$/.exec(segment)
-  if (!m) throw badRequest('segment must be plan, company, channel, locale, page or attribute:NAME')
-  return { kind: 'attribute', attribute: m[1] }
+function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'locale' | 'page' | 'attribute' | 'property'; name: string } {
+  if (segment === 'plan' || segment === 'company' || segment === 'channel' || segment === 'locale' || segment === 'page') return { kind: segment, name: '' }
+  const m = /^(attribute|property):(.{1,100})$/.exec(segment)
+  if (!m) throw badRequest('segment must be plan, company, channel, locale, page, attribute:NAME or property:NAME')
+  return { kind: m[1] as 'attribute' | 'property', name: m[2] }
+}
+
+type Segmented = { segment: string; value: string | null } & KindScore
+
+/** The kind's score per value of `segment` over the answers `inRange` holds (a condition on `survey_responses r`); no value last. */
+async function scoresBySegment(sql: Deps['sql'], kind: SurveyKind, inRange: Fragment, segment: string): Promise<Segmented[]> {
+  const seg = parseSegment(segment)
+  const rows = await sql<(Counted & { value: string | null })[]>`
+    SELECT CASE ${seg.kind} WHEN 'plan' THEN c.plan WHEN 'company' THEN c.company
+             -- An answer through an e-mailed invitation's link is the e-mail channel's, whatever page took it.
+             WHEN 'channel' THEN CASE WHEN EXISTS (
+               SELECT 1 FROM survey_sends s WHERE s.response_id = r.id AND s.workspace_id = r.workspace_id) THEN 'email' ELSE r.channel END
+             WHEN 'locale' THEN r.locale
+             -- The page without its query and fragment: one page, however it was reached.
+             WHEN 'page' THEN regexp_replace(r.page, '[?#].*$', '')
+             WHEN 'property' THEN r.properties ->> ${seg.name}
+             ELSE c.attributes ->> ${seg.name} END AS value,
+           r.score, count(*)::int AS n
+    FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
+    WHERE ${inRange} GROUP BY 1, 2`
+  return [...groupBy(rows, (r) => r.value)]
+    .map(([value, group]) => ({ segment, value, ...scoreFor(kind, distributionOf(group)) }))
+    .sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : a.value.localeCompare(b.value)))
+}
+
+/** Scores per value of one segment over all of a survey's answers, without the rest of the results. */
+export function segmentScores(deps: Deps, workspaceId: string, survey: { id: string; kind: SurveyKind }, segment: string): Promise<Segmented[]> {
+  return scoresBySegment(deps.sql, survey.kind, deps.sql`r.workspace_id = ${workspaceId} AND r.survey_id = ${survey.id}`, segment)
+}
+
+/** How many of the latest answers to look at for the names of their properties. */
+const PROPERTY_SAMPLE = 5000
+
+/** The property names the survey's latest answers carry, the most used first (at most 20). */
+export async function propertyNames(deps: Deps, workspaceId: string, surveyId: string): Promise<string[]> {
+  const rows = await deps.sql<{ name: string }[]>`
+    SELECT k AS name FROM (
+      SELECT properties FROM survey_responses
+      WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId} AND properties IS NOT NULL
+      ORDER BY responded_at DESC LIMIT ${PROPERTY_SAMPLE}) r, jsonb_object_keys(r.properties) k
+    GROUP BY k ORDER BY count(*) DESC, k LIMIT ${MAX_PROPERTIES}`
+  return rows.map((r) => r.name)
 }
 
 /** Scores with n and 95% intervals, optionally per interval and per customer segment, plus what the comments say. */
@@ -103,25 +147,7 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     results.series = starts.map(({ date, start }) => ({ start, ...scoreFor(survey.kind, distributionOf(byDate.get(date) ?? [])) }))
   }
 
-  if (q.segment) {
-    const seg = parseSegment(q.segment)
-    const rows = await sql<(Counted & { value: string | null })[]>`
-      SELECT CASE ${seg.kind} WHEN 'plan' THEN c.plan WHEN 'company' THEN c.company
-               -- An answer through an e-mailed invitation's link is the e-mail channel's, whatever page took it.
-               WHEN 'channel' THEN CASE WHEN EXISTS (
-                 SELECT 1 FROM survey_sends s WHERE s.response_id = r.id AND s.workspace_id = r.workspace_id) THEN 'email' ELSE r.channel END
-               WHEN 'locale' THEN r.locale
-               -- The page without its query and fragment: one page, however it was reached.
-               WHEN 'page' THEN regexp_replace(r.page, '[?#].*$', '')
-               ELSE c.attributes ->> ${seg.attribute} END AS value,
-             r.score, count(*)::int AS n
-      FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
-      WHERE ${inRange} GROUP BY 1, 2`
-    const byValue = groupBy(rows, (r) => r.value)
-    results.segments = [...byValue]
-      .map(([value, group]) => ({ segment: q.segment!, value, ...scoreFor(survey.kind, distributionOf(group)) }))
-      .sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : a.value.localeCompare(b.value)))
-  }
+  if (q.segment) results.segments = await scoresBySegment(sql, survey.kind, inRange, q.segment)
 
   const sentiment = await sql<{ label: string; n: number }[]>`
     SELECT sentiment_label AS label, count(*)::int AS n FROM survey_responses r

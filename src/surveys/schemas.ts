@@ -219,6 +219,26 @@ export const SEND_TOKEN = /^[0-9a-f]{64}$/
 /** PostgreSQL text can't hold NUL; refuse it here rather than fail the whole batch later. */
 export const Text = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
 
+export const MAX_PROPERTIES = 20
+/** A property's name: letters of any script, digits, `_`, `-`, `.` and spaces, starting with a letter, digit or `_`. */
+export const PROPERTY_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_ .-]{0,39}$/u
+
+/**
+ * What the page, an invitation or an import says about an answer that the customer record may not (plan, order,
+ * A/B variant, product): up to 20 names, each with a text, number or boolean, kept as text so results segment alike.
+ */
+export const Properties = z
+  .record(z.string().regex(PROPERTY_NAME, 'a name of 1–40 letters, digits, _, -, . or spaces'), z.union([Text(200).trim().min(1), z.number(), z.boolean()]).transform(String))
+  .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, `at most ${MAX_PROPERTIES} properties`)
+  .openapi({ description: 'Up to 20 `name: value` pairs (text up to 200 characters, number or boolean; kept as text) to segment results by', example: { plan: 'pro', variant: 'B' } })
+export type Properties = z.infer<typeof Properties>
+
+/** The CSV column of a property: `properties.plan`, in exports and imports alike. */
+export const PROPERTY_COLUMN = 'properties.'
+
+/** Properties as stored: none is NULL, not `{}`, so "has properties" is one test. */
+export const propertiesOf = (p: Properties | null | undefined): Properties | null => (p && Object.keys(p).length ? p : null)
+
 /** Body of the public `POST /s/:publicKey/responses`; the score range is checked against the kind afterwards. */
 export const PublicResponse = z.strictObject({
   score: z.number().int(),
@@ -232,6 +252,7 @@ export const PublicResponse = z.strictObject({
   website: Text(500).optional(),
   /** The token of an e-mailed invitation's link: the answer is the invitee's. */
   send: z.string().regex(SEND_TOKEN, 'an invitation link token').optional(),
+  properties: Properties.optional(),
 })
 export type PublicResponse = z.infer<typeof PublicResponse>
 
@@ -248,5 +269,6 @@ export const ImportRow = z.strictObject({
   customerRef: Text(200).min(1).optional(),
   respondedAt: z.iso.datetime({ offset: true }).optional(),
   locale: Text(35).optional(),
+  properties: Properties.optional(),
 })
 export type ImportRow = z.infer<typeof ImportRow>

@@ -21,7 +21,8 @@ const oldMentions = (sql: Sql | Tx, workspaceId: string, before: Date) =>
   sql`FROM mentions WHERE workspace_id = ${workspaceId} AND erased_at IS NULL AND published_at < ${before}`
 const oldResponses = (sql: Sql | Tx, workspaceId: string, before: Date) => sql`
   FROM survey_responses WHERE workspace_id = ${workspaceId} AND responded_at < ${before}
-    AND (comment IS NOT NULL OR email IS NOT NULL OR respondent IS NOT NULL OR page IS NOT NULL OR customer_id IS NOT NULL)`
+    AND (comment IS NOT NULL OR email IS NOT NULL OR respondent IS NOT NULL OR page IS NOT NULL OR customer_id IS NOT NULL
+      OR properties IS NOT NULL)`
 // An invitation is its address (one still owed a reminder waits for it); unsubscribes are kept apart, so nobody who said
 // no is mailed again.
 const oldInvitations = (sql: Sql | Tx, workspaceId: string, before: Date) => sql`

@@ -24,7 +24,8 @@ const API = `http://127.0.0.1:${listen(app)}`
  * The customer's page: its own styles that would wreck a naive widget, its own button, and the one-line embed
  * (with `twice`, also in <head>, as a careless template or a single-page app would).
  */
-const hostPage = (publicKey: string, twice: boolean, locale: string | null, trigger: string | null) => `<!doctype html>
+const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
+const hostPage = (publicKey: string, twice: boolean, locale: string | null, trigger: string | null, props: string | null) => `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
 ${twice ? `<script src="${API}/embed.js" data-survey="${publicKey}" async></script>` : ''}
 <style>
@@ -37,13 +38,13 @@ ${twice ? `<script src="${API}/embed.js" data-survey="${publicKey}" async></scri
   <h1>Our shop</h1>
   <button id="own">Add to cart</button> <span id="clicks">0</span>
   <script>document.getElementById('own').addEventListener('click', () => { const s = document.getElementById('clicks'); s.textContent = String(Number(s.textContent) + 1) })</script>
-  <script src="${API}/embed.js" data-survey="${publicKey}"${locale ? ` data-locale="${locale}"` : ''}${trigger ? ` data-trigger="${trigger}"` : ''} async></script>
+  <script src="${API}/embed.js" data-survey="${publicKey}"${locale ? ` data-locale="${locale}"` : ''}${trigger ? ` data-trigger="${trigger}"` : ''}${props ? ` data-properties="${attr(props)}"` : ''} async></script>
 </body></html>`
 
 const host: Server = createServer((req, res) => {
   const query = new URL(req.url ?? '/', 'http://x').searchParams
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-  res.end(hostPage(query.get('survey') ?? '', query.has('twice'), query.get('locale'), query.get('trigger')))
+  res.end(hostPage(query.get('survey') ?? '', query.has('twice'), query.get('locale'), query.get('trigger'), query.get('properties')))
 })
 await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve))
 const HOST = `http://localhost:${listen(host)}`
@@ -280,6 +281,26 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await widget.getByRole('radio', { name: '8' }).click()
     await widget.getByRole('button', { name: 'Send' }).click()
     await expect.poll(async () => (await rows(s.id)).length).toBe(1)
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it("sends the page's properties with the answer: the tag's, then the moment's over them, a bad one left out", async () => {
+    const s = await newSurvey()
+    const context = await browser!.newContext()
+    const markup = JSON.stringify({ plan: 'pro', variant: 'A', 'bad:name': 'x', seats: 12 })
+    const { page, errors, decision } = await open(context, `${HOST}/?survey=${s.publicKey}&trigger=manual&properties=${encodeURIComponent(markup)}`)
+    const warnings: string[] = []
+    page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())))
+    expect(await decision()).toMatchObject({ state: 'waiting' })
+    await page.evaluate((key) => window.dispatchEvent(new CustomEvent('earshot:show', { detail: { survey: key, properties: { variant: 'B', order: 'A-1001' } } })), s.publicKey)
+    const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+    await widget.getByRole('radio', { name: '10' }).click()
+    await widget.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(async () => (await t.sql`SELECT properties FROM survey_responses WHERE survey_id = ${s.id}`).map((r) => r.properties)).toEqual([
+      { plan: 'pro', variant: 'B', seats: '12', order: 'A-1001' },
+    ])
+    expect(warnings.some((w) => w.includes('bad:name'))).toBe(true)
     expect(errors).toEqual([])
     await context.close()
   })

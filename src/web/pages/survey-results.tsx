@@ -3,7 +3,7 @@ import { listResponses, type ResponseView } from '../../surveys/list-responses.t
 import { listResponseReplies } from '../../surveys/response-replies.ts'
 import { listTranslations } from '../../translate/stored.ts'
 import { languageName } from '../../translate/translator.ts'
-import { surveyResults } from '../../surveys/results.ts'
+import { propertyNames, segmentScores, surveyResults } from '../../surveys/results.ts'
 import { surveyLocales } from '../../surveys/survey-language.ts'
 import { headline } from '../../surveys/scores.ts'
 import { bandOf, HIGH_BAND, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
@@ -54,12 +54,17 @@ export interface ResponseDraft {
 /** Score, trend, distribution and comments for one survey. */
 export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; survey: SurveyRecord; draft?: ResponseDraft }) {
   const { deps, session } = c.var
-  const [results, recent, unhappy] = await Promise.all([
+  const [results, recent, unhappy, properties] = await Promise.all([
     // Per language shown, once the survey speaks more than one.
     surveyResults(deps, session.workspaceId, survey.id, { interval: 'week', segment: surveyLocales(survey).length > 1 ? 'locale' : undefined }),
     listResponses(deps, session.workspaceId, survey.id, { limit: RECENT_COMMENTS }),
     listResponses(deps, session.workspaceId, survey.id, { band: LOW_BAND[survey.kind], limit: THEMED_SAMPLE }),
+    propertyNames(deps, session.workspaceId, survey.id),
   ])
+  // The property chosen to break the score down by (`?by=plan`), else the most used one.
+  const asked = c.req.query('by')
+  const by = asked !== undefined && properties.includes(asked) ? asked : properties[0]
+  const byProperty = by === undefined ? [] : await segmentScores(deps, session.workspaceId, survey, `property:${by}`)
   const byTheme = results.detractorThemes.slice(0, THEMES_SHOWN).map((t) => ({
     ...t,
     comments: unhappy.items.filter((r) => r.comment && mentionsTerm(r.comment, t.term)).slice(0, COMMENTS_PER_THEME),
@@ -136,6 +141,26 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
             ) : <p class="hint">No responses yet.</p>}
           </div>
         ) : null}
+        {by !== undefined ? (
+          <div class="card" id="by-property">
+            <h3>By property</h3>
+            <form method="get" action={`/app/surveys/${survey.id}#by-property`} class="actions">
+              <label>Property{' '}
+                <select name="by">{properties.map((name) => <option value={name} selected={name === by}>{name}</option>)}</select>
+              </label>{' '}
+              <button type="submit">Show</button>
+            </form>
+            <table>
+              <thead><tr><th><Txt s={by} /></th><th class="num">n</th><th class="num">{LABEL[survey.kind]}</th></tr></thead>
+              <tbody>
+                {byProperty.map((g) => {
+                  const h = headline(g)
+                  return <tr><td>{g.value === null ? <span class="hint">none</span> : <Txt s={g.value} />}</td><td class="num">{h.n}</td><td class="num">{h.score ?? '—'}</td></tr>
+                })}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
       </div>
       <div class="grid">
         <div class="card">
@@ -169,7 +194,8 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
                   <span class={`badge ${BAND_CLASS[r.band]}`}>{r.score} · {r.band}</span>{' '}
                   {r.urgent ? <><span class="badge s-negative">urgent</span>{' '}</> : null}
                   <span class="text"><Txt s={r.comment} /></span>
-                  <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time>{r.email ? <> · <Txt s={r.email} /></> : null}</div>
+                  <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time>{r.email ? <> · <Txt s={r.email} /></> : null}
+                    {Object.entries(r.properties).map(([name, value]) => <> · <Txt s={`${name}: ${value}`} /></>)}</div>
                   {(translations.get(r.id) ?? []).map((x) => (
                     <div class="translation">
                       <p class="hint">Machine translation into {languageName(x.lang)}{x.from ? ` from ${languageName(x.from)}` : ''} ({x.provider})</p>
