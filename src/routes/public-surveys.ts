@@ -50,6 +50,18 @@ const publicErrors = {
 const visitorLocale = (c: Context, survey: SurveyRecord) =>
   pickLocale(survey, [...languageList(c.req.query('lang')), ...acceptedLanguages(c.req.header('accept-language'))])
 
+const LINK_PROPERTY = /^properties\[(.+)\]$/
+
+/** `?properties[plan]=pro&properties[order]=A-1` on a survey link (one a mailing tool of the customer's made): the first value of each. */
+function linkProperties(c: Context): Record<string, string> {
+  const found: Record<string, string> = {}
+  for (const [key, values] of Object.entries(c.req.queries())) {
+    const name = LINK_PROPERTY.exec(key)?.[1]
+    if (name !== undefined && values[0] !== undefined) found[name] = values[0]
+  }
+  return found
+}
+
 const KeyParam = z.object({ publicKey: z.string().min(1).max(100).openapi({ param: { name: 'publicKey', in: 'path' } }) })
 
 // The hosted page posts from our own host; proxies may terminate TLS, so compare hosts, not schemes.
@@ -203,7 +215,7 @@ export function publicSurveysRouter(rt: SurveyRuntime) {
     if (survey.status !== 'active') return c.html(renderHostedPage({ publicKey: survey.publicKey, title, lang, message: UI_STRINGS[lang].closed }), 410)
     const sendParam = c.req.query('send')
     const send = sendParam !== undefined && SEND_TOKEN.test(sendParam) ? sendParam : undefined
-    return c.html(renderHostedPage({ publicKey: survey.publicKey, title, lang, score, send }))
+    return c.html(renderHostedPage({ publicKey: survey.publicKey, title, lang, score, send, properties: linkProperties(c) }))
   })
 
   // An invitation's unsubscribe link opens a page with a button (link scanners follow links, they do not press

@@ -8,6 +8,8 @@ export interface HostedPage {
   score?: number
   /** The invitation token of that link, sent with the answer. */
   send?: string
+  /** The link's `properties[NAME]=VALUE` pairs, sent with the answer (the embed leaves out any the endpoint would refuse). */
+  properties?: Record<string, string>
   /** Shown instead of the survey (closed survey). */
   message?: string
 }
@@ -45,7 +47,8 @@ export const renderUnsubscribePage = (lang: string, label: string, action: strin
 /** The survey page for links in emails: the same embed, rendered inline. */
 export function renderHostedPage(p: HostedPage): string {
   if (p.message) return renderMessagePage(p.title, p.lang, p.message)
-  const attrs = `${p.score === undefined ? '' : ` data-score="${p.score}"`}${p.send === undefined ? '' : ` data-send="${escapeHtml(p.send)}"`}`
+  const properties = p.properties && Object.keys(p.properties).length ? ` data-properties="${escapeHtml(JSON.stringify(p.properties))}"` : ''
+  const attrs = `${p.score === undefined ? '' : ` data-score="${p.score}"`}${p.send === undefined ? '' : ` data-send="${escapeHtml(p.send)}"`}${properties}`
   return page(p.lang, p.title, `<main id="earshot-survey"></main>
 <script src="/embed.js" data-survey="${escapeHtml(p.publicKey)}" data-mode="page" data-target="earshot-survey" data-locale="${escapeHtml(p.lang)}"${attrs} async></script>`)
 }

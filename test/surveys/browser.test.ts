@@ -225,7 +225,9 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
   it('records a one-click score from an email link on the hosted page and adds the comment to it', async () => {
     const s = await newSurvey({ locale: 'fr' })
     const context = await browser!.newContext()
-    const { page, errors, decision } = await open(context, `${API}/s/${s.publicKey}?score=10`)
+    // A mailing tool's link may name properties of the recipient: they go with the answer, quotes and all.
+    const props = new URLSearchParams({ 'properties[plan]': 'pro', 'properties[campaign]': 'Q4 "winback"' })
+    const { page, errors, decision } = await open(context, `${API}/s/${s.publicKey}?score=10&${props}`)
     expect(await decision()).toMatchObject({ state: 'shown' })
     const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
     await expect(widget.getByRole('radio', { checked: true }).textContent()).resolves.toBe('10')
@@ -235,6 +237,7 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await expect(widget.getByRole('status').textContent()).resolves.toBe('Merci pour votre avis !')
     await page.screenshot({ path: `${SHOTS}/hosted-page.png` })
     expect(await rows(s.id)).toEqual([{ score: 10, comment: 'Très bon service', channel: 'hosted', page: null }])
+    expect((await t.sql`SELECT properties FROM survey_responses WHERE survey_id = ${s.id}`)[0].properties).toEqual({ plan: 'pro', campaign: 'Q4 "winback"' })
     expect(errors).toEqual([])
     await context.close()
   })
