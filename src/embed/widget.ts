@@ -9,7 +9,7 @@ interface Config {
   min: number
   max: number
   bands: { lo: number; hi: number; prompt: string }[]
-  display: { delaySeconds: number; onceEveryDays: number; samplePercent: number }
+  display: { delaySeconds: number; onceEveryDays: number; samplePercent: number; pages?: string[]; excludePages?: string[] }
   lang: string
   strings: { low: string; high: string; send: string; thanks: string; close: string; error: string; reviewAsk: string; reviewLink: string }
   /** Happy answers (from `from` up) are asked for a public review at `url`. */
@@ -241,8 +241,28 @@ function announce(survey: string | undefined, state: 'waiting' | 'shown' | 'skip
 }
 
 /** Why the popup should not show on this page view, or undefined when it should. */
+/** A path without its trailing slash, so "/pricing/" is "/pricing". */
+const trimmed = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path)
+
+/** Whether `path` matches a pattern of the survey's page rules: `*` stands for any run of characters. */
+const pathMatches = (pattern: string, path: string) =>
+  new RegExp(`^${trimmed(pattern).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(trimmed(path))
+
+/** Whether the survey may show on this page: on one `pages` names (any, when none does) and none `excludePages` names. */
+function onPage({ pages = [], excludePages = [] }: Config['display']): boolean {
+  let path = location.pathname
+  try {
+    // "/блог" as written in the rules, not as percent-encoded in the address.
+    path = decodeURI(path)
+  } catch {
+    // A malformed escape: compare the path as it is.
+  }
+  return (pages.length === 0 || pages.some((p) => pathMatches(p, path))) && !excludePages.some((p) => pathMatches(p, path))
+}
+
 async function skipReason(cfg: Config, base: string, key: string, user?: string, signature?: string): Promise<string | undefined> {
   const { onceEveryDays, samplePercent } = cfg.display
+  if (!onPage(cfg.display)) return 'page'
   const storeKey = `earshot:${key}`
   if (onceEveryDays > 0) {
     const last = lastShown(storeKey)

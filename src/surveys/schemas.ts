@@ -58,15 +58,33 @@ const Origin = z
   .max(300)
   .transform((u) => new URL(u).origin)
 
-export const DisplayRules = z.strictObject({
+// A page's path; an asterisk stands for any run of characters ("/blog/" and an asterisk: every post).
+const PagePattern = z.string().trim().max(200).regex(/^\/\S*$/, 'a path starting with /, with * for any characters')
+
+const DisplayFields = {
   /** Seconds after page load before the embed appears. */
-  delaySeconds: z.number().int().min(0).max(3600).default(0),
+  delaySeconds: z.number().int().min(0).max(3600),
   /** Show to a visitor at most once per this many days (0 = every page view). */
-  onceEveryDays: z.number().int().min(0).max(3650).default(30),
+  onceEveryDays: z.number().int().min(0).max(3650),
   /** Share of page views that see the survey. */
-  samplePercent: z.number().min(0).max(100).default(100),
+  samplePercent: z.number().min(0).max(100),
+  /** Only on pages whose path matches one of these; on every page when empty. */
+  pages: z.array(PagePattern).max(20),
+  /** Never on pages whose path matches one of these (checkout, sign-in), whatever `pages` says. */
+  excludePages: z.array(PagePattern).max(20),
+}
+
+export const DisplayRules = z.strictObject({
+  delaySeconds: DisplayFields.delaySeconds.default(0),
+  onceEveryDays: DisplayFields.onceEveryDays.default(30),
+  samplePercent: DisplayFields.samplePercent.default(100),
+  pages: DisplayFields.pages.default([]),
+  excludePages: DisplayFields.excludePages.default([]),
 })
 export type DisplayRules = z.infer<typeof DisplayRules>
+
+/** A change to some display rules; the others keep their values (no defaults here, or a PATCH would reset them). */
+export const DisplayPatch = z.strictObject(DisplayFields).partial()
 
 const FollowUp = z.partialRecord(z.enum(BAND_NAMES), z.string().min(1).max(500))
 
@@ -120,7 +138,7 @@ export const NewSurvey = z
     allowedOrigins: SurveyFields.allowedOrigins.default([]),
     locale: SurveyFields.locale.default('en'),
     translations: SurveyFields.translations.default({}),
-    display: DisplayRules.default({ delaySeconds: 0, onceEveryDays: 30, samplePercent: 100 }),
+    display: DisplayRules.default({ delaySeconds: 0, onceEveryDays: 30, samplePercent: 100, pages: [], excludePages: [] }),
     fatigueDays: SurveyFields.fatigueDays.default(30),
     /** Default: the workspace's `redactPii` setting (on unless turned off). */
     redactPii: SurveyFields.redactPii.optional(),
@@ -140,7 +158,7 @@ export const SurveyPatch = z.strictObject({
   locale: SurveyFields.locale.optional(),
   /** Replaces every translation; `{}` removes them all. */
   translations: SurveyFields.translations.optional(),
-  display: DisplayRules.partial().optional(),
+  display: DisplayPatch.optional(),
   fatigueDays: SurveyFields.fatigueDays.optional(),
   redactPii: SurveyFields.redactPii.optional(),
   identitySecret: SurveyFields.identitySecret.optional(),

@@ -25,7 +25,7 @@ describe('survey management', () => {
     expect(res.status).toBe(201)
     expect(res.data).toMatchObject({
       kind: 'csat', status: 'active', locale: 'en', allowedOrigins: ['https://a.example'], hasIdentitySecret: true, fatigueDays: 30,
-      display: { delaySeconds: 0, onceEveryDays: 30, samplePercent: 100 },
+      display: { delaySeconds: 0, onceEveryDays: 30, samplePercent: 100, pages: [], excludePages: [] },
     })
     expect(res.data.publicKey).toMatch(/^sv_[A-Za-z0-9_-]{24}$/)
     expect(res.data.embedSnippet).toBe(`<script src="http://localhost/embed.js" data-survey="${res.data.publicKey}" async></script>`)
@@ -70,6 +70,21 @@ describe('survey management', () => {
     expect((await t.call('GET', `/s/${s.publicKey}`, { key: null })).status).toBe(410)
     expect((await t.call('DELETE', `/v1/surveys/${s.id}`)).status).toBe(204)
     expect((await post(s.publicKey, { score: 9 })).status).toBe(404)
+  })
+
+  it('changes the display rules it is given and keeps the others, pages included', async () => {
+    const s = await newSurvey({ display: { onceEveryDays: 7, delaySeconds: 3, pages: ['/pricing', ' /account/* '], excludePages: ['/account/billing'] } })
+    expect((await t.call('GET', `/v1/surveys/${s.id}`)).data.display).toEqual({
+      delaySeconds: 3, onceEveryDays: 7, samplePercent: 100, pages: ['/pricing', '/account/*'], excludePages: ['/account/billing'],
+    })
+    const patched = await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { display: { samplePercent: 50 } } })
+    expect(patched.data.display).toEqual({ delaySeconds: 3, onceEveryDays: 7, samplePercent: 50, pages: ['/pricing', '/account/*'], excludePages: ['/account/billing'] })
+    const config = await t.call('GET', `/s/${s.publicKey}/config`, { key: null, headers: { origin: ORIGIN } })
+    expect(config.data.display).toMatchObject({ pages: ['/pricing', '/account/*'], excludePages: ['/account/billing'] })
+    for (const pages of [['pricing'], ['https://shop.example/pricing'], ['/a b'], Array.from({ length: 21 }, (_, i) => `/p${i}`)]) {
+      expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { display: { pages } } })).status, JSON.stringify(pages)).toBe(400)
+    }
+    expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { display: { bogus: 1 } } })).status).toBe(400)
   })
 })
 

@@ -157,6 +157,18 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await context.close()
   })
 
+  it('shows only on the pages its rules name, and never on those they exclude', async () => {
+    const s = await newSurvey({ display: { onceEveryDays: 0, pages: ['/checkout/*', '/офис'], excludePages: ['/checkout/cancel*'] } })
+    const context = await browser!.newContext()
+    const decided = async (path: string) => (await open(context, `${HOST}${path}?survey=${s.publicKey}`)).decision()
+    expect(await decided('/checkout/done/')).toMatchObject({ state: 'shown' })
+    expect(await decided('/%D0%BE%D1%84%D0%B8%D1%81')).toMatchObject({ state: 'shown' })
+    expect(await decided('/')).toEqual({ survey: s.publicKey, state: 'skipped', reason: 'page' })
+    expect(await decided('/checkout/cancelled')).toEqual({ survey: s.publicKey, state: 'skipped', reason: 'page' })
+    expect(await decided('/checkoutx/done')).toMatchObject({ state: 'skipped', reason: 'page' })
+    await context.close()
+  })
+
   it('is refused by CORS on an origin the survey does not allow, and nothing is stored', async () => {
     const s = await newSurvey({ allowedOrigins: ['https://elsewhere.example'] })
     const context = await browser!.newContext()

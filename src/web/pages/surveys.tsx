@@ -62,6 +62,8 @@ function surveyInput(form: Form, kind: SurveyKind) {
       delaySeconds: numberOr(field(form, 'delaySeconds'), 0),
       onceEveryDays: numberOr(field(form, 'onceEveryDays'), 30),
       samplePercent: numberOr(field(form, 'samplePercent'), 100),
+      pages: lines(field(form, 'pages')),
+      excludePages: lines(field(form, 'excludePages')),
     },
   }
 }
@@ -157,6 +159,19 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
           <input id="samplePercent" name="samplePercent" type="number" min={0} max={100} value={v('samplePercent') || '100'} />
         </div>
       </div>
+      <details open={Boolean(v('pages') || v('excludePages'))}>
+        <summary>Pages it shows on <span class="hint">(every page unless you say)</span></summary>
+        <div class="grid">
+          <div>
+            <label for="pages">Only on <span class="hint">one path a line, * for any characters</span></label>
+            <textarea id="pages" name="pages" rows={3} placeholder={'/pricing\n/account/*'}>{v('pages')}</textarea>
+          </div>
+          <div>
+            <label for="excludePages">Never on</label>
+            <textarea id="excludePages" name="excludePages" rows={3} placeholder="/checkout/*">{v('excludePages')}</textarea>
+          </div>
+        </div>
+      </details>
       <div><button class="primary" type="submit">{survey ? 'Save survey' : 'Create survey'}</button></div>
     </form>
   )
@@ -240,6 +255,8 @@ function formValues(s: SurveyRecord): Form {
     delaySeconds: String(st.display.delaySeconds),
     onceEveryDays: String(st.display.onceEveryDays),
     samplePercent: String(st.display.samplePercent),
+    pages: st.display.pages.join('\n'),
+    excludePages: st.display.excludePages.join('\n'),
     ...Object.fromEntries(Object.entries(st.followUp).map(([b, t]) => [`followUp.${b}`, t ?? ''])),
     ...Object.fromEntries(
       Object.entries(st.translations).flatMap(([l, t]) => [
