@@ -90,7 +90,7 @@ describe('rustore connector', () => {
     expect(asked.map((q) => q.get('page'))).toEqual(['0', '1'])
     const answered = Object.fromEntries(items.filter((i) => i.ownerReply).map((i) => [i.externalId, i.ownerReply]))
     expect(answered).toEqual({
-      // The deleted answer before it does not count; the rejected one to Ingrid (5717990) neither.
+      // The deleted answer before it does not count, nor the deleted one to Dmitry (5715500) or the rejected one to Ingrid (5717990).
       '5718122': { text: 'Марина, спасибо! Тёмная тема уже в работе и выйдет в версии 4.13.', at: new Date('2026-03-03T08:30:00Z'), by: 'RuStore Console' },
       // Still in moderation, but given.
       '5716001': { text: 'Thanks for telling us — a fix for tablet sync is on its way.', at: new Date('2026-03-01T13:45:10.250Z'), by: 'RuStore Console' },
