@@ -95,13 +95,13 @@ const listOf = <T extends z.ZodType>(item: T) =>
     .object({
       body: z.union([
         z.array(item),
-        z.object({ content: z.array(item), totalPages: z.number().int().optional(), pageNumber: z.number().int().optional() }),
+        z.object({ content: z.array(item), totalPages: z.number().int().optional() }),
       ]),
     })
     .transform(({ body }) => (Array.isArray(body) ? { items: body, lastPage: undefined } : { items: body.content, lastPage: body.totalPages === undefined ? undefined : body.totalPages - 1 }))
 const CommentPage = listOf(Comment)
 const AnswerPage = listOf(Answer)
-const Token = z.object({ body: z.object({ jwe: z.string().min(1), ttl: z.number().optional() }) })
+const Token = z.object({ body: z.object({ jwe: z.string().min(1) }) })
 const Posted = z.object({ body: z.object({ id: Id }) })
 const RuStoreError = z.object({ code: z.string().nullish(), message: z.string().nullish() })
 
@@ -116,7 +116,7 @@ const CONSOLE_KEYS = 'RuStore Console → Company → API RuStore'
 const appPage = (packageName: string) => `https://www.rustore.ru/catalog/app/${encodeURIComponent(packageName)}`
 const appApi = (config: Config) => `${originOf(config, API)}/public/v1/application/${encodeURIComponent(config.packageName)}`
 
-/** A review as a mention, as first written: RuStore lists reviews by when they were written. */
+/** A review as a mention, timed when it was written (an edit later does not move it). */
 export function toMention(c: Comment, packageName: string): MentionItem {
   const rating = c.appRating != null && c.appRating >= 1 && c.appRating <= 5 ? c.appRating : undefined
   const version = c.appVersionName?.trim()
