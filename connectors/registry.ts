@@ -16,6 +16,7 @@ import { mastodonConnector } from './mastodon/index.ts'
 import { producthuntConnector } from './producthunt/index.ts'
 import { redditConnector } from './reddit/index.ts'
 import { rssConnector } from './rss/index.ts'
+import { rustoreConnector } from './rustore/index.ts'
 import { slackConnector } from './slack/index.ts'
 import { stackexchangeConnector } from './stackexchange/index.ts'
 import { telegramConnector } from './telegram/index.ts'
@@ -34,6 +35,7 @@ const connectors: Connector[] = [
   appstoreConnector,
   appstoreconnectConnector,
   googleplayConnector,
+  rustoreConnector,
   googlebusinessConnector,
   rssConnector,
   githubConnector,

@@ -7,6 +7,7 @@ import { AppError } from '../../src/errors.ts'
 import { createHttpClient } from '../../src/net/http-client.ts'
 import { BEARER, serviceAccountKey, tokenEndpoint } from '../connectors/google-service-account.ts'
 import { jsonFixture, useMockServer } from '../connectors/harness.ts'
+import { API as RUSTORE_API, authEndpoint as rustoreAuth, config as rustoreConfig, JWE } from '../connectors/rustore-key.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { seedMentions, seedSource } from './seed.ts'
 import { postForm, webSession } from '../web/web-session.ts'
@@ -426,6 +427,24 @@ describe('bluesky replies', () => {
     expect(seen).toHaveLength(1)
     expect(seen[0].headers.get('authorization')).toBe(BEARER)
     expect(seen[0].body).toEqual({ replyText: 'Thank you! Tell us what to build next.' })
+  })
+
+  it('answers a RuStore review as the developer, signed in with the source’s key', async () => {
+    server.use(
+      rustoreAuth(),
+      http.get(`${RUSTORE_API}/comment`, ({ request }) =>
+        HttpResponse.json(jsonFixture('rustore', new URL(request.url).searchParams.get('page') === '0' ? 'comments-next.json' : 'comments-empty.json'))),
+      http.get(`${RUSTORE_API}/feedback`, () => HttpResponse.json(jsonFixture('rustore', 'feedback-empty.json'))),
+    )
+    const { mentionId } = await polledMention('rustore', rustoreConfig, '5718511')
+    const seen = recordPosts(`${RUSTORE_API}/feedback`, () => HttpResponse.json(jsonFixture('rustore', 'feedback-created.json')))
+    const res = await reply(mentionId, 'Ольга, спасибо! Проверьте, пожалуйста, версию 4.12.1 — вход через VK ID починили.')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: 'https://www.rustore.ru/catalog/app/ru.acme.app' })
+    expect(seen).toHaveLength(1)
+    expect(seen[0].url).toBe(`${RUSTORE_API}/feedback?commentId=5718511`)
+    expect(seen[0].headers.get('public-token')).toBe(JWE)
+    expect(seen[0].body).toEqual({ message: 'Ольга, спасибо! Проверьте, пожалуйста, версию 4.12.1 — вход через VK ID починили.' })
   })
 
   it('comments on Reddit as the script app’s account, and keeps Reddit’s refusals and rate limits', async () => {
