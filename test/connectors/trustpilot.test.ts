@@ -95,6 +95,20 @@ describe('trustpilot connector: polling the Business Units API', () => {
     expect(toMention(withMessage as never).ownerReply).toEqual({ text: 'Takk!', at: new Date('2026-03-03T12:00:00Z'), by: 'Trustpilot Business' })
   })
 
+  it('reads a time without a zone as UTC, wherever earshot runs', () => {
+    // Node reads TZ again when it changes: a host east of UTC would otherwise shift zoneless times by its offset.
+    const tz = process.env.TZ
+    process.env.TZ = 'Asia/Tokyo'
+    try {
+      const nikos = toMention(page1().reviews[3] as never)
+      expect(nikos.publishedAt.toISOString()).toBe('2026-03-02T16:20:05.000Z')
+      expect(nikos.ownerReply?.at.toISOString()).toBe('2026-03-02T19:10:30.000Z')
+    } finally {
+      if (tz === undefined) delete process.env.TZ
+      else process.env.TZ = tz
+    }
+  })
+
   it('returns only the reviews newer than the last run kept, in one call', async () => {
     const urls: URL[] = []
     server.use(reviewsEndpoint(urls))
