@@ -62,6 +62,12 @@ export interface ConnectorDefinition<Config, Cursor, Required extends keyof Conf
   urls: readonly string[]
   /** Absent for push-only kinds (`api`). */
   poll?: (ctx: ConnectorContext, config: Config, cursor: Cursor | null) => Promise<PollResult<Cursor>>
+  /**
+   * For a kind that polls with some configs and only takes pushes with others
+   * (`trustpilot`): whether this config is polled. It reads only which fields
+   * are set, so a stored config with its secrets sealed answers as well.
+   */
+  polled?: (config: Record<string, unknown>) => boolean
   /** Absent where the upstream has no API to answer a post with. */
   reply?: ReplyDefinition<Config, Required>
   /** Its items can be edited upstream and come back under the same externalId (reviews): the stored mention follows. */
@@ -76,6 +82,8 @@ export interface Connector {
   secrets: readonly string[]
   urls: readonly string[]
   poll?: (ctx: ConnectorContext, config: unknown, cursor: unknown) => Promise<PollResult<unknown>>
+  /** Whether a source with this config runs on a schedule; false: its mentions only arrive by push. */
+  polled: (config: Record<string, unknown>) => boolean
   reply?: { requires: readonly string[]; maxGraphemes?: number; send: (ctx: ReplyContext, config: unknown, target: ReplyTarget, text: string) => Promise<SentReply> }
   edits: boolean
 }
@@ -95,6 +103,7 @@ export function defineConnector<Config, Cursor, Required extends keyof Config & 
     secrets: def.secrets,
     urls: def.urls,
     edits: def.edits ?? false,
+    polled: poll ? (def.polled ?? (() => true)) : () => false,
     poll: poll
       ? (ctx, config, cursor) => {
           const parsed = parseConfig(config)

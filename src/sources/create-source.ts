@@ -4,7 +4,7 @@ import type { SourceRow, SourceView } from './source.ts'
 import { toSourceView } from './source.ts'
 import { sealConfig } from './source-secrets.ts'
 import { maskSecret } from './source.ts'
-import { connectorFor, validateConfig, validateSchedule } from './validate-source.ts'
+import { connectorFor, pushOnlySchedule, validateConfig, validateSchedule } from './validate-source.ts'
 
 export interface NewSource {
   kind: string
@@ -17,10 +17,11 @@ export interface NewSource {
 export async function createSource(deps: Deps, workspaceId: string, input: NewSource): Promise<SourceView> {
   const connector = connectorFor(input.kind)
   const config = validateConfig(deps, connector, input.config)
-  if (!connector.poll && input.schedule) throw badRequest(`${input.kind} sources are push-only and take no schedule`)
+  const polled = connector.polled(config)
+  if (!polled && input.schedule) throw badRequest(pushOnlySchedule(connector))
   validateSchedule(input.schedule)
   const enabled = input.enabled ?? true
-  const nextRunAt = connector.poll && enabled ? deps.clock() : null
+  const nextRunAt = polled && enabled ? deps.clock() : null
   const id = crypto.randomUUID()
   const stored = await sealConfig(deps, connector, workspaceId, id, config, maskSecret)
   const [row]: [SourceRow?] = await deps.sql`

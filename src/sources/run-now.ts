@@ -9,7 +9,7 @@ import { findSourceRow } from './find-sources.ts'
 /** Runs a source now, outside its schedule, under the same lease as the scheduler so the two never overlap. */
 export async function runSourceNow(deps: Deps, workspaceId: string, id: string): Promise<SourceRun> {
   const current = await findSourceRow(deps, workspaceId, id)
-  if (!findConnector(current.kind)?.poll) throw badRequest(`${current.kind} sources are push-only; their mentions arrive by push, there is nothing to poll`)
+  if (!findConnector(current.kind)?.polled(current.config)) throw badRequest(`this ${current.kind} source is push-only; its mentions arrive by push, there is nothing to poll`)
   const owner = `run-now:${crypto.randomUUID()}`
   const source = await leaseSource(deps, workspaceId, id, owner)
   const run = await runSource(deps, source, { owner, http: createSourceHttpClient(deps) })

@@ -59,7 +59,7 @@ export function maskConfig(connector: Connector | undefined, config: Record<stri
 }
 
 function statusOf(row: SourceRow): SourceView['status'] {
-  if (!findConnector(row.kind)?.poll) return 'push'
+  if (!findConnector(row.kind)?.polled(row.config)) return 'push'
   if (row.disabled_reason) return 'disabled'
   if (!row.enabled) return 'paused'
   return row.consecutive_failures > 0 ? 'failing' : 'active'

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { maskSecret, toSourceView, type SourceRow, type SourceView } from './source.ts'
 import { isSealed, sealConfig, type SealedField } from './source-secrets.ts'
-import { connectorFor, validateConfig, validateSchedule } from './validate-source.ts'
+import { connectorFor, pushOnlySchedule, validateConfig, validateSchedule } from './validate-source.ts'
 
 export interface SourcePatch {
   name?: string
@@ -32,7 +32,6 @@ export async function updateSource(deps: Deps, workspaceId: string, id: string, 
     const [current]: [SourceRow?] = await tx`SELECT * FROM sources WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`
     if (!current) throw notFound('source')
     const connector = connectorFor(current.kind)
-    if (!connector.poll && patch.schedule) throw badRequest(`${current.kind} sources are push-only and take no schedule`)
     validateSchedule(patch.schedule)
     const config =
       patch.config === undefined
@@ -40,10 +39,13 @@ export async function updateSource(deps: Deps, workspaceId: string, id: string, 
         : await sealConfig(deps, connector, workspaceId, id, validateConfig(deps, connector, patch.config), maskSecret, keptSecrets(connector.secrets, current.config, patch.config))
     const configChanged = !sameJson(config, current.config)
     const schedule = patch.schedule === undefined ? current.schedule : patch.schedule
+    // Judged on the config as it will be: a trustpilot source that drops its API key is push-only from now on.
+    const polled = connector.polled(config)
+    if (!polled && schedule) throw badRequest(pushOnlySchedule(connector))
     const enabled = patch.enabled ?? current.enabled
     const now = deps.clock()
     const reschedule = configChanged || schedule !== current.schedule || (enabled && !current.enabled)
-    const nextRunAt = !connector.poll || !enabled ? null : reschedule ? now : current.next_run_at
+    const nextRunAt = !polled || !enabled ? null : reschedule ? now : current.next_run_at
     const [row]: [SourceRow?] = await tx`
       UPDATE sources SET
         name = ${patch.name ?? current.name},

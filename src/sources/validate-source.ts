@@ -30,6 +30,12 @@ export function validateConfig(deps: Deps, connector: Connector, config: unknown
   return value
 }
 
+/** Why a source that only takes pushes refuses a schedule, and for a kind that can also poll, how it would. */
+export const pushOnlySchedule = (connector: Connector) =>
+  connector.poll
+    ? `this ${connector.kind} config only takes pushes and no schedule; give it what polling needs to run on a schedule (or send schedule: null)`
+    : `${connector.kind} sources are push-only and take no schedule`
+
 export function validateSchedule(schedule: string | null | undefined): void {
   if (!schedule) return
   try {

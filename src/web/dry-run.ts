@@ -15,8 +15,8 @@ export type DryRunResult = { ok: true; items: MentionItem[] } | { ok: false; err
 
 export async function dryRunSource(deps: Deps, input: { kind: string; config: Record<string, unknown> }): Promise<DryRunResult> {
   const connector = connectorFor(input.kind)
-  if (!connector.poll) throw badRequest(`${input.kind} sources are push-only; there is nothing to test`)
   const config = validateConfig(deps, connector, input.config)
+  if (!connector.polled(config) || !connector.poll) throw badRequest(`this ${input.kind} config is push-only; there is nothing to test`)
   const signal = AbortSignal.timeout(DRY_RUN_TIMEOUT_MS)
   // One attempt and no long waits: a person is looking at the page.
   const http = createSourceHttpClient(deps, signal, { maxAttempts: 1, maxWaitMs: 2000 })

@@ -38,6 +38,16 @@ describe('web sources', () => {
     expect(page).not.toContain('tp-secret-value-0123456789abcdef')
     expect(page).not.toContain('Run now')
   })
+
+  it('shows a trustpilot source that polls without a webhook as one to run, with no webhook URL', async () => {
+    const config = { apiKey: 'tp-public-api-key', businessUnitId: '5f6a1b2c3d4e5f6a7b8c9d0e' }
+    const src = await t.call('POST', '/v1/sources', { body: { kind: 'trustpilot', name: 'Polled reviews', config } })
+    expect(src.data.status).toBe('active')
+    const cookie = `earshot_session=${cookieOf(await signIn(ADMIN_KEY), 'earshot_session')}`
+    const page = await (await t.app.request(`http://localhost/app/sources/${src.data.id}`, { headers: { cookie } })).text()
+    expect(page).toContain('Run now')
+    expect(page).not.toContain('Webhook URL')
+  })
 })
 
 describe('web sessions', () => {

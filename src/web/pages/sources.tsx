@@ -168,7 +168,7 @@ async function detailPage(c: Context<WebEnv>, id: string, extra?: { error?: stri
         <dt>Failures in a row</dt><dd>{source.consecutiveFailures}{source.consecutiveFailures > 0 ? ' (backing off)' : ''}</dd>
         <dt>Last error</dt><dd><Txt s={source.lastError ?? 'none'} /></dd>
         <dt>Schedule</dt><dd>{source.schedule ?? (source.status === 'push' ? 'push only' : 'every 15 minutes')}</dd>
-        {source.kind === 'trustpilot' ? (
+        {source.kind === 'trustpilot' && source.config.webhookSecret ? (
           <><dt>Webhook URL</dt><dd><code>{new URL(`/hooks/trustpilot/${id}`, c.req.url).toString()}?token=YOUR_WEBHOOK_SECRET</code> <span class="hint">(add it in Trustpilot Business for new service reviews)</span></dd></>
         ) : null}
         {source.kind === 'telegram' && source.config.webhookSecret ? (
