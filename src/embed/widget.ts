@@ -240,7 +240,6 @@ function announce(survey: string | undefined, state: 'waiting' | 'shown' | 'skip
   }
 }
 
-/** Why the popup should not show on this page view, or undefined when it should. */
 /** A path without its trailing slash, so "/pricing/" is "/pricing". */
 const trimmed = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path)
 
@@ -260,6 +259,7 @@ function onPage({ pages = [], excludePages = [] }: Config['display']): boolean {
   return (pages.length === 0 || pages.some((p) => pathMatches(p, path))) && !excludePages.some((p) => pathMatches(p, path))
 }
 
+/** Why the popup should not show on this page view, or undefined when it should. */
 async function skipReason(cfg: Config, base: string, key: string, user?: string, signature?: string): Promise<string | undefined> {
   const { onceEveryDays, samplePercent } = cfg.display
   if (!onPage(cfg.display)) return 'page'
