@@ -14,6 +14,8 @@ interface Config {
   strings: { low: string; high: string; send: string; thanks: string; close: string; error: string; reviewAsk: string; reviewLink: string }
   /** Happy answers (from `from` up) are asked for a public review at `url`. */
   review?: { url: string; from: number }
+  /** Asked of scores within `ranges`; picks go back by their place in `options`. */
+  choice?: { question: string; options: string[]; multiple: boolean; ranges: { lo: number; hi: number }[] }
 }
 
 const DAY = 86_400_000
@@ -95,6 +97,12 @@ textarea{width:100%;min-height:64px;border:1px solid #8c959f;border-radius:6px;p
 .status{margin:8px 0 0}
 .status:empty{display:none}
 .review{margin:8px 0 0}
+fieldset{border:0;padding:0;margin:0 0 10px}
+fieldset[hidden]{display:none}
+legend{padding:0;margin-bottom:4px}
+.opt{display:flex;gap:6px;align-items:center;margin:3px 0}
+.opt input{margin:0;width:16px;height:16px}
+input:focus-visible{outline:3px solid #0969da;outline-offset:2px}
 .review a{display:inline-block;margin-top:6px;padding:8px 16px;border-radius:6px;background:#1a7f37;color:#fff;text-decoration:none}
 `
 
@@ -119,7 +127,20 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   const submit = el('button', { type: 'submit', class: 'send' }, s.send)
   const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' })
   const close = el('button', { type: 'button', class: 'x', 'aria-label': s.close }, '×')
-  more.append(label, comment, trap, submit)
+  // The choice question: radio buttons for one pick, checkboxes for several; labels make each option a large target.
+  const picks: HTMLInputElement[] = []
+  const choiceSet = el('fieldset', { hidden: '' })
+  if (cfg.choice) {
+    choiceSet.append(el('legend', {}, cfg.choice.question))
+    cfg.choice.options.forEach((option, i) => {
+      const input = el('input', { type: cfg.choice!.multiple ? 'checkbox' : 'radio', name: 'choice', id: `o${i}`, value: String(i) })
+      const row = el('label', { class: 'opt', for: `o${i}` })
+      row.append(input, el('span', {}, option))
+      picks.push(input)
+      choiceSet.append(row)
+    })
+  }
+  more.append(choiceSet, label, comment, trap, submit)
   form.append(scale, ends, more)
   card.append(question, form, status)
   if (!page) card.append(close)
@@ -132,9 +153,12 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   const url = `${base}/s/${encodeURIComponent(key)}/responses`
   const radios: HTMLButtonElement[] = []
 
+  /** The options picked, when the question is shown for this score. */
+  const picked = () => (choiceSet.hidden ? [] : picks.filter((p) => p.checked).map((p) => Number(p.value)))
   const body = (withComment: boolean) => ({
     score,
     ...(withComment && comment.value.trim() ? { comment: comment.value } : {}),
+    ...(picked().length ? { choices: picked() } : {}),
     ...(trap.value ? { website: trap.value } : {}),
     ...extra,
     // The language the survey was shown in, so results can be read per language.
@@ -151,6 +175,7 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
     })
     const band = cfg.bands.find((b) => value >= b.lo && value <= b.hi)
     label.textContent = band ? band.prompt : ''
+    choiceSet.hidden = !cfg.choice?.ranges.some((r) => value >= r.lo && value <= r.hi)
     more.hidden = false
   }
 
@@ -195,8 +220,12 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
     // After a one-click score, wait for it to be stored so the comment joins it instead of making a second response.
     const request = (presetSent ?? Promise.resolve()).then(() =>
       saved
-        ? comment.value.trim()
-          ? send(`${url}/${saved.id}`, 'PATCH', { token: saved.token, comment: comment.value })
+        ? comment.value.trim() || picked().length
+          ? send(`${url}/${saved.id}`, 'PATCH', {
+              token: saved.token,
+              ...(comment.value.trim() ? { comment: comment.value } : {}),
+              ...(picked().length ? { choices: picked() } : {}),
+            })
           : undefined
         : send(url, 'POST', body(true)).then((r) => void (saved = { id: r.id, token: r.token })),
     )

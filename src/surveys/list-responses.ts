@@ -35,6 +35,8 @@ export interface ResponseView {
   urgent: boolean
   /** What the page, invitation or import said of the answer; `{}` when nothing. */
   properties: Properties
+  /** The choice question's options picked (in the survey's own language); empty when it was not answered. */
+  choices: string[]
   channel: string
   respondedAt: Date
 }
@@ -57,7 +59,8 @@ async function selectResponses(deps: Deps, workspaceId: string, surveyId: string
   const after = q.cursor ? decodeCursor(q.cursor, Cursor) : undefined
   const rows = await sql<Row[]>`
     SELECT id, score, comment, email, respondent, customer_id AS "customerId", customer_match AS "customerMatch", page, locale, lang,
-           sentiment_label AS "sentimentLabel", sentiment_score AS "sentimentScore", intents, urgent, properties, channel,
+           sentiment_label AS "sentimentLabel", sentiment_score AS "sentimentScore", intents, urgent, properties,
+           coalesce(choices, '{}') AS choices, channel,
            responded_at AS "respondedAt"
     FROM survey_responses
     WHERE workspace_id = ${workspaceId} AND survey_id = ${survey.id}
@@ -93,12 +96,12 @@ export async function exportResponsesCsv(deps: Deps, workspaceId: string, survey
   const { kind, rows } = await selectResponses(deps, workspaceId, surveyId, { ...q, limit: MAX_CSV_ROWS }, MAX_CSV_ROWS)
   // A column per property any exported answer has, named as an import reads it back.
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.properties ?? {})))].sort()
-  const header = ['id', 'responded_at', 'score', 'band', 'comment', 'email', 'respondent', 'customer_id', 'sentiment', 'intents', 'urgent', 'lang', 'page', 'locale', 'channel',
+  const header = ['id', 'responded_at', 'score', 'band', 'comment', 'email', 'respondent', 'customer_id', 'sentiment', 'intents', 'urgent', 'lang', 'page', 'locale', 'channel', 'choices',
     ...names.map((n) => PROPERTY_COLUMN + n)]
   const records = rows.map((r) => {
     const v = view(kind, r)
     return [v.id, v.respondedAt.toISOString(), v.score, v.band, v.comment, v.email, v.respondent, v.customerId, v.sentiment?.label ?? null,
-      v.intents.map((i) => i.label).join(';'), v.urgent, v.lang, v.page, v.locale, v.channel, ...names.map((n) => v.properties[n] ?? null)]
+      v.intents.map((i) => i.label).join(';'), v.urgent, v.lang, v.page, v.locale, v.channel, v.choices.join('; '), ...names.map((n) => v.properties[n] ?? null)]
   })
   return toCsv(header, records)
 }

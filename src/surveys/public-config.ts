@@ -16,6 +16,18 @@ export interface PublicSurveyConfig {
   strings: { low: string; high: string; send: string; thanks: string; close: string; error: string; reviewAsk: string; reviewLink: string }
   /** Answers from `from` up (the happy band) are asked for a public review at `url`. */
   review?: { url: string; from: number }
+  /** The choice question, asked of scores within one of `ranges`; picks are sent by their place in `options`. */
+  choice?: { question: string; options: string[]; multiple: boolean; ranges: { lo: number; hi: number }[] }
+}
+
+/** The survey's choice question in `locale` (its own texts where that language has none), with the score ranges it is asked of. */
+function choiceIn(survey: SurveyRecord, locale: Locale): PublicSurveyConfig['choice'] {
+  const choice = survey.settings.choice
+  if (!choice) return undefined
+  const texts = (locale === survey.settings.locale ? undefined : survey.settings.translations[locale]?.choice) ?? choice
+  const bands = choice.bands ?? (Object.keys(BANDS[survey.kind]) as BandName[])
+  const ranges = bands.map((b) => bandRange(survey.kind, b)).filter((r) => r !== undefined).map(([lo, hi]) => ({ lo, hi }))
+  return { question: texts.question, options: texts.options, multiple: choice.multiple, ranges }
 }
 
 /** The survey in `locale`, one of its languages. */
@@ -30,6 +42,7 @@ export function publicConfig(survey: SurveyRecord, locale: Locale): PublicSurvey
     display: survey.settings.display,
     lang: locale,
     strings: { low: s.low[survey.kind], high: s.high[survey.kind], send: s.send, thanks: s.thanks, close: s.close, error: s.error, reviewAsk: s.reviewAsk, reviewLink: s.reviewLink },
+    ...(survey.settings.choice ? { choice: choiceIn(survey, locale) } : {}),
     ...(survey.settings.reviewLink ? { review: { url: survey.settings.reviewLink, from: bandRange(survey.kind, HIGH_BAND[survey.kind])![0] } } : {}),
   }
 }

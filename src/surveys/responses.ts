@@ -10,7 +10,8 @@ import { findCustomerByIdentity, verifyIdentity } from './identity.ts'
 import type { LiveSurvey } from './live-surveys.ts'
 import { newRespondentToken } from './respondent-token.ts'
 import { newResponseId } from './response-id.ts'
-import { propertiesOf, SCALES, scoreAsRating, type Properties, type PublicResponse, type SurveyKind } from './schemas.ts'
+import type { SurveyRecord } from './surveys.ts'
+import { bandOf, propertiesOf, SCALES, scoreAsRating, type Properties, type PublicResponse, type SurveyKind } from './schemas.ts'
 
 /**
  * A survey_responses row as inserted; keys are the column names insertRows
@@ -40,6 +41,8 @@ export interface ResponseInsert {
   enrich_version?: number
   /** null or absent when there are none. */
   properties?: Properties | null
+  /** The choice question's options picked, in the survey's own language; absent when it was not answered. */
+  choices?: string[] | null
   /** The respondent's comment token; only its SHA-256 is stored (computed by the INSERT). */
   token?: string | null
   channel: 'embed' | 'hosted' | 'import'
@@ -61,15 +64,15 @@ async function insertRows(sql: Sql | Tx, rows: ResponseInsert[], condition: post
   const result = await sql`
     INSERT INTO survey_responses (
       id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
-      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, urgent, enrich_version, properties, token_hash, channel,
-      responded_at)
+      lang, sentiment_label, sentiment_score, sentiment_confidence, intents, pii, urgent, enrich_version, properties, choices, token_hash,
+      channel, responded_at)
     SELECT id, workspace_id, survey_id, score, comment, email, respondent, customer_id, customer_match, page, locale,
       coalesce(lang, 'und'), sentiment_label, sentiment_score, sentiment_confidence, coalesce(intents, '[]'), coalesce(pii, '[]'),
-      coalesce(urgent, false), coalesce(enrich_version, 0), properties, encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
+      coalesce(urgent, false), coalesce(enrich_version, 0), properties, choices, encode(sha256(convert_to(token, 'UTF8')), 'hex'), channel, responded_at
     FROM jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) AS r(
       id uuid, workspace_id uuid, survey_id uuid, score smallint, comment text, email text, respondent text, customer_id uuid,
       customer_match text, page text, locale text, lang text, sentiment_label text, sentiment_score real, sentiment_confidence real,
-      intents jsonb, pii jsonb, urgent boolean, enrich_version integer, properties jsonb, token text, channel text, responded_at timestamptz)
+      intents jsonb, pii jsonb, urgent boolean, enrich_version integer, properties jsonb, choices text[], token text, channel text, responded_at timestamptz)
     ${condition}`
   return result.count
 }
@@ -97,6 +100,24 @@ export async function commitResponses(sql: Sql, rows: ResponseInsert[]): Promise
   // The condition holds for the whole group or for none of it.
   if (inserted === rows.length) return
   await sql.begin((tx) => storeResponses(tx, rows))
+}
+
+/**
+ * The options picked by their place in the choice question's list, as the texts stored (the survey's own language):
+ * refused when the survey asks no such question, the score's band is not asked it, or the picks do not fit it.
+ */
+export function pickedOptions(survey: SurveyRecord, score: number, picks: number[]): string[] {
+  const choice = survey.settings.choice
+  if (!choice) throw badRequest('this survey asks no choice question')
+  const band = bandOf(survey.kind, score)
+  if (choice.bands && !choice.bands.includes(band)) throw badRequest(`the choice question is not asked of ${band}s`)
+  if (new Set(picks).size !== picks.length) throw badRequest('choices: each option once')
+  if (!choice.multiple && picks.length > 1) throw badRequest('choices: this question takes one option')
+  return picks.map((i) => {
+    const option = choice.options[i]
+    if (option === undefined) throw badRequest(`choices: the question has ${choice.options.length} options (0 to ${choice.options.length - 1})`)
+    return option
+  })
 }
 
 export function checkScore(kind: SurveyKind, score: number): string | undefined {
@@ -175,6 +196,7 @@ export async function submitResponse(
     row.customer_match = 'survey_email'
   }
   if (invitation && input.email === undefined) row.email = invitation.email
+  if (input.choices !== undefined) row.choices = pickedOptions(survey, input.score, input.choices)
   if (input.page !== undefined) row.page = input.page
   if (input.locale !== undefined) row.locale = input.locale
   // What the invitation said of its invitee, and what the page says now, which knows the moment better.
@@ -185,8 +207,8 @@ export async function submitResponse(
   return { id, token }
 }
 
-/** The second step of a two-step widget: the comment joins the score already given. */
-export async function addComment(deps: Deps, live: LiveSurvey, id: string, input: { token: string; comment: string }): Promise<{ id: string }> {
+/** The second step of a two-step widget: the comment, the choices or both join the score already given. */
+export async function addComment(deps: Deps, live: LiveSurvey, id: string, input: { token: string; comment?: string; choices?: number[] }): Promise<{ id: string }> {
   const { survey } = live
   return deps.sql.begin(async (tx) => {
     const [row]: [{ score: number }?] = await tx`
@@ -196,6 +218,12 @@ export async function addComment(deps: Deps, live: LiveSurvey, id: string, input
         AND created_at > now() - make_interval(mins => ${COMMENT_WINDOW_MINUTES})
       FOR UPDATE`
     if (!row) throw notFound(`response for this token (tokens last ${COMMENT_WINDOW_MINUTES} minutes)`)
+    if (input.choices !== undefined) {
+      await tx`
+        UPDATE survey_responses SET choices = ${pickedOptions(survey, row.score, input.choices)}, updated_at = now()
+        WHERE workspace_id = ${survey.workspaceId} AND id = ${id}`
+    }
+    if (input.comment === undefined) return { id }
     const c = enrichComment(survey.kind, row.score, input.comment, survey.settings.redactPii)
     await tx`
       UPDATE survey_responses SET

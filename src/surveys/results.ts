@@ -2,7 +2,7 @@ import type postgres from 'postgres'
 import type { Deps } from '../deps.ts'
 import { badRequest } from '../errors.ts'
 import { headline, scoreFor, type Distribution, type KindScore } from './scores.ts'
-import { bandRange, HIGH_BAND, LOW_BAND, MAX_PROPERTIES, type BandName, type SurveyKind } from './schemas.ts'
+import { bandOf, bandRange, HIGH_BAND, LOW_BAND, MAX_PROPERTIES, type BandName, type SurveyKind } from './schemas.ts'
 import { bucketDate, bucketDateSql, bucketStarts, type Interval } from '../time/buckets.ts'
 import { instantOf } from '../time/wall-clock.ts'
 import { workspaceSettings } from '../workspaces/settings.ts'
@@ -34,6 +34,11 @@ export type Results = KindScore & {
   promoterThemes: Theme[]
   /** With a review link: the happy answers, and how many of them followed it to write a review (zero without one). */
   reviews: { asked: number; followed: number }
+  /**
+   * The choice question's answers: how many answered it, and how often each option was picked, per score band too.
+   * The survey's options first, in its order, then any an earlier version of the question had. Null without one.
+   */
+  choices: { question: string | null; answered: number; options: { option: string; n: number; bands: Partial<Record<BandName, number>> }[] } | null
 }
 
 type Counted = { score: number; n: number }
@@ -130,6 +135,7 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     detractorThemes: [],
     promoterThemes: [],
     reviews: { asked: 0, followed: 0 },
+    choices: null,
   }
 
   if (q.interval) {
@@ -162,6 +168,23 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
     const [reviews] = await sql<{ asked: number; followed: number }[]>`
       SELECT count(*)::int AS asked, count(r.review_clicked_at)::int AS followed FROM survey_responses r WHERE ${inRange} AND r.score >= ${happy}`
     results.reviews = reviews
+  }
+  const picked = await sql<{ option: string; score: number; n: number }[]>`
+    SELECT o AS option, r.score, count(*)::int AS n FROM survey_responses r, unnest(r.choices) o WHERE ${inRange} GROUP BY 1, 2`
+  if (survey.settings.choice || picked.length) {
+    const [{ n: answered }] = await sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM survey_responses r WHERE ${inRange} AND r.choices IS NOT NULL`
+    const names = [...new Set([...(survey.settings.choice?.options ?? []), ...picked.map((p) => p.option)])]
+    results.choices = {
+      question: survey.settings.choice?.question ?? null,
+      answered,
+      options: names.map((option) => {
+        const rows = picked.filter((p) => p.option === option)
+        const bands: Partial<Record<BandName, number>> = {}
+        for (const r of rows) bands[bandOf(survey.kind, r.score)] = (bands[bandOf(survey.kind, r.score)] ?? 0) + r.n
+        return { option, n: rows.reduce((a, r) => a + r.n, 0), bands }
+      }),
+    }
   }
   results.comments = {
     n: commented,

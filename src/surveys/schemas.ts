@@ -88,8 +88,33 @@ export const DisplayPatch = z.strictObject(DisplayFields).partial()
 
 const FollowUp = z.partialRecord(z.enum(BAND_NAMES), z.string().min(1).max(500))
 
+const ChoiceTexts = {
+  question: z.string().trim().min(1).max(300),
+  options: z
+    .array(z.string().trim().min(1).max(100))
+    .min(2)
+    .max(10)
+    .refine((o) => new Set(o).size === o.length, 'options must differ'),
+}
+
+/**
+ * A second question after the score, answered by picking among options ("What is the main reason for your score?"):
+ * one option, or several with `multiple`, shown to the `bands` listed (every band when absent).
+ */
+export const ChoiceQuestion = z.strictObject({
+  ...ChoiceTexts,
+  multiple: z.boolean().default(false),
+  bands: z.array(z.enum(BAND_NAMES)).min(1).optional(),
+})
+export type ChoiceQuestion = z.infer<typeof ChoiceQuestion>
+
 /** The survey's own texts in another language; a band without a prompt gets that language's built-in one. */
-const Translation = z.strictObject({ question: z.string().min(1).max(500), followUp: FollowUp.default({}) })
+const Translation = z.strictObject({
+  question: z.string().min(1).max(500),
+  followUp: FollowUp.default({}),
+  /** The choice question and its options in this language, the options in the same order as the survey's own. */
+  choice: z.strictObject(ChoiceTexts).optional(),
+})
 export type Translation = z.infer<typeof Translation>
 /** Texts per language beside the survey's own `locale`; visitors get the one they read, else the survey's. */
 const Translations = z.partialRecord(z.enum(LOCALES), Translation)
@@ -127,6 +152,7 @@ const SurveyFields = {
   status: z.enum(['active', 'paused']),
   recurring: Recurring.nullable(),
   reviewLink: ReviewLink.nullable(),
+  choice: ChoiceQuestion.nullable(),
 }
 
 export const NewSurvey = z
@@ -146,6 +172,7 @@ export const NewSurvey = z
     status: SurveyFields.status.default('active'),
     recurring: SurveyFields.recurring.default(null),
     reviewLink: SurveyFields.reviewLink.default(null),
+    choice: SurveyFields.choice.default(null),
   })
   .superRefine(checkSurveyTexts)
 export type NewSurvey = z.infer<typeof NewSurvey>
@@ -166,26 +193,36 @@ export const SurveyPatch = z.strictObject({
   /** Replaces the schedule; null stops it. */
   recurring: SurveyFields.recurring.optional(),
   reviewLink: SurveyFields.reviewLink.optional(),
+  /** Replaces the choice question; null removes it (answers keep what was picked). */
+  choice: SurveyFields.choice.optional(),
 })
 export type SurveyPatch = z.infer<typeof SurveyPatch>
 
-/** What is wrong with a survey's follow-ups and translations for its kind and language, each with the path to it. */
-export function surveyTextProblems(kind: SurveyKind, locale: Locale, followUp: Partial<Record<BandName, string>>, translations: Translations) {
-  const bandProblems = (fu: Partial<Record<BandName, string>>, path: (string | number)[]) =>
-    (Object.keys(fu) as BandName[])
+/** What is wrong with a survey's follow-ups, choice question and translations for its kind and language, each with the path to it. */
+export function surveyTextProblems(kind: SurveyKind, locale: Locale, followUp: Partial<Record<BandName, string>>, translations: Translations, choice: ChoiceQuestion | null) {
+  const bandProblems = (bands: BandName[], path: (string | number)[]) =>
+    bands
       .filter((band) => !bandRange(kind, band))
       .map((band) => ({ path: [...path, band], message: `${band} is not a ${kind} band (${Object.keys(BANDS[kind]).join(', ')})` }))
   return [
-    ...bandProblems(followUp, ['followUp']),
+    ...bandProblems(Object.keys(followUp) as BandName[], ['followUp']),
+    ...bandProblems(choice?.bands ?? [], ['choice', 'bands']),
     ...Object.entries(translations).flatMap(([lang, t]) => [
       ...(lang === locale ? [{ path: ['translations', lang], message: `${lang} is the survey's own locale: its texts are question and followUp` }] : []),
-      ...bandProblems(t.followUp, ['translations', lang, 'followUp']),
+      ...bandProblems(Object.keys(t.followUp) as BandName[], ['translations', lang, 'followUp']),
+      ...(t.choice && !choice ? [{ path: ['translations', lang, 'choice'], message: 'the survey has no choice question to translate' }] : []),
+      ...(t.choice && choice && t.choice.options.length !== choice.options.length
+        ? [{ path: ['translations', lang, 'choice', 'options'], message: `give the ${choice.options.length} options in the survey's order` }]
+        : []),
     ]),
   ]
 }
 
-function checkSurveyTexts(s: { kind: SurveyKind; locale: Locale; followUp: Partial<Record<BandName, string>>; translations: Translations }, ctx: z.RefinementCtx) {
-  for (const p of surveyTextProblems(s.kind, s.locale, s.followUp, s.translations)) ctx.addIssue({ code: 'custom', ...p })
+function checkSurveyTexts(
+  s: { kind: SurveyKind; locale: Locale; followUp: Partial<Record<BandName, string>>; translations: Translations; choice: ChoiceQuestion | null },
+  ctx: z.RefinementCtx,
+) {
+  for (const p of surveyTextProblems(s.kind, s.locale, s.followUp, s.translations, s.choice)) ctx.addIssue({ code: 'custom', ...p })
 }
 
 /** What settings jsonb holds; the columns hold the rest. */
@@ -201,6 +238,8 @@ export const SurveySettings = z.object({
   recurring: Recurring.nullable().optional(),
   /** Absent on surveys made before review links existed. */
   reviewLink: z.string().nullable().optional(),
+  /** Absent on surveys made before choice questions existed. */
+  choice: ChoiceQuestion.nullable().optional(),
 })
 export type SurveySettings = z.infer<typeof SurveySettings>
 
@@ -221,6 +260,7 @@ export const Survey = z
     status: z.enum(['active', 'paused']),
     recurring: Recurring.nullable(),
     reviewLink: z.string().nullable().openapi({ description: 'Shown after a happy answer (promoter, satisfied, easy) as a link to leave a public review' }),
+    choice: ChoiceQuestion.nullable(),
     publicKey: z.string(),
     embedSnippet: z.string(),
     hostedUrl: z.string(),
@@ -271,13 +311,18 @@ export const PublicResponse = z.strictObject({
   /** The token of an e-mailed invitation's link: the answer is the invitee's. */
   send: z.string().regex(SEND_TOKEN, 'an invitation link token').optional(),
   properties: Properties.optional(),
+  /** The options picked in the choice question, by their place in its list (0 first). */
+  choices: z.array(z.number().int().min(0).max(9)).min(1).max(10).optional(),
 })
 export type PublicResponse = z.infer<typeof PublicResponse>
 
-export const CommentPatch = z.strictObject({
-  token: z.string().min(20).max(100),
-  comment: Text(5000).min(1),
-})
+export const CommentPatch = z
+  .strictObject({
+    token: z.string().min(20).max(100),
+    comment: Text(5000).min(1).optional(),
+    choices: PublicResponse.shape.choices,
+  })
+  .refine((p) => p.comment !== undefined || p.choices !== undefined, 'give a comment, choices or both')
 
 /** One row of a bulk import; validated row by row so one bad row is reported, not fatal. */
 export const ImportRow = z.strictObject({

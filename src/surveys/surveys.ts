@@ -55,6 +55,7 @@ export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {
     status: s.status,
     recurring: settings.recurring ?? null,
     reviewLink: settings.reviewLink ?? null,
+    choice: settings.choice ?? null,
     publicKey: s.publicKey,
     embedSnippet: `<script src="${escapeHtml(baseUrl)}/embed.js" data-survey="${escapeHtml(s.publicKey)}" async></script>`,
     hostedUrl: `${baseUrl}/s/${s.publicKey}`,
@@ -81,6 +82,7 @@ export async function createSurvey(deps: Deps, workspaceId: string, input: NewSu
     redactPii: input.redactPii ?? (await workspaceSettings(deps.sql, workspaceId)).redactPii,
     recurring: input.recurring,
     reviewLink: input.reviewLink,
+    choice: input.choice,
   }
   assertCanRecur(deps, settings.recurring)
   const { sql } = deps
@@ -129,9 +131,10 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
       redactPii: patch.redactPii ?? s.redactPii,
       recurring: patch.recurring === undefined ? (s.recurring ?? null) : patch.recurring,
       reviewLink: patch.reviewLink === undefined ? (s.reviewLink ?? null) : patch.reviewLink,
+      choice: patch.choice === undefined ? (s.choice ?? null) : patch.choice,
     }
     assertCanRecur(deps, patch.recurring)
-    const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations)
+    const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations, settings.choice ?? null)
     if (problem) throw badRequest(`${problem.path.join('.')}: ${problem.message}`)
     const secret = patch.identitySecret === undefined
       ? current.identitySecret

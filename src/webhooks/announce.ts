@@ -61,7 +61,7 @@ export async function announceSurveyResponses(tx: Sql | Tx, rows: { id: string; 
     const payloads = await tx<Record<string, unknown>[]>`
       SELECT r.id, r.survey_id AS "surveyId", s.kind AS "surveyKind", s.name AS "surveyName", r.score, r.comment,
              r.customer_id AS "customerId", r.lang, r.sentiment_label AS sentiment, r.page,
-             coalesce(r.properties, '{}') AS properties, r.responded_at AS "respondedAt"
+             coalesce(r.properties, '{}') AS properties, coalesce(r.choices, '{}') AS choices, r.responded_at AS "respondedAt"
       FROM survey_responses r JOIN surveys s ON s.id = r.survey_id
       WHERE r.workspace_id = ${workspaceId} AND r.id = ANY(${ids}::uuid[])
       ORDER BY r.responded_at, r.id`

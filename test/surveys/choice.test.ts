@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest'
+import { createTestApp } from '../helpers/app.ts'
+
+const t = await createTestApp()
+const ORIGIN = 'https://shop.example'
+
+const CHOICE = { question: 'What is the main reason for your score?', options: ['Price', 'Support', 'Speed', 'Features'], bands: ['detractor', 'passive'] }
+const RU = { question: 'Насколько вероятно…?', choice: { question: 'Главная причина вашей оценки?', options: ['Цена', 'Поддержка', 'Скорость', 'Функции'] } }
+
+async function newSurvey(extra: Record<string, unknown> = {}) {
+  const res = await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'Recommend us?', allowedOrigins: [ORIGIN], choice: CHOICE, translations: { ru: RU }, ...extra } })
+  expect(res.status, JSON.stringify(res.data)).toBe(201)
+  return res.data as { id: string; publicKey: string }
+}
+
+const post = (key: string, body: unknown) => t.call('POST', `/s/${key}/responses`, { key: null, body, headers: { origin: ORIGIN } })
+const stored = async (surveyId: string) =>
+  (await t.sql`SELECT score, choices FROM survey_responses WHERE survey_id = ${surveyId} ORDER BY created_at`).map((r) => [r.score, r.choices])
+
+describe('the choice question', () => {
+  it('is part of the survey, and the embed gets it in the visitor’s language with the scores it is asked of', async () => {
+    const s = await newSurvey()
+    expect((await t.call('GET', `/v1/surveys/${s.id}`)).data.choice).toEqual({ ...CHOICE, multiple: false })
+    const en = await t.call('GET', `/s/${s.publicKey}/config`, { key: null, headers: { origin: ORIGIN } })
+    expect(en.data.choice).toEqual({ question: CHOICE.question, options: CHOICE.options, multiple: false, ranges: [{ lo: 0, hi: 6 }, { lo: 7, hi: 8 }] })
+    const ru = await t.call('GET', `/s/${s.publicKey}/config?lang=ru`, { key: null, headers: { origin: ORIGIN } })
+    expect(ru.data.choice).toMatchObject({ question: RU.choice.question, options: RU.choice.options })
+    const plain = await t.call('POST', '/v1/surveys', { body: { kind: 'csat', question: 'Happy?' } })
+    expect(plain.data.choice).toBeNull()
+  })
+
+  it('refuses a choice question that does not fit the survey', async () => {
+    const bad = [
+      { choice: { ...CHOICE, bands: ['easy'] } },
+      { choice: { ...CHOICE, options: ['Price', 'Price'] } },
+      { choice: { ...CHOICE, options: ['Only one'] } },
+      { choice: { ...CHOICE, options: Array.from({ length: 11 }, (_, i) => `o${i}`) } },
+      { translations: { ru: { ...RU, choice: { ...RU.choice, options: ['Цена', 'Поддержка'] } } } },
+      { choice: null },
+    ]
+    for (const extra of bad) {
+      expect((await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'Q?', choice: CHOICE, translations: { ru: RU }, ...extra } })).status, JSON.stringify(extra)).toBe(400)
+    }
+    const s = await newSurvey()
+    // Removing the question while a translation still has it is refused too; removing both is fine.
+    expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { choice: null } })).status).toBe(400)
+    expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { choice: null, translations: { ru: { question: RU.question } } } })).status).toBe(200)
+  })
+
+  it('stores the options picked in the survey’s own words, and refuses picks that do not fit, storing nothing', async () => {
+    const s = await newSurvey()
+    expect((await post(s.publicKey, { score: 3, choices: [0], locale: 'ru' })).status).toBe(201)
+    expect((await post(s.publicKey, { score: 8, choices: [3] })).status).toBe(201)
+    expect((await post(s.publicKey, { score: 5 })).status).toBe(201)
+    for (const body of [
+      { score: 10, choices: [0] },
+      { score: 3, choices: [0, 1] },
+      { score: 3, choices: [4] },
+      { score: 3, choices: [1, 1] },
+      { score: 3, choices: [] },
+      { score: 3, choices: ['Price'] },
+    ]) {
+      expect((await post(s.publicKey, body)).status, JSON.stringify(body)).toBe(400)
+    }
+    expect(await stored(s.id)).toEqual([[3, ['Price']], [8, ['Features']], [5, null]])
+    const none = await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'Q?', allowedOrigins: [ORIGIN] } })
+    expect((await post(none.data.publicKey, { score: 3, choices: [0] })).status).toBe(400)
+  })
+
+  it('takes several picks when the question allows them, and picks added after the score with its token', async () => {
+    const s = await newSurvey({ choice: { ...CHOICE, multiple: true, bands: undefined }, translations: {} })
+    const first = await post(s.publicKey, { score: 9 })
+    expect(first.status).toBe(201)
+    const patch = (body: unknown) => t.call('PATCH', `/s/${s.publicKey}/responses/${first.data.id}`, { key: null, body, headers: { origin: ORIGIN } })
+    expect((await patch({ token: first.data.token })).status).toBe(400)
+    expect((await patch({ token: first.data.token, choices: [9] })).status).toBe(400)
+    expect((await patch({ token: first.data.token, choices: [1, 2] })).status).toBe(200)
+    expect((await patch({ token: first.data.token, comment: 'Quick answers' })).status).toBe(200)
+    const [row] = await t.sql`SELECT choices, comment FROM survey_responses WHERE id = ${first.data.id}`
+    expect(row).toEqual({ choices: ['Support', 'Speed'], comment: 'Quick answers' })
+    expect((await patch({ token: 'x'.repeat(40), choices: [0] })).status).toBe(404)
+  })
+
+  it('counts each option overall and per band in the results, lists and exports the picks, and keeps old options', async () => {
+    const s = await newSurvey()
+    for (const [score, choices] of [[0, [0]], [2, [0]], [6, [1]], [7, [0]], [8, [2]], [10, undefined]] as const) {
+      expect((await post(s.publicKey, { score, ...(choices ? { choices } : {}) })).status).toBe(201)
+    }
+    const results = (await t.call('GET', `/v1/surveys/${s.id}/results`)).data
+    expect(results.choices).toEqual({
+      question: CHOICE.question,
+      answered: 5,
+      options: [
+        { option: 'Price', n: 3, bands: { detractor: 2, passive: 1 } },
+        { option: 'Support', n: 1, bands: { detractor: 1 } },
+        { option: 'Speed', n: 1, bands: { passive: 1 } },
+        { option: 'Features', n: 0, bands: {} },
+      ],
+    })
+    const list = (await t.call('GET', `/v1/surveys/${s.id}/responses?band=passive`)).data.items
+    expect(list.map((r: { choices: string[] }) => r.choices).sort()).toEqual([['Price'], ['Speed']])
+    const csv = String((await t.call('GET', `/v1/surveys/${s.id}/responses?format=csv`)).data)
+    expect(csv.split('\r\n')[0]).toContain(',channel,choices')
+    expect(csv).toContain(',embed,Price')
+
+    // A new version of the question: the old option still counts in the period's results, after the new ones.
+    await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { choice: { ...CHOICE, options: ['Cost', 'Support', 'Speed'] }, translations: {} } })
+    const after = (await t.call('GET', `/v1/surveys/${s.id}/results`)).data.choices
+    expect(after.options.map((o: { option: string; n: number }) => [o.option, o.n])).toEqual([['Cost', 0], ['Support', 1], ['Speed', 1], ['Price', 3]])
+  })
+})
