@@ -234,6 +234,34 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await context.close()
   })
 
+  it('asks the choice question of the bands it is for, by keyboard too, and stores the pick with the comment', async () => {
+    const choice = { question: 'Which part of our service is it about?', options: ['Price', 'Support', 'Speed'], bands: ['detractor', 'passive'] }
+    const s = await newSurvey({ choice, display: { onceEveryDays: 0 } })
+    const context = await browser!.newContext()
+    const { page, errors, decision } = await open(context, `${HOST}/?survey=${s.publicKey}`)
+    expect(await decision()).toMatchObject({ state: 'shown' })
+    const widget = page.locator(`[data-earshot-survey="${s.publicKey}"]`)
+    const group = widget.getByRole('group', { name: choice.question })
+    await widget.getByRole('radio', { name: '10, Extremely likely' }).click()
+    await expect(group.isVisible()).resolves.toBe(false)
+    await widget.getByRole('radio', { name: '4', exact: true }).click()
+    await expect(group.isVisible()).resolves.toBe(true)
+    await expect(group.getByRole('radio').count()).resolves.toBe(3)
+    // Keyboard: the first option takes focus from Tab, arrows move the pick as in any radio group.
+    await group.getByRole('radio', { name: 'Price' }).focus()
+    await page.keyboard.press('ArrowDown')
+    await expect(group.getByRole('radio', { name: 'Support' }).isChecked()).resolves.toBe(true)
+    await widget.locator('textarea').fill('Slow answers by e-mail')
+    await page.screenshot({ path: `${SHOTS}/embed-choice.png` })
+    await widget.getByRole('button', { name: 'Send' }).click()
+    await expect(widget.getByRole('status').textContent()).resolves.toBe('Thank you for your feedback!')
+    expect(await t.sql`SELECT score, comment, choices FROM survey_responses WHERE survey_id = ${s.id}`).toEqual([
+      { score: 4, comment: 'Slow answers by e-mail', choices: ['Support'] },
+    ])
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
   it('records a one-click score from an email link on the hosted page and adds the comment to it', async () => {
     const s = await newSurvey({ locale: 'fr' })
     const context = await browser!.newContext()
