@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createTestApp } from '../helpers/app.ts'
+import { ADMIN_KEY, createTestApp } from '../helpers/app.ts'
+import { postForm, webSession } from '../web/web-session.ts'
 
 const t = await createTestApp()
 const ORIGIN = 'https://shop.example'
@@ -107,5 +108,34 @@ describe('the choice question', () => {
     await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { choice: { ...CHOICE, options: ['Cost', 'Support', 'Speed'] }, translations: {} } })
     const after = (await t.call('GET', `/v1/surveys/${s.id}/results`)).data.choices
     expect(after.options.map((o: { option: string; n: number }) => [o.option, o.n])).toEqual([['Cost', 0], ['Support', 1], ['Speed', 1], ['Price', 3]])
+  })
+
+  it('is set in the survey form, in other languages too, and its counts show on the survey page', async () => {
+    const session = await webSession(t.app, ADMIN_KEY, '/app/surveys/new')
+    const created = await postForm(t.app, session, '/app/surveys', [
+      ['kind', 'csat'], ['question', 'How was checkout?'], ['locale', 'en'], ['status', 'active'], ['allowedOrigins', ORIGIN],
+      ['choice.question', 'What slowed you down?'], ['choice.options', 'Payment\r\nDelivery options\r\n\r\nSign-in'], ['choice.multiple', 'on'],
+      ['choice.bands', 'unsatisfied'], ['choice.bands', 'neutral'],
+      ['tr.no.question', 'Hvordan var kassen?'], ['tr.no.choice.question', 'Hva sinket deg?'], ['tr.no.choice.options', 'Betaling\nLeveringsvalg\nInnlogging'],
+    ])
+    expect(created.status).toBe(303)
+    const id = /\/app\/surveys\/([0-9a-f-]{36})/.exec(created.headers.get('location')!)![1]
+    const survey = (await t.call('GET', `/v1/surveys/${id}`)).data
+    expect(survey.choice).toEqual({ question: 'What slowed you down?', options: ['Payment', 'Delivery options', 'Sign-in'], multiple: true, bands: ['unsatisfied', 'neutral'] })
+    expect(survey.translations.no.choice).toEqual({ question: 'Hva sinket deg?', options: ['Betaling', 'Leveringsvalg', 'Innlogging'] })
+
+    const page = async () => (await t.app.request(`http://localhost/app/surveys/${id}`, { headers: { cookie: session.cookie } })).text()
+    // The survey's page holds its edit form, showing what is saved.
+    const edit = await page()
+    expect(edit).toContain('<input type="checkbox" name="choice.bands" value="neutral" checked=""/>')
+    expect(edit).toMatch(/<input type="checkbox" name="choice.bands" value="satisfied"\/>/)
+    expect(edit).toContain('Betaling\nLeveringsvalg\nInnlogging</textarea>')
+
+    for (const [score, choices] of [[1, [0, 2]], [2, [0]], [3, [1]]] as const) expect((await post(survey.publicKey, { score, choices })).status).toBe(201)
+    const html = await page()
+    const card = html.slice(html.indexOf('id="choices"'), html.indexOf('</table>', html.indexOf('id="choices"')))
+    expect(card).toContain('What slowed you down?')
+    expect(card).toMatch(/<bdi>Payment<\/bdi><\/td><td class="num">2<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td>/)
+    expect(card).toMatch(/<bdi>Delivery options<\/bdi><\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">1<\/td>/)
   })
 })

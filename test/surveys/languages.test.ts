@@ -216,12 +216,12 @@ describe('a survey in several languages', () => {
   it('fills a language in by machine translation for a person to read, saving nothing until they do', async () => {
     const LT = 'http://translate.internal:5000'
     const asked: { q: string[]; target: string }[] = []
+    const words: Record<string, string> = { 'How likely are you to recommend us?': 'Hvor sannsynlig er det at du anbefaler oss?', 'What went <wrong>?': 'Hva gikk <galt>?' }
     server.use(
       http.get(`${LT}/languages`, () => HttpResponse.json(jsonFixture('libretranslate', 'languages.json'))),
       http.post(`${LT}/translate`, async ({ request }) => {
         const body = (await request.json()) as { q: string[]; target: string }
         asked.push(body)
-        const words: Record<string, string> = { 'How likely are you to recommend us?': 'Hvor sannsynlig er det at du anbefaler oss?', 'What went <wrong>?': 'Hva gikk <galt>?' }
         return HttpResponse.json({ translatedText: body.q.map((q) => words[q]), detectedLanguage: body.q.map(() => ({ confidence: 90, language: 'en' })) })
       }),
     )
@@ -251,9 +251,15 @@ describe('a survey in several languages', () => {
       expect(greek.status).toBe(200)
       expect(await greek.text()).toContain('value="How likely are you to recommend us?"')
 
-      // On a new survey too.
-      const fresh = await postForm(t.app, web, '/app/surveys/new/fill', [['kind', 'nps'], ['question', 'How likely are you to recommend us?'], ['fill', 'no']])
-      expect(await fresh.text()).toContain('name="tr.no.question" value="Hvor sannsynlig er det at du anbefaler oss?"')
+      // On a new survey too, its choice question and options with it, in their order.
+      Object.assign(words, { 'Which part was it?': 'Hvilken del var det?', Price: 'Pris', Support: 'Kundestøtte' })
+      const fresh = await postForm(t.app, web, '/app/surveys/new/fill', [
+        ['kind', 'nps'], ['question', 'How likely are you to recommend us?'], ['fill', 'no'], ['choice.question', 'Which part was it?'], ['choice.options', 'Price\nSupport'],
+      ])
+      const freshHtml = await fresh.text()
+      expect(freshHtml).toContain('name="tr.no.question" value="Hvor sannsynlig er det at du anbefaler oss?"')
+      expect(freshHtml).toContain('name="tr.no.choice.question" value="Hvilken del var det?"')
+      expect(freshHtml).toContain('lang="no">Pris\nKundestøtte</textarea>')
     } finally {
       t.deps.translator = undefined
     }

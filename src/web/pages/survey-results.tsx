@@ -6,7 +6,7 @@ import { languageName } from '../../translate/translator.ts'
 import { propertyNames, segmentScores, surveyResults } from '../../surveys/results.ts'
 import { surveyLocales } from '../../surveys/survey-language.ts'
 import { headline } from '../../surveys/scores.ts'
-import { bandOf, HIGH_BAND, LOW_BAND, SCALES, type SurveyKind } from '../../surveys/schemas.ts'
+import { BANDS, bandOf, HIGH_BAND, LOW_BAND, SCALES, type BandName, type SurveyKind } from '../../surveys/schemas.ts'
 import { linkedTickets, ticketRanker } from '../../tickets/similar-tickets.ts'
 import type { SurveyRecord } from '../../surveys/surveys.ts'
 import { BarList, LineChart, SENTIMENT_COLOURS } from '../charts.tsx'
@@ -35,6 +35,9 @@ const BAND_CLASS: Record<string, string> = {
   passive: 's-neutral', neutral: 's-neutral',
   promoter: 's-positive', satisfied: 's-positive', easy: 's-positive',
 }
+
+/** The kind's score bands, low to high. */
+const bandsOf = (kind: SurveyKind) => Object.keys(BANDS[kind]) as BandName[]
 
 /** Every score of the kind's scale, low to high, so the distribution shows the zeros too. */
 const scaleOf = (kind: SurveyKind) => Array.from({ length: SCALES[kind].max - SCALES[kind].min + 1 }, (_, i) => SCALES[kind].min + i)
@@ -125,6 +128,22 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
             />
           ) : <p class="hint">No responses yet.</p>}
         </div>
+        {results.choices ? (
+          <div class="card" id="choices">
+            <h3><Txt s={results.choices.question ?? 'Choice question (no longer asked)'} /></h3>
+            <p class="hint">{results.choices.answered} answered it</p>
+            {results.choices.answered ? (
+              <table>
+                <thead><tr><th>Option</th><th class="num">Picked</th>{bandsOf(survey.kind).map((b) => <th class="num">{b}s</th>)}</tr></thead>
+                <tbody>
+                  {results.choices.options.map((o) => (
+                    <tr><td><Txt s={o.option} /></td><td class="num">{o.n}</td>{bandsOf(survey.kind).map((b) => <td class="num">{o.bands[b] ?? 0}</td>)}</tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+          </div>
+        ) : null}
         {results.segments ? (
           <div class="card" id="by-language">
             <h3>By language shown</h3>
@@ -195,6 +214,7 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
                   {r.urgent ? <><span class="badge s-negative">urgent</span>{' '}</> : null}
                   <span class="text"><Txt s={r.comment} /></span>
                   <div class="meta"><time datetime={r.respondedAt.toISOString()}>{r.respondedAt.toISOString().slice(0, 16).replace('T', ' ')}</time>{r.email ? <> · <Txt s={r.email} /></> : null}
+                    {r.choices.length ? <> · <Txt s={r.choices.join(', ')} /></> : null}
                     {Object.entries(r.properties).map(([name, value]) => <> · <Txt s={`${name}: ${value}`} /></>)}</div>
                   {(translations.get(r.id) ?? []).map((x) => (
                     <div class="translation">

@@ -12,7 +12,7 @@ import { DAY_MS } from '../../time/wall-clock.ts'
 import { surveyScore } from '../../webhooks/chat-message.ts'
 import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
-import { describeIssues, field, lines, orForm, readForm } from '../form-data.ts'
+import { describeIssues, field, fieldList, lines, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
 import { noticeOf } from '../notices.ts'
 import { requestOrigin } from '../request-origin.ts'
@@ -36,13 +36,30 @@ const numberOr = (value: string, fallback: number) => (value === '' ? fallback :
 const followUpOf = (form: Form, kind: SurveyKind, prefix: string) =>
   Object.fromEntries(Object.keys(BANDS[kind]).map((b) => [b, field(form, `${prefix}.${b}`)]).filter(([, v]) => v))
 
-/** The other languages' fields (`tr.ru.question`, `tr.ru.followUp.detractor`); a language left empty has no translation. */
+/** A choice question's texts from the fields `prefix.question` and `prefix.options` (one a line); none when both are empty. */
+function choiceTextsOf(form: Form, prefix: string) {
+  const question = field(form, `${prefix}.question`)
+  const options = lines(field(form, `${prefix}.options`))
+  return question || options.length ? { question, options } : undefined
+}
+
+/** The choice question fields; its bands are those ticked, every band when all or none are. */
+function choiceOf(form: Form, kind: SurveyKind) {
+  const texts = choiceTextsOf(form, 'choice')
+  if (!texts) return null
+  const bands = fieldList(form, 'choice.bands')
+  const all = Object.keys(BANDS[kind])
+  return { ...texts, multiple: field(form, 'choice.multiple') === 'on', ...(bands.length && bands.length < all.length ? { bands } : {}) }
+}
+
+/** The other languages' fields (`tr.ru.question`, `tr.ru.followUp.detractor`, `tr.ru.choice.options`); a language left empty has no translation. */
 function translationsOf(form: Form, kind: SurveyKind) {
   return Object.fromEntries(
     LOCALES.flatMap((l) => {
       const question = field(form, `tr.${l}.question`)
       const followUp = followUpOf(form, kind, `tr.${l}.followUp`)
-      return question || Object.keys(followUp).length ? [[l, { question, followUp }]] : []
+      const choice = choiceTextsOf(form, `tr.${l}.choice`)
+      return question || Object.keys(followUp).length || choice ? [[l, { question, followUp, ...(choice ? { choice } : {}) }]] : []
     }),
   )
 }
@@ -55,6 +72,7 @@ function surveyInput(form: Form, kind: SurveyKind) {
     followUp: followUpOf(form, kind, 'followUp'),
     allowedOrigins: lines(field(form, 'allowedOrigins')),
     reviewLink: field(form, 'reviewLink') || null,
+    choice: choiceOf(form, kind),
     locale: field(form, 'locale') || 'en',
     translations: translationsOf(form, kind),
     status: field(form, 'status') || 'active',
@@ -105,6 +123,10 @@ const TranslationFields = ({ kind, locale, v, fillAction }: { kind: SurveyKind; 
         <input id={`tr-${locale}-${band}`} name={`tr.${locale}.followUp.${band}`} value={v(`tr.${locale}.followUp.${band}`)} maxlength={500} size={60} lang={locale} />
       </>
     ))}
+    <label for={`tr-${locale}-cq`}>Choice question <span class="hint">(when the survey has one)</span></label>
+    <input id={`tr-${locale}-cq`} name={`tr.${locale}.choice.question`} value={v(`tr.${locale}.choice.question`)} maxlength={300} size={60} lang={locale} />
+    <label for={`tr-${locale}-co`}>Its options <span class="hint">one a line, in the same order</span></label>
+    <textarea id={`tr-${locale}-co`} name={`tr.${locale}.choice.options`} rows={4} lang={locale}>{v(`tr.${locale}.choice.options`)}</textarea>
   </details>
 )
 
@@ -112,6 +134,8 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
   const kind = (survey?.kind ?? (field(values, 'kind') || 'nps')) as SurveyKind
   const v = (name: string) => field(values, name)
   const own = (v('locale') || 'en') as Locale
+  // The bands the choice question is asked of; none ticked means every band.
+  const askedOf = fieldList(values, 'choice.bands')
   return (
     <form method="post" action={action} data-survey-form class="stack">
       <CsrfField session={session} />
@@ -128,6 +152,19 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
             <input id={`fu-${band}`} name={`followUp.${band}`} value={v(`followUp.${band}`)} maxlength={500} size={60} />
           </>
         ))}
+      </fieldset>
+      <fieldset>
+        <legend>A choice question after the score <span class="hint">(optional: "Which part of our service is it about?")</span></legend>
+        <label for="choice-q">Question</label>
+        <input id="choice-q" name="choice.question" value={v('choice.question')} maxlength={300} size={60} />
+        <label for="choice-o">Options <span class="hint">2–10, one a line</span></label>
+        <textarea id="choice-o" name="choice.options" rows={4}>{v('choice.options')}</textarea>
+        <label class="inline"><input type="checkbox" name="choice.multiple" value="on" checked={v('choice.multiple') === 'on'} /> Several may be picked</label>
+        <p class="hint">Asked of{' '}
+          {Object.keys(BANDS[kind]).map((band) => (
+            <label class="inline"><input type="checkbox" name="choice.bands" value={band} checked={askedOf.length === 0 || askedOf.includes(band)} /> {band}s </label>
+          ))}
+        </p>
       </fieldset>
       <fieldset>
         <legend>Other languages <span class="hint">(each visitor gets the first of these their browser, the embed's data-locale or their invitation asks for; everyone else the language below)</span></legend>
@@ -255,12 +292,21 @@ function formValues(s: SurveyRecord): Form {
     delaySeconds: String(st.display.delaySeconds),
     onceEveryDays: String(st.display.onceEveryDays),
     samplePercent: String(st.display.samplePercent),
+    ...(st.choice
+      ? {
+          'choice.question': st.choice.question,
+          'choice.options': st.choice.options.join('\n'),
+          'choice.multiple': st.choice.multiple ? 'on' : '',
+          'choice.bands': st.choice.bands ?? [],
+        }
+      : {}),
     pages: st.display.pages.join('\n'),
     excludePages: st.display.excludePages.join('\n'),
     ...Object.fromEntries(Object.entries(st.followUp).map(([b, t]) => [`followUp.${b}`, t ?? ''])),
     ...Object.fromEntries(
       Object.entries(st.translations).flatMap(([l, t]) => [
         [`tr.${l}.question`, t.question],
+        ...(t.choice ? [[`tr.${l}.choice.question`, t.choice.question], [`tr.${l}.choice.options`, t.choice.options.join('\n')]] : []),
         ...Object.entries(t.followUp).map(([b, text]) => [`tr.${l}.followUp.${b}`, text ?? '']),
       ]),
     ),
@@ -448,12 +494,19 @@ async function fillTranslation(c: Context<WebEnv>, form: Form, kind: SurveyKind)
   const to = field(form, 'fill') as Locale
   if (!(LOCALES as readonly string[]).includes(to)) throw badRequest('Choose a language to fill in.')
   const bands = Object.keys(BANDS[kind]).filter((b) => field(form, `followUp.${b}`))
-  const sources = [field(form, 'question'), ...bands.map((b) => field(form, `followUp.${b}`))]
+  const choice = choiceTextsOf(form, 'choice')
+  const choiceTexts = choice ? [choice.question, ...choice.options] : []
+  const sources = [field(form, 'question'), ...bands.map((b) => field(form, `followUp.${b}`)), ...choiceTexts]
   if (!sources[0]) return { values: form, error: 'Write the question first: it is what gets translated.' }
   try {
     const { texts } = await runTranslator(c.var.deps.translator, sources, to)
     const values: Form = { ...form, [`tr.${to}.question`]: texts[0] }
     bands.forEach((b, i) => (values[`tr.${to}.followUp.${b}`] = texts[i + 1]))
+    if (choice) {
+      const [question, ...options] = texts.slice(1 + bands.length)
+      values[`tr.${to}.choice.question`] = question
+      values[`tr.${to}.choice.options`] = options.join('\n')
+    }
     return { values, notice: `Machine-translated into ${languageName(to)}: read it, then save the survey.` }
   } catch (err) {
     if (err instanceof AppError) return { values: form, error: err.message }
