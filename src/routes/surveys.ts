@@ -52,6 +52,7 @@ const ResultsQuery = z.object({
     .string()
     .regex(/^(plan|company|channel|locale|page|attribute:.{1,100}|property:.{1,40})$/, 'plan, company, channel, locale, page, attribute:NAME or property:NAME')
     .optional(),
+  property: PropertyFilter.optional(),
   ...Range,
 })
 const ResponseParams = IdParam.extend({ responseId: z.uuid().openapi({ param: { name: 'responseId', in: 'path' } }) })

@@ -4,7 +4,7 @@ import { findCustomers } from './customer-lookup.ts'
 import { badRequest } from '../errors.ts'
 import { checkScore, enrichComment, storeResponses, type ResponseInsert } from './responses.ts'
 import { newResponseId } from './response-id.ts'
-import { ImportRow, PROPERTY_COLUMN, propertiesOf } from './schemas.ts'
+import { ImportRow, PROPERTY_COLUMN, propertiesOf, type ChoiceQuestion } from './schemas.ts'
 import { getSurvey } from './surveys.ts'
 
 export const MAX_IMPORT_ROWS = 10_000
@@ -27,6 +27,7 @@ const HEADER_ALIASES: Record<string, string> = {
   respondedat: 'respondedAt',
   responded_at: 'respondedAt',
   locale: 'locale',
+  choices: 'choices',
 }
 
 function rowsFromCsv(text: string): unknown[] {
@@ -48,11 +49,22 @@ function rowsFromCsv(text: string): unknown[] {
       if (v === '') continue
       // A column `properties.plan` is the property `plan` (a cell left empty: that answer has none).
       if (k.startsWith(PROPERTY_COLUMN)) properties[k.slice(PROPERTY_COLUMN.length)] = v
+      // As the export writes them: "Price; Support".
+      else if (k === 'choices') row.choices = v.split(';').map((o) => o.trim()).filter(Boolean)
       else row[k] = k === 'score' && /^-?\d+$/.test(v) ? Number(v) : v
     }
     if (Object.keys(properties).length) row.properties = properties
     return row
   })
+}
+
+/** Why imported picks do not fit the survey's choice question (any band may have answered it in another tool). */
+function unfitChoices(choice: ChoiceQuestion | null | undefined, picks: string[]): string | undefined {
+  if (!choice) return 'choices: this survey asks no choice question'
+  if (new Set(picks).size !== picks.length) return 'choices: each option once'
+  if (!choice.multiple && picks.length > 1) return 'choices: this question takes one option'
+  const unknown = picks.find((p) => !choice.options.includes(p))
+  return unknown === undefined ? undefined : `choices: "${unknown}" is not an option (${choice.options.join(', ')})`
 }
 
 function reasonOf(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
@@ -77,6 +89,8 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
     if (!parsed.success) return rejected.push({ index, reason: reasonOf(parsed.error) })
     const rangeError = checkScore(survey.kind, parsed.data.score)
     if (rangeError) return rejected.push({ index, reason: rangeError })
+    const choiceError = parsed.data.choices && unfitChoices(survey.settings.choice, parsed.data.choices)
+    if (choiceError) return rejected.push({ index, reason: choiceError })
     valid.push({ index, row: parsed.data })
   })
 
@@ -106,6 +120,7 @@ export async function importResponses(deps: Deps, workspaceId: string, surveyId:
       page: null,
       locale: row.locale ?? null,
       properties: propertiesOf(row.properties),
+      choices: row.choices ?? null,
       token: null,
       channel: 'import',
       responded_at: row.respondedAt ? new Date(row.respondedAt).toISOString() : now.toISOString(),

@@ -18,6 +18,8 @@ export interface ResultsQuery {
   interval?: Interval
   /** `plan`, `company`, `channel`, `locale`, `page`, `attribute:NAME` (a key of the customer's attributes) or `property:NAME` (of the answer's). */
   segment?: string
+  /** Only the answers whose property `name` is `value` (`plan:pro`): every number of the results is theirs. */
+  property?: { name: string; value: string }
 }
 
 export type Results = KindScore & {
@@ -120,7 +122,8 @@ export async function surveyResults(deps: Deps, workspaceId: string, surveyId: s
   const inRange = sql`
     r.workspace_id = ${workspaceId} AND r.survey_id = ${survey.id}
     ${since ? sql`AND r.responded_at >= ${since}` : sql``}
-    ${until ? sql`AND r.responded_at < ${until}` : sql``}`
+    ${until ? sql`AND r.responded_at < ${until}` : sql``}
+    ${q.property ? sql`AND r.properties ->> ${q.property.name} = ${q.property.value}` : sql``}`
 
   const overall = await sql<Counted[]>`
     SELECT score, count(*)::int AS n FROM survey_responses r WHERE ${inRange} GROUP BY score ORDER BY score`

@@ -333,5 +333,7 @@ export const ImportRow = z.strictObject({
   respondedAt: z.iso.datetime({ offset: true }).optional(),
   locale: Text(35).optional(),
   properties: Properties.optional(),
+  /** Options of the survey's choice question, by their text in its own language. */
+  choices: z.array(Text(100).trim().min(1)).min(1).max(10).optional(),
 })
 export type ImportRow = z.infer<typeof ImportRow>

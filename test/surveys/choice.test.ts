@@ -110,6 +110,23 @@ describe('the choice question', () => {
     expect(after.options.map((o: { option: string; n: number }) => [o.option, o.n])).toEqual([['Cost', 0], ['Support', 1], ['Speed', 1], ['Price', 3]])
   })
 
+  it('imports picks by their text, from JSON or a CSV choices column as the export writes it', async () => {
+    const s = await newSurvey({ choice: { ...CHOICE, multiple: true, bands: undefined }, translations: {} })
+    const json = await t.call('POST', `/v1/surveys/${s.id}/responses`, {
+      body: [{ score: 4, choices: ['Price', 'Speed'] }, { score: 5, choices: ['Cost'] }, { score: 6, choices: ['Price', 'Price'] }, { score: 7 }],
+    })
+    expect(json.data).toEqual({
+      inserted: 2,
+      rejected: [{ index: 1, reason: expect.stringContaining('"Cost" is not an option') }, { index: 2, reason: 'choices: each option once' }],
+    })
+    const csv = 'score,Choices\r\n2,Support; Features\r\n9,\r\n'
+    expect((await t.call('POST', `/v1/surveys/${s.id}/responses`, { raw: csv, headers: { 'content-type': 'text/csv' } })).data).toEqual({ inserted: 2, rejected: [] })
+    expect((await stored(s.id)).sort((a, b) => a[0] - b[0])).toEqual([[2, ['Support', 'Features']], [4, ['Price', 'Speed']], [7, null], [9, null]])
+    const single = await newSurvey({ translations: {} })
+    const refused = await t.call('POST', `/v1/surveys/${single.id}/responses`, { body: [{ score: 1, choices: ['Price', 'Speed'] }] })
+    expect(refused.data.rejected).toEqual([{ index: 0, reason: 'choices: this question takes one option' }])
+  })
+
   it('is set in the survey form, in other languages too, and its counts show on the survey page', async () => {
     const session = await webSession(t.app, ADMIN_KEY, '/app/surveys/new')
     const created = await postForm(t.app, session, '/app/surveys', [

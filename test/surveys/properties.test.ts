@@ -64,6 +64,12 @@ describe('response properties', () => {
     const scores = Object.fromEntries(byPlan.data.segments.map((g: { value: string | null; nps: { score: number; n: number } }) => [String(g.value), [g.nps.n, g.nps.score]]))
     expect(scores).toEqual({ pro: [3, 33.33], free: [2, -100], null: [1, 100] })
 
+    // Results of one property's answers only: the pro plan's NPS, over time too.
+    const proResults = await t.call('GET', `/v1/surveys/${s.id}/results?property=plan:pro&interval=week`)
+    expect(proResults.data.nps).toMatchObject({ n: 3, score: 33.33 })
+    expect(proResults.data.series.reduce((a: number, p: { nps: { n: number } }) => a + p.nps.n, 0)).toBe(3)
+    expect((await t.call('GET', `/v1/surveys/${s.id}/results?property=plan`)).status).toBe(400)
+
     const pro = await t.call('GET', `/v1/surveys/${s.id}/responses?property=plan:pro`)
     expect(pro.data.items.map((r: { score: number }) => r.score).sort()).toEqual([0, 10, 9].sort())
     expect((await t.call('GET', `/v1/surveys/${s.id}/responses?property=plan:enterprise`)).data.items).toEqual([])

@@ -165,7 +165,7 @@ describe('listing and export', () => {
     const csv = await t.app.request(`/v1/surveys/${s.id}/responses?format=csv&band=detractor`, { headers: { authorization: `Bearer ${(await t.keyFor('viewer'))}` } })
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/)
     const lines = (await csv.text()).trim().split('\r\n')
-    expect(lines[0]).toBe('id,responded_at,score,band,comment,email,respondent,customer_id,sentiment,intents,urgent,lang,page,locale,channel')
+    expect(lines[0]).toBe('id,responded_at,score,band,comment,email,respondent,customer_id,sentiment,intents,urgent,lang,page,locale,channel,choices')
     expect(lines).toHaveLength(4)
     expect(lines[3]).toContain(`"'=HYPERLINK(""x"")"`)
   })
