@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { helpscoutConnector } from '../../connectors/helpscout/index.ts'
+import type { ReplyTarget } from '../../connectors/types.ts'
 import { createLogger } from '../../src/logger.ts'
 import { UpstreamError } from '../../src/net/errors.ts'
 import { jsonFixture, NOW, poll, testClient, useMockServer } from './harness.ts'
@@ -228,7 +229,7 @@ describe('helpscout connector', () => {
 })
 
 describe('helpscout replies', () => {
-  const target = {
+  const target: ReplyTarget = {
     externalId: 'helpscout:conversation:7002',
     url: 'https://secure.helpscout.net/conversation/7002/1242',
     authorHandle: 'olga@kunde.example',
