@@ -85,7 +85,8 @@ describe('helpscout connector', () => {
     })
     // Only the opening message is kept with the mention.
     expect((olga.raw as { _embedded: { threads: { id: number }[] } })._embedded.threads.map((t) => t.id)).toEqual([91021])
-    // The list named Lucía by id alone: her thread knows her address. Entities decode, paragraphs stay apart.
+    // The list named Lucía by id alone: her thread knows her address. Her first message, not her follow-up (listed first);
+    // entities decode, paragraphs stay apart.
     expect(lucia).toMatchObject({
       author: { handle: 'lucia.gomez@correo.example', name: 'Lucía Gómez' },
       title: 'No puedo iniciar sesión',
