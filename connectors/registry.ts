@@ -10,6 +10,7 @@ import { githubConnector } from './github/index.ts'
 import { googlebusinessConnector } from './googlebusiness/index.ts'
 import { googleplayConnector } from './googleplay/index.ts'
 import { hackernewsConnector } from './hackernews/index.ts'
+import { helpscoutConnector } from './helpscout/index.ts'
 import { instagramConnector } from './instagram/index.ts'
 import { intercomConnector } from './intercom/index.ts'
 import { mastodonConnector } from './mastodon/index.ts'
@@ -54,6 +55,7 @@ const connectors: Connector[] = [
   zendeskConnector,
   intercomConnector,
   freshdeskConnector,
+  helpscoutConnector,
   apiConnector,
 ]
 

@@ -1,5 +1,5 @@
 // Upstreams say "wait" in different dialects: Retry-After (seconds or an
-// HTTP date), X-RateLimit-Reset as seconds-to-reset (Reddit), an epoch
+// HTTP date) or Help Scout's X-RateLimit-Retry-After (seconds), X-RateLimit-Reset as seconds-to-reset (Reddit), an epoch
 // (GitHub, Bluesky) or an ISO timestamp (Mastodon), Stack Exchange's
 // `backoff` field or throttle_violation error body, and Telegram's
 // `parameters.retry_after` in its error body.
@@ -36,7 +36,7 @@ export function quotaExhausted(headers: Headers): boolean {
 
 /** How long the headers ask us to wait, if they say at all. */
 export function headerWaitMs(headers: Headers, now: number): number | undefined {
-  const retryAfter = headers.get('retry-after')
+  const retryAfter = headers.get('retry-after') ?? headers.get('x-ratelimit-retry-after')
   if (retryAfter) {
     const ms = parseRetryAfter(retryAfter, now)
     if (ms !== undefined) return ms

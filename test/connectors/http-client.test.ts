@@ -37,6 +37,7 @@ describe('shared HTTP client: rate limits become waits', () => {
   const cases: [string, Record<string, string>, number, number][] = [
     ['Retry-After seconds', { 'retry-after': '7' }, 429, 7000],
     ['Retry-After HTTP date', { 'retry-after': new Date(NOW_MS + 12_000).toUTCString() }, 429, 12_000],
+    ['X-RateLimit-Retry-After seconds (Help Scout)', { 'x-ratelimit-remaining-minute': '0', 'x-ratelimit-retry-after': '9' }, 429, 9000],
     ['seconds-to-reset (Reddit)', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '20' }, 429, 20_000],
     ['epoch reset (Bluesky ratelimit-reset)', { 'ratelimit-remaining': '0', 'ratelimit-reset': String(NOW_MS / 1000 + 30) }, 429, 30_000],
     ['ISO reset (Mastodon)', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(NOW_MS + 45_000).toISOString() }, 429, 45_000],

@@ -580,6 +580,33 @@ describe('bluesky replies', () => {
     expect(seen[0].headers.get('intercom-version')).toBe('2.11')
     expect(seen[0].body).toEqual({ message_type: 'comment', type: 'admin', admin_id: '5310001', body: 'Thank you, Mei!' })
   })
+
+  it('replies in a Help Scout conversation to its customer as the configured user, and keeps a merged conversation’s refusal', async () => {
+    const page = { ...jsonFixture('helpscout', 'conversations-page2.json'), page: { size: 25, totalElements: 4, totalPages: 1, number: 1 } }
+    server.use(
+      http.post('https://api.helpscout.net/v2/oauth2/token', () => HttpResponse.json(jsonFixture('helpscout', 'token.json'))),
+      http.get('https://api.helpscout.net/v2/conversations', () => HttpResponse.json(page)),
+    )
+    // The first run looks a week back from the day the recorded conversations were opened.
+    const realClock = t.deps.clock
+    t.deps.clock = () => new Date('2026-03-03T12:00:00Z')
+    const { mentionId } = await polledMention('helpscout', { clientId: 'hs-app-id', clientSecret: 'hs-app-secret-123', userId: 90211 }, 'helpscout:conversation:7005').finally(() => {
+      t.deps.clock = realClock
+    })
+    let answer = () => new HttpResponse(null, { status: 201, headers: { 'resource-id': '91120' } })
+    const seen = recordPosts('https://api.helpscout.net/v2/conversations/7005/reply', () => answer())
+    const res = await reply(mentionId, 'Здравствуйте, Иван!\nСертификат обновлён.')
+    expect(res.status, JSON.stringify(res.data)).toBe(201)
+    expect(res.data).toMatchObject({ status: 'sent', url: 'https://secure.helpscout.net/conversation/7005/1245' })
+    expect(seen[0].headers.get('authorization')).toBe('Bearer hs-token-1')
+    expect(seen[0].body).toEqual({ customer: { id: 402003 }, text: 'Здравствуйте, Иван!<br>Сертификат обновлён.', user: 90211 })
+    answer = () => HttpResponse.json(jsonFixture('helpscout', 'error-404.json'), { status: 404 })
+    const gone = await reply(mentionId, 'Again')
+    expect(gone.status).toBe(502)
+    expect(gone.data.error.message).toContain('conversation 7005 is no longer in Help Scout')
+    const rows = await t.sql`SELECT status, external_id FROM mention_replies WHERE mention_id = ${mentionId} ORDER BY created_at`
+    expect(rows).toEqual([{ status: 'sent', external_id: 'helpscout:conversation:7005/thread/91120' }, { status: 'failed', external_id: null }])
+  })
 })
 
 describe('mastodon addressing', () => {
