@@ -9,7 +9,7 @@ import { WEEK_WINDOW_KINDS, type Alert, type AlertEvent, type AlertPatch, type N
 const columns = (sql: Sql | Tx) => sql`
   id, kind, name, filter, channels, emails, cooldown, enabled, "window", min_count AS "minCount", sensitivity,
   only_new AS "onlyNew", min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", below_score AS "belowScore",
-  in_episode AS "inEpisode",
+  answer_property AS "answerProperty", in_episode AS "inEpisode",
   last_fired_at AS "lastFiredAt", last_evaluated_at AS "lastEvaluatedAt", last_evaluation AS "lastEvaluation",
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
@@ -24,7 +24,10 @@ async function assertChannels(sql: Sql | Tx, workspaceId: string, channels: stri
 /** Each address once, however it was written. */
 const emailsOf = (emails: string[]) => [...new Map(emails.map((e) => [e.toLowerCase(), e])).values()]
 
-type Fit = Pick<Alert, 'kind' | 'window' | 'surveyId' | 'belowScore'>
+type Fit = Pick<Alert, 'kind' | 'window' | 'surveyId' | 'belowScore' | 'answerProperty'>
+
+/** Kinds that count survey answers, and so may count only those with one property value. */
+const ANSWER_KINDS: readonly string[] = ['response', 'survey_score']
 
 /**
  * What a kind needs of the other fields: a survey of the workspace (response, survey_score), a score on that survey's
@@ -33,6 +36,7 @@ type Fit = Pick<Alert, 'kind' | 'window' | 'surveyId' | 'belowScore'>
 async function assertFits(sql: Sql | Tx, workspaceId: string, a: Fit) {
   if (a.window === '7d' && !WEEK_WINDOW_KINDS.includes(a.kind)) throw badRequest(`window 7d is for ${WEEK_WINDOW_KINDS.join(' and ')} alerts`)
   if (a.kind === 'survey_score' && (!a.surveyId || a.belowScore === null)) throw badRequest('a survey_score alert needs surveyId and belowScore')
+  if (a.answerProperty && !ANSWER_KINDS.includes(a.kind)) throw badRequest(`answerProperty is for ${ANSWER_KINDS.join(' and ')} alerts`)
   if (!a.surveyId) return
   const [survey]: [{ kind: SurveyKind }?] = await sql`SELECT kind FROM surveys WHERE workspace_id = ${workspaceId} AND id = ${a.surveyId}`
   if (!survey) throw badRequest('surveyId must be a survey of this workspace')
@@ -47,10 +51,11 @@ export async function createAlert(deps: Deps, workspaceId: string, input: NewAle
   await assertFits(deps.sql, workspaceId, input)
   const [row] = await deps.sql<Alert[]>`
     INSERT INTO alerts (workspace_id, kind, name, filter, channels, emails, cooldown, enabled, "window", min_count, sensitivity, only_new, min_customer_value,
-                        reply_within, below_rating, business_hours, survey_id, bands, urgent_answers, below_score)
+                        reply_within, below_rating, business_hours, survey_id, bands, urgent_answers, below_score, answer_property)
     VALUES (${workspaceId}, ${input.kind}, ${input.name}, ${deps.sql.json(input.filter as never)}, ${channels}::uuid[], ${emailsOf(input.emails)}::text[], ${input.cooldown},
             ${input.enabled}, ${input.window}, ${input.minCount}, ${input.sensitivity}, ${input.onlyNew}, ${input.minCustomerValue}, ${input.replyWithin},
-            ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)}, ${input.surveyId}, ${input.bands}, ${input.urgentAnswers}, ${input.belowScore})
+            ${input.belowRating}, ${input.businessHours === null ? null : deps.sql.json(input.businessHours)}, ${input.surveyId}, ${input.bands}, ${input.urgentAnswers}, ${input.belowScore},
+            ${input.answerProperty === null ? null : deps.sql.json(input.answerProperty)})
     RETURNING ${columns(deps.sql)}`
   return row
 }
@@ -85,14 +90,18 @@ export async function updateAlert(deps: Deps, workspaceId: string, id: string, p
   if (patch.bands !== undefined) set.bands = patch.bands
   if (patch.urgentAnswers !== undefined) set.urgent_answers = patch.urgentAnswers
   if (patch.belowScore !== undefined) set.below_score = patch.belowScore
-  if ([patch.filter, patch.window, patch.sensitivity, patch.minCount, patch.belowRating, patch.surveyId, patch.belowScore].some((v) => v !== undefined)) set.in_episode = false
+  if (patch.answerProperty !== undefined) set.answer_property = patch.answerProperty === null ? null : deps.sql.json(patch.answerProperty)
+  if ([patch.filter, patch.window, patch.sensitivity, patch.minCount, patch.belowRating, patch.surveyId, patch.belowScore, patch.answerProperty].some((v) => v !== undefined)) {
+    set.in_episode = false
+  }
   return deps.sql.begin(async (tx) => {
     const [current]: [Fit?] = await tx`
-      SELECT kind, "window", survey_id AS "surveyId", below_score AS "belowScore" FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
+      SELECT kind, "window", survey_id AS "surveyId", below_score AS "belowScore", answer_property AS "answerProperty"
+      FROM alerts WHERE workspace_id = ${workspaceId} AND id = ${id} FOR UPDATE`
     if (!current) throw notFound('alert')
     if (patch.onlyNew && current.kind !== 'match') throw badRequest('onlyNew applies to match alerts')
-    const { window = current.window, surveyId = current.surveyId, belowScore = current.belowScore } = patch
-    await assertFits(tx, workspaceId, { kind: current.kind, window, surveyId, belowScore })
+    const { window = current.window, surveyId = current.surveyId, belowScore = current.belowScore, answerProperty = current.answerProperty } = patch
+    await assertFits(tx, workspaceId, { kind: current.kind, window, surveyId, belowScore, answerProperty })
     if (patch.channels !== undefined) {
       const channels = [...new Set(patch.channels)]
       await assertChannels(tx, workspaceId, channels)

@@ -3,12 +3,12 @@ import type { Deps } from '../deps.ts'
 import { MentionFilter, mentionFilterSql, withoutSpam, type Fragment } from '../mentions/filter.ts'
 import { detectBelow, detectNegativeShare, detectSpike, MIN_SEASONAL_SAMPLES, stepEpisode, type Explanation } from './detect.ts'
 import { fireAlert } from './fire.ts'
-import { checkResponses } from './responses.ts'
+import { checkResponses, withProperty } from './responses.ts'
 import { checkUnanswered } from './unanswered.ts'
 import type { BandName, SurveyKind } from '../surveys/schemas.ts'
 import { headline, scoreFor } from '../surveys/scores.ts'
 import type { BusinessHours } from './business-hours.ts'
-import { durationMs } from './schema.ts'
+import { durationMs, type AnswerProperty } from './schema.ts'
 import { sameWallTimeBefore } from '../time/wall-clock.ts'
 import { workspaceSettings } from '../workspaces/settings.ts'
 
@@ -41,6 +41,7 @@ interface PeriodicAlert {
   bands: BandName[]
   urgentAnswers: boolean
   belowScore: number | null
+  answerProperty: AnswerProperty | null
   createdAt: Date
   inEpisode: boolean
   lastFiredAt: Date | null
@@ -80,7 +81,8 @@ export async function evaluatePeriodicAlerts(deps: Deps): Promise<PeriodicResult
 async function evaluateOne(deps: Deps, tx: Tx, id: string, now: Date, dueBefore: Date): Promise<'skipped' | 'quiet' | 'fired'> {
   const [alert]: [PeriodicAlert?] = await tx`
     SELECT id, workspace_id AS "workspaceId", name, kind, channels, emails, filter, cooldown, "window", min_count AS "minCount",
-           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", below_score AS "belowScore", created_at AS "createdAt",
+           sensitivity, min_customer_value AS "minCustomerValue", reply_within AS "replyWithin", below_rating AS "belowRating", business_hours AS "businessHours", survey_id AS "surveyId", bands, urgent_answers AS "urgentAnswers", below_score AS "belowScore",
+           answer_property AS "answerProperty", created_at AS "createdAt",
            in_episode AS "inEpisode", last_fired_at AS "lastFiredAt"
     FROM alerts
     WHERE id = ${id} AND enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= ${dueBefore})
@@ -190,10 +192,11 @@ async function surveyScoreExplanation(tx: Tx, alert: PeriodicAlert, now: Date, w
            count(*) FILTER (WHERE responded_at <= ${windowStart})::int AS before
     FROM survey_responses
     WHERE workspace_id = ${alert.workspaceId} AND survey_id = ${alert.surveyId} AND responded_at > ${baselineStart} AND responded_at <= ${now}
+      ${withProperty(tx, alert.answerProperty, tx`properties`)}
     GROUP BY score`
   const scored = (pick: (c: (typeof counts)[number]) => number) => headline(scoreFor(survey.kind, new Map(counts.map((c) => [c.score, pick(c)]))))
   const inWindow = scored((c) => c.inWindow)
   const before = scored((c) => c.before)
   const x = detectBelow({ n: inWindow.n, value: inWindow.score, before: before.score, below: alert.belowScore!, minCount: alert.minCount })
-  return { ...x, survey: { id: alert.surveyId, name: survey.name, kind: survey.kind } }
+  return { ...x, survey: { id: alert.surveyId, name: survey.name, kind: survey.kind, ...(alert.answerProperty ? { property: alert.answerProperty } : {}) } }
 }

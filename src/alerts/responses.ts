@@ -3,10 +3,13 @@
 // while it matters. Answers are picked up on the scheduler tick.
 import type { Tx } from '../db/sql.ts'
 import { BANDS, type BandName, type SurveyKind } from '../surveys/schemas.ts'
+import type { Fragment } from '../mentions/filter.ts'
 import { fireAlert, fireAlertForAnswers, type FiringAlert } from './fire.ts'
+import type { AnswerProperty } from './schema.ts'
 
 export interface ResponseAlert extends FiringAlert {
   surveyId: string | null
+  answerProperty: AnswerProperty | null
   bands: BandName[]
   urgentAnswers: boolean
   minCustomerValue: number | null
@@ -19,6 +22,10 @@ const PER_CHECK = 50
 const ONE_BY_ONE = 3
 /** Answers older than this are not news any more (a late import, a restored backup). */
 const LOOK_BACK_MS = 86_400_000
+
+/** `AND <properties> ->> name = value` for an alert that counts only answers with that property value; nothing otherwise. */
+export const withProperty = (tx: Tx, property: AnswerProperty | null, properties: Fragment) =>
+  property ? tx`AND ${properties} ->> ${property.name} = ${property.value}` : tx``
 
 /** `score` within one of `bands` for the survey's kind, as SQL over `s.kind` and `r.score`. */
 function inBands(tx: Tx, bands: BandName[]) {
@@ -38,6 +45,7 @@ export async function checkResponses(tx: Tx, alert: ResponseAlert, now: Date): P
     FROM survey_responses r JOIN surveys s ON s.id = r.survey_id AND s.workspace_id = r.workspace_id
     WHERE r.workspace_id = ${alert.workspaceId} AND r.responded_at >= ${since} AND r.responded_at <= ${now}
       ${alert.surveyId ? tx`AND r.survey_id = ${alert.surveyId}` : tx``}
+      ${withProperty(tx, alert.answerProperty, tx`r.properties`)}
       AND (${inBands(tx, alert.bands)} ${alert.urgentAnswers ? tx`OR r.urgent` : tx``})
       ${alert.minCustomerValue === null ? tx`` : tx`AND EXISTS (SELECT 1 FROM customers c WHERE c.id = r.customer_id AND c.workspace_id = r.workspace_id AND c.value >= ${alert.minCustomerValue})`}
       AND NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = ${alert.id} AND e.dedup_key = 'response:' || r.id::text)

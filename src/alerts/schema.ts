@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { MentionFilter } from '../mentions/filter.ts'
-import { BAND_NAMES, LOW_BAND } from '../surveys/schemas.ts'
+import { BAND_NAMES, LOW_BAND, PROPERTY_NAME, Text } from '../surveys/schemas.ts'
 import { BusinessHours } from './business-hours.ts'
 
 export const ALERT_KINDS = ['spike', 'negative_share', 'match', 'unanswered', 'rating', 'response', 'survey_score'] as const
@@ -22,6 +22,11 @@ const Cooldown = z
   .string()
   .refine((s) => DURATION.test(s) && durationMs(s) <= 30 * UNIT_MS.d, 'a duration such as 30m, 1h, 1d; at most 30d')
   .openapi({ example: '1h' })
+
+export const AnswerProperty = z
+  .strictObject({ name: z.string().regex(PROPERTY_NAME, 'a property name'), value: Text(200).trim().min(1) })
+  .openapi({ example: { name: 'plan', value: 'enterprise' } })
+export type AnswerProperty = z.infer<typeof AnswerProperty>
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -60,6 +65,8 @@ const fields = {
   urgentAnswers: z.boolean(),
   /** survey_score: fire when the survey's score over the window is below this (NPS −100…100, CSAT % 0…100, CES mean 1…7). */
   belowScore: z.number().min(-100).max(100).nullable(),
+  /** response / survey_score: only answers whose property `name` is `value` (the enterprise plan's); null counts every answer. */
+  answerProperty: AnswerProperty.nullable(),
 }
 
 export const NewAlert = z
@@ -83,6 +90,7 @@ export const NewAlert = z
     bands: fields.bands.default(Object.values(LOW_BAND)),
     urgentAnswers: fields.urgentAnswers.default(false),
     belowScore: fields.belowScore.default(null),
+    answerProperty: fields.answerProperty.default(null),
   })
   .refine((a) => a.kind === 'match' || !a.onlyNew, { message: 'onlyNew applies to match alerts', path: ['onlyNew'] })
 export type NewAlert = z.infer<typeof NewAlert>
@@ -106,6 +114,7 @@ export const AlertPatch = z.strictObject({
   bands: fields.bands.optional(),
   urgentAnswers: fields.urgentAnswers.optional(),
   belowScore: fields.belowScore.optional(),
+  answerProperty: fields.answerProperty.optional(),
 })
 export type AlertPatch = z.infer<typeof AlertPatch>
 
@@ -148,6 +157,7 @@ export const Alert = z
     bands: z.array(z.enum(BAND_NAMES)),
     urgentAnswers: z.boolean(),
     belowScore: z.number().nullable(),
+    answerProperty: AnswerProperty.nullable(),
     inEpisode: z.boolean(),
     lastFiredAt: z.date().nullable(),
     lastEvaluatedAt: z.date().nullable(),

@@ -70,7 +70,7 @@ const LowScore = z.looseObject({
   threshold: z.number(),
   samples: z.number(),
   window: z.string(),
-  survey: z.looseObject({ name: z.string(), kind: z.string() }),
+  survey: z.looseObject({ name: z.string(), kind: z.string(), property: z.object({ name: z.string(), value: z.string() }).optional() }),
 })
 const Overdue = z.looseObject({ waiting: z.number(), replyWithin: z.string(), oldestMinutes: z.number().nullable() })
 const Replied = z.looseObject({
@@ -139,7 +139,8 @@ function explainAlert(x: unknown): string | undefined {
   if (low.success) {
     const { survey, observed, expected, threshold, samples, window } = low.data
     const score = (v: number) => surveyScore({ kind: survey.kind, score: round(v) })
-    return `${clip(survey.name, 200)}: ${score(observed)} over ${window} from ${samples} answers · ${score(expected)} the week before · alert below ${round(threshold)}`
+    const whose = survey.property ? ` (${clip(survey.property.name, 40)}: ${clip(survey.property.value, 100)})` : ''
+    return `${clip(survey.name, 200)}${whose}: ${score(observed)} over ${window} from ${samples} answers · ${score(expected)} the week before · alert below ${round(threshold)}`
   }
   const anomaly = Anomaly.safeParse(x)
   if (anomaly.success) return `observed ${round(anomaly.data.observed)} · expected ${round(anomaly.data.expected)} · threshold ${round(anomaly.data.threshold)}`

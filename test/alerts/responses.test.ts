@@ -173,6 +173,34 @@ describe('survey score alerts', () => {
     expect(shown.data).toMatchObject({ inEpisode: true, lastEvaluation: { observed: -66.67, samples: 6 } })
   })
 
+  it("count only the answers with one property value when asked: the enterprise plan's NPS, its detractors", async () => {
+    const ws = await workspace()
+    const hook = await t.call('POST', '/v1/webhooks', { key: ws.key, body: { url: 'https://chat.example.com/services/T1/B1/enterprise', events: ['mention.created'], format: 'slack' } })
+    const nps = await ws.survey('nps', 'Product NPS')
+    const enterprise = { name: 'plan', value: 'enterprise' }
+    const score = await t.call('POST', '/v1/alerts', {
+      key: ws.key, body: { name: 'Enterprise NPS under 0', kind: 'survey_score', surveyId: nps, belowScore: 0, window: '7d', minCount: 3, answerProperty: enterprise, channels: [hook.data.id] },
+    })
+    expect(score.status, JSON.stringify(score.data)).toBe(201)
+    expect(score.data.answerProperty).toEqual(enterprise)
+    const detractors = await t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'Enterprise detractors', kind: 'response', answerProperty: enterprise } })
+    const tagged = (scores: number[], plan: string) => scores.map((score) => ({ score, properties: { plan } }))
+    // Everyone else is happy; the enterprise plan's three answers are not: NPS -100 for them, 40 over all.
+    await ws.answer(nps, [...tagged([10, 10, 9, 10, 9, 10, 9], 'free'), ...tagged([2, 5, 6], 'enterprise')])
+    await evaluatePeriodicAlerts(at(Date.now() + 1000))
+    const events = async (id: string) => (await t.call('GET', `/v1/alerts/${id}/events`, { key: ws.key })).data.items as { explanation: Record<string, unknown> }[]
+    const [fired] = await events(score.data.id)
+    expect(fired.explanation).toMatchObject({ observed: -100, samples: 3, survey: { property: enterprise } })
+    const [delivery] = await t.sql<{ body: string }[]>`SELECT body FROM webhook_deliveries WHERE webhook_id = ${hook.data.id}`
+    expect(JSON.stringify(JSON.parse(delivery.body).blocks)).toContain('Product NPS (plan: enterprise): NPS -100 over 7d from 3 answers')
+    expect((await events(detractors.data.id)).map((e) => e.explanation.score).sort()).toEqual([2, 5, 6])
+
+    const make = (body: Record<string, unknown>) => t.call('POST', '/v1/alerts', { key: ws.key, body: { name: 'x', ...body } })
+    expect((await make({ kind: 'spike', answerProperty: enterprise })).status).toBe(400)
+    expect((await make({ kind: 'response', answerProperty: { name: 'bad:name', value: 'x' } })).status).toBe(400)
+    expect((await t.call('PATCH', `/v1/alerts/${detractors.data.id}`, { key: ws.key, body: { answerProperty: null } })).data.answerProperty).toBeNull()
+  })
+
   it('need a survey of the workspace and a line on its scale; a week is a window for levels only', async () => {
     const ws = await workspace()
     const ces = await ws.survey('ces', 'Checkout effort')
@@ -196,12 +224,19 @@ describe('survey score alerts', () => {
     const ws = await workspace()
     const csat = await ws.survey('csat', 'Support CSAT')
     const s = await webSession(t.app, ws.key, '/app/alerts')
-    const res = await postForm(t.app, s, '/app/alerts', [['name', 'CSAT slipping'], ['kind', 'survey_score'], ['surveyId', csat], ['belowScore', '80'], ['window', '7d'], ['minCount', '10']])
+    const res = await postForm(t.app, s, '/app/alerts', [
+      ['name', 'CSAT slipping'], ['kind', 'survey_score'], ['surveyId', csat], ['belowScore', '80'], ['window', '7d'], ['minCount', '10'],
+      ['answerPropertyName', 'region'], ['answerPropertyValue', 'Nordics <EU>'],
+    ])
     expect(res.status).toBe(303)
     const [made] = (await t.call('GET', '/v1/alerts', { key: ws.key })).data.items
-    expect(made).toMatchObject({ kind: 'survey_score', surveyId: csat, belowScore: 80, window: '7d', minCount: 10 })
+    expect(made).toMatchObject({ kind: 'survey_score', surveyId: csat, belowScore: 80, window: '7d', minCount: 10, answerProperty: { name: 'region', value: 'Nordics <EU>' } })
     const listed = await (await t.app.request('http://localhost/app/alerts', { headers: { cookie: s.cookie } })).text()
     expect(listed).toContain("A survey&#39;s score falls too low")
     expect(listed).toContain('7d, below 80, at least 10 answers')
+    expect(listed).toContain('region: Nordics &lt;EU&gt;')
+    // A value without its name is a clear error, not an alert on every answer.
+    const half = await postForm(t.app, s, '/app/alerts', [['name', 'Half'], ['kind', 'response'], ['answerPropertyValue', 'enterprise']])
+    expect(half.status).toBe(400)
   })
 })

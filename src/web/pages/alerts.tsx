@@ -53,8 +53,9 @@ function kindDetail(a: Alert): string | null {
 /** What the alert watches, in words: its filter's parts. */
 function watching(a: Alert, sourceNames: Map<string, string>): string {
   const value = a.minCustomerValue !== null ? [`customers worth ≥ ${a.minCustomerValue}`] : []
-  if (a.kind === 'response') return ['survey answers', ...value].join(', ')
-  if (a.kind === 'survey_score') return "one survey's answers"
+  const property = a.answerProperty ? [`${a.answerProperty.name}: ${a.answerProperty.value}`] : []
+  if (a.kind === 'response') return ['survey answers', ...property, ...value].join(', ')
+  if (a.kind === 'survey_score') return ["one survey's answers", ...property].join(', ')
   const parts = [...describeFilter(a.filter, sourceNames), ...value]
   return parts.length ? parts.join(', ') : 'every mention'
 }
@@ -82,6 +83,9 @@ function alertInput(form: Form) {
     bands: fieldList(form, 'bands').length ? fieldList(form, 'bands') : undefined,
     urgentAnswers: kind === 'response' ? field(form, 'urgentAnswers') === 'true' : undefined,
     belowScore: optionalNumber('belowScore'),
+    answerProperty: field(form, 'answerPropertyName') || field(form, 'answerPropertyValue')
+      ? { name: field(form, 'answerPropertyName'), value: field(form, 'answerPropertyValue') }
+      : null,
     businessHours: field(form, 'workingHours') === 'true'
       ? { timeZone: field(form, 'timeZone') || 'UTC', days: fieldList(form, 'workDays').map(Number), start: field(form, 'workStart'), end: field(form, 'workEnd') }
       : undefined,
@@ -190,6 +194,10 @@ async function listPage(c: Context<WebEnv>, extra?: { form?: Form; error?: strin
               <label class="inline"><input type="checkbox" name="urgentAnswers" value="true" checked={v('urgentAnswers') === 'true'} /> and every urgent answer, whatever its score <span class="hint">(its comment says it cannot wait)</span></label>
               <label for="alert-below-score">Score below <span class="hint">(survey score: NPS −100…100, CSAT %, CES mean 1–7; over the window, with at least that many answers)</span></label>
               <input id="alert-below-score" name="belowScore" type="number" min={-100} max={100} step="0.1" value={v('belowScore')} />
+              <div class="grid">
+                <div><label for="alert-prop-name">Only answers whose property <span class="hint">(e.g. plan)</span></label><input id="alert-prop-name" name="answerPropertyName" value={v('answerPropertyName')} maxlength={40} size={18} /></div>
+                <div><label for="alert-prop-value">is <span class="hint">(e.g. enterprise)</span></label><input id="alert-prop-value" name="answerPropertyValue" value={v('answerPropertyValue')} maxlength={200} size={18} /></div>
+              </div>
             </fieldset>
             <fieldset>
               <legend>Send to <span class="hint">(webhooks; every firing is also listed here)</span></legend>
