@@ -14,6 +14,7 @@ interface Config {
   strings: { low: string; high: string; send: string; thanks: string; close: string; error: string; reviewAsk: string; reviewLink: string }
   /** Happy answers (from `from` up) are asked for a public review at `url`. */
   review?: { url: string; from: number }
+  appearance?: { accent: string; position: string }
   /** Asked of scores within `ranges`; picks go back by their place in `options`. */
   choice?: { question: string; options: string[]; multiple: boolean; ranges: { lo: number; hi: number }[] }
 }
@@ -78,19 +79,20 @@ const STYLE = `
 .card{background:#fff;color:#1b1f24;border:1px solid #d0d7de;border-radius:12px;padding:16px;font-size:15px;line-height:1.4;
   box-shadow:0 8px 28px rgba(0,0,0,.18);width:min(380px,calc(100vw - 16px))}
 .pop{position:fixed;right:8px;bottom:8px;z-index:2147483647}
+.pop.left{right:auto;left:8px}
 .page{position:relative;margin:24px auto;box-shadow:none;width:min(560px,100%)}
 .q{margin:0 32px 12px 0;font-weight:600}
 .scale{display:grid;grid-template-columns:repeat(var(--n),minmax(0,1fr));gap:3px}
 .scale button{min-width:0;min-height:36px;padding:0;border:1px solid #8c959f;border-radius:6px;background:#f6f8fa;
   color:#1b1f24;font-size:14px;cursor:pointer}
-.scale button[aria-checked=true]{background:#0969da;border-color:#0969da;color:#fff}
-button:focus-visible,textarea:focus-visible{outline:3px solid #0969da;outline-offset:2px}
+.scale button[aria-checked=true]{background:var(--accent);border-color:var(--accent);color:#fff}
+button:focus-visible,textarea:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .ends{display:flex;justify-content:space-between;font-size:12px;color:#57606a;margin-top:4px}
 .more{margin-top:12px}
 .more[hidden]{display:none}
 label{display:block;margin-bottom:4px}
 textarea{width:100%;min-height:64px;border:1px solid #8c959f;border-radius:6px;padding:6px;font-size:14px;color:#1b1f24;background:#fff}
-.send{margin-top:8px;padding:8px 16px;border:0;border-radius:6px;background:#0969da;color:#fff;font-size:14px;cursor:pointer}
+.send{margin-top:8px;padding:8px 16px;border:0;border-radius:6px;background:var(--accent);color:#fff;font-size:14px;cursor:pointer}
 .send:disabled{opacity:.6}
 .x{position:absolute;top:8px;right:8px;width:32px;height:32px;border:0;background:none;font-size:20px;color:#57606a;cursor:pointer}
 .hp{position:absolute;left:-9999px;width:1px;height:1px;opacity:0}
@@ -101,8 +103,8 @@ fieldset{border:0;padding:0;margin:0 0 10px}
 fieldset[hidden]{display:none}
 legend{padding:0;margin-bottom:4px}
 .opt{display:flex;gap:6px;align-items:center;margin:3px 0}
-.opt input{margin:0;width:16px;height:16px}
-input:focus-visible{outline:3px solid #0969da;outline-offset:2px}
+.opt input{margin:0;width:16px;height:16px;accent-color:var(--accent)}
+input:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .review a{display:inline-block;margin-top:6px;padding:8px 16px;border-radius:6px;background:#1a7f37;color:#fff;text-decoration:none}
 `
 
@@ -110,7 +112,9 @@ function render(cfg: Config, base: string, key: string, page: boolean, target: E
   const host = el('div', { 'data-earshot-survey': key })
   const root = host.attachShadow({ mode: 'open' })
   const s = cfg.strings
-  const card = el('div', { class: `card ${page ? 'page' : 'pop'}`, role: page ? 'region' : 'dialog', 'aria-labelledby': 'q', lang: cfg.lang })
+  const corner = cfg.appearance?.position === 'bottom-left' ? ' left' : ''
+  const card = el('div', { class: `card ${page ? 'page' : `pop${corner}`}`, role: page ? 'region' : 'dialog', 'aria-labelledby': 'q', lang: cfg.lang })
+  card.style.setProperty('--accent', cfg.appearance?.accent ?? '#0969da')
   const question = el('p', { id: 'q', class: 'q' }, cfg.question)
   const scale = el('div', { class: 'scale', role: 'radiogroup', 'aria-labelledby': 'q' })
   // One row for the whole scale, however narrow the screen.

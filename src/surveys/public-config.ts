@@ -1,7 +1,7 @@
 import { UI_STRINGS } from './locales.ts'
-import { BANDS, bandRange, HIGH_BAND, SCALES, type BandName, type DisplayRules, type Locale, type SurveyKind } from './schemas.ts'
+import { BANDS, bandRange, HIGH_BAND, SCALES, type Appearance, type BandName, type DisplayRules, type Locale, type SurveyKind } from './schemas.ts'
 import { surveyTexts } from './survey-language.ts'
-import type { SurveyRecord } from './surveys.ts'
+import { appearanceOf, type SurveyRecord } from './surveys.ts'
 
 /** What the embed and the hosted page need to render a survey; nothing secret. */
 export interface PublicSurveyConfig {
@@ -16,9 +16,14 @@ export interface PublicSurveyConfig {
   strings: { low: string; high: string; send: string; thanks: string; close: string; error: string; reviewAsk: string; reviewLink: string }
   /** Answers from `from` up (the happy band) are asked for a public review at `url`. */
   review?: { url: string; from: number }
+  appearance: Appearance
   /** The choice question, asked of scores within one of `ranges`; picks are sent by their place in `options`. */
   choice?: { question: string; options: string[]; multiple: boolean; ranges: { lo: number; hi: number }[] }
 }
+
+/** The survey's own thank-you in `locale`: that language's, or the survey's own language's text there. */
+const thanksIn = (survey: SurveyRecord, locale: Locale): string | undefined =>
+  locale === survey.settings.locale ? (survey.settings.thanks ?? undefined) : survey.settings.translations[locale]?.thanks
 
 /** The survey's choice question in `locale` (its own texts where that language has none), with the score ranges it is asked of. */
 function choiceIn(survey: SurveyRecord, locale: Locale): PublicSurveyConfig['choice'] {
@@ -41,7 +46,11 @@ export function publicConfig(survey: SurveyRecord, locale: Locale): PublicSurvey
     bands: Object.entries(BANDS[survey.kind]).map(([name, [lo, hi]]) => ({ lo, hi, prompt: followUp[name as BandName] ?? s.comment })),
     display: survey.settings.display,
     lang: locale,
-    strings: { low: s.low[survey.kind], high: s.high[survey.kind], send: s.send, thanks: s.thanks, close: s.close, error: s.error, reviewAsk: s.reviewAsk, reviewLink: s.reviewLink },
+    strings: {
+      low: s.low[survey.kind], high: s.high[survey.kind], send: s.send, thanks: thanksIn(survey, locale) ?? s.thanks, close: s.close, error: s.error,
+      reviewAsk: s.reviewAsk, reviewLink: s.reviewLink,
+    },
+    appearance: appearanceOf(survey.settings),
     ...(survey.settings.choice ? { choice: choiceIn(survey, locale) } : {}),
     ...(survey.settings.reviewLink ? { review: { url: survey.settings.reviewLink, from: bandRange(survey.kind, HIGH_BAND[survey.kind])![0] } } : {}),
   }

@@ -108,12 +108,42 @@ export const ChoiceQuestion = z.strictObject({
 })
 export type ChoiceQuestion = z.infer<typeof ChoiceQuestion>
 
+/** WCAG's contrast ratio of a #rrggbb colour against white, which the embed writes on it. */
+export function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }
+  const luminance = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+  return 1.05 / (luminance + 0.05)
+}
+
+const AppearanceFields = {
+  accent: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
+    .transform((c) => c.toLowerCase())
+    // White text sits on it: below WCAG AA's 4.5:1 some visitors could not read the button.
+    .refine((c) => contrastWithWhite(c) >= 4.5, 'too light for white text on it (WCAG AA asks a contrast of 4.5:1); pick a darker colour'),
+  position: z.enum(['bottom-right', 'bottom-left']),
+}
+/** How the embed looks on the customer's site: its accent colour (the picked score, the button, focus rings) and corner. */
+export const Appearance = z.strictObject({
+  accent: AppearanceFields.accent.default('#0969da'),
+  position: AppearanceFields.position.default('bottom-right'),
+})
+export type Appearance = z.infer<typeof Appearance>
+/** A change to the look; what it leaves out keeps its value. */
+const AppearancePatch = z.strictObject(AppearanceFields).partial()
+
 /** The survey's own texts in another language; a band without a prompt gets that language's built-in one. */
 const Translation = z.strictObject({
   question: z.string().min(1).max(500),
   followUp: FollowUp.default({}),
   /** The choice question and its options in this language, the options in the same order as the survey's own. */
   choice: z.strictObject(ChoiceTexts).optional(),
+  /** The thank-you in this language; the language's built-in one when absent. */
+  thanks: z.string().trim().min(1).max(300).optional(),
 })
 export type Translation = z.infer<typeof Translation>
 /** Texts per language beside the survey's own `locale`; visitors get the one they read, else the survey's. */
@@ -153,6 +183,9 @@ const SurveyFields = {
   recurring: Recurring.nullable(),
   reviewLink: ReviewLink.nullable(),
   choice: ChoiceQuestion.nullable(),
+  /** Said after an answer instead of the built-in thank-you (in the survey's language; `translations` for others). */
+  thanks: z.string().trim().min(1).max(300).nullable(),
+  appearance: Appearance,
 }
 
 export const NewSurvey = z
@@ -173,6 +206,8 @@ export const NewSurvey = z
     recurring: SurveyFields.recurring.default(null),
     reviewLink: SurveyFields.reviewLink.default(null),
     choice: SurveyFields.choice.default(null),
+    thanks: SurveyFields.thanks.default(null),
+    appearance: SurveyFields.appearance.default({ accent: '#0969da', position: 'bottom-right' }),
   })
   .superRefine(checkSurveyTexts)
 export type NewSurvey = z.infer<typeof NewSurvey>
@@ -195,6 +230,8 @@ export const SurveyPatch = z.strictObject({
   reviewLink: SurveyFields.reviewLink.optional(),
   /** Replaces the choice question; null removes it (answers keep what was picked). */
   choice: SurveyFields.choice.optional(),
+  thanks: SurveyFields.thanks.optional(),
+  appearance: AppearancePatch.optional(),
 })
 export type SurveyPatch = z.infer<typeof SurveyPatch>
 
@@ -240,6 +277,9 @@ export const SurveySettings = z.object({
   reviewLink: z.string().nullable().optional(),
   /** Absent on surveys made before choice questions existed. */
   choice: ChoiceQuestion.nullable().optional(),
+  /** Absent on surveys made before either existed. */
+  thanks: z.string().nullable().optional(),
+  appearance: Appearance.optional(),
 })
 export type SurveySettings = z.infer<typeof SurveySettings>
 
@@ -261,6 +301,8 @@ export const Survey = z
     recurring: Recurring.nullable(),
     reviewLink: z.string().nullable().openapi({ description: 'Shown after a happy answer (promoter, satisfied, easy) as a link to leave a public review' }),
     choice: ChoiceQuestion.nullable(),
+    thanks: z.string().nullable(),
+    appearance: Appearance,
     publicKey: z.string(),
     embedSnippet: z.string(),
     hostedUrl: z.string(),

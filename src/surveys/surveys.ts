@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts'
 import { AppError, badRequest, notFound } from '../errors.ts'
 import { encryptSecret } from '../crypto/secret-box.ts'
 import { escapeHtml } from './html.ts'
-import { surveyTextProblems, type NewSurvey, type Recurring, type Survey, type SurveyKind, type SurveyPatch, type SurveySettings } from './schemas.ts'
+import { surveyTextProblems, type Appearance, type NewSurvey, type Recurring, type Survey, type SurveyKind, type SurveyPatch, type SurveySettings } from './schemas.ts'
 
 /** A survey as stored; `identitySecret` is the sealed secret and stays server-side. */
 export interface SurveyRecord {
@@ -36,6 +36,9 @@ function newPublicKey(): string {
   return 'sv_' + btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_')
 }
 
+/** The embed's look; surveys made before it could be set have the default. */
+export const appearanceOf = (settings: SurveySettings): Appearance => settings.appearance ?? { accent: '#0969da', position: 'bottom-right' }
+
 /** The API view: settings flattened, the secret reduced to whether there is one, the embed snippet ready to paste. */
 export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {
   const { settings } = s
@@ -56,6 +59,8 @@ export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {
     recurring: settings.recurring ?? null,
     reviewLink: settings.reviewLink ?? null,
     choice: settings.choice ?? null,
+    thanks: settings.thanks ?? null,
+    appearance: appearanceOf(settings),
     publicKey: s.publicKey,
     embedSnippet: `<script src="${escapeHtml(baseUrl)}/embed.js" data-survey="${escapeHtml(s.publicKey)}" async></script>`,
     hostedUrl: `${baseUrl}/s/${s.publicKey}`,
@@ -83,6 +88,8 @@ export async function createSurvey(deps: Deps, workspaceId: string, input: NewSu
     recurring: input.recurring,
     reviewLink: input.reviewLink,
     choice: input.choice,
+    thanks: input.thanks,
+    appearance: input.appearance,
   }
   assertCanRecur(deps, settings.recurring)
   const { sql } = deps
@@ -132,6 +139,8 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
       recurring: patch.recurring === undefined ? (s.recurring ?? null) : patch.recurring,
       reviewLink: patch.reviewLink === undefined ? (s.reviewLink ?? null) : patch.reviewLink,
       choice: patch.choice === undefined ? (s.choice ?? null) : patch.choice,
+      thanks: patch.thanks === undefined ? (s.thanks ?? null) : patch.thanks,
+      appearance: { ...appearanceOf(s), ...patch.appearance },
     }
     assertCanRecur(deps, patch.recurring)
     const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations, settings.choice ?? null)

@@ -26,6 +26,7 @@ describe('survey management', () => {
     expect(res.data).toMatchObject({
       kind: 'csat', status: 'active', locale: 'en', allowedOrigins: ['https://a.example'], hasIdentitySecret: true, fatigueDays: 30,
       display: { delaySeconds: 0, onceEveryDays: 30, samplePercent: 100, pages: [], excludePages: [] },
+      thanks: null, appearance: { accent: '#0969da', position: 'bottom-right' },
     })
     expect(res.data.publicKey).toMatch(/^sv_[A-Za-z0-9_-]{24}$/)
     expect(res.data.embedSnippet).toBe(`<script src="http://localhost/embed.js" data-survey="${res.data.publicKey}" async></script>`)
@@ -70,6 +71,25 @@ describe('survey management', () => {
     expect((await t.call('GET', `/s/${s.publicKey}`, { key: null })).status).toBe(410)
     expect((await t.call('DELETE', `/v1/surveys/${s.id}`)).status).toBe(204)
     expect((await post(s.publicKey, { score: 9 })).status).toBe(404)
+  })
+
+  it('takes its own accent colour, corner and thank-you (per language too), refusing a colour white text cannot be read on', async () => {
+    const s = await newSurvey({ appearance: { accent: '#1A7F37', position: 'bottom-left' }, thanks: 'Takk! Vi leser alt.', locale: 'no', translations: { en: { question: 'Recommend us?', thanks: 'Thanks, we read every answer.' } } })
+    const config = async (lang: string) => (await t.call('GET', `/s/${s.publicKey}/config?lang=${lang}`, { key: null, headers: { origin: ORIGIN } })).data
+    expect((await config('no')).appearance).toEqual({ accent: '#1a7f37', position: 'bottom-left' })
+    expect((await config('no')).strings.thanks).toBe('Takk! Vi leser alt.')
+    expect((await config('en')).strings.thanks).toBe('Thanks, we read every answer.')
+    for (const accent of ['#ffff00', '#7fbfff', 'red', '#12345']) {
+      const res = await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { appearance: { accent } } })
+      expect(res.status, accent).toBe(400)
+    }
+    expect(JSON.stringify((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { appearance: { accent: '#ffff00' } } })).data.error.details)).toContain('4.5:1')
+    // Unchanged by a refused change, and a change of the colour keeps the corner.
+    expect((await t.call('GET', `/v1/surveys/${s.id}`)).data.appearance).toEqual({ accent: '#1a7f37', position: 'bottom-left' })
+    expect((await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { appearance: { accent: '#6639ba' } } })).data.appearance).toEqual({ accent: '#6639ba', position: 'bottom-left' })
+    // A survey without its own thank-you says the built-in one.
+    const plain = await newSurvey()
+    expect((await t.call('GET', `/s/${plain.publicKey}/config`, { key: null, headers: { origin: ORIGIN } })).data.strings.thanks).toBe('Thank you for your feedback!')
   })
 
   it('changes the display rules it is given and keeps the others, pages included', async () => {

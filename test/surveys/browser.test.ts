@@ -234,9 +234,9 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await context.close()
   })
 
-  it('asks the choice question of the bands it is for, by keyboard too, and stores the pick with the comment', async () => {
+  it('asks the choice question of the bands it is for, by keyboard too, and stores the pick with the comment, in the survey’s own colour, corner and words', async () => {
     const choice = { question: 'Which part of our service is it about?', options: ['Price', 'Support', 'Speed'], bands: ['detractor', 'passive'] }
-    const s = await newSurvey({ choice, display: { onceEveryDays: 0 } })
+    const s = await newSurvey({ choice, display: { onceEveryDays: 0 }, appearance: { accent: '#1a7f37', position: 'bottom-left' }, thanks: 'Thanks, we read every answer.' })
     const context = await browser!.newContext()
     const { page, errors, decision } = await open(context, `${HOST}/?survey=${s.publicKey}`)
     expect(await decision()).toMatchObject({ state: 'shown' })
@@ -247,6 +247,10 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await widget.getByRole('radio', { name: '4', exact: true }).click()
     await expect(group.isVisible()).resolves.toBe(true)
     await expect(group.getByRole('radio').count()).resolves.toBe(3)
+    // The survey's own colour and corner.
+    await expect(widget.getByRole('radio', { name: '4', exact: true }).evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.toBe('rgb(26, 127, 55)')
+    const box = (await widget.getByRole('dialog').boundingBox())!
+    expect(box.x).toBeLessThan(20)
     // Keyboard: the first option takes focus from Tab, arrows move the pick as in any radio group.
     await group.getByRole('radio', { name: 'Price' }).focus()
     await page.keyboard.press('ArrowDown')
@@ -254,7 +258,7 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await widget.locator('textarea').fill('Slow answers by e-mail')
     await page.screenshot({ path: `${SHOTS}/embed-choice.png` })
     await widget.getByRole('button', { name: 'Send' }).click()
-    await expect(widget.getByRole('status').textContent()).resolves.toBe('Thank you for your feedback!')
+    await expect(widget.getByRole('status').textContent()).resolves.toBe('Thanks, we read every answer.')
     expect(await t.sql`SELECT score, comment, choices FROM survey_responses WHERE survey_id = ${s.id}`).toEqual([
       { score: 4, comment: 'Slow answers by e-mail', choices: ['Support'] },
     ])

@@ -10,7 +10,7 @@ import { exportResponsesCsv } from '../../surveys/list-responses.ts'
 import { recentScores } from '../../surveys/results.ts'
 import { DAY_MS } from '../../time/wall-clock.ts'
 import { surveyScore } from '../../webhooks/chat-message.ts'
-import { createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
+import { appearanceOf, createSurvey, getSurvey, listSurveys, presentSurvey, updateSurvey, type SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
 import { describeIssues, field, fieldList, lines, orForm, readForm } from '../form-data.ts'
 import { CsrfField, Layout } from '../layout.tsx'
@@ -59,7 +59,10 @@ function translationsOf(form: Form, kind: SurveyKind) {
       const question = field(form, `tr.${l}.question`)
       const followUp = followUpOf(form, kind, `tr.${l}.followUp`)
       const choice = choiceTextsOf(form, `tr.${l}.choice`)
-      return question || Object.keys(followUp).length || choice ? [[l, { question, followUp, ...(choice ? { choice } : {}) }]] : []
+      const thanks = field(form, `tr.${l}.thanks`)
+      return question || Object.keys(followUp).length || choice || thanks
+        ? [[l, { question, followUp, ...(choice ? { choice } : {}), ...(thanks ? { thanks } : {}) }]]
+        : []
     }),
   )
 }
@@ -73,6 +76,8 @@ function surveyInput(form: Form, kind: SurveyKind) {
     allowedOrigins: lines(field(form, 'allowedOrigins')),
     reviewLink: field(form, 'reviewLink') || null,
     choice: choiceOf(form, kind),
+    thanks: field(form, 'thanks') || null,
+    appearance: { accent: field(form, 'accent') || undefined, position: field(form, 'position') || undefined },
     locale: field(form, 'locale') || 'en',
     translations: translationsOf(form, kind),
     status: field(form, 'status') || 'active',
@@ -127,6 +132,8 @@ const TranslationFields = ({ kind, locale, v, fillAction }: { kind: SurveyKind; 
     <input id={`tr-${locale}-cq`} name={`tr.${locale}.choice.question`} value={v(`tr.${locale}.choice.question`)} maxlength={300} size={60} lang={locale} />
     <label for={`tr-${locale}-co`}>Its options <span class="hint">one a line, in the same order</span></label>
     <textarea id={`tr-${locale}-co`} name={`tr.${locale}.choice.options`} rows={4} lang={locale}>{v(`tr.${locale}.choice.options`)}</textarea>
+    <label for={`tr-${locale}-th`}>Thank-you <span class="hint">(optional)</span></label>
+    <input id={`tr-${locale}-th`} name={`tr.${locale}.thanks`} value={v(`tr.${locale}.thanks`)} maxlength={300} size={60} lang={locale} />
   </details>
 )
 
@@ -174,6 +181,8 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
       <textarea id="allowedOrigins" name="allowedOrigins">{v('allowedOrigins')}</textarea>
       <label for="reviewLink">Review link <span class="hint">happy respondents are asked to say it in public there, e.g. your Google or Trustpilot review page (https)</span></label>
       <input id="reviewLink" name="reviewLink" type="url" value={v('reviewLink')} maxlength={2000} size={60} placeholder="https://" />
+      <label for="thanks">Thank-you <span class="hint">said after an answer, instead of the built-in one (optional)</span></label>
+      <input id="thanks" name="thanks" value={v('thanks')} maxlength={300} size={60} />
       <div class="grid">
         <div>
           <label for="locale">Language of the question above</label>
@@ -182,6 +191,16 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
         <div>
           <label for="status">Status</label>
           <select id="status" name="status">{['active', 'paused'].map((s) => <option selected={s === (v('status') || 'active')}>{s}</option>)}</select>
+        </div>
+        <div>
+          <label for="accent">Colour <span class="hint">(white text must be readable on it)</span></label>
+          <input id="accent" name="accent" type="color" value={v('accent') || '#0969da'} />
+        </div>
+        <div>
+          <label for="position">Corner</label>
+          <select id="position" name="position">
+            {[['bottom-right', 'bottom right'], ['bottom-left', 'bottom left']].map(([value, label]) => <option value={value} selected={value === (v('position') || 'bottom-right')}>{label}</option>)}
+          </select>
         </div>
         <div>
           <label for="delaySeconds">Delay (seconds)</label>
@@ -292,6 +311,9 @@ function formValues(s: SurveyRecord): Form {
     delaySeconds: String(st.display.delaySeconds),
     onceEveryDays: String(st.display.onceEveryDays),
     samplePercent: String(st.display.samplePercent),
+    thanks: st.thanks ?? '',
+    accent: appearanceOf(st).accent,
+    position: appearanceOf(st).position,
     ...(st.choice
       ? {
           'choice.question': st.choice.question,
@@ -307,6 +329,7 @@ function formValues(s: SurveyRecord): Form {
       Object.entries(st.translations).flatMap(([l, t]) => [
         [`tr.${l}.question`, t.question],
         ...(t.choice ? [[`tr.${l}.choice.question`, t.choice.question], [`tr.${l}.choice.options`, t.choice.options.join('\n')]] : []),
+        ...(t.thanks ? [[`tr.${l}.thanks`, t.thanks]] : []),
         ...Object.entries(t.followUp).map(([b, text]) => [`tr.${l}.followUp.${b}`, text ?? '']),
       ]),
     ),
