@@ -32,7 +32,6 @@ const Post = z.looseObject({
   // Threads gives the username and permalink of public profiles and the account's own only.
   username: z.string().optional(),
   permalink: z.string().optional(),
-  is_reply_owned_by_me: z.boolean().optional(),
   hide_status: z.string().optional(),
 })
 type Post = z.infer<typeof Post>
@@ -40,7 +39,7 @@ const Page = z.object({ data: z.array(Post), paging: z.object({ next: z.string()
 const Posts = z.object({ data: z.array(z.object({ id: z.string(), permalink: z.string().optional() })) })
 const Me = z.object({ id: z.string(), username: z.string() })
 
-const REPLY_FIELDS = 'id,text,username,timestamp,permalink,replied_to,root_post,is_reply,is_reply_owned_by_me,hide_status'
+const REPLY_FIELDS = 'id,text,username,timestamp,permalink,replied_to,root_post,is_reply,hide_status'
 const SEARCH_FIELDS = 'id,text,username,timestamp,permalink,is_reply'
 // A reply its post's owner hid reads HIDDEN (newer values may name other ways of hiding): only these are shown.
 const SHOWN = new Set(['NOT_HUSHED', 'UNHUSHED'])
@@ -89,7 +88,8 @@ export const threadsConnector = defineConnector({
     const base = threadsBase(config)
     const me = parseJson(await graph(ctx.fetch, `${base}/me?fields=id,username`, config.accessToken), Me)
     // The account's own posts and replies are the team's words: an app not yet approved for keyword search finds only those.
-    const byOthers = (p: Post) => !p.is_reply_owned_by_me && p.username !== me.username
+    // Threads always names the account's own user, so its username tells them apart.
+    const byOthers = (p: Post) => p.username !== me.username
     const found = new Map<string, MentionItem>()
     if (config.replies) {
       const posts = parseJson(await graph(ctx.fetch, `${base}/me/threads?${new URLSearchParams({ fields: 'id,permalink', limit: String(POSTS) })}`, config.accessToken), Posts).data

@@ -99,7 +99,7 @@ describe('threads connector: reading', () => {
   })
 
   it('on a later run keeps only what is new, oldest first, without paging past what it has seen', async () => {
-    const newer = [{ id: '18052190374426999', text: 'Ещё вопрос: когда будет Android-версия?', username: 'olga.petrova', timestamp: '2026-03-03T11:55:00+0000', hide_status: 'NOT_HUSHED', is_reply_owned_by_me: false }]
+    const newer = [{ id: '18052190374426999', text: 'Ещё вопрос: когда будет Android-версия?', username: 'olga.petrova', timestamp: '2026-03-03T11:55:00+0000', hide_status: 'NOT_HUSHED' }]
     const found = [{ id: '18071234598769999', text: 'Acme support answered within minutes, impressed', username: 'dev.sam', timestamp: '2026-03-03T11:58:00+0000' }]
     const { asked } = threadsApi({ conversation2: newer, search: found })
     const { items, cursor } = await poll(threadsConnector, config, { since: '2026-03-03T11:50:00.000Z', ids: ['18071234598765432'] })
