@@ -21,6 +21,7 @@ import { rustoreConnector } from './rustore/index.ts'
 import { slackConnector } from './slack/index.ts'
 import { stackexchangeConnector } from './stackexchange/index.ts'
 import { telegramConnector } from './telegram/index.ts'
+import { threadsConnector } from './threads/index.ts'
 import { trustpilotConnector } from './trustpilot/index.ts'
 import { vkConnector } from './vk/index.ts'
 import { xConnector } from './x/index.ts'
@@ -47,6 +48,7 @@ const connectors: Connector[] = [
   producthuntConnector,
   facebookConnector,
   instagramConnector,
+  threadsConnector,
   telegramConnector,
   discordConnector,
   slackConnector,

@@ -1,7 +1,8 @@
-// Meta's Graph API, shared by the Facebook and Instagram connectors: the
-// version called, the token as a bearer header, its errors read from the
+// Meta's Graph API, shared by the Facebook, Instagram and Threads connectors:
+// the version called, the token as a bearer header, its errors read from the
 // body (Graph answers throttling with the same 400 or 403 as a bad token), and
-// the comment a reply posts.
+// the comment a reply posts. Threads is a Graph API of its own host and
+// version (graph.threads.net/v1.0) with the same errors.
 import { z } from 'zod'
 import { permanentError, UpstreamError } from '../../src/net/errors.ts'
 import type { HttpClient, HttpResponse } from '../../src/net/http-client.ts'
@@ -19,16 +20,17 @@ const GraphError = z.object({ error: z.object({ message: z.string(), code: z.num
 const THROTTLED = new Set([4, 17, 32, 613, 80001])
 const THROTTLE_WAIT_MS = 3_600_000
 
-/** Graph answers throttling with a 400 or 403 that is no reason to stop polling: it is told from the error's code. */
+/** Graph answers throttling with a 400 or 403 that is no reason to stop polling: it is told from the error's code. A 401 (Threads' answer to some bad tokens) carries the same error body. */
 export async function graph(fetch: HttpClient, url: string, token: string, init: { method?: 'POST'; body?: string } = {}): Promise<HttpResponse> {
   const res = await fetch(url, {
     ...init,
     headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-    accept: [400, 403],
+    accept: [400, 401, 403],
   })
   if (res.status < 400) return res
   const error = errorBody(res, GraphError)?.error
-  const reason = error ? `graph.facebook.com: error ${error.code}: ${error.message}` : `graph.facebook.com: HTTP ${res.status}`
+  const host = new URL(res.url).host
+  const reason = error ? `${host}: error ${error.code}: ${error.message}` : `${host}: HTTP ${res.status}`
   if (error && THROTTLED.has(error.code)) throw new UpstreamError(reason, { status: res.status, retryAt: new Date(Date.now() + THROTTLE_WAIT_MS) })
   throw permanentError(reason, res.status)
 }
