@@ -1,5 +1,5 @@
-import type postgres from 'postgres'
 import type { Deps } from '../deps.ts'
+import type { Fragment } from '../mentions/filter.ts'
 import { badRequest } from '../errors.ts'
 import { headline, scoreFor, type Distribution, type KindScore } from './scores.ts'
 import { bandOf, bandRange, HIGH_BAND, LOW_BAND, MAX_PROPERTIES, type BandName, type SurveyKind } from './schemas.ts'
@@ -44,7 +44,6 @@ export type Results = KindScore & {
 }
 
 type Counted = { score: number; n: number }
-type Fragment = postgres.PendingQuery<postgres.Row[]>
 
 function distributionOf(rows: Counted[]): Distribution {
   const dist = new Map<number, number>()
