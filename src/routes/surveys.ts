@@ -43,6 +43,7 @@ const ResponsesQuery = PageQuery.extend({
   band: z.enum(BAND_NAMES).optional(),
   sentiment: z.enum(['positive', 'neutral', 'negative']).optional(),
   property: PropertyFilter.optional(),
+  choice: z.string().min(1).max(100).optional().openapi({ description: 'Only answers that picked this option of the choice question' }),
   format: z.enum(['json', 'csv']).default('json'),
   ...Range,
 })
@@ -50,7 +51,7 @@ const ResultsQuery = z.object({
   interval: z.enum(INTERVALS).optional(),
   segment: z
     .string()
-    .regex(/^(plan|company|channel|locale|page|attribute:.{1,100}|property:.{1,40})$/, 'plan, company, channel, locale, page, attribute:NAME or property:NAME')
+    .regex(/^(plan|company|channel|locale|page|choice|attribute:.{1,100}|property:.{1,40})$/, 'plan, company, channel, locale, page, choice, attribute:NAME or property:NAME')
     .optional(),
   property: PropertyFilter.optional(),
   ...Range,

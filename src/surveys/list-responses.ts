@@ -13,6 +13,8 @@ export interface ResponsesQuery {
   until?: Date
   /** Only answers whose property `name` is `value`. */
   property?: { name: string; value: string }
+  /** Only answers that picked this option of the choice question. */
+  choice?: string
   cursor?: string
   limit: number
 }
@@ -69,6 +71,7 @@ async function selectResponses(deps: Deps, workspaceId: string, surveyId: string
       ${q.since ? sql`AND responded_at >= ${q.since}` : sql``}
       ${q.until ? sql`AND responded_at < ${q.until}` : sql``}
       ${q.property ? sql`AND properties ->> ${q.property.name} = ${q.property.value}` : sql``}
+      ${q.choice ? sql`AND ${q.choice} = ANY(choices)` : sql``}
       ${after ? sql`AND (responded_at, id) < (${new Date(after.at)}, ${after.id})` : sql``}
     ORDER BY responded_at DESC, id DESC
     LIMIT ${limit}`

@@ -16,7 +16,10 @@ export interface ResultsQuery {
   since?: Date
   until?: Date
   interval?: Interval
-  /** `plan`, `company`, `channel`, `locale`, `page`, `attribute:NAME` (a key of the customer's attributes) or `property:NAME` (of the answer's). */
+  /**
+   * `plan`, `company`, `channel`, `locale`, `page`, `choice` (each option of the choice question, an answer counted under
+   * each it picked), `attribute:NAME` (a key of the customer's attributes) or `property:NAME` (of the answer's).
+   */
   segment?: string
   /** Only the answers whose property `name` is `value` (`plan:pro`): every number of the results is theirs. */
   property?: { name: string; value: string }
@@ -62,10 +65,12 @@ function groupBy<K, R extends Counted>(rows: R[], key: (r: R) => K): Map<K, Coun
   return groups
 }
 
-function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'locale' | 'page' | 'attribute' | 'property'; name: string } {
-  if (segment === 'plan' || segment === 'company' || segment === 'channel' || segment === 'locale' || segment === 'page') return { kind: segment, name: '' }
+function parseSegment(segment: string): { kind: 'plan' | 'company' | 'channel' | 'locale' | 'page' | 'choice' | 'attribute' | 'property'; name: string } {
+  if (segment === 'plan' || segment === 'company' || segment === 'channel' || segment === 'locale' || segment === 'page' || segment === 'choice') {
+    return { kind: segment, name: '' }
+  }
   const m = /^(attribute|property):(.{1,100})$/.exec(segment)
-  if (!m) throw badRequest('segment must be plan, company, channel, locale, page, attribute:NAME or property:NAME')
+  if (!m) throw badRequest('segment must be plan, company, channel, locale, page, choice, attribute:NAME or property:NAME')
   return { kind: m[1] as 'attribute' | 'property', name: m[2] }
 }
 
@@ -74,6 +79,8 @@ type Segmented = { segment: string; value: string | null } & KindScore
 /** The kind's score per value of `segment` over the answers `inRange` holds (a condition on `survey_responses r`); no value last. */
 async function scoresBySegment(sql: Deps['sql'], kind: SurveyKind, inRange: Fragment, segment: string): Promise<Segmented[]> {
   const seg = parseSegment(segment)
+  // By choice, an answer counts once under each option it picked (none: under null).
+  const picks = seg.kind === 'choice' ? sql`LEFT JOIN LATERAL unnest(r.choices) AS pick(option) ON true` : sql``
   const rows = await sql<(Counted & { value: string | null })[]>`
     SELECT CASE ${seg.kind} WHEN 'plan' THEN c.plan WHEN 'company' THEN c.company
              -- An answer through an e-mailed invitation's link is the e-mail channel's, whatever page took it.
@@ -83,9 +90,10 @@ async function scoresBySegment(sql: Deps['sql'], kind: SurveyKind, inRange: Frag
              -- The page without its query and fragment: one page, however it was reached.
              WHEN 'page' THEN regexp_replace(r.page, '[?#].*$', '')
              WHEN 'property' THEN r.properties ->> ${seg.name}
+             WHEN 'choice' THEN ${seg.kind === 'choice' ? sql`pick.option` : sql`NULL`}
              ELSE c.attributes ->> ${seg.name} END AS value,
            r.score, count(*)::int AS n
-    FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id
+    FROM survey_responses r LEFT JOIN customers c ON c.id = r.customer_id AND c.workspace_id = r.workspace_id ${picks}
     WHERE ${inRange} GROUP BY 1, 2`
   return [...groupBy(rows, (r) => r.value)]
     .map(([value, group]) => ({ segment, value, ...scoreFor(kind, distributionOf(group)) }))

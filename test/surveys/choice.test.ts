@@ -104,6 +104,14 @@ describe('the choice question', () => {
     expect(csv.split('\r\n')[0]).toContain(',channel,choices')
     expect(csv).toContain(',embed,Price')
 
+    // NPS per option picked: an answer counts under each option it picked, those without a pick under null.
+    const byChoice = (await t.call('GET', `/v1/surveys/${s.id}/results?segment=choice`)).data.segments
+    expect(byChoice.map((g: { value: string | null; nps: { n: number; score: number } }) => [g.value, g.nps.n, g.nps.score])).toEqual([
+      ['Price', 3, -66.67], ['Speed', 1, 0], ['Support', 1, -100], [null, 1, 100],
+    ])
+    const price = (await t.call('GET', `/v1/surveys/${s.id}/responses?choice=Price`)).data.items
+    expect(price.map((r: { score: number }) => r.score).sort()).toEqual([0, 2, 7])
+
     // A new version of the question: the old option still counts in the period's results, after the new ones.
     await t.call('PATCH', `/v1/surveys/${s.id}`, { body: { choice: { ...CHOICE, options: ['Cost', 'Support', 'Speed'] }, translations: {} } })
     const after = (await t.call('GET', `/v1/surveys/${s.id}/results`)).data.choices
@@ -158,7 +166,7 @@ describe('the choice question', () => {
     const html = await page()
     const card = html.slice(html.indexOf('id="choices"'), html.indexOf('</table>', html.indexOf('id="choices"')))
     expect(card).toContain('What slowed you down?')
-    expect(card).toMatch(/<bdi>Payment<\/bdi><\/td><td class="num">2<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td>/)
+    expect(card).toMatch(/<bdi>Payment<\/bdi><\/td><td class="num">2<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td><td class="num">0<\/td>/)
     expect(card).toMatch(/<bdi>Delivery options<\/bdi><\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">1<\/td>/)
   })
 })

@@ -67,7 +67,14 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
   // The property chosen to break the score down by (`?by=plan`), else the most used one.
   const asked = c.req.query('by')
   const by = asked !== undefined && properties.includes(asked) ? asked : properties[0]
-  const byProperty = by === undefined ? [] : await segmentScores(deps, session.workspaceId, survey, `property:${by}`)
+  const [byProperty, byChoice] = await Promise.all([
+    by === undefined ? [] : segmentScores(deps, session.workspaceId, survey, `property:${by}`),
+    results.choices?.answered ? segmentScores(deps, session.workspaceId, survey, 'choice') : [],
+  ])
+  const choiceScore = (option: string) => {
+    const group = byChoice.find((g) => g.value === option)
+    return group ? headline(group).score : null
+  }
   const byTheme = results.detractorThemes.slice(0, THEMES_SHOWN).map((t) => ({
     ...t,
     comments: unhappy.items.filter((r) => r.comment && mentionsTerm(r.comment, t.term)).slice(0, COMMENTS_PER_THEME),
@@ -134,10 +141,13 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
             <p class="hint">{results.choices.answered} answered it</p>
             {results.choices.answered ? (
               <table>
-                <thead><tr><th>Option</th><th class="num">Picked</th>{bandsOf(survey.kind).map((b) => <th class="num">{b}s</th>)}</tr></thead>
+                <thead><tr><th>Option</th><th class="num">Picked</th>{bandsOf(survey.kind).map((b) => <th class="num">{b}s</th>)}<th class="num">{LABEL[survey.kind]}</th></tr></thead>
                 <tbody>
                   {results.choices.options.map((o) => (
-                    <tr><td><Txt s={o.option} /></td><td class="num">{o.n}</td>{bandsOf(survey.kind).map((b) => <td class="num">{o.bands[b] ?? 0}</td>)}</tr>
+                    <tr>
+                      <td><Txt s={o.option} /></td><td class="num">{o.n}</td>{bandsOf(survey.kind).map((b) => <td class="num">{o.bands[b] ?? 0}</td>)}
+                      <td class="num">{choiceScore(o.option) ?? '—'}</td>
+                    </tr>
                   ))}
                 </tbody>
               </table>
