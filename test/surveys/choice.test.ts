@@ -169,4 +169,31 @@ describe('the choice question', () => {
     expect(card).toMatch(/<bdi>Payment<\/bdi><\/td><td class="num">2<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td><td class="num">0<\/td>/)
     expect(card).toMatch(/<bdi>Delivery options<\/bdi><\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">1<\/td>/)
   })
+
+  it('are browsed on an answers page filtered by band, option picked and property, whose download exports what it shows', async () => {
+    const s = await newSurvey({ translations: {} })
+    const answers = [
+      { score: 1, choices: [0], comment: 'Costs < value & too high', properties: { plan: 'free' } },
+      { score: 4, choices: [1], properties: { plan: 'pro' } },
+      { score: 8, choices: [0], properties: { plan: 'pro' } },
+      { score: 10, comment: 'Love it' },
+    ]
+    for (const a of answers) expect((await post(s.publicKey, a)).status).toBe(201)
+    const session = await webSession(t.app, ADMIN_KEY, `/app/surveys/${s.id}`)
+    const get = (path: string) => t.app.request(`http://localhost${path}`, { headers: { cookie: session.cookie } })
+    const rows = (html: string) => [...html.matchAll(/<span class="badge [^"]+">(\d+)<\/span>/g)].map((m) => Number(m[1]))
+
+    const all = await (await get(`/app/surveys/${s.id}/responses`)).text()
+    expect(rows(all)).toEqual([10, 8, 4, 1])
+    expect(all).toContain('Costs &lt; value &amp; too high')
+    expect(all).toContain('<option value="Price">Price</option>')
+    expect(rows(await (await get(`/app/surveys/${s.id}/responses?choice=Price`)).text())).toEqual([8, 1])
+    expect(rows(await (await get(`/app/surveys/${s.id}/responses?band=detractor&property=plan&value=pro`)).text())).toEqual([4])
+    expect((await get(`/app/surveys/${s.id}/responses?band=easy`)).status).toBe(400)
+
+    const csv = await (await get(`/app/surveys/${s.id}/responses.csv?choice=Price&property=plan&value=free`)).text()
+    const lines = csv.trim().split('\r\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain(',Price,free')
+  })
 })

@@ -22,6 +22,7 @@ import type { WebSession } from '../sessions.ts'
 import { AppError, badRequest } from '../../errors.ts'
 import { addLinks } from '../../tickets/tickets.ts'
 import { IdParam } from './params.ts'
+import { filtersOf, SurveyResponsesPage } from './survey-responses.tsx'
 import { SurveyResults, type ResponseDraft } from './survey-results.tsx'
 
 type Form = Record<string, string | string[]>
@@ -395,10 +396,16 @@ export const surveysRouter = new Hono<WebEnv>()
   })
   .get('/:id/responses.csv', async (c) => {
     const id = IdParam.parse(c.req.param('id'))
-    const csv = await exportResponsesCsv(c.var.deps, c.var.session.workspaceId, id, {})
+    // The answers page's filters: its download link exports what it shows.
+    const { query } = filtersOf(c, await getSurvey(c.var.deps, c.var.session.workspaceId, id))
+    const csv = await exportResponsesCsv(c.var.deps, c.var.session.workspaceId, id, query)
     c.header('content-type', 'text/csv; charset=utf-8')
     c.header('content-disposition', `attachment; filename="survey-${id}-responses.csv"`)
     return c.body(csv)
+  })
+  .get('/:id/responses', async (c) => {
+    const survey = await getSurvey(c.var.deps, c.var.session.workspaceId, IdParam.parse(c.req.param('id')))
+    return c.html(<SurveyResponsesPage c={c} survey={survey} />)
   })
   .get('/:id', async (c) => {
     const { deps, session } = c.var
@@ -566,7 +573,7 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
         <pre class="snippet" id="embed-snippet">{view.embedSnippet}</pre>
         <button type="button" data-copy="embed-snippet" hidden>Copy snippet</button>
         <p>Or link to the hosted page: <a href={view.hostedUrl}>{view.hostedUrl}</a></p>
-        <p><a href={`/app/surveys/${survey.id}/responses.csv`} download>Download all responses (CSV)</a></p>
+        <p><a href={`/app/surveys/${survey.id}/responses`}>Browse all answers</a> (by band, sentiment, option picked or property) · <a href={`/app/surveys/${survey.id}/responses.csv`} download>Download all responses (CSV)</a></p>
       </section>
       <section class="card" id="email">
         <h2>Send by e-mail</h2>
