@@ -252,14 +252,16 @@ describe('a survey in several languages', () => {
       expect(await greek.text()).toContain('value="How likely are you to recommend us?"')
 
       // On a new survey too, its choice question and options with it, in their order.
-      Object.assign(words, { 'Which part was it?': 'Hvilken del var det?', Price: 'Pris', Support: 'Kundestøtte' })
+      Object.assign(words, { 'Which part was it?': 'Hvilken del var det?', Price: 'Pris', Support: 'Kundestøtte', 'We read every answer.': 'Vi leser alle svar.' })
       const fresh = await postForm(t.app, web, '/app/surveys/new/fill', [
         ['kind', 'nps'], ['question', 'How likely are you to recommend us?'], ['fill', 'no'], ['choice.question', 'Which part was it?'], ['choice.options', 'Price\nSupport'],
+        ['thanks', 'We read every answer.'],
       ])
       const freshHtml = await fresh.text()
       expect(freshHtml).toContain('name="tr.no.question" value="Hvor sannsynlig er det at du anbefaler oss?"')
       expect(freshHtml).toContain('name="tr.no.choice.question" value="Hvilken del var det?"')
       expect(freshHtml).toContain('lang="no">Pris\nKundestøtte</textarea>')
+      expect(freshHtml).toContain('name="tr.no.thanks" value="Vi leser alle svar."')
     } finally {
       t.deps.translator = undefined
     }

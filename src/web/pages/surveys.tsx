@@ -526,17 +526,19 @@ async function fillTranslation(c: Context<WebEnv>, form: Form, kind: SurveyKind)
   const bands = Object.keys(BANDS[kind]).filter((b) => field(form, `followUp.${b}`))
   const choice = choiceTextsOf(form, 'choice')
   const choiceTexts = choice ? [choice.question, ...choice.options] : []
-  const sources = [field(form, 'question'), ...bands.map((b) => field(form, `followUp.${b}`)), ...choiceTexts]
+  const thanks = field(form, 'thanks')
+  const sources = [field(form, 'question'), ...bands.map((b) => field(form, `followUp.${b}`)), ...choiceTexts, ...(thanks ? [thanks] : [])]
   if (!sources[0]) return { values: form, error: 'Write the question first: it is what gets translated.' }
   try {
     const { texts } = await runTranslator(c.var.deps.translator, sources, to)
     const values: Form = { ...form, [`tr.${to}.question`]: texts[0] }
     bands.forEach((b, i) => (values[`tr.${to}.followUp.${b}`] = texts[i + 1]))
     if (choice) {
-      const [question, ...options] = texts.slice(1 + bands.length)
+      const [question, ...options] = texts.slice(1 + bands.length, 1 + bands.length + choiceTexts.length)
       values[`tr.${to}.choice.question`] = question
       values[`tr.${to}.choice.options`] = options.join('\n')
     }
+    if (thanks) values[`tr.${to}.thanks`] = texts[sources.length - 1]
     return { values, notice: `Machine-translated into ${languageName(to)}: read it, then save the survey.` }
   } catch (err) {
     if (err instanceof AppError) return { values: form, error: err.message }
