@@ -177,6 +177,12 @@ describe.skipIf(!hasChromium)('web app end to end in Chromium', () => {
     await expect(page.locator('#survey-preview [data-q]').textContent()).resolves.toBe('How was checkout today?')
     await page.fill('#allowedOrigins', 'https://shop.example.com')
     await page.fill('#fu-unsatisfied', 'What went wrong?')
+    // The preview shows the survey's colour and its choice question as they are typed.
+    await page.fill('#accent', '#1a7f37')
+    await page.fill('#choice-q', 'Which step was it?')
+    await page.fill('#choice-o', 'Payment\nDelivery')
+    await expect(page.locator('#survey-preview [data-choice] li').allTextContents()).resolves.toEqual(['Payment', 'Delivery'])
+    await expect(page.locator('#survey-preview .scale span').last().evaluate((s) => getComputedStyle(s).backgroundColor)).resolves.toBe('rgb(26, 127, 55)')
     // Not a full-page shot: after one, headless Chromium drops this form's submission (seen once the form got a second textarea).
     await page.screenshot({ path: `${SHOTS}/survey-new.png` })
     await Promise.all([page.waitForURL(/notice=survey-created/), page.click('button:has-text("Create survey")')])

@@ -74,6 +74,25 @@ export const APP_JS = `(function () {
         s.textContent = String(i);
         scale.appendChild(s);
       }
+      // The survey's colour on a picked score, and its choice question as the embed will ask it.
+      var accent = form.elements.accent && /^#[0-9a-f]{6}$/i.test(form.elements.accent.value) ? form.elements.accent.value : '#0969da';
+      var picked = scale.lastChild;
+      picked.style.background = accent;
+      picked.style.borderColor = accent;
+      picked.style.color = '#fff';
+      var choice = preview.querySelector('[data-choice]');
+      var cq = form.elements['choice.question'];
+      var co = form.elements['choice.options'];
+      var options = co ? co.value.split(/\\r?\\n/).map(function (o) { return o.trim(); }).filter(Boolean) : [];
+      choice.hidden = !(cq && cq.value.trim() && options.length);
+      choice.querySelector('[data-cq]').textContent = cq ? cq.value : '';
+      var list = choice.querySelector('ul');
+      while (list.firstChild) list.removeChild(list.firstChild);
+      options.forEach(function (o) {
+        var li = document.createElement('li');
+        li.textContent = o;
+        list.appendChild(li);
+      });
     };
     form.addEventListener('input', render);
     form.addEventListener('change', render);

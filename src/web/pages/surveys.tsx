@@ -296,6 +296,7 @@ const Preview = ({ kind, question }: { kind: SurveyKind; question: string }) => 
     <div class="scale" aria-hidden="true">
       {Array.from({ length: SCALES[kind].max - SCALES[kind].min + 1 }, (_, i) => <span>{SCALES[kind].min + i}</span>)}
     </div>
+    <div data-choice hidden><p data-cq></p><ul></ul></div>
   </section>
 )
 
