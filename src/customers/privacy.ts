@@ -25,6 +25,8 @@ export interface ResponseItem {
   sentiment: string | null
   page: string | null
   properties: Record<string, string>
+  /** The choice question's options picked. */
+  choices: string[]
   respondedAt: Date
 }
 
@@ -69,7 +71,8 @@ export async function customerTimeline(deps: Deps, workspaceId: string, id: stri
 function selectResponses(deps: Deps, workspaceId: string, where: ReturnType<Deps['sql']>) {
   return deps.sql<ResponseItem[]>`
     SELECT r.id, r.survey_id AS "surveyId", s.kind AS "surveyKind", r.score, r.comment, r.email, r.respondent, r.lang,
-           r.sentiment_label AS sentiment, r.page, coalesce(r.properties, '{}') AS properties, r.responded_at AS "respondedAt"
+           r.sentiment_label AS sentiment, r.page, coalesce(r.properties, '{}') AS properties,
+           coalesce(r.choices, '{}') AS choices, r.responded_at AS "respondedAt"
     FROM survey_responses r JOIN surveys s ON s.id = r.survey_id
     WHERE r.workspace_id = ${workspaceId} AND ${where} ORDER BY r.responded_at DESC, r.id DESC`
 }

@@ -137,6 +137,10 @@ describe('response properties', () => {
     expect(imported.data.inserted).toBe(1)
     const exported = await t.call('GET', `/v1/customers/${customer.id}/export`)
     expect(exported.data.surveyResponses[0].properties).toEqual({ order: 'A-1' })
+    // The customer's page shows it with the answer.
+    const session = await webSession(t.app, ADMIN_KEY, `/app/customers/${customer.id}`)
+    const page = await (await t.app.request(`http://localhost/app/customers/${customer.id}`, { headers: { cookie: session.cookie } })).text()
+    expect(page).toContain('<bdi>order: A-1</bdi>')
     expect((await t.call('DELETE', `/v1/customers/${customer.id}?erase=true`)).status).toBe(200)
     expect((await t.sql`SELECT properties FROM survey_responses WHERE survey_id = ${s.id}`)[0].properties).toBeNull()
 

@@ -217,7 +217,10 @@ export const customersRouter = new Hono<WebEnv>()
                 <li>
                   <span class="badge st">{item.response.surveyKind.toUpperCase()} {item.response.score}</span>{' '}
                   <a href={`/app/surveys/${item.response.surveyId}`}>survey response</a> <span class="text"><Txt s={item.response.comment ?? ''} /></span>
-                  <div class="meta"><When d={item.at} /></div>
+                  <div class="meta">
+                    <When d={item.at} />
+                    {[...item.response.choices, ...Object.entries(item.response.properties).map(([k, v]) => `${k}: ${v}`)].map((x) => <> · <Txt s={x} /></>)}
+                  </div>
                 </li>
               ),
             )}
