@@ -13,6 +13,7 @@ import { runSource, type SourceRun } from './run-source.ts'
 import { pruneDeliveries } from '../webhooks/prune.ts'
 import { sendDigests } from '../reports/digest.ts'
 import { queueRecurringSends } from '../surveys/recurring-sends.ts'
+import { closeFinishedSurveys } from '../surveys/surveys.ts'
 import { expirePersonalData } from '../workspaces/retention.ts'
 
 export interface TickOptions {
@@ -33,7 +34,7 @@ export type TickJob = (deps: Deps, now: Date) => Promise<unknown>
 /** Sources a Node instance polls at once unless told otherwise. */
 export const DEFAULT_POLL_CONCURRENCY = 4
 
-const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, mailAlerts, sendDigests, mailAssignments, mailNoteMentions, queueRecurringSends, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
+const AFTER_POLL_JOBS: TickJob[] = [wakeSnoozedMentions, evaluatePeriodicAlerts, mailAlerts, sendDigests, mailAssignments, mailNoteMentions, closeFinishedSurveys, queueRecurringSends, translateNewMentions, pollTrackerStatuses, pruneDeliveries, expirePersonalData]
 
 export interface TickResult {
   runs: SourceRun[]

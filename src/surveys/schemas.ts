@@ -186,6 +186,10 @@ const SurveyFields = {
   /** Said after an answer instead of the built-in thank-you (in the survey's language; `translations` for others). */
   thanks: z.string().trim().min(1).max(300).nullable(),
   appearance: Appearance,
+  /** When the survey stops taking answers: it is paused then (on the scheduler tick, within a minute). */
+  closesAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString()).nullable(),
+  /** How many answers it takes in all: once it has them, it is paused the same way. */
+  maxResponses: z.number().int().min(1).max(10_000_000).nullable(),
 }
 
 export const NewSurvey = z
@@ -208,6 +212,8 @@ export const NewSurvey = z
     choice: SurveyFields.choice.default(null),
     thanks: SurveyFields.thanks.default(null),
     appearance: SurveyFields.appearance.default({ accent: '#0969da', position: 'bottom-right' }),
+    closesAt: SurveyFields.closesAt.default(null),
+    maxResponses: SurveyFields.maxResponses.default(null),
   })
   .superRefine(checkSurveyTexts)
 export type NewSurvey = z.infer<typeof NewSurvey>
@@ -232,6 +238,8 @@ export const SurveyPatch = z.strictObject({
   choice: SurveyFields.choice.optional(),
   thanks: SurveyFields.thanks.optional(),
   appearance: AppearancePatch.optional(),
+  closesAt: SurveyFields.closesAt.optional(),
+  maxResponses: SurveyFields.maxResponses.optional(),
 })
 export type SurveyPatch = z.infer<typeof SurveyPatch>
 
@@ -280,6 +288,8 @@ export const SurveySettings = z.object({
   /** Absent on surveys made before either existed. */
   thanks: z.string().nullable().optional(),
   appearance: Appearance.optional(),
+  closesAt: z.string().nullable().optional(),
+  maxResponses: z.number().nullable().optional(),
 })
 export type SurveySettings = z.infer<typeof SurveySettings>
 
@@ -303,6 +313,8 @@ export const Survey = z
     choice: ChoiceQuestion.nullable(),
     thanks: z.string().nullable(),
     appearance: Appearance,
+    closesAt: z.string().nullable(),
+    maxResponses: z.number().nullable(),
     publicKey: z.string(),
     embedSnippet: z.string(),
     hostedUrl: z.string(),

@@ -61,12 +61,39 @@ export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {
     choice: settings.choice ?? null,
     thanks: settings.thanks ?? null,
     appearance: appearanceOf(settings),
+    closesAt: settings.closesAt ?? null,
+    maxResponses: settings.maxResponses ?? null,
     publicKey: s.publicKey,
     embedSnippet: `<script src="${escapeHtml(baseUrl)}/embed.js" data-survey="${escapeHtml(s.publicKey)}" async></script>`,
     hostedUrl: `${baseUrl}/s/${s.publicKey}`,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   }
+}
+
+/** An active survey must not be past its closing time: the tick would pause it again at once. */
+function assertOpen(deps: Deps, status: 'active' | 'paused', settings: SurveySettings) {
+  if (status === 'active' && settings.closesAt && Date.parse(settings.closesAt) <= deps.clock().getTime()) {
+    throw badRequest('closesAt has passed: set a later one, or null, to take answers again')
+  }
+}
+
+/**
+ * Tick job: pauses the active surveys that reached their `closesAt` or their `maxResponses` answers. Counting stops
+ * at the limit, so a survey with a million answers costs no more than its limit.
+ */
+export async function closeFinishedSurveys(deps: Deps, now: Date): Promise<number> {
+  const closed = await deps.sql<{ id: string; workspaceId: string }[]>`
+    UPDATE surveys s SET status = 'paused', updated_at = ${now}
+    WHERE s.status = 'active' AND (
+      (s.settings ->> 'closesAt')::timestamptz <= ${now}
+      OR (jsonb_typeof(s.settings -> 'maxResponses') = 'number' AND (
+        SELECT count(*) FROM (
+          SELECT 1 FROM survey_responses r WHERE r.workspace_id = s.workspace_id AND r.survey_id = s.id
+          LIMIT (s.settings ->> 'maxResponses')::int) enough) >= (s.settings ->> 'maxResponses')::int))
+    RETURNING s.id, s.workspace_id AS "workspaceId"`
+  for (const s of closed) deps.logger.info('survey closed', { surveyId: s.id, workspaceId: s.workspaceId })
+  return closed.length
 }
 
 /** A schedule mails people from the tick, with no request to take links from: it needs mail and EARSHOT_PUBLIC_URL. */
@@ -90,7 +117,10 @@ export async function createSurvey(deps: Deps, workspaceId: string, input: NewSu
     choice: input.choice,
     thanks: input.thanks,
     appearance: input.appearance,
+    closesAt: input.closesAt,
+    maxResponses: input.maxResponses,
   }
+  assertOpen(deps, input.status, settings)
   assertCanRecur(deps, settings.recurring)
   const { sql } = deps
   const id = crypto.randomUUID()
@@ -141,7 +171,10 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
       choice: patch.choice === undefined ? (s.choice ?? null) : patch.choice,
       thanks: patch.thanks === undefined ? (s.thanks ?? null) : patch.thanks,
       appearance: { ...appearanceOf(s), ...patch.appearance },
+      closesAt: patch.closesAt === undefined ? (s.closesAt ?? null) : patch.closesAt,
+      maxResponses: patch.maxResponses === undefined ? (s.maxResponses ?? null) : patch.maxResponses,
     }
+    assertOpen(deps, patch.status ?? current.status, settings)
     assertCanRecur(deps, patch.recurring)
     const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations, settings.choice ?? null)
     if (problem) throw badRequest(`${problem.path.join('.')}: ${problem.message}`)

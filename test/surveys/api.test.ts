@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.ts'
+import { closeFinishedSurveys } from '../../src/surveys/surveys.ts'
 import { createTestApp } from '../helpers/app.ts'
 
 const t = await createTestApp()
@@ -26,7 +27,7 @@ describe('survey management', () => {
     expect(res.data).toMatchObject({
       kind: 'csat', status: 'active', locale: 'en', allowedOrigins: ['https://a.example'], hasIdentitySecret: true, fatigueDays: 30,
       display: { delaySeconds: 0, onceEveryDays: 30, samplePercent: 100, pages: [], excludePages: [] },
-      thanks: null, appearance: { accent: '#0969da', position: 'bottom-right' },
+      thanks: null, appearance: { accent: '#0969da', position: 'bottom-right' }, closesAt: null, maxResponses: null,
     })
     expect(res.data.publicKey).toMatch(/^sv_[A-Za-z0-9_-]{24}$/)
     expect(res.data.embedSnippet).toBe(`<script src="http://localhost/embed.js" data-survey="${res.data.publicKey}" async></script>`)
@@ -90,6 +91,35 @@ describe('survey management', () => {
     // A survey without its own thank-you says the built-in one.
     const plain = await newSurvey()
     expect((await t.call('GET', `/s/${plain.publicKey}/config`, { key: null, headers: { origin: ORIGIN } })).data.strings.thanks).toBe('Thank you for your feedback!')
+  })
+
+  it('closes itself at closesAt or once it has maxResponses answers: paused by the tick, 410 to the public after', async () => {
+    const past = new Date(Date.now() - 60_000).toISOString()
+    expect((await t.call('POST', '/v1/surveys', { body: { kind: 'nps', question: 'Q?', closesAt: past } })).status).toBe(400)
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000)
+    const capped = await newSurvey({ maxResponses: 2, closesAt: inAWeek.toISOString() })
+    const dated = await newSurvey({ closesAt: inAWeek.toISOString() })
+    expect((await post(capped.publicKey, { score: 9 })).status).toBe(201)
+    expect(await closeFinishedSurveys(t.deps, new Date())).toBe(0)
+    expect((await post(capped.publicKey, { score: 3 })).status).toBe(201)
+    expect(await closeFinishedSurveys(t.deps, new Date())).toBe(1)
+    expect((await t.call('GET', `/v1/surveys/${capped.id}`)).data.status).toBe('paused')
+    // A server whose survey cache is fresh refuses it at once; this one's within its 5-second cache.
+    const fresh = createApp(t.deps)
+    const answer = (key: string) => fresh.request(`/s/${key}/responses`, { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify({ score: 8 }) })
+    expect((await answer(capped.publicKey)).status).toBe(410)
+    expect((await answer(dated.publicKey)).status).toBe(201)
+    expect(await closeFinishedSurveys(t.deps, new Date(inAWeek.getTime() + 1000))).toBe(1)
+    expect((await t.call('GET', `/v1/surveys/${dated.id}`)).data.status).toBe('paused')
+    // Taking answers again needs a closing time still ahead.
+    expect((await t.call('PATCH', `/v1/surveys/${dated.id}`, { body: { status: 'active' } })).status).toBe(200)
+    t.deps.clock = () => new Date(inAWeek.getTime() + 2000)
+    try {
+      expect((await t.call('PATCH', `/v1/surveys/${dated.id}`, { body: { status: 'active' } })).status).toBe(400)
+      expect((await t.call('PATCH', `/v1/surveys/${dated.id}`, { body: { status: 'active', closesAt: null } })).data).toMatchObject({ status: 'active', closesAt: null })
+    } finally {
+      t.deps.clock = () => new Date()
+    }
   })
 
   it('changes the display rules it is given and keeps the others, pages included', async () => {

@@ -143,13 +143,17 @@ describe('the choice question', () => {
       ['choice.bands', 'unsatisfied'], ['choice.bands', 'neutral'],
       ['tr.no.question', 'Hvordan var kassen?'], ['tr.no.choice.question', 'Hva sinket deg?'], ['tr.no.choice.options', 'Betaling\nLeveringsvalg\nInnlogging'],
       ['tr.no.thanks', 'Tusen takk!'], ['thanks', 'Thanks, we read every answer.'], ['accent', '#1A7F37'], ['position', 'bottom-left'],
+      ['closesAt', '2099-12-31T23:30'], ['maxResponses', '500'],
     ])
     expect(created.status).toBe(303)
     const id = /\/app\/surveys\/([0-9a-f-]{36})/.exec(created.headers.get('location')!)![1]
     const survey = (await t.call('GET', `/v1/surveys/${id}`)).data
     expect(survey.choice).toEqual({ question: 'What slowed you down?', options: ['Payment', 'Delivery options', 'Sign-in'], multiple: true, bands: ['unsatisfied', 'neutral'] })
     expect(survey.translations.no.choice).toEqual({ question: 'Hva sinket deg?', options: ['Betaling', 'Leveringsvalg', 'Innlogging'] })
-    expect(survey).toMatchObject({ thanks: 'Thanks, we read every answer.', appearance: { accent: '#1a7f37', position: 'bottom-left' }, translations: { no: { thanks: 'Tusen takk!' } } })
+    expect(survey).toMatchObject({
+      thanks: 'Thanks, we read every answer.', appearance: { accent: '#1a7f37', position: 'bottom-left' }, translations: { no: { thanks: 'Tusen takk!' } },
+      closesAt: '2099-12-31T23:30:00.000Z', maxResponses: 500,
+    })
     // A colour white text cannot be read on is refused with the reason, and the form keeps what was typed.
     const pale = await postForm(t.app, session, `/app/surveys/${id}`, [['question', 'How was checkout?'], ['accent', '#fff8c5'], ['locale', 'en'], ['status', 'active']])
     expect(pale.status).toBe(400)
@@ -158,6 +162,8 @@ describe('the choice question', () => {
     const page = async () => (await t.app.request(`http://localhost/app/surveys/${id}`, { headers: { cookie: session.cookie } })).text()
     // The survey's page holds its edit form, showing what is saved.
     const edit = await page()
+    expect(edit).toContain('name="closesAt" type="datetime-local" value="2099-12-31T23:30"')
+    expect(edit).toContain('closes after 500 answers')
     expect(edit).toContain('<input type="checkbox" name="choice.bands" value="neutral" checked=""/>')
     expect(edit).toMatch(/<input type="checkbox" name="choice.bands" value="satisfied"\/>/)
     expect(edit).toContain('Betaling\nLeveringsvalg\nInnlogging</textarea>')

@@ -78,6 +78,9 @@ function surveyInput(form: Form, kind: SurveyKind) {
     reviewLink: field(form, 'reviewLink') || null,
     choice: choiceOf(form, kind),
     thanks: field(form, 'thanks') || null,
+    // A datetime-local field has no zone: it is read as UTC, as its label says.
+    closesAt: field(form, 'closesAt') ? `${field(form, 'closesAt')}:00Z` : null,
+    maxResponses: field(form, 'maxResponses') ? Number(field(form, 'maxResponses')) : null,
     appearance: { accent: field(form, 'accent') || undefined, position: field(form, 'position') || undefined },
     locale: field(form, 'locale') || 'en',
     translations: translationsOf(form, kind),
@@ -204,6 +207,14 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
           </select>
         </div>
         <div>
+          <label for="closesAt">Close at <span class="hint">(UTC; optional)</span></label>
+          <input id="closesAt" name="closesAt" type="datetime-local" value={v('closesAt')} />
+        </div>
+        <div>
+          <label for="maxResponses">Close after <span class="hint">(answers; optional)</span></label>
+          <input id="maxResponses" name="maxResponses" type="number" min={1} max={10000000} value={v('maxResponses')} />
+        </div>
+        <div>
           <label for="delaySeconds">Delay (seconds)</label>
           <input id="delaySeconds" name="delaySeconds" type="number" min={0} max={3600} value={v('delaySeconds') || '0'} />
         </div>
@@ -314,6 +325,8 @@ function formValues(s: SurveyRecord): Form {
     onceEveryDays: String(st.display.onceEveryDays),
     samplePercent: String(st.display.samplePercent),
     thanks: st.thanks ?? '',
+    closesAt: st.closesAt ? st.closesAt.slice(0, 16) : '',
+    maxResponses: st.maxResponses ? String(st.maxResponses) : '',
     accent: appearanceOf(st).accent,
     position: appearanceOf(st).position,
     ...(st.choice
@@ -569,7 +582,11 @@ async function SurveyPage({ c, survey, values, notice, error, sendForm = {}, dra
   const multilingual = surveyLocales(survey).length > 1
   return (
     <Layout title={title} session={session} section="surveys" notice={notice} error={error}>
-      <h1>{title} <span class="hint">{survey.kind.toUpperCase()} · {survey.status}</span></h1>
+      <h1>
+        {title} <span class="hint">{survey.kind.toUpperCase()} · {survey.status}
+          {survey.settings.closesAt ? <> · closes <When d={new Date(survey.settings.closesAt)} /></> : null}
+          {survey.settings.maxResponses ? ` · closes after ${survey.settings.maxResponses} answers` : null}</span>
+      </h1>
       <section class="card">
         <h2>Embed it</h2>
         <p>Paste this where the survey should appear (the site's origin must be allowed below):</p>
