@@ -267,7 +267,7 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
   })
 
   it('records a one-click score from an email link on the hosted page and adds the comment to it', async () => {
-    const s = await newSurvey({ locale: 'fr' })
+    const s = await newSurvey({ locale: 'fr', choice: { question: 'Qu’avez-vous le plus apprécié ?', options: ['Le prix', 'Le service', 'La livraison'], multiple: true } })
     const context = await browser!.newContext()
     // A mailing tool's link may name properties of the recipient: they go with the answer, quotes and all.
     const props = new URLSearchParams({ 'properties[plan]': 'pro', 'properties[campaign]': 'Q4 "winback"' })
@@ -277,10 +277,14 @@ describe.skipIf(!hasChromium)('survey embed in Chromium', () => {
     await expect(widget.getByRole('radio', { checked: true }).textContent()).resolves.toBe('10')
     await expect.poll(async () => (await rows(s.id)).length).toBe(1)
     await widget.locator('textarea').fill('Très bon service')
+    // Picks join the score already stored, with the comment, through the answer's token.
+    await widget.getByRole('checkbox', { name: 'Le service' }).check()
+    await widget.getByRole('checkbox', { name: 'La livraison' }).check()
     await widget.getByRole('button', { name: 'Envoyer' }).click()
     await expect(widget.getByRole('status').textContent()).resolves.toBe('Merci pour votre avis !')
     await page.screenshot({ path: `${SHOTS}/hosted-page.png` })
     expect(await rows(s.id)).toEqual([{ score: 10, comment: 'Très bon service', channel: 'hosted', page: null }])
+    expect((await t.sql`SELECT choices FROM survey_responses WHERE survey_id = ${s.id}`)[0].choices).toEqual(['Le service', 'La livraison'])
     expect((await t.sql`SELECT properties FROM survey_responses WHERE survey_id = ${s.id}`)[0].properties).toEqual({ plan: 'pro', campaign: 'Q4 "winback"' })
     expect(errors).toEqual([])
     await context.close()
