@@ -78,6 +78,13 @@ function assertOpen(deps: Deps, status: 'active' | 'paused', settings: SurveySet
   }
 }
 
+/** The survey's answers, counted no further than `limit`. */
+async function answersUpTo(sql: Sql | Tx, workspaceId: string, surveyId: string, limit: number): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM survey_responses WHERE workspace_id = ${workspaceId} AND survey_id = ${surveyId} LIMIT ${limit}) enough`
+  return n
+}
+
 /**
  * Tick job: pauses the active surveys that reached their `closesAt` or their `maxResponses` answers. Counting stops
  * at the limit, so a survey with a million answers costs no more than its limit.
@@ -175,6 +182,9 @@ export async function updateSurvey(deps: Deps, workspaceId: string, id: string, 
       maxResponses: patch.maxResponses === undefined ? (s.maxResponses ?? null) : patch.maxResponses,
     }
     assertOpen(deps, patch.status ?? current.status, settings)
+    if ((patch.status ?? current.status) === 'active' && settings.maxResponses && (await answersUpTo(tx, workspaceId, id, settings.maxResponses)) >= settings.maxResponses) {
+      throw badRequest(`the survey has its ${settings.maxResponses} answers (maxResponses): raise or clear it to take answers again`)
+    }
     assertCanRecur(deps, patch.recurring)
     const [problem] = surveyTextProblems(current.kind, settings.locale, settings.followUp, settings.translations, settings.choice ?? null)
     if (problem) throw badRequest(`${problem.path.join('.')}: ${problem.message}`)

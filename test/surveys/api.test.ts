@@ -104,6 +104,9 @@ describe('survey management', () => {
     expect((await post(capped.publicKey, { score: 3 })).status).toBe(201)
     expect(await closeFinishedSurveys(t.deps, new Date())).toBe(1)
     expect((await t.call('GET', `/v1/surveys/${capped.id}`)).data.status).toBe('paused')
+    expect((await t.call('PATCH', `/v1/surveys/${capped.id}`, { body: { status: 'active' } })).status).toBe(400)
+    expect((await t.call('PATCH', `/v1/surveys/${capped.id}`, { body: { status: 'active', maxResponses: 3 } })).data.status).toBe('active')
+    await t.call('PATCH', `/v1/surveys/${capped.id}`, { body: { status: 'paused' } })
     // A server whose survey cache is fresh refuses it at once; this one's within its 5-second cache.
     const fresh = createApp(t.deps)
     const answer = (key: string) => fresh.request(`/s/${key}/responses`, { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify({ score: 8 }) })
