@@ -5,6 +5,7 @@ import { errorBody, parseJson } from '../../src/net/parse.ts'
 import { htmlToText, tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { escapeHtml } from '../../src/surveys/html.ts'
+import { moveMark, pastMark } from '../shared/second-mark.ts'
 import { deskRequester, parseLinkHeader } from '../shared/values.ts'
 import { commonConfig, defineConnector, originOf, readPosted } from '../types.ts'
 
@@ -116,18 +117,15 @@ export function toMention(t: Ticket, config: Config): MentionItem {
   }
 }
 
+// The stored cursor names its time updatedAt (sources already hold it so); the shared mark calls it at.
+const secondMark = (mark: Cursor | null) => mark && { at: mark.updatedAt, ids: mark.ids }
+
 /** True for a ticket the mark has not covered: changed after its second, or in it and not yet read. */
-const isUnread = (t: Ticket, mark: Cursor | null) => {
-  if (!mark) return true
-  const at = Date.parse(t.updated_at)
-  const since = Date.parse(mark.updatedAt)
-  return at > since || (at === since && !mark.ids.includes(t.id))
-}
+const isUnread = (t: Ticket, mark: Cursor | null) => pastMark(t.updated_at, t.id, secondMark(mark))
 
 const advance = (mark: Cursor | null, t: Ticket): Cursor => {
-  const at = new Date(t.updated_at).toISOString()
-  if (!mark || Date.parse(at) > Date.parse(mark.updatedAt)) return { updatedAt: at, ids: [t.id] }
-  return mark.ids.includes(t.id) ? mark : { ...mark, ids: [...mark.ids, t.id] }
+  const moved = moveMark(secondMark(mark), t.updated_at, t.id)
+  return { updatedAt: moved.at, ids: moved.ids }
 }
 
 export const freshdeskConnector = defineConnector({

@@ -5,6 +5,7 @@ import { errorBody, parseJson } from '../../src/net/parse.ts'
 import { htmlToText, tidyWhitespace } from '../../src/pipeline/html-text.ts'
 import type { MentionItem } from '../../src/pipeline/mention-item.ts'
 import { escapeHtml } from '../../src/surveys/html.ts'
+import { moveMark, pastMark } from '../shared/second-mark.ts'
 import { deskRequester } from '../shared/values.ts'
 import { commonConfig, defineConnector, originOf } from '../types.ts'
 
@@ -186,17 +187,13 @@ export function toMention(c: Conversation): MentionItem {
   }
 }
 
-const isUnread = (c: Conversation, mark: Cursor | null) => {
-  if (!mark) return true
-  const at = Date.parse(c.createdAt)
-  const since = Date.parse(mark.createdAt)
-  return at > since || (at === since && !mark.ids.includes(c.id))
-}
+const secondMark = (mark: Cursor | null) => mark && { at: mark.createdAt, ids: mark.ids }
+
+const isUnread = (c: Conversation, mark: Cursor | null) => pastMark(c.createdAt, c.id, secondMark(mark))
 
 const advance = (mark: Cursor | null, c: Conversation): Cursor => {
-  const at = new Date(c.createdAt).toISOString()
-  if (!mark || Date.parse(at) > Date.parse(mark.createdAt)) return { createdAt: at, ids: [c.id] }
-  return mark.ids.includes(c.id) ? mark : { ...mark, ids: [...mark.ids, c.id] }
+  const moved = moveMark(secondMark(mark), c.createdAt, c.id)
+  return { createdAt: moved.at, ids: moved.ids }
 }
 
 /** The Help Scout customer a reply goes to: the conversation's primary customer, else the one who wrote its first message. */
