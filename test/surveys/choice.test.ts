@@ -172,8 +172,8 @@ describe('the choice question', () => {
     const html = await page()
     const card = html.slice(html.indexOf('id="choices"'), html.indexOf('</table>', html.indexOf('id="choices"')))
     expect(card).toContain('What slowed you down?')
-    expect(card).toMatch(/<bdi>Payment<\/bdi><\/td><td class="num">2<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td><td class="num">0<\/td>/)
-    expect(card).toMatch(/<bdi>Delivery options<\/bdi><\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">1<\/td>/)
+    expect(card).toContain(`<a href="/app/surveys/${id}/responses?choice=Payment"><bdi>Payment</bdi></a></td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td>`)
+    expect(card).toMatch(/<bdi>Delivery options<\/bdi><\/a><\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">1<\/td>/)
   })
 
   it('are browsed on an answers page filtered by band, option picked and property, whose download exports what it shows', async () => {

@@ -71,6 +71,8 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
     by === undefined ? [] : segmentScores(deps, session.workspaceId, survey, `property:${by}`),
     results.choices?.answered ? segmentScores(deps, session.workspaceId, survey, 'choice') : [],
   ])
+  // Each row of a breakdown opens the answers behind it.
+  const answersHref = (filter: Record<string, string>) => `/app/surveys/${survey.id}/responses?${new URLSearchParams(filter)}`
   const choiceScore = (option: string) => {
     const group = byChoice.find((g) => g.value === option)
     return group ? headline(group).score : null
@@ -145,7 +147,7 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
                 <tbody>
                   {results.choices.options.map((o) => (
                     <tr>
-                      <td><Txt s={o.option} /></td><td class="num">{o.n}</td>{bandsOf(survey.kind).map((b) => <td class="num">{o.bands[b] ?? 0}</td>)}
+                      <td>{o.n ? <a href={answersHref({ choice: o.option })}><Txt s={o.option} /></a> : <Txt s={o.option} />}</td><td class="num">{o.n}</td>{bandsOf(survey.kind).map((b) => <td class="num">{o.bands[b] ?? 0}</td>)}
                       <td class="num">{choiceScore(o.option) ?? '—'}</td>
                     </tr>
                   ))}
@@ -184,7 +186,12 @@ export async function SurveyResults({ c, survey, draft }: { c: Context<WebEnv>; 
               <tbody>
                 {byProperty.map((g) => {
                   const h = headline(g)
-                  return <tr><td>{g.value === null ? <span class="hint">none</span> : <Txt s={g.value} />}</td><td class="num">{h.n}</td><td class="num">{h.score ?? '—'}</td></tr>
+                  return (
+                    <tr>
+                      <td>{g.value === null ? <span class="hint">none</span> : <a href={answersHref({ property: by, value: g.value })}><Txt s={g.value} /></a>}</td>
+                      <td class="num">{h.n}</td><td class="num">{h.score ?? '—'}</td>
+                    </tr>
+                  )
                 })}
               </tbody>
             </table>
