@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { requireRole } from '../auth/middleware.ts'
+import { SENTIMENT_LABELS } from '../enrich/sentiment.ts'
 import { createRouter, ErrorSchema, errorResponses, IdParam, jsonBody, jsonResponse } from '../http/types.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { importResponses, MAX_IMPORT_ROWS } from '../surveys/import.ts'
@@ -41,7 +42,7 @@ const PropertyFilter = z
   .openapi({ description: 'Only answers whose property NAME is VALUE: `plan:pro`', example: 'plan:pro' })
 const ResponsesQuery = PageQuery.extend({
   band: z.enum(BAND_NAMES).optional(),
-  sentiment: z.enum(['positive', 'neutral', 'negative']).optional(),
+  sentiment: z.enum(SENTIMENT_LABELS).optional(),
   property: PropertyFilter.optional(),
   choice: z.string().min(1).max(100).optional().openapi({ description: 'Only answers that picked this option of the choice question' }),
   format: z.enum(['json', 'csv']).default('json'),

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync'
 import type { Deps } from '../deps.ts'
 import { findCustomers } from './customer-lookup.ts'
 import { badRequest } from '../errors.ts'
-import { checkScore, enrichComment, storeResponses, type ResponseInsert } from './responses.ts'
+import { checkScore, enrichComment, picksProblem, storeResponses, type ResponseInsert } from './responses.ts'
 import { newResponseId } from './response-id.ts'
 import { ImportRow, PROPERTY_COLUMN, propertiesOf, type ChoiceQuestion } from './schemas.ts'
 import { getSurvey } from './surveys.ts'
@@ -61,8 +61,8 @@ function rowsFromCsv(text: string): unknown[] {
 /** Why imported picks do not fit the survey's choice question (any band may have answered it in another tool). */
 function unfitChoices(choice: ChoiceQuestion | null | undefined, picks: string[]): string | undefined {
   if (!choice) return 'choices: this survey asks no choice question'
-  if (new Set(picks).size !== picks.length) return 'choices: each option once'
-  if (!choice.multiple && picks.length > 1) return 'choices: this question takes one option'
+  const problem = picksProblem(choice, picks)
+  if (problem) return problem
   const unknown = picks.find((p) => !choice.options.includes(p))
   return unknown === undefined ? undefined : `choices: "${unknown}" is not an option (${choice.options.join(', ')})`
 }

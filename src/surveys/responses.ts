@@ -11,7 +11,7 @@ import type { LiveSurvey } from './live-surveys.ts'
 import { newRespondentToken } from './respondent-token.ts'
 import { newResponseId } from './response-id.ts'
 import type { SurveyRecord } from './surveys.ts'
-import { bandOf, propertiesOf, SCALES, scoreAsRating, type Properties, type PublicResponse, type SurveyKind } from './schemas.ts'
+import { bandOf, propertiesOf, SCALES, scoreAsRating, type ChoiceQuestion, type Properties, type PublicResponse, type SurveyKind } from './schemas.ts'
 
 /**
  * A survey_responses row as inserted; keys are the column names insertRows
@@ -102,6 +102,13 @@ export async function commitResponses(sql: Sql, rows: ResponseInsert[]): Promise
   await sql.begin((tx) => storeResponses(tx, rows))
 }
 
+/** What is wrong with a set of picks for the question, whatever names them (places in its list, or its texts). */
+export function picksProblem(choice: ChoiceQuestion, picks: readonly unknown[]): string | undefined {
+  if (new Set(picks).size !== picks.length) return 'choices: each option once'
+  if (!choice.multiple && picks.length > 1) return 'choices: this question takes one option'
+  return undefined
+}
+
 /**
  * The options picked by their place in the choice question's list, as the texts stored (the survey's own language):
  * refused when the survey asks no such question, the score's band is not asked it, or the picks do not fit it.
@@ -111,8 +118,8 @@ export function pickedOptions(survey: SurveyRecord, score: number, picks: number
   if (!choice) throw badRequest('this survey asks no choice question')
   const band = bandOf(survey.kind, score)
   if (choice.bands && !choice.bands.includes(band)) throw badRequest(`the choice question is not asked of ${band}s`)
-  if (new Set(picks).size !== picks.length) throw badRequest('choices: each option once')
-  if (!choice.multiple && picks.length > 1) throw badRequest('choices: this question takes one option')
+  const problem = picksProblem(choice, picks)
+  if (problem) throw badRequest(problem)
   return picks.map((i) => {
     const option = choice.options[i]
     if (option === undefined) throw badRequest(`choices: the question has ${choice.options.length} options (0 to ${choice.options.length - 1})`)

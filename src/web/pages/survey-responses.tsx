@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { SENTIMENT_LABELS } from '../../enrich/sentiment.ts'
 import { badRequest } from '../../errors.ts'
 import { listResponses, type ResponsesQuery } from '../../surveys/list-responses.ts'
 import { propertyNames } from '../../surveys/results.ts'
@@ -7,15 +8,9 @@ import type { SurveyRecord } from '../../surveys/surveys.ts'
 import type { WebEnv } from '../env.ts'
 import { Layout } from '../layout.tsx'
 import { Txt, When } from '../text.tsx'
+import { BAND_CLASS } from './survey-results.tsx'
 
 const PAGE = 50
-const SENTIMENTS = ['positive', 'neutral', 'negative'] as const
-
-const BAND_CLASS: Record<string, string> = {
-  detractor: 's-negative', unsatisfied: 's-negative', difficult: 's-negative',
-  passive: 's-neutral', neutral: 's-neutral',
-  promoter: 's-positive', satisfied: 's-positive', easy: 's-positive',
-}
 
 /** The page's filters as its address keeps them (`band`, `sentiment`, `choice`, `property` and `value`), read strictly. */
 export function filtersOf(c: Context, survey: SurveyRecord): { params: Record<string, string>; query: Omit<ResponsesQuery, 'limit' | 'cursor'> } {
@@ -29,8 +24,8 @@ export function filtersOf(c: Context, survey: SurveyRecord): { params: Record<st
   }
   const sentiment = c.req.query('sentiment')
   if (sentiment) {
-    if (!(SENTIMENTS as readonly string[]).includes(sentiment)) throw badRequest('sentiment is positive, neutral or negative')
-    query.sentiment = sentiment as (typeof SENTIMENTS)[number]
+    if (!(SENTIMENT_LABELS as readonly string[]).includes(sentiment)) throw badRequest('sentiment is positive, neutral or negative')
+    query.sentiment = sentiment as (typeof SENTIMENT_LABELS)[number]
     params.sentiment = sentiment
   }
   const choice = c.req.query('choice')
@@ -69,7 +64,7 @@ export async function SurveyResponsesPage({ c, survey }: { c: Context<WebEnv>; s
         <label>Sentiment{' '}
           <select name="sentiment">
             <option value="">any</option>
-            {SENTIMENTS.map((s) => <option value={s} selected={params.sentiment === s}>{s}</option>)}
+            {SENTIMENT_LABELS.map((s) => <option value={s} selected={params.sentiment === s}>{s}</option>)}
           </select>
         </label>{' '}
         {survey.settings.choice ? (

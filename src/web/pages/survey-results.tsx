@@ -30,7 +30,7 @@ const BAND_COLOURS: Record<string, string> = {
   promoter: SENTIMENT_COLOURS.positive, satisfied: SENTIMENT_COLOURS.positive, easy: SENTIMENT_COLOURS.positive,
 }
 
-const BAND_CLASS: Record<string, string> = {
+export const BAND_CLASS: Record<string, string> = {
   detractor: 's-negative', unsatisfied: 's-negative', difficult: 's-negative',
   passive: 's-neutral', neutral: 's-neutral',
   promoter: 's-positive', satisfied: 's-positive', easy: 's-positive',
