@@ -127,10 +127,12 @@ const AppearanceFields = {
     .refine((c) => contrastWithWhite(c) >= 4.5, 'too light for white text on it (WCAG AA asks a contrast of 4.5:1); pick a darker colour'),
   position: z.enum(['bottom-right', 'bottom-left']),
 }
+/** The look of a survey that sets none, and of those made before it could be set. */
+export const DEFAULT_APPEARANCE = { accent: '#0969da', position: 'bottom-right' } as const
 /** How the embed looks on the customer's site: its accent colour (the picked score, the button, focus rings) and corner. */
 export const Appearance = z.strictObject({
-  accent: AppearanceFields.accent.default('#0969da'),
-  position: AppearanceFields.position.default('bottom-right'),
+  accent: AppearanceFields.accent.default(DEFAULT_APPEARANCE.accent),
+  position: AppearanceFields.position.default(DEFAULT_APPEARANCE.position),
 })
 export type Appearance = z.infer<typeof Appearance>
 /** A change to the look; what it leaves out keeps its value. */
@@ -211,7 +213,7 @@ export const NewSurvey = z
     reviewLink: SurveyFields.reviewLink.default(null),
     choice: SurveyFields.choice.default(null),
     thanks: SurveyFields.thanks.default(null),
-    appearance: SurveyFields.appearance.default({ accent: '#0969da', position: 'bottom-right' }),
+    appearance: SurveyFields.appearance.default(DEFAULT_APPEARANCE),
     closesAt: SurveyFields.closesAt.default(null),
     maxResponses: SurveyFields.maxResponses.default(null),
   })

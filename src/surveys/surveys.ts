@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts'
 import { AppError, badRequest, notFound } from '../errors.ts'
 import { encryptSecret } from '../crypto/secret-box.ts'
 import { escapeHtml } from './html.ts'
-import { surveyTextProblems, type Appearance, type NewSurvey, type Recurring, type Survey, type SurveyKind, type SurveyPatch, type SurveySettings } from './schemas.ts'
+import { DEFAULT_APPEARANCE, surveyTextProblems, type Appearance, type NewSurvey, type Recurring, type Survey, type SurveyKind, type SurveyPatch, type SurveySettings } from './schemas.ts'
 
 /** A survey as stored; `identitySecret` is the sealed secret and stays server-side. */
 export interface SurveyRecord {
@@ -37,7 +37,7 @@ function newPublicKey(): string {
 }
 
 /** The embed's look; surveys made before it could be set have the default. */
-export const appearanceOf = (settings: SurveySettings): Appearance => settings.appearance ?? { accent: '#0969da', position: 'bottom-right' }
+export const appearanceOf = (settings: SurveySettings): Appearance => settings.appearance ?? DEFAULT_APPEARANCE
 
 /** The API view: settings flattened, the secret reduced to whether there is one, the embed snippet ready to paste. */
 export function presentSurvey(s: SurveyRecord, baseUrl: string): Survey {

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { BANDS, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type Locale, type SurveyKind } from '../../surveys/schemas.ts'
+import { BANDS, DEFAULT_APPEARANCE, LOCALES, NewSurvey, SCALES, SURVEY_KINDS, SurveyPatch, type Locale, type SurveyKind } from '../../surveys/schemas.ts'
 import { surveyLocales } from '../../surveys/survey-language.ts'
 import { languageName } from '../../translate/translator.ts'
 import { listSends, queueSends, SendRequest } from '../../surveys/email-sends.ts'
@@ -198,7 +198,7 @@ function SurveyForm({ session, survey, values, action, canTranslate }: { session
         </div>
         <div>
           <label for="accent">Colour <span class="hint">(white text must be readable on it)</span></label>
-          <input id="accent" name="accent" type="color" value={v('accent') || '#0969da'} />
+          <input id="accent" name="accent" type="color" value={v('accent') || DEFAULT_APPEARANCE.accent} />
         </div>
         <div>
           <label for="position">Corner</label>
